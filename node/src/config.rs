@@ -1,0 +1,185 @@
+//! Node configuration: a TOML file, then `RHIZOME_*` environment variables on top.
+//! With neither, a node serves http://localhost:8080 from SQLite under `./data`.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Public host name, with the port when it is not the scheme's default
+    /// (`node.example`, `localhost:8080`). It is part of every handle and object id.
+    pub domain: String,
+    /// `https` in production; `http` only for local development.
+    pub scheme: String,
+    /// Address and port to listen on.
+    pub listen: SocketAddr,
+    /// `sqlite://path/to/file.db` or `postgres://user@host/db`. Defaults to
+    /// `rhizome.db` in the data directory.
+    pub database_url: Option<String>,
+    /// Where the SQLite database and uploaded files live.
+    pub data_dir: PathBuf,
+    /// A `tracing` filter such as `info` or `rhizome=debug,info`.
+    pub log_level: String,
+    /// IANA zone for territories that name none.
+    pub default_timezone: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            domain: "localhost:8080".into(),
+            scheme: "http".into(),
+            listen: "127.0.0.1:8080".parse().expect("constant address"),
+            database_url: None,
+            data_dir: PathBuf::from("data"),
+            log_level: "info".into(),
+            default_timezone: "Europe/Paris".into(),
+        }
+    }
+}
+
+/// Keys that may be set from the environment as `RHIZOME_<KEY>`.
+const ENV_KEYS: [&str; 7] = [
+    "domain",
+    "scheme",
+    "listen",
+    "database_url",
+    "data_dir",
+    "log_level",
+    "default_timezone",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {0} does not exist")]
+    Missing(PathBuf),
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Reads `path` if given (it must exist), then the environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = path {
+            if !path.exists() {
+                return Err(ConfigError::Missing(path.to_owned()));
+            }
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("RHIZOME_").only(&ENV_KEYS))
+            .extract()
+            .map_err(|e| ConfigError::Invalid(one_line(&e)))?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if !matches!(self.scheme.as_str(), "http" | "https") {
+            return Err(ConfigError::Invalid(format!(
+                "scheme must be \"http\" or \"https\", not {:?}",
+                self.scheme
+            )));
+        }
+        if url::Url::parse(&format!("{}://{}/", self.scheme, self.domain))
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .is_none()
+            || self.domain.contains('/')
+        {
+            return Err(ConfigError::Invalid(format!(
+                "domain must be a host name with an optional port, not {:?}",
+                self.domain
+            )));
+        }
+        if self.default_timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "default_timezone {:?} is not an IANA zone name",
+                self.default_timezone
+            )));
+        }
+        Ok(())
+    }
+
+    /// The node's public base URL, without trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.domain)
+    }
+
+    /// The database to use: the configured URL or the embedded SQLite file.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("rhizome.db").display()))
+    }
+}
+
+fn one_line(e: &figment::Error) -> String {
+    e.clone()
+        .into_iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> tempfile_path::TempPath {
+        tempfile_path::TempPath::with(text)
+    }
+
+    /// A tiny temporary file helper: the test needs a real file on disk.
+    mod tempfile_path {
+        pub struct TempPath(pub std::path::PathBuf);
+        impl TempPath {
+            pub fn with(text: &str) -> TempPath {
+                let p = std::env::temp_dir()
+                    .join(format!("rhizome-config-{}.toml", uuid::Uuid::new_v4()));
+                std::fs::write(&p, text).unwrap();
+                TempPath(p)
+            }
+        }
+        impl Drop for TempPath {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_file(&self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn defaults_need_no_file() {
+        let c = Config::load(None).unwrap();
+        assert!(c.database_url().starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn file_values_apply_and_typos_are_refused() {
+        let f = write("domain = \"node.example\"\nscheme = \"https\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.base_url(), "https://node.example");
+        let f = write("domian = \"node.example\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("domian"), "{err}");
+        let f = write("listen = \"not an address\"\n");
+        assert!(Config::load(Some(&f.0)).is_err());
+        let f = write("default_timezone = \"Europe/Atlantis\"\n");
+        assert!(
+            Config::load(Some(&f.0))
+                .unwrap_err()
+                .to_string()
+                .contains("Atlantis")
+        );
+        assert!(matches!(
+            Config::load(Some(Path::new("/nonexistent/rhizome.toml"))),
+            Err(ConfigError::Missing(_))
+        ));
+    }
+}

@@ -1,0 +1,115 @@
+//! Learning resources: guides, recordings, toolkits, lessons learned.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::audience::Audience;
+use super::{Common, Draft, Link, PublicationBody, validate_links};
+use crate::territory::Territory;
+use crate::theme::Theme;
+use crate::validation::{self as v, Validated};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResourceType {
+    Guide,
+    Recording,
+    Proceedings,
+    Toolkit,
+    Dataset,
+    /// *Retour d'expérience*: what worked and what did not.
+    LessonsLearned,
+    Course,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub url: url::Url,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Knowledge commons are shared under Creative Commons unless said otherwise.
+pub const DEFAULT_LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";
+
+fn default_license() -> url::Url {
+    DEFAULT_LICENSE.parse().expect("constant URL")
+}
+
+/// A resource is its own draft: every field is already in its stored form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    /// Markdown.
+    #[serde(default)]
+    pub body: String,
+    #[serde(rename = "type")]
+    pub resource_type: ResourceType,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    #[serde(default = "default_license")]
+    pub license: url::Url,
+    #[serde(default)]
+    pub audience: Audience,
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// Empty in a draft means the territory's first language.
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The event this resource came out of (proceedings, recording).
+    #[serde(default)]
+    pub related_event: Option<Uuid>,
+}
+
+impl Draft for Resource {
+    fn validate(self, territory: &Territory) -> Validated<PublicationBody> {
+        let common = Common::validate(
+            &self.title,
+            Some(&self.language),
+            self.themes,
+            self.tags,
+            territory,
+        )?;
+        v::web_url("license", &self.license)?;
+        v::max_items("attachments", &self.attachments)?;
+        for (i, a) in self.attachments.iter().enumerate() {
+            v::web_url(&format!("attachments[{i}].url"), &a.url)?;
+        }
+        Ok(PublicationBody::Resource(Resource {
+            title: common.title,
+            summary: v::bounded_text("summary", &self.summary, v::MAX_SHORT * 4)?,
+            body: v::bounded_text("body", &self.body, v::MAX_LONG)?,
+            resource_type: self.resource_type,
+            links: validate_links("links", self.links)?,
+            attachments: self.attachments,
+            license: self.license,
+            audience: self.audience.validate("audience")?,
+            level: self.level,
+            language: common.language,
+            themes: common.themes,
+            tags: common.tags,
+            related_event: self.related_event,
+        }))
+    }
+}

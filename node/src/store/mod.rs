@@ -1,0 +1,136 @@
+//! Storage: one trait, two implementations (SQLite embedded, PostgreSQL for coordinators).
+//!
+//! Both run the same plain SQL where the dialects agree (see `sql.rs`); each backend keeps
+//! its own migrations under `migrations/<backend>/` with the same meaning.
+
+mod postgres;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::member::{ApiToken, Member, Principal};
+use crate::publication::{Publication, PublicationKind};
+use crate::territory::Territory;
+
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value is taken; names the field.
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("cannot open the database {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedUrl(String),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Which publications to list, and in what order.
+#[derive(Debug, Clone, Default)]
+pub struct PublicationQuery {
+    pub kind: Option<PublicationKind>,
+    pub territory_id: Option<Uuid>,
+    /// Only what is still current at this instant: events not yet over, calls not past
+    /// their deadline (resources are always current).
+    pub current_at: Option<DateTime<Utc>>,
+    pub order: Order,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Order {
+    /// Most recently published first.
+    #[default]
+    Newest,
+    /// Soonest start first: the agenda order.
+    Soonest,
+}
+
+/// Everything the domain persists. Implementations must behave identically; the
+/// conformance suite in `node/tests/conformance.rs` holds them to it.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// "sqlite" or "postgres", for logs and diagnostics.
+    fn backend(&self) -> &'static str;
+    /// Applies pending migrations; safe to run at every start.
+    async fn migrate(&self) -> Result<(), StoreError>;
+
+    async fn insert_territory(&self, territory: &Territory) -> Result<(), StoreError>;
+    async fn update_territory(&self, territory: &Territory) -> Result<(), StoreError>;
+    async fn territory(&self, id: Uuid) -> Result<Option<Territory>, StoreError>;
+    async fn territory_by_slug(&self, slug: &str) -> Result<Option<Territory>, StoreError>;
+    /// All territories, by name.
+    async fn territories(&self) -> Result<Vec<Territory>, StoreError>;
+
+    async fn insert_member(&self, member: &Member) -> Result<(), StoreError>;
+    async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;
+    async fn set_password_hash(&self, member_id: Uuid, hash: &str) -> Result<(), StoreError>;
+    async fn member_count(&self) -> Result<i64, StoreError>;
+    async fn grant_editor(&self, member_id: Uuid, territory_id: Uuid) -> Result<(), StoreError>;
+    async fn principal(&self, member: Member) -> Result<Principal, StoreError>;
+
+    async fn insert_token(&self, token: &ApiToken) -> Result<(), StoreError>;
+    /// The member a token belongs to, looked up by the token's hash.
+    async fn member_by_token_hash(&self, hash: &str) -> Result<Option<Member>, StoreError>;
+
+    async fn insert_publication(&self, publication: &Publication) -> Result<(), StoreError>;
+    /// Replaces the body and `updated_at` of a live publication.
+    async fn update_publication(&self, publication: &Publication) -> Result<(), StoreError>;
+    /// Leaves a tombstone; `NotFound` if absent or already deleted.
+    async fn delete_publication(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// A publication, tombstones included (check `deleted_at`).
+    async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError>;
+    /// Live publications matching the query.
+    async fn publications(&self, query: &PublicationQuery) -> Result<Vec<Publication>, StoreError>;
+}
+
+/// Opens the database a URL names, without migrating it.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PostgresStore::connect(url, None).await?))
+    } else if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        Ok(Arc::new(
+            SqliteStore::open(std::path::Path::new(path)).await?,
+        ))
+    } else {
+        Err(StoreError::UnsupportedUrl(redact(url)))
+    }
+}
+
+/// Hides a password in a database URL before it reaches a log or an error.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! PostgreSQL, for coordinators and for several processes sharing one database.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Pool, Postgres};
+
+use super::StoreError;
+
+pub struct PostgresStore {
+    pool: Pool<Postgres>,
+}
+
+impl PostgresStore {
+    /// Connects to `url`. With `schema`, everything lives in that schema (created if
+    /// missing): the test suites give each test its own.
+    pub async fn connect(url: &str, schema: Option<&str>) -> Result<PostgresStore, StoreError> {
+        let fail = |reason: String| StoreError::Connect {
+            url: super::redact(url),
+            reason,
+        };
+        let mut options = PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
+        if let Some(schema) = schema {
+            let admin = PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options.clone())
+                .await
+                .map_err(|e| fail(e.to_string()))?;
+            sqlx::query(&format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                schema.replace('"', "")
+            ))
+            .execute(&admin)
+            .await?;
+            admin.close().await;
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(PostgresStore { pool })
+    }
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+super::sql::shared_sql_store!(PostgresStore, Postgres, "postgres");

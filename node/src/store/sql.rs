@@ -1,0 +1,303 @@
+//! The SQL both backends share. SQLite and PostgreSQL agree on this subset (numbered
+//! `$n` parameters, `RETURNING`, `ON CONFLICT`), and sqlx maps the same Rust types to each
+//! backend's native columns (uuid/blob, timestamptz/text, jsonb/text), so the statements
+//! are written once and instantiated per backend by this macro.
+
+use crate::store::StoreError;
+
+/// Turns a unique-constraint violation into a conflict on `field`.
+pub(super) fn conflict_on(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(field),
+        _ => StoreError::Database(e),
+    }
+}
+
+/// Fails with `NotFound` when a statement touched no row.
+pub(super) fn touched(rows: u64) -> Result<(), StoreError> {
+    if rows == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+macro_rules! shared_sql_store {
+    ($store:ty, $db:ty, $name:literal) => {
+        use async_trait::async_trait;
+        use chrono::{DateTime, Utc};
+        use sqlx::Row;
+        use sqlx::types::Json;
+        use uuid::Uuid;
+
+        use $crate::member::{ApiToken, Member, Principal};
+        use $crate::publication::{Publication, PublicationBody};
+        use $crate::store::sql::{conflict_on, touched};
+        use $crate::store::{Order, PublicationQuery, Store};
+        use $crate::territory::{Territory, TerritoryProfile};
+
+        type DbRow = <$db as sqlx::Database>::Row;
+
+        const TERRITORY_COLUMNS: &str = "id, data, created_at, updated_at";
+        const MEMBER_COLUMNS: &str = "m.id, m.username, m.password_hash, m.is_admin, m.created_at";
+        const PUBLICATION_COLUMNS: &str = "id, territory_id, data, created_at, updated_at, deleted_at";
+
+        fn territory_from_row(row: &DbRow) -> Result<Territory, sqlx::Error> {
+            Ok(Territory {
+                id: row.try_get("id")?,
+                profile: row.try_get::<Json<TerritoryProfile>, _>("data")?.0,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+            })
+        }
+
+        fn member_from_row(row: &DbRow) -> Result<Member, sqlx::Error> {
+            Ok(Member {
+                id: row.try_get("id")?,
+                username: row.try_get("username")?,
+                password_hash: row.try_get("password_hash")?,
+                is_admin: row.try_get("is_admin")?,
+                created_at: row.try_get("created_at")?,
+            })
+        }
+
+        fn publication_from_row(row: &DbRow) -> Result<Publication, sqlx::Error> {
+            Ok(Publication {
+                id: row.try_get("id")?,
+                territory_id: row.try_get("territory_id")?,
+                body: row.try_get::<Json<PublicationBody>, _>("data")?.0,
+                created_at: row.try_get("created_at")?,
+                updated_at: row.try_get("updated_at")?,
+                deleted_at: row.try_get("deleted_at")?,
+            })
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn migrate(&self) -> Result<(), StoreError> {
+                MIGRATOR.run(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn insert_territory(&self, t: &Territory) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO territories (id, slug, name, data, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(t.id)
+                .bind(&t.profile.slug)
+                .bind(&t.profile.name)
+                .bind(Json(&t.profile))
+                .bind(t.created_at)
+                .bind(t.updated_at)
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_on("slug"))?;
+                Ok(())
+            }
+
+            async fn update_territory(&self, t: &Territory) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "UPDATE territories SET name = $2, data = $3, updated_at = $4 WHERE id = $1",
+                )
+                .bind(t.id)
+                .bind(&t.profile.name)
+                .bind(Json(&t.profile))
+                .bind(t.updated_at)
+                .execute(&self.pool)
+                .await?;
+                touched(done.rows_affected())
+            }
+
+            async fn territory(&self, id: Uuid) -> Result<Option<Territory>, StoreError> {
+                let sql = format!("SELECT {TERRITORY_COLUMNS} FROM territories WHERE id = $1");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(territory_from_row).transpose()?)
+            }
+
+            async fn territory_by_slug(&self, slug: &str) -> Result<Option<Territory>, StoreError> {
+                let sql = format!("SELECT {TERRITORY_COLUMNS} FROM territories WHERE slug = $1");
+                let row = sqlx::query(&sql).bind(slug).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(territory_from_row).transpose()?)
+            }
+
+            async fn territories(&self) -> Result<Vec<Territory>, StoreError> {
+                let sql = format!("SELECT {TERRITORY_COLUMNS} FROM territories ORDER BY name, slug");
+                let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+                Ok(rows.iter().map(territory_from_row).collect::<Result<_, _>>()?)
+            }
+
+            async fn insert_member(&self, m: &Member) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO members (id, username, password_hash, is_admin, created_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(m.id)
+                .bind(&m.username)
+                .bind(&m.password_hash)
+                .bind(m.is_admin)
+                .bind(m.created_at)
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_on("username"))?;
+                Ok(())
+            }
+
+            async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError> {
+                let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.username = $1");
+                let row = sqlx::query(&sql).bind(username).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(member_from_row).transpose()?)
+            }
+
+            async fn set_password_hash(&self, member_id: Uuid, hash: &str) -> Result<(), StoreError> {
+                let done = sqlx::query("UPDATE members SET password_hash = $2 WHERE id = $1")
+                    .bind(member_id)
+                    .bind(hash)
+                    .execute(&self.pool)
+                    .await?;
+                touched(done.rows_affected())
+            }
+
+            async fn member_count(&self) -> Result<i64, StoreError> {
+                let row = sqlx::query("SELECT COUNT(*) AS n FROM members").fetch_one(&self.pool).await?;
+                Ok(row.try_get("n")?)
+            }
+
+            async fn grant_editor(&self, member_id: Uuid, territory_id: Uuid) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO territory_editors (member_id, territory_id) VALUES ($1, $2)
+                     ON CONFLICT DO NOTHING",
+                )
+                .bind(member_id)
+                .bind(territory_id)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn principal(&self, member: Member) -> Result<Principal, StoreError> {
+                let rows = sqlx::query("SELECT territory_id FROM territory_editors WHERE member_id = $1")
+                    .bind(member.id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let editor_of = rows
+                    .iter()
+                    .map(|r| r.try_get::<Uuid, _>("territory_id"))
+                    .collect::<Result<_, _>>()?;
+                Ok(Principal { member, editor_of })
+            }
+
+            async fn insert_token(&self, t: &ApiToken) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO api_tokens (id, member_id, name, token_hash, created_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(t.id)
+                .bind(t.member_id)
+                .bind(&t.name)
+                .bind(&t.token_hash)
+                .bind(t.created_at)
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_on("token"))?;
+                Ok(())
+            }
+
+            async fn member_by_token_hash(&self, hash: &str) -> Result<Option<Member>, StoreError> {
+                let sql = format!(
+                    "SELECT {MEMBER_COLUMNS} FROM api_tokens t JOIN members m ON m.id = t.member_id
+                     WHERE t.token_hash = $1"
+                );
+                let row = sqlx::query(&sql).bind(hash).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(member_from_row).transpose()?)
+            }
+
+            async fn insert_publication(&self, p: &Publication) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO publications
+                       (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(p.id)
+                .bind(p.territory_id)
+                .bind(p.body.kind().as_str())
+                .bind(p.body.title())
+                .bind(p.body.language())
+                .bind(p.body.starts_at())
+                .bind(p.body.ends_at())
+                .bind(Json(&p.body))
+                .bind(p.created_at)
+                .bind(p.updated_at)
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_on("id"))?;
+                Ok(())
+            }
+
+            async fn update_publication(&self, p: &Publication) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "UPDATE publications
+                     SET title = $2, language = $3, starts_at = $4, ends_at = $5, data = $6, updated_at = $7
+                     WHERE id = $1 AND deleted_at IS NULL",
+                )
+                .bind(p.id)
+                .bind(p.body.title())
+                .bind(p.body.language())
+                .bind(p.body.starts_at())
+                .bind(p.body.ends_at())
+                .bind(Json(&p.body))
+                .bind(p.updated_at)
+                .execute(&self.pool)
+                .await?;
+                touched(done.rows_affected())
+            }
+
+            async fn delete_publication(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "UPDATE publications SET deleted_at = $2, updated_at = $2
+                     WHERE id = $1 AND deleted_at IS NULL",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&self.pool)
+                .await?;
+                touched(done.rows_affected())
+            }
+
+            async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError> {
+                let sql = format!("SELECT {PUBLICATION_COLUMNS} FROM publications WHERE id = $1");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(publication_from_row).transpose()?)
+            }
+
+            async fn publications(&self, q: &PublicationQuery) -> Result<Vec<Publication>, StoreError> {
+                let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
+                    "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE deleted_at IS NULL"
+                ));
+                if let Some(kind) = q.kind {
+                    sql.push(" AND kind = ").push_bind(kind.as_str());
+                }
+                if let Some(territory_id) = q.territory_id {
+                    sql.push(" AND territory_id = ").push_bind(territory_id);
+                }
+                if let Some(at) = q.current_at {
+                    sql.push(" AND (ends_at IS NULL OR ends_at >= ").push_bind(at).push(")");
+                }
+                sql.push(match q.order {
+                    Order::Newest => " ORDER BY created_at DESC, id DESC",
+                    Order::Soonest => " ORDER BY starts_at ASC, id ASC",
+                });
+                sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 1000));
+                sql.push(" OFFSET ").push_bind(q.offset.max(0));
+                let rows = sql.build().fetch_all(&self.pool).await?;
+                Ok(rows.iter().map(publication_from_row).collect::<Result<_, _>>()?)
+            }
+        }
+    };
+}
+
+pub(super) use shared_sql_store;

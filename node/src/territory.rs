@@ -1,0 +1,204 @@
+//! A territory: the learning territory, tiers-lieu, living lab... that publishes.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::place::Place;
+use crate::theme::Theme;
+use crate::validation::{self as v, Validated, ValidationError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TerritoryKind {
+    LearningTerritory,
+    LearningCity,
+    TiersLieu,
+    LivingLab,
+    Fablab,
+    EducationalCity,
+    Association,
+    /// A network coordinator.
+    Network,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    Neighbourhood,
+    City,
+    Metropolis,
+    Region,
+    Country,
+}
+
+/// What an admin or editor sends to create or change a territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerritoryDraft {
+    /// The handle: `slug@domain` on the fediverse, `/t/slug` on the web. Never changes.
+    pub slug: String,
+    pub name: String,
+    pub kind: TerritoryKind,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub place: Place,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Scale>,
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<url::Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// IANA zone; events default to it. The node's default zone when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+/// The validated, stored form of a territory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Territory {
+    pub id: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub profile: TerritoryProfile,
+}
+
+/// Everything about a territory that its editors can change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TerritoryProfile {
+    pub slug: String,
+    pub name: String,
+    pub kind: TerritoryKind,
+    pub description: String,
+    pub place: Place,
+    pub scale: Option<Scale>,
+    pub themes: Vec<Theme>,
+    pub tags: Vec<String>,
+    pub languages: Vec<String>,
+    pub website: Option<url::Url>,
+    pub contact: Option<String>,
+    pub timezone: String,
+}
+
+/// Slugs become handles and URLs: lower-case ASCII, digits, `-` and `_`, 2 to 64 long.
+pub fn validate_slug(field: &str, slug: &str) -> Validated<String> {
+    let ok_len = (2..=64).contains(&slug.len());
+    let ok_chars = slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    let ok_ends = !slug.starts_with(['-', '_']) && !slug.ends_with(['-', '_']);
+    if ok_len && ok_chars && ok_ends {
+        Ok(slug.to_owned())
+    } else {
+        Err(ValidationError::new(
+            field,
+            "must be 2 to 64 characters of a-z, 0-9, '-' or '_', starting and ending with a letter or digit",
+        ))
+    }
+}
+
+impl TerritoryDraft {
+    /// `default_timezone` is the node's zone, used when the draft names none.
+    pub fn validate(self, default_timezone: &str) -> Validated<TerritoryProfile> {
+        let timezone = self.timezone.as_deref().unwrap_or(default_timezone);
+        v::timezone("timezone", timezone)?;
+        if let Some(url) = &self.website {
+            v::web_url("website", url)?;
+        }
+        let languages = self
+            .languages
+            .iter()
+            .enumerate()
+            .map(|(i, l)| v::language(&format!("languages[{i}]"), l))
+            .collect::<Validated<Vec<_>>>()?;
+        v::max_items("languages", &languages)?;
+        Ok(TerritoryProfile {
+            slug: validate_slug("slug", &self.slug)?,
+            name: v::required_text("name", &self.name, v::MAX_TITLE)?,
+            kind: self.kind,
+            description: v::bounded_text("description", &self.description, v::MAX_LONG)?,
+            place: self.place.validate("place")?,
+            scale: self.scale,
+            themes: v::unique(self.themes),
+            tags: v::tags("tags", self.tags)?,
+            languages,
+            website: self.website,
+            contact: v::optional_text("contact", self.contact, v::MAX_SHORT)?,
+            timezone: timezone.to_owned(),
+        })
+    }
+}
+
+impl From<TerritoryProfile> for TerritoryDraft {
+    fn from(p: TerritoryProfile) -> Self {
+        TerritoryDraft {
+            slug: p.slug,
+            name: p.name,
+            kind: p.kind,
+            description: p.description,
+            place: p.place,
+            scale: p.scale,
+            themes: p.themes,
+            tags: p.tags,
+            languages: p.languages,
+            website: p.website,
+            contact: p.contact,
+            timezone: Some(p.timezone),
+        }
+    }
+}
+
+impl Territory {
+    pub fn new(profile: TerritoryProfile) -> Territory {
+        let now = crate::now();
+        Territory {
+            id: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+            profile,
+        }
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.profile.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> TerritoryDraft {
+        serde_json::from_value(serde_json::json!({
+            "slug": "fablab-poitiers", "name": "Fablab de Poitiers", "kind": "fablab",
+            "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+            "themes": ["science_digital", "climate", "climate"], "languages": ["fr"]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn valid_draft_is_normalised() {
+        let p = draft().validate("Europe/Paris").unwrap();
+        assert_eq!(p.themes, vec![Theme::Climate, Theme::ScienceDigital]);
+        assert_eq!(p.timezone, "Europe/Paris");
+    }
+
+    #[test]
+    fn bad_slug_and_zone_are_named() {
+        let mut d = draft();
+        d.slug = "Fab Lab".into();
+        assert_eq!(d.validate("Europe/Paris").unwrap_err().field, "slug");
+        let mut d = draft();
+        d.timezone = Some("Mars/Olympus".into());
+        assert_eq!(d.validate("Europe/Paris").unwrap_err().field, "timezone");
+    }
+}

@@ -1,0 +1,193 @@
+//! Validation helpers shared by every draft type. Errors name the field and the rule, so an
+//! API client or a form can point at what to fix.
+
+use serde::Serialize;
+
+/// A draft broke a rule: `field` is the JSON path of the offending value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{field}: {rule}")]
+pub struct ValidationError {
+    pub field: String,
+    pub rule: String,
+}
+
+impl ValidationError {
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+pub type Validated<T> = Result<T, ValidationError>;
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_SHORT: usize = 500;
+pub const MAX_LONG: usize = 50_000;
+pub const MAX_LIST: usize = 50;
+
+/// Trims and requires a non-empty value of at most `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Validated<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(ValidationError::new(field, "must not be empty"));
+    }
+    bounded_text(field, value, max)
+}
+
+/// Trims and bounds a value that may be empty.
+pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(ValidationError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Like [`bounded_text`], turning a blank value into `None`.
+pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Validated<Option<String>> {
+    match value {
+        None => Ok(None),
+        Some(v) => {
+            let v = bounded_text(field, &v, max)?;
+            Ok((!v.is_empty()).then_some(v))
+        }
+    }
+}
+
+/// Only absolute http(s) links are accepted: anything else is either unusable by a
+/// visitor or dangerous (`javascript:`).
+pub fn web_url(field: &str, value: &url::Url) -> Validated<()> {
+    match value.scheme() {
+        "http" | "https" if value.host().is_some() => Ok(()),
+        _ => Err(ValidationError::new(field, "must be an http or https URL")),
+    }
+}
+
+/// A BCP 47 language tag in its common short form: `fr`, `en`, `pt-BR`.
+pub fn language(field: &str, value: &str) -> Validated<String> {
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_lowercase());
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Ok(value.to_owned())
+    } else {
+        Err(ValidationError::new(
+            field,
+            "must be a language code such as \"fr\" or \"pt-BR\"",
+        ))
+    }
+}
+
+/// Free hashtags: stored without `#`, lower-cased, unique, short.
+pub fn tags(field: &str, values: Vec<String>) -> Validated<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, raw) in values.into_iter().enumerate() {
+        let tag = raw.trim().trim_start_matches('#').to_lowercase();
+        let field = format!("{field}[{i}]");
+        if tag.is_empty() || tag.chars().count() > 50 {
+            return Err(ValidationError::new(field, "must be 1 to 50 characters"));
+        }
+        if !tag
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(ValidationError::new(
+                field,
+                "may hold only letters, digits, '-' and '_'",
+            ));
+        }
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    max_items(field, &out)?;
+    Ok(out)
+}
+
+/// Bounds a list, so that one request cannot store an unbounded amount of data.
+pub fn max_items<T>(field: &str, values: &[T]) -> Validated<()> {
+    if values.len() > MAX_LIST {
+        return Err(ValidationError::new(
+            field,
+            format!("must have at most {MAX_LIST} items"),
+        ));
+    }
+    Ok(())
+}
+
+/// Sorts and dedupes a list of enum values.
+pub fn unique<T: Ord>(mut values: Vec<T>) -> Vec<T> {
+    values.sort();
+    values.dedup();
+    values
+}
+
+/// A list of short free-text entries (skills, objectives, organisers).
+pub fn text_list(field: &str, values: Vec<String>) -> Validated<Vec<String>> {
+    max_items(field, &values)?;
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| required_text(&format!("{field}[{i}]"), &v, MAX_SHORT))
+        .collect()
+}
+
+/// An IANA zone name such as `Europe/Paris`.
+pub fn timezone(field: &str, value: &str) -> Validated<chrono_tz::Tz> {
+    value.parse().map_err(|_| {
+        ValidationError::new(
+            field,
+            format!("unknown timezone {value:?}: use an IANA name such as \"Europe/Paris\""),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_normalised_and_deduped() {
+        let t = tags(
+            "tags",
+            vec!["#Repair".into(), "repair".into(), "café".into()],
+        )
+        .unwrap();
+        assert_eq!(t, vec!["repair", "café"]);
+        assert_eq!(
+            tags("tags", vec!["a b".into()]).unwrap_err().field,
+            "tags[0]"
+        );
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(language("l", "fr").is_ok());
+        assert!(language("l", "pt-BR").is_ok());
+        assert!(language("l", "French").is_err());
+        assert!(language("l", "").is_err());
+    }
+
+    #[test]
+    fn text_bounds() {
+        assert_eq!(required_text("t", "  x ", 5).unwrap(), "x");
+        assert!(required_text("t", "   ", 5).is_err());
+        assert!(required_text("t", "abcdef", 5).is_err());
+    }
+
+    #[test]
+    fn urls_must_be_web() {
+        let js: url::Url = "javascript:alert(1)".parse().unwrap();
+        assert!(web_url("u", &js).is_err());
+        let ok: url::Url = "https://example.org/x".parse().unwrap();
+        assert!(web_url("u", &ok).is_ok());
+    }
+}

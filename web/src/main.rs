@@ -1,1 +1,29 @@
-fn main() {}
+use clap::Parser;
+use rhizome_node::Config;
+use rhizome_web::cli::{Cli, run};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(&e.into()),
+    };
+    let filter = EnvFilter::try_new(format!("{},sqlx=warn", config.log_level))
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli, config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+/// One line naming the cause, then a non-zero exit.
+fn fail(e: &anyhow::Error) -> std::process::ExitCode {
+    eprintln!("error: {e:#}");
+    std::process::ExitCode::FAILURE
+}

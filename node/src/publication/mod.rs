@@ -157,8 +157,18 @@ impl PublicationBody {
 pub fn parse_draft<T: DeserializeOwned>(json: serde_json::Value) -> Validated<T> {
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { String::new() } else { path };
-        ValidationError::new(field, e.into_inner().to_string())
+        let message = e.into_inner().to_string();
+        // serde reports a missing field at its parent's path; name the field itself.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next());
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => name.to_owned(),
+            (".", None) => String::new(),
+            (parent, Some(name)) => format!("{parent}.{name}"),
+            (path, None) => path.to_owned(),
+        };
+        ValidationError::new(field, message)
     })
 }
 

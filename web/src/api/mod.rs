@@ -1,0 +1,36 @@
+//! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
+
+mod publications;
+pub use publications::{collection_of, kind_of_collection};
+mod territories;
+mod tokens;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tokens", post(tokens::create))
+        .route("/api/v1/me", get(tokens::me))
+        .route(
+            "/api/v1/territories",
+            get(territories::list).post(territories::create),
+        )
+        .route(
+            "/api/v1/territories/{slug}",
+            get(territories::show).patch(territories::update),
+        )
+        .route(
+            "/api/v1/territories/{slug}/{collection}",
+            get(publications::list_of_territory).post(publications::create),
+        )
+        .route("/api/v1/{collection}", get(publications::list))
+        .route(
+            "/api/v1/{collection}/{id}",
+            get(publications::show)
+                .patch(publications::update)
+                .delete(publications::delete),
+        )
+}

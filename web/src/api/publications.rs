@@ -1,0 +1,237 @@
+//! Events, resources and calls share one set of handlers; the path names the kind.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use rhizome_node::publication::PublicationKind;
+use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::{Publication, PublicationBody, Territory};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::territories::find as find_territory;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Auth, JsonBody};
+
+/// The collection segment of a path: `events`, `resources` or `calls`.
+pub fn kind_of_collection(collection: &str) -> Result<PublicationKind, ApiError> {
+    match collection {
+        "events" => Ok(PublicationKind::Event),
+        "resources" => Ok(PublicationKind::Resource),
+        "calls" => Ok(PublicationKind::Call),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+pub fn collection_of(kind: PublicationKind) -> &'static str {
+    match kind {
+        PublicationKind::Event => "events",
+        PublicationKind::Resource => "resources",
+        PublicationKind::Call => "calls",
+    }
+}
+
+/// The API form of a publication: its fields, where it lives, and its text as safe HTML.
+pub fn view(state: &AppState, p: &Publication, territory_slug: &str) -> Value {
+    let mut v = serde_json::to_value(p).unwrap_or_default();
+    let markdown = match &p.body {
+        PublicationBody::Event(e) => &e.description,
+        PublicationBody::Resource(r) => &r.body,
+        PublicationBody::Call(c) => &c.description,
+    };
+    v["territory"] = json!(territory_slug);
+    v["url"] = json!(format!(
+        "{}/{}/{}",
+        state.config.base_url(),
+        collection_of(p.body.kind()),
+        p.id
+    ));
+    v["html"] = json!(rhizome_node::markdown::to_html(markdown));
+    v
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    territory: Option<String>,
+    /// Events and calls: only those still current (default). `false` lists all.
+    #[serde(default = "yes")]
+    current: bool,
+    #[serde(default = "default_limit")]
+    limit: i64,
+    #[serde(default)]
+    offset: i64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_limit() -> i64 {
+    50
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Path(collection): Path<String>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = kind_of_collection(&collection)?;
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let territory = match &params.territory {
+        Some(slug) => Some(find_territory(&state, slug).await?),
+        None => None,
+    };
+    list_publications(&state, kind, territory, &params).await
+}
+
+pub async fn list_of_territory(
+    State(state): State<AppState>,
+    Path((slug, collection)): Path<(String, String)>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = kind_of_collection(&collection)?;
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let territory = find_territory(&state, &slug).await?;
+    list_publications(&state, kind, Some(territory), &params).await
+}
+
+async fn list_publications(
+    state: &AppState,
+    kind: PublicationKind,
+    territory: Option<Territory>,
+    params: &ListParams,
+) -> Result<Json<Value>, ApiError> {
+    if !(1..=200).contains(&params.limit) || params.offset < 0 {
+        return Err(ApiError::BadRequest(
+            "limit must be 1 to 200 and offset at least 0".into(),
+        ));
+    }
+    let query = PublicationQuery {
+        kind: Some(kind),
+        territory_id: territory.as_ref().map(|t| t.id),
+        current_at: params.current.then(rhizome_node::now),
+        order: if kind == PublicationKind::Event {
+            Order::Soonest
+        } else {
+            Order::Newest
+        },
+        limit: params.limit,
+        offset: params.offset,
+    };
+    let publications = state.store.publications(&query).await?;
+    let slugs = territory_slugs(state).await?;
+    let items: Vec<Value> = publications
+        .iter()
+        .map(|p| {
+            view(
+                state,
+                p,
+                slugs.get(&p.territory_id).map(String::as_str).unwrap_or(""),
+            )
+        })
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
+
+async fn territory_slugs(
+    state: &AppState,
+) -> Result<std::collections::HashMap<Uuid, String>, ApiError> {
+    Ok(state
+        .store
+        .territories()
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.profile.slug))
+        .collect())
+}
+
+pub async fn create(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path((slug, collection)): Path<(String, String)>,
+    JsonBody(body): JsonBody,
+) -> Result<impl IntoResponse, ApiError> {
+    let kind = kind_of_collection(&collection)?;
+    let territory = find_territory(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    let publication = Publication::new(
+        territory.id,
+        PublicationBody::from_draft(kind, body, &territory)?,
+    );
+    state.store.insert_publication(&publication).await?;
+    tracing::info!(id = %publication.id, kind = kind.as_str(), territory = %slug, "published");
+    let location = format!("/api/v1/{collection}/{}", publication.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(view(&state, &publication, &slug)),
+    ))
+}
+
+/// A live publication of the kind the path names, with its territory.
+async fn find(
+    state: &AppState,
+    collection: &str,
+    id: &str,
+) -> Result<(Publication, Territory), ApiError> {
+    let kind = kind_of_collection(collection)?;
+    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    let publication = state
+        .store
+        .publication(id)
+        .await?
+        .filter(|p| p.body.kind() == kind)
+        .ok_or(ApiError::NotFound)?;
+    if publication.deleted_at.is_some() {
+        return Err(ApiError::Gone);
+    }
+    let territory = state
+        .store
+        .territory(publication.territory_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("publication {id} has no territory")))?;
+    Ok((publication, territory))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (publication, territory) = find(&state, &collection, &id).await?;
+    Ok(Json(view(&state, &publication, &territory.profile.slug)))
+}
+
+/// JSON merge patch: send only what changes.
+pub async fn update(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+    JsonBody(patch): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let (mut publication, territory) = find(&state, &collection, &id).await?;
+    principal.require_editor(territory.id)?;
+    publication.body = publication.body.patched(&patch, &territory)?;
+    publication.updated_at = rhizome_node::now();
+    state.store.update_publication(&publication).await?;
+    Ok(Json(view(&state, &publication, &territory.profile.slug)))
+}
+
+pub async fn delete(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let (publication, territory) = find(&state, &collection, &id).await?;
+    principal.require_editor(territory.id)?;
+    state
+        .store
+        .delete_publication(publication.id, rhizome_node::now())
+        .await?;
+    tracing::info!(id = %publication.id, "deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

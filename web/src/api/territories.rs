@@ -1,0 +1,91 @@
+//! Territories: anyone reads them; a node admin creates them; their editors change them.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use rhizome_node::publication::parse_draft;
+use rhizome_node::territory::TerritoryDraft;
+use rhizome_node::{Territory, ValidationError};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Auth, JsonBody};
+
+pub fn view(state: &AppState, t: &Territory) -> Value {
+    let mut v = serde_json::to_value(t).unwrap_or_default();
+    v["url"] = json!(format!("{}/t/{}", state.config.base_url(), t.profile.slug));
+    v["handle"] = json!(format!("@{}@{}", t.profile.slug, state.config.domain));
+    v
+}
+
+pub async fn find(state: &AppState, slug: &str) -> Result<Territory, ApiError> {
+    state
+        .store
+        .territory_by_slug(slug)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let items: Vec<Value> = state
+        .store
+        .territories()
+        .await?
+        .iter()
+        .map(|t| view(&state, t))
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(view(&state, &find(&state, &slug).await?)))
+}
+
+pub async fn create(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<impl IntoResponse, ApiError> {
+    principal.require_admin()?;
+    let draft: TerritoryDraft = parse_draft(body)?;
+    let territory = Territory::new(draft.validate(&state.config.default_timezone)?);
+    state.store.insert_territory(&territory).await?;
+    tracing::info!(slug = %territory.profile.slug, "territory created");
+    let location = format!("/api/v1/territories/{}", territory.profile.slug);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(view(&state, &territory)),
+    ))
+}
+
+/// JSON merge patch on the territory's profile; the slug is its identity and stays.
+pub async fn update(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    JsonBody(patch): JsonBody,
+) -> Result<Json<Value>, ApiError> {
+    let mut territory = find(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    let mut json = serde_json::to_value(TerritoryDraft::from(territory.profile.clone()))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    json_patch::merge(&mut json, &patch);
+    let draft: TerritoryDraft = parse_draft(json)?;
+    if draft.slug != territory.profile.slug {
+        return Err(ValidationError::new(
+            "slug",
+            "cannot be changed: it is the territory's address",
+        )
+        .into());
+    }
+    territory.profile = draft.validate(&state.config.default_timezone)?;
+    territory.updated_at = rhizome_node::now();
+    state.store.update_territory(&territory).await?;
+    Ok(Json(view(&state, &territory)))
+}

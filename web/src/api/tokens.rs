@@ -1,0 +1,59 @@
+//! API tokens: a script trades a username and password for a bearer token.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use rhizome_node::ApiToken;
+use rhizome_node::publication::parse_draft;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Auth, JsonBody};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    username: String,
+    password: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let login: Login = parse_draft(body)?;
+    let member = state
+        .store
+        .member_by_username(&login.username)
+        .await?
+        .filter(|m| m.check_password(&login.password))
+        .ok_or(ApiError::Unauthorized)?;
+    let (token, record) = ApiToken::issue(member.id, login.name.as_deref().unwrap_or("api"));
+    state.store.insert_token(&record).await?;
+    tracing::info!(username = %member.username, "API token issued");
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "username": member.username})),
+    ))
+}
+
+pub async fn me(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
+    let mut territories = Vec::new();
+    for id in &principal.editor_of {
+        if let Some(t) = state.store.territory(*id).await? {
+            territories.push(t.profile.slug);
+        }
+    }
+    Ok(Json(json!({
+        "username": principal.member.username,
+        "is_admin": principal.member.is_admin,
+        "editor_of": territories,
+    })))
+}

@@ -1,0 +1,253 @@
+//! The `rhizome` command line: serve, migrate, and the admin chores that come before a
+//! web interface exists (first admin, territories, tokens).
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use rhizome_node::member::{generate_password, hash_password};
+use rhizome_node::territory::TerritoryDraft;
+use rhizome_node::theme::Theme;
+use rhizome_node::{ApiToken, Config, Member, Territory};
+
+use crate::server;
+
+#[derive(Parser)]
+#[command(
+    name = "rhizome",
+    version,
+    about = "Federated server for a network of learning territories"
+)]
+pub struct Cli {
+    /// TOML configuration file (settings may also come from RHIZOME_* variables).
+    #[arg(long, global = true, env = "RHIZOME_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the node (applies pending migrations first).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Members and API tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Territories hosted on this node.
+    #[command(subcommand)]
+    Territory(TerritoryCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create a member and print their initial password.
+    CreateUser {
+        username: String,
+        /// Make them a node admin (all territories, node settings).
+        #[arg(long)]
+        admin: bool,
+        /// Territories (slugs) they may edit.
+        #[arg(long = "editor-of", value_name = "SLUG")]
+        editor_of: Vec<String>,
+    },
+    /// Give a member a new random password and print it.
+    ResetPassword { username: String },
+    /// Let a member edit a territory.
+    GrantEditor { username: String, territory: String },
+    /// Issue an API token for a member and print it (shown once).
+    CreateToken {
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TerritoryCommand {
+    /// Create a territory.
+    Create(TerritoryArgs),
+    /// List territories.
+    List,
+}
+
+#[derive(Args)]
+pub struct TerritoryArgs {
+    /// Handle and URL name: `slug@domain`.
+    #[arg(long)]
+    slug: String,
+    #[arg(long)]
+    name: String,
+    /// learning_territory, learning_city, tiers_lieu, living_lab, fablab, educational_city, association, network
+    #[arg(long)]
+    kind: String,
+    #[arg(long, default_value = "")]
+    description: String,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    latitude: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    longitude: Option<f64>,
+    /// neighbourhood, city, metropolis, region, country
+    #[arg(long)]
+    scale: Option<String>,
+    /// Comma-separated: climate, mobility, food_health, urban_life, social_economy, culture, science_digital
+    #[arg(long, value_delimiter = ',')]
+    themes: Vec<String>,
+    #[arg(long, value_delimiter = ',')]
+    tags: Vec<String>,
+    /// Comma-separated language codes, main one first: fr,en
+    #[arg(long, value_delimiter = ',')]
+    languages: Vec<String>,
+    #[arg(long)]
+    website: Option<String>,
+    #[arg(long)]
+    contact: Option<String>,
+    /// IANA zone; defaults to the node's.
+    #[arg(long)]
+    timezone: Option<String>,
+}
+
+impl TerritoryArgs {
+    /// Goes through the same JSON draft as the API, so the CLI obeys the same rules.
+    fn draft(self) -> anyhow::Result<TerritoryDraft> {
+        for theme in &self.themes {
+            if Theme::from_slug(theme).is_none() {
+                bail!("--themes: unknown theme {theme:?}");
+            }
+        }
+        let json = serde_json::json!({
+            "slug": self.slug, "name": self.name, "kind": self.kind,
+            "description": self.description,
+            "place": {"address": self.address, "latitude": self.latitude, "longitude": self.longitude},
+            "scale": self.scale, "themes": self.themes, "tags": self.tags,
+            "languages": self.languages, "website": self.website, "contact": self.contact,
+            "timezone": self.timezone,
+        });
+        rhizome_node::publication::parse_draft(json).map_err(flag_error)
+    }
+}
+
+/// Names the command-line flag behind a draft field: `place.latitude` is `--latitude`.
+fn flag_error(e: rhizome_node::ValidationError) -> anyhow::Error {
+    let field = e.field.strip_prefix("place.").unwrap_or(&e.field);
+    let flag = field.split('[').next().unwrap_or(field).replace('_', "-");
+    anyhow::anyhow!("--{flag}: {}", e.rule)
+}
+
+pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve => server::serve(config).await,
+        Command::Migrate => {
+            let store = server::open_store(&config).await?;
+            println!("migrations applied to the {} database", store.backend());
+            Ok(())
+        }
+        Command::Admin(cmd) => admin(cmd, &config).await,
+        Command::Territory(cmd) => territory(cmd, &config).await,
+    }
+}
+
+async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
+    let store = server::open_store(config).await?;
+    let member = |username: String| {
+        let store = store.clone();
+        async move {
+            store
+                .member_by_username(&username)
+                .await?
+                .with_context(|| format!("no member named {username:?}"))
+        }
+    };
+    match cmd {
+        AdminCommand::CreateUser {
+            username,
+            admin,
+            editor_of,
+        } => {
+            let password = generate_password();
+            let new =
+                Member::new(&username, &password, admin).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let mut territories = Vec::new();
+            for slug in &editor_of {
+                territories.push(
+                    store
+                        .territory_by_slug(slug)
+                        .await?
+                        .with_context(|| format!("no territory {slug:?}"))?,
+                );
+            }
+            store.insert_member(&new).await?;
+            for t in territories {
+                store.grant_editor(new.id, t.id).await?;
+            }
+            println!(
+                "created {}member {username}",
+                if admin { "admin " } else { "" }
+            );
+            println!("password: {password}");
+            println!(
+                "(shown once; get an API token with POST /api/v1/tokens or `rhizome admin create-token {username}`)"
+            );
+        }
+        AdminCommand::ResetPassword { username } => {
+            let m = member(username).await?;
+            let password = generate_password();
+            store
+                .set_password_hash(
+                    m.id,
+                    &hash_password(&password).map_err(|e| anyhow::anyhow!("{e}"))?,
+                )
+                .await?;
+            println!("new password for {}: {password}", m.username);
+        }
+        AdminCommand::GrantEditor {
+            username,
+            territory,
+        } => {
+            let m = member(username).await?;
+            let t = store
+                .territory_by_slug(&territory)
+                .await?
+                .with_context(|| format!("no territory {territory:?}"))?;
+            store.grant_editor(m.id, t.id).await?;
+            println!("{} may now edit {}", m.username, t.profile.slug);
+        }
+        AdminCommand::CreateToken { username, name } => {
+            let m = member(username).await?;
+            let (token, record) = ApiToken::issue(m.id, &name);
+            store.insert_token(&record).await?;
+            println!("{token}");
+        }
+    }
+    Ok(())
+}
+
+async fn territory(cmd: TerritoryCommand, config: &Config) -> anyhow::Result<()> {
+    let store = server::open_store(config).await?;
+    match cmd {
+        TerritoryCommand::Create(args) => {
+            let profile = args
+                .draft()?
+                .validate(&config.default_timezone)
+                .map_err(flag_error)?;
+            let t = Territory::new(profile);
+            store.insert_territory(&t).await?;
+            println!(
+                "created territory {} (@{}@{})",
+                t.profile.name, t.profile.slug, config.domain
+            );
+        }
+        TerritoryCommand::List => {
+            for t in store.territories().await? {
+                println!(
+                    "{}\t{}\t@{}@{}",
+                    t.profile.slug, t.profile.name, t.profile.slug, config.domain
+                );
+            }
+        }
+    }
+    Ok(())
+}

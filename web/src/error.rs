@@ -1,0 +1,104 @@
+//! One error type for every handler: each variant knows its status and JSON body, so a
+//! client always gets a reason it can act on, and nothing internal leaks.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use rhizome_node::member::Forbidden;
+use rhizome_node::{StoreError, ValidationError};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request was well-formed JSON but broke a rule; names the field.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    #[error("expected Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("a valid API token is required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("this was deleted")]
+    Gone,
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(field) => ApiError::Conflict(field),
+            StoreError::NotFound => ApiError::NotFound,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<Forbidden> for ApiError {
+    fn from(e: Forbidden) -> Self {
+        ApiError::Forbidden(e.0)
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Gone => StatusCode::GONE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = match &self {
+            ApiError::Validation(e) => {
+                json!({"error": "invalid", "field": e.field, "message": e.rule})
+            }
+            ApiError::Conflict(field) => {
+                json!({"error": "conflict", "field": field, "message": self.to_string()})
+            }
+            ApiError::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                json!({"error": "internal", "message": self.to_string()})
+            }
+            other => {
+                tracing::debug!(error = %other, "request refused");
+                json!({"error": code(status), "message": other.to_string()})
+            }
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+fn code(status: StatusCode) -> String {
+    status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_lowercase()
+        .replace(' ', "_")
+}

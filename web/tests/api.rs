@@ -1,0 +1,584 @@
+//! The JSON API over real HTTP: the happy path on both databases, then every kind of bad
+//! input the API must refuse with a 4xx naming the field, leaving nothing half-written.
+
+mod common;
+
+use common::{Backend, Node};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const FABLAB: &str = r#"{"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab",
+  "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+  "themes": ["science_digital"], "languages": ["fr"]}"#;
+
+fn event() -> Value {
+    json!({
+        "title": "Repair café", "description": "Apportez vos **objets** cassés",
+        "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
+        "place": {"name": "Fablab", "address": "1 rue de la Paix, Poitiers", "latitude": 46.58, "longitude": 0.34},
+        "capacity": 20, "registration": {"mode": "open"}, "themes": ["climate"], "tags": ["repair"],
+        "audience": {"age_groups": ["adults", "seniors"], "publics": ["familles"]}
+    })
+}
+
+/// Starts a node with an admin, a territory and its token.
+async fn node_with_territory(backend: Backend) -> Option<(Node, String)> {
+    let node = Node::start(backend).await?;
+    let admin = node.member("admin", true).await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(serde_json::from_str(FABLAB).unwrap()),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    Some((node, admin))
+}
+
+async fn happy_path(backend: Backend) {
+    let Some((node, _admin)) = node_with_territory(backend).await else {
+        return;
+    };
+    // A script logs in with a password and gets a token.
+    let editor = rhizome_node::Member::new("camille", "a long enough password", false).unwrap();
+    node.store.insert_member(&editor).await.unwrap();
+    let territory = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    node.store
+        .grant_editor(editor.id, territory.id)
+        .await
+        .unwrap();
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/tokens",
+            None,
+            Some(json!({"username": "camille", "password": "a long enough password"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+    let (_, me) = node
+        .send(Method::GET, "/api/v1/me", Some(&token), None)
+        .await;
+    assert_eq!(me["editor_of"], json!(["fablab"]));
+
+    // Create one of each kind.
+    let (status, ev) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&token),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 201, "{ev}");
+    assert_eq!(ev["starts_at"], "2030-12-03T17:00:00Z");
+    assert_eq!(ev["timezone"], "Europe/Paris");
+    assert_eq!(ev["territory"], "fablab");
+    assert!(
+        ev["html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>objets</strong>")
+    );
+    let id = ev["id"].as_str().unwrap().to_owned();
+    let (status, res) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/resources",
+            Some(&token),
+            Some(json!({"title": "Guide du repair café", "type": "guide", "body": "# Étapes"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{res}");
+    assert_eq!(
+        res["license"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+    let (status, call) = node
+        .send(Method::POST, "/api/v1/territories/fablab/calls", Some(&token),
+              Some(json!({"title": "Cherche bénévoles", "type": "need", "deadline": "2030-01-31", "skills_wanted": ["électronique"]})))
+        .await;
+    assert_eq!(status, 201, "{call}");
+
+    // List and read.
+    let (_, list) = node.send(Method::GET, "/api/v1/events", None, None).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    let (_, list) = node
+        .send(
+            Method::GET,
+            "/api/v1/territories/fablab/resources",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(list["items"][0]["title"], "Guide du repair café");
+    let (_, list) = node
+        .send(Method::GET, "/api/v1/calls?territory=fablab", None, None)
+        .await;
+    assert_eq!(list["items"][0]["skills_wanted"], json!(["électronique"]));
+    let (status, got) = node
+        .send(Method::GET, &format!("/api/v1/events/{id}"), None, None)
+        .await;
+    assert_eq!((status, &got["title"]), (200, &json!("Repair café")));
+
+    // The home page shows the territory and the upcoming event in its own zone.
+    let home = node
+        .http
+        .get(node.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("Fablab de Poitiers"), "{home}");
+    assert!(home.contains("Repair café"));
+    assert!(
+        home.contains("mardi 3 décembre 2030, 18:00–21:00"),
+        "{home}"
+    );
+    let page = node
+        .http
+        .get(node.url(&format!("/events/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("<strong>objets</strong>")
+    );
+
+    // Edit with a merge patch: only what changes.
+    let (status, edited) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{id}"),
+            Some(&token),
+            Some(json!({"status": "postponed", "capacity": null})),
+        )
+        .await;
+    assert_eq!(status, 200, "{edited}");
+    assert_eq!(edited["status"], "postponed");
+    assert_eq!(edited["capacity"], Value::Null);
+    assert_eq!(edited["title"], "Repair café");
+    let (_, got) = node
+        .send(Method::GET, &format!("/api/v1/events/{id}"), None, None)
+        .await;
+    assert_eq!(got["status"], "postponed");
+
+    // Edit the territory; its slug stays.
+    let (status, t) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(&token),
+            Some(json!({"description": "Un lieu pour réparer"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &t["description"]),
+        (200, &json!("Un lieu pour réparer"))
+    );
+
+    // Delete: gone from lists, the URL answers 410.
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = node
+        .send(Method::GET, &format!("/api/v1/events/{id}"), None, None)
+        .await;
+    assert_eq!(status, 410);
+    let page = node
+        .http
+        .get(node.url(&format!("/events/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 410);
+    let (_, list) = node
+        .send(Method::GET, "/api/v1/events?current=false", None, None)
+        .await;
+    assert!(list["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn happy_path_sqlite() {
+    happy_path(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn happy_path_postgres() {
+    happy_path(Backend::Postgres).await;
+}
+
+/// Sends a bad event and checks the status and the field named.
+async fn refused(node: &Node, token: &str, body: Value, status: u16, field: &str) {
+    let (got, answer) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(token),
+            Some(body.clone()),
+        )
+        .await;
+    assert_eq!(got, status, "{body} -> {answer}");
+    assert_eq!(answer["field"], field, "{body} -> {answer}");
+    assert!(
+        answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{answer}"
+    );
+}
+
+fn event_with(patch: Value) -> Value {
+    let mut e = event();
+    json_patch_merge(&mut e, &patch);
+    e
+}
+
+fn json_patch_merge(target: &mut Value, patch: &Value) {
+    match (target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    json_patch_merge(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p.clone(),
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_the_field_named() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"capacity": "ten"})),
+        422,
+        "capacity",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"title": null})),
+        422,
+        "title",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"ends_at": "2030-12-03T17:00"})),
+        422,
+        "ends_at",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"timezone": "Europe/Poitiers"})),
+        422,
+        "timezone",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"place": {"latitude": 123.0}})),
+        422,
+        "place.latitude",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"title": "é".repeat(201)})),
+        422,
+        "title",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"description": "x".repeat(60_000)})),
+        422,
+        "description",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"tags": ["ok", "not ok"]})),
+        422,
+        "tags[1]",
+    )
+    .await;
+    refused(
+        &node,
+        &admin,
+        event_with(json!({"online_url": "javascript:alert(1)"})),
+        422,
+        "online_url",
+    )
+    .await;
+
+    // Not JSON at all, or not declared as JSON.
+    let resp = node
+        .http
+        .post(node.url("/api/v1/territories/fablab/events"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"title\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let body: Value = resp.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("invalid JSON"),
+        "{body}"
+    );
+    let resp = node
+        .http
+        .post(node.url("/api/v1/territories/fablab/events"))
+        .bearer_auth(&admin)
+        .body(event().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 415);
+
+    // A body over the cap is refused before parsing.
+    let huge = json!({"title": "x", "description": "y".repeat(2 * 1024 * 1024)});
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(huge),
+        )
+        .await;
+    assert_eq!(status, 413, "{body}");
+
+    // Duplicate slug.
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(serde_json::from_str(FABLAB).unwrap()),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (409, &json!("slug")));
+
+    // Query strings too.
+    let (status, _) = node
+        .send(Method::GET, "/api/v1/events?limit=lots", None, None)
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = node
+        .send(Method::GET, "/api/v1/events?limit=100000", None, None)
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = node.send(Method::GET, "/api/v1/parties", None, None).await;
+    assert_eq!(status, 404);
+
+    // Nothing was half-written.
+    let (_, list) = node
+        .send(Method::GET, "/api/v1/events?current=false", None, None)
+        .await;
+    assert!(list["items"].as_array().unwrap().is_empty(), "{list}");
+    assert_eq!(node.store.territories().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn bad_edits_change_nothing() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    let (_, ev) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event()),
+        )
+        .await;
+    let path = format!("/api/v1/events/{}", ev["id"].as_str().unwrap());
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"ends_at": "2020-01-01T00:00"})),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("ends_at")));
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"format": "online"})),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("online_url")));
+    let (_, after) = node.send(Method::GET, &path, None, None).await;
+    assert_eq!(after, ev);
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(&admin),
+            Some(json!({"slug": "other"})),
+        )
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("slug")));
+    let (status, _) = node
+        .send(Method::GET, "/api/v1/events/not-a-uuid", None, None)
+        .await;
+    assert_eq!(status, 404);
+    // An event id under another collection is not found there.
+    let (status, _) = node
+        .send(
+            Method::GET,
+            &path.replace("events", "resources"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn tokens_and_territory_rights_are_enforced() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    let (_, other) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(json!({"slug": "ville", "name": "Ville apprenante", "kind": "learning_city"})),
+        )
+        .await;
+    assert_eq!(other["slug"], "ville");
+    let (_, ev) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event()),
+        )
+        .await;
+    let event_path = format!("/api/v1/events/{}", ev["id"].as_str().unwrap());
+
+    // No token, a made-up token, a wrong password: 401.
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            None,
+            Some(event()),
+        )
+        .await;
+    assert_eq!((status, &body["error"]), (401, &json!("unauthorized")));
+    let (status, _) = node
+        .send(Method::DELETE, &event_path, Some("rhz_forged"), None)
+        .await;
+    assert_eq!(status, 401);
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/tokens",
+            None,
+            Some(json!({"username": "admin", "password": "wrong password"})),
+        )
+        .await;
+    assert_eq!(status, 401);
+
+    // An editor of "ville" touching "fablab": 403, whatever they send.
+    let editor = rhizome_node::Member::new("dominique", "a long enough password", false).unwrap();
+    node.store.insert_member(&editor).await.unwrap();
+    let ville = node
+        .store
+        .territory_by_slug("ville")
+        .await
+        .unwrap()
+        .unwrap();
+    node.store.grant_editor(editor.id, ville.id).await.unwrap();
+    let (token, record) = rhizome_node::ApiToken::issue(editor.id, "t");
+    node.store.insert_token(&record).await.unwrap();
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&token),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            &event_path,
+            Some(&token),
+            Some(json!({"title": "Mine"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = node
+        .send(Method::DELETE, &event_path, Some(&token), None)
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(&token),
+            Some(json!({"name": "Mine"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Only admins create territories.
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&token),
+            Some(json!({"slug": "new", "name": "N", "kind": "fablab"})),
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Their own territory is fine.
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/events",
+            Some(&token),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 201);
+    // And the event they could not touch is intact.
+    let (_, after) = node.send(Method::GET, &event_path, None, None).await;
+    assert_eq!(after["title"], "Repair café");
+}

@@ -132,7 +132,7 @@ async fn territories_round_trip_and_slugs_are_unique(store: &dyn Store) {
 
     let mut renamed = a.clone();
     renamed.profile.name = "Zeta fablab".into();
-    renamed.updated_at = renamed.updated_at + Duration::seconds(5);
+    renamed.updated_at += Duration::seconds(5);
     store.update_territory(&renamed).await.unwrap();
     let names: Vec<_> = store
         .territories()

@@ -4,8 +4,10 @@
 pub mod config;
 pub mod markdown;
 pub mod member;
+pub mod outbox;
 pub mod place;
 pub mod publication;
+pub mod social;
 pub mod store;
 pub mod territory;
 pub mod theme;

@@ -195,7 +195,7 @@ async fn publications_round_trip(store: &dyn Store) {
         resource(&t, "Guide du repair café"),
         call(&t, "Cherche partenaires", "2027-01-31"),
     ] {
-        store.insert_publication(&p).await.unwrap();
+        store.insert_publication(&p, None).await.unwrap();
         assert_eq!(store.publication(p.id).await.unwrap(), Some(p.clone()));
         let mut edited = p.clone();
         edited.body = p
@@ -203,7 +203,7 @@ async fn publications_round_trip(store: &dyn Store) {
             .patched(&json!({"title": "Nouveau titre"}), &t)
             .unwrap();
         edited.updated_at = p.updated_at + Duration::seconds(1);
-        store.update_publication(&edited).await.unwrap();
+        store.update_publication(&edited, None).await.unwrap();
         assert_eq!(store.publication(p.id).await.unwrap(), Some(edited));
     }
 }
@@ -212,17 +212,17 @@ async fn deletion_leaves_a_tombstone(store: &dyn Store) {
     let t = territory("lab", "Lab");
     store.insert_territory(&t).await.unwrap();
     let p = resource(&t, "Guide");
-    store.insert_publication(&p).await.unwrap();
+    store.insert_publication(&p, None).await.unwrap();
     let at = rhizome_node::now();
-    store.delete_publication(p.id, at).await.unwrap();
+    store.delete_publication(p.id, at, None).await.unwrap();
     let tomb = store.publication(p.id).await.unwrap().unwrap();
     assert_eq!(tomb.deleted_at, Some(at));
     assert!(matches!(
-        store.delete_publication(p.id, at).await,
+        store.delete_publication(p.id, at, None).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        store.update_publication(&p).await,
+        store.update_publication(&p, None).await,
         Err(StoreError::NotFound)
     ));
     assert!(
@@ -237,7 +237,7 @@ async fn deletion_leaves_a_tombstone(store: &dyn Store) {
     );
     // The id is never reused.
     assert!(matches!(
-        store.insert_publication(&p).await,
+        store.insert_publication(&p, None).await,
         Err(StoreError::Conflict("id"))
     ));
 }
@@ -253,7 +253,7 @@ async fn listing_filters_and_orders(store: &dyn Store) {
     let guide = resource(&a, "Guide");
     let closed_call = call(&a, "Old call", "2020-02-01");
     for p in [&past, &later, &soon, &guide, &closed_call] {
-        store.insert_publication(p).await.unwrap();
+        store.insert_publication(p, None).await.unwrap();
     }
     let titles = |ps: Vec<Publication>| {
         ps.into_iter()
@@ -314,8 +314,418 @@ async fn publication_needs_an_existing_territory(store: &dyn Store) {
     let t = territory("lab", "Lab");
     let p = resource(&t, "Orphan");
     assert!(matches!(
-        store.insert_publication(&p).await,
+        store.insert_publication(&p, None).await,
         Err(StoreError::Database(_))
     ));
     assert_eq!(store.publication(p.id).await.unwrap(), None);
+}
+
+mod federation {
+    //! The federation half of the store: followers, the durable outbox, replies, RSVPs.
+
+    use super::*;
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::social::{
+        Comment, FollowState, Follower, ReactionKind, RemoteActor, RsvpState,
+    };
+    use rhizome_node::store::Keypair;
+    use uuid::Uuid;
+
+    conformance!(
+        keypairs_are_stored_once,
+        followers_fan_out_to_distinct_inboxes,
+        deliveries_are_leased_retried_and_counted,
+        registrations_respect_capacity,
+        comments_reactions_and_forgetting_an_actor,
+        activities_are_deduplicated,
+        domain_blocks_are_listed,
+    );
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    fn follower(t: &Territory, actor: &str, inbox: &str, state: FollowState) -> Follower {
+        Follower {
+            territory_id: t.id,
+            actor_id: actor.into(),
+            inbox: inbox.into(),
+            state,
+            follow_activity_id: format!("{actor}#follow"),
+            created_at: rhizome_node::now(),
+        }
+    }
+
+    fn outgoing(sender: Uuid, recipients: Recipients) -> Outgoing {
+        let id = Uuid::now_v7();
+        Outgoing {
+            id,
+            activity_id: format!("https://here.example/activities/{id}"),
+            sender,
+            body: json!({"type": "Create", "id": format!("https://here.example/activities/{id}")}),
+            recipients,
+            public: true,
+        }
+    }
+
+    async fn keypairs_are_stored_once(store: &dyn Store) {
+        let owner = Uuid::now_v7();
+        assert_eq!(store.keypair(owner).await.unwrap(), None);
+        let first = Keypair {
+            public_pem: "pub1".into(),
+            private_pem: "priv1".into(),
+        };
+        let second = Keypair {
+            public_pem: "pub2".into(),
+            private_pem: "priv2".into(),
+        };
+        assert_eq!(store.insert_keypair(owner, &first).await.unwrap(), first);
+        assert_eq!(store.insert_keypair(owner, &second).await.unwrap(), first);
+    }
+
+    async fn followers_fan_out_to_distinct_inboxes(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        for i in 0..5 {
+            let f = follower(
+                &t,
+                &format!("https://masto.example/users/u{i}"),
+                "https://masto.example/inbox",
+                FollowState::Accepted,
+            );
+            store.upsert_follower(&f, None).await.unwrap();
+        }
+        store
+            .upsert_follower(
+                &follower(
+                    &t,
+                    "https://other.example/u/a",
+                    "https://other.example/u/a/inbox",
+                    FollowState::Accepted,
+                ),
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .upsert_follower(
+                &follower(
+                    &t,
+                    "https://third.example/u/p",
+                    "https://third.example/inbox",
+                    FollowState::Pending,
+                ),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.follower_count(t.id).await.unwrap(), 6);
+        assert_eq!(store.followers(t.id, 100, 0).await.unwrap().len(), 7);
+
+        let p = resource(&t, "Guide");
+        let create = outgoing(t.id, Recipients::FollowersOf(t.id));
+        store.insert_publication(&p, Some(&create)).await.unwrap();
+        // 6 accepted followers on 2 servers: 2 deliveries; the pending follower gets nothing.
+        assert_eq!(store.pending_deliveries().await.unwrap(), 2);
+        assert_eq!(
+            store.outbox(t.id, 10, 0).await.unwrap(),
+            vec![create.body.clone()]
+        );
+        assert_eq!(store.outbox_count(t.id).await.unwrap(), 1);
+
+        // A change that fails writes no activity either.
+        let broken = resource(&territory("ghost", "Ghost"), "Orphan");
+        assert!(
+            store
+                .insert_publication(
+                    &broken,
+                    Some(&outgoing(t.id, Recipients::FollowersOf(t.id)))
+                )
+                .await
+                .is_err()
+        );
+        assert_eq!(store.pending_deliveries().await.unwrap(), 2);
+        assert_eq!(store.outbox_count(t.id).await.unwrap(), 1);
+
+        assert!(
+            store
+                .remove_follower(t.id, "https://other.example/u/a")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .remove_follower(t.id, "https://other.example/u/a")
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.follower_count(t.id).await.unwrap(), 5);
+    }
+
+    async fn deliveries_are_leased_retried_and_counted(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let inboxes: Vec<String> = (0..3)
+            .map(|i| format!("https://s{i}.example/inbox"))
+            .collect();
+        store
+            .enqueue(&outgoing(t.id, Recipients::Inboxes(inboxes)))
+            .await
+            .unwrap();
+        let now = rhizome_node::now();
+        let lease = Duration::seconds(60);
+        let claimed = store.claim_deliveries(now, lease, 10).await.unwrap();
+        assert_eq!(claimed.len(), 3);
+        assert_eq!(claimed[0].body["type"], "Create");
+        // Leased rows are not handed out twice...
+        assert!(
+            store
+                .claim_deliveries(now, lease, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // ...until the lease runs out (a crashed worker).
+        assert_eq!(
+            store
+                .claim_deliveries(now + Duration::seconds(61), lease, 10)
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+
+        let later = now + Duration::seconds(120);
+        store.delivery_succeeded(&claimed[0], later).await.unwrap();
+        store
+            .delivery_failed(&claimed[1], later, "connection refused")
+            .await
+            .unwrap();
+        store.drop_delivery(&claimed[2]).await.unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        // The failed one waits for its backoff.
+        assert!(
+            store
+                .claim_deliveries(later + Duration::seconds(5), lease, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let retry = store
+            .claim_deliveries(later + Duration::seconds(11), lease, 10)
+            .await
+            .unwrap();
+        assert_eq!((retry.len(), retry[0].attempts), (1, 1));
+
+        let servers = store.servers().await.unwrap();
+        let s0 = servers.iter().find(|s| s.host == "s0.example").unwrap();
+        assert_eq!(
+            (s0.queued, s0.consecutive_failures, s0.last_success),
+            (0, 0, Some(later))
+        );
+        let s1 = servers.iter().find(|s| s.host == "s1.example").unwrap();
+        assert_eq!((s1.queued, s1.consecutive_failures), (1, 1));
+        assert_eq!(s1.last_error.as_deref(), Some("connection refused"));
+        assert!(s1.next_attempt.is_some());
+    }
+
+    async fn registrations_respect_capacity(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let e = event(&t, "Atelier", "2030-01-01T10:00", "2030-01-01T12:00");
+        store.insert_publication(&e, None).await.unwrap();
+        let reply = |state: RsvpState| {
+            let mut o = outgoing(
+                t.id,
+                Recipients::Inboxes(vec!["https://m.example/inbox".into()]),
+            );
+            o.body =
+                json!({"type": if state == RsvpState::Accepted { "Accept" } else { "Reject" }});
+            o.public = false;
+            o
+        };
+        let now = rhizome_node::now();
+        let join = |who: &'static str| {
+            let reply = &reply;
+            async move {
+                store
+                    .rsvp(
+                        e.id,
+                        who,
+                        &format!("{who}#join"),
+                        Some(2),
+                        false,
+                        now,
+                        reply,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(join("https://m.example/a").await, RsvpState::Accepted);
+        assert_eq!(join("https://m.example/a").await, RsvpState::Accepted);
+        assert_eq!(join("https://m.example/b").await, RsvpState::Accepted);
+        assert_eq!(join("https://m.example/c").await, RsvpState::Rejected);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
+        assert!(
+            store
+                .cancel_rsvp(e.id, "https://m.example/a")
+                .await
+                .unwrap()
+        );
+        assert_eq!(join("https://m.example/c").await, RsvpState::Accepted);
+        // Approval mode: pending, and no reply yet.
+        let before = store.pending_deliveries().await.unwrap();
+        let state = store
+            .rsvp(
+                e.id,
+                "https://m.example/d",
+                "d#join",
+                None,
+                true,
+                now,
+                &reply,
+            )
+            .await
+            .unwrap();
+        assert_eq!(state, RsvpState::Pending);
+        assert_eq!(store.pending_deliveries().await.unwrap(), before);
+        assert_eq!(
+            store.outbox_count(t.id).await.unwrap(),
+            0,
+            "replies are not public"
+        );
+    }
+
+    async fn comments_reactions_and_forgetting_an_actor(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let p = resource(&t, "Guide");
+        store.insert_publication(&p, None).await.unwrap();
+        let author = "https://masto.example/users/alice";
+        store
+            .upsert_remote_actor(&RemoteActor {
+                id: author.into(),
+                inbox: format!("{author}/inbox"),
+                shared_inbox: Some("https://masto.example/inbox".into()),
+                public_key_id: format!("{author}#main-key"),
+                public_key_pem: "PEM".into(),
+                username: Some("alice".into()),
+                name: Some("Alice".into()),
+                url: Some("https://masto.example/@alice".into()),
+                fetched_at: rhizome_node::now(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.remote_actor(author).await.unwrap().unwrap().handle(),
+            "@alice@masto.example"
+        );
+        let comment = Comment {
+            id: Uuid::now_v7(),
+            publication_id: p.id,
+            ap_id: "https://masto.example/users/alice/statuses/1".into(),
+            author_id: author.into(),
+            author_name: "Alice".into(),
+            author_url: None,
+            content_html: "<p>Merci !</p>".into(),
+            published: rhizome_node::now(),
+            hidden: false,
+        };
+        assert!(store.insert_comment(&comment).await.unwrap());
+        assert!(
+            !store
+                .insert_comment(&Comment {
+                    id: Uuid::now_v7(),
+                    ..comment.clone()
+                })
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            store.comments(p.id, false).await.unwrap(),
+            vec![comment.clone()]
+        );
+        assert!(store.hide_comment(comment.id).await.unwrap());
+        assert!(store.comments(p.id, false).await.unwrap().is_empty());
+        assert_eq!(store.comments(p.id, true).await.unwrap().len(), 1);
+        assert!(
+            !store
+                .delete_comment(&comment.ap_id, "https://evil.example/u/x")
+                .await
+                .unwrap()
+        );
+        assert!(store.delete_comment(&comment.ap_id, author).await.unwrap());
+
+        assert!(
+            store
+                .insert_reaction("like-1", p.id, author, ReactionKind::Like)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .insert_reaction("like-2", p.id, author, ReactionKind::Like)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .insert_reaction("boost-1", p.id, author, ReactionKind::Announce)
+                .await
+                .unwrap()
+        );
+        let counts = store.reaction_counts(p.id).await.unwrap();
+        assert_eq!((counts.likes, counts.announces), (1, 1));
+        assert!(store.remove_reaction("like-1", author).await.unwrap());
+        assert_eq!(store.reaction_counts(p.id).await.unwrap().likes, 0);
+
+        store
+            .upsert_follower(
+                &follower(
+                    &t,
+                    author,
+                    "https://masto.example/inbox",
+                    FollowState::Accepted,
+                ),
+                None,
+            )
+            .await
+            .unwrap();
+        store.forget_remote_actor(author).await.unwrap();
+        assert_eq!(store.remote_actor(author).await.unwrap(), None);
+        assert_eq!(store.follower_count(t.id).await.unwrap(), 0);
+        assert_eq!(store.reaction_counts(p.id).await.unwrap().announces, 0);
+    }
+
+    async fn activities_are_deduplicated(store: &dyn Store) {
+        let now = rhizome_node::now();
+        assert!(
+            store
+                .mark_received("https://m.example/a/1", now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .mark_received("https://m.example/a/1", now)
+                .await
+                .unwrap()
+        );
+    }
+
+    async fn domain_blocks_are_listed(store: &dyn Store) {
+        store.block_domain("Spam.example", "spam").await.unwrap();
+        store
+            .block_domain("spam.example", "still spam")
+            .await
+            .unwrap();
+        assert_eq!(store.blocked_domains().await.unwrap(), vec!["spam.example"]);
+        assert!(store.unblock_domain("spam.example").await.unwrap());
+        assert!(store.blocked_domains().await.unwrap().is_empty());
+    }
 }

@@ -3,6 +3,8 @@
 //! Both run the same plain SQL where the dialects agree (see `sql.rs`); each backend keeps
 //! its own migrations under `migrations/<backend>/` with the same meaning.
 
+pub mod federation;
+mod federation_sql;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -14,9 +16,11 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::member::{ApiToken, Member, Principal};
+use crate::outbox::Outgoing;
 use crate::publication::{Publication, PublicationKind};
 use crate::territory::Territory;
 
+pub use federation::{FederationStore, Keypair};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -62,7 +66,7 @@ pub enum Order {
 /// Everything the domain persists. Implementations must behave identically; the
 /// conformance suite in `node/tests/conformance.rs` holds them to it.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: FederationStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for logs and diagnostics.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; safe to run at every start.
@@ -86,11 +90,25 @@ pub trait Store: Send + Sync + 'static {
     /// The member a token belongs to, looked up by the token's hash.
     async fn member_by_token_hash(&self, hash: &str) -> Result<Option<Member>, StoreError>;
 
-    async fn insert_publication(&self, publication: &Publication) -> Result<(), StoreError>;
-    /// Replaces the body and `updated_at` of a live publication.
-    async fn update_publication(&self, publication: &Publication) -> Result<(), StoreError>;
-    /// Leaves a tombstone; `NotFound` if absent or already deleted.
-    async fn delete_publication(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Stores a publication and, in the same transaction, the activity announcing it.
+    async fn insert_publication(
+        &self,
+        publication: &Publication,
+        announce: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
+    /// Replaces the body and `updated_at` of a live publication (same transaction rule).
+    async fn update_publication(
+        &self,
+        publication: &Publication,
+        announce: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
+    /// Leaves a tombstone; `NotFound` if absent or already deleted (same transaction rule).
+    async fn delete_publication(
+        &self,
+        id: Uuid,
+        at: DateTime<Utc>,
+        announce: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
     /// A publication, tombstones included (check `deleted_at`).
     async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError>;
     /// Live publications matching the query.

@@ -50,3 +50,4 @@ impl PostgresStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 super::sql::shared_sql_store!(PostgresStore, Postgres, "postgres");
+super::federation_sql::federation_sql_store!(super::PostgresStore, sqlx::Postgres);

@@ -31,6 +31,7 @@ macro_rules! shared_sql_store {
         use uuid::Uuid;
 
         use $crate::member::{ApiToken, Member, Principal};
+        use $crate::outbox::{Outgoing, Recipients};
         use $crate::publication::{Publication, PublicationBody};
         use $crate::store::sql::{conflict_on, touched};
         use $crate::store::{Order, PublicationQuery, Store};
@@ -70,6 +71,53 @@ macro_rules! shared_sql_store {
                 updated_at: row.try_get("updated_at")?,
                 deleted_at: row.try_get("deleted_at")?,
             })
+        }
+
+        /// Writes an activity and its deliveries inside the caller's transaction: one row
+        /// per distinct inbox, so followers sharing an inbox cost one request.
+        async fn enqueue_in(tx: &mut sqlx::Transaction<'_, $db>, o: &Outgoing) -> Result<(), sqlx::Error> {
+            let now = $crate::now();
+            sqlx::query(
+                "INSERT INTO outbox_activities (id, activity_id, sender, body, public, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(o.id)
+            .bind(&o.activity_id)
+            .bind(o.sender)
+            .bind(Json(&o.body))
+            .bind(o.public)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            match &o.recipients {
+                Recipients::FollowersOf(territory_id) => {
+                    sqlx::query(
+                        "INSERT INTO deliveries (activity_id, inbox, host, attempts, next_attempt_at)
+                         SELECT DISTINCT $1, inbox, host, 0, $2 FROM followers
+                         WHERE territory_id = $3 AND state = 'accepted'",
+                    )
+                    .bind(o.id)
+                    .bind(now)
+                    .bind(territory_id)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Recipients::Inboxes(inboxes) => {
+                    for inbox in inboxes {
+                        sqlx::query(
+                            "INSERT INTO deliveries (activity_id, inbox, host, attempts, next_attempt_at)
+                             VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+                        )
+                        .bind(o.id)
+                        .bind(inbox)
+                        .bind($crate::social::host_of(inbox).unwrap_or_default())
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+            }
+            Ok(())
         }
 
         #[async_trait]
@@ -216,7 +264,8 @@ macro_rules! shared_sql_store {
                 Ok(row.as_ref().map(member_from_row).transpose()?)
             }
 
-            async fn insert_publication(&self, p: &Publication) -> Result<(), StoreError> {
+            async fn insert_publication(&self, p: &Publication, announce: Option<&Outgoing>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "INSERT INTO publications
                        (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at)
@@ -232,13 +281,18 @@ macro_rules! shared_sql_store {
                 .bind(Json(&p.body))
                 .bind(p.created_at)
                 .bind(p.updated_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await
                 .map_err(conflict_on("id"))?;
+                if let Some(a) = announce {
+                    enqueue_in(&mut tx, a).await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 
-            async fn update_publication(&self, p: &Publication) -> Result<(), StoreError> {
+            async fn update_publication(&self, p: &Publication, announce: Option<&Outgoing>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
                 let done = sqlx::query(
                     "UPDATE publications
                      SET title = $2, language = $3, starts_at = $4, ends_at = $5, data = $6, updated_at = $7
@@ -251,21 +305,32 @@ macro_rules! shared_sql_store {
                 .bind(p.body.ends_at())
                 .bind(Json(&p.body))
                 .bind(p.updated_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                touched(done.rows_affected())
+                touched(done.rows_affected())?;
+                if let Some(a) = announce {
+                    enqueue_in(&mut tx, a).await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
-            async fn delete_publication(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+            async fn delete_publication(&self, id: Uuid, at: DateTime<Utc>, announce: Option<&Outgoing>) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
                 let done = sqlx::query(
                     "UPDATE publications SET deleted_at = $2, updated_at = $2
                      WHERE id = $1 AND deleted_at IS NULL",
                 )
                 .bind(id)
                 .bind(at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                touched(done.rows_affected())
+                touched(done.rows_affected())?;
+                if let Some(a) = announce {
+                    enqueue_in(&mut tx, a).await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError> {

@@ -42,3 +42,4 @@ impl SqliteStore {
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 super::sql::shared_sql_store!(SqliteStore, Sqlite, "sqlite");
+super::federation_sql::federation_sql_store!(super::SqliteStore, sqlx::Sqlite);

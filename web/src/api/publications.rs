@@ -163,7 +163,7 @@ pub async fn create(
         territory.id,
         PublicationBody::from_draft(kind, body, &territory)?,
     );
-    state.store.insert_publication(&publication).await?;
+    state.store.insert_publication(&publication, None).await?;
     tracing::info!(id = %publication.id, kind = kind.as_str(), territory = %slug, "published");
     let location = format!("/api/v1/{collection}/{}", publication.id);
     Ok((
@@ -217,7 +217,7 @@ pub async fn update(
     principal.require_editor(territory.id)?;
     publication.body = publication.body.patched(&patch, &territory)?;
     publication.updated_at = rhizome_node::now();
-    state.store.update_publication(&publication).await?;
+    state.store.update_publication(&publication, None).await?;
     Ok(Json(view(&state, &publication, &territory.profile.slug)))
 }
 
@@ -230,7 +230,7 @@ pub async fn delete(
     principal.require_editor(territory.id)?;
     state
         .store
-        .delete_publication(publication.id, rhizome_node::now())
+        .delete_publication(publication.id, rhizome_node::now(), None)
         .await?;
     tracing::info!(id = %publication.id, "deleted");
     Ok(StatusCode::NO_CONTENT)

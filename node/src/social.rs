@@ -1,0 +1,156 @@
+//! What the fediverse brings to a territory: remote actors, followers, comments,
+//! reactions and registrations. Stored here as plain records; `federation` turns
+//! ActivityPub traffic into them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A remote account or server we have fetched: where to deliver to it and how to check
+/// its signatures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoteActor {
+    /// The actor's id (a URL).
+    pub id: String,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub public_key_id: String,
+    pub public_key_pem: String,
+    pub username: Option<String>,
+    pub name: Option<String>,
+    /// Its profile page, for links.
+    pub url: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl RemoteActor {
+    /// Where to deliver: the shared inbox when the server has one, so N followers on one
+    /// server cost one request.
+    pub fn delivery_inbox(&self) -> &str {
+        self.shared_inbox.as_deref().unwrap_or(&self.inbox)
+    }
+
+    /// `@user@host`, or the id when the username is unknown.
+    pub fn handle(&self) -> String {
+        match (&self.username, host_of(&self.id)) {
+            (Some(u), Some(h)) => format!("@{u}@{h}"),
+            _ => self.id.clone(),
+        }
+    }
+}
+
+/// The host (with port) of a URL, lower-cased: how servers are told apart.
+pub fn host_of(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    let host = url.host_str()?.to_lowercase();
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowState {
+    /// Waiting for an editor's approval (territories that approve followers by hand).
+    Pending,
+    Accepted,
+}
+
+impl FollowState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowState::Pending => "pending",
+            FollowState::Accepted => "accepted",
+        }
+    }
+
+    pub fn parse(s: &str) -> FollowState {
+        if s == "accepted" {
+            FollowState::Accepted
+        } else {
+            FollowState::Pending
+        }
+    }
+}
+
+/// A remote actor following one of our territories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Follower {
+    pub territory_id: Uuid,
+    pub actor_id: String,
+    /// The inbox deliveries go to (shared when available).
+    pub inbox: String,
+    pub state: FollowState,
+    /// The id of their `Follow`, echoed in our `Accept`.
+    pub follow_activity_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reply from the fediverse to one of our publications. `content_html` is sanitised
+/// before it is stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub id: Uuid,
+    pub publication_id: Uuid,
+    /// The Note's id: replies are deduplicated and deleted by it.
+    pub ap_id: String,
+    pub author_id: String,
+    pub author_name: String,
+    pub author_url: Option<String>,
+    pub content_html: String,
+    pub published: DateTime<Utc>,
+    /// Removed by an editor: kept so that a redelivery does not bring it back.
+    pub hidden: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReactionKind {
+    Like,
+    Announce,
+}
+
+impl ReactionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReactionKind::Like => "like",
+            ReactionKind::Announce => "announce",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ReactionCounts {
+    pub likes: i64,
+    pub announces: i64,
+}
+
+/// What came of a registration request (`Join`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RsvpState {
+    Accepted,
+    /// Waiting for an editor (events with approval).
+    Pending,
+    /// No place left.
+    Rejected,
+}
+
+impl RsvpState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RsvpState::Accepted => "accepted",
+            RsvpState::Pending => "pending",
+            RsvpState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> RsvpState {
+        match s {
+            "accepted" => RsvpState::Accepted,
+            "pending" => RsvpState::Pending,
+            _ => RsvpState::Rejected,
+        }
+    }
+}

@@ -2,5 +2,7 @@
 //! WebFinger and NodeInfo. Depends on `rhizome-node`; knows nothing about HTML.
 
 pub mod keys;
+pub mod objects;
+pub mod protocol;
 pub mod signatures;
 pub mod urls;

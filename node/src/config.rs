@@ -27,6 +27,16 @@ pub struct Config {
     pub log_level: String,
     /// IANA zone for territories that name none.
     pub default_timezone: String,
+    /// Local development only: allows http URLs, ports and private or loopback addresses
+    /// when talking to other servers. Never on a public node.
+    pub development_mode: bool,
+    /// Require signed GETs for actors and objects (Mastodon's "secure mode").
+    pub authorized_fetch: bool,
+    /// Servers whose activities are refused and to which nothing is delivered (added to
+    /// those blocked with `rhizome federation block`).
+    pub blocked_domains: Vec<String>,
+    /// Deliveries in flight at once, across all remote servers.
+    pub delivery_concurrency: usize,
 }
 
 impl Default for Config {
@@ -39,12 +49,16 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             log_level: "info".into(),
             default_timezone: "Europe/Paris".into(),
+            development_mode: false,
+            authorized_fetch: false,
+            blocked_domains: Vec::new(),
+            delivery_concurrency: 32,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 7] = [
+const ENV_KEYS: [&str; 11] = [
     "domain",
     "scheme",
     "listen",
@@ -52,6 +66,10 @@ const ENV_KEYS: [&str; 7] = [
     "data_dir",
     "log_level",
     "default_timezone",
+    "development_mode",
+    "authorized_fetch",
+    "blocked_domains",
+    "delivery_concurrency",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +121,11 @@ impl Config {
                 "default_timezone {:?} is not an IANA zone name",
                 self.default_timezone
             )));
+        }
+        if self.delivery_concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "delivery_concurrency must be at least 1".into(),
+            ));
         }
         Ok(())
     }

@@ -18,6 +18,11 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// Escapes plain text for inclusion in HTML text or a quoted attribute.
+pub fn escape(text: &str) -> String {
+    html_escape::encode_quoted_attribute(text).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,9 @@ pub struct TerritoryDraft {
     /// IANA zone; events default to it. The node's default zone when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// Hold fediverse follow requests until an editor approves them.
+    #[serde(default)]
+    pub manually_approves_followers: bool,
 }
 
 /// The validated, stored form of a territory.
@@ -86,6 +89,8 @@ pub struct TerritoryProfile {
     pub website: Option<url::Url>,
     pub contact: Option<String>,
     pub timezone: String,
+    #[serde(default)]
+    pub manually_approves_followers: bool,
 }
 
 /// Slugs become handles and URLs: lower-case ASCII, digits, `-` and `_`, 2 to 64 long.
@@ -133,6 +138,7 @@ impl TerritoryDraft {
             website: self.website,
             contact: v::optional_text("contact", self.contact, v::MAX_SHORT)?,
             timezone: timezone.to_owned(),
+            manually_approves_followers: self.manually_approves_followers,
         })
     }
 }
@@ -152,6 +158,7 @@ impl From<TerritoryProfile> for TerritoryDraft {
             website: p.website,
             contact: p.contact,
             timezone: Some(p.timezone),
+            manually_approves_followers: p.manually_approves_followers,
         }
     }
 }

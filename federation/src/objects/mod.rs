@@ -1,0 +1,47 @@
+//! Conversions from the domain to ActivityStreams JSON: territories become
+//! `Organization` actors, events `Event`, resources and calls `Page`.
+
+pub mod actor;
+pub mod publication;
+
+use serde_json::{Value, json};
+
+use crate::protocol::context;
+
+/// Adds the JSON-LD context to an object served on its own.
+pub fn with_context(mut object: Value) -> Value {
+    if let Some(map) = object.as_object_mut() {
+        let mut out = serde_json::Map::new();
+        out.insert("@context".into(), context());
+        out.append(map);
+        return Value::Object(out);
+    }
+    object
+}
+
+/// A place as Mobilizon writes it: `Place` with a `PostalAddress` and coordinates.
+pub fn place_json(place: &rhizome_node::place::Place) -> Value {
+    let mut value = json!({"type": "Place", "name": place.name.clone().or_else(|| place.address.clone()).unwrap_or_default()});
+    if let Some(address) = &place.address {
+        value["address"] = json!({"type": "PostalAddress", "streetAddress": address});
+    }
+    if let (Some(lat), Some(lon)) = (place.latitude, place.longitude) {
+        value["latitude"] = json!(lat);
+        value["longitude"] = json!(lon);
+    }
+    value
+}
+
+/// Themes and free tags as Mastodon-style hashtags.
+pub fn hashtags(
+    urls: &crate::urls::Urls,
+    themes: &[rhizome_node::theme::Theme],
+    tags: &[String],
+) -> Vec<Value> {
+    themes
+        .iter()
+        .map(|t| t.slug().replace('_', ""))
+        .chain(tags.iter().cloned())
+        .map(|tag| json!({"type": "Hashtag", "name": format!("#{tag}"), "href": urls.tag(&tag)}))
+        .collect()
+}

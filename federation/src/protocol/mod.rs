@@ -1,0 +1,206 @@
+//! Wire shapes: what Rhizome reads from other servers, and the JSON-LD context it writes.
+//! Outgoing objects are built in `objects/`; these types parse what Mastodon, Mobilizon
+//! and others send, accepting the variations they actually use.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::{Value, json};
+
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+pub const CONTENT_TYPE: &str = "application/activity+json";
+/// Rhizome's own terms, for what ActivityStreams and schema.org do not name. See
+/// `docs/FEDERATION.md`.
+pub const RHIZOME_NS: &str = "https://w3id.org/rhizome/ns#";
+
+/// The `@context` of everything Rhizome publishes.
+pub fn context() -> Value {
+    json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1",
+        {
+            "sc": "http://schema.org/",
+            "rhizome": RHIZOME_NS,
+            "toot": "http://joinmastodon.org/ns#",
+            "mz": "https://joinmobilizon.org/ns#",
+            "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "Hashtag": "as:Hashtag",
+            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+            "discoverable": "toot:discoverable",
+            "indexable": "toot:indexable",
+            "PropertyValue": "sc:PropertyValue",
+            "value": "sc:value",
+            "PostalAddress": "sc:PostalAddress",
+            "address": {"@id": "sc:address", "@type": "sc:PostalAddress"},
+            "streetAddress": "sc:streetAddress",
+            "timezone": {"@id": "mz:timezone", "@type": "sc:Text"},
+            "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
+            "maximumAttendeeCapacity": "sc:maximumAttendeeCapacity",
+            "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
+            "participantCount": {"@id": "mz:participantCount", "@type": "sc:Integer"},
+            "isOnline": {"@id": "mz:isOnline", "@type": "sc:Boolean"},
+            "eventStatus": "sc:eventStatus",
+            "inLanguage": "sc:inLanguage",
+            "category": "sc:category",
+            "license": {"@id": "sc:license", "@type": "@id"},
+            "learningResourceType": "sc:learningResourceType",
+            "educationalLevel": "sc:educationalLevel",
+            "audienceType": "sc:audienceType",
+            "kind": "rhizome:kind",
+            "themes": "rhizome:themes",
+            "callType": "rhizome:callType",
+            "objectives": "rhizome:objectives",
+            "skillsWanted": "rhizome:skillsWanted",
+            "radiusKm": "rhizome:radiusKm",
+            "callStatus": "rhizome:callStatus",
+            "format": "rhizome:format"
+        }
+    ])
+}
+
+/// An id given as a string or as an object carrying it, as ActivityStreams allows.
+pub fn id_of(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// Every id in a field that may be one value or an array (`to`, `attributedTo`...).
+pub fn ids_of(value: &Value) -> Vec<&str> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(id_of).collect(),
+        other => id_of(other).into_iter().collect(),
+    }
+}
+
+fn one_id<'de, D: Deserializer<'de>>(d: D) -> Result<url::Url, D::Error> {
+    let value = Value::deserialize(d)?;
+    let id = id_of(&value)
+        .ok_or_else(|| serde::de::Error::custom("expected an id or an object with an id"))?;
+    id.parse().map_err(serde::de::Error::custom)
+}
+
+/// The envelope of any inbound activity; `object` is read by each activity's handler.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Activity {
+    pub id: url::Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(deserialize_with = "one_id")]
+    pub actor: url::Url,
+    #[serde(default)]
+    pub object: Value,
+}
+
+/// A remote actor as Mastodon (Person, Service, Group, Organization, Application) and
+/// Mobilizon describe it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteActorJson {
+    pub id: url::Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub inbox: url::Url,
+    #[serde(default)]
+    pub endpoints: Option<Endpoints>,
+    pub public_key: PublicKeyJson,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub url: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    #[serde(default)]
+    pub shared_inbox: Option<url::Url>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKeyJson {
+    pub id: String,
+    pub owner: url::Url,
+    pub public_key_pem: String,
+}
+
+/// A reply, as Mastodon and others send it inside `Create`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NoteJson {
+    pub id: url::Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub attributed_to: Value,
+    #[serde(default)]
+    pub in_reply_to: Value,
+    #[serde(default)]
+    pub content: Option<String>,
+    #[serde(default)]
+    pub content_map: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    pub published: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(default)]
+    pub url: Option<Value>,
+}
+
+impl NoteJson {
+    /// The text, from `content` or else the first language of `contentMap`.
+    pub fn html(&self) -> Option<&str> {
+        self.content
+            .as_deref()
+            .or_else(|| self.content_map.as_ref()?.values().next()?.as_str())
+    }
+}
+
+/// A link field that may be a string, a Link object or an array of them.
+pub fn first_href(value: &Value) -> Option<&str> {
+    match value {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("href").and_then(Value::as_str),
+        Value::Array(items) => items.iter().find_map(first_href),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mastodon_actor_fixture_parses() {
+        let actor: RemoteActorJson =
+            serde_json::from_str(include_str!("../../tests/fixtures/mastodon/actor.json")).unwrap();
+        assert_eq!(actor.preferred_username.as_deref(), Some("alice"));
+        assert_eq!(
+            actor.endpoints.unwrap().shared_inbox.unwrap().as_str(),
+            "https://mastodon.example/inbox"
+        );
+        assert!(actor.public_key.public_key_pem.contains("BEGIN PUBLIC KEY"));
+        assert_eq!(
+            first_href(actor.url.as_ref().unwrap()),
+            Some("https://mastodon.example/@alice")
+        );
+    }
+
+    #[test]
+    fn mastodon_reply_fixture_parses() {
+        let create: Activity = serde_json::from_str(include_str!(
+            "../../tests/fixtures/mastodon/create_note.json"
+        ))
+        .unwrap();
+        assert_eq!(create.kind, "Create");
+        let note: NoteJson = serde_json::from_value(create.object).unwrap();
+        assert_eq!(note.kind, "Note");
+        assert!(note.html().unwrap().contains("Merci"));
+        assert!(id_of(&note.in_reply_to).unwrap().contains("/events/"));
+        assert_eq!(
+            ids_of(&note.attributed_to),
+            vec!["https://mastodon.example/users/alice"]
+        );
+    }
+}

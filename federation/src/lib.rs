@@ -1,8 +1,119 @@
 //! Rhizome's ActivityPub side: wire shapes, signatures, the inbox, durable delivery,
 //! WebFinger and NodeInfo. Depends on `rhizome-node`; knows nothing about HTML.
 
+pub mod activities;
+pub mod delivery;
+pub mod error;
+pub mod fetch;
+pub mod inbox;
 pub mod keys;
 pub mod objects;
 pub mod protocol;
+pub mod routes;
 pub mod signatures;
 pub mod urls;
+
+use std::ops::Deref;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rhizome_node::{Config, Store};
+use tokio::sync::{Notify, RwLock};
+
+pub use error::FederationError;
+pub use urls::Urls;
+
+/// Everything federation needs, cheap to clone into handlers and workers.
+#[derive(Clone)]
+pub struct Federation(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub urls: Urls,
+    pub keys: keys::Keys,
+    pub http: reqwest::Client,
+    pub delivery: delivery::Settings,
+    wake: Notify,
+    blocked: RwLock<(Option<Instant>, Vec<String>)>,
+}
+
+impl Deref for Federation {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// How long the list of blocked domains read from the database is trusted.
+const BLOCKLIST_TTL: Duration = Duration::from_secs(10);
+
+impl Federation {
+    pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Federation {
+        Federation(Arc::new(Inner {
+            keys: keys::Keys::new(store.clone()),
+            urls: Urls {
+                base: config.base_url(),
+            },
+            http: fetch::client(config.development_mode),
+            delivery: delivery::Settings::from_config(&config),
+            store,
+            config,
+            wake: Notify::new(),
+            blocked: RwLock::new((None, Vec::new())),
+        }))
+    }
+
+    /// Overrides delivery settings (tests use short leases).
+    pub fn with_delivery(
+        store: Arc<dyn Store>,
+        config: Arc<Config>,
+        settings: delivery::Settings,
+    ) -> Federation {
+        let federation = Federation::new(store, config);
+        let mut inner =
+            Arc::try_unwrap(federation.0).unwrap_or_else(|_| unreachable!("just created"));
+        inner.delivery = settings;
+        Federation(Arc::new(inner))
+    }
+
+    /// Tells the delivery worker that new activities are queued.
+    pub fn wake_delivery(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Whether a host (or a parent domain of it) is blocked, by configuration or by an admin.
+    pub async fn is_blocked(&self, host: &str) -> bool {
+        let host = host.split(':').next().unwrap_or(host).to_lowercase();
+        let matches = |domain: &String| host == *domain || host.ends_with(&format!(".{domain}"));
+        if self
+            .config
+            .blocked_domains
+            .iter()
+            .any(|d| matches(&d.to_lowercase()))
+        {
+            return true;
+        }
+        {
+            let cache = self.blocked.read().await;
+            if cache.0.is_some_and(|at| at.elapsed() < BLOCKLIST_TTL) {
+                return cache.1.iter().any(matches);
+            }
+        }
+        let list = match self.store.blocked_domains().await {
+            Ok(list) => list,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read blocked domains");
+                return false;
+            }
+        };
+        let blocked = list.iter().any(matches);
+        *self.blocked.write().await = (Some(Instant::now()), list);
+        blocked
+    }
+
+    /// Forgets the cached block list, after an admin changed it.
+    pub async fn blocks_changed(&self) {
+        self.blocked.write().await.0 = None;
+    }
+}

@@ -9,22 +9,39 @@ pub mod server;
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
+use rhizome_federation::Federation;
 use rhizome_node::{Config, Store};
 
-/// What every handler may reach: the store, the configuration and the page templates.
+/// What every handler may reach: the store, the configuration, federation and the page
+/// templates.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
+    pub federation: Federation,
     pub templates: Arc<minijinja::Environment<'static>>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
+        let config = Arc::new(config);
+        let federation = Federation::new(store.clone(), config.clone());
+        AppState::with_federation(federation)
+    }
+
+    pub fn with_federation(federation: Federation) -> AppState {
         AppState {
-            store,
-            config: Arc::new(config),
+            store: federation.store.clone(),
+            config: federation.config.clone(),
+            federation,
             templates: Arc::new(pages::templates()),
         }
+    }
+}
+
+impl FromRef<AppState> for Federation {
+    fn from_ref(state: &AppState) -> Federation {
+        state.federation.clone()
     }
 }

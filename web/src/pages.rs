@@ -3,10 +3,11 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use minijinja::{Environment, context};
+use rhizome_federation::routes::wants_activity_json;
 use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::{Publication, PublicationBody, Territory, markdown};
 use serde::Serialize;
@@ -167,7 +168,35 @@ async fn home(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn territory(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+/// The ActivityStreams form of a page, for clients that ask for it.
+async fn activity_document(
+    state: &AppState,
+    (method, uri, headers): (&Method, &Uri, &HeaderMap),
+    document: impl std::future::Future<Output = Result<Response, rhizome_federation::FederationError>>,
+) -> Response {
+    if let Err(e) = state.federation.check_fetch(method, uri, headers).await {
+        return e.into_response();
+    }
+    document.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn territory(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if wants_activity_json(&headers) {
+        let document = async {
+            state
+                .federation
+                .territory_document(&slug)
+                .await
+                .map(IntoResponse::into_response)
+        };
+        return activity_document(&state, (&method, &uri, &headers), document).await;
+    }
     let territory = match state.store.territory_by_slug(&slug).await {
         Ok(Some(t)) => t,
         Ok(None) => return page_error(StatusCode::NOT_FOUND, "Territoire inconnu."),
@@ -211,6 +240,10 @@ async fn publication(
         Ok(None) => return page_error(StatusCode::NOT_FOUND, "Territoire inconnu."),
         Err(e) => return store_failed(e),
     };
+    let comments = match state.store.comments(publication.id, false).await {
+        Ok(c) => c,
+        Err(e) => return store_failed(e),
+    };
     let (when, place, starts_at, text) = match &publication.body {
         PublicationBody::Event(e) => (
             e.when(LANG),
@@ -233,6 +266,7 @@ async fn publication(
             territory_slug => territory.profile.slug,
             territory_name => territory.profile.name,
             html => markdown::to_html(text),
+            comments => comments,
         },
     )
 }

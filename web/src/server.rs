@@ -19,6 +19,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::routes())
         .merge(crate::pages::routes())
+        .merge(rhizome_federation::routes::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -48,6 +49,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         println!("{}", first_run_message());
     }
     let state = AppState::new(store, config);
+    rhizome_federation::delivery::spawn(state.federation.clone());
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -95,6 +95,8 @@ pub trait FederationStore: Send + Sync {
     /// Remembers an inbound activity id; `false` if it was seen before.
     async fn mark_received(&self, activity_id: &str, at: DateTime<Utc>)
     -> Result<bool, StoreError>;
+    /// Undoes `mark_received` when handling failed, so the sender's retry is not dropped.
+    async fn forget_received(&self, activity_id: &str) -> Result<(), StoreError>;
 
     /// Queues an activity on its own (replies, for instance).
     async fn enqueue(&self, outgoing: &Outgoing) -> Result<(), StoreError>;

@@ -349,6 +349,11 @@ macro_rules! federation_sql_store {
                     Ok(done.rows_affected() > 0)
                 }
 
+                async fn forget_received(&self, activity_id: &str) -> Result<(), StoreError> {
+                    sqlx::query("DELETE FROM received_activities WHERE id = $1").bind(activity_id).execute(&self.pool).await?;
+                    Ok(())
+                }
+
                 async fn enqueue(&self, outgoing: &Outgoing) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin().await?;
                     enqueue_in(&mut tx, outgoing).await?;

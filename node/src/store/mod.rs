@@ -111,6 +111,8 @@ pub trait Store: FederationStore + Send + Sync + 'static {
     ) -> Result<(), StoreError>;
     /// A publication, tombstones included (check `deleted_at`).
     async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError>;
+    /// Live publications on this node.
+    async fn publication_count(&self) -> Result<i64, StoreError>;
     /// Live publications matching the query.
     async fn publications(&self, query: &PublicationQuery) -> Result<Vec<Publication>, StoreError>;
 }

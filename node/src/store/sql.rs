@@ -339,6 +339,13 @@ macro_rules! shared_sql_store {
                 Ok(row.as_ref().map(publication_from_row).transpose()?)
             }
 
+            async fn publication_count(&self) -> Result<i64, StoreError> {
+                let row = sqlx::query("SELECT COUNT(*) AS n FROM publications WHERE deleted_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(row.try_get("n")?)
+            }
+
             async fn publications(&self, q: &PublicationQuery) -> Result<Vec<Publication>, StoreError> {
                 let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
                     "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE deleted_at IS NULL"

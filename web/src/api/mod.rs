@@ -33,4 +33,12 @@ pub fn routes() -> Router<AppState> {
                 .patch(publications::update)
                 .delete(publications::delete),
         )
+        .route(
+            "/api/v1/{collection}/{id}/comments",
+            get(publications::comments),
+        )
+        .route(
+            "/api/v1/{collection}/{id}/comments/{comment_id}",
+            axum::routing::delete(publications::hide_comment),
+        )
 }

@@ -163,7 +163,7 @@ pub async fn create(
         territory.id,
         PublicationBody::from_draft(kind, body, &territory)?,
     );
-    state.store.insert_publication(&publication, None).await?;
+    state.federation.publish(&territory, &publication).await?;
     tracing::info!(id = %publication.id, kind = kind.as_str(), territory = %slug, "published");
     let location = format!("/api/v1/{collection}/{}", publication.id);
     Ok((
@@ -217,8 +217,41 @@ pub async fn update(
     principal.require_editor(territory.id)?;
     publication.body = publication.body.patched(&patch, &territory)?;
     publication.updated_at = rhizome_node::now();
-    state.store.update_publication(&publication, None).await?;
+    state.federation.republish(&territory, &publication).await?;
     Ok(Json(view(&state, &publication, &territory.profile.slug)))
+}
+
+/// Replies that came from the fediverse, oldest first.
+pub async fn comments(
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let (publication, _) = find(&state, &collection, &id).await?;
+    let comments = state.store.comments(publication.id, false).await?;
+    let reactions = state.store.reaction_counts(publication.id).await?;
+    Ok(Json(
+        json!({"items": comments, "likes": reactions.likes, "announces": reactions.announces}),
+    ))
+}
+
+/// An editor removes a reply; it stays removed even if delivered again.
+pub async fn hide_comment(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path((collection, id, comment_id)): Path<(String, String, Uuid)>,
+) -> Result<StatusCode, ApiError> {
+    let (publication, territory) = find(&state, &collection, &id).await?;
+    principal.require_editor(territory.id)?;
+    let belongs = state
+        .store
+        .comments(publication.id, true)
+        .await?
+        .iter()
+        .any(|c| c.id == comment_id);
+    if !belongs || !state.store.hide_comment(comment_id).await? {
+        return Err(ApiError::NotFound);
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn delete(
@@ -228,10 +261,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let (publication, territory) = find(&state, &collection, &id).await?;
     principal.require_editor(territory.id)?;
-    state
-        .store
-        .delete_publication(publication.id, rhizome_node::now(), None)
-        .await?;
+    state.federation.unpublish(&territory, &publication).await?;
     tracing::info!(id = %publication.id, "deleted");
     Ok(StatusCode::NO_CONTENT)
 }

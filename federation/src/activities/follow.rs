@@ -1,0 +1,133 @@
+//! `Follow` a territory (accepted at once, or held for an editor), `Undo{Follow}`, and the
+//! `Accept`/`Reject` we send back.
+
+use rhizome_node::outbox::Recipients;
+use rhizome_node::social::{FollowState, Follower, RemoteActor};
+use rhizome_node::{Territory, now};
+use serde_json::{Value, json};
+
+use super::{object_type, outgoing, territory_actor};
+use crate::Federation;
+use crate::error::FederationError;
+use crate::protocol::{Activity, id_of};
+
+pub async fn receive_follow(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    let target = id_of(&activity.object)
+        .ok_or_else(|| FederationError::Malformed("Follow without object".into()))?;
+    let slug = fed
+        .urls
+        .parse_territory(target)
+        .ok_or(FederationError::NotFound)?;
+    let territory = fed
+        .store
+        .territory_by_slug(&slug)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    let state = if territory.profile.manually_approves_followers {
+        FollowState::Pending
+    } else {
+        FollowState::Accepted
+    };
+    let follower = Follower {
+        territory_id: territory.id,
+        actor_id: actor.id.clone(),
+        inbox: actor.delivery_inbox().to_owned(),
+        state,
+        follow_activity_id: activity.id.to_string(),
+        created_at: now(),
+    };
+    let reply = (state == FollowState::Accepted)
+        .then(|| answer(fed, &territory, &follower, actor, "Accept"));
+    fed.store.upsert_follower(&follower, reply.as_ref()).await?;
+    tracing::info!(territory = %slug, follower = %actor.id, state = state.as_str(), "followed");
+    fed.wake_delivery();
+    Ok(())
+}
+
+pub async fn receive_undo(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    let follow = &activity.object;
+    if object_type(follow) != Some("Follow")
+        || id_of(follow.get("actor").unwrap_or(&Value::Null)) != Some(actor.id.as_str())
+    {
+        return Err(FederationError::Malformed(
+            "Undo of a Follow that is not the sender's".into(),
+        ));
+    }
+    let target = follow
+        .get("object")
+        .and_then(|o| id_of(o))
+        .unwrap_or_default();
+    let Some(slug) = fed.urls.parse_territory(target) else {
+        return Ok(());
+    };
+    if let Some(territory) = fed.store.territory_by_slug(&slug).await? {
+        fed.store.remove_follower(territory.id, &actor.id).await?;
+        tracing::info!(territory = %slug, follower = %actor.id, "unfollowed");
+    }
+    Ok(())
+}
+
+/// An editor approves or refuses a pending follow request.
+pub async fn decide(
+    fed: &Federation,
+    territory: &Territory,
+    actor_id: &str,
+    approve: bool,
+) -> Result<(), FederationError> {
+    let follower = fed
+        .store
+        .followers(territory.id, i64::MAX, 0)
+        .await?
+        .into_iter()
+        .find(|f| f.actor_id == actor_id)
+        .ok_or(FederationError::NotFound)?;
+    let actor = fed
+        .store
+        .remote_actor(actor_id)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    if approve {
+        let accepted = Follower {
+            state: FollowState::Accepted,
+            ..follower
+        };
+        let reply = answer(fed, territory, &accepted, &actor, "Accept");
+        fed.store.upsert_follower(&accepted, Some(&reply)).await?;
+    } else {
+        fed.store.remove_follower(territory.id, actor_id).await?;
+        fed.store
+            .enqueue(&answer(fed, territory, &follower, &actor, "Reject"))
+            .await?;
+    }
+    fed.wake_delivery();
+    Ok(())
+}
+
+fn answer(
+    fed: &Federation,
+    territory: &Territory,
+    follower: &Follower,
+    actor: &RemoteActor,
+    kind: &str,
+) -> rhizome_node::outbox::Outgoing {
+    let me = territory_actor(fed, territory);
+    let follow = json!({"id": follower.follow_activity_id, "type": "Follow", "actor": actor.id, "object": me});
+    outgoing(
+        fed,
+        territory.id,
+        kind,
+        &me,
+        follow,
+        vec![actor.id.clone()],
+        vec![],
+        Recipients::Inboxes(vec![actor.inbox.clone()]),
+    )
+}

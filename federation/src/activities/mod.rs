@@ -1,0 +1,142 @@
+//! Activities, one file per family, each with its receiving and sending side. `receive`
+//! routes a verified inbound activity; anything we do not handle is accepted and ignored.
+
+pub mod actor;
+pub mod follow;
+pub mod publish;
+pub mod reaction;
+pub mod reply;
+pub mod rsvp;
+
+use chrono::SecondsFormat;
+use rhizome_node::outbox::{Outgoing, Recipients};
+use rhizome_node::social::RemoteActor;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::Federation;
+use crate::error::FederationError;
+use crate::objects::with_context;
+use crate::protocol::{Activity, id_of};
+
+/// Handles an activity whose signature and origin were already checked by the inbox.
+pub async fn receive(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    match activity.kind.as_str() {
+        "Follow" => follow::receive_follow(fed, activity, actor).await,
+        "Create" => reply::receive_create(fed, activity, actor).await,
+        "Update" => match object_type(&activity.object) {
+            Some("Person" | "Service" | "Organization" | "Group" | "Application") => {
+                actor::receive_update(fed, activity, actor).await
+            }
+            _ => ignore(activity),
+        },
+        "Delete" => {
+            if id_of(&activity.object) == Some(actor.id.as_str()) {
+                actor::receive_delete(fed, actor).await
+            } else {
+                reply::receive_delete(fed, activity, actor).await
+            }
+        }
+        "Like" => {
+            reaction::receive(
+                fed,
+                activity,
+                actor,
+                rhizome_node::social::ReactionKind::Like,
+            )
+            .await
+        }
+        "Announce" => {
+            reaction::receive(
+                fed,
+                activity,
+                actor,
+                rhizome_node::social::ReactionKind::Announce,
+            )
+            .await
+        }
+        "Join" => rsvp::receive_join(fed, activity, actor).await,
+        "Leave" => rsvp::receive_leave(fed, activity, actor).await,
+        "Undo" => match object_type(&activity.object) {
+            Some("Follow") => follow::receive_undo(fed, activity, actor).await,
+            Some("Like" | "Announce") | None => reaction::receive_undo(fed, activity, actor).await,
+            Some("Join") => rsvp::receive_leave(fed, activity, actor).await,
+            _ => ignore(activity),
+        },
+        _ => ignore(activity),
+    }
+}
+
+fn ignore(activity: &Activity) -> Result<(), FederationError> {
+    tracing::debug!(kind = %activity.kind, id = %activity.id, "activity ignored");
+    Ok(())
+}
+
+pub(crate) fn object_type(object: &Value) -> Option<&str> {
+    object.get("type").and_then(Value::as_str)
+}
+
+/// Wraps an activity for the durable outbox, with a fresh id under `/activities/`.
+pub(crate) fn outgoing(
+    fed: &Federation,
+    sender: Uuid,
+    kind: &str,
+    actor: &str,
+    object: Value,
+    to: Vec<String>,
+    cc: Vec<String>,
+    recipients: Recipients,
+) -> Outgoing {
+    let id = Uuid::now_v7();
+    let activity_id = fed.urls.activity(id);
+    let public = to.iter().chain(&cc).any(|a| a == crate::protocol::PUBLIC);
+    let body = with_context(json!({
+        "id": activity_id,
+        "type": kind,
+        "actor": actor,
+        "object": object,
+        "to": to,
+        "cc": cc,
+        "published": rhizome_node::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+    }));
+    Outgoing {
+        id,
+        activity_id,
+        sender,
+        body,
+        recipients,
+        public,
+    }
+}
+
+/// The local publication an id names, if it is one of ours and not deleted.
+pub(crate) async fn local_publication(
+    fed: &Federation,
+    id: Option<&str>,
+) -> Result<Option<(rhizome_node::Publication, rhizome_node::Territory)>, FederationError> {
+    let Some((kind, uuid)) = id.and_then(|id| fed.urls.parse_publication(id)) else {
+        return Ok(None);
+    };
+    let Some(p) = fed
+        .store
+        .publication(uuid)
+        .await?
+        .filter(|p| p.body.kind() == kind && p.deleted_at.is_none())
+    else {
+        return Ok(None);
+    };
+    let territory = fed
+        .store
+        .territory(p.territory_id)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    Ok(Some((p, territory)))
+}
+
+pub(crate) fn territory_actor(fed: &Federation, t: &rhizome_node::Territory) -> String {
+    fed.urls.territory(&t.profile.slug)
+}

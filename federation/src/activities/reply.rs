@@ -1,0 +1,84 @@
+//! Replies from the fediverse (`Create{Note}` with `inReplyTo` one of ours) become
+//! comments, sanitised; their author may delete them.
+
+use rhizome_node::markdown;
+use rhizome_node::social::{Comment, RemoteActor};
+use uuid::Uuid;
+
+use super::local_publication;
+use crate::Federation;
+use crate::error::FederationError;
+use crate::protocol::{Activity, NoteJson, first_href, id_of, ids_of};
+
+/// Longest reply kept, in characters of HTML.
+const MAX_COMMENT: usize = 20_000;
+
+pub async fn receive_create(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    if activity.object.get("type").and_then(|t| t.as_str()) != Some("Note") {
+        tracing::debug!(id = %activity.id, "Create of something other than a Note ignored");
+        return Ok(());
+    }
+    let note: NoteJson = serde_json::from_value(activity.object.clone())
+        .map_err(|e| FederationError::Malformed(format!("Note: {e}")))?;
+    activitypub_federation::protocol::verification::verify_domains_match(&note.id, &activity.actor)
+        .map_err(|_| {
+            FederationError::Malformed("the Note's id is on another host than its author".into())
+        })?;
+    if !ids_of(&note.attributed_to).contains(&actor.id.as_str()) {
+        return Err(FederationError::Malformed(
+            "the Note is not attributed to the sender".into(),
+        ));
+    }
+    let Some((publication, _)) = local_publication(fed, id_of(&note.in_reply_to)).await? else {
+        tracing::debug!(note = %note.id, "Note is not a reply to one of our publications");
+        return Ok(());
+    };
+    let html = note.html().unwrap_or_default();
+    if html.chars().count() > MAX_COMMENT {
+        return Err(FederationError::Malformed(format!(
+            "reply longer than {MAX_COMMENT} characters"
+        )));
+    }
+    let comment = Comment {
+        id: Uuid::now_v7(),
+        publication_id: publication.id,
+        ap_id: note.id.to_string(),
+        author_id: actor.id.clone(),
+        author_name: actor
+            .name
+            .clone()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| actor.handle()),
+        author_url: note
+            .url
+            .as_ref()
+            .and_then(first_href)
+            .map(str::to_owned)
+            .or_else(|| actor.url.clone()),
+        content_html: markdown::sanitize(html),
+        published: note.published.unwrap_or_else(rhizome_node::now),
+        hidden: false,
+    };
+    if fed.store.insert_comment(&comment).await? {
+        tracing::info!(publication = %publication.id, author = %actor.id, "reply stored as comment");
+    }
+    Ok(())
+}
+
+pub async fn receive_delete(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    let Some(id) = id_of(&activity.object) else {
+        return Err(FederationError::Malformed("Delete without object".into()));
+    };
+    if fed.store.delete_comment(id, &actor.id).await? {
+        tracing::info!(note = id, "comment deleted by its author");
+    }
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! Why the federation side refused or failed a request; each variant is a status and a
+//! JSON reason for the remote server, never a panic and never a 5xx for bad input.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use rhizome_node::StoreError;
+use serde_json::json;
+
+use crate::signatures::SignatureError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FederationError {
+    #[error("{0}")]
+    Signature(#[from] SignatureError),
+    #[error("signed by {signer} but the activity's actor is {actor}")]
+    WrongSigner { signer: String, actor: String },
+    #[error("cannot get the sender's key: {0}")]
+    UnknownKey(String),
+    #[error("malformed activity: {0}")]
+    Malformed(String),
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("{0} is blocked on this node")]
+    Blocked(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("gone")]
+    Gone,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<StoreError> for FederationError {
+    fn from(e: StoreError) -> Self {
+        FederationError::Internal(e.to_string())
+    }
+}
+
+impl FederationError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            FederationError::Signature(_)
+            | FederationError::WrongSigner { .. }
+            | FederationError::UnknownKey(_) => StatusCode::UNAUTHORIZED,
+            FederationError::Malformed(_) => StatusCode::BAD_REQUEST,
+            FederationError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            FederationError::Blocked(_) | FederationError::Forbidden(_) => StatusCode::FORBIDDEN,
+            FederationError::NotFound => StatusCode::NOT_FOUND,
+            FederationError::Gone => StatusCode::GONE,
+            FederationError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for FederationError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let FederationError::Internal(detail) = &self {
+            tracing::error!(%detail, "federation request failed");
+        } else {
+            tracing::info!(status = status.as_u16(), reason = %self, "federation request refused");
+        }
+        (status, axum::Json(json!({"error": self.to_string()}))).into_response()
+    }
+}

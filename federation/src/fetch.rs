@@ -1,0 +1,245 @@
+//! Fetching from other servers, safely: every GET is signed by our instance actor, URLs
+//! pointing at private, loopback or link-local addresses are refused outside development
+//! mode (the check runs again at connect time, against DNS rebinding), answers must be
+//! ActivityStreams JSON, bounded in size, and carry the id they were fetched from.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use chrono::Utc;
+use rhizome_node::social::RemoteActor;
+use serde_json::Value;
+use url::Url;
+
+use crate::Federation;
+use crate::protocol::{RemoteActorJson, first_href};
+use crate::signatures::sign_get;
+use crate::urls::Urls;
+
+/// Largest document we accept from another server.
+pub const MAX_FETCH_BYTES: usize = 1024 * 1024;
+/// Known actors are refetched after this long (key rotation without an `Update`).
+pub const ACTOR_MAX_AGE: chrono::Duration = chrono::Duration::days(1);
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("refusing to contact {0}: {1}")]
+    Unsafe(String, &'static str),
+    #[error("{0} is blocked on this node")]
+    Blocked(String),
+    #[error("{0} answered {1}")]
+    Status(String, u16),
+    #[error("{0} is gone")]
+    Gone(String),
+    #[error("{0}: {1}")]
+    Http(String, String),
+    #[error("{0} did not answer with ActivityStreams JSON: {1}")]
+    Invalid(String, String),
+}
+
+/// Builds the HTTP client every outgoing request goes through: no automatic redirects,
+/// timeouts, and a resolver that refuses private addresses unless in development mode.
+pub fn client(development_mode: bool) -> reqwest::Client {
+    let timeout = Duration::from_secs(10);
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("Rhizome/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(
+            activitypub_federation::resolver::ValidatingDnsResolver::new(vec![], !development_mode),
+        )
+        .build()
+        .expect("HTTP client configuration is valid")
+}
+
+/// Checks a URL before any request: https only, a host name rather than an IP literal,
+/// no explicit port. Development mode lifts these rules for local test networks.
+pub fn check_url(url: &str, development_mode: bool) -> Result<Url, FetchError> {
+    let parsed = Url::parse(url).map_err(|_| FetchError::Unsafe(url.to_owned(), "not a URL"))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if development_mode => {}
+        _ => {
+            return Err(FetchError::Unsafe(
+                url.to_owned(),
+                "only https URLs are fetched",
+            ));
+        }
+    }
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| FetchError::Unsafe(url.to_owned(), "no host"))?;
+    if development_mode {
+        return Ok(parsed);
+    }
+    if host.trim_matches(['[', ']']).parse::<IpAddr>().is_ok() {
+        return Err(FetchError::Unsafe(
+            url.to_owned(),
+            "IP addresses are not fetched",
+        ));
+    }
+    if parsed.port().is_some() {
+        return Err(FetchError::Unsafe(
+            url.to_owned(),
+            "explicit ports are not fetched",
+        ));
+    }
+    Ok(parsed)
+}
+
+impl Federation {
+    /// GETs an ActivityStreams document, signed by the instance actor.
+    pub async fn fetch_json(&self, url: &str) -> Result<Value, FetchError> {
+        let parsed = check_url(url, self.config.development_mode)?;
+        let host = rhizome_node::social::host_of(url).unwrap_or_default();
+        if self.is_blocked(&host).await {
+            return Err(FetchError::Blocked(host));
+        }
+        let key = self
+            .keys
+            .local(uuid::Uuid::nil())
+            .await
+            .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+        let request = self
+            .http
+            .get(parsed.clone())
+            .header("accept", r#"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#);
+        let request = sign_get(request, Urls::key_id(&self.urls.instance_actor()), key)
+            .await
+            .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+        match response.status().as_u16() {
+            200 => {}
+            410 => return Err(FetchError::Gone(url.to_owned())),
+            code => return Err(FetchError::Status(url.to_owned(), code)),
+        }
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_lowercase();
+        if !(content_type.starts_with("application/activity+json")
+            || content_type.starts_with("application/ld+json"))
+        {
+            return Err(FetchError::Invalid(
+                url.to_owned(),
+                format!("content type {content_type:?}"),
+            ));
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n as usize > MAX_FETCH_BYTES)
+        {
+            return Err(FetchError::Invalid(
+                url.to_owned(),
+                "document too large".into(),
+            ));
+        }
+        let bytes = read_limited(response, MAX_FETCH_BYTES)
+            .await
+            .map_err(|e| FetchError::Http(url.to_owned(), e))?;
+        let value: Value = serde_json::from_slice(&bytes)
+            .map_err(|e| FetchError::Invalid(url.to_owned(), e.to_string()))?;
+        if crate::protocol::id_of(&value) != Some(parsed.as_str())
+            && crate::protocol::id_of(&value) != Some(url)
+        {
+            return Err(FetchError::Invalid(
+                url.to_owned(),
+                "its id is not the URL it was fetched from".into(),
+            ));
+        }
+        Ok(value)
+    }
+
+    /// A remote actor: from the database when fresh, else fetched and stored.
+    pub async fn actor(&self, id: &str, refresh: bool) -> Result<RemoteActor, FetchError> {
+        if !refresh
+            && let Ok(Some(actor)) = self.store.remote_actor(id).await
+            && Utc::now() - actor.fetched_at < ACTOR_MAX_AGE
+        {
+            return Ok(actor);
+        }
+        let json = self.fetch_json(id).await?;
+        let actor =
+            remote_actor_from_json(json).map_err(|e| FetchError::Invalid(id.to_owned(), e))?;
+        if let Err(e) = self.store.upsert_remote_actor(&actor).await {
+            tracing::warn!(error = %e, actor = id, "could not store remote actor");
+        }
+        Ok(actor)
+    }
+}
+
+/// Reads an actor document into what we keep; its key must belong to it.
+pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
+    let actor: RemoteActorJson = serde_json::from_value(json).map_err(|e| e.to_string())?;
+    if actor.public_key.owner != actor.id {
+        return Err("its publicKey belongs to another actor".into());
+    }
+    activitypub_federation::protocol::verification::verify_domains_match(&actor.id, &actor.inbox)
+        .map_err(|_| "its inbox is on another host".to_string())?;
+    Ok(RemoteActor {
+        id: actor.id.to_string(),
+        inbox: actor.inbox.to_string(),
+        shared_inbox: actor
+            .endpoints
+            .and_then(|e| e.shared_inbox)
+            .map(|u| u.to_string()),
+        public_key_id: actor.public_key.id,
+        public_key_pem: actor.public_key.public_key_pem,
+        username: actor.preferred_username,
+        name: actor.name,
+        url: actor.url.as_ref().and_then(first_href).map(str::to_owned),
+        fetched_at: rhizome_node::now(),
+    })
+}
+
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| e.to_string())? {
+        if body.len() + chunk.len() > limit {
+            return Err("document too large".into());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_and_odd_urls_are_refused_outside_development_mode() {
+        for url in [
+            "http://mastodon.example/users/a",
+            "https://127.0.0.1/users/a",
+            "https://[::1]/users/a",
+            "https://10.0.0.5/users/a",
+            "https://169.254.169.254/latest/meta-data",
+            "https://mastodon.example:8443/users/a",
+            "file:///etc/passwd",
+        ] {
+            assert!(check_url(url, false).is_err(), "{url}");
+        }
+        assert!(check_url("https://mastodon.example/users/a", false).is_ok());
+        assert!(check_url("http://localhost:8001/t/a", true).is_ok());
+    }
+
+    #[test]
+    fn an_actor_whose_key_or_inbox_is_elsewhere_is_refused() {
+        let mut json: Value =
+            serde_json::from_str(include_str!("../tests/fixtures/mastodon/actor.json")).unwrap();
+        assert!(remote_actor_from_json(json.clone()).is_ok());
+        json["publicKey"]["owner"] = "https://evil.example/users/alice".into();
+        assert!(remote_actor_from_json(json.clone()).is_err());
+        json["publicKey"]["owner"] = json["id"].clone();
+        json["inbox"] = "https://evil.example/inbox".into();
+        assert!(remote_actor_from_json(json).is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! The inbox: every POST is checked in this order, cheapest first, and refused with a
+//! 4xx and a reason at the first failure: body size, signature syntax and freshness,
+//! Digest, JSON shape, blocked domain, id and actor on one host, duplicate id, the
+//! actor's key (fetched, refetched once on failure for key rotation), then the activity.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use rhizome_node::social::{RemoteActor, host_of};
+
+use crate::error::FederationError;
+use crate::fetch::FetchError;
+use crate::protocol::{Activity, id_of};
+use crate::signatures::{self, PendingSignature};
+use crate::{Federation, activities};
+
+/// Largest activity accepted, as Mastodon and the `activitypub_federation` crate do.
+pub const MAX_ACTIVITY_BYTES: usize = 1024 * 1024;
+
+pub async fn shared(
+    State(fed): State<Federation>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, FederationError> {
+    receive(&fed, &method, &uri, &headers, body).await
+}
+
+pub async fn territory(
+    State(fed): State<Federation>,
+    Path(slug): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, FederationError> {
+    fed.store
+        .territory_by_slug(&slug)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    receive(&fed, &method, &uri, &headers, body).await
+}
+
+async fn receive(
+    fed: &Federation,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, FederationError> {
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            FederationError::TooLarge(MAX_ACTIVITY_BYTES)
+        } else {
+            FederationError::Malformed(e.body_text())
+        }
+    })?;
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let pending = signatures::prepare(method.as_str(), path, headers, Some(&body))?;
+    let activity: Activity =
+        serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let host = host_of(activity.actor.as_str()).unwrap_or_default();
+    if fed.is_blocked(&host).await {
+        return Err(FederationError::Blocked(host));
+    }
+    activitypub_federation::protocol::verification::verify_domains_match(
+        &activity.id,
+        &activity.actor,
+    )
+    .map_err(|_| {
+        FederationError::Malformed("the activity's id and actor are on different hosts".into())
+    })?;
+    if fed.urls.is_local(activity.actor.as_str()) {
+        return Err(FederationError::Forbidden(
+            "local actors do not deliver to this inbox".into(),
+        ));
+    }
+    if !fed
+        .store
+        .mark_received(activity.id.as_str(), rhizome_node::now())
+        .await?
+    {
+        tracing::debug!(id = %activity.id, "duplicate activity dropped");
+        return Ok(StatusCode::ACCEPTED);
+    }
+    let result = verify_and_handle(fed, &pending, &activity).await;
+    if let Err(e) = &result {
+        // Let the sender's retry through, unless the activity itself was at fault.
+        if matches!(
+            e,
+            FederationError::Internal(_) | FederationError::UnknownKey(_)
+        ) {
+            fed.store.forget_received(activity.id.as_str()).await?;
+        }
+    }
+    result.map(|()| StatusCode::ACCEPTED)
+}
+
+async fn verify_and_handle(
+    fed: &Federation,
+    pending: &PendingSignature,
+    activity: &Activity,
+) -> Result<(), FederationError> {
+    let actor = match verify_signer(fed, pending, activity.actor.as_str()).await {
+        Ok(actor) => actor,
+        // An account deleting itself cannot be fetched any more; unknown to us, nothing to do.
+        Err(FederationError::UnknownKey(_))
+            if activity.kind == "Delete"
+                && id_of(&activity.object) == Some(activity.actor.as_str()) =>
+        {
+            tracing::debug!(actor = %activity.actor, "Delete of an unknown, gone actor ignored");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    activities::receive(fed, activity, &actor).await
+}
+
+/// Checks that `actor_id` signed: its key must be the one named by `keyId`, and verify.
+/// On failure the actor is fetched again once, in case it rotated its key.
+pub async fn verify_signer(
+    fed: &Federation,
+    pending: &PendingSignature,
+    actor_id: &str,
+) -> Result<RemoteActor, FederationError> {
+    let mut last_error = None;
+    for refresh in [false, true] {
+        let actor = match fed.actor(actor_id, refresh).await {
+            Ok(a) => a,
+            Err(FetchError::Blocked(host)) => return Err(FederationError::Blocked(host)),
+            Err(e) => return Err(FederationError::UnknownKey(e.to_string())),
+        };
+        if actor.public_key_id != pending.key_id {
+            last_error = Some(FederationError::WrongSigner {
+                signer: pending.key_id.clone(),
+                actor: actor_id.to_owned(),
+            });
+            continue;
+        }
+        let Some(key) = fed.keys.remote(&actor.public_key_pem) else {
+            last_error = Some(FederationError::UnknownKey(format!(
+                "{actor_id} publishes an unreadable key"
+            )));
+            continue;
+        };
+        match pending.verify(&key) {
+            Ok(()) => return Ok(actor),
+            Err(e) => last_error = Some(e.into()),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| FederationError::UnknownKey(actor_id.to_owned())))
+}
+
+/// For authorized-fetch mode: a GET must be signed by an actor whose key verifies.
+pub async fn verify_fetch(
+    fed: &Federation,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<(), FederationError> {
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let pending = signatures::prepare(method.as_str(), path, headers, None)?;
+    let owner = pending.key_owner().to_owned();
+    let host = host_of(&owner).unwrap_or_default();
+    if fed.is_blocked(&host).await {
+        return Err(FederationError::Blocked(host));
+    }
+    verify_signer(fed, &pending, &owner).await.map(|_| ())
+}

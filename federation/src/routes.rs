@@ -1,0 +1,338 @@
+//! Federation endpoints: WebFinger, host-meta, NodeInfo, the instance actor, inboxes and
+//! collections; plus the AS documents that `web` serves under content negotiation.
+
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rhizome_node::PublicationKind;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::error::FederationError;
+use crate::objects::{actor, publication, with_context};
+use crate::{Federation, inbox};
+
+/// Routes mountable on any state that can hand out a [`Federation`].
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Federation: FromRef<S>,
+{
+    Router::new()
+        .route("/.well-known/webfinger", get(webfinger))
+        .route("/.well-known/host-meta", get(host_meta))
+        .route("/.well-known/nodeinfo", get(nodeinfo_links))
+        .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/actor", get(instance_actor))
+        .route("/inbox", post(inbox::shared))
+        .route("/t/{slug}/inbox", post(inbox::territory))
+        .route("/t/{slug}/outbox", get(outbox))
+        .route("/t/{slug}/followers", get(followers))
+}
+
+/// An ActivityStreams response.
+pub struct ActivityJson(pub Value);
+
+impl IntoResponse for ActivityJson {
+    fn into_response(self) -> Response {
+        let mut response = Json(self.0).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/activity+json; charset=utf-8"),
+        );
+        response
+    }
+}
+
+/// Whether a client asked for ActivityStreams rather than HTML.
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/activity+json") || v.contains("application/ld+json"))
+}
+
+impl Federation {
+    /// In authorized-fetch mode, refuses unsigned or badly signed GETs.
+    pub async fn check_fetch(
+        &self,
+        method: &Method,
+        uri: &Uri,
+        headers: &HeaderMap,
+    ) -> Result<(), FederationError> {
+        if self.config.authorized_fetch {
+            inbox::verify_fetch(self, method, uri, headers).await?;
+        }
+        Ok(())
+    }
+
+    /// A territory's actor document.
+    pub async fn territory_document(&self, slug: &str) -> Result<ActivityJson, FederationError> {
+        let territory = self
+            .store
+            .territory_by_slug(slug)
+            .await?
+            .ok_or(FederationError::NotFound)?;
+        let key = self
+            .keys
+            .local(territory.id)
+            .await
+            .map_err(|e| FederationError::Internal(e.to_string()))?;
+        Ok(ActivityJson(actor::territory(
+            &self.urls,
+            &territory,
+            &key.public_pem,
+        )))
+    }
+
+    /// A publication's object, or its tombstone with 410 once deleted.
+    pub async fn publication_document(
+        &self,
+        kind: PublicationKind,
+        id: Uuid,
+    ) -> Result<Response, FederationError> {
+        let p = self
+            .store
+            .publication(id)
+            .await?
+            .filter(|p| p.body.kind() == kind)
+            .ok_or(FederationError::NotFound)?;
+        if p.deleted_at.is_some() {
+            let gone = ActivityJson(with_context(publication::tombstone(&self.urls, &p)));
+            return Ok((StatusCode::GONE, gone).into_response());
+        }
+        let territory = self
+            .store
+            .territory(p.territory_id)
+            .await?
+            .ok_or(FederationError::NotFound)?;
+        let counts = self.event_counts(&p).await?;
+        Ok(ActivityJson(with_context(publication::object(
+            &self.urls, &territory, &p, counts,
+        )))
+        .into_response())
+    }
+}
+
+#[derive(Deserialize)]
+struct WebfingerQuery {
+    resource: String,
+}
+
+/// `acct:slug@domain` or the actor's URL; the node itself answers to `acct:domain@domain`.
+async fn webfinger(
+    State(fed): State<Federation>,
+    Query(q): Query<WebfingerQuery>,
+) -> Result<Response, FederationError> {
+    let domain = &fed.config.domain;
+    let name = if let Some(acct) = q.resource.strip_prefix("acct:") {
+        let (name, host) = acct
+            .trim_start_matches('@')
+            .rsplit_once('@')
+            .ok_or_else(|| {
+                FederationError::Malformed("resource must be acct:name@domain".into())
+            })?;
+        if !host.eq_ignore_ascii_case(domain) {
+            return Err(FederationError::NotFound);
+        }
+        name.to_owned()
+    } else if q.resource == fed.urls.instance_actor() {
+        domain.clone()
+    } else {
+        fed.urls
+            .parse_territory(&q.resource)
+            .ok_or(FederationError::NotFound)?
+    };
+    let (subject, actor, kind) = if name == *domain {
+        (
+            format!("acct:{domain}@{domain}"),
+            fed.urls.instance_actor(),
+            "Application",
+        )
+    } else {
+        let t = fed
+            .store
+            .territory_by_slug(&name)
+            .await?
+            .ok_or(FederationError::NotFound)?;
+        (
+            format!("acct:{}@{domain}", t.profile.slug),
+            fed.urls.territory(&t.profile.slug),
+            "Organization",
+        )
+    };
+    let url = actor
+        .parse()
+        .map_err(|e: url::ParseError| FederationError::Internal(e.to_string()))?;
+    let mut doc = activitypub_federation::fetch::webfinger::build_webfinger_response_with_type(
+        subject,
+        vec![(url, Some(kind))],
+    );
+    doc.aliases = vec![
+        actor
+            .parse()
+            .map_err(|e: url::ParseError| FederationError::Internal(e.to_string()))?,
+    ];
+    let mut response = Json(doc).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/jrd+json"),
+    );
+    Ok(response)
+}
+
+async fn host_meta(State(fed): State<Federation>) -> Response {
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<XRD xmlns="http://docs.oasis-open.org/ns/xri/xrd-1.0">
+  <Link rel="lrdd" template="{}/.well-known/webfinger?resource={{uri}}"/>
+</XRD>
+"#,
+        fed.urls.base
+    );
+    (
+        [(header::CONTENT_TYPE, "application/xrd+xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
+}
+
+async fn nodeinfo_links(State(fed): State<Federation>) -> Json<Value> {
+    Json(json!({
+        "links": [
+            {"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": format!("{}/nodeinfo/2.1", fed.urls.base)},
+            {"rel": "https://www.w3.org/ns/activitystreams#Application", "href": fed.urls.instance_actor()}
+        ]
+    }))
+}
+
+/// NodeInfo 2.1; `metadata` names the node and lists its territories.
+async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationError> {
+    let territories = fed.store.territories().await?;
+    let posts = fed.store.publication_count().await?;
+    let listed: Vec<Value> = territories
+        .iter()
+        .map(|t| {
+            json!({
+                "slug": t.profile.slug,
+                "name": t.profile.name,
+                "kind": t.profile.kind,
+                "handle": format!("@{}@{}", t.profile.slug, fed.config.domain),
+                "url": fed.urls.territory(&t.profile.slug),
+            })
+        })
+        .collect();
+    let doc = json!({
+        "version": "2.1",
+        "software": {
+            "name": "rhizome",
+            "version": env!("CARGO_PKG_VERSION"),
+            "homepage": fed.urls.base,
+        },
+        "protocols": ["activitypub"],
+        "services": {"inbound": [], "outbound": []},
+        "openRegistrations": false,
+        "usage": {"users": {"total": territories.len()}, "localPosts": posts},
+        "metadata": {"nodeName": fed.config.domain, "territories": listed},
+    });
+    let mut response = Json(doc).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            r#"application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#""#,
+        ),
+    );
+    Ok(response)
+}
+
+async fn instance_actor(State(fed): State<Federation>) -> Result<ActivityJson, FederationError> {
+    let key = fed
+        .keys
+        .local(Uuid::nil())
+        .await
+        .map_err(|e| FederationError::Internal(e.to_string()))?;
+    Ok(ActivityJson(actor::instance(
+        &fed.urls,
+        &fed.config.domain,
+        &key.public_pem,
+    )))
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<i64>,
+}
+
+const PAGE_SIZE: i64 = 20;
+
+/// The territory's public activities, newest first, in pages.
+async fn outbox(
+    State(fed): State<Federation>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<ActivityJson, FederationError> {
+    fed.check_fetch(&method, &uri, &headers).await?;
+    let territory = fed
+        .store
+        .territory_by_slug(&slug)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    let id = fed.urls.outbox(&slug);
+    let total = fed.store.outbox_count(territory.id).await?;
+    Ok(ActivityJson(match q.page {
+        None => with_context(json!({
+            "id": id, "type": "OrderedCollection", "totalItems": total,
+            "first": format!("{id}?page=1"),
+            "last": format!("{id}?page={}", ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)),
+        })),
+        Some(page) => {
+            let page = page.max(1);
+            let items = fed
+                .store
+                .outbox(territory.id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+                .await?;
+            let mut doc = json!({
+                "id": format!("{id}?page={page}"), "type": "OrderedCollectionPage", "partOf": id,
+                "totalItems": total,
+                "orderedItems": items.into_iter().map(strip_context).collect::<Vec<_>>(),
+            });
+            if page * PAGE_SIZE < total {
+                doc["next"] = json!(format!("{id}?page={}", page + 1));
+            }
+            if page > 1 {
+                doc["prev"] = json!(format!("{id}?page={}", page - 1));
+            }
+            with_context(doc)
+        }
+    }))
+}
+
+fn strip_context(mut activity: Value) -> Value {
+    if let Some(o) = activity.as_object_mut() {
+        o.remove("@context");
+    }
+    activity
+}
+
+/// Followers are counted, not listed: who follows a territory is theirs to tell.
+async fn followers(
+    State(fed): State<Federation>,
+    Path(slug): Path<String>,
+) -> Result<ActivityJson, FederationError> {
+    let territory = fed
+        .store
+        .territory_by_slug(&slug)
+        .await?
+        .ok_or(FederationError::NotFound)?;
+    let total = fed.store.follower_count(territory.id).await?;
+    Ok(ActivityJson(with_context(json!({
+        "id": fed.urls.followers(&slug), "type": "OrderedCollection", "totalItems": total,
+    }))))
+}

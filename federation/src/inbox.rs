@@ -77,6 +77,10 @@ async fn receive(
             "local actors do not deliver to this inbox".into(),
         ));
     }
+    // Verify before deduplicating: a forged request must not burn a genuine activity's id.
+    let Some(actor) = verified_sender(fed, &pending, &activity).await? else {
+        return Ok(StatusCode::ACCEPTED);
+    };
     if !fed
         .store
         .mark_received(activity.id.as_str(), rhizome_node::now())
@@ -85,37 +89,32 @@ async fn receive(
         tracing::debug!(id = %activity.id, "duplicate activity dropped");
         return Ok(StatusCode::ACCEPTED);
     }
-    let result = verify_and_handle(fed, &pending, &activity).await;
-    if let Err(e) = &result {
-        // Let the sender's retry through, unless the activity itself was at fault.
-        if matches!(
-            e,
-            FederationError::Internal(_) | FederationError::UnknownKey(_)
-        ) {
-            fed.store.forget_received(activity.id.as_str()).await?;
-        }
+    let result = activities::receive(fed, &activity, &actor).await;
+    if let Err(FederationError::Internal(_)) = &result {
+        // Our failure, not the sender's: let their retry through.
+        fed.store.forget_received(activity.id.as_str()).await?;
     }
     result.map(|()| StatusCode::ACCEPTED)
 }
 
-async fn verify_and_handle(
+/// The verified sender, or `None` for a self-deletion by an account we cannot fetch any
+/// more and never knew (nothing to do).
+async fn verified_sender(
     fed: &Federation,
     pending: &PendingSignature,
     activity: &Activity,
-) -> Result<(), FederationError> {
-    let actor = match verify_signer(fed, pending, activity.actor.as_str()).await {
-        Ok(actor) => actor,
-        // An account deleting itself cannot be fetched any more; unknown to us, nothing to do.
+) -> Result<Option<RemoteActor>, FederationError> {
+    match verify_signer(fed, pending, activity.actor.as_str()).await {
+        Ok(actor) => Ok(Some(actor)),
         Err(FederationError::UnknownKey(_))
             if activity.kind == "Delete"
                 && id_of(&activity.object) == Some(activity.actor.as_str()) =>
         {
             tracing::debug!(actor = %activity.actor, "Delete of an unknown, gone actor ignored");
-            return Ok(());
+            Ok(None)
         }
-        Err(e) => return Err(e),
-    };
-    activities::receive(fed, activity, &actor).await
+        Err(e) => Err(e),
+    }
 }
 
 /// Checks that `actor_id` signed: its key must be the one named by `keyId`, and verify.

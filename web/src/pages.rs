@@ -223,10 +223,17 @@ async fn territory(
 async fn publication(
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
 ) -> Response {
     let (Ok(kind), Ok(id)) = (kind_of_collection(&collection), id.parse::<Uuid>()) else {
         return page_error(StatusCode::NOT_FOUND, "Page inconnue.");
     };
+    if wants_activity_json(&headers) {
+        let document = state.federation.publication_document(kind, id);
+        return activity_document(&state, (&method, &uri, &headers), document).await;
+    }
     let publication = match state.store.publication(id).await {
         Ok(Some(p)) if p.body.kind() == kind => p,
         Ok(_) => return page_error(StatusCode::NOT_FOUND, "Page inconnue."),

@@ -1,12 +1,11 @@
 //! `Follow` a territory (accepted at once, or held for an editor), `Undo{Follow}`, and the
 //! `Accept`/`Reject` we send back.
 
-use rhizome_node::outbox::Recipients;
 use rhizome_node::social::{FollowState, Follower, RemoteActor};
 use rhizome_node::{Territory, now};
 use serde_json::{Value, json};
 
-use super::{object_type, outgoing, territory_actor};
+use super::{Address, object_type, outgoing, territory_actor};
 use crate::Federation;
 use crate::error::FederationError;
 use crate::protocol::{Activity, id_of};
@@ -120,14 +119,5 @@ fn answer(
 ) -> rhizome_node::outbox::Outgoing {
     let me = territory_actor(fed, territory);
     let follow = json!({"id": follower.follow_activity_id, "type": "Follow", "actor": actor.id, "object": me});
-    outgoing(
-        fed,
-        territory.id,
-        kind,
-        &me,
-        follow,
-        vec![actor.id.clone()],
-        vec![],
-        Recipients::Inboxes(vec![actor.inbox.clone()]),
-    )
+    outgoing(fed, territory.id, kind, &me, follow, Address::only(actor))
 }

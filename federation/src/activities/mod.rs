@@ -80,6 +80,33 @@ pub(crate) fn object_type(object: &Value) -> Option<&str> {
     object.get("type").and_then(Value::as_str)
 }
 
+/// Who an activity is addressed to and where it is delivered.
+pub(crate) struct Address {
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub recipients: Recipients,
+}
+
+impl Address {
+    /// Public, to every follower of the territory.
+    pub fn followers(fed: &Federation, territory: &rhizome_node::Territory) -> Address {
+        Address {
+            to: vec![crate::protocol::PUBLIC.into()],
+            cc: vec![fed.urls.followers(&territory.profile.slug)],
+            recipients: Recipients::FollowersOf(territory.id),
+        }
+    }
+
+    /// Privately, to one remote actor's own inbox.
+    pub fn only(actor: &RemoteActor) -> Address {
+        Address {
+            to: vec![actor.id.clone()],
+            cc: vec![],
+            recipients: Recipients::Inboxes(vec![actor.inbox.clone()]),
+        }
+    }
+}
+
 /// Wraps an activity for the durable outbox, with a fresh id under `/activities/`.
 pub(crate) fn outgoing(
     fed: &Federation,
@@ -87,20 +114,22 @@ pub(crate) fn outgoing(
     kind: &str,
     actor: &str,
     object: Value,
-    to: Vec<String>,
-    cc: Vec<String>,
-    recipients: Recipients,
+    address: Address,
 ) -> Outgoing {
     let id = Uuid::now_v7();
     let activity_id = fed.urls.activity(id);
-    let public = to.iter().chain(&cc).any(|a| a == crate::protocol::PUBLIC);
+    let public = address
+        .to
+        .iter()
+        .chain(&address.cc)
+        .any(|a| a == crate::protocol::PUBLIC);
     let body = with_context(json!({
         "id": activity_id,
         "type": kind,
         "actor": actor,
         "object": object,
-        "to": to,
-        "cc": cc,
+        "to": address.to,
+        "cc": address.cc,
         "published": rhizome_node::now().to_rfc3339_opts(SecondsFormat::Secs, true),
     }));
     Outgoing {
@@ -108,7 +137,7 @@ pub(crate) fn outgoing(
         activity_id,
         sender,
         body,
-        recipients,
+        recipients: address.recipients,
         public,
     }
 }

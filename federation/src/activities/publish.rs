@@ -1,14 +1,13 @@
 //! Sending our publications: `Create`, `Update` and `Delete` (with a `Tombstone`) to every
 //! follower, written to the outbox in the same transaction as the change.
 
-use rhizome_node::outbox::{Outgoing, Recipients};
+use rhizome_node::outbox::Outgoing;
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
 use serde_json::Value;
 
-use super::{outgoing, territory_actor};
+use super::{Address, outgoing, territory_actor};
 use crate::Federation;
 use crate::objects::publication::{EventCounts, object, tombstone};
-use crate::protocol::PUBLIC;
 
 impl Federation {
     pub async fn publish(&self, territory: &Territory, p: &Publication) -> Result<(), StoreError> {
@@ -68,16 +67,13 @@ impl Federation {
 
     fn to_followers(&self, territory: &Territory, kind: &str, object: Value) -> Outgoing {
         let actor = territory_actor(self, territory);
-        let followers = self.urls.followers(&territory.profile.slug);
         outgoing(
             self,
             territory.id,
             kind,
             &actor,
             object,
-            vec![PUBLIC.into()],
-            vec![followers],
-            Recipients::FollowersOf(territory.id),
+            Address::followers(self, territory),
         )
     }
 }

@@ -2,13 +2,12 @@
 //! place is yours), `Reject` (full, cancelled or over) or nothing yet (approval needed);
 //! `Leave` gives the place back.
 
-use rhizome_node::outbox::Recipients;
 use rhizome_node::publication::event::{EventStatus, RegistrationMode};
 use rhizome_node::social::{RemoteActor, RsvpState};
 use rhizome_node::{PublicationBody, now};
 use serde_json::json;
 
-use super::{local_publication, outgoing, territory_actor};
+use super::{Address, local_publication, outgoing, territory_actor};
 use crate::Federation;
 use crate::error::FederationError;
 use crate::protocol::{Activity, id_of};
@@ -46,9 +45,7 @@ pub async fn receive_join(
             kind,
             &me,
             join.clone(),
-            vec![actor.id.clone()],
-            vec![],
-            Recipients::Inboxes(vec![actor.inbox.clone()]),
+            Address::only(actor),
         )
     };
     let state = fed

@@ -2,8 +2,12 @@
 
 #![allow(dead_code)]
 
+pub mod mastodon;
+
 use std::sync::Arc;
 
+use rhizome_federation::Federation;
+use rhizome_federation::delivery::Settings;
 use rhizome_node::store::{PostgresStore, SqliteStore};
 use rhizome_node::{ApiToken, Config, Member, Store};
 use rhizome_web::AppState;
@@ -11,6 +15,7 @@ use rhizome_web::AppState;
 pub struct Node {
     pub base: String,
     pub store: Arc<dyn Store>,
+    federation: Federation,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -24,6 +29,11 @@ pub enum Backend {
 impl Node {
     /// Starts a node; `None` for PostgreSQL when `RHIZOME_TEST_DATABASE_URL` is unset.
     pub async fn start(backend: Backend) -> Option<Node> {
+        Node::start_with(backend, |_| {}).await
+    }
+
+    /// Starts a node after `adjust` has changed its configuration.
+    pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Node> {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = match backend {
             Backend::Sqlite => Arc::new(
@@ -43,16 +53,27 @@ impl Node {
         store.migrate().await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let config = Config {
+        let mut config = Config {
             domain: format!("localhost:{port}"),
             data_dir: dir.path().to_owned(),
+            development_mode: true,
             ..Config::default()
         };
-        let app = rhizome_web::server::app(AppState::new(store.clone(), config));
+        adjust(&mut config);
+        let config = Arc::new(config);
+        let settings = Settings {
+            lease: chrono::Duration::seconds(5),
+            poll: std::time::Duration::from_millis(100),
+            ..Settings::from_config(&config)
+        };
+        let federation = Federation::with_delivery(store.clone(), config, settings);
+        rhizome_federation::delivery::spawn(federation.clone());
+        let app = rhizome_web::server::app(AppState::with_federation(federation.clone()));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Some(Node {
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://localhost:{port}"),
             store,
+            federation,
             http: reqwest::Client::new(),
             _dir: dir,
         })
@@ -65,6 +86,14 @@ impl Node {
         let (token, record) = ApiToken::issue(member.id, "test");
         self.store.insert_token(&record).await.unwrap();
         token
+    }
+
+    pub fn federation(&self) -> &Federation {
+        &self.federation
+    }
+
+    pub async fn federation_blocks_changed(&self) {
+        self.federation.blocks_changed().await;
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,659 @@
+//! The Mastodon story end to end, over real HTTP with real signatures: a citizen on a
+//! Mastodon-shaped server finds `@fablab@node`, follows it, sees its events arrive, replies,
+//! likes, boosts, registers; the fablab edits, cancels and deletes; the citizen rotates
+//! their key and finally deletes their account. Then every kind of bad request.
+
+mod common;
+
+use common::mastodon::FakeMastodon;
+use common::{Backend, Node};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+struct Story {
+    node: Node,
+    masto: FakeMastodon,
+    token: String,
+    inbox: String,
+}
+
+async fn setup(backend: Backend) -> Option<Story> {
+    let node = Node::start(backend).await?;
+    let token = node.member("admin", true).await;
+    let (status, body) = node
+        .send(Method::POST, "/api/v1/territories", Some(&token),
+              Some(json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab", "languages": ["fr"],
+                          "description": "Un **atelier** partagé", "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}})))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let masto = FakeMastodon::start().await;
+    let inbox = node.url("/t/fablab/inbox");
+    Some(Story {
+        node,
+        masto,
+        token,
+        inbox,
+    })
+}
+
+fn event_draft(extra: Value) -> Value {
+    let mut e = json!({
+        "title": "Repair café", "description": "Apportez vos objets",
+        "starts_at": "2031-12-02T18:00", "ends_at": "2031-12-02T21:00",
+        "place": {"name": "Fablab", "address": "1 rue de la Paix, Poitiers", "latitude": 46.58, "longitude": 0.34},
+        "capacity": 1, "registration": {"mode": "open"}, "tags": ["repair"]
+    });
+    if let (Some(e), Value::Object(extra)) = (e.as_object_mut(), extra) {
+        e.extend(extra);
+    }
+    e
+}
+
+async fn full_story(backend: Backend) {
+    let Some(Story {
+        node,
+        masto,
+        token,
+        inbox,
+    }) = setup(backend).await
+    else {
+        return;
+    };
+    let domain = node.base.trim_start_matches("http://").to_owned();
+    let actor_url = node.url("/t/fablab");
+
+    // Mastodon's search: WebFinger, then the actor document.
+    let finger: Value = node
+        .http
+        .get(node.url(&format!(
+            "/.well-known/webfinger?resource=acct:fablab@{domain}"
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(finger["subject"], format!("acct:fablab@{domain}"));
+    let self_link = finger["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "self")
+        .unwrap();
+    assert_eq!(self_link["href"], actor_url);
+    let response = node
+        .http
+        .get(&actor_url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/activity+json")
+    );
+    let actor: Value = response.json().await.unwrap();
+    assert_eq!(actor["type"], "Organization");
+    assert_eq!(actor["preferredUsername"], "fablab");
+    assert_eq!(actor["endpoints"]["sharedInbox"], node.url("/inbox"));
+    assert!(
+        actor["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .contains("BEGIN PUBLIC KEY")
+    );
+    let html = node
+        .http
+        .get(&actor_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<h1>Fablab de Poitiers</h1>"),
+        "browsers get HTML"
+    );
+
+    // Alice follows; the node accepts, signed.
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let (status, body) = masto.post("alice", &inbox, &follow).await;
+    assert_eq!(status, 202, "{body}");
+    let accept = masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+    assert_eq!(accept["object"]["id"], follow["id"]);
+    assert_eq!(accept["actor"], actor_url);
+    // Bob follows too, from the same server: one delivery per server afterwards.
+    let mut bob_follow = follow.clone();
+    bob_follow["id"] = format!("{}/follows/bob", masto.base()).into();
+    bob_follow["actor"] = masto.actor_id("bob").into();
+    assert_eq!(
+        masto.post("bob", &node.url("/inbox"), &bob_follow).await.0,
+        202
+    );
+    masto
+        .wait_for("Accept for bob", |a| {
+            a["type"] == "Accept" && a["object"]["actor"] == masto.actor_id("bob")
+        })
+        .await;
+    let followers: Value = node
+        .http
+        .get(node.url("/t/fablab/followers"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followers["totalItems"], 2);
+
+    // The fablab publishes; Mastodon receives a signed Create{Event} it can show.
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_id = event["id"].as_str().unwrap().to_owned();
+    let event_url = event["url"].as_str().unwrap().to_owned();
+    let create = masto
+        .wait_for("Create{Event}", |a| a["type"] == "Create")
+        .await;
+    let object = &create["object"];
+    assert_eq!(object["type"], "Event");
+    assert_eq!(object["id"], event_url);
+    assert_eq!(object["name"], "Repair café");
+    assert_eq!(object["startTime"], "2031-12-02T18:00:00+01:00");
+    assert_eq!(
+        object["location"]["address"]["streetAddress"],
+        "1 rue de la Paix, Poitiers"
+    );
+    let summary = object["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("mardi 2 décembre 2031, 18:00–21:00 (Europe/Paris)"),
+        "{summary}"
+    );
+    assert!(summary.contains("1 rue de la Paix, Poitiers"), "{summary}");
+    assert!(
+        create["to"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("https://www.w3.org/ns/activitystreams#Public"))
+    );
+    assert_eq!(
+        masto.received_count(|a| a["type"] == "Create"),
+        1,
+        "alice and bob share one inbox"
+    );
+    // The object's URL serves the same JSON under content negotiation.
+    let response = node
+        .http
+        .get(&event_url)
+        .header(
+            "accept",
+            "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let fetched: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status} {text}: {e}"));
+    assert_eq!(fetched["name"], "Repair café");
+    let outbox: Value = node
+        .http
+        .get(node.url("/t/fablab/outbox?page=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outbox["orderedItems"][0]["object"]["id"], event_url);
+
+    // Alice replies; the reply appears under the event, sanitised.
+    let mut reply = masto.fixture("create_note.json", &node.base, &event_id);
+    reply["object"]["content"] = json!("<p>Merci, j'y serai ! <script>alert('xss')</script></p>");
+    let (status, body) = masto.post("alice", &node.url("/inbox"), &reply).await;
+    assert_eq!(status, 202, "{body}");
+    let (_, comments) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/events/{event_id}/comments"),
+            None,
+            None,
+        )
+        .await;
+    let html = comments["items"][0]["content_html"].as_str().unwrap();
+    assert!(
+        html.contains("Merci, j'y serai") && !html.contains("<script"),
+        "{html}"
+    );
+    assert_eq!(comments["items"][0]["author_name"], "Alice Martin");
+    let page = node
+        .http
+        .get(&event_url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Merci, j&#x27;y serai") || page.contains("Merci, j'y serai"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>alert"));
+
+    // Likes and boosts are counted; a redelivered Like is not counted twice.
+    let like = masto.fixture("like.json", &node.base, &event_id);
+    assert_eq!(masto.post("alice", &inbox, &like).await.0, 202);
+    assert_eq!(masto.post("alice", &inbox, &like).await.0, 202);
+    assert_eq!(
+        masto
+            .post(
+                "alice",
+                &inbox,
+                &masto.fixture("announce.json", &node.base, &event_id)
+            )
+            .await
+            .0,
+        202
+    );
+    let (_, counts) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/events/{event_id}/comments"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        (counts["likes"].as_i64(), counts["announces"].as_i64()),
+        (Some(1), Some(1))
+    );
+
+    // Registration, Mobilizon style, with one place: alice gets it, bob is refused.
+    let join = masto.fixture("join.json", &node.base, &event_id);
+    assert_eq!(masto.post("alice", &inbox, &join).await.0, 202);
+    let accepted = masto
+        .wait_for("Accept{Join}", |a| {
+            a["type"] == "Accept" && a["object"]["type"] == "Join"
+        })
+        .await;
+    assert_eq!(accepted["object"]["id"], join["id"]);
+    let mut bob_join = join.clone();
+    bob_join["id"] = format!("{}/join/bob", masto.base()).into();
+    bob_join["actor"] = masto.actor_id("bob").into();
+    assert_eq!(masto.post("bob", &inbox, &bob_join).await.0, 202);
+    masto
+        .wait_for("Reject{Join}", |a| {
+            a["type"] == "Reject" && a["object"]["id"] == bob_join["id"]
+        })
+        .await;
+
+    // The fablab cancels: Mastodon gets an Update whose summary says so.
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{event_id}"),
+            Some(&token),
+            Some(json!({"status": "cancelled"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let update = masto
+        .wait_for("Update{Event}", |a| a["type"] == "Update")
+        .await;
+    assert!(
+        update["object"]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("<p>ANNULÉ · "),
+        "{}",
+        update["object"]["summary"]
+    );
+    assert_eq!(update["object"]["eventStatus"], "sc:EventCancelled");
+    assert_eq!(update["object"]["participantCount"], 1);
+
+    // An editor removes a reply; redelivery does not bring it back.
+    let comment_id = comments["items"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{event_id}/comments/{comment_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let mut redelivered = reply.clone();
+    redelivered["id"] = format!("{}/again", reply["id"].as_str().unwrap()).into();
+    assert_eq!(masto.post("alice", &inbox, &redelivered).await.0, 202);
+    let (_, comments) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/events/{event_id}/comments"),
+            None,
+            None,
+        )
+        .await;
+    assert!(comments["items"].as_array().unwrap().is_empty());
+
+    // Deletion: Mastodon gets a Tombstone, the URL answers 410 to everyone.
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{event_id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let delete = masto.wait_for("Delete", |a| a["type"] == "Delete").await;
+    assert_eq!(delete["object"]["type"], "Tombstone");
+    assert_eq!(delete["object"]["id"], event_url);
+    let gone = node
+        .http
+        .get(&event_url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 410);
+    assert_eq!(gone.json::<Value>().await.unwrap()["type"], "Tombstone");
+
+    // Key rotation: Update{Person} signed with the new key; the node refetches once.
+    masto.rotate_key("alice");
+    let mut update_person = masto.fixture("update_person.json", &node.base, "");
+    update_person["object"] = masto.actor_json("alice");
+    let (status, body) = masto.post("alice", &inbox, &update_person).await;
+    assert_eq!(status, 202, "{body}");
+    let (status, body) = masto
+        .post(
+            "alice",
+            &inbox,
+            &masto.fixture("undo_follow.json", &node.base, ""),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let followers: Value = node
+        .http
+        .get(node.url("/t/fablab/followers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        followers["totalItems"], 1,
+        "alice unfollowed with her new key"
+    );
+
+    // Bob deletes his account: he is forgotten, his follow with him.
+    masto.delete_account("bob");
+    let mut delete_bob = masto.fixture("delete_actor.json", &node.base, "");
+    delete_bob["id"] = format!("{}#delete", masto.actor_id("bob")).into();
+    delete_bob["actor"] = masto.actor_id("bob").into();
+    delete_bob["object"] = masto.actor_id("bob").into();
+    assert_eq!(masto.post("bob", &inbox, &delete_bob).await.0, 202);
+    let followers: Value = node
+        .http
+        .get(node.url("/t/fablab/followers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followers["totalItems"], 0);
+    assert!(
+        node.store
+            .remote_actor(&masto.actor_id("bob"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Delivery state is visible per server.
+    let servers = node.store.servers().await.unwrap();
+    let peer = servers
+        .iter()
+        .find(|s| masto.base().ends_with(&s.host))
+        .expect("peer listed");
+    assert_eq!((peer.queued, peer.consecutive_failures), (0, 0));
+    assert!(peer.last_success.is_some());
+}
+
+#[tokio::test]
+async fn mastodon_story_sqlite() {
+    full_story(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn mastodon_story_postgres() {
+    full_story(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn forged_unsigned_malformed_and_oversized_requests_get_a_4xx_with_a_reason() {
+    let Story {
+        node, masto, inbox, ..
+    } = setup(Backend::Sqlite).await.unwrap();
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let body = serde_json::to_vec(&follow).unwrap();
+    let reason = |text: &str| {
+        serde_json::from_str::<Value>(text)
+            .map(|v| v["error"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_default()
+    };
+
+    // Unsigned.
+    let (status, text) = masto
+        .send(
+            &inbox,
+            vec![("content-type".into(), "application/activity+json".into())],
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(reason(&text).contains("not signed"), "{text}");
+    // Signed by someone else than the actor (bob's key, alice's activity).
+    let (status, text) = masto
+        .send(&inbox, masto.sign("bob", &inbox, &body), body.clone())
+        .await;
+    assert_eq!(status, 401, "{text}");
+    // Body changed after signing: the digest no longer matches.
+    let mut tampered = follow.clone();
+    tampered["object"] = json!("https://elsewhere.example/t/x");
+    let (status, text) = masto
+        .send(
+            &inbox,
+            masto.sign("alice", &inbox, &body),
+            serde_json::to_vec(&tampered).unwrap(),
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(reason(&text).contains("Digest"), "{text}");
+    // Signature bytes forged.
+    let mut headers = masto.sign("alice", &inbox, &body);
+    for (k, v) in headers.iter_mut() {
+        if k == "Signature" {
+            *v = v.replace("signature=\"", "signature=\"AAAA");
+        }
+    }
+    let (status, _) = masto.send(&inbox, headers, body.clone()).await;
+    assert_eq!(status, 401);
+    // Malformed JSON, correctly signed.
+    let broken = b"{\"type\": \"Follow\", ".to_vec();
+    let (status, text) = masto
+        .send(&inbox, masto.sign("alice", &inbox, &broken), broken)
+        .await;
+    assert_eq!(status, 400, "{text}");
+    // An activity whose id is on another host than its actor.
+    let mut spoofed = follow.clone();
+    spoofed["id"] = json!("https://evil.example/follow/1");
+    let (status, _) = masto.post("alice", &inbox, &spoofed).await;
+    assert_eq!(status, 400);
+    // Oversized.
+    let huge = vec![b' '; 2 * 1024 * 1024];
+    let (status, _) = masto
+        .send(&inbox, masto.sign("alice", &inbox, &huge), huge)
+        .await;
+    assert_eq!(status, 413);
+    // Unknown activity type: accepted and ignored.
+    let odd = json!({"id": format!("{}/odd/1", masto.base()), "type": "Dance", "actor": masto.actor_id("alice"), "object": node.url("/t/fablab")});
+    assert_eq!(masto.post("alice", &inbox, &odd).await.0, 202);
+    // Unknown territory.
+    assert_eq!(
+        masto
+            .post("alice", &node.url("/t/nobody/inbox"), &follow)
+            .await
+            .0,
+        404
+    );
+    // None of that followed anyone.
+    let followers: Value = node
+        .http
+        .get(node.url("/t/fablab/followers"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(followers["totalItems"], 0);
+    // A duplicate is answered but handled once.
+    assert_eq!(masto.post("alice", &inbox, &follow).await.0, 202);
+    assert_eq!(masto.post("alice", &inbox, &follow).await.0, 202);
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(masto.received_count(|a| a["type"] == "Accept"), 1);
+}
+
+#[tokio::test]
+async fn blocked_servers_are_refused_and_not_delivered_to() {
+    let Story {
+        node,
+        masto,
+        inbox,
+        token,
+    } = setup(Backend::Sqlite).await.unwrap();
+    assert_eq!(
+        masto
+            .post(
+                "alice",
+                &inbox,
+                &masto.fixture("follow.json", &node.base, "")
+            )
+            .await
+            .0,
+        202
+    );
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+    node.store.block_domain("localhost", "test").await.unwrap();
+    node.federation_blocks_changed().await;
+    let (status, text) = masto
+        .post(
+            "alice",
+            &inbox,
+            &masto.fixture("like.json", &node.base, "x"),
+        )
+        .await;
+    assert_eq!(status, 403, "{text}");
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(masto.received_count(|a| a["type"] == "Create"), 0);
+    assert_eq!(
+        node.store.pending_deliveries().await.unwrap(),
+        0,
+        "dropped, not retried forever"
+    );
+}
+
+#[tokio::test]
+async fn authorized_fetch_requires_signed_gets() {
+    let node = Node::start_with(Backend::Sqlite, |c| c.authorized_fetch = true)
+        .await
+        .unwrap();
+    let token = node.member("admin", true).await;
+    node.send(
+        Method::POST,
+        "/api/v1/territories",
+        Some(&token),
+        Some(json!({"slug": "lab", "name": "Lab", "kind": "fablab"})),
+    )
+    .await;
+    let response = node
+        .http
+        .get(node.url("/t/lab"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    // Browsers still get the page, and the instance actor stays fetchable (it signs our own fetches).
+    assert_eq!(
+        node.http
+            .get(node.url("/t/lab"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let instance = node
+        .http
+        .get(node.url("/actor"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(instance.status(), 200);
+}
+
+#[tokio::test]
+async fn private_addresses_are_never_fetched_outside_development_mode() {
+    let node = Node::start_with(Backend::Sqlite, |c| c.development_mode = false)
+        .await
+        .unwrap();
+    let fed = node.federation();
+    for url in [
+        "https://localhost/users/alice",
+        "https://127.0.0.1/users/alice",
+        "http://localhost:1/users/a",
+        "https://169.254.169.254/latest",
+    ] {
+        let err = fed.fetch_json(url).await.unwrap_err().to_string();
+        assert!(
+            err.contains("refusing") || err.contains("resolve") || err.contains("error"),
+            "{url}: {err}"
+        );
+    }
+    // The name resolves to loopback: refused when connecting, by the resolver.
+    let err = fed
+        .fetch_json("https://localhost/users/alice")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, rhizome_federation::fetch::FetchError::Http(..)),
+        "{err}"
+    );
+}

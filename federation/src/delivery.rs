@@ -34,7 +34,7 @@ pub struct Settings {
 impl Settings {
     pub fn from_config(config: &Config) -> Settings {
         Settings {
-            lease: chrono::Duration::seconds(60),
+            lease: chrono::Duration::seconds(config.delivery_lease_seconds.min(86_400) as i64),
             batch: 500,
             concurrency: config.delivery_concurrency,
             per_server: 8,

@@ -37,6 +37,9 @@ pub struct Config {
     pub blocked_domains: Vec<String>,
     /// Deliveries in flight at once, across all remote servers.
     pub delivery_concurrency: usize,
+    /// How long a worker holds a claimed delivery; after a crash, unfinished deliveries are
+    /// sent again once this has passed.
+    pub delivery_lease_seconds: u64,
 }
 
 impl Default for Config {
@@ -53,12 +56,13 @@ impl Default for Config {
             authorized_fetch: false,
             blocked_domains: Vec::new(),
             delivery_concurrency: 32,
+            delivery_lease_seconds: 60,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 12] = [
     "domain",
     "scheme",
     "listen",
@@ -70,6 +74,7 @@ const ENV_KEYS: [&str; 11] = [
     "authorized_fetch",
     "blocked_domains",
     "delivery_concurrency",
+    "delivery_lease_seconds",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +126,11 @@ impl Config {
                 "default_timezone {:?} is not an IANA zone name",
                 self.default_timezone
             )));
+        }
+        if self.delivery_lease_seconds == 0 {
+            return Err(ConfigError::Invalid(
+                "delivery_lease_seconds must be at least 1".into(),
+            ));
         }
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(

@@ -12,6 +12,7 @@
 
 import http from "node:http";
 import { randomUUID } from "node:crypto";
+import { Console } from "node:console";
 import { configure, getConsoleSink } from "@logtape/logtape";
 import {
   Accept, Activity, Create, Endpoints, Event, Follow, Note, Person, PUBLIC_COLLECTION,
@@ -32,7 +33,7 @@ const report = (ok, name, detail) =>
 const log = (msg) => console.error(`[peer] ${msg}`);
 
 await configure({
-  sinks: { console: getConsoleSink() },
+  sinks: { console: getConsoleSink({ console: new Console(process.stderr) }) }, // stdout is for run.sh
   loggers: [
     { category: ["logtape", "meta"], sinks: [] },
     { category: "fedify", sinks: ["console"], lowestLevel: process.env.PEER_DEBUG ? "debug" : "warning" },
@@ -77,11 +78,15 @@ globalThis.fetch = async (input, init) => {
   if (request.url.startsWith(webfinger)) {
     request = new Request(request.url.replace("https://", "http://"), request);
   }
+  const sentBody = process.env.PEER_DEBUG && request.method === "POST" ? await request.clone().text() : null;
   const response = await realFetch(request);
   let note = "";
   if (!response.ok) note = ` body=${(await response.clone().text()).slice(0, 500)}`;
   log(`${request.method} ${request.url} -> ${response.status}${note}`);
-  if (request.method === "POST") log(`  sent Signature: ${request.headers.get("signature")}`);
+  if (request.method === "POST") {
+    log(`  sent Signature: ${request.headers.get("signature")}`);
+    if (sentBody) log(`  sent body: ${sentBody}`);
+  }
   return response;
 };
 

@@ -61,7 +61,8 @@ wait_for() {
 if [ ! -x "$BIN" ]; then
   cargo build -p rhizome-web
 fi
-command -v node >/dev/null || { echo "node is needed (20 or later)"; exit 1; }
+node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' ||
+  { echo "Node.js 20 or later is needed for the Fedify peer"; exit 1; }
 if [ ! -d "$HERE/node_modules/@fedify/fedify" ] ||
   [ "$HERE/package-lock.json" -nt "$HERE/node_modules/.package-lock.json" ]; then
   (cd "$HERE" && timeout 300 npm ci --no-audit --no-fund >"$tmp/npm.log" 2>&1) ||
@@ -90,7 +91,7 @@ TOKEN=$(rz admin create-token alice | tail -n 1)
 [ -n "$TOKEN" ]
 
 # --- Start Rhizome and the peer ---------------------------------------------------------
-RHIZOME_LOG_LEVEL=debug "$BIN" --config "$tmp/rhizome.toml" serve >"$tmp/node.log" 2>&1 &
+NO_COLOR=1 RHIZOME_LOG_LEVEL=debug "$BIN" --config "$tmp/rhizome.toml" serve >"$tmp/node.log" 2>&1 &
 node_pid=$!
 wait_for "$tmp/node.log" '^listening on http://' "$STEP_TIMEOUT" "$node_pid" ||
   { echo "rhizome did not start"; exit 1; }

@@ -38,6 +38,25 @@ pub enum Command {
     /// Territories hosted on this node.
     #[command(subcommand)]
     Territory(TerritoryCommand),
+    /// Domain blocks and delivery state.
+    #[command(subcommand)]
+    Federation(FederationCommand),
+}
+
+#[derive(Subcommand)]
+pub enum FederationCommand {
+    /// Refuse a server's activities and stop delivering to it (subdomains included).
+    Block {
+        domain: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a block.
+    Unblock { domain: String },
+    /// List blocked domains (from this command and from the configuration).
+    Blocks,
+    /// Delivery state per remote server: queued, failures, last success, next try.
+    Servers,
 }
 
 #[derive(Subcommand)]
@@ -147,7 +166,62 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         }
         Command::Admin(cmd) => admin(cmd, &config).await,
         Command::Territory(cmd) => territory(cmd, &config).await,
+        Command::Federation(cmd) => federation(cmd, &config).await,
     }
+}
+
+async fn federation(cmd: FederationCommand, config: &Config) -> anyhow::Result<()> {
+    let store = server::open_store(config).await?;
+    match cmd {
+        FederationCommand::Block { domain, reason } => {
+            let domain = domain
+                .trim()
+                .trim_start_matches("https://")
+                .trim_end_matches('/')
+                .to_lowercase();
+            if domain.is_empty() || domain.contains('/') {
+                bail!("not a domain: {domain:?}");
+            }
+            store.block_domain(&domain, &reason).await?;
+            println!("blocked {domain} (takes effect within seconds on a running node)");
+        }
+        FederationCommand::Unblock { domain } => {
+            if store.unblock_domain(&domain).await? {
+                println!("unblocked {domain}");
+            } else {
+                bail!(
+                    "{domain} was not blocked here (blocks in the configuration file stay there)"
+                );
+            }
+        }
+        FederationCommand::Blocks => {
+            for d in store.blocked_domains().await? {
+                println!("{d}");
+            }
+            for d in &config.blocked_domains {
+                println!("{d}\t(configuration)");
+            }
+        }
+        FederationCommand::Servers => {
+            println!("host\tqueued\tfailures\tlast success\tnext attempt\tlast error");
+            let show = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| t.format("%F %T").to_string())
+                    .unwrap_or_else(|| "-".into())
+            };
+            for s in store.servers().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    s.host,
+                    s.queued,
+                    s.consecutive_failures,
+                    show(s.last_success),
+                    show(s.next_attempt),
+                    s.last_error.unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {

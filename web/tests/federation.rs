@@ -657,3 +657,90 @@ async fn private_addresses_are_never_fetched_outside_development_mode() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn follow_requests_wait_for_an_editor_when_the_territory_asks() {
+    let Story {
+        node,
+        masto,
+        inbox,
+        token,
+    } = setup(Backend::Sqlite).await.unwrap();
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(&token),
+            Some(json!({"manually_approves_followers": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let actor: Value = node
+        .http
+        .get(node.url("/t/fablab"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(actor["manuallyApprovesFollowers"], true);
+    assert_eq!(
+        masto
+            .post(
+                "alice",
+                &inbox,
+                &masto.fixture("follow.json", &node.base, "")
+            )
+            .await
+            .0,
+        202
+    );
+    let (_, list) = node
+        .send(
+            Method::GET,
+            "/api/v1/territories/fablab/followers",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"][0]["state"], "pending");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        masto.received_count(|a| a["type"] == "Accept"),
+        0,
+        "no Accept before an editor decides"
+    );
+    let decision = json!({"actor": masto.actor_id("alice"), "approve": true});
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/followers",
+            Some(&token),
+            Some(decision),
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    masto
+        .wait_for("Accept after approval", |a| a["type"] == "Accept")
+        .await;
+    let (_, list) = node
+        .send(
+            Method::GET,
+            "/api/v1/territories/fablab/followers",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(list["items"][0]["state"], "accepted");
+    let (status, _) = node
+        .send(
+            Method::GET,
+            "/api/v1/territories/fablab/followers",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 401, "the follower list is for editors");
+}

@@ -23,6 +23,10 @@ pub fn routes() -> Router<AppState> {
             get(territories::show).patch(territories::update),
         )
         .route(
+            "/api/v1/territories/{slug}/followers",
+            get(territories::followers).post(territories::decide_follower),
+        )
+        .route(
             "/api/v1/territories/{slug}/{collection}",
             get(publications::list_of_territory).post(publications::create),
         )

@@ -89,3 +89,50 @@ pub async fn update(
     state.store.update_territory(&territory).await?;
     Ok(Json(view(&state, &territory)))
 }
+
+/// Who follows the territory from the fediverse, with pending requests (editors only).
+pub async fn followers(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let territory = find(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    let followers = state.store.followers(territory.id, 10_000, 0).await?;
+    let items: Vec<Value> = followers
+        .iter()
+        .map(|f| json!({"actor": f.actor_id, "state": f.state, "since": f.created_at}))
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowDecision {
+    actor: String,
+    approve: bool,
+}
+
+/// Approve or refuse a pending follow request (territories that approve followers by hand).
+pub async fn decide_follower(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<StatusCode, ApiError> {
+    let territory = find(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    let decision: FollowDecision = parse_draft(body)?;
+    rhizome_federation::activities::follow::decide(
+        &state.federation,
+        &territory,
+        &decision.actor,
+        decision.approve,
+    )
+    .await
+    .map_err(|e| match e {
+        rhizome_federation::FederationError::NotFound => ApiError::NotFound,
+        other => ApiError::Internal(other.to_string()),
+    })?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -253,6 +253,25 @@ async fn full_story(backend: Backend) {
     );
     assert!(!page.contains("<script>alert"));
 
+    // A reply to mentioned people only is private: never shown as a comment.
+    let mut private = masto.fixture("create_note.json", &node.base, &event_id);
+    private["id"] = format!("{}/private", masto.base()).into();
+    private["object"]["id"] = format!("{}/users/alice/statuses/2", masto.base()).into();
+    for field in ["to", "cc"] {
+        private[field] = json!([actor_url]);
+        private["object"][field] = json!([actor_url]);
+    }
+    assert_eq!(masto.post("alice", &inbox, &private).await.0, 202);
+    let (_, after_private) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/events/{event_id}/comments"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(after_private["items"].as_array().unwrap().len(), 1);
+
     // Likes and boosts are counted; a redelivered Like is not counted twice.
     let like = masto.fixture("like.json", &node.base, &event_id);
     assert_eq!(masto.post("alice", &inbox, &like).await.0, 202);

@@ -33,6 +33,10 @@ pub async fn receive_create(
             "the Note is not attributed to the sender".into(),
         ));
     }
+    if !note.is_public() {
+        tracing::debug!(note = %note.id, "private reply not shown as a comment");
+        return Ok(());
+    }
     let Some((publication, _)) = local_publication(fed, id_of(&note.in_reply_to)).await? else {
         tracing::debug!(note = %note.id, "Note is not a reply to one of our publications");
         return Ok(());

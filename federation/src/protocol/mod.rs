@@ -56,6 +56,14 @@ pub fn context() -> Value {
     ])
 }
 
+/// Whether an addressing field (`to`, `cc`) includes the public collection, in any of the
+/// forms servers write it (Fedify writes the compact `as:Public`).
+pub fn is_public(field: &Value) -> bool {
+    ids_of(field)
+        .iter()
+        .any(|id| matches!(*id, PUBLIC | "as:Public" | "Public"))
+}
+
 /// An id given as a string or as an object carrying it, as ActivityStreams allows.
 pub fn id_of(value: &Value) -> Option<&str> {
     match value {
@@ -146,9 +154,19 @@ pub struct NoteJson {
     pub published: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(default)]
     pub url: Option<Value>,
+    #[serde(default)]
+    pub to: Value,
+    #[serde(default)]
+    pub cc: Value,
 }
 
 impl NoteJson {
+    /// Public or unlisted: addressed to the public collection. Anything else (followers
+    /// only, mentioned people only) is a private message and is never shown as a comment.
+    pub fn is_public(&self) -> bool {
+        is_public(&self.to) || is_public(&self.cc)
+    }
+
     /// The text, from `content` or else the first language of `contentMap`.
     pub fn html(&self) -> Option<&str> {
         self.content

@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::Federation;
 use crate::fetch::check_url;
-use crate::signatures::sign_post;
+use crate::signatures::{DigestedBody, sign_post};
 use crate::urls::Urls;
 
 #[derive(Debug, Clone)]
@@ -71,6 +71,9 @@ pub fn spawn(fed: Federation) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Successes are recorded in batches of this many, one transaction each.
+const RECORD_BATCH: usize = 64;
+
 /// Claims one batch of due deliveries and attempts them all; returns how many.
 pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
     let batch = fed
@@ -78,10 +81,20 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
         .claim_deliveries(rhizome_node::now(), fed.delivery.lease, fed.delivery.batch)
         .await?;
     let count = batch.len();
+    // Each activity is serialised and digested once, whatever its number of inboxes.
+    let mut bodies: HashMap<uuid::Uuid, Arc<DigestedBody>> = HashMap::new();
     let overall = Arc::new(Semaphore::new(fed.delivery.concurrency));
     let mut per_server: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut running = JoinSet::new();
     for delivery in batch {
+        let body = bodies
+            .entry(delivery.activity_id)
+            .or_insert_with(|| {
+                Arc::new(DigestedBody::new(
+                    serde_json::to_vec(&*delivery.body).unwrap_or_default(),
+                ))
+            })
+            .clone();
         let server = per_server
             .entry(delivery.host.clone())
             .or_insert_with(|| Arc::new(Semaphore::new(fed.delivery.per_server)))
@@ -91,21 +104,51 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
         running.spawn(async move {
             let _server = server.acquire_owned().await;
             let _overall = overall.acquire_owned().await;
-            let outcome = attempt(&fed, &delivery).await;
-            record(&fed, &delivery, outcome).await;
+            let outcome = attempt(&fed, &delivery, &body).await;
+            (delivery, outcome)
         });
     }
-    while running.join_next().await.is_some() {}
+    let mut delivered = Vec::new();
+    while let Some(joined) = running.join_next().await {
+        let Ok((delivery, outcome)) = joined else {
+            continue;
+        };
+        match outcome {
+            Outcome::Delivered => {
+                delivered.push(delivery);
+                if delivered.len() >= RECORD_BATCH {
+                    record_delivered(fed, std::mem::take(&mut delivered)).await;
+                }
+            }
+            other => record_failure(fed, &delivery, other).await,
+        }
+    }
+    record_delivered(fed, delivered).await;
     Ok(count)
 }
 
-async fn record(fed: &Federation, d: &Delivery, outcome: Outcome) {
-    let now = rhizome_node::now();
+async fn record_delivered(fed: &Federation, delivered: Vec<Delivery>) {
+    if delivered.is_empty() {
+        return;
+    }
+    if let Err(e) = fed
+        .store
+        .deliveries_succeeded(&delivered, rhizome_node::now())
+        .await
+    {
+        // The leases will run out and these be sent again: at least once.
+        tracing::error!(error = %e, count = delivered.len(), "cannot record deliveries");
+    }
+}
+
+async fn record_failure(fed: &Federation, d: &Delivery, outcome: Outcome) {
     let stored = match &outcome {
-        Outcome::Delivered => fed.store.delivery_succeeded(d, now).await,
+        Outcome::Delivered => Ok(()),
         Outcome::Retry(error) => {
             tracing::info!(inbox = %d.inbox, attempts = d.attempts + 1, %error, "delivery failed, will retry");
-            fed.store.delivery_failed(d, now, error).await
+            fed.store
+                .delivery_failed(d, rhizome_node::now(), error)
+                .await
         }
         Outcome::Drop(reason) => {
             tracing::warn!(inbox = %d.inbox, %reason, "delivery dropped");
@@ -113,12 +156,11 @@ async fn record(fed: &Federation, d: &Delivery, outcome: Outcome) {
         }
     };
     if let Err(e) = stored {
-        // The lease will run out and the delivery be tried again: at least once.
         tracing::error!(error = %e, inbox = %d.inbox, "cannot record delivery outcome");
     }
 }
 
-async fn attempt(fed: &Federation, d: &Delivery) -> Outcome {
+async fn attempt(fed: &Federation, d: &Delivery, body: &DigestedBody) -> Outcome {
     if fed.is_blocked(&d.host).await {
         return Outcome::Drop(format!("{} is blocked", d.host));
     }
@@ -131,10 +173,6 @@ async fn attempt(fed: &Federation, d: &Delivery) -> Outcome {
     let key = match fed.keys.local(d.sender).await {
         Ok(k) => k,
         Err(e) => return Outcome::Retry(e.to_string()),
-    };
-    let body = match serde_json::to_vec(&d.body) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Drop(e.to_string()),
     };
     let request = fed
         .http

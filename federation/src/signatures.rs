@@ -25,27 +25,57 @@ pub enum SigningError {
     Http(#[from] reqwest::Error),
 }
 
-fn signing_config() -> Config {
-    Config::new().mastodon_compat()
+/// Runs the signing closure on the calling thread: with aws-lc-rs an RSA-2048 signature
+/// takes about 0.2 ms, cheaper than a hop to the blocking pool and back.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Inline;
+
+impl http_signature_normalization_reqwest::Spawn for Inline {
+    type Future<T>
+        = std::future::Ready<Result<T, http_signature_normalization_reqwest::Canceled>>
+    where
+        T: Send;
+
+    fn spawn_blocking<Func, Out>(&self, func: Func) -> Self::Future<Out>
+    where
+        Func: FnOnce() -> Out + Send + 'static,
+        Out: Send + 'static,
+    {
+        std::future::ready(Ok(func()))
+    }
 }
 
-/// Signs a POST of `body` with a `Digest` header, as Mastodon expects of deliveries.
+fn signing_config() -> Config<Inline> {
+    Config::new_with_spawner(Inline).mastodon_compat()
+}
+
+/// An activity's bytes with their `Digest`, computed once and shared by every delivery.
+#[derive(Debug, Clone)]
+pub struct DigestedBody {
+    pub bytes: Vec<u8>,
+    pub digest: String,
+}
+
+impl DigestedBody {
+    pub fn new(bytes: Vec<u8>) -> DigestedBody {
+        let digest = format!("SHA-256={}", BASE64.encode(Sha256::digest(&bytes)));
+        DigestedBody { bytes, digest }
+    }
+}
+
+/// Signs a POST of `body`, `Digest` included, as Mastodon expects of deliveries.
 pub async fn sign_post(
     request: reqwest::RequestBuilder,
     key_id: String,
     key: Arc<LocalKey>,
-    body: Vec<u8>,
+    body: &DigestedBody,
 ) -> Result<reqwest::Request, SigningError> {
     request
-        .signature_with_digest(
-            signing_config(),
-            key_id,
-            Sha256::new(),
-            body,
-            move |signing_string| {
-                Ok::<_, SigningError>(BASE64.encode(key.sign(signing_string.as_bytes())))
-            },
-        )
+        .header("digest", &body.digest)
+        .body(body.bytes.clone())
+        .signature(&signing_config(), key_id, move |signing_string| {
+            Ok::<_, SigningError>(BASE64.encode(key.sign(signing_string.as_bytes())))
+        })
         .await
 }
 
@@ -206,7 +236,7 @@ mod tests {
                 .header("content-type", "application/activity+json"),
             "http://me.example/actor#main-key".into(),
             local,
-            body.clone(),
+            &DigestedBody::new(body.clone()),
         )
         .await
         .unwrap();

@@ -38,7 +38,8 @@ pub struct Delivery {
     pub host: String,
     pub attempts: i32,
     pub sender: Uuid,
-    pub body: serde_json::Value,
+    /// Shared by every delivery of the same activity.
+    pub body: std::sync::Arc<serde_json::Value>,
 }
 
 /// How delivery to one remote server is going; shown on the coordinator's page.

@@ -500,7 +500,10 @@ mod federation {
         );
 
         let later = now + Duration::seconds(120);
-        store.delivery_succeeded(&claimed[0], later).await.unwrap();
+        store
+            .deliveries_succeeded(&claimed[..1], later)
+            .await
+            .unwrap();
         store
             .delivery_failed(&claimed[1], later, "connection refused")
             .await

@@ -115,9 +115,10 @@ pub trait FederationStore: Send + Sync {
         lease: Duration,
         limit: i64,
     ) -> Result<Vec<Delivery>, StoreError>;
-    async fn delivery_succeeded(
+    /// Records deliveries that went through, in one transaction.
+    async fn deliveries_succeeded(
         &self,
-        delivery: &Delivery,
+        deliveries: &[Delivery],
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Schedules the next try (or drops the delivery after too many) and counts the failure

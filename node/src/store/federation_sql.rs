@@ -400,7 +400,7 @@ macro_rules! federation_sql_store {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
-                    let mut bodies: std::collections::HashMap<Uuid, (Uuid, serde_json::Value)> = Default::default();
+                    let mut bodies: std::collections::HashMap<Uuid, (Uuid, std::sync::Arc<serde_json::Value>)> = Default::default();
                     let mut deliveries = Vec::with_capacity(rows.len());
                     for row in &rows {
                         let activity_id: Uuid = row.try_get("activity_id")?;
@@ -409,7 +409,7 @@ macro_rules! federation_sql_store {
                                 .bind(activity_id)
                                 .fetch_one(&self.pool)
                                 .await?;
-                            let body = a.try_get::<Json<serde_json::Value>, _>("body")?.0;
+                            let body = std::sync::Arc::new(a.try_get::<Json<serde_json::Value>, _>("body")?.0);
                             bodies.insert(activity_id, (a.try_get("sender")?, body));
                         }
                         let (sender, body) = bodies[&activity_id].clone();
@@ -425,21 +425,33 @@ macro_rules! federation_sql_store {
                     Ok(deliveries)
                 }
 
-                async fn delivery_succeeded(&self, d: &Delivery, at: DateTime<Utc>) -> Result<(), StoreError> {
+                async fn deliveries_succeeded(&self, deliveries: &[Delivery], at: DateTime<Utc>) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin().await?;
-                    sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2")
-                        .bind(d.activity_id)
-                        .bind(&d.inbox)
+                    let hosts: std::collections::BTreeSet<&str> = deliveries.iter().map(|d| d.host.as_str()).collect();
+                    // One statement per chunk rather than one per delivery.
+                    for chunk in deliveries.chunks(200) {
+                        let mut delete = sqlx::QueryBuilder::<$db>::new("DELETE FROM deliveries WHERE (activity_id, inbox) IN (");
+                        let mut list = delete.separated(", ");
+                        for d in chunk {
+                            list.push("(");
+                            list.push_bind_unseparated(d.activity_id);
+                            list.push_unseparated(", ");
+                            list.push_bind_unseparated(&d.inbox);
+                            list.push_unseparated(")");
+                        }
+                        delete.push(")");
+                        delete.build().execute(&mut *tx).await?;
+                    }
+                    for host in hosts {
+                        sqlx::query(
+                            "INSERT INTO remote_servers (host, consecutive_failures, last_success) VALUES ($1, 0, $2)
+                             ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success = $2",
+                        )
+                        .bind(host)
+                        .bind(at)
                         .execute(&mut *tx)
                         .await?;
-                    sqlx::query(
-                        "INSERT INTO remote_servers (host, consecutive_failures, last_success) VALUES ($1, 0, $2)
-                         ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success = $2",
-                    )
-                    .bind(&d.host)
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
+                    }
                     tx.commit().await?;
                     Ok(())
                 }

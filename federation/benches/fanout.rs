@@ -16,7 +16,7 @@ use rhizome_federation::Federation;
 use rhizome_federation::delivery::{self, Settings};
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::social::{FollowState, Follower};
-use rhizome_node::store::{FederationStore, SqliteStore};
+use rhizome_node::store::SqliteStore;
 use rhizome_node::territory::TerritoryDraft;
 use rhizome_node::{Config, Publication, PublicationBody, Store, Territory};
 

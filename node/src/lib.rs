@@ -4,6 +4,7 @@
 pub mod config;
 pub mod markdown;
 pub mod member;
+pub mod network;
 pub mod outbox;
 pub mod place;
 pub mod publication;

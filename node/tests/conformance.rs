@@ -732,3 +732,240 @@ mod federation {
         assert!(store.blocked_domains().await.unwrap().is_empty());
     }
 }
+
+mod network {
+    //! Subscriptions to remote actors, their publications, backfill progress.
+
+    use super::*;
+    use rhizome_node::network::{Backfill, Following, RemotePublication, Scope};
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::social::FollowState;
+    use rhizome_node::store::RemoteQuery;
+    use uuid::Uuid;
+
+    conformance!(
+        subscriptions_round_trip,
+        remote_publications_keep_the_newest_from_their_author,
+        backfill_progress_is_kept
+    );
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    async fn subscriptions_round_trip(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let target = "https://other.example/t/fablab";
+        let following = Following {
+            territory_id: t.id,
+            target_id: target.into(),
+            state: FollowState::Pending,
+            follow_activity_id: "https://here.example/activities/1".into(),
+            scope: Scope {
+                kinds: vec![PublicationKind::Event],
+                ..Scope::default()
+            },
+            created_at: rhizome_node::now(),
+        };
+        let follow = Outgoing {
+            id: Uuid::now_v7(),
+            activity_id: "https://here.example/activities/1".into(),
+            sender: t.id,
+            body: json!({"type": "Follow"}),
+            recipients: Recipients::Inboxes(vec!["https://other.example/t/fablab/inbox".into()]),
+            public: false,
+        };
+        store
+            .upsert_following(&following, Some(&follow))
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        assert_eq!(
+            store
+                .following_by_activity(&following.follow_activity_id)
+                .await
+                .unwrap(),
+            Some(following.clone())
+        );
+        assert!(
+            store.followings_of(target).await.unwrap().is_empty(),
+            "pending subscriptions bring nothing yet"
+        );
+        assert!(
+            store
+                .set_following_state(t.id, target, FollowState::Accepted)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.followings_of(target).await.unwrap().len(), 1);
+        assert_eq!(
+            store.followings(t.id).await.unwrap()[0].scope.kinds,
+            vec![PublicationKind::Event]
+        );
+        assert!(store.remove_following(t.id, target, None).await.unwrap());
+        assert!(store.followings(t.id).await.unwrap().is_empty());
+    }
+
+    fn remote(
+        id: &str,
+        actor: &str,
+        title: &str,
+        updated: &str,
+        starts: Option<&str>,
+    ) -> RemotePublication {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        RemotePublication {
+            id: id.into(),
+            actor_id: actor.into(),
+            kind: if starts.is_some() {
+                PublicationKind::Event
+            } else {
+                PublicationKind::Resource
+            },
+            title: title.into(),
+            starts_at: starts.map(at),
+            ends_at: starts.map(|s| at(s) + Duration::hours(2)),
+            object: json!({"id": id, "name": title}),
+            published: at("2026-01-01T00:00:00Z"),
+            updated: at(updated),
+            deleted_at: None,
+        }
+    }
+
+    async fn remote_publications_keep_the_newest_from_their_author(store: &dyn Store) {
+        let actor = "https://other.example/t/fablab";
+        let v1 = remote(
+            "https://other.example/events/1",
+            actor,
+            "V1",
+            "2026-01-01T00:00:00Z",
+            Some("2030-01-01T10:00:00Z"),
+        );
+        assert!(store.upsert_remote_publication(&v1).await.unwrap());
+        let v2 = RemotePublication {
+            title: "V2".into(),
+            updated: v1.updated + Duration::hours(1),
+            ..v1.clone()
+        };
+        assert!(store.upsert_remote_publication(&v2).await.unwrap());
+        assert!(
+            !store.upsert_remote_publication(&v1).await.unwrap(),
+            "an older version never wins"
+        );
+        let forged = RemotePublication {
+            actor_id: "https://evil.example/u/x".into(),
+            title: "Forged".into(),
+            updated: v2.updated + Duration::hours(1),
+            ..v1.clone()
+        };
+        assert!(
+            !store.upsert_remote_publication(&forged).await.unwrap(),
+            "only its author updates it"
+        );
+        assert_eq!(
+            store
+                .remote_publication(&v1.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .title,
+            "V2"
+        );
+
+        let later = remote(
+            "https://other.example/events/2",
+            actor,
+            "Later",
+            "2026-01-01T00:00:00Z",
+            Some("2031-01-01T10:00:00Z"),
+        );
+        let past = remote(
+            "https://other.example/events/3",
+            actor,
+            "Past",
+            "2026-01-01T00:00:00Z",
+            Some("2020-01-01T10:00:00Z"),
+        );
+        let guide = remote(
+            "https://other.example/resources/1",
+            actor,
+            "Guide",
+            "2026-01-01T00:00:00Z",
+            None,
+        );
+        for p in [&later, &past, &guide] {
+            store.upsert_remote_publication(p).await.unwrap();
+        }
+        let now = Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap();
+        let agenda = RemoteQuery {
+            kind: Some(PublicationKind::Event),
+            current_at: Some(now),
+            limit: 10,
+            ..Default::default()
+        };
+        let titles: Vec<_> = store
+            .remote_publications(&agenda)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.title)
+            .collect();
+        assert_eq!(titles, vec!["V2", "Later"]);
+        assert!(
+            !store
+                .delete_remote_publication(&v1.id, "https://evil.example/u/x", now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .delete_remote_publication(&v1.id, actor, now)
+                .await
+                .unwrap()
+        );
+        let titles: Vec<_> = store
+            .remote_publications(&agenda)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.title)
+            .collect();
+        assert_eq!(titles, vec!["Later"]);
+        let resources = RemoteQuery {
+            kind: Some(PublicationKind::Resource),
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            store.remote_publications(&resources).await.unwrap().len(),
+            1
+        );
+    }
+
+    async fn backfill_progress_is_kept(store: &dyn Store) {
+        let actor = "https://other.example/t/fablab";
+        assert_eq!(store.backfill(actor).await.unwrap(), None);
+        let mut b = Backfill {
+            actor_id: actor.into(),
+            next_page: Some(format!("{actor}/outbox?page=2")),
+            pages: 1,
+            imported: 20,
+            done: false,
+        };
+        store.save_backfill(&b).await.unwrap();
+        assert_eq!(store.backfill(actor).await.unwrap(), Some(b.clone()));
+        b.done = true;
+        b.next_page = None;
+        store.save_backfill(&b).await.unwrap();
+        assert_eq!(store.backfill(actor).await.unwrap(), Some(b));
+    }
+}

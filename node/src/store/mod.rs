@@ -5,6 +5,8 @@
 
 pub mod federation;
 mod federation_sql;
+pub mod network;
+mod network_sql;
 mod postgres;
 mod sql;
 mod sqlite;
@@ -21,6 +23,7 @@ use crate::publication::{Publication, PublicationKind};
 use crate::territory::Territory;
 
 pub use federation::{FederationStore, Keypair};
+pub use network::{NetworkStore, RemoteQuery};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -66,7 +69,7 @@ pub enum Order {
 /// Everything the domain persists. Implementations must behave identically; the
 /// conformance suite in `node/tests/conformance.rs` holds them to it.
 #[async_trait]
-pub trait Store: FederationStore + Send + Sync + 'static {
+pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
     /// "sqlite" or "postgres", for logs and diagnostics.
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; safe to run at every start.

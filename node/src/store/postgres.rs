@@ -51,3 +51,4 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgre
 
 super::sql::shared_sql_store!(PostgresStore, Postgres, "postgres");
 super::federation_sql::federation_sql_store!(super::PostgresStore, sqlx::Postgres);
+super::network_sql::network_sql_store!(super::PostgresStore, sqlx::Postgres);

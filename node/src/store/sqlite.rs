@@ -43,3 +43,4 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite"
 
 super::sql::shared_sql_store!(SqliteStore, Sqlite, "sqlite");
 super::federation_sql::federation_sql_store!(super::SqliteStore, sqlx::Sqlite);
+super::network_sql::network_sql_store!(super::SqliteStore, sqlx::Sqlite);

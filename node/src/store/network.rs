@@ -1,0 +1,75 @@
+//! Storage for the network: subscriptions to remote actors, what they publish, and the
+//! progress of backfills. Part of [`super::Store`].
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::network::{Backfill, Following, RemotePublication};
+use crate::outbox::Outgoing;
+use crate::publication::PublicationKind;
+use crate::social::FollowState;
+
+/// Which remote publications to list.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteQuery {
+    pub kind: Option<PublicationKind>,
+    /// Only those not over at this instant (events), like [`super::PublicationQuery`].
+    pub current_at: Option<DateTime<Utc>>,
+    pub actor_id: Option<String>,
+    pub limit: i64,
+}
+
+#[async_trait]
+pub trait NetworkStore: Send + Sync {
+    /// Records a subscription and the `Follow` that asks for it, in one transaction.
+    async fn upsert_following(
+        &self,
+        following: &Following,
+        follow: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
+    async fn following_by_activity(
+        &self,
+        follow_activity_id: &str,
+    ) -> Result<Option<Following>, StoreError>;
+    async fn set_following_state(
+        &self,
+        territory_id: Uuid,
+        target_id: &str,
+        state: FollowState,
+    ) -> Result<bool, StoreError>;
+    /// Ends a subscription, with the `Undo` that tells the other side, in one transaction.
+    async fn remove_following(
+        &self,
+        territory_id: Uuid,
+        target_id: &str,
+        undo: Option<&Outgoing>,
+    ) -> Result<bool, StoreError>;
+    async fn followings(&self, territory_id: Uuid) -> Result<Vec<Following>, StoreError>;
+    /// Our accepted subscriptions to one remote actor (several territories may follow it).
+    async fn followings_of(&self, target_id: &str) -> Result<Vec<Following>, StoreError>;
+
+    /// Stores or refreshes a remote publication; an older version never replaces a newer
+    /// one. Returns whether anything changed.
+    async fn upsert_remote_publication(
+        &self,
+        publication: &RemotePublication,
+    ) -> Result<bool, StoreError>;
+    /// Marks a remote publication deleted, if `actor_id` is its author.
+    async fn delete_remote_publication(
+        &self,
+        id: &str,
+        actor_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    async fn remote_publication(&self, id: &str) -> Result<Option<RemotePublication>, StoreError>;
+    /// Live remote publications, soonest start first for events, newest first otherwise.
+    async fn remote_publications(
+        &self,
+        query: &RemoteQuery,
+    ) -> Result<Vec<RemotePublication>, StoreError>;
+
+    async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError>;
+    async fn save_backfill(&self, backfill: &Backfill) -> Result<(), StoreError>;
+}

@@ -2,6 +2,7 @@
 //! WebFinger and NodeInfo. Depends on `rhizome-node`; knows nothing about HTML.
 
 pub mod activities;
+pub mod backfill;
 pub mod delivery;
 pub mod error;
 pub mod fetch;

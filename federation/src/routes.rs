@@ -26,6 +26,7 @@ where
         .route("/.well-known/host-meta", get(host_meta))
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
+        .route("/directory", get(directory))
         .route("/actor", get(instance_actor))
         .route("/inbox", post(inbox::shared))
         .route("/t/{slug}/inbox", post(inbox::territory))
@@ -210,22 +211,70 @@ async fn nodeinfo_links(State(fed): State<Federation>) -> Json<Value> {
     }))
 }
 
-/// NodeInfo 2.1; `metadata` names the node and lists its territories.
+impl Federation {
+    /// This node's territories as the network directory lists them: who, what kind, where,
+    /// which themes and languages, how to follow, how active.
+    pub async fn directory_entries(&self) -> Result<Vec<Value>, FederationError> {
+        let now = rhizome_node::now();
+        let mut entries = Vec::new();
+        for t in self.store.territories().await? {
+            let count = |kind, current: bool| rhizome_node::store::PublicationQuery {
+                kind: Some(kind),
+                territory_id: Some(t.id),
+                current_at: current.then_some(now),
+                limit: 1000,
+                ..Default::default()
+            };
+            let upcoming = self
+                .store
+                .publications(&count(PublicationKind::Event, true))
+                .await?
+                .len();
+            let resources = self
+                .store
+                .publications(&count(PublicationKind::Resource, false))
+                .await?
+                .len();
+            let calls = self
+                .store
+                .publications(&count(PublicationKind::Call, true))
+                .await?
+                .len();
+            let p = &t.profile;
+            entries.push(json!({
+                "id": self.urls.territory(&p.slug),
+                "handle": format!("@{}@{}", p.slug, self.config.domain),
+                "name": p.name,
+                "kind": p.kind,
+                "place": p.place,
+                "scale": p.scale,
+                "themes": p.themes,
+                "languages": p.languages,
+                "counts": {
+                    "upcoming_events": upcoming,
+                    "resources": resources,
+                    "open_calls": calls,
+                    "followers": self.store.follower_count(t.id).await?,
+                },
+            }));
+        }
+        Ok(entries)
+    }
+}
+
+/// The node's directory, for peers building the network's map without a centre.
+async fn directory(State(fed): State<Federation>) -> Result<Json<Value>, FederationError> {
+    Ok(Json(json!({
+        "node": fed.config.domain,
+        "software": "rhizome",
+        "territories": fed.directory_entries().await?,
+    })))
+}
+
+/// NodeInfo 2.1; `metadata` names the node and carries its directory.
 async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationError> {
-    let territories = fed.store.territories().await?;
+    let territories = fed.directory_entries().await?;
     let posts = fed.store.publication_count().await?;
-    let listed: Vec<Value> = territories
-        .iter()
-        .map(|t| {
-            json!({
-                "slug": t.profile.slug,
-                "name": t.profile.name,
-                "kind": t.profile.kind,
-                "handle": format!("@{}@{}", t.profile.slug, fed.config.domain),
-                "url": fed.urls.territory(&t.profile.slug),
-            })
-        })
-        .collect();
     let doc = json!({
         "version": "2.1",
         "software": {
@@ -237,7 +286,7 @@ async fn nodeinfo(State(fed): State<Federation>) -> Result<Response, FederationE
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": false,
         "usage": {"users": {"total": territories.len()}, "localPosts": posts},
-        "metadata": {"nodeName": fed.config.domain, "territories": listed},
+        "metadata": {"nodeName": fed.config.domain, "territories": territories},
     });
     let mut response = Json(doc).into_response();
     response.headers_mut().insert(

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod follow;
+pub mod network;
 pub mod publish;
 pub mod reaction;
 pub mod reply;
@@ -25,23 +26,26 @@ pub async fn receive(
     activity: &Activity,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    match activity.kind.as_str() {
-        "Follow" => follow::receive_follow(fed, activity, actor).await,
-        "Create" => reply::receive_create(fed, activity, actor).await,
-        "Update" => match object_type(&activity.object) {
-            Some("Person" | "Service" | "Organization" | "Group" | "Application") => {
-                actor::receive_update(fed, activity, actor).await
-            }
-            _ => ignore(activity),
-        },
-        "Delete" => {
-            if id_of(&activity.object) == Some(actor.id.as_str()) {
-                actor::receive_delete(fed, actor).await
-            } else {
-                reply::receive_delete(fed, activity, actor).await
-            }
+    let object_kind = object_type(&activity.object);
+    match (activity.kind.as_str(), object_kind) {
+        ("Follow", _) => follow::receive_follow(fed, activity, actor).await,
+        ("Accept", _) => network::receive_accept(fed, activity, actor).await,
+        ("Reject", _) => network::receive_reject(fed, activity, actor).await,
+        ("Create", Some("Note")) => reply::receive_create(fed, activity, actor).await,
+        ("Create" | "Update", Some("Event" | "Page" | "Article")) => {
+            network::receive_publication(fed, activity, actor).await
         }
-        "Like" => {
+        ("Update", Some("Person" | "Service" | "Organization" | "Group" | "Application")) => {
+            actor::receive_update(fed, activity, actor).await
+        }
+        ("Delete", _) if id_of(&activity.object) == Some(actor.id.as_str()) => {
+            actor::receive_delete(fed, actor).await
+        }
+        ("Delete", _) => {
+            reply::receive_delete(fed, activity, actor).await?;
+            network::receive_delete(fed, activity, actor).await
+        }
+        ("Like", _) => {
             reaction::receive(
                 fed,
                 activity,
@@ -50,7 +54,7 @@ pub async fn receive(
             )
             .await
         }
-        "Announce" => {
+        ("Announce", _) => {
             reaction::receive(
                 fed,
                 activity,
@@ -59,14 +63,13 @@ pub async fn receive(
             )
             .await
         }
-        "Join" => rsvp::receive_join(fed, activity, actor).await,
-        "Leave" => rsvp::receive_leave(fed, activity, actor).await,
-        "Undo" => match object_type(&activity.object) {
-            Some("Follow") => follow::receive_undo(fed, activity, actor).await,
-            Some("Like" | "Announce") | None => reaction::receive_undo(fed, activity, actor).await,
-            Some("Join") => rsvp::receive_leave(fed, activity, actor).await,
-            _ => ignore(activity),
-        },
+        ("Join", _) => rsvp::receive_join(fed, activity, actor).await,
+        ("Leave", _) => rsvp::receive_leave(fed, activity, actor).await,
+        ("Undo", Some("Follow")) => follow::receive_undo(fed, activity, actor).await,
+        ("Undo", Some("Like" | "Announce") | None) => {
+            reaction::receive_undo(fed, activity, actor).await
+        }
+        ("Undo", Some("Join")) => rsvp::receive_leave(fed, activity, actor).await,
         _ => ignore(activity),
     }
 }

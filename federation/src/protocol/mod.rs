@@ -51,7 +51,8 @@ pub fn context() -> Value {
             "skillsWanted": "rhizome:skillsWanted",
             "radiusKm": "rhizome:radiusKm",
             "callStatus": "rhizome:callStatus",
-            "format": "rhizome:format"
+            "format": "rhizome:format",
+            "scope": "rhizome:scope"
         }
     ])
 }

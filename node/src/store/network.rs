@@ -51,7 +51,8 @@ pub trait NetworkStore: Send + Sync {
     async fn followings_of(&self, target_id: &str) -> Result<Vec<Following>, StoreError>;
 
     /// Stores or refreshes a remote publication; an older version never replaces a newer
-    /// one. Returns whether anything changed.
+    /// one (equal `updated` is accepted: many servers never set it). Returns whether
+    /// anything was written.
     async fn upsert_remote_publication(
         &self,
         publication: &RemotePublication,

@@ -129,7 +129,7 @@ macro_rules! network_sql_store {
                          ON CONFLICT (id) DO UPDATE
                          SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11
                          WHERE remote_publications.actor_id = $2 AND remote_publications.deleted_at IS NULL
-                           AND remote_publications.updated < $9",
+                           AND remote_publications.updated <= $9",
                     )
                     .bind(&p.id)
                     .bind(&p.actor_id)

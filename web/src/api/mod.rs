@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
 
+mod network;
 mod publications;
 pub use publications::{collection_of, kind_of_collection};
 mod territories;
@@ -22,6 +23,13 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/territories/{slug}",
             get(territories::show).patch(territories::update),
         )
+        .route(
+            "/api/v1/territories/{slug}/following",
+            get(network::following)
+                .post(network::follow)
+                .delete(network::unfollow),
+        )
+        .route("/api/v1/network/{collection}", get(network::view))
         .route(
             "/api/v1/territories/{slug}/followers",
             get(territories::followers).post(territories::decide_follower),

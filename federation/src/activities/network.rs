@@ -1,0 +1,368 @@
+//! Territories following territories on other nodes: `Follow` with an optional scope
+//! (a Rhizome extension; other servers ignore it and we filter on arrival), `Accept` /
+//! `Reject` of our follows, and the followed actors' `Create`/`Update`/`Delete` of events,
+//! resources and calls, kept with attribution. Backfill lives in `backfill.rs`.
+
+use chrono::{DateTime, Utc};
+use rhizome_node::network::{Following, RemotePublication, Scope};
+use rhizome_node::social::{FollowState, RemoteActor};
+use rhizome_node::theme::Theme;
+use rhizome_node::{PublicationKind, Territory, now};
+use serde_json::{Value, json};
+
+use super::{Address, object_type, outgoing, territory_actor};
+use crate::Federation;
+use crate::error::FederationError;
+use crate::fetch::{FetchError, check_url};
+use crate::protocol::{Activity, id_of, ids_of};
+
+impl Federation {
+    /// Resolves `@name@host`, `name@host` or an actor URL to an actor id, via WebFinger.
+    pub async fn resolve(&self, target: &str) -> Result<String, FetchError> {
+        let target = target.trim();
+        if target.starts_with("http://") || target.starts_with("https://") {
+            return Ok(target.to_owned());
+        }
+        let acct = target.trim_start_matches('@');
+        let Some((_, host)) = acct.split_once('@') else {
+            return Err(FetchError::Unsafe(
+                target.to_owned(),
+                "expected @name@host or a URL",
+            ));
+        };
+        let scheme = if self.config.development_mode {
+            "http"
+        } else {
+            "https"
+        };
+        let url = format!("{scheme}://{host}/.well-known/webfinger?resource=acct:{acct}");
+        let parsed = check_url(&url, self.config.development_mode)?;
+        let response = self
+            .http
+            .get(parsed)
+            .header("accept", "application/jrd+json, application/json")
+            .send()
+            .await
+            .map_err(|e| FetchError::Http(url.clone(), e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(FetchError::Status(url, response.status().as_u16()));
+        }
+        let doc: Value = response
+            .json()
+            .await
+            .map_err(|e| FetchError::Invalid(url.clone(), e.to_string()))?;
+        doc["links"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|l| {
+                l["rel"] == "self"
+                    && l["type"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("activity+json") || t.contains("ld+json"))
+            })
+            .and_then(|l| l["href"].as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                FetchError::Invalid(url, "no ActivityPub actor in the WebFinger answer".into())
+            })
+    }
+
+    /// Follows a remote actor on behalf of a territory. The `Follow` is queued in the same
+    /// transaction as the subscription; publications flow once the other side accepts.
+    pub async fn follow_remote(
+        &self,
+        territory: &Territory,
+        target: &str,
+        scope: Scope,
+    ) -> Result<Following, FederationError> {
+        let target_id = self
+            .resolve(target)
+            .await
+            .map_err(|e| FederationError::Malformed(e.to_string()))?;
+        if self.urls.is_local(&target_id) {
+            return Err(FederationError::Malformed(
+                "that actor is on this node: its publications are already in the node's agenda"
+                    .into(),
+            ));
+        }
+        let actor = self
+            .actor(&target_id, false)
+            .await
+            .map_err(|e| FederationError::Malformed(e.to_string()))?;
+        let me = territory_actor(self, territory);
+        let address = Address::only(&actor);
+        let mut follow = outgoing(self, territory.id, "Follow", &me, json!(actor.id), address);
+        if scope != Scope::default() {
+            follow.body["scope"] = serde_json::to_value(&scope).unwrap_or_default();
+        }
+        let following = Following {
+            territory_id: territory.id,
+            target_id: actor.id.clone(),
+            state: FollowState::Pending,
+            follow_activity_id: follow.activity_id.clone(),
+            scope,
+            created_at: now(),
+        };
+        self.store
+            .upsert_following(&following, Some(&follow))
+            .await?;
+        self.wake_delivery();
+        tracing::info!(territory = %territory.profile.slug, target = %actor.id, "follow sent");
+        Ok(following)
+    }
+
+    /// Ends a subscription and tells the other side with `Undo{Follow}`.
+    pub async fn unfollow_remote(
+        &self,
+        territory: &Territory,
+        target_id: &str,
+    ) -> Result<bool, FederationError> {
+        let Some(following) = self
+            .store
+            .followings(territory.id)
+            .await?
+            .into_iter()
+            .find(|f| f.target_id == target_id)
+        else {
+            return Ok(false);
+        };
+        let me = territory_actor(self, territory);
+        let undo = match self.store.remote_actor(target_id).await? {
+            Some(actor) => {
+                let follow = json!({"id": following.follow_activity_id, "type": "Follow", "actor": me, "object": target_id});
+                Some(outgoing(
+                    self,
+                    territory.id,
+                    "Undo",
+                    &me,
+                    follow,
+                    Address::only(&actor),
+                ))
+            }
+            None => None,
+        };
+        let removed = self
+            .store
+            .remove_following(territory.id, target_id, undo.as_ref())
+            .await?;
+        self.wake_delivery();
+        Ok(removed)
+    }
+}
+
+/// `Accept{Follow}` of one of our follows: the subscription is live, and past
+/// publications are fetched from the actor's outbox.
+pub async fn receive_accept(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    if object_type(&activity.object).is_some_and(|t| t != "Follow") {
+        return Ok(()); // an Accept of something else (a Join we never sent)
+    }
+    let Some(follow_id) = id_of(&activity.object) else {
+        return Ok(());
+    };
+    let Some(following) = fed.store.following_by_activity(follow_id).await? else {
+        tracing::debug!(follow = follow_id, "Accept of an unknown follow ignored");
+        return Ok(());
+    };
+    if following.target_id != actor.id {
+        return Err(FederationError::Forbidden(
+            "only the followed actor may accept".into(),
+        ));
+    }
+    fed.store
+        .set_following_state(following.territory_id, &actor.id, FollowState::Accepted)
+        .await?;
+    tracing::info!(target = %actor.id, "follow accepted; backfilling");
+    let fed = fed.clone();
+    let actor_id = actor.id.clone();
+    tokio::spawn(async move {
+        match crate::backfill::run(&fed, &actor_id).await {
+            Ok(b) => {
+                tracing::info!(actor = %actor_id, pages = b.pages, imported = b.imported, "backfill finished")
+            }
+            Err(e) => tracing::warn!(actor = %actor_id, error = %e, "backfill stopped"),
+        }
+    });
+    Ok(())
+}
+
+pub async fn receive_reject(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    if let Some(following) = match id_of(&activity.object) {
+        Some(id) => fed.store.following_by_activity(id).await?,
+        None => None,
+    } && following.target_id == actor.id
+    {
+        fed.store
+            .remove_following(following.territory_id, &actor.id, None)
+            .await?;
+        tracing::info!(target = %actor.id, "follow refused");
+    }
+    Ok(())
+}
+
+/// `Create`/`Update` of an Event or Page by an actor one of our territories follows.
+pub async fn receive_publication(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    keep(fed, &activity.object, actor, None).await.map(|_| ())
+}
+
+/// Stores a publication from a followed actor if some subscription's scope wants it.
+/// `min_published` bounds backfills by age. Returns whether it was stored.
+pub async fn keep(
+    fed: &Federation,
+    object: &Value,
+    actor: &RemoteActor,
+    min_published: Option<DateTime<Utc>>,
+) -> Result<bool, FederationError> {
+    let followings = fed.store.followings_of(&actor.id).await?;
+    if followings.is_empty() {
+        tracing::debug!(actor = %actor.id, "publication from an actor nobody here follows ignored");
+        return Ok(false);
+    }
+    let item = parse(object, &actor.id).map_err(FederationError::Malformed)?;
+    if let Some(min) = min_published
+        && item.publication.published < min
+        && item.publication.ends_at.is_none_or(|end| end < now())
+    {
+        return Ok(false);
+    }
+    if !followings.iter().any(|f| {
+        f.scope
+            .admits(item.publication.kind, &item.themes, item.position)
+    }) {
+        return Ok(false);
+    }
+    Ok(fed
+        .store
+        .upsert_remote_publication(&item.publication)
+        .await?)
+}
+
+pub async fn receive_delete(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    if let Some(id) = id_of(&activity.object) {
+        fed.store
+            .delete_remote_publication(id, &actor.id, now())
+            .await?;
+    }
+    Ok(())
+}
+
+/// A remote publication with what scopes filter on.
+pub struct Parsed {
+    pub publication: RemotePublication,
+    pub themes: Vec<Theme>,
+    pub position: Option<(f64, f64)>,
+}
+
+/// Reads an Event or Page from another server. Its id must be on its author's host.
+pub fn parse(object: &Value, actor_id: &str) -> Result<Parsed, String> {
+    let id = id_of(object).ok_or("object without id")?;
+    let same_host = url::Url::parse(id)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        == url::Url::parse(actor_id)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned));
+    if !same_host {
+        return Err(format!("{id} is not on its author's host"));
+    }
+    let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
+    if !attributed.is_empty() && !attributed.contains(&actor_id) {
+        return Err("the object is attributed to someone else".into());
+    }
+    let kind = match object_type(object) {
+        Some("Event") => PublicationKind::Event,
+        Some("Page") if object.get("callType").is_some() => PublicationKind::Call,
+        Some("Page" | "Article") => PublicationKind::Resource,
+        other => return Err(format!("not an event, resource or call: {other:?}")),
+    };
+    let time = |field: &str| {
+        object
+            .get(field)
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let title: String = object
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect();
+    if title.trim().is_empty() {
+        return Err("no name".into());
+    }
+    let starts_at = time("startTime");
+    if kind == PublicationKind::Event && starts_at.is_none() {
+        return Err("an event without startTime".into());
+    }
+    let published = time("published").unwrap_or_else(now);
+    let mut themes: Vec<Theme> = object
+        .get("themes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str().and_then(Theme::from_slug))
+        .collect();
+    for tag in object
+        .get("tag")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = tag
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim_start_matches('#')
+            .to_lowercase();
+        themes.extend(
+            Theme::ALL
+                .into_iter()
+                .filter(|t| t.slug().replace('_', "") == name),
+        );
+    }
+    let position = locations(object.get("location"))
+        .find_map(|l| Some((l.get("latitude")?.as_f64()?, l.get("longitude")?.as_f64()?)));
+    Ok(Parsed {
+        publication: RemotePublication {
+            id: id.to_owned(),
+            actor_id: actor_id.to_owned(),
+            kind,
+            title,
+            starts_at,
+            ends_at: time("endTime").or(starts_at),
+            object: object.clone(),
+            published,
+            updated: time("updated").unwrap_or(published),
+            deleted_at: None,
+        },
+        themes: rhizome_node::validation::unique(themes),
+        position,
+    })
+}
+
+fn locations(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    let items: Vec<&Value> = match value {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(other) => vec![other],
+        None => vec![],
+    };
+    items.into_iter()
+}

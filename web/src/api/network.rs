@@ -1,0 +1,249 @@
+//! The network from a territory's point of view: whom it follows (with scopes), and the
+//! agenda, library and calls board across this node and everything followed.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use rhizome_node::network::{Scope, distance_km};
+use rhizome_node::publication::parse_draft;
+use rhizome_node::store::{Order, PublicationQuery, RemoteQuery};
+use rhizome_node::theme::Theme;
+use rhizome_node::{PublicationBody, PublicationKind};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::publications::{collection_of, kind_of_collection};
+use super::territories::find;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{Auth, JsonBody};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FollowRequest {
+    /// `@slug@host` or an actor URL.
+    target: String,
+    #[serde(default)]
+    scope: Scope,
+}
+
+fn federation_error(e: rhizome_federation::FederationError) -> ApiError {
+    use rhizome_federation::FederationError as F;
+    match e {
+        F::Malformed(reason) => {
+            ApiError::Validation(rhizome_node::ValidationError::new("target", reason))
+        }
+        F::NotFound => ApiError::NotFound,
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+/// Follow a territory (or any actor) on another node.
+pub async fn follow(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let territory = find(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    let request: FollowRequest = parse_draft(body)?;
+    let scope = request.scope.validate()?;
+    let following = state
+        .federation
+        .follow_remote(&territory, &request.target, scope)
+        .await
+        .map_err(federation_error)?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(
+            json!({"target": following.target_id, "state": following.state, "scope": following.scope}),
+        ),
+    ))
+}
+
+pub async fn following(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let territory = find(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    let items: Vec<Value> = state
+        .store
+        .followings(territory.id)
+        .await?
+        .into_iter()
+        .map(|f| json!({"target": f.target_id, "state": f.state, "scope": f.scope, "since": f.created_at}))
+        .collect();
+    Ok(Json(json!({"items": items})))
+}
+
+#[derive(Deserialize)]
+pub struct UnfollowQuery {
+    target: String,
+}
+
+pub async fn unfollow(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<UnfollowQuery>,
+) -> Result<StatusCode, ApiError> {
+    let territory = find(&state, &slug).await?;
+    principal.require_editor(territory.id)?;
+    if state
+        .federation
+        .unfollow_remote(&territory, &q.target)
+        .await
+        .map_err(federation_error)?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkParams {
+    theme: Option<String>,
+    language: Option<String>,
+    /// `lat,lon,km`.
+    near: Option<String>,
+    #[serde(default = "default_limit")]
+    limit: usize,
+}
+
+fn default_limit() -> usize {
+    100
+}
+
+/// What to filter on, read the same way from local and remote publications.
+struct Facts {
+    themes: Vec<Theme>,
+    language: Option<String>,
+    position: Option<(f64, f64)>,
+    starts_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Local and followed publications of one kind, merged: events soonest first, others
+/// newest first; each says where it comes from.
+pub async fn view(
+    State(state): State<AppState>,
+    Path(collection): Path<String>,
+    params: Result<Query<NetworkParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let kind = kind_of_collection(&collection)?;
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let theme = match &params.theme {
+        Some(t) => Some(
+            Theme::from_slug(t)
+                .ok_or_else(|| ApiError::BadRequest(format!("unknown theme {t:?}")))?,
+        ),
+        None => None,
+    };
+    let near = match &params.near {
+        Some(n) => {
+            let parts: Vec<f64> = n.split(',').filter_map(|p| p.trim().parse().ok()).collect();
+            match parts.as_slice() {
+                [lat, lon, km] => Some((*lat, *lon, *km)),
+                _ => return Err(ApiError::BadRequest("near must be lat,lon,km".into())),
+            }
+        }
+        None => None,
+    };
+    let limit = params.limit.clamp(1, 500);
+    let current = (kind != PublicationKind::Resource).then(rhizome_node::now);
+    let territories = state.store.territories().await?;
+    let mut items: Vec<(Facts, Value)> = Vec::new();
+
+    let local = state
+        .store
+        .publications(&PublicationQuery {
+            kind: Some(kind),
+            current_at: current,
+            order: Order::Newest,
+            limit: 1000,
+            ..Default::default()
+        })
+        .await?;
+    for p in &local {
+        let Some(t) = territories.iter().find(|t| t.id == p.territory_id) else {
+            continue;
+        };
+        let place = match &p.body {
+            PublicationBody::Event(e) => e.place.clone(),
+            _ => None,
+        }
+        .unwrap_or_else(|| t.profile.place.clone());
+        let facts = Facts {
+            themes: p.body.themes().to_vec(),
+            language: Some(p.body.language().to_owned()),
+            position: place.latitude.zip(place.longitude),
+            starts_at: p.body.starts_at(),
+        };
+        let url = format!(
+            "{}/{}/{}",
+            state.config.base_url(),
+            collection_of(kind),
+            p.id
+        );
+        items.push((facts, json!({
+            "id": url, "kind": kind, "title": p.body.title(), "starts_at": p.body.starts_at(), "ends_at": p.body.ends_at(),
+            "origin": {"actor": state.federation.urls.territory(&t.profile.slug), "name": t.profile.name,
+                       "handle": format!("@{}@{}", t.profile.slug, state.config.domain), "node": state.config.domain, "local": true},
+        })));
+    }
+
+    let remote = state
+        .store
+        .remote_publications(&RemoteQuery {
+            kind: Some(kind),
+            current_at: current,
+            limit: 1000,
+            ..Default::default()
+        })
+        .await?;
+    for r in &remote {
+        let parsed = rhizome_federation::activities::network::parse(&r.object, &r.actor_id).ok();
+        let actor = state.store.remote_actor(&r.actor_id).await?;
+        let facts = Facts {
+            themes: parsed
+                .as_ref()
+                .map(|p| p.themes.clone())
+                .unwrap_or_default(),
+            language: r
+                .object
+                .get("inLanguage")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            position: parsed.as_ref().and_then(|p| p.position),
+            starts_at: r.starts_at,
+        };
+        items.push((facts, json!({
+            "id": r.id, "kind": kind, "title": r.title, "starts_at": r.starts_at, "ends_at": r.ends_at,
+            "summary": rhizome_node::markdown::sanitize(r.object.get("summary").and_then(Value::as_str).unwrap_or_default()),
+            "origin": {"actor": r.actor_id, "name": actor.as_ref().and_then(|a| a.name.clone()),
+                       "handle": actor.as_ref().map(|a| a.handle()), "node": rhizome_node::social::host_of(&r.actor_id), "local": false},
+        })));
+    }
+
+    items.retain(|(f, _)| {
+        theme.is_none_or(|t| f.themes.contains(&t))
+            && params
+                .language
+                .as_deref()
+                .is_none_or(|l| f.language.as_deref() == Some(l))
+            && near.is_none_or(|(lat, lon, km)| {
+                f.position
+                    .is_some_and(|(a, b)| distance_km(lat, lon, a, b) <= km)
+            })
+    });
+    if kind == PublicationKind::Event {
+        items.sort_by_key(|(f, _)| f.starts_at);
+    }
+    let items: Vec<Value> = items.into_iter().take(limit).map(|(_, v)| v).collect();
+    Ok(Json(json!({"items": items})))
+}

@@ -1,0 +1,352 @@
+//! Territories on different nodes following each other over real HTTP: follow by handle,
+//! backfill of what was published before, live Create/Update/Delete afterwards, scoped
+//! subscriptions, unfollow, and the directory.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Backend, Node};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn node_with(slug: &str, name: &str) -> (Node, String) {
+    let node = Node::start(Backend::Sqlite).await.unwrap();
+    let token = node.member("admin", true).await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&token),
+            Some(
+                json!({"slug": slug, "name": name, "kind": "tiers_lieu", "languages": ["fr"],
+                          "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    (node, token)
+}
+
+async fn publish(node: &Node, token: &str, collection: &str, body: Value) -> Value {
+    let (status, created) = node
+        .send(
+            Method::POST,
+            &format!("/api/v1/territories/fablab/{collection}"),
+            Some(token),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    created
+}
+
+fn event(title: &str, day: u32, theme: &str) -> Value {
+    json!({"title": title, "starts_at": format!("2031-03-{day:02}T18:00"), "ends_at": format!("2031-03-{day:02}T20:00"),
+           "place": {"name": "Fablab", "latitude": 46.58, "longitude": 0.34}, "themes": [theme]})
+}
+
+/// Polls a node's network view until `pred` holds (20 s at most).
+async fn wait_for(
+    node: &Node,
+    path: &str,
+    what: &str,
+    pred: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, body) = node.send(Method::GET, path, None, None).await;
+        let items = body["items"].as_array().cloned().unwrap_or_default();
+        if pred(&items) {
+            return items;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{what}: last seen {items:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn titles(items: &[Value]) -> Vec<&str> {
+    items.iter().filter_map(|i| i["title"].as_str()).collect()
+}
+
+#[tokio::test]
+async fn territories_follow_each_other_across_nodes_with_history() {
+    let (a, a_token) = node_with("fablab", "Fablab de Poitiers").await;
+    let a_domain = a.base.trim_start_matches("http://").to_owned();
+    // Published before anyone follows: backfill must bring these.
+    publish(
+        &a,
+        &a_token,
+        "events",
+        event("Atelier climat", 3, "climate"),
+    )
+    .await;
+    publish(&a, &a_token, "events", event("Soirée contes", 5, "culture")).await;
+    publish(
+        &a,
+        &a_token,
+        "resources",
+        json!({"title": "Guide du compost", "type": "guide", "themes": ["climate"]}),
+    )
+    .await;
+
+    // Node B follows the fablab by its handle, everything.
+    let (b, b_token) = node_with("ville", "Ville apprenante").await;
+    let (status, body) = b
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/following",
+            Some(&b_token),
+            Some(json!({"target": format!("@fablab@{a_domain}")})),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["target"], a.url("/t/fablab"));
+    let agenda = wait_for(&b, "/api/v1/network/events", "backfilled events", |items| {
+        items.len() == 2
+    })
+    .await;
+    assert_eq!(titles(&agenda), vec!["Atelier climat", "Soirée contes"]);
+    assert_eq!(agenda[0]["origin"]["name"], "Fablab de Poitiers");
+    assert_eq!(agenda[0]["origin"]["node"], a_domain);
+    assert_eq!(agenda[0]["origin"]["local"], false);
+    assert!(
+        agenda[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("lundi 3 mars 2031"),
+        "{}",
+        agenda[0]["summary"]
+    );
+    let library = wait_for(
+        &b,
+        "/api/v1/network/resources",
+        "backfilled resource",
+        |items| items.len() == 1,
+    )
+    .await;
+    assert_eq!(titles(&library), vec!["Guide du compost"]);
+    let (_, following) = b
+        .send(
+            Method::GET,
+            "/api/v1/territories/ville/following",
+            Some(&b_token),
+            None,
+        )
+        .await;
+    assert_eq!(following["items"][0]["state"], "accepted");
+
+    // Node C follows with a scope: climate events only.
+    let (c, c_token) = node_with("quartier", "Quartier").await;
+    let scope = json!({"kinds": ["event"], "themes": ["climate"], "near": {"latitude": 46.6, "longitude": 0.3, "km": 30}});
+    let (status, body) = c
+        .send(
+            Method::POST,
+            "/api/v1/territories/quartier/following",
+            Some(&c_token),
+            Some(json!({"target": a.url("/t/fablab"), "scope": scope})),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let scoped = wait_for(&c, "/api/v1/network/events", "scoped backfill", |items| {
+        !items.is_empty()
+    })
+    .await;
+    assert_eq!(titles(&scoped), vec!["Atelier climat"]);
+
+    // Live: a new event, an edit, a deletion.
+    let fresh = publish(&a, &a_token, "events", event("Repair café", 4, "climate")).await;
+    let agenda = wait_for(&b, "/api/v1/network/events", "live Create", |items| {
+        items.len() == 3
+    })
+    .await;
+    assert_eq!(
+        titles(&agenda),
+        vec!["Atelier climat", "Repair café", "Soirée contes"]
+    );
+    wait_for(
+        &c,
+        "/api/v1/network/events",
+        "live Create within scope",
+        |items| items.len() == 2,
+    )
+    .await;
+    let fresh_path = format!("/api/v1/events/{}", fresh["id"].as_str().unwrap());
+    let (status, _) = a
+        .send(
+            Method::PATCH,
+            &fresh_path,
+            Some(&a_token),
+            Some(json!({"title": "Repair café de printemps"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait_for(&b, "/api/v1/network/events", "live Update", |items| {
+        titles(items).contains(&"Repair café de printemps")
+    })
+    .await;
+    let (status, _) = a
+        .send(Method::DELETE, &fresh_path, Some(&a_token), None)
+        .await;
+    assert_eq!(status, 204);
+    wait_for(&b, "/api/v1/network/events", "live Delete", |items| {
+        items.len() == 2
+    })
+    .await;
+
+    // Network filters: theme, distance, and local publications alongside.
+    let (_, climate) = b
+        .send(
+            Method::GET,
+            "/api/v1/network/events?theme=climate",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        titles(climate["items"].as_array().unwrap()),
+        vec!["Atelier climat"]
+    );
+    let (_, far) = b
+        .send(
+            Method::GET,
+            "/api/v1/network/events?near=48.86,2.35,50",
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        far["items"].as_array().unwrap().is_empty(),
+        "nothing within 50 km of Paris"
+    );
+    let (status, own) = b
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/events",
+            Some(&b_token),
+            Some(event("Conseil de quartier", 4, "urban_life")),
+        )
+        .await;
+    assert_eq!(status, 201, "{own}");
+    let agenda = wait_for(&b, "/api/v1/network/events", "local and remote", |items| {
+        items.len() == 3
+    })
+    .await;
+    assert_eq!(
+        titles(&agenda),
+        vec!["Atelier climat", "Conseil de quartier", "Soirée contes"]
+    );
+    assert_eq!(agenda[1]["origin"]["local"], true);
+
+    // Unfollow: the fablab loses a follower.
+    let followers = |n: &Node| {
+        let url = n.url("/t/fablab/followers");
+        let http = n.http.clone();
+        async move {
+            http.get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()["totalItems"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    assert_eq!(followers(&a).await, 2);
+    let (status, _) = b
+        .send(
+            Method::DELETE,
+            &format!(
+                "/api/v1/territories/ville/following?target={}",
+                a.url("/t/fablab")
+            ),
+            Some(&b_token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while followers(&a).await != 1 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Undo{{Follow}} never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The directory, as JSON and in NodeInfo.
+    let directory: Value = a
+        .http
+        .get(a.url("/directory"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let fablab = &directory["territories"][0];
+    assert_eq!(fablab["handle"], format!("@fablab@{a_domain}"));
+    assert_eq!(fablab["kind"], "tiers_lieu");
+    assert_eq!(fablab["place"]["latitude"], 46.58);
+    assert_eq!(fablab["counts"]["upcoming_events"], 2);
+    assert_eq!(fablab["counts"]["resources"], 1);
+    let nodeinfo: Value = a
+        .http
+        .get(a.url("/nodeinfo/2.1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        nodeinfo["metadata"]["territories"][0]["name"],
+        "Fablab de Poitiers"
+    );
+}
+
+#[tokio::test]
+async fn bad_follow_targets_are_refused_with_a_reason() {
+    let (b, token) = node_with("ville", "Ville apprenante").await;
+    let domain = b.base.trim_start_matches("http://").to_owned();
+    for target in [
+        format!("@ville@{domain}"),
+        "not a handle".to_owned(),
+        "@nobody@localhost:1".to_owned(),
+    ] {
+        let (status, body) = b
+            .send(
+                Method::POST,
+                "/api/v1/territories/ville/following",
+                Some(&token),
+                Some(json!({"target": target})),
+            )
+            .await;
+        assert_eq!(status, 422, "{target}: {body}");
+        assert_eq!(body["field"], "target");
+    }
+    let (status, body) = b
+        .send(Method::POST, "/api/v1/territories/ville/following", Some(&token),
+              Some(json!({"target": "https://x.example/t/a", "scope": {"near": {"latitude": 123, "longitude": 0, "km": 5}}})))
+        .await;
+    assert_eq!((status, &body["field"]), (422, &json!("scope.near")));
+    assert!(
+        b.store
+            .followings(
+                b.store
+                    .territory_by_slug("ville")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

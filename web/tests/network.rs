@@ -350,3 +350,149 @@ async fn bad_follow_targets_are_refused_with_a_reason() {
             .is_empty()
     );
 }
+
+mod backfill_bounds {
+    //! Outboxes that go in circles, never end, or carry garbage: bounded, no crash, only
+    //! valid items kept.
+
+    use super::common::mastodon::FakeMastodon;
+    use super::*;
+    use rhizome_federation::backfill::{self, MAX_PAGES};
+    use rhizome_node::network::{Following, Scope};
+    use rhizome_node::social::FollowState;
+
+    /// Node B follows alice on the peer (accepted), with her outbox served by the peer.
+    async fn setup() -> (Node, FakeMastodon, String) {
+        let (b, _) = node_with("ville", "Ville").await;
+        let peer = FakeMastodon::start().await;
+        let alice = peer.actor_id("alice");
+        let ville = b.store.territory_by_slug("ville").await.unwrap().unwrap();
+        let following = Following {
+            territory_id: ville.id,
+            target_id: alice.clone(),
+            state: FollowState::Accepted,
+            follow_activity_id: format!("{}/activities/f1", b.base),
+            scope: Scope::default(),
+            created_at: rhizome_node::now(),
+        };
+        b.store.upsert_following(&following, None).await.unwrap();
+        (b, peer, alice)
+    }
+
+    fn create(peer: &FakeMastodon, n: usize) -> Value {
+        let alice = peer.actor_id("alice");
+        json!({"type": "Create", "actor": alice, "object": {
+            "id": format!("{alice}/events/{n}"), "type": "Event", "name": format!("Event {n}"),
+            "attributedTo": alice, "startTime": "2031-06-01T10:00:00+02:00", "endTime": "2031-06-01T12:00:00+02:00"}})
+    }
+
+    fn page(items: Vec<Value>, next: Option<String>) -> Value {
+        let mut p = json!({"type": "OrderedCollectionPage", "orderedItems": items});
+        if let Some(next) = next {
+            p["next"] = next.into();
+        }
+        p
+    }
+
+    #[tokio::test]
+    async fn pages_in_a_circle_end_the_walk() {
+        let (b, peer, alice) = setup().await;
+        let base = peer.base().to_owned();
+        peer.serve("/users/alice/outbox", json!({"type": "OrderedCollection", "first": format!("{base}/users/alice/outbox?page=1")}));
+        peer.serve(
+            "/users/alice/outbox?page=1",
+            page(
+                vec![create(&peer, 1)],
+                Some(format!("{base}/users/alice/outbox?page=2")),
+            ),
+        );
+        peer.serve(
+            "/users/alice/outbox?page=2",
+            page(
+                vec![create(&peer, 2)],
+                Some(format!("{base}/users/alice/outbox?page=1")),
+            ),
+        );
+        let done = backfill::run(b.federation(), &alice).await.unwrap();
+        assert!(done.done);
+        assert_eq!((done.pages, done.imported), (2, 2));
+        // Running it again does nothing: the walk is finished.
+        assert_eq!(
+            backfill::run(b.federation(), &alice).await.unwrap().pages,
+            2
+        );
+    }
+
+    #[tokio::test]
+    async fn an_outbox_that_never_ends_is_cut_off() {
+        let (b, peer, alice) = setup().await;
+        let base = peer.base().to_owned();
+        peer.serve("/users/alice/outbox", json!({"type": "OrderedCollection", "first": format!("{base}/users/alice/outbox?page=1")}));
+        for n in 1..=(MAX_PAGES as usize + 10) {
+            let next = format!("{base}/users/alice/outbox?page={}", n + 1);
+            peer.serve(
+                &format!("/users/alice/outbox?page={n}"),
+                page(vec![create(&peer, n)], Some(next)),
+            );
+        }
+        let done = backfill::run(b.federation(), &alice).await.unwrap();
+        assert!(done.done);
+        assert_eq!(done.pages, MAX_PAGES);
+        assert_eq!(done.imported, MAX_PAGES);
+    }
+
+    #[tokio::test]
+    async fn garbage_items_are_skipped_and_valid_ones_kept() {
+        let (b, peer, alice) = setup().await;
+        let mut elsewhere = create(&peer, 2);
+        elsewhere["object"]["id"] = json!("https://evil.example/events/2");
+        let mut someone_else = create(&peer, 3);
+        someone_else["object"]["attributedTo"] = json!("https://evil.example/users/mallory");
+        let mut nameless = create(&peer, 4);
+        nameless["object"]["name"] = json!("");
+        let mut deleted_later = create(&peer, 5);
+        deleted_later["object"]["name"] = json!("Deleted afterwards");
+        let delete =
+            json!({"type": "Delete", "actor": alice, "object": format!("{alice}/events/5")});
+        let items = vec![
+            json!(42),
+            json!("text"),
+            json!({"type": "Create"}),
+            elsewhere,
+            someone_else,
+            nameless,
+            delete,
+            deleted_later,
+            create(&peer, 1),
+        ];
+        peer.serve(
+            "/users/alice/outbox",
+            json!({"type": "OrderedCollection", "orderedItems": items}),
+        );
+        let done = backfill::run(b.federation(), &alice).await.unwrap();
+        assert_eq!(done.imported, 1);
+        let kept = b
+            .store
+            .remote_publications(&rhizome_node::store::RemoteQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            kept.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(),
+            vec!["Event 1"]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_outbox_on_another_host_is_refused() {
+        let (b, peer, alice) = setup().await;
+        // The actor document points its outbox elsewhere.
+        let mut actor = peer.actor_json("alice");
+        actor["outbox"] = json!("https://evil.example/outbox");
+        peer.serve("/users/alice", actor);
+        let err = backfill::run(b.federation(), &alice).await.unwrap_err();
+        assert!(err.to_string().contains("not on the actor's host"), "{err}");
+    }
+}

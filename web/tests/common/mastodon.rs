@@ -40,6 +40,8 @@ struct Account {
 struct Peer {
     base: String,
     accounts: Mutex<HashMap<String, Arc<Account>>>,
+    /// Extra documents served as ActivityStreams JSON, by path and query.
+    documents: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Received>>,
     http: reqwest::Client,
 }
@@ -78,6 +80,7 @@ impl FakeMastodon {
         let peer = FakeMastodon(Arc::new(Peer {
             base: format!("http://localhost:{port}"),
             accounts: Mutex::default(),
+            documents: Mutex::default(),
             received: Mutex::default(),
             http: reqwest::Client::new(),
         }));
@@ -85,6 +88,7 @@ impl FakeMastodon {
             .route("/users/{name}", get(actor))
             .route("/users/{name}/inbox", post(inbox))
             .route("/inbox", post(inbox))
+            .fallback(get(document))
             .with_state(peer.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         peer
@@ -219,6 +223,18 @@ impl FakeMastodon {
         }
     }
 
+    /// Serves `doc` at `path` (with its query, if any), with its `id` set to that URL.
+    pub fn serve(&self, path: &str, mut doc: Value) -> String {
+        let url = format!("{}{path}", self.0.base);
+        doc["id"] = url.clone().into();
+        self.0
+            .documents
+            .lock()
+            .unwrap()
+            .insert(path.to_owned(), doc);
+        url
+    }
+
     pub fn received_count(&self, pred: impl Fn(&Value) -> bool) -> usize {
         self.0
             .received
@@ -270,7 +286,10 @@ fn mastodon_signature(
     ]
 }
 
-async fn actor(State(peer): State<FakeMastodon>, Path(name): Path<String>) -> Response {
+async fn actor(State(peer): State<FakeMastodon>, Path(name): Path<String>, uri: Uri) -> Response {
+    if peer.0.documents.lock().unwrap().contains_key(uri.path()) {
+        return document(State(peer), uri).await;
+    }
     if peer.account(&name).gone {
         return (StatusCode::GONE, "").into_response();
     }
@@ -279,6 +298,22 @@ async fn actor(State(peer): State<FakeMastodon>, Path(name): Path<String>) -> Re
         serde_json::to_string(&peer.actor_json(&name)).unwrap(),
     )
         .into_response()
+}
+
+async fn document(State(peer): State<FakeMastodon>, uri: Uri) -> Response {
+    let key = uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/")
+        .to_owned();
+    match peer.0.documents.lock().unwrap().get(&key) {
+        Some(doc) => (
+            [("content-type", "application/activity+json")],
+            serde_json::to_string(doc).unwrap(),
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "").into_response(),
+    }
 }
 
 /// Verifies like Mastodon: Digest, then the signature with the key fetched from keyId.

@@ -89,6 +89,7 @@ async fn receive(
         tracing::debug!(id = %activity.id, "duplicate activity dropped");
         return Ok(StatusCode::ACCEPTED);
     }
+    fed.learn_peer(&host, "contact").await;
     let result = activities::receive(fed, &activity, &actor).await;
     if let Err(FederationError::Internal(_)) = &result {
         // Our failure, not the sender's: let their retry through.

@@ -27,6 +27,7 @@ where
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
         .route("/directory", get(directory))
+        .route("/peers", get(peers))
         .route("/actor", get(instance_actor))
         .route("/inbox", post(inbox::shared))
         .route("/t/{slug}/inbox", post(inbox::territory))
@@ -269,6 +270,18 @@ async fn directory(State(fed): State<Federation>) -> Result<Json<Value>, Federat
         "software": "rhizome",
         "territories": fed.directory_entries().await?,
     })))
+}
+
+/// The peers this node has verified, for others to discover the network from.
+async fn peers(State(fed): State<Federation>) -> Result<Json<Value>, FederationError> {
+    let peers: Vec<String> = fed
+        .store
+        .verified_peers(crate::discovery::MAX_PEER_LIST as i64)
+        .await?
+        .into_iter()
+        .map(|p| p.host)
+        .collect();
+    Ok(Json(json!({"node": fed.config.domain, "peers": peers})))
 }
 
 /// NodeInfo 2.1; `metadata` names the node and carries its directory.

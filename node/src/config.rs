@@ -40,6 +40,10 @@ pub struct Config {
     /// How long a worker holds a claimed delivery; after a crash, unfinished deliveries are
     /// sent again once this has passed.
     pub delivery_lease_seconds: u64,
+    /// Hosts to ask for the rest of the network at start (`node.example`).
+    pub seed_peers: Vec<String>,
+    /// How often discovery checks known peers and reads their lists; 0 turns it off.
+    pub discovery_interval_seconds: u64,
 }
 
 impl Default for Config {
@@ -57,12 +61,14 @@ impl Default for Config {
             blocked_domains: Vec::new(),
             delivery_concurrency: 32,
             delivery_lease_seconds: 60,
+            seed_peers: Vec::new(),
+            discovery_interval_seconds: 3600,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 12] = [
+const ENV_KEYS: [&str; 14] = [
     "domain",
     "scheme",
     "listen",
@@ -75,6 +81,8 @@ const ENV_KEYS: [&str; 12] = [
     "blocked_domains",
     "delivery_concurrency",
     "delivery_lease_seconds",
+    "seed_peers",
+    "discovery_interval_seconds",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -126,6 +126,23 @@ pub struct Backfill {
     pub done: bool,
 }
 
+/// Another node, as discovery knows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Peer {
+    pub host: String,
+    /// How we learnt of it: `contact`, `seed`, or `list:HOST`.
+    pub source: String,
+    /// Its own directory was fetched and named this host: only verified peers are listed.
+    pub verified: bool,
+    /// Its territories, from its directory.
+    pub directory: Option<serde_json::Value>,
+    pub failures: i32,
+    pub last_checked: Option<DateTime<Utc>>,
+}
+
+/// A peer that failed this many checks in a row is no longer listed.
+pub const PEER_MAX_FAILURES: i32 = 5;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
+    state.federation.spawn_discovery();
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

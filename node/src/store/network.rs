@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::network::{Backfill, Following, RemotePublication};
+use crate::network::{Backfill, Following, Peer, RemotePublication};
 use crate::outbox::Outgoing;
 use crate::publication::PublicationKind;
 use crate::social::FollowState;
@@ -70,6 +70,26 @@ pub trait NetworkStore: Send + Sync {
         &self,
         query: &RemoteQuery,
     ) -> Result<Vec<RemotePublication>, StoreError>;
+
+    /// Remembers a host; `false` if it was already known.
+    async fn learn_peer(
+        &self,
+        host: &str,
+        source: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Peers to check now: never checked, or last checked before `before`.
+    async fn peers_due(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<Peer>, StoreError>;
+    /// The outcome of fetching a peer's directory: `Some` verified it, `None` is a failure.
+    async fn record_peer_check(
+        &self,
+        host: &str,
+        directory: Option<&serde_json::Value>,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Verified peers still answering, by host.
+    async fn verified_peers(&self, limit: i64) -> Result<Vec<Peer>, StoreError>;
+    async fn peer_count(&self) -> Result<i64, StoreError>;
 
     async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError>;
     async fn save_backfill(&self, backfill: &Backfill) -> Result<(), StoreError>;

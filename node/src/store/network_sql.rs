@@ -10,7 +10,7 @@ macro_rules! network_sql_store {
             use uuid::Uuid;
 
             use super::enqueue_in;
-            use $crate::network::{Backfill, Following, RemotePublication, Scope};
+            use $crate::network::{Backfill, Following, PEER_MAX_FAILURES, Peer, RemotePublication, Scope};
             use $crate::outbox::Outgoing;
             use $crate::publication::PublicationKind;
             use $crate::social::FollowState;
@@ -46,8 +46,74 @@ macro_rules! network_sql_store {
                 })
             }
 
+            fn peer_from_row(row: &DbRow) -> Result<Peer, sqlx::Error> {
+                Ok(Peer {
+                    host: row.try_get("host")?,
+                    source: row.try_get("source")?,
+                    verified: row.try_get("verified")?,
+                    directory: row.try_get::<Option<Json<serde_json::Value>>, _>("directory")?.map(|j| j.0),
+                    failures: row.try_get("failures")?,
+                    last_checked: row.try_get("last_checked")?,
+                })
+            }
+
             #[async_trait]
             impl NetworkStore for $store {
+                async fn learn_peer(&self, host: &str, source: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query("INSERT INTO peers (host, source, first_seen) VALUES ($1, $2, $3) ON CONFLICT (host) DO NOTHING")
+                        .bind(host)
+                        .bind(source)
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn peers_due(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<Peer>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT * FROM peers WHERE last_checked IS NULL OR last_checked < $1
+                         ORDER BY last_checked IS NOT NULL, last_checked, host LIMIT $2",
+                    )
+                    .bind(before)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows.iter().map(peer_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn record_peer_check(&self, host: &str, directory: Option<&serde_json::Value>, at: DateTime<Utc>) -> Result<(), StoreError> {
+                    match directory {
+                        Some(d) => sqlx::query(
+                            "UPDATE peers SET verified = TRUE, directory = $2, failures = 0, last_checked = $3, last_success = $3 WHERE host = $1",
+                        )
+                        .bind(host)
+                        .bind(Json(d))
+                        .bind(at)
+                        .execute(&self.pool)
+                        .await?,
+                        None => sqlx::query("UPDATE peers SET failures = failures + 1, last_checked = $2 WHERE host = $1")
+                            .bind(host)
+                            .bind(at)
+                            .execute(&self.pool)
+                            .await?,
+                    };
+                    Ok(())
+                }
+
+                async fn verified_peers(&self, limit: i64) -> Result<Vec<Peer>, StoreError> {
+                    let rows = sqlx::query("SELECT * FROM peers WHERE verified = TRUE AND failures < $1 ORDER BY host LIMIT $2")
+                        .bind(PEER_MAX_FAILURES)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows.iter().map(peer_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn peer_count(&self) -> Result<i64, StoreError> {
+                    let row = sqlx::query("SELECT COUNT(*) AS n FROM peers").fetch_one(&self.pool).await?;
+                    Ok(row.try_get("n")?)
+                }
+
                 async fn upsert_following(&self, f: &Following, follow: Option<&Outgoing>) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin().await?;
                     sqlx::query(

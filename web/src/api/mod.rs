@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
                 .post(network::follow)
                 .delete(network::unfollow),
         )
+        .route("/api/v1/network/directory", get(network::directory))
         .route("/api/v1/network/{collection}", get(network::view))
         .route(
             "/api/v1/territories/{slug}/followers",

@@ -144,16 +144,7 @@ pub async fn view(
         ),
         None => None,
     };
-    let near = match &params.near {
-        Some(n) => {
-            let parts: Vec<f64> = n.split(',').filter_map(|p| p.trim().parse().ok()).collect();
-            match parts.as_slice() {
-                [lat, lon, km] => Some((*lat, *lon, *km)),
-                _ => return Err(ApiError::BadRequest("near must be lat,lon,km".into())),
-            }
-        }
-        None => None,
-    };
+    let near = parse_near(params.near.as_deref())?;
     let limit = params.limit.clamp(1, 500);
     let current = (kind != PublicationKind::Resource).then(rhizome_node::now);
     let territories = state.store.territories().await?;
@@ -246,4 +237,94 @@ pub async fn view(
     }
     let items: Vec<Value> = items.into_iter().take(limit).map(|(_, v)| v).collect();
     Ok(Json(json!({"items": items})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryParams {
+    /// Part of the name, any case.
+    q: Option<String>,
+    kind: Option<String>,
+    theme: Option<String>,
+    language: Option<String>,
+    /// `lat,lon,km`.
+    near: Option<String>,
+}
+
+/// The network directory: this node's territories and those of every verified peer,
+/// searchable by name, kind, theme, language and distance.
+pub async fn directory(
+    State(state): State<AppState>,
+    params: Result<Query<DirectoryParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let near = parse_near(params.near.as_deref())?;
+    let mut entries: Vec<Value> = Vec::new();
+    for mut entry in state
+        .federation
+        .directory_entries()
+        .await
+        .map_err(federation_error)?
+    {
+        entry["node"] = json!(state.config.domain);
+        entries.push(entry);
+    }
+    for peer in state
+        .store
+        .verified_peers(rhizome_federation::discovery::MAX_PEER_LIST as i64)
+        .await?
+    {
+        let listed = peer
+            .directory
+            .as_ref()
+            .and_then(|d| d.get("territories"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for mut entry in listed {
+            entry["node"] = json!(peer.host);
+            entries.push(entry);
+        }
+    }
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_lowercase();
+    let has = |list: &Value, wanted: &str| {
+        list.as_array()
+            .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(wanted)))
+    };
+    entries.retain(|e| {
+        params
+            .q
+            .as_deref()
+            .is_none_or(|q| text(&e["name"]).contains(&q.to_lowercase()))
+            && params
+                .kind
+                .as_deref()
+                .is_none_or(|k| e["kind"].as_str() == Some(k))
+            && params.theme.as_deref().is_none_or(|t| has(&e["themes"], t))
+            && params
+                .language
+                .as_deref()
+                .is_none_or(|l| has(&e["languages"], l))
+            && near.is_none_or(|(lat, lon, km)| {
+                let (a, b) = (
+                    e["place"]["latitude"].as_f64(),
+                    e["place"]["longitude"].as_f64(),
+                );
+                a.zip(b)
+                    .is_some_and(|(a, b)| distance_km(lat, lon, a, b) <= km)
+            })
+    });
+    Ok(Json(json!({"items": entries})))
+}
+
+fn parse_near(near: Option<&str>) -> Result<Option<(f64, f64, f64)>, ApiError> {
+    let Some(near) = near else { return Ok(None) };
+    let parts: Vec<f64> = near
+        .split(',')
+        .filter_map(|p| p.trim().parse().ok())
+        .collect();
+    match parts.as_slice() {
+        [lat, lon, km] => Ok(Some((*lat, *lon, *km))),
+        _ => Err(ApiError::BadRequest("near must be lat,lon,km".into())),
+    }
 }

@@ -44,6 +44,9 @@ pub struct Config {
     pub seed_peers: Vec<String>,
     /// How often discovery checks known peers and reads their lists; 0 turns it off.
     pub discovery_interval_seconds: u64,
+    /// Hub mode: follow back every node that follows this one, and re-announce what each
+    /// publishes to the others, so a new node joins the whole network by one follow.
+    pub hub: bool,
 }
 
 impl Default for Config {
@@ -63,12 +66,13 @@ impl Default for Config {
             delivery_lease_seconds: 60,
             seed_peers: Vec::new(),
             discovery_interval_seconds: 3600,
+            hub: false,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 14] = [
+const ENV_KEYS: [&str; 15] = [
     "domain",
     "scheme",
     "listen",
@@ -83,6 +87,7 @@ const ENV_KEYS: [&str; 14] = [
     "delivery_lease_seconds",
     "seed_peers",
     "discovery_interval_seconds",
+    "hub",
 ];
 
 #[derive(Debug, thiserror::Error)]

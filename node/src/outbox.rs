@@ -24,7 +24,8 @@ pub struct Outgoing {
 
 #[derive(Debug, Clone)]
 pub enum Recipients {
-    /// Every accepted follower of this territory, one request per distinct inbox.
+    /// Every accepted follower of this territory and every node following this node, one
+    /// request per distinct inbox.
     FollowersOf(Uuid),
     /// These inboxes (an `Accept` to one follower, say).
     Inboxes(Vec<String>),

@@ -496,3 +496,137 @@ mod backfill_bounds {
         assert!(err.to_string().contains("not on the actor's host"), "{err}");
     }
 }
+
+mod hub {
+    //! Node-level subscriptions and hub mode: two nodes subscribe to a coordinator's hub
+    //! and see each other's publications (fetched from their origin) and the hub's own.
+
+    use super::*;
+
+    async fn start(slug: &str, name: &str, hub: bool) -> (Node, String) {
+        let node = Node::start_with(Backend::Sqlite, |c| c.hub = hub)
+            .await
+            .unwrap();
+        let token = node.member("admin", true).await;
+        let (status, body) = node
+            .send(
+                Method::POST,
+                "/api/v1/territories",
+                Some(&token),
+                Some(json!({"slug": slug, "name": name, "kind": "tiers_lieu"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (node, token)
+    }
+
+    async fn publish_on(node: &Node, token: &str, slug: &str, title: &str) {
+        let (status, body) = node
+            .send(Method::POST, &format!("/api/v1/territories/{slug}/events"), Some(token),
+                  Some(json!({"title": title, "starts_at": "2031-04-01T10:00", "ends_at": "2031-04-01T12:00", "place": {"name": "Salle"}})))
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    async fn accepted(node: &Node, token: &str, subscriptions: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let (_, body) = node
+                .send(
+                    Method::GET,
+                    "/api/v1/network/subscriptions",
+                    Some(token),
+                    None,
+                )
+                .await;
+            let ok = body["following"].as_array().is_some_and(|f| {
+                f.len() == subscriptions && f.iter().all(|s| s["state"] == "accepted")
+            });
+            if ok {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "subscriptions never accepted: {body}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn a_hub_passes_each_subscriber_the_others_publications() {
+        let (h, h_token) = start("reseau", "Réseau régional", true).await;
+        let (x, x_token) = start("fablab", "Fablab X", false).await;
+        let (y, y_token) = start("ville", "Ville Y", false).await;
+        let hub = h.base.trim_start_matches("http://").to_owned();
+        for (node, token) in [(&x, &x_token), (&y, &y_token)] {
+            let (status, body) = node
+                .send(
+                    Method::POST,
+                    "/api/v1/network/subscriptions",
+                    Some(token),
+                    Some(json!({"node": hub})),
+                )
+                .await;
+            assert_eq!(status, 202, "{body}");
+        }
+        accepted(&x, &x_token, 1).await;
+        accepted(&y, &y_token, 1).await;
+        // The hub followed both back.
+        accepted(&h, &h_token, 2).await;
+
+        // X publishes: Y gets it through the hub, attributed to X.
+        publish_on(&x, &x_token, "fablab", "Atelier de X").await;
+        let agenda = wait_for(
+            &y,
+            "/api/v1/network/events",
+            "relayed by the hub",
+            |items| !items.is_empty(),
+        )
+        .await;
+        assert_eq!(titles(&agenda), vec!["Atelier de X"]);
+        assert_eq!(
+            agenda[0]["origin"]["node"],
+            x.base.trim_start_matches("http://")
+        );
+        assert_eq!(agenda[0]["origin"]["name"], "Fablab X");
+        // The hub publishes: both subscribers get it directly.
+        publish_on(&h, &h_token, "reseau", "Forum du réseau").await;
+        wait_for(
+            &x,
+            "/api/v1/network/events",
+            "hub's own event at X",
+            |items| titles(items).contains(&"Forum du réseau"),
+        )
+        .await;
+        wait_for(
+            &y,
+            "/api/v1/network/events",
+            "hub's own event at Y",
+            |items| titles(items).contains(&"Forum du réseau"),
+        )
+        .await;
+        // X does not get its own event back.
+        let (_, at_x) = x
+            .send(Method::GET, "/api/v1/network/events", None, None)
+            .await;
+        let remote_at_x: Vec<&str> = at_x["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["origin"]["local"] == false)
+            .filter_map(|i| i["title"].as_str())
+            .collect();
+        assert_eq!(remote_at_x, vec!["Forum du réseau"]);
+        // Subscribing is for admins, and a node cannot subscribe to itself.
+        let (status, body) = x
+            .send(
+                Method::POST,
+                "/api/v1/network/subscriptions",
+                Some(&x_token),
+                Some(json!({"node": x.base.trim_start_matches("http://")})),
+            )
+            .await;
+        assert_eq!((status, &body["field"]), (422, &json!("node")));
+    }
+}

@@ -17,6 +17,9 @@ pub async fn receive_follow(
 ) -> Result<(), FederationError> {
     let target = id_of(&activity.object)
         .ok_or_else(|| FederationError::Malformed("Follow without object".into()))?;
+    if target == fed.urls.instance_actor() {
+        return follow_node(fed, activity, actor).await;
+    }
     let slug = fed
         .urls
         .parse_territory(target)
@@ -64,6 +67,10 @@ pub async fn receive_undo(
         .get("object")
         .and_then(|o| id_of(o))
         .unwrap_or_default();
+    if target == fed.urls.instance_actor() {
+        fed.store.remove_node_follower(&actor.id).await?;
+        return Ok(());
+    }
     let Some(slug) = fed.urls.parse_territory(target) else {
         return Ok(());
     };
@@ -71,6 +78,49 @@ pub async fn receive_undo(
         fed.store.remove_follower(territory.id, &actor.id).await?;
         tracing::info!(territory = %slug, follower = %actor.id, "unfollowed");
     }
+    Ok(())
+}
+
+/// A remote node (or anyone) follows this node's instance actor: accepted, and from then
+/// on every public activity of every territory is delivered to it too. A hub follows back,
+/// so that it can pass each subscriber's publications on to the others.
+async fn follow_node(
+    fed: &Federation,
+    activity: &Activity,
+    actor: &RemoteActor,
+) -> Result<(), FederationError> {
+    let me = fed.urls.instance_actor();
+    let follow = json!({"id": activity.id, "type": "Follow", "actor": actor.id, "object": me});
+    let accept = outgoing(
+        fed,
+        uuid::Uuid::nil(),
+        "Accept",
+        &me,
+        follow,
+        Address::only(actor),
+    );
+    fed.store
+        .upsert_node_follower(
+            &actor.id,
+            actor.delivery_inbox(),
+            activity.id.as_str(),
+            Some(&accept),
+        )
+        .await?;
+    tracing::info!(follower = %actor.id, "node subscription accepted");
+    if fed.config.hub {
+        let already = fed
+            .store
+            .node_subscriptions()
+            .await?
+            .iter()
+            .any(|s| s.target_id == actor.id);
+        if !already {
+            fed.subscribe_node(&actor.id, rhizome_node::network::Scope::default())
+                .await?;
+        }
+    }
+    fed.wake_delivery();
     Ok(())
 }
 

@@ -55,6 +55,9 @@ pub async fn receive(
             .await
         }
         ("Announce", _) => {
+            if network::receive_relayed(fed, activity, actor).await? {
+                return Ok(());
+            }
             reaction::receive(
                 fed,
                 activity,

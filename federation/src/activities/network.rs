@@ -108,8 +108,65 @@ impl Federation {
             .upsert_following(&following, Some(&follow))
             .await?;
         self.wake_delivery();
+        if let Some(host) = rhizome_node::social::host_of(&actor.id) {
+            self.learn_peer(&host, "contact").await;
+        }
         tracing::info!(territory = %territory.profile.slug, target = %actor.id, "follow sent");
         Ok(following)
+    }
+
+    /// This node's instance actor follows another node (`host`, `acct:host@host` or an actor
+    /// URL): everything public from all its territories then arrives, filtered by `scope`.
+    pub async fn subscribe_node(
+        &self,
+        target: &str,
+        scope: Scope,
+    ) -> Result<Following, FederationError> {
+        let target = if target.starts_with("http") || target.contains('@') {
+            target.to_owned()
+        } else {
+            let host = target.trim_end_matches('/');
+            format!("{host}@{host}")
+        };
+        let target_id = self
+            .resolve(&target)
+            .await
+            .map_err(|e| FederationError::Malformed(e.to_string()))?;
+        if self.urls.is_local(&target_id) {
+            return Err(FederationError::Malformed(
+                "a node cannot subscribe to itself".into(),
+            ));
+        }
+        let actor = self
+            .actor(&target_id, false)
+            .await
+            .map_err(|e| FederationError::Malformed(e.to_string()))?;
+        let me = self.urls.instance_actor();
+        let follow = outgoing(
+            self,
+            uuid::Uuid::nil(),
+            "Follow",
+            &me,
+            json!(actor.id),
+            Address::only(&actor),
+        );
+        let subscription = Following {
+            territory_id: uuid::Uuid::nil(),
+            target_id: actor.id.clone(),
+            state: FollowState::Pending,
+            follow_activity_id: follow.activity_id.clone(),
+            scope,
+            created_at: now(),
+        };
+        self.store
+            .upsert_node_subscription(&subscription, Some(&follow))
+            .await?;
+        self.wake_delivery();
+        if let Some(host) = rhizome_node::social::host_of(&actor.id) {
+            self.learn_peer(&host, "contact").await;
+        }
+        tracing::info!(target = %actor.id, "node subscription sent");
+        Ok(subscription)
     }
 
     /// Ends a subscription and tells the other side with `Undo{Follow}`.
@@ -165,7 +222,14 @@ pub async fn receive_accept(
         return Ok(());
     };
     let Some(following) = fed.store.following_by_activity(follow_id).await? else {
-        tracing::debug!(follow = follow_id, "Accept of an unknown follow ignored");
+        if let Some(subscription) = fed.store.node_subscription_by_activity(follow_id).await?
+            && subscription.target_id == actor.id
+        {
+            fed.store
+                .set_node_subscription_state(&actor.id, FollowState::Accepted)
+                .await?;
+            tracing::info!(target = %actor.id, "node subscription accepted");
+        }
         return Ok(());
     };
     if following.target_id != actor.id {
@@ -208,25 +272,61 @@ pub async fn receive_reject(
     Ok(())
 }
 
-/// `Create`/`Update` of an Event or Page by an actor one of our territories follows.
+/// `Create`/`Update` of an Event or Page by an actor we follow (directly, or through a
+/// subscription to its node); a hub passes what it keeps on to its other subscribers.
 pub async fn receive_publication(
     fed: &Federation,
     activity: &Activity,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    keep(fed, &activity.object, actor, None).await.map(|_| ())
+    if keep(fed, &activity.object, actor, None).await?
+        && let Some(id) = id_of(&activity.object)
+    {
+        relay(fed, id, actor).await?;
+    }
+    Ok(())
 }
 
-/// Stores a publication from a followed actor if some subscription's scope wants it.
-/// `min_published` bounds backfills by age. Returns whether it was stored.
+/// Stores a publication from a followed actor if some subscription's scope wants it:
+/// territory follows of this actor, and subscriptions to its node. `min_published` bounds
+/// backfills by age. Returns whether it was stored.
 pub async fn keep(
     fed: &Federation,
     object: &Value,
     actor: &RemoteActor,
     min_published: Option<DateTime<Utc>>,
 ) -> Result<bool, FederationError> {
-    let followings = fed.store.followings_of(&actor.id).await?;
-    if followings.is_empty() {
+    let mut scopes: Vec<Scope> = fed
+        .store
+        .followings_of(&actor.id)
+        .await?
+        .into_iter()
+        .map(|f| f.scope)
+        .collect();
+    let host = rhizome_node::social::host_of(&actor.id);
+    scopes.extend(
+        fed.store
+            .node_subscriptions()
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.state == FollowState::Accepted
+                    && rhizome_node::social::host_of(&s.target_id) == host
+            })
+            .map(|s| s.scope),
+    );
+    keep_within(fed, object, actor, min_published, &scopes).await
+}
+
+/// Stores a publication if one of `scopes` wants it.
+async fn keep_within(
+    fed: &Federation,
+    object: &Value,
+    actor: &RemoteActor,
+    min_published: Option<DateTime<Utc>>,
+    scopes: &[Scope],
+) -> Result<bool, FederationError> {
+    if scopes.is_empty() {
         tracing::debug!(actor = %actor.id, "publication from an actor nobody here follows ignored");
         return Ok(false);
     }
@@ -237,16 +337,113 @@ pub async fn keep(
     {
         return Ok(false);
     }
-    if !followings.iter().any(|f| {
-        f.scope
-            .admits(item.publication.kind, &item.themes, item.position)
-    }) {
+    if !scopes
+        .iter()
+        .any(|s| s.admits(item.publication.kind, &item.themes, item.position))
+    {
         return Ok(false);
     }
     Ok(fed
         .store
         .upsert_remote_publication(&item.publication)
         .await?)
+}
+
+/// A hub passes what one subscriber published on to the other subscribers, as an
+/// `Announce` of the object's id: receivers fetch it from its origin, so the hub cannot
+/// alter it.
+pub async fn relay(
+    fed: &Federation,
+    object_id: &str,
+    origin: &RemoteActor,
+) -> Result<(), FederationError> {
+    if !fed.config.hub {
+        return Ok(());
+    }
+    let origin_host = rhizome_node::social::host_of(&origin.id);
+    let inboxes: std::collections::BTreeSet<String> = fed
+        .store
+        .node_followers()
+        .await?
+        .into_iter()
+        .filter(|(actor, _)| rhizome_node::social::host_of(actor) != origin_host)
+        .map(|(_, inbox)| inbox)
+        .collect();
+    if inboxes.is_empty() {
+        return Ok(());
+    }
+    let me = fed.urls.instance_actor();
+    let address = Address {
+        to: vec![crate::protocol::PUBLIC.into()],
+        cc: vec![],
+        recipients: rhizome_node::outbox::Recipients::Inboxes(inboxes.into_iter().collect()),
+    };
+    fed.store
+        .enqueue(&outgoing(
+            fed,
+            uuid::Uuid::nil(),
+            "Announce",
+            &me,
+            json!(object_id),
+            address,
+        ))
+        .await?;
+    fed.wake_delivery();
+    Ok(())
+}
+
+/// `Announce` by a node this node subscribes to (a hub) of a publication from elsewhere:
+/// fetched from its origin, kept if the subscription's scope wants it. `false` when the
+/// announcer is not a node we subscribe to (then it is an ordinary boost).
+pub async fn receive_relayed(
+    fed: &Federation,
+    activity: &Activity,
+    announcer: &RemoteActor,
+) -> Result<bool, FederationError> {
+    let Some(subscription) = fed
+        .store
+        .node_subscriptions()
+        .await?
+        .into_iter()
+        .find(|s| s.state == FollowState::Accepted && s.target_id == announcer.id)
+    else {
+        return Ok(false);
+    };
+    let Some(id) = id_of(&activity.object) else {
+        return Ok(true);
+    };
+    if fed.urls.is_local(id)
+        || fed
+            .store
+            .remote_publication(id)
+            .await?
+            .is_some_and(|p| p.deleted_at.is_some())
+    {
+        return Ok(true);
+    }
+    let object = fed
+        .fetch_json(id)
+        .await
+        .map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let Some(author) = ids_of(object.get("attributedTo").unwrap_or(&Value::Null))
+        .first()
+        .map(|a| a.to_string())
+    else {
+        return Ok(true);
+    };
+    let origin = fed
+        .actor(&author, false)
+        .await
+        .map_err(|e| FederationError::Malformed(e.to_string()))?;
+    keep_within(
+        fed,
+        &object,
+        &origin,
+        None,
+        std::slice::from_ref(&subscription.scope),
+    )
+    .await?;
+    Ok(true)
 }
 
 pub async fn receive_delete(

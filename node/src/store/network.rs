@@ -91,6 +91,35 @@ pub trait NetworkStore: Send + Sync {
     async fn verified_peers(&self, limit: i64) -> Result<Vec<Peer>, StoreError>;
     async fn peer_count(&self) -> Result<i64, StoreError>;
 
+    /// A remote node follows this node's instance actor; the `Accept` goes in the same
+    /// transaction.
+    async fn upsert_node_follower(
+        &self,
+        actor_id: &str,
+        inbox: &str,
+        follow_activity_id: &str,
+        accept: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
+    async fn remove_node_follower(&self, actor_id: &str) -> Result<bool, StoreError>;
+    /// Remote nodes following this one, with their inboxes.
+    async fn node_followers(&self) -> Result<Vec<(String, String)>, StoreError>;
+    /// This node follows another node; `territory_id` is nil for these.
+    async fn upsert_node_subscription(
+        &self,
+        subscription: &Following,
+        follow: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
+    async fn node_subscription_by_activity(
+        &self,
+        follow_activity_id: &str,
+    ) -> Result<Option<Following>, StoreError>;
+    async fn set_node_subscription_state(
+        &self,
+        target_id: &str,
+        state: FollowState,
+    ) -> Result<bool, StoreError>;
+    async fn node_subscriptions(&self) -> Result<Vec<Following>, StoreError>;
+
     async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError>;
     async fn save_backfill(&self, backfill: &Backfill) -> Result<(), StoreError>;
 }

@@ -46,6 +46,17 @@ macro_rules! network_sql_store {
                 })
             }
 
+            fn subscription_from_row(row: &DbRow) -> Result<Following, sqlx::Error> {
+                Ok(Following {
+                    territory_id: Uuid::nil(),
+                    target_id: row.try_get("target_id")?,
+                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
+                    follow_activity_id: row.try_get("follow_activity_id")?,
+                    scope: row.try_get::<Json<Scope>, _>("scope")?.0,
+                    created_at: row.try_get("created_at")?,
+                })
+            }
+
             fn peer_from_row(row: &DbRow) -> Result<Peer, sqlx::Error> {
                 Ok(Peer {
                     host: row.try_get("host")?,
@@ -249,6 +260,78 @@ macro_rules! network_sql_store {
                     sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 1000));
                     let rows = sql.build().fetch_all(&self.pool).await?;
                     Ok(rows.iter().map(remote_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn upsert_node_follower(&self, actor_id: &str, inbox: &str, follow_activity_id: &str, accept: Option<&Outgoing>) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query(
+                        "INSERT INTO node_followers (actor_id, inbox, host, follow_activity_id, created_at) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (actor_id) DO UPDATE SET inbox = $2, host = $3, follow_activity_id = $4",
+                    )
+                    .bind(actor_id)
+                    .bind(inbox)
+                    .bind($crate::social::host_of(inbox).unwrap_or_default())
+                    .bind(follow_activity_id)
+                    .bind($crate::now())
+                    .execute(&mut *tx)
+                    .await?;
+                    if let Some(accept) = accept {
+                        enqueue_in(&mut tx, accept).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn remove_node_follower(&self, actor_id: &str) -> Result<bool, StoreError> {
+                    let done = sqlx::query("DELETE FROM node_followers WHERE actor_id = $1").bind(actor_id).execute(&self.pool).await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn node_followers(&self) -> Result<Vec<(String, String)>, StoreError> {
+                    let rows = sqlx::query("SELECT actor_id, inbox FROM node_followers ORDER BY actor_id").fetch_all(&self.pool).await?;
+                    rows.iter().map(|r| Ok((r.try_get("actor_id")?, r.try_get("inbox")?))).collect()
+                }
+
+                async fn upsert_node_subscription(&self, f: &Following, follow: Option<&Outgoing>) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query(
+                        "INSERT INTO node_subscriptions (target_id, state, follow_activity_id, scope, created_at) VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (target_id) DO UPDATE SET state = $2, follow_activity_id = $3, scope = $4",
+                    )
+                    .bind(&f.target_id)
+                    .bind(f.state.as_str())
+                    .bind(&f.follow_activity_id)
+                    .bind(Json(&f.scope))
+                    .bind(f.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                    if let Some(follow) = follow {
+                        enqueue_in(&mut tx, follow).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn node_subscription_by_activity(&self, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
+                    let row = sqlx::query("SELECT * FROM node_subscriptions WHERE follow_activity_id = $1")
+                        .bind(follow_activity_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    Ok(row.as_ref().map(subscription_from_row).transpose()?)
+                }
+
+                async fn set_node_subscription_state(&self, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
+                    let done = sqlx::query("UPDATE node_subscriptions SET state = $2 WHERE target_id = $1")
+                        .bind(target_id)
+                        .bind(state.as_str())
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn node_subscriptions(&self) -> Result<Vec<Following>, StoreError> {
+                    let rows = sqlx::query("SELECT * FROM node_subscriptions ORDER BY created_at, target_id").fetch_all(&self.pool).await?;
+                    Ok(rows.iter().map(subscription_from_row).collect::<Result<_, _>>()?)
                 }
 
                 async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError> {

@@ -93,8 +93,9 @@ macro_rules! shared_sql_store {
                 Recipients::FollowersOf(territory_id) => {
                     sqlx::query(
                         "INSERT INTO deliveries (activity_id, inbox, host, attempts, next_attempt_at)
-                         SELECT DISTINCT $1, inbox, host, 0, $2 FROM followers
-                         WHERE territory_id = $3 AND state = 'accepted'",
+                         SELECT DISTINCT $1, inbox, host, 0, $2 FROM (
+                             SELECT inbox, host FROM followers WHERE territory_id = $3 AND state = 'accepted'
+                             UNION SELECT inbox, host FROM node_followers) AS f",
                     )
                     .bind(o.id)
                     .bind(now)

@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
                 .delete(network::unfollow),
         )
         .route("/api/v1/network/directory", get(network::directory))
+        .route(
+            "/api/v1/network/subscriptions",
+            get(network::subscriptions).post(network::subscribe),
+        )
         .route("/api/v1/network/{collection}", get(network::view))
         .route(
             "/api/v1/territories/{slug}/followers",

@@ -328,3 +328,65 @@ fn parse_near(near: Option<&str>) -> Result<Option<(f64, f64, f64)>, ApiError> {
         _ => Err(ApiError::BadRequest("near must be lat,lon,km".into())),
     }
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SubscribeRequest {
+    /// `node.example`, `node.example@node.example` or the node's actor URL.
+    node: String,
+    #[serde(default)]
+    scope: Scope,
+}
+
+/// This node follows another node: everything public from all its territories (and, for
+/// a hub, from the hub's other subscribers) arrives, within the scope. Admins only.
+pub async fn subscribe(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    principal.require_admin()?;
+    let request: SubscribeRequest = parse_draft(body)?;
+    let scope = request.scope.validate()?;
+    let subscription = state
+        .federation
+        .subscribe_node(&request.node, scope)
+        .await
+        .map_err(|e| match e {
+            rhizome_federation::FederationError::Malformed(reason) => {
+                ApiError::Validation(rhizome_node::ValidationError::new("node", reason))
+            }
+            other => federation_error(other),
+        })?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(
+            json!({"node": subscription.target_id, "state": subscription.state, "scope": subscription.scope}),
+        ),
+    ))
+}
+
+/// Nodes this node follows, and nodes following it.
+pub async fn subscriptions(
+    Auth(principal): Auth,
+    State(state): State<AppState>,
+) -> Result<Json<Value>, ApiError> {
+    principal.require_admin()?;
+    let following: Vec<Value> = state
+        .store
+        .node_subscriptions()
+        .await?
+        .into_iter()
+        .map(|s| json!({"node": s.target_id, "state": s.state, "scope": s.scope, "since": s.created_at}))
+        .collect();
+    let followers: Vec<Value> = state
+        .store
+        .node_followers()
+        .await?
+        .into_iter()
+        .map(|(actor, _)| json!({"node": actor}))
+        .collect();
+    Ok(Json(
+        json!({"following": following, "followers": followers}),
+    ))
+}

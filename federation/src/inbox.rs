@@ -77,6 +77,25 @@ async fn receive(
             "local actors do not deliver to this inbox".into(),
         ));
     }
+    // A relay we subscribe to forwards others' activities under its own signature.
+    if pending.key_owner() != activity.actor.as_str()
+        && fed
+            .store
+            .relays()
+            .await?
+            .iter()
+            .any(|r| r == pending.key_owner())
+    {
+        let relay = verify_signer(fed, &pending, pending.key_owner()).await?;
+        if fed
+            .store
+            .mark_received(activity.id.as_str(), rhizome_node::now())
+            .await?
+        {
+            activities::network::receive_relayed(fed, &activity, &relay).await?;
+        }
+        return Ok(StatusCode::ACCEPTED);
+    }
     // Verify before deduplicating: a forged request must not burn a genuine activity's id.
     let Some(actor) = verified_sender(fed, &pending, &activity).await? else {
         return Ok(StatusCode::ACCEPTED);

@@ -13,6 +13,7 @@ CREATE TABLE node_subscriptions (
     target_id           TEXT PRIMARY KEY,
     state               TEXT NOT NULL CHECK (state IN ('pending', 'accepted')),
     follow_activity_id  TEXT NOT NULL UNIQUE,
+    relay               BOOLEAN NOT NULL DEFAULT FALSE,
     scope               TEXT NOT NULL,
     created_at          TEXT NOT NULL
 );

@@ -630,3 +630,169 @@ mod hub {
         assert_eq!((status, &body["field"]), (422, &json!("node")));
     }
 }
+
+mod relay {
+    //! Relays: our node subscribes to an existing relay (Follow of the public collection),
+    //! delivers its public activities to it, and accepts what the relay passes on, as a
+    //! LitePub `Announce` or as a Mastodon-style forwarded `Create`, by fetching each object
+    //! from its origin. And a Mastodon-style relay client can subscribe to our hub.
+
+    use super::common::mastodon::FakeMastodon;
+    use super::*;
+
+    const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+    #[tokio::test]
+    async fn a_node_subscribes_to_a_relay_and_takes_what_it_passes_on() {
+        let (x, x_token) = node_with("fablab", "Fablab X").await;
+        let (y, y_token) = node_with("fablab", "Fablab Y").await;
+        let relay = FakeMastodon::start().await;
+        let relay_actor = relay.actor_id("relay");
+
+        let (status, body) = x
+            .send(
+                Method::POST,
+                "/api/v1/network/subscriptions",
+                Some(&x_token),
+                Some(json!({"node": relay_actor, "relay": true})),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+        let follow = relay
+            .wait_for("Follow of the public collection", |a| a["type"] == "Follow")
+            .await;
+        assert_eq!(follow["object"], PUBLIC);
+        let accept = json!({"id": format!("{}/accepts/1", relay.base()), "type": "Accept", "actor": relay_actor, "object": follow});
+        assert_eq!(relay.post("relay", &x.url("/inbox"), &accept).await.0, 202);
+
+        // What X publishes goes to the relay too.
+        publish(&x, &x_token, "events", event("Atelier X", 7, "climate")).await;
+        relay
+            .wait_for("X's Create at the relay", |a| {
+                a["type"] == "Create" && a["object"]["name"] == "Atelier X"
+            })
+            .await;
+
+        // The relay forwards Y's Create under its own signature (Mastodon relays).
+        let y_event = publish(&y, &y_token, "events", event("Atelier Y", 8, "culture")).await;
+        let y_event_id = y_event["url"].as_str().unwrap().to_owned();
+        let y_object: Value = y
+            .http
+            .get(&y_event_id)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let forwarded = json!({"id": format!("{}/activities/forwarded-1", y.base), "type": "Create",
+            "actor": y.url("/t/fablab"), "to": [PUBLIC], "object": y_object});
+        assert_eq!(
+            relay.post("relay", &x.url("/inbox"), &forwarded).await.0,
+            202
+        );
+        let agenda = wait_for(&x, "/api/v1/network/events", "forwarded Create", |items| {
+            titles(items).contains(&"Atelier Y")
+        })
+        .await;
+        let item = agenda.iter().find(|i| i["title"] == "Atelier Y").unwrap();
+        assert_eq!(
+            item["origin"]["node"],
+            y.base.trim_start_matches("http://"),
+            "attributed to its origin, not the relay"
+        );
+
+        // LitePub relays announce ids instead.
+        let resource = publish(
+            &y,
+            &y_token,
+            "resources",
+            json!({"title": "Guide Y", "type": "guide"}),
+        )
+        .await;
+        let announce = json!({"id": format!("{}/announces/1", relay.base()), "type": "Announce", "actor": relay_actor,
+            "to": [PUBLIC], "object": resource["url"]});
+        assert_eq!(
+            relay.post("relay", &x.url("/inbox"), &announce).await.0,
+            202
+        );
+        wait_for(
+            &x,
+            "/api/v1/network/resources",
+            "announced resource",
+            |items| titles(items) == vec!["Guide Y"],
+        )
+        .await;
+
+        // Someone who is not our relay cannot forward others' activities.
+        let mut spoofed = forwarded.clone();
+        spoofed["id"] = json!(format!("{}/activities/forwarded-2", y.base));
+        let (status, _) = relay.post("mallory", &x.url("/inbox"), &spoofed).await;
+        assert_eq!(status, 401);
+    }
+
+    #[tokio::test]
+    async fn a_relay_client_subscribes_to_our_hub() {
+        let h = Node::start_with(Backend::Sqlite, |c| c.hub = true)
+            .await
+            .unwrap();
+        let h_token = h.member("admin", true).await;
+        h.send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&h_token),
+            Some(json!({"slug": "reseau", "name": "Réseau", "kind": "network"})),
+        )
+        .await;
+        let (x, x_token) = node_with("fablab", "Fablab X").await;
+        let client = FakeMastodon::start().await;
+        let instance = client.actor_id("instance");
+        let follow = json!({"id": format!("{}/follows/relay", client.base()), "type": "Follow", "actor": instance, "object": PUBLIC});
+        let (status, body) = client.post("instance", &h.url("/inbox"), &follow).await;
+        assert_eq!(status, 202, "{body}");
+        client
+            .wait_for("Accept from the hub", |a| {
+                a["type"] == "Accept" && a["object"]["id"] == follow["id"]
+            })
+            .await;
+
+        // X subscribes to the hub; what X publishes reaches the relay client as an Announce.
+        let hub = h.base.trim_start_matches("http://").to_owned();
+        x.send(
+            Method::POST,
+            "/api/v1/network/subscriptions",
+            Some(&x_token),
+            Some(json!({"node": hub})),
+        )
+        .await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let (_, subs) = h
+                .send(
+                    Method::GET,
+                    "/api/v1/network/subscriptions",
+                    Some(&h_token),
+                    None,
+                )
+                .await;
+            if subs["following"].as_array().is_some_and(|f| {
+                f.iter()
+                    .any(|s| s["state"] == "accepted" && s["node"] == x.url("/actor"))
+            }) {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "hub never followed X back: {subs}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let created = publish(&x, &x_token, "events", event("Atelier X", 9, "climate")).await;
+        let announce = client
+            .wait_for("Announce from the hub", |a| a["type"] == "Announce")
+            .await;
+        assert_eq!(announce["object"], created["url"]);
+        assert_eq!(announce["actor"], h.url("/actor"));
+    }
+}

@@ -17,7 +17,9 @@ pub async fn receive_follow(
 ) -> Result<(), FederationError> {
     let target = id_of(&activity.object)
         .ok_or_else(|| FederationError::Malformed("Follow without object".into()))?;
-    if target == fed.urls.instance_actor() {
+    // Following the node itself, or the public collection as relay clients do.
+    if target == fed.urls.instance_actor() || crate::protocol::is_public(&serde_json::json!(target))
+    {
         return follow_node(fed, activity, actor).await;
     }
     let slug = fed
@@ -67,7 +69,9 @@ pub async fn receive_undo(
         .get("object")
         .and_then(|o| id_of(o))
         .unwrap_or_default();
-    if target == fed.urls.instance_actor() {
+    // Following the node itself, or the public collection as relay clients do.
+    if target == fed.urls.instance_actor() || crate::protocol::is_public(&serde_json::json!(target))
+    {
         fed.store.remove_node_follower(&actor.id).await?;
         return Ok(());
     }
@@ -116,7 +120,7 @@ async fn follow_node(
             .iter()
             .any(|s| s.target_id == actor.id);
         if !already {
-            fed.subscribe_node(&actor.id, rhizome_node::network::Scope::default())
+            fed.subscribe_node(&actor.id, rhizome_node::network::Scope::default(), false)
                 .await?;
         }
     }

@@ -117,10 +117,14 @@ impl Federation {
 
     /// This node's instance actor follows another node (`host`, `acct:host@host` or an actor
     /// URL): everything public from all its territories then arrives, filtered by `scope`.
+    /// With `relay`, the target is an ActivityPub relay (Mastodon and LitePub protocols):
+    /// the `Follow` is of the public collection, and once accepted the relay also receives
+    /// this node's public activities to pass on.
     pub async fn subscribe_node(
         &self,
         target: &str,
         scope: Scope,
+        relay: bool,
     ) -> Result<Following, FederationError> {
         let target = if target.starts_with("http") || target.contains('@') {
             target.to_owned()
@@ -142,12 +146,17 @@ impl Federation {
             .await
             .map_err(|e| FederationError::Malformed(e.to_string()))?;
         let me = self.urls.instance_actor();
+        let object = if relay {
+            json!(crate::protocol::PUBLIC)
+        } else {
+            json!(actor.id)
+        };
         let follow = outgoing(
             self,
             uuid::Uuid::nil(),
             "Follow",
             &me,
-            json!(actor.id),
+            object,
             Address::only(&actor),
         );
         let subscription = Following {
@@ -159,13 +168,13 @@ impl Federation {
             created_at: now(),
         };
         self.store
-            .upsert_node_subscription(&subscription, Some(&follow))
+            .upsert_node_subscription(&subscription, relay, Some(&follow))
             .await?;
         self.wake_delivery();
         if let Some(host) = rhizome_node::social::host_of(&actor.id) {
             self.learn_peer(&host, "contact").await;
         }
-        tracing::info!(target = %actor.id, "node subscription sent");
+        tracing::info!(target = %actor.id, relay, "node subscription sent");
         Ok(subscription)
     }
 
@@ -228,6 +237,12 @@ pub async fn receive_accept(
             fed.store
                 .set_node_subscription_state(&actor.id, FollowState::Accepted)
                 .await?;
+            if fed.store.relays().await?.contains(&actor.id) {
+                // A relay passes on what we publish: deliver our public activities to it.
+                fed.store
+                    .upsert_node_follower(&actor.id, actor.delivery_inbox(), follow_id, None)
+                    .await?;
+            }
             tracing::info!(target = %actor.id, "node subscription accepted");
         }
         return Ok(());

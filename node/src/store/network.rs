@@ -104,11 +104,15 @@ pub trait NetworkStore: Send + Sync {
     /// Remote nodes following this one, with their inboxes.
     async fn node_followers(&self) -> Result<Vec<(String, String)>, StoreError>;
     /// This node follows another node; `territory_id` is nil for these.
+    /// `relay`: the target is an ActivityPub relay, which also receives our public activities.
     async fn upsert_node_subscription(
         &self,
         subscription: &Following,
+        relay: bool,
         follow: Option<&Outgoing>,
     ) -> Result<(), StoreError>;
+    /// Targets of subscriptions that are relays.
+    async fn relays(&self) -> Result<Vec<String>, StoreError>;
     async fn node_subscription_by_activity(
         &self,
         follow_activity_id: &str,

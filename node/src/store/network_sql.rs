@@ -292,17 +292,23 @@ macro_rules! network_sql_store {
                     rows.iter().map(|r| Ok((r.try_get("actor_id")?, r.try_get("inbox")?))).collect()
                 }
 
-                async fn upsert_node_subscription(&self, f: &Following, follow: Option<&Outgoing>) -> Result<(), StoreError> {
+                async fn relays(&self) -> Result<Vec<String>, StoreError> {
+                    let rows = sqlx::query("SELECT target_id FROM node_subscriptions WHERE relay = TRUE").fetch_all(&self.pool).await?;
+                    Ok(rows.iter().map(|r| r.try_get("target_id")).collect::<Result<_, _>>()?)
+                }
+
+                async fn upsert_node_subscription(&self, f: &Following, relay: bool, follow: Option<&Outgoing>) -> Result<(), StoreError> {
                     let mut tx = self.pool.begin().await?;
                     sqlx::query(
-                        "INSERT INTO node_subscriptions (target_id, state, follow_activity_id, scope, created_at) VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (target_id) DO UPDATE SET state = $2, follow_activity_id = $3, scope = $4",
+                        "INSERT INTO node_subscriptions (target_id, state, follow_activity_id, scope, created_at, relay) VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT (target_id) DO UPDATE SET state = $2, follow_activity_id = $3, scope = $4, relay = $6",
                     )
                     .bind(&f.target_id)
                     .bind(f.state.as_str())
                     .bind(&f.follow_activity_id)
                     .bind(Json(&f.scope))
                     .bind(f.created_at)
+                    .bind(relay)
                     .execute(&mut *tx)
                     .await?;
                     if let Some(follow) = follow {

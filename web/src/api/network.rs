@@ -336,6 +336,9 @@ struct SubscribeRequest {
     node: String,
     #[serde(default)]
     scope: Scope,
+    /// The target is an ActivityPub relay (give its actor URL).
+    #[serde(default)]
+    relay: bool,
 }
 
 /// This node follows another node: everything public from all its territories (and, for
@@ -350,7 +353,7 @@ pub async fn subscribe(
     let scope = request.scope.validate()?;
     let subscription = state
         .federation
-        .subscribe_node(&request.node, scope)
+        .subscribe_node(&request.node, scope, request.relay)
         .await
         .map_err(|e| match e {
             rhizome_federation::FederationError::Malformed(reason) => {

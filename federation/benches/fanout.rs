@@ -20,6 +20,8 @@ use rhizome_node::store::SqliteStore;
 use rhizome_node::territory::TerritoryDraft;
 use rhizome_node::{Config, Publication, PublicationBody, Store, Territory};
 
+mod report;
+
 const N: usize = 1000;
 const SERVERS: usize = 50;
 
@@ -287,20 +289,5 @@ async fn bench() {
     println!("{report}");
     assert_eq!(own.requests, N, "every inbox got exactly one request");
     assert_eq!(shared.requests, SERVERS, "one request per server");
-    write_section("BENCHMARKS.md", "fanout", &report);
-}
-
-/// Replaces the section between `<!-- name -->` markers, keeping the rest of the file.
-fn write_section(file: &str, name: &str, text: &str) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(file);
-    let current = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Benchmarks\n\nFigures written by the benchmarks themselves; each section names its command.\n".into());
-    let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
-    let block = format!("{open}\n{text}{close}");
-    let updated = match (current.find(&open), current.find(&close)) {
-        (Some(a), Some(b)) => format!("{}{block}{}", &current[..a], &current[b + close.len()..]),
-        _ => format!("{}\n{block}\n", current.trim_end()),
-    };
-    std::fs::write(path, updated).unwrap();
+    report::write_section("fanout", &report);
 }

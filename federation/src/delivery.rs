@@ -183,9 +183,14 @@ async fn attempt(fed: &Federation, d: &Delivery, body: &DigestedBody) -> Outcome
         Ok(r) => r,
         Err(e) => return Outcome::Retry(e.to_string()),
     };
+    crate::Stats::count(&fed.stats.signatures, 1);
     match fed.http.execute(request).await {
         Ok(response) => match response.status().as_u16() {
-            200..=299 => Outcome::Delivered,
+            200..=299 => {
+                crate::Stats::count(&fed.stats.delivered, 1);
+                crate::Stats::count(&fed.stats.delivered_bytes, body.bytes.len() as u64);
+                Outcome::Delivered
+            }
             400 | 404 | 410 | 422 => {
                 Outcome::Drop(format!("{} answered {}", d.host, response.status()))
             }

@@ -108,6 +108,7 @@ impl Federation {
         let request = sign_get(request, Urls::key_id(&self.urls.instance_actor()), key)
             .await
             .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+        crate::Stats::count(&self.stats.signatures, 1);
         let response = self
             .http
             .execute(request)

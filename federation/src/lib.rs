@@ -36,6 +36,8 @@ pub struct Inner {
     pub keys: keys::Keys,
     pub http: reqwest::Client,
     pub delivery: delivery::Settings,
+    /// What this node has sent, for benchmarks and diagnostics.
+    pub stats: Stats,
     wake: Notify,
     blocked: RwLock<(Option<Instant>, Vec<String>)>,
 }
@@ -44,6 +46,27 @@ impl Deref for Federation {
     type Target = Inner;
     fn deref(&self) -> &Inner {
         &self.0
+    }
+}
+
+/// Counters of outgoing work since start.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Deliveries that reached their inbox.
+    pub delivered: std::sync::atomic::AtomicU64,
+    /// Bytes of those deliveries' bodies.
+    pub delivered_bytes: std::sync::atomic::AtomicU64,
+    /// Signatures made, for deliveries (each attempt) and for fetches.
+    pub signatures: std::sync::atomic::AtomicU64,
+}
+
+impl Stats {
+    pub fn count(counter: &std::sync::atomic::AtomicU64, n: u64) {
+        counter.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn get(counter: &std::sync::atomic::AtomicU64) -> u64 {
+        counter.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
@@ -59,6 +82,7 @@ impl Federation {
             },
             http: fetch::client(config.development_mode),
             delivery: delivery::Settings::from_config(&config),
+            stats: Stats::default(),
             store,
             config,
             wake: Notify::new(),

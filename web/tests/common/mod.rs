@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mastodon;
+pub mod simulation;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ pub struct Node {
     pub base: String,
     pub store: Arc<dyn Store>,
     federation: Federation,
+    server: tokio::task::JoinHandle<()>,
     pub http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -69,11 +71,12 @@ impl Node {
         let federation = Federation::with_delivery(store.clone(), config, settings);
         rhizome_federation::delivery::spawn(federation.clone());
         let app = rhizome_web::server::app(AppState::with_federation(federation.clone()));
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         Some(Node {
             base: format!("http://localhost:{port}"),
             store,
             federation,
+            server,
             http: reqwest::Client::new(),
             _dir: dir,
         })
@@ -86,6 +89,15 @@ impl Node {
         let (token, record) = ApiToken::issue(member.id, "test");
         self.store.insert_token(&record).await.unwrap();
         token
+    }
+
+    /// Takes the node off the network: its port refuses connections from now on.
+    pub fn stop(&self) {
+        self.server.abort();
+    }
+
+    pub fn host(&self) -> String {
+        self.base.trim_start_matches("http://").to_owned()
     }
 
     pub fn federation(&self) -> &Federation {

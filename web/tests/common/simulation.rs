@@ -1,0 +1,290 @@
+//! A network of Rhizome nodes in one process, each with its own SQLite database and its own
+//! `localhost:PORT` origin, wired like a real network: regional hubs every node subscribes
+//! to, regional territory follows (a fifth of them scoped), 2% of nodes down. Events are
+//! published on random nodes; the run measures when every node that should have an event
+//! has it, what was sent, and how far a fresh node discovers the network from one seed.
+
+use std::time::{Duration, Instant};
+
+use rhizome_federation::Stats;
+use rhizome_node::network::Scope;
+use rhizome_node::publication::PublicationKind;
+use rhizome_node::territory::TerritoryDraft;
+use rhizome_node::theme::Theme;
+use rhizome_node::{Publication, PublicationBody, Territory};
+use serde_json::json;
+
+use super::{Backend, Node};
+
+#[derive(Debug)]
+pub struct Report {
+    pub nodes: usize,
+    pub hubs: usize,
+    pub down: usize,
+    pub events: usize,
+    /// (node, event) pairs that should have arrived, and those that did.
+    pub expected: usize,
+    pub reached: usize,
+    pub setup: Duration,
+    pub propagation: Duration,
+    pub deliveries: u64,
+    pub bytes: u64,
+    pub signatures: u64,
+    /// Copies stored beyond one per (node, event): must be zero.
+    pub duplicates: usize,
+    /// Peers a fresh node verified from one seed, and how many it could have.
+    pub discovered: usize,
+    pub discoverable: usize,
+}
+
+/// A small deterministic generator, so runs are repeatable.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+fn territory(i: usize, region: usize) -> Territory {
+    let draft: TerritoryDraft = serde_json::from_value(json!({
+        "slug": format!("t{i}"), "name": format!("Territoire {i}"), "kind": "tiers_lieu", "languages": ["fr"],
+        "themes": [if i.is_multiple_of(2) { "climate" } else { "culture" }],
+        "place": {"latitude": 43.0 + region as f64, "longitude": 0.1 * (i % 50) as f64}
+    }))
+    .unwrap();
+    Territory::new(draft.validate("Europe/Paris").unwrap())
+}
+
+async fn start_nodes(n: usize, hubs: usize) -> Vec<Node> {
+    let mut nodes = Vec::with_capacity(n);
+    for chunk in (0..n).collect::<Vec<_>>().chunks(50) {
+        let mut set = tokio::task::JoinSet::new();
+        for &i in chunk {
+            set.spawn(async move {
+                let node = Node::start_with(Backend::Sqlite, |c| c.hub = i < hubs)
+                    .await
+                    .unwrap();
+                let t = territory(i, i % hubs);
+                node.store.insert_territory(&t).await.unwrap();
+                // Keys are made on first use; make them now, outside the measured part.
+                node.federation().keys.local(t.id).await.unwrap();
+                node.federation()
+                    .keys
+                    .local(uuid::Uuid::nil())
+                    .await
+                    .unwrap();
+                (i, node)
+            });
+        }
+        let mut started: Vec<(usize, Node)> = set.join_all().await;
+        started.sort_by_key(|(i, _)| *i);
+        nodes.extend(started.into_iter().map(|(_, n)| n));
+    }
+    nodes
+}
+
+async fn wait(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = Instant::now() + limit;
+    while !done().await {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: not done after {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn run(n: usize, events: usize, seed: u64) -> Report {
+    assert!(n >= 10);
+    let setup_start = Instant::now();
+    let hubs = (n / 100).max(1);
+    let region = |i: usize| i % hubs;
+    let nodes = start_nodes(n, hubs).await;
+    let mut rng = Rng(seed | 1);
+    let limit = Duration::from_secs(30 + n as u64 / 2);
+
+    // Every node subscribes to its region's hub (which follows back); territories follow
+    // two others of their region, one follow in five scoped to climate events.
+    let mut follows = 0;
+    for i in hubs..n {
+        let fed = nodes[i].federation();
+        fed.subscribe_node(&nodes[region(i)].host(), Scope::default(), false)
+            .await
+            .unwrap();
+        let me = nodes[i]
+            .store
+            .territory_by_slug(&format!("t{i}"))
+            .await
+            .unwrap()
+            .unwrap();
+        for _ in 0..2 {
+            let mut j = hubs + rng.below(n - hubs);
+            while region(j) != region(i) || j == i {
+                j = hubs + rng.below(n - hubs);
+            }
+            follows += 1;
+            let scope = if follows % 5 == 0 {
+                Scope {
+                    kinds: vec![PublicationKind::Event],
+                    themes: vec![Theme::Climate],
+                    near: None,
+                }
+            } else {
+                Scope::default()
+            };
+            fed.follow_remote(&me, &nodes[j].url(&format!("/t/t{j}")), scope)
+                .await
+                .unwrap();
+        }
+    }
+    wait("hubs following back", limit, async || {
+        for (h, hub) in nodes.iter().enumerate().take(hubs) {
+            let subs = hub.store.node_subscriptions().await.unwrap();
+            let expected = (hubs..n).filter(|&i| region(i) == h).count();
+            if subs.len() < expected
+                || subs
+                    .iter()
+                    .any(|s| s.state != rhizome_node::social::FollowState::Accepted)
+            {
+                return false;
+            }
+        }
+        true
+    })
+    .await;
+
+    // 2% of the nodes go down (never a hub).
+    let down: Vec<usize> = (0..(n / 50).max(1))
+        .map(|k| hubs + (k * 37 + 11) % (n - hubs))
+        .collect();
+    for &d in &down {
+        nodes[d].stop();
+    }
+    let up = |i: usize| !down.contains(&i);
+    let setup = setup_start.elapsed();
+
+    // Publish events on random live nodes; every live node of the region should get each.
+    let counters = |nodes: &[Node]| {
+        nodes.iter().fold((0, 0, 0), |(d, b, s), node| {
+            let st = &node.federation().stats;
+            (
+                d + Stats::get(&st.delivered),
+                b + Stats::get(&st.delivered_bytes),
+                s + Stats::get(&st.signatures),
+            )
+        })
+    };
+    let before = counters(&nodes);
+    let start = Instant::now();
+    let mut published = Vec::new();
+    for k in 0..events {
+        let mut p = hubs + rng.below(n - hubs);
+        while !up(p) {
+            p = hubs + rng.below(n - hubs);
+        }
+        let t = nodes[p]
+            .store
+            .territory_by_slug(&format!("t{p}"))
+            .await
+            .unwrap()
+            .unwrap();
+        let theme = if k % 2 == 0 { "climate" } else { "culture" };
+        let body = PublicationBody::from_draft(
+            PublicationKind::Event,
+            json!({"title": format!("Événement {k}"), "starts_at": "2031-09-01T18:00", "ends_at": "2031-09-01T20:00",
+                   "place": {"name": "Salle"}, "themes": [theme]}),
+            &t,
+        )
+        .unwrap();
+        let publication = Publication::new(t.id, body);
+        nodes[p]
+            .federation()
+            .publish(&t, &publication)
+            .await
+            .unwrap();
+        published.push((p, nodes[p].url(&format!("/events/{}", publication.id))));
+    }
+    let expected: Vec<(usize, &str)> = published
+        .iter()
+        .flat_map(|(p, url)| {
+            (0..n)
+                .filter(move |&i| i != *p && up(i) && region(i) == region(*p))
+                .map(move |i| (i, url.as_str()))
+        })
+        .collect();
+    let mut reached = 0;
+    let deadline = Instant::now() + limit;
+    let mut propagation = Duration::ZERO;
+    while Instant::now() < deadline {
+        reached = 0;
+        for (i, url) in &expected {
+            if nodes[*i]
+                .store
+                .remote_publication(url)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                reached += 1;
+            }
+        }
+        if reached == expected.len() {
+            propagation = start.elapsed();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let after = counters(&nodes);
+    let mut duplicates = 0;
+    for node in &nodes {
+        let stored = node
+            .store
+            .remote_publications(&rhizome_node::store::RemoteQuery {
+                limit: 1000,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let unique: std::collections::HashSet<_> = stored.iter().map(|p| p.id.clone()).collect();
+        duplicates += stored.len() - unique.len();
+    }
+
+    // Discovery: every node checks the peers it met; a fresh node starts from one seed.
+    for node in &nodes {
+        node.federation().discovery_round().await.unwrap();
+    }
+    let fresh = Node::start(Backend::Sqlite).await.unwrap();
+    fresh
+        .federation()
+        .learn_peer(&nodes[hubs].host(), "seed")
+        .await;
+    let mut discovered = 0;
+    for _ in 0..(n / 10 + 10) {
+        let round = fresh.federation().discovery_round().await.unwrap();
+        discovered = fresh.store.verified_peers(10_000).await.unwrap().len();
+        if round.checked == 0 {
+            break;
+        }
+    }
+
+    Report {
+        nodes: n,
+        hubs,
+        down: down.len(),
+        events,
+        expected: expected.len(),
+        reached,
+        setup,
+        propagation,
+        deliveries: after.0 - before.0,
+        bytes: after.1 - before.1,
+        signatures: after.2 - before.2,
+        duplicates,
+        discovered,
+        discoverable: n - down.len(),
+    }
+}

@@ -107,6 +107,16 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
     let mut rng = Rng(seed | 1);
     let limit = Duration::from_secs(30 + n as u64 / 2);
 
+    // Hubs subscribe to the next hub (a ring), so the regions form one connected network.
+    if hubs > 1 {
+        for h in 0..hubs {
+            nodes[h]
+                .federation()
+                .subscribe_node(&nodes[(h + 1) % hubs].host(), Scope::default(), false)
+                .await
+                .unwrap();
+        }
+    }
     // Every node subscribes to its region's hub (which follows back); territories follow
     // two others of their region, one follow in five scoped to climate events.
     let mut follows = 0;
@@ -253,9 +263,14 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
         duplicates += stored.len() - unique.len();
     }
 
-    // Discovery: every node checks the peers it met; a fresh node starts from one seed.
+    // Discovery: every node checks the peers it met (hubs met hundreds: several rounds);
+    // then a fresh node starts from one seed.
     for node in &nodes {
-        node.federation().discovery_round().await.unwrap();
+        for _ in 0..20 {
+            if node.federation().discovery_round().await.unwrap().checked == 0 {
+                break;
+            }
+        }
     }
     let fresh = Node::start(Backend::Sqlite).await.unwrap();
     fresh

@@ -45,6 +45,9 @@ pub fn client(development_mode: bool) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
         .connect_timeout(timeout)
+        // A node talks to thousands of servers: keep few idle connections, not for long.
+        .pool_max_idle_per_host(4)
+        .pool_idle_timeout(Duration::from_secs(30))
         .user_agent(concat!("Rhizome/", env!("CARGO_PKG_VERSION")))
         .dns_resolver(
             activitypub_federation::resolver::ValidatingDnsResolver::new(vec![], !development_mode),

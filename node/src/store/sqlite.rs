@@ -15,6 +15,12 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if needed) the database file and its directory.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
+        SqliteStore::open_with_pool(path, 8).await
+    }
+
+    /// Like [`SqliteStore::open`] with at most `connections` connections (each holds three
+    /// files: many nodes in one process, as in the network simulation, need few).
+    pub async fn open_with_pool(path: &Path, connections: u32) -> Result<SqliteStore, StoreError> {
         let fail = |reason: String| StoreError::Connect {
             url: format!("sqlite://{}", path.display()),
             reason,
@@ -31,7 +37,7 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(connections.max(1))
             .connect_with(options)
             .await
             .map_err(|e| fail(e.to_string()))?;

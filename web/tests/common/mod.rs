@@ -39,7 +39,7 @@ impl Node {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = match backend {
             Backend::Sqlite => Arc::new(
-                SqliteStore::open(&dir.path().join("rhizome.db"))
+                SqliteStore::open_with_pool(&dir.path().join("rhizome.db"), 2)
                     .await
                     .unwrap(),
             ),

@@ -103,6 +103,8 @@ fn main() {
         r.duplicates,
         r.discovered,
         r.discoverable,
+        r.discovery_rounds,
+        r.discovery.as_secs_f64(),
         r.setup.as_secs_f64(),
     );
     println!("{text}");

@@ -75,48 +75,6 @@ fn cpu_split() -> (f64, f64) {
     (t(usage.ru_utime), t(usage.ru_stime))
 }
 
-/// The floor's unit: one RSA-2048 PKCS#1 SHA-256 signature of a Mastodon signing string.
-fn one_signature_seconds() -> f64 {
-    let pair = rhizome_federation::keys::generate();
-    let der = pem_der(&pair.private_pem);
-    let key = aws_lc_rs::rsa::KeyPair::from_pkcs8(&der).unwrap();
-    let message = b"(request-target): post /users/u1/inbox\nhost: localhost:40000\ndate: Wed, 25 Nov 2026 10:00:00 GMT\ndigest: SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\ncontent-type: application/activity+json\naccept: application/activity+json";
-    let rng = aws_lc_rs::rand::SystemRandom::new();
-    let mut sig = vec![0; key.public_modulus_len()];
-    for _ in 0..50 {
-        key.sign(
-            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-            &rng,
-            message,
-            &mut sig,
-        )
-        .unwrap();
-    }
-    let rounds = 500;
-    let start = Instant::now();
-    for _ in 0..rounds {
-        key.sign(
-            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-            &rng,
-            message,
-            &mut sig,
-        )
-        .unwrap();
-    }
-    start.elapsed().as_secs_f64() / rounds as f64
-}
-
-fn pem_der(pem_text: &str) -> Vec<u8> {
-    use base64::Engine;
-    let body: String = pem_text
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .unwrap()
-}
-
 struct Receiver {
     child: std::process::Child,
     ports: Vec<u16>,
@@ -244,7 +202,7 @@ async fn bench() {
         .unwrap_or(1);
     let mut receiver = Receiver::start();
     let _warm_up = fan_out(&mut receiver, true).await;
-    let sign = one_signature_seconds();
+    let sign = report::one_signature_seconds();
     let own = fan_out(&mut receiver, false).await;
     let shared = fan_out(&mut receiver, true).await;
     let _ = receiver.child.kill();

@@ -12,37 +12,6 @@ mod common;
 #[path = "../../federation/benches/report.rs"]
 mod report;
 
-use std::time::Instant;
-
-fn one_signature_seconds() -> f64 {
-    let pair = rhizome_federation::keys::generate();
-    let der = pem::parse(&pair.private_pem).unwrap();
-    let key = aws_lc_rs::rsa::KeyPair::from_pkcs8(der.contents()).unwrap();
-    let rng = aws_lc_rs::rand::SystemRandom::new();
-    let mut sig = vec![0; key.public_modulus_len()];
-    let message = b"(request-target): post /inbox\nhost: localhost:40000\ndate: Wed, 25 Nov 2026 10:00:00 GMT";
-    for _ in 0..50 {
-        key.sign(
-            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-            &rng,
-            message,
-            &mut sig,
-        )
-        .unwrap();
-    }
-    let start = Instant::now();
-    for _ in 0..500 {
-        key.sign(
-            &aws_lc_rs::signature::RSA_PKCS1_SHA256,
-            &rng,
-            message,
-            &mut sig,
-        )
-        .unwrap();
-    }
-    start.elapsed().as_secs_f64() / 500.0
-}
-
 fn main() {
     let nodes: usize = std::env::var("SIM_NODES")
         .ok()
@@ -60,7 +29,7 @@ fn main() {
         .build()
         .unwrap();
     let r = runtime.block_on(common::simulation::run(nodes, events, 42));
-    let sign = one_signature_seconds();
+    let sign = report::one_signature_seconds();
     let floor = r.signatures as f64 * sign / cores as f64;
     let text = format!(
         "## Network simulation: {} nodes\n\n\

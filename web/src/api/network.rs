@@ -28,7 +28,7 @@ struct FollowRequest {
     scope: Scope,
 }
 
-fn federation_error(e: rhizome_federation::FederationError) -> ApiError {
+pub(super) fn federation_error(e: rhizome_federation::FederationError) -> ApiError {
     use rhizome_federation::FederationError as F;
     match e {
         F::Malformed(reason) => {

@@ -130,9 +130,6 @@ pub async fn decide_follower(
         decision.approve,
     )
     .await
-    .map_err(|e| match e {
-        rhizome_federation::FederationError::NotFound => ApiError::NotFound,
-        other => ApiError::Internal(other.to_string()),
-    })?;
+    .map_err(super::network::federation_error)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -36,6 +36,16 @@ impl Node {
 
     /// Starts a node after `adjust` has changed its configuration.
     pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Node> {
+        Node::start_polling(backend, adjust, std::time::Duration::from_millis(100)).await
+    }
+
+    /// Starts a node whose delivery worker looks for due retries every `poll` (it is woken
+    /// at once for new activities): many nodes in one process need a long one.
+    pub async fn start_polling(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+        poll: std::time::Duration,
+    ) -> Option<Node> {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = match backend {
             Backend::Sqlite => Arc::new(
@@ -65,7 +75,7 @@ impl Node {
         let config = Arc::new(config);
         let settings = Settings {
             lease: chrono::Duration::seconds(5),
-            poll: std::time::Duration::from_millis(100),
+            poll,
             ..Settings::from_config(&config)
         };
         let federation = Federation::with_delivery(store.clone(), config, settings);

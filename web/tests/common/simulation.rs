@@ -68,9 +68,13 @@ async fn start_nodes(n: usize, hubs: usize) -> Vec<Node> {
         let mut set = tokio::task::JoinSet::new();
         for &i in chunk {
             set.spawn(async move {
-                let node = Node::start_with(Backend::Sqlite, |c| c.hub = i < hubs)
-                    .await
-                    .unwrap();
+                let node = Node::start_polling(
+                    Backend::Sqlite,
+                    |c| c.hub = i < hubs,
+                    Duration::from_secs(10),
+                )
+                .await
+                .unwrap();
                 let t = territory(i, i % hubs);
                 node.store.insert_territory(&t).await.unwrap();
                 // Keys are made on first use; make them now, outside the measured part.
@@ -107,6 +111,10 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
     let hubs = (n / 100).max(1);
     let region = |i: usize| i % hubs;
     let nodes = start_nodes(n, hubs).await;
+    eprintln!(
+        "simulation: {n} nodes started in {:.1} s",
+        setup_start.elapsed().as_secs_f64()
+    );
     let mut rng = Rng(seed | 1);
     let limit = Duration::from_secs(30 + n as u64 / 2);
 
@@ -170,6 +178,10 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
     })
     .await;
 
+    eprintln!(
+        "simulation: wired in {:.1} s",
+        setup_start.elapsed().as_secs_f64()
+    );
     // 2% of the nodes go down (never a hub).
     let down: Vec<usize> = (0..(n / 50).max(1))
         .map(|k| hubs + (k * 37 + 11) % (n - hubs))
@@ -251,6 +263,11 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    eprintln!(
+        "simulation: {reached} of {} arrivals after {:.1} s",
+        expected.len(),
+        start.elapsed().as_secs_f64()
+    );
     let after = counters(&nodes);
     let mut duplicates = 0;
     for node in &nodes {

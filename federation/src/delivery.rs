@@ -196,6 +196,6 @@ async fn attempt(fed: &Federation, d: &Delivery, body: &DigestedBody) -> Outcome
             }
             _ => Outcome::Retry(format!("{} answered {}", d.host, response.status())),
         },
-        Err(e) => Outcome::Retry(e.to_string()),
+        Err(e) => Outcome::Retry(crate::fetch::cause(&e)),
     }
 }

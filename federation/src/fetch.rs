@@ -39,7 +39,7 @@ pub enum FetchError {
 
 /// Builds the HTTP client every outgoing request goes through: no automatic redirects,
 /// timeouts, and a resolver that refuses private addresses unless in development mode.
-pub fn client(development_mode: bool) -> reqwest::Client {
+pub fn client(development_mode: bool, idle_timeout: Duration) -> reqwest::Client {
     let timeout = Duration::from_secs(10);
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -47,7 +47,7 @@ pub fn client(development_mode: bool) -> reqwest::Client {
         .connect_timeout(timeout)
         // A node talks to thousands of servers: keep few idle connections, not for long.
         .pool_max_idle_per_host(4)
-        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_idle_timeout(idle_timeout)
         .user_agent(concat!("Rhizome/", env!("CARGO_PKG_VERSION")))
         .dns_resolver(
             activitypub_federation::resolver::ValidatingDnsResolver::new(vec![], !development_mode),
@@ -103,20 +103,20 @@ impl Federation {
             .keys
             .local(uuid::Uuid::nil())
             .await
-            .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+            .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
         let request = self
             .http
             .get(parsed.clone())
             .header("accept", r#"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#);
         let request = sign_get(request, Urls::key_id(&self.urls.instance_actor()), key)
             .await
-            .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+            .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
         crate::Stats::count(&self.stats.signatures, 1);
         let response = self
             .http
             .execute(request)
             .await
-            .map_err(|e| FetchError::Http(url.to_owned(), e.to_string()))?;
+            .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
         match response.status().as_u16() {
             200 => {}
             410 => return Err(FetchError::Gone(url.to_owned())),
@@ -201,6 +201,18 @@ pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
         url: actor.url.as_ref().and_then(first_href).map(str::to_owned),
         fetched_at: rhizome_node::now(),
     })
+}
+
+/// An error with its causes, so that "error sending request" says why (refused, reset...).
+pub fn cause(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        source = e.source();
+    }
+    text
 }
 
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, String> {

@@ -80,7 +80,10 @@ impl Federation {
             urls: Urls {
                 base: config.base_url(),
             },
-            http: fetch::client(config.development_mode),
+            http: fetch::client(
+                config.development_mode,
+                Duration::from_secs(config.http_idle_timeout_seconds),
+            ),
             delivery: delivery::Settings::from_config(&config),
             stats: Stats::default(),
             store,

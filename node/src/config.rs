@@ -47,6 +47,8 @@ pub struct Config {
     /// Hub mode: follow back every node that follows this one, and re-announce what each
     /// publishes to the others, so a new node joins the whole network by one follow.
     pub hub: bool,
+    /// How long an idle connection to another server is kept for reuse.
+    pub http_idle_timeout_seconds: u64,
 }
 
 impl Default for Config {
@@ -67,12 +69,13 @@ impl Default for Config {
             seed_peers: Vec::new(),
             discovery_interval_seconds: 3600,
             hub: false,
+            http_idle_timeout_seconds: 30,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 15] = [
+const ENV_KEYS: [&str; 16] = [
     "domain",
     "scheme",
     "listen",
@@ -88,6 +91,7 @@ const ENV_KEYS: [&str; 15] = [
     "seed_peers",
     "discovery_interval_seconds",
     "hub",
+    "http_idle_timeout_seconds",
 ];
 
 #[derive(Debug, thiserror::Error)]

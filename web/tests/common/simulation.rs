@@ -70,7 +70,11 @@ async fn start_nodes(n: usize, hubs: usize) -> Vec<Node> {
             set.spawn(async move {
                 let node = Node::start_polling(
                     Backend::Sqlite,
-                    |c| c.hub = i < hubs,
+                    |c| {
+                        c.hub = i < hubs;
+                        // A thousand nodes share one process's file descriptors.
+                        c.http_idle_timeout_seconds = 2;
+                    },
                     Duration::from_secs(10),
                 )
                 .await

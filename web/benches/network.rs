@@ -48,7 +48,7 @@ fn main() {
          | bytes delivered, per node | {}, {:.0} |\n\
          | duplicate copies stored | {} |\n\
          | peers a fresh node verified from one seed | {} of {} live, in {} rounds of at most 50 checks |\n\
-         | discovery (one round on every node, then the fresh node) | {:.1} s |\n\
+         | discovery (a round per node, hubs until done, then the fresh node) | {:.1} s |\n\
          | set-up (start, wire, accept) | {:.1} s |\n\n\
          Reading: each relayed event costs the hub one signed Announce per subscriber and each receiver one\n\
          signed GET to the origin; direct followers get the Create too, so deliveries exceed (node, event) pairs.\n",

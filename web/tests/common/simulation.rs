@@ -287,12 +287,16 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
         duplicates += stored.len() - unique.len();
     }
 
-    // Discovery: every node runs one round, checking the peers it met (up to 50: a hub
-    // verifies a part of its subscribers); then a fresh node starts from one seed and
-    // follows the verified lists from node to node.
+    // Discovery: every node runs one round, checking the peers it met (up to 50); hubs
+    // keep going until they have checked all their subscribers. Then a fresh node starts
+    // from one seed and follows the verified lists from node to node.
     let discovery_start = Instant::now();
-    for node in &nodes {
-        node.federation().discovery_round().await.unwrap();
+    for (i, node) in nodes.iter().enumerate() {
+        for _ in 0..if i < hubs { 20 } else { 1 } {
+            if node.federation().discovery_round().await.unwrap().checked == 0 {
+                break;
+            }
+        }
     }
     let fresh = Node::start(Backend::Sqlite).await.unwrap();
     fresh

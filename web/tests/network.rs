@@ -210,6 +210,48 @@ async fn territories_follow_each_other_across_nodes_with_history() {
         titles(climate["items"].as_array().unwrap()),
         vec!["Atelier climat"]
     );
+    let (_, found) = b
+        .send(
+            Method::GET,
+            "/api/v1/network/events?q=CLIMAT%20atelier",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        titles(found["items"].as_array().unwrap()),
+        vec!["Atelier climat"]
+    );
+    let (_, dated) = b
+        .send(
+            Method::GET,
+            "/api/v1/network/events?from=2031-03-04&to=2031-03-05",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        titles(dated["items"].as_array().unwrap()),
+        vec!["Soirée contes"]
+    );
+    let (_, theirs) = b
+        .send(
+            Method::GET,
+            &format!("/api/v1/network/events?territory=@fablab@{a_domain}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 2);
+    let (status, _) = b
+        .send(
+            Method::GET,
+            "/api/v1/network/events?from=yesterday",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
     let (_, far) = b
         .send(
             Method::GET,

@@ -108,6 +108,13 @@ pub async fn unfollow(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkParams {
+    /// Words that must all appear in the title or summary, any case.
+    q: Option<String>,
+    /// Events starting on or after this day, and on or before `to` (UTC dates).
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    /// Only from this territory: its actor URL or `@slug@host` handle.
+    territory: Option<String>,
     theme: Option<String>,
     language: Option<String>,
     /// `lat,lon,km`.
@@ -122,6 +129,10 @@ fn default_limit() -> usize {
 
 /// What to filter on, read the same way from local and remote publications.
 struct Facts {
+    /// Title and summary, lower-cased, for `q`.
+    text: String,
+    /// The publishing territory's actor and handle, for `territory`.
+    origin: [String; 2],
     themes: Vec<Theme>,
     language: Option<String>,
     position: Option<(f64, f64)>,
@@ -170,6 +181,16 @@ pub async fn view(
         }
         .unwrap_or_else(|| t.profile.place.clone());
         let facts = Facts {
+            text: format!(
+                "{} {}",
+                p.body.title(),
+                rhizome_federation::objects::publication::summary(&p.body)
+            )
+            .to_lowercase(),
+            origin: [
+                state.federation.urls.territory(&t.profile.slug),
+                format!("@{}@{}", t.profile.slug, state.config.domain),
+            ],
             themes: p.body.themes().to_vec(),
             language: Some(p.body.language().to_owned()),
             position: place.latitude.zip(place.longitude),
@@ -200,7 +221,17 @@ pub async fn view(
     for r in &remote {
         let parsed = rhizome_federation::activities::network::parse(&r.object, &r.actor_id).ok();
         let actor = state.store.remote_actor(&r.actor_id).await?;
+        let summary = r
+            .object
+            .get("summary")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let facts = Facts {
+            text: format!("{} {summary}", r.title).to_lowercase(),
+            origin: [
+                r.actor_id.clone(),
+                actor.as_ref().map(|a| a.handle()).unwrap_or_default(),
+            ],
             themes: parsed
                 .as_ref()
                 .map(|p| p.themes.clone())
@@ -221,8 +252,26 @@ pub async fn view(
         })));
     }
 
+    let words: Vec<String> = params
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .to_lowercase()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let from = params.from.and_then(day_start);
+    let to = params.to.and_then(|d| d.succ_opt()).and_then(day_start);
     items.retain(|(f, _)| {
-        theme.is_none_or(|t| f.themes.contains(&t))
+        words.iter().all(|w| f.text.contains(w.as_str()))
+            && params
+                .territory
+                .as_deref()
+                .is_none_or(|t| f.origin.iter().any(|o| o == t))
+            && from.is_none_or(|from| f.starts_at.is_some_and(|s| s >= from))
+            && to.is_none_or(|to| f.starts_at.is_some_and(|s| s < to))
+            && theme.is_none_or(|t| f.themes.contains(&t))
             && params
                 .language
                 .as_deref()

@@ -660,6 +660,25 @@ mod hub {
             .filter_map(|i| i["title"].as_str())
             .collect();
         assert_eq!(remote_at_x, vec!["Forum du réseau"]);
+        // X deletes it: the hub passes the deletion on, Y checks with X and drops its copy.
+        let (_, xs) = x.send(Method::GET, "/api/v1/events", None, None).await;
+        let x_event = xs["items"][0]["id"].as_str().unwrap().to_owned();
+        let (status, _) = x
+            .send(
+                Method::DELETE,
+                &format!("/api/v1/events/{x_event}"),
+                Some(&x_token),
+                None,
+            )
+            .await;
+        assert_eq!(status, 204);
+        wait_for(
+            &y,
+            "/api/v1/network/events",
+            "deletion relayed by the hub",
+            |items| !titles(items).contains(&"Atelier de X"),
+        )
+        .await;
         // Subscribing is for admins, and a node cannot subscribe to itself.
         let (status, body) = x
             .send(

@@ -436,10 +436,19 @@ pub async fn receive_relayed(
     {
         return Ok(true);
     }
-    let object = fed
-        .fetch_json(id)
-        .await
-        .map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let object = match fed.fetch_json(id).await {
+        Ok(object) => object,
+        // Deleted at its origin: drop our copy, whoever published it.
+        Err(FetchError::Gone(_)) => {
+            if let Some(copy) = fed.store.remote_publication(id).await? {
+                fed.store
+                    .delete_remote_publication(id, &copy.actor_id, now())
+                    .await?;
+            }
+            return Ok(true);
+        }
+        Err(e) => return Err(FederationError::Malformed(e.to_string())),
+    };
     let Some(author) = ids_of(object.get("attributedTo").unwrap_or(&Value::Null))
         .first()
         .map(|a| a.to_string())
@@ -466,10 +475,14 @@ pub async fn receive_delete(
     activity: &Activity,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if let Some(id) = id_of(&activity.object) {
-        fed.store
+    if let Some(id) = id_of(&activity.object)
+        && fed
+            .store
             .delete_remote_publication(id, &actor.id, now())
-            .await?;
+            .await?
+    {
+        // A hub passes deletions on too: receivers find the origin answering 410.
+        relay(fed, id, actor).await?;
     }
     Ok(())
 }

@@ -24,9 +24,13 @@ pub struct Outgoing {
 
 #[derive(Debug, Clone)]
 pub enum Recipients {
-    /// Every accepted follower of this territory and every node following this node, one
-    /// request per distinct inbox.
-    FollowersOf(Uuid),
+    /// Every accepted follower of this territory without a scope, every node following
+    /// this node, and `scoped`: the inboxes of scoped followers whose scope admits the
+    /// activity (chosen by the caller). One request per distinct inbox.
+    FollowersOf {
+        territory: Uuid,
+        scoped: Vec<String>,
+    },
     /// These inboxes (an `Accept` to one follower, say).
     Inboxes(Vec<String>),
 }

@@ -339,6 +339,7 @@ mod federation {
         comments_reactions_and_forgetting_an_actor,
         activities_are_deduplicated,
         domain_blocks_are_listed,
+        scoped_followers_are_left_to_the_caller,
     );
 
     async fn sqlite() -> Fixture {
@@ -427,7 +428,13 @@ mod federation {
         assert_eq!(store.followers(t.id, 100, 0).await.unwrap().len(), 7);
 
         let p = resource(&t, "Guide");
-        let create = outgoing(t.id, Recipients::FollowersOf(t.id));
+        let create = outgoing(
+            t.id,
+            Recipients::FollowersOf {
+                territory: t.id,
+                scoped: vec![],
+            },
+        );
         store.insert_publication(&p, Some(&create)).await.unwrap();
         // 6 accepted followers on 2 servers: 2 deliveries; the pending follower gets nothing.
         assert_eq!(store.pending_deliveries().await.unwrap(), 2);
@@ -443,7 +450,13 @@ mod federation {
             store
                 .insert_publication(
                     &broken,
-                    Some(&outgoing(t.id, Recipients::FollowersOf(t.id)))
+                    Some(&outgoing(
+                        t.id,
+                        Recipients::FollowersOf {
+                            territory: t.id,
+                            scoped: vec![]
+                        }
+                    ))
                 )
                 .await
                 .is_err()
@@ -703,6 +716,75 @@ mod federation {
         assert_eq!(store.remote_actor(author).await.unwrap(), None);
         assert_eq!(store.follower_count(t.id).await.unwrap(), 0);
         assert_eq!(store.reaction_counts(p.id).await.unwrap().announces, 0);
+    }
+
+    async fn scoped_followers_are_left_to_the_caller(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        store
+            .upsert_follower(
+                &follower(
+                    &t,
+                    "https://a.example/u/a",
+                    "https://a.example/inbox",
+                    FollowState::Accepted,
+                ),
+                None,
+            )
+            .await
+            .unwrap();
+        store
+            .upsert_follower(
+                &follower(
+                    &t,
+                    "https://b.example/u/b",
+                    "https://b.example/inbox",
+                    FollowState::Accepted,
+                ),
+                None,
+            )
+            .await
+            .unwrap();
+        let scope = rhizome_node::network::Scope {
+            kinds: vec![PublicationKind::Event],
+            ..Default::default()
+        };
+        store
+            .set_follower_scope(t.id, "https://b.example/u/b", Some(&scope))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.scoped_followers(t.id).await.unwrap(),
+            vec![("https://b.example/inbox".to_owned(), scope)]
+        );
+        // Unscoped followers always; scoped ones only when the caller names them.
+        store
+            .enqueue(&outgoing(
+                t.id,
+                Recipients::FollowersOf {
+                    territory: t.id,
+                    scoped: vec![],
+                },
+            ))
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        store
+            .enqueue(&outgoing(
+                t.id,
+                Recipients::FollowersOf {
+                    territory: t.id,
+                    scoped: vec!["https://b.example/inbox".into()],
+                },
+            ))
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 3);
+        store
+            .set_follower_scope(t.id, "https://b.example/u/b", None)
+            .await
+            .unwrap();
+        assert!(store.scoped_followers(t.id).await.unwrap().is_empty());
     }
 
     async fn activities_are_deduplicated(store: &dyn Store) {

@@ -174,6 +174,39 @@ async fn territories_follow_each_other_across_nodes_with_history() {
         |items| items.len() == 2,
     )
     .await;
+    // The sender filters for a Rhizome follower with a scope: a culture event is delivered
+    // to B (no scope) and not sent to C at all.
+    use rhizome_federation::Stats;
+    let sent = || Stats::get(&a.federation().stats.delivered);
+    let before = sent();
+    let concert = publish(&a, &a_token, "events", event("Concert", 6, "culture")).await;
+    wait_for(
+        &b,
+        "/api/v1/network/events",
+        "culture event at B",
+        |items| titles(items).contains(&"Concert"),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sent() - before,
+        1,
+        "one delivery (B); C's scope excludes it"
+    );
+    let concert_path = format!("/api/v1/events/{}", concert["id"].as_str().unwrap());
+    assert_eq!(
+        a.send(Method::DELETE, &concert_path, Some(&a_token), None)
+            .await
+            .0,
+        204
+    );
+    wait_for(
+        &b,
+        "/api/v1/network/events",
+        "culture event gone at B",
+        |items| !titles(items).contains(&"Concert"),
+    )
+    .await;
     let fresh_path = format!("/api/v1/events/{}", fresh["id"].as_str().unwrap());
     let (status, _) = a
         .send(

@@ -47,6 +47,17 @@ pub async fn receive_follow(
     let reply = (state == FollowState::Accepted)
         .then(|| answer(fed, &territory, &follower, actor, "Accept"));
     fed.store.upsert_follower(&follower, reply.as_ref()).await?;
+    // A Rhizome follower may ask only for part of what we publish; a scope that does not
+    // parse is ignored (the follower gets everything and filters itself).
+    let scope = activity
+        .scope
+        .clone()
+        .and_then(|s| serde_json::from_value::<rhizome_node::network::Scope>(s).ok())
+        .and_then(|s| s.validate().ok())
+        .filter(|s| *s != rhizome_node::network::Scope::default());
+    fed.store
+        .set_follower_scope(territory.id, &actor.id, scope.as_ref())
+        .await?;
     tracing::info!(territory = %slug, follower = %actor.id, state = state.as_str(), "followed");
     fed.wake_delivery();
     Ok(())

@@ -95,11 +95,19 @@ pub(crate) struct Address {
 
 impl Address {
     /// Public, to every follower of the territory.
-    pub fn followers(fed: &Federation, territory: &rhizome_node::Territory) -> Address {
+    /// `scoped`: the inboxes of followers with a scope that admits this activity.
+    pub fn followers(
+        fed: &Federation,
+        territory: &rhizome_node::Territory,
+        scoped: Vec<String>,
+    ) -> Address {
         Address {
             to: vec![crate::protocol::PUBLIC.into()],
             cc: vec![fed.urls.followers(&territory.profile.slug)],
-            recipients: Recipients::FollowersOf(territory.id),
+            recipients: Recipients::FollowersOf {
+                territory: territory.id,
+                scoped,
+            },
         }
     }
 

@@ -11,10 +11,12 @@ use crate::objects::publication::{EventCounts, object, tombstone};
 
 impl Federation {
     pub async fn publish(&self, territory: &Territory, p: &Publication) -> Result<(), StoreError> {
+        let scoped = self.scoped_inboxes(territory, Some(p)).await?;
         let announce = self.to_followers(
             territory,
             "Create",
             object(&self.urls, territory, p, EventCounts::default()),
+            scoped,
         );
         self.store.insert_publication(p, Some(&announce)).await?;
         self.wake_delivery();
@@ -27,10 +29,12 @@ impl Federation {
         p: &Publication,
     ) -> Result<(), StoreError> {
         let counts = self.event_counts(p).await?;
+        let scoped = self.scoped_inboxes(territory, Some(p)).await?;
         let announce = self.to_followers(
             territory,
             "Update",
             object(&self.urls, territory, p, counts),
+            scoped,
         );
         self.store.update_publication(p, Some(&announce)).await?;
         self.wake_delivery();
@@ -48,7 +52,9 @@ impl Federation {
             deleted_at: Some(at),
             ..p.clone()
         };
-        let announce = self.to_followers(territory, "Delete", tombstone(&self.urls, &gone));
+        // Everyone hears of a deletion, whatever their scope.
+        let scoped = self.scoped_inboxes(territory, None).await?;
+        let announce = self.to_followers(territory, "Delete", tombstone(&self.urls, &gone), scoped);
         self.store
             .delete_publication(p.id, at, Some(&announce))
             .await?;
@@ -65,7 +71,13 @@ impl Federation {
         })
     }
 
-    fn to_followers(&self, territory: &Territory, kind: &str, object: Value) -> Outgoing {
+    fn to_followers(
+        &self,
+        territory: &Territory,
+        kind: &str,
+        object: Value,
+        scoped: Vec<String>,
+    ) -> Outgoing {
         let actor = territory_actor(self, territory);
         outgoing(
             self,
@@ -73,7 +85,36 @@ impl Federation {
             kind,
             &actor,
             object,
-            Address::followers(self, territory),
+            Address::followers(self, territory, scoped),
         )
+    }
+
+    /// Inboxes of followers who asked for a scope (Rhizome's `scope` extension) and whose
+    /// scope admits `p`; all of them when `p` is `None`. The sender filters, so a scoped
+    /// follower on a Rhizome node is not sent what it would throw away.
+    async fn scoped_inboxes(
+        &self,
+        territory: &Territory,
+        p: Option<&Publication>,
+    ) -> Result<Vec<String>, StoreError> {
+        let place = match p.map(|p| &p.body) {
+            Some(PublicationBody::Event(e)) => e
+                .place
+                .clone()
+                .unwrap_or_else(|| territory.profile.place.clone()),
+            _ => territory.profile.place.clone(),
+        };
+        let position = place.latitude.zip(place.longitude);
+        let inboxes: std::collections::BTreeSet<String> = self
+            .store
+            .scoped_followers(territory.id)
+            .await?
+            .into_iter()
+            .filter(|(_, scope)| {
+                p.is_none_or(|p| scope.admits(p.body.kind(), p.body.themes(), position))
+            })
+            .map(|(inbox, _)| inbox)
+            .collect();
+        Ok(inboxes.into_iter().collect())
     }
 }

@@ -99,6 +99,9 @@ pub struct Activity {
     pub actor: url::Url,
     #[serde(default)]
     pub object: Value,
+    /// Rhizome's extension on `Follow`: what the follower wants (`rhizome:scope`).
+    #[serde(default)]
+    pub scope: Option<Value>,
 }
 
 /// A remote actor as Mastodon (Person, Service, Group, Organization, Application) and

@@ -39,6 +39,18 @@ pub trait FederationStore: Send + Sync {
         follower: &Follower,
         reply: Option<&Outgoing>,
     ) -> Result<(), StoreError>;
+    /// Records the scope a follower asked for (Rhizome's `scope` extension); `None`: all.
+    async fn set_follower_scope(
+        &self,
+        territory_id: Uuid,
+        actor_id: &str,
+        scope: Option<&crate::network::Scope>,
+    ) -> Result<(), StoreError>;
+    /// Accepted followers that asked for a scope, with their inboxes.
+    async fn scoped_followers(
+        &self,
+        territory_id: Uuid,
+    ) -> Result<Vec<(String, crate::network::Scope)>, StoreError>;
     async fn remove_follower(&self, territory_id: Uuid, actor_id: &str)
     -> Result<bool, StoreError>;
     async fn followers(

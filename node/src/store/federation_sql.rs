@@ -150,6 +150,28 @@ macro_rules! federation_sql_store {
                     Ok(())
                 }
 
+                async fn set_follower_scope(&self, territory_id: Uuid, actor_id: &str, scope: Option<&$crate::network::Scope>) -> Result<(), StoreError> {
+                    sqlx::query("UPDATE followers SET scope = $3 WHERE territory_id = $1 AND actor_id = $2")
+                        .bind(territory_id)
+                        .bind(actor_id)
+                        .bind(scope.map(Json))
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn scoped_followers(&self, territory_id: Uuid) -> Result<Vec<(String, $crate::network::Scope)>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT inbox, scope FROM followers WHERE territory_id = $1 AND state = 'accepted' AND scope IS NOT NULL",
+                    )
+                    .bind(territory_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("inbox")?, r.try_get::<Json<$crate::network::Scope>, _>("scope")?.0)))
+                        .collect()
+                }
+
                 async fn remove_follower(&self, territory_id: Uuid, actor_id: &str) -> Result<bool, StoreError> {
                     let done = sqlx::query("DELETE FROM followers WHERE territory_id = $1 AND actor_id = $2")
                         .bind(territory_id)

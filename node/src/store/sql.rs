@@ -90,33 +90,42 @@ macro_rules! shared_sql_store {
             .execute(&mut **tx)
             .await?;
             match &o.recipients {
-                Recipients::FollowersOf(territory_id) => {
+                Recipients::FollowersOf { territory, scoped } => {
                     sqlx::query(
                         "INSERT INTO deliveries (activity_id, inbox, host, attempts, next_attempt_at)
                          SELECT DISTINCT $1, inbox, host, 0, $2 FROM (
-                             SELECT inbox, host FROM followers WHERE territory_id = $3 AND state = 'accepted'
+                             SELECT inbox, host FROM followers WHERE territory_id = $3 AND state = 'accepted' AND scope IS NULL
                              UNION SELECT inbox, host FROM node_followers) AS f",
                     )
                     .bind(o.id)
                     .bind(now)
-                    .bind(territory_id)
+                    .bind(territory)
                     .execute(&mut **tx)
                     .await?;
+                    insert_inboxes(tx, o.id, scoped, now).await?;
                 }
-                Recipients::Inboxes(inboxes) => {
-                    for inbox in inboxes {
-                        sqlx::query(
-                            "INSERT INTO deliveries (activity_id, inbox, host, attempts, next_attempt_at)
-                             VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
-                        )
-                        .bind(o.id)
-                        .bind(inbox)
-                        .bind($crate::social::host_of(inbox).unwrap_or_default())
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                    }
-                }
+                Recipients::Inboxes(inboxes) => insert_inboxes(tx, o.id, inboxes, now).await?,
+            }
+            Ok(())
+        }
+
+        async fn insert_inboxes(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            activity: Uuid,
+            inboxes: &[String],
+            now: DateTime<Utc>,
+        ) -> Result<(), sqlx::Error> {
+            for inbox in inboxes {
+                sqlx::query(
+                    "INSERT INTO deliveries (activity_id, inbox, host, attempts, next_attempt_at)
+                     VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+                )
+                .bind(activity)
+                .bind(inbox)
+                .bind($crate::social::host_of(inbox).unwrap_or_default())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
             }
             Ok(())
         }

@@ -345,14 +345,7 @@ async fn territories_follow_each_other_across_nodes_with_history() {
         )
         .await;
     assert_eq!(status, 204);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while followers(&a).await != 1 {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "Undo{{Follow}} never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    common::eventually("Undo{Follow} arriving", async || followers(&a).await == 1).await;
 
     // The directory, as JSON and in NodeInfo.
     let directory: Value = a
@@ -604,8 +597,7 @@ mod hub {
     }
 
     async fn accepted(node: &Node, token: &str, subscriptions: usize) {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        loop {
+        common::eventually("subscriptions accepted", async || {
             let (_, body) = node
                 .send(
                     Method::GET,
@@ -614,18 +606,11 @@ mod hub {
                     None,
                 )
                 .await;
-            let ok = body["following"].as_array().is_some_and(|f| {
+            body["following"].as_array().is_some_and(|f| {
                 f.len() == subscriptions && f.iter().all(|s| s["state"] == "accepted")
-            });
-            if ok {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "subscriptions never accepted: {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            })
+        })
+        .await;
     }
 
     #[tokio::test]
@@ -860,8 +845,7 @@ mod relay {
             Some(json!({"node": hub})),
         )
         .await;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-        loop {
+        common::eventually("hub following X back", async || {
             let (_, subs) = h
                 .send(
                     Method::GET,
@@ -870,18 +854,12 @@ mod relay {
                     None,
                 )
                 .await;
-            if subs["following"].as_array().is_some_and(|f| {
+            subs["following"].as_array().is_some_and(|f| {
                 f.iter()
                     .any(|s| s["state"] == "accepted" && s["node"] == x.url("/actor"))
-            }) {
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "hub never followed X back: {subs}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            })
+        })
+        .await;
         let created = publish(&x, &x_token, "events", event("Atelier X", 9, "climate")).await;
         let announce = client
             .wait_for("Announce from the hub", |a| a["type"] == "Announce")

@@ -145,3 +145,24 @@ impl Node {
         )
     }
 }
+
+/// Polls `done` every 100 ms until it holds; fails the test naming `what` after `limit`.
+pub async fn eventually_within(
+    what: &str,
+    limit: std::time::Duration,
+    mut done: impl AsyncFnMut() -> bool,
+) {
+    let deadline = std::time::Instant::now() + limit;
+    while !done().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: not done after {limit:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// [`eventually_within`] 20 seconds: what the tests wait for takes well under a second.
+pub async fn eventually(what: &str, done: impl AsyncFnMut() -> bool) {
+    eventually_within(what, std::time::Duration::from_secs(20), done).await;
+}

@@ -98,17 +98,6 @@ async fn start_nodes(n: usize, hubs: usize) -> Vec<Node> {
     nodes
 }
 
-async fn wait(what: &str, limit: Duration, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + limit;
-    while !done().await {
-        assert!(
-            Instant::now() < deadline,
-            "{what}: not done after {limit:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 pub async fn run(n: usize, events: usize, seed: u64) -> Report {
     assert!(n >= 10);
     let setup_start = Instant::now();
@@ -166,7 +155,7 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
                 .unwrap();
         }
     }
-    wait("hubs following back", limit, async || {
+    super::eventually_within("hubs following back", limit, async || {
         for (h, hub) in nodes.iter().enumerate().take(hubs) {
             let subs = hub.store.node_subscriptions().await.unwrap();
             let expected = (hubs..n).filter(|&i| region(i) == h).count();

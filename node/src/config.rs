@@ -49,6 +49,14 @@ pub struct Config {
     pub hub: bool,
     /// How long an idle connection to another server is kept for reuse.
     pub http_idle_timeout_seconds: u64,
+    /// The node's name on its pages ("Réseau des tiers-lieux d'Occitanie"); the domain
+    /// when empty.
+    pub node_name: String,
+    /// Map tiles for the pages' maps, as a `{z}/{x}/{y}` URL template; the visitor's
+    /// browser fetches them, so this server must allow it.
+    pub map_tiles: String,
+    /// The attribution the tile server asks for, shown on every map.
+    pub map_attribution: String,
 }
 
 impl Default for Config {
@@ -70,12 +78,15 @@ impl Default for Config {
             discovery_interval_seconds: 3600,
             hub: false,
             http_idle_timeout_seconds: 30,
+            node_name: String::new(),
+            map_tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
+            map_attribution: "© OpenStreetMap contributors".into(),
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 16] = [
+const ENV_KEYS: [&str; 19] = [
     "domain",
     "scheme",
     "listen",
@@ -92,6 +103,9 @@ const ENV_KEYS: [&str; 16] = [
     "discovery_interval_seconds",
     "hub",
     "http_idle_timeout_seconds",
+    "node_name",
+    "map_tiles",
+    "map_attribution",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -120,7 +134,28 @@ impl Config {
         Ok(config)
     }
 
+    /// The name pages show for this node.
+    pub fn display_name(&self) -> &str {
+        if self.node_name.trim().is_empty() {
+            &self.domain
+        } else {
+            &self.node_name
+        }
+    }
+
+    /// The tile server's origin (`https://tile.openstreetmap.org`), for the pages' CSP.
+    pub fn map_tiles_origin(&self) -> Option<String> {
+        let url = url::Url::parse(&self.map_tiles.replace(['{', '}'], "")).ok()?;
+        Some(url.origin().ascii_serialization())
+    }
+
     fn check(&self) -> Result<(), ConfigError> {
+        if self.map_tiles_origin().is_none_or(|o| o == "null") {
+            return Err(ConfigError::Invalid(format!(
+                "map_tiles must be an http(s) URL template, not {:?}",
+                self.map_tiles
+            )));
+        }
         if !matches!(self.scheme.as_str(), "http" | "https") {
             return Err(ConfigError::Invalid(format!(
                 "scheme must be \"http\" or \"https\", not {:?}",

@@ -113,6 +113,38 @@ impl ApiToken {
     }
 }
 
+/// A browser session: the cookie carries a random secret, the database only its hash.
+/// Each session has its own anti-CSRF token, echoed by every form it submits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id_hash: String,
+    pub member_id: Uuid,
+    pub csrf: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// How long a login lasts without activity elsewhere: a fortnight, as most sites do.
+pub const SESSION_DAYS: i64 = 14;
+
+impl Session {
+    /// Returns the cookie value (kept by the browser only) and the record to store.
+    pub fn issue(member_id: Uuid) -> (String, Session) {
+        let secret: [u8; 32] = rand::random();
+        let csrf: [u8; 32] = rand::random();
+        let cookie = hex::encode(secret);
+        let now = crate::now();
+        let session = Session {
+            id_hash: hash_token(&cookie),
+            member_id,
+            csrf: hex::encode(csrf),
+            created_at: now,
+            expires_at: now + chrono::Duration::days(SESSION_DAYS),
+        };
+        (cookie, session)
+    }
+}
+
 /// Tokens carry 256 random bits, so a fast hash is enough to store them.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

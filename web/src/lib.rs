@@ -4,8 +4,10 @@ pub mod api;
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod i18n;
 pub mod pages;
 pub mod server;
+pub mod session;
 
 use std::sync::Arc;
 
@@ -21,6 +23,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub federation: Federation,
     pub templates: Arc<minijinja::Environment<'static>>,
+    pub login_limiter: Arc<session::LoginLimiter>,
 }
 
 impl AppState {
@@ -36,6 +39,7 @@ impl AppState {
             config: federation.config.clone(),
             federation,
             templates: Arc::new(pages::templates()),
+            login_limiter: Arc::new(session::LoginLimiter::default()),
         }
     }
 }

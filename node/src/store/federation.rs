@@ -100,6 +100,18 @@ pub trait FederationStore: Send + Sync {
         at: DateTime<Utc>,
         reply: RsvpReply<'_>,
     ) -> Result<RsvpState, StoreError>;
+    /// A visitor registers from the event page with a name and an e-mail address: same
+    /// rules as [`rsvp`](Self::rsvp), nothing sent anywhere. The address is kept private.
+    #[allow(clippy::too_many_arguments)]
+    async fn register_visitor(
+        &self,
+        publication_id: Uuid,
+        email: &str,
+        name: &str,
+        capacity: Option<u32>,
+        needs_approval: bool,
+        at: DateTime<Utc>,
+    ) -> Result<RsvpState, StoreError>;
     async fn cancel_rsvp(&self, publication_id: Uuid, actor_id: &str) -> Result<bool, StoreError>;
     /// Accepted registrations.
     async fn participant_count(&self, publication_id: Uuid) -> Result<i64, StoreError>;

@@ -31,6 +31,61 @@ macro_rules! federation_sql_store {
                 })
             }
 
+            /// Registers a participant inside the caller's transaction; returns the state
+            /// and whether the registration is new (a repeated one keeps its state).
+            #[allow(clippy::too_many_arguments)]
+            async fn rsvp_in(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                publication_id: Uuid,
+                actor_id: &str,
+                activity_id: &str,
+                display_name: Option<&str>,
+                capacity: Option<u32>,
+                needs_approval: bool,
+                at: DateTime<Utc>,
+            ) -> Result<(RsvpState, bool), StoreError> {
+                // Take the write lock first (SQLite) / lock the event row (PostgreSQL), so
+                // concurrent registrations see each other's places.
+                sqlx::query("UPDATE publications SET updated_at = updated_at WHERE id = $1")
+                    .bind(publication_id)
+                    .execute(&mut **tx)
+                    .await?;
+                let existing = sqlx::query("SELECT state FROM rsvps WHERE publication_id = $1 AND actor_id = $2")
+                    .bind(publication_id)
+                    .bind(actor_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                if let Some(row) = existing {
+                    let state = RsvpState::parse(row.try_get::<&str, _>("state")?);
+                    if state != RsvpState::Rejected {
+                        return Ok((state, false));
+                    }
+                }
+                let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM rsvps WHERE publication_id = $1 AND state IN ('accepted', 'pending')")
+                    .bind(publication_id)
+                    .fetch_one(&mut **tx)
+                    .await?
+                    .try_get("n")?;
+                let state = match capacity {
+                    Some(c) if taken >= i64::from(c) => RsvpState::Rejected,
+                    _ if needs_approval => RsvpState::Pending,
+                    _ => RsvpState::Accepted,
+                };
+                sqlx::query(
+                    "INSERT INTO rsvps (publication_id, actor_id, activity_id, state, created_at, display_name) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (publication_id, actor_id) DO UPDATE SET activity_id = $3, state = $4, display_name = $6",
+                )
+                .bind(publication_id)
+                .bind(actor_id)
+                .bind(activity_id)
+                .bind(state.as_str())
+                .bind(at)
+                .bind(display_name)
+                .execute(&mut **tx)
+                .await?;
+                Ok((state, true))
+            }
+
             fn follower_from_row(row: &DbRow) -> Result<Follower, sqlx::Error> {
                 Ok(Follower {
                     territory_id: row.try_get("territory_id")?,
@@ -299,48 +354,27 @@ macro_rules! federation_sql_store {
                     reply: RsvpReply<'_>,
                 ) -> Result<RsvpState, StoreError> {
                     let mut tx = self.pool.begin().await?;
-                    // Take the write lock first (SQLite) / lock the event row (PostgreSQL), so
-                    // concurrent registrations see each other's places.
-                    sqlx::query("UPDATE publications SET updated_at = updated_at WHERE id = $1")
-                        .bind(publication_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let existing = sqlx::query("SELECT state FROM rsvps WHERE publication_id = $1 AND actor_id = $2")
-                        .bind(publication_id)
-                        .bind(actor_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(row) = existing {
-                        let state = RsvpState::parse(row.try_get::<&str, _>("state")?);
-                        if state != RsvpState::Rejected {
-                            tx.commit().await?;
-                            return Ok(state);
-                        }
-                    }
-                    let taken: i64 = sqlx::query("SELECT COUNT(*) AS n FROM rsvps WHERE publication_id = $1 AND state IN ('accepted', 'pending')")
-                        .bind(publication_id)
-                        .fetch_one(&mut *tx)
-                        .await?
-                        .try_get("n")?;
-                    let state = match capacity {
-                        Some(c) if taken >= i64::from(c) => RsvpState::Rejected,
-                        _ if needs_approval => RsvpState::Pending,
-                        _ => RsvpState::Accepted,
-                    };
-                    sqlx::query(
-                        "INSERT INTO rsvps (publication_id, actor_id, activity_id, state, created_at) VALUES ($1, $2, $3, $4, $5)
-                         ON CONFLICT (publication_id, actor_id) DO UPDATE SET activity_id = $3, state = $4",
-                    )
-                    .bind(publication_id)
-                    .bind(actor_id)
-                    .bind(activity_id)
-                    .bind(state.as_str())
-                    .bind(at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if state != RsvpState::Pending {
+                    let (state, new) = rsvp_in(&mut tx, publication_id, actor_id, activity_id, None, capacity, needs_approval, at).await?;
+                    if new && state != RsvpState::Pending {
                         enqueue_in(&mut tx, &reply(state)).await?;
                     }
+                    tx.commit().await?;
+                    Ok(state)
+                }
+
+                async fn register_visitor(
+                    &self,
+                    publication_id: Uuid,
+                    email: &str,
+                    name: &str,
+                    capacity: Option<u32>,
+                    needs_approval: bool,
+                    at: DateTime<Utc>,
+                ) -> Result<RsvpState, StoreError> {
+                    let mut tx = self.pool.begin().await?;
+                    let participant = format!("mailto:{}", email.trim().to_lowercase());
+                    let activity = format!("urn:rhizome:registration:{}", Uuid::now_v7());
+                    let (state, _) = rsvp_in(&mut tx, publication_id, &participant, &activity, Some(name), capacity, needs_approval, at).await?;
                     tx.commit().await?;
                     Ok(state)
                 }

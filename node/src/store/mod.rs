@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::member::{ApiToken, Member, Principal};
+use crate::member::{ApiToken, Member, Principal, Session};
 use crate::outbox::Outgoing;
 use crate::publication::{Publication, PublicationKind};
 use crate::territory::Territory;
@@ -92,6 +92,12 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
     async fn insert_token(&self, token: &ApiToken) -> Result<(), StoreError>;
     /// The member a token belongs to, looked up by the token's hash.
     async fn member_by_token_hash(&self, hash: &str) -> Result<Option<Member>, StoreError>;
+
+    /// Stores a new browser session, and forgets expired ones.
+    async fn insert_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// A live session and its member, by the hash of the cookie's secret.
+    async fn session(&self, id_hash: &str) -> Result<Option<(Session, Member)>, StoreError>;
+    async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
 
     /// Stores a publication and, in the same transaction, the activity announcing it.
     async fn insert_publication(

@@ -30,7 +30,7 @@ macro_rules! shared_sql_store {
         use sqlx::types::Json;
         use uuid::Uuid;
 
-        use $crate::member::{ApiToken, Member, Principal};
+        use $crate::member::{ApiToken, Member, Principal, Session};
         use $crate::outbox::{Outgoing, Recipients};
         use $crate::publication::{Publication, PublicationBody};
         use $crate::store::sql::{conflict_on, touched};
@@ -272,6 +272,52 @@ macro_rules! shared_sql_store {
                 );
                 let row = sqlx::query(&sql).bind(hash).fetch_optional(&self.pool).await?;
                 Ok(row.as_ref().map(member_from_row).transpose()?)
+            }
+
+            async fn insert_session(&self, s: &Session) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+                    .bind(s.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, member_id, csrf, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&s.id_hash)
+                .bind(s.member_id)
+                .bind(&s.csrf)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(conflict_on("session"))?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &str) -> Result<Option<(Session, Member)>, StoreError> {
+                let sql = format!(
+                    "SELECT {MEMBER_COLUMNS}, s.id_hash, s.csrf, s.created_at AS s_created, s.expires_at
+                     FROM sessions s JOIN members m ON m.id = s.member_id
+                     WHERE s.id_hash = $1 AND s.expires_at > $2"
+                );
+                let row = sqlx::query(&sql).bind(id_hash).bind($crate::now()).fetch_optional(&self.pool).await?;
+                let Some(row) = row else { return Ok(None) };
+                let member = member_from_row(&row)?;
+                let session = Session {
+                    id_hash: row.try_get("id_hash")?,
+                    member_id: member.id,
+                    csrf: row.try_get("csrf")?,
+                    created_at: row.try_get("s_created")?,
+                    expires_at: row.try_get("expires_at")?,
+                };
+                Ok(Some((session, member)))
+            }
+
+            async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.pool).await?;
+                Ok(())
             }
 
             async fn insert_publication(&self, p: &Publication, announce: Option<&Outgoing>) -> Result<(), StoreError> {

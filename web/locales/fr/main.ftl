@@ -1,0 +1,205 @@
+## Frame
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-agenda = Agenda
+nav-resources = Ressources
+nav-calls = Appels
+nav-network = Réseau
+nav-map = Carte
+nav-manage = Gérer
+language-switcher = Langue
+login = Se connecter
+logout = Se déconnecter ({ $name })
+footer = Rhizome sur { $domain } · logiciel libre fédéré
+back-home = Retour à l'accueil
+
+## Errors
+error-not-found = Cette page n'existe pas.
+error-no-territory = Ce territoire n'existe pas.
+error-gone = Cette publication a été supprimée.
+error-internal = Une erreur interne est survenue. Réessayez dans un moment.
+error-forbidden = Vous n'avez pas le droit de faire cela.
+error-csrf = Ce formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.
+
+## Home and lists
+home-lead = { $count ->
+    [0] Aucun territoire n'est encore hébergé ici.
+    [one] Un territoire apprenant publie ici ses événements, ressources et appels.
+   *[other] { $count } territoires apprenants publient ici leurs événements, ressources et appels.
+}
+home-agenda = Agenda à venir
+home-territories = Territoires sur ce nœud
+home-resources = Dernières ressources
+home-calls = Appels à collaboration
+see-agenda = Tout l'agenda
+see-map = Voir la carte
+ical-subscribe = S'abonner au calendrier (iCal)
+atom-feed = Flux Atom
+no-events = Aucun événement à venir.
+no-resources = Aucune ressource pour l'instant.
+no-calls = Aucun appel ouvert.
+no-territories = Aucun territoire pour l'instant.
+deadline = Jusqu'au { $date }
+upcoming-events = Événements à venir
+past-events = Événements passés
+followers = { $count ->
+    [0] aucun abonné
+    [one] 1 abonné
+   *[other] { $count } abonnés
+}
+
+## Territory
+follow-title = Suivre ce territoire
+follow-mastodon = Depuis Mastodon ou tout autre compte du fédivers, cherchez ce nom et abonnez-vous :
+copy = Copier
+
+## Publication
+kind-event = Événement
+kind-resource = Ressource
+kind-call = Appel
+when = Quand
+where = Où
+online-link = Lien pour participer en ligne
+price = Tarif
+free = Gratuit
+paid = Payant
+capacity = Places
+capacity-value = { $capacity } places
+places-left = { $count ->
+    [0] complet
+    [one] 1 place restante
+   *[other] { $count } places restantes
+}
+audience = Public
+audience-everyone = Tout public
+open-map = Voir sur OpenStreetMap
+add-to-calendar = Ajouter à mon agenda (.ics)
+register-title = Inscription
+register-name = Votre nom
+register-email = Votre adresse e-mail
+register-privacy = Votre adresse n'est transmise qu'aux organisateurs.
+register-submit = M'inscrire
+register-external = S'inscrire sur le site de l'organisateur
+register-none = Entrée libre, sans inscription.
+register-closed = Les inscriptions sont closes.
+register-accepted = C'est noté : vous êtes inscrit·e.
+register-pending = Demande reçue : les organisateurs vont la confirmer.
+register-full = Désolé, l'événement est complet.
+register-name-invalid = Indiquez votre nom (100 caractères au plus).
+register-email-invalid = Cette adresse e-mail ne semble pas valide.
+share = Partager
+share-link = Lien de cette page
+share-fediverse = Collez ce lien dans la recherche de Mastodon pour le retrouver, le partager ou y répondre.
+comments-title = Réponses du fédivers
+no-comments = Pas encore de réponse.
+editor-actions = Actions d'édition
+edit = Modifier
+delete = Supprimer
+delete-confirm = Supprimer définitivement cette publication ?
+
+## Account
+login-title = Connexion des éditeurs
+username = Nom d'utilisateur
+password = Mot de passe
+login-help = Pas encore de compte ? L'administrateur du nœud peut vous en créer un.
+login-wrong = Nom d'utilisateur ou mot de passe incorrect.
+login-too-many = Trop de tentatives. Patientez une minute avant de réessayer.
+
+## Manage
+manage-title = Mes territoires
+manage-no-territory = Vous n'êtes éditeur d'aucun territoire pour l'instant.
+manage-nothing-yet = Rien de publié pour l'instant.
+manage-publications = Publications de { $name }
+manage-kind = Type
+manage-actions = Actions
+new-event = Nouvel événement
+new-resource = Nouvelle ressource
+new-call = Nouvel appel
+form-title-event = Événement
+form-title-resource = Ressource
+form-title-call = Appel à collaboration
+form-has-error = Le formulaire contient une erreur :
+save = Enregistrer
+cancel = Annuler
+markdown-hint = Mise en forme Markdown : **gras**, *italique*, [lien](https://…), listes avec « - ».
+timezone-hint = Fuseau horaire IANA, par exemple Europe/Paris.
+tags-hint = Séparés par des virgules.
+field-title = Titre
+field-starts-at = Début
+field-ends-at = Fin
+field-timezone = Fuseau horaire
+field-description = Description
+field-format = Format
+field-place-name = Lieu
+field-place-address = Adresse
+field-latitude = Latitude
+field-longitude = Longitude
+field-online-url = Lien en ligne
+field-free = Gratuit
+field-price = Tarif
+field-capacity = Nombre de places
+field-registration = Inscription
+field-registration-url = Lien d'inscription externe
+field-themes = Thèmes
+field-tags = Mots-clés
+field-language = Langue
+field-status = État
+field-resource-type = Type de ressource
+field-summary = Résumé
+field-body = Contenu
+field-call-type = Type d'appel
+field-deadline = Date limite
+
+## Fixed values
+format-on_site = Sur place
+format-online = En ligne
+format-hybrid = Sur place et en ligne
+registration-none = Sans inscription
+registration-open = Inscription sur cette page
+registration-approval = Inscription validée par les organisateurs
+registration-external = Inscription sur un autre site
+status-scheduled = Prévu
+status-postponed = Reporté
+status-cancelled = Annulé
+call-status-open = Ouvert
+call-status-in_progress = En cours
+call-status-closed = Clos
+call-type-need = Besoin
+call-type-offer = Offre
+call-type-partners = Recherche de partenaires
+call-type-project = Projet
+resource-type-guide = Guide
+resource-type-recording = Enregistrement
+resource-type-proceedings = Actes
+resource-type-toolkit = Boîte à outils
+resource-type-dataset = Données
+resource-type-lessons_learned = Retour d'expérience
+resource-type-course = Formation
+resource-type-other = Autre
+theme-climate = Climat et environnement
+theme-mobility = Mobilités
+theme-food_health = Alimentation et santé
+theme-urban_life = Vie urbaine et citoyenneté
+theme-social_economy = Économie sociale et solidaire
+theme-culture = Arts et culture
+theme-science_digital = Sciences et numérique
+territory-kind-learning_territory = Territoire apprenant
+territory-kind-learning_city = Ville apprenante
+territory-kind-tiers_lieu = Tiers-lieu
+territory-kind-living_lab = Living lab
+territory-kind-fablab = Fablab
+territory-kind-educational_city = Cité éducative
+territory-kind-association = Association
+territory-kind-network = Réseau
+language-fr = Français
+language-en = Anglais
+language-es = Espagnol
+language-de = Allemand
+language-it = Italien
+language-ar = Arabe
+age-0-6 = 0-6 ans
+age-6-11 = 6-11 ans
+age-12-17 = 12-17 ans
+age-18-25 = 18-25 ans
+age-adults = Adultes
+age-seniors = Seniors

@@ -1,0 +1,200 @@
+//! The HTML pages: server-rendered with minijinja templates (`web/templates/`, embedded
+//! at build time, auto-escaped), translated with Fluent, usable without JavaScript.
+
+// A page handler's early exit is the page to show (login redirect, error page): a
+// `Response`, large but returned once per request.
+#![allow(clippy::result_large_err)]
+
+mod account;
+mod assets;
+mod labels;
+mod manage;
+mod public;
+
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::{HeaderValue, StatusCode, header, request::Parts};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use minijinja::{Environment, Value, context};
+
+use crate::AppState;
+use crate::i18n::{LANGUAGES, Lang};
+use crate::session::{self, Viewer};
+
+pub use labels::label;
+
+/// Loads the templates once, at start-up; they are compiled into the binary.
+pub fn templates() -> Environment<'static> {
+    let mut env = Environment::new();
+    minijinja_embed::load_templates!(&mut env);
+    env.add_function("t", crate::i18n::template_function);
+    env.add_function("label", labels::template_function);
+    env
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/t/{slug}", get(public::territory))
+        .route("/{collection}/{id}", get(public::publication))
+        .route("/events/{id}/register", post(public::register))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", post(account::logout))
+        .route("/lang/{tag}", get(account::switch_language))
+        .route("/manage", get(manage::dashboard))
+        .route(
+            "/manage/t/{slug}/{collection}/new",
+            get(manage::new_form).post(manage::create),
+        )
+        .route(
+            "/manage/{collection}/{id}/edit",
+            get(manage::edit_form).post(manage::update),
+        )
+        .route("/manage/{collection}/{id}/delete", post(manage::delete))
+        .route("/assets/{*file}", get(assets::serve))
+}
+
+/// Who is asking, in which language, from which page: what every page needs to render
+/// its frame (language switcher, login state, forms' CSRF token).
+pub struct Page {
+    pub lang: Lang,
+    pub viewer: Option<Viewer>,
+    /// The path and query, to come back to after switching language or logging in.
+    pub here: String,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Page, Response> {
+        let lang = Lang::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
+        let viewer = session::viewer(state.store.as_ref(), &parts.headers)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "session lookup failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+            })?;
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ok(Page { lang, viewer, here })
+    }
+}
+
+impl Page {
+    /// Renders `template` inside the common frame.
+    pub fn render(&self, state: &AppState, template: &str, ctx: Value) -> Response {
+        self.render_status(state, StatusCode::OK, template, ctx)
+    }
+
+    pub fn render_status(
+        &self,
+        state: &AppState,
+        status: StatusCode,
+        template: &str,
+        ctx: Value,
+    ) -> Response {
+        let frame = context! {
+            lang => self.lang.tag(),
+            dir => self.lang.dir(),
+            languages => LANGUAGES.iter().map(|l| context! { tag => l.tag, name => l.name }).collect::<Vec<_>>(),
+            here => self.here,
+            node_name => state.config.display_name(),
+            domain => state.config.domain,
+            viewer => self.viewer.as_ref().map(|v| context! {
+                username => v.principal.member.username,
+                is_admin => v.principal.member.is_admin,
+            }),
+            csrf => self.viewer.as_ref().map(|v| v.csrf.clone()),
+            map_tiles => state.config.map_tiles,
+            map_attribution => state.config.map_attribution,
+        };
+        let rendered = state
+            .templates
+            .get_template(template)
+            .and_then(|t| t.render(context! { ..ctx, ..frame }));
+        match rendered {
+            Ok(html) => {
+                let mut response = (status, Html(html)).into_response();
+                secure_headers(state, &mut response);
+                response
+            }
+            Err(e) => {
+                tracing::error!(error = %e, template, "template failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "page failed to render").into_response()
+            }
+        }
+    }
+
+    /// An error page in the visitor's language; `message` is a catalogue key.
+    pub fn error(&self, state: &AppState, status: StatusCode, message: &str) -> Response {
+        self.render_status(
+            state,
+            status,
+            "error.html",
+            context! { status => status.as_u16(), message => self.lang.text(message, &Default::default()) },
+        )
+    }
+
+    /// The page for a store failure: logged, and a plain apology for the visitor.
+    pub fn failed(&self, state: &AppState, e: impl std::fmt::Display) -> Response {
+        tracing::error!(error = %e, "page failed");
+        self.error(state, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    }
+
+    /// Sends visitors who are not logged in to the login form, then back here.
+    pub fn require_login(&self) -> Result<&Viewer, Response> {
+        self.viewer.as_ref().ok_or_else(|| {
+            let next =
+                url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect::<String>();
+            Redirect::to(&format!("/login?next={next}")).into_response()
+        })
+    }
+
+    /// Checks a submitted form: it comes from our own pages and, for a logged-in visitor,
+    /// carries the session's CSRF token.
+    pub fn check_form(
+        &self,
+        state: &AppState,
+        headers: &axum::http::HeaderMap,
+        csrf: Option<&str>,
+    ) -> Result<(), Response> {
+        let token_ok = match &self.viewer {
+            Some(v) => csrf.is_some_and(|c| session::csrf_matches(v, c)),
+            None => true,
+        };
+        if token_ok && session::same_origin(&state.config, headers) {
+            Ok(())
+        } else {
+            tracing::warn!(path = %self.here, "form refused: bad CSRF token or foreign origin");
+            Err(self.error(state, StatusCode::FORBIDDEN, "error-csrf"))
+        }
+    }
+}
+
+/// Pages run no inline script and load nothing from elsewhere but map tiles: a remote
+/// comment that slipped past the sanitiser still could not run.
+fn secure_headers(state: &AppState, response: &mut Response) {
+    let tiles = state.config.map_tiles_origin().unwrap_or_default();
+    let csp = format!(
+        "default-src 'self'; img-src 'self' data: {tiles}; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+}

@@ -1,0 +1,496 @@
+//! What anyone may read: the node's home, a territory, a publication (with the event's
+//! registration form). Each object URL also answers ActivityPub clients.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use minijinja::{Value, context};
+use rhizome_federation::routes::wants_activity_json;
+use rhizome_node::publication::event::{Event, EventFormat, RegistrationMode};
+use rhizome_node::social::RsvpState;
+use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory, markdown};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Page;
+use crate::AppState;
+use crate::api::{collection_of, kind_of_collection};
+
+/// A territory as lists and cards show it.
+#[derive(Serialize)]
+pub struct TerritoryCard {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub place: String,
+    pub handle: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+pub fn territory_card(state: &AppState, t: &Territory) -> TerritoryCard {
+    TerritoryCard {
+        slug: t.profile.slug.clone(),
+        name: t.profile.name.clone(),
+        kind: enum_name(&t.profile.kind),
+        place: t.profile.place.label(),
+        handle: format!("@{}@{}", t.profile.slug, state.config.domain),
+        latitude: t.profile.place.latitude,
+        longitude: t.profile.place.longitude,
+    }
+}
+
+/// One line of a list of publications.
+#[derive(Serialize)]
+pub struct Item {
+    pub kind: &'static str,
+    pub path: String,
+    pub title: String,
+    pub when: String,
+    pub starts_at: Option<String>,
+    #[serde(rename = "where")]
+    pub place: String,
+    pub status: String,
+    pub territory: String,
+    pub territory_slug: String,
+    pub summary: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+pub fn items(page: &Page, publications: &[Publication], territories: &[Territory]) -> Vec<Item> {
+    let lang = page.lang.tag();
+    publications
+        .iter()
+        .map(|p| {
+            let territory = territories.iter().find(|t| t.id == p.territory_id);
+            let (when, starts_at, place, status, summary, position) = match &p.body {
+                PublicationBody::Event(e) => (
+                    e.when(lang),
+                    Some(e.starts_at.to_rfc3339()),
+                    e.where_(lang),
+                    enum_name(&e.status),
+                    String::new(),
+                    e.place
+                        .as_ref()
+                        .and_then(|pl| pl.latitude.zip(pl.longitude))
+                        .or_else(|| {
+                            territory.and_then(|t| {
+                                t.profile.place.latitude.zip(t.profile.place.longitude)
+                            })
+                        }),
+                ),
+                PublicationBody::Resource(r) => (
+                    String::new(),
+                    None,
+                    String::new(),
+                    enum_name(&r.resource_type),
+                    r.summary.clone(),
+                    None,
+                ),
+                PublicationBody::Call(c) => (
+                    c.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    None,
+                    String::new(),
+                    enum_name(&c.status),
+                    String::new(),
+                    None,
+                ),
+            };
+            Item {
+                kind: p.body.kind().as_str(),
+                path: format!("/{}/{}", collection_of(p.body.kind()), p.id),
+                title: p.body.title().to_owned(),
+                when,
+                starts_at,
+                place,
+                status,
+                territory: territory
+                    .map(|t| t.profile.name.clone())
+                    .unwrap_or_default(),
+                territory_slug: territory
+                    .map(|t| t.profile.slug.clone())
+                    .unwrap_or_default(),
+                summary,
+                latitude: position.map(|p| p.0),
+                longitude: position.map(|p| p.1),
+            }
+        })
+        .collect()
+}
+
+/// The serde name of a unit enum variant: `tiers_lieu`, `cancelled`.
+pub fn enum_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn current(kind: PublicationKind, territory_id: Option<Uuid>, limit: i64) -> PublicationQuery {
+    PublicationQuery {
+        kind: Some(kind),
+        territory_id,
+        current_at: (kind != PublicationKind::Resource).then(rhizome_node::now),
+        order: if kind == PublicationKind::Event {
+            Order::Soonest
+        } else {
+            Order::Newest
+        },
+        limit,
+        offset: 0,
+    }
+}
+
+pub async fn home(page: Page, State(state): State<AppState>) -> Response {
+    let loaded = async {
+        let territories = state.store.territories().await?;
+        let events = state
+            .store
+            .publications(&current(PublicationKind::Event, None, 12))
+            .await?;
+        let resources = state
+            .store
+            .publications(&current(PublicationKind::Resource, None, 6))
+            .await?;
+        let calls = state
+            .store
+            .publications(&current(PublicationKind::Call, None, 6))
+            .await?;
+        Ok::<_, rhizome_node::StoreError>((territories, events, resources, calls))
+    };
+    match loaded.await {
+        Ok((territories, events, resources, calls)) => page.render(
+            &state,
+            "home.html",
+            context! {
+                territories => territories.iter().map(|t| territory_card(&state, t)).collect::<Vec<_>>(),
+                events => items(&page, &events, &territories),
+                resources => items(&page, &resources, &territories),
+                calls => items(&page, &calls, &territories),
+            },
+        ),
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+/// The ActivityStreams form of a page, for clients that ask for it.
+async fn activity_document(
+    state: &AppState,
+    (method, uri, headers): (&Method, &Uri, &HeaderMap),
+    document: impl std::future::Future<Output = Result<Response, rhizome_federation::FederationError>>,
+) -> Response {
+    if let Err(e) = state.federation.check_fetch(method, uri, headers).await {
+        return e.into_response();
+    }
+    document.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn territory(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if wants_activity_json(&headers) {
+        let document = async {
+            state
+                .federation
+                .territory_document(&slug)
+                .await
+                .map(IntoResponse::into_response)
+        };
+        return activity_document(&state, (&method, &uri, &headers), document).await;
+    }
+    let territory = match state.store.territory_by_slug(&slug).await {
+        Ok(Some(t)) => t,
+        Ok(None) => return page.error(&state, StatusCode::NOT_FOUND, "error-no-territory"),
+        Err(e) => return page.failed(&state, e),
+    };
+    let loaded = async {
+        let all_events = PublicationQuery {
+            current_at: None,
+            limit: 500,
+            ..current(PublicationKind::Event, Some(territory.id), 0)
+        };
+        let events = state.store.publications(&all_events).await?;
+        let resources = state
+            .store
+            .publications(&current(PublicationKind::Resource, Some(territory.id), 20))
+            .await?;
+        let calls = state
+            .store
+            .publications(&current(PublicationKind::Call, Some(territory.id), 20))
+            .await?;
+        let followers = state.store.follower_count(territory.id).await?;
+        Ok::<_, rhizome_node::StoreError>((events, resources, calls, followers))
+    };
+    let (events, resources, calls, followers) = match loaded.await {
+        Ok(loaded) => loaded,
+        Err(e) => return page.failed(&state, e),
+    };
+    let now = rhizome_node::now();
+    let (upcoming, mut past): (Vec<Publication>, Vec<Publication>) = events
+        .into_iter()
+        .partition(|p| p.body.ends_at().is_none_or(|end| end >= now));
+    past.reverse();
+    past.truncate(10);
+    let only = std::slice::from_ref(&territory);
+    let profile = &territory.profile;
+    page.render(
+        &state,
+        "territory.html",
+        context! {
+            territory => territory_card(&state, &territory),
+            description_html => markdown::to_html(&profile.description),
+            themes => profile.themes.iter().map(enum_name).collect::<Vec<_>>(),
+            website => profile.website.as_ref().map(|u| u.to_string()),
+            followers,
+            upcoming => items(&page, &upcoming, only),
+            past => items(&page, &past, only),
+            resources => items(&page, &resources, only),
+            calls => items(&page, &calls, only),
+            actor => state.federation.urls.territory(&profile.slug),
+        },
+    )
+}
+
+pub async fn publication(
+    page: Page,
+    State(state): State<AppState>,
+    Path((collection, id)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let (Ok(kind), Ok(id)) = (kind_of_collection(&collection), id.parse::<Uuid>()) else {
+        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    if wants_activity_json(&headers) {
+        let document = state.federation.publication_document(kind, id);
+        return activity_document(&state, (&method, &uri, &headers), document).await;
+    }
+    show_publication(&page, &state, kind, id, None).await
+}
+
+/// Renders a publication page; `registration` is the outcome of a form just sent.
+async fn show_publication(
+    page: &Page,
+    state: &AppState,
+    kind: PublicationKind,
+    id: Uuid,
+    registration: Option<Value>,
+) -> Response {
+    let publication = match state.store.publication(id).await {
+        Ok(Some(p)) if p.body.kind() == kind => p,
+        Ok(_) => return page.error(state, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => return page.failed(state, e),
+    };
+    if publication.deleted_at.is_some() {
+        return page.error(state, StatusCode::GONE, "error-gone");
+    }
+    let loaded = async {
+        let territory = state.store.territory(publication.territory_id).await?;
+        let mut comments = state.store.comments(publication.id, false).await?;
+        // Stored sanitised; sanitised again here so that no older row can carry a script.
+        for c in &mut comments {
+            c.content_html = markdown::sanitize(&c.content_html);
+        }
+        let participants = state.store.participant_count(publication.id).await?;
+        Ok::<_, rhizome_node::StoreError>((territory, comments, participants))
+    };
+    let (territory, comments, participants) = match loaded.await {
+        Ok((Some(t), c, n)) => (t, c, n),
+        Ok((None, ..)) => return page.error(state, StatusCode::NOT_FOUND, "error-no-territory"),
+        Err(e) => return page.failed(state, e),
+    };
+    let can_edit = page
+        .viewer
+        .as_ref()
+        .is_some_and(|v| v.principal.require_editor(territory.id).is_ok());
+    let body = &publication.body;
+    let text = match body {
+        PublicationBody::Event(e) => &e.description,
+        PublicationBody::Resource(r) => &r.body,
+        PublicationBody::Call(c) => &c.description,
+    };
+    let url = format!(
+        "{}/{}/{}",
+        state.config.base_url(),
+        collection_of(kind),
+        publication.id
+    );
+    page.render(
+        state,
+        "publication.html",
+        context! {
+            kind => kind.as_str(),
+            collection => collection_of(kind),
+            id => publication.id,
+            url,
+            title => body.title(),
+            body => body,
+            themes => body.themes().iter().map(enum_name).collect::<Vec<_>>(),
+            event => match body {
+                PublicationBody::Event(e) => Some(event_view(page, e, participants)),
+                _ => None,
+            },
+            territory => territory_card(state, &territory),
+            html => markdown::to_html(text),
+            comments,
+            can_edit,
+            registration,
+        },
+    )
+}
+
+/// What the event page shows beyond the common fields.
+fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
+    let lang = page.lang.tag();
+    let places_left = e.capacity.map(|c| (i64::from(c) - participants).max(0));
+    let open = matches!(
+        e.registration.mode,
+        RegistrationMode::Open | RegistrationMode::Approval
+    ) && places_left != Some(0)
+        && e.ends_at >= rhizome_node::now()
+        && e.status == rhizome_node::publication::event::EventStatus::Scheduled;
+    let map_points = e
+        .place
+        .as_ref()
+        .and_then(|p| Some((p.latitude?, p.longitude?, p.name.clone())))
+        .map(|(lat, lon, name)| {
+            serde_json::json!([{"lat": lat, "lon": lon, "label": name.unwrap_or_else(|| e.title.clone())}])
+                .to_string()
+        });
+    context! {
+        map_points,
+        when => e.when(lang),
+        starts_at => e.starts_at.to_rfc3339(),
+        ends_at => e.ends_at.to_rfc3339(),
+        timezone => e.timezone,
+        r#where => e.where_(lang),
+        on_site => e.format != EventFormat::Online,
+        place => e.place,
+        online_url => e.online_url.as_ref().map(|u| u.to_string()),
+        status => enum_name(&e.status),
+        free => e.free,
+        price => e.price,
+        capacity => e.capacity,
+        places_left,
+        registration_mode => enum_name(&e.registration.mode),
+        registration_url => e.registration.url.as_ref().map(|u| u.to_string()),
+        registration_open => open,
+        age_groups => e.audience.age_groups.iter().map(enum_name).collect::<Vec<_>>(),
+        publics => e.audience.publics,
+        tags => e.tags,
+        organisers => e.organisers,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RegistrationForm {
+    name: String,
+    email: String,
+    csrf: Option<String>,
+}
+
+/// A visitor registers with a name and an e-mail address; places are counted in the
+/// same transaction as the registration.
+pub async fn register(
+    page: Page,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RegistrationForm>,
+) -> Response {
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let event = match state.store.publication(id).await {
+        Ok(Some(Publication {
+            body: PublicationBody::Event(e),
+            deleted_at: None,
+            ..
+        })) => e,
+        Ok(_) => return page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => return page.failed(&state, e),
+    };
+    let name = form.name.trim();
+    let email = form.email.trim();
+    let problem = if name.is_empty() || name.chars().count() > 100 {
+        Some(("name", "register-name-invalid"))
+    } else if !plausible_email(email) {
+        Some(("email", "register-email-invalid"))
+    } else if !matches!(
+        event.registration.mode,
+        RegistrationMode::Open | RegistrationMode::Approval
+    ) || event.ends_at < rhizome_node::now()
+    {
+        Some(("form", "register-closed"))
+    } else {
+        None
+    };
+    let outcome = match problem {
+        Some((field, message)) => {
+            context! { field, error => page.lang.text(message, &Default::default()), name, email }
+        }
+        None => {
+            let state_now = state
+                .store
+                .register_visitor(
+                    id,
+                    email,
+                    name,
+                    event.capacity,
+                    event.registration.mode == RegistrationMode::Approval,
+                    rhizome_node::now(),
+                )
+                .await;
+            match state_now {
+                Ok(s) => {
+                    tracing::info!(event = %id, state = s.as_str(), "visitor registration");
+                    let key = match s {
+                        RsvpState::Accepted => "register-accepted",
+                        RsvpState::Pending => "register-pending",
+                        RsvpState::Rejected => "register-full",
+                    };
+                    context! { done => s.as_str(), message => page.lang.text(key, &Default::default()) }
+                }
+                Err(e) => return page.failed(&state, e),
+            }
+        }
+    };
+    let status = if outcome.get_attr("error").is_ok_and(|v| !v.is_undefined()) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut response =
+        show_publication(&page, &state, PublicationKind::Event, id, Some(outcome)).await;
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = status;
+    }
+    response
+}
+
+/// Enough to catch typing mistakes; the address is only shown to the organisers.
+fn plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>')
+}

@@ -136,7 +136,7 @@ const RESOURCE_FIELDS: &[Field] = &[
     required(field("title", "field-title", Widget::Text)),
     family(
         field(
-            "resource_type",
+            "type",
             "field-resource-type",
             Widget::Select(&[
                 "guide",
@@ -167,7 +167,7 @@ const RESOURCE_FIELDS: &[Field] = &[
 const CALL_FIELDS: &[Field] = &[
     family(
         field(
-            "call_type",
+            "type",
             "field-call-type",
             Widget::Select(&["need", "offer", "partners", "project"]),
         ),

@@ -299,6 +299,10 @@ async fn show_publication(
         // Stored sanitised; sanitised again here so that no older row can carry a script.
         for c in &mut comments {
             c.content_html = markdown::sanitize(&c.content_html);
+            c.author_url = c
+                .author_url
+                .take()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
         }
         let participants = state.store.participant_count(publication.id).await?;
         Ok::<_, rhizome_node::StoreError>((territory, comments, participants))

@@ -1,0 +1,552 @@
+//! The HTML pages over real HTTP, as a browser without JavaScript uses them: every page
+//! renders in French and English, an editor logs in and publishes through the forms
+//! (CSRF and validation included), a visitor registers, hostile text stays inert.
+
+mod common;
+
+use common::{Backend, Node};
+use reqwest::Method;
+use reqwest::redirect::Policy;
+use scraper::{Html, Selector};
+use serde_json::{Value, json};
+
+const FABLAB: &str = r#"{"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab",
+  "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+  "themes": ["science_digital"], "languages": ["fr"]}"#;
+
+/// A node with a territory, an admin token and an editor `camille` of the territory.
+async fn node() -> (Node, String) {
+    let node = Node::start(Backend::Sqlite).await.unwrap();
+    let admin = node.member("admin", true).await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(serde_json::from_str(FABLAB).unwrap()),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let editor = rhizome_node::Member::new("camille", "a long enough password", false).unwrap();
+    node.store.insert_member(&editor).await.unwrap();
+    let territory = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    node.store
+        .grant_editor(editor.id, territory.id)
+        .await
+        .unwrap();
+    (node, admin)
+}
+
+async fn create_event(node: &Node, token: &str, extra: Value) -> String {
+    let mut event = json!({
+        "title": "Repair café", "description": "Apportez vos **objets** cassés",
+        "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
+        "place": {"name": "La Fabrique", "address": "1 rue de la Paix, Poitiers", "latitude": 46.58, "longitude": 0.34},
+        "capacity": 20, "registration": {"mode": "open"}, "themes": ["climate"]
+    });
+    json_patch::merge(&mut event, &extra);
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(token),
+            Some(event),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
+
+/// A browser: keeps cookies, does not follow redirects (the tests look at them).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn get(client: &reqwest::Client, node: &Node, path: &str) -> (u16, String) {
+    let response = client.get(node.url(path)).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn post(
+    client: &reqwest::Client,
+    node: &Node,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, Option<String>) {
+    let response = client
+        .post(node.url(path))
+        .header("Origin", node.base.clone())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap(),
+        location,
+    )
+}
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    html.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text_of(html: &str, css: &str) -> String {
+    let doc = Html::parse_document(html);
+    select(&doc, css)
+        .iter()
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn attr_of(html: &str, css: &str, attr: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    select(&doc, css)
+        .first()
+        .and_then(|e| e.value().attr(attr).map(str::to_owned))
+}
+
+async fn login(client: &reqwest::Client, node: &Node) {
+    let (status, _, location) = post(
+        client,
+        node,
+        "/login",
+        &[
+            ("username", "camille"),
+            ("password", "a long enough password"),
+            ("next", "/manage"),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/manage")));
+}
+
+async fn csrf(client: &reqwest::Client, node: &Node) -> String {
+    let (_, html) = get(client, node, "/manage").await;
+    attr_of(&html, "input[name=csrf]", "value").expect("a logged-in page carries a CSRF token")
+}
+
+#[tokio::test]
+async fn every_page_renders_in_french_and_english() {
+    let (node, admin) = node().await;
+    let id = create_event(&node, &admin, json!({})).await;
+    let french = browser();
+    let (status, home) = get(&french, &node, "/").await;
+    assert_eq!(status, 200);
+    assert_eq!(attr_of(&home, "html", "lang").as_deref(), Some("fr"));
+    assert!(text_of(&home, "main").contains("Fablab de Poitiers"));
+    assert!(text_of(&home, ".items").contains("mardi 3 décembre 2030, 18:00–21:00"));
+    assert!(text_of(&home, "h2").contains("Agenda à venir"));
+
+    let (status, territory) = get(&french, &node, "/t/fablab").await;
+    assert_eq!(status, 200);
+    assert!(text_of(&territory, "code#handle").contains(&format!("@fablab@{}", node.host())));
+    assert!(text_of(&territory, "#upcoming ~ ul, .items").contains("Repair café"));
+
+    let (status, event) = get(&french, &node, &format!("/events/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(text_of(&event, ".facts").contains("20 places restantes"));
+    assert!(
+        text_of(&event, ".prose").contains("objets"),
+        "Markdown is rendered"
+    );
+    assert!(
+        attr_of(&event, "#map", "data-points")
+            .unwrap()
+            .contains("46.58")
+    );
+    assert_eq!(
+        attr_of(&event, "a.button[href$='event.ics']", "href"),
+        Some(format!("/events/{id}/event.ics"))
+    );
+
+    for (path, want) in [("/login", 200), ("/nope/1", 404), ("/t/nowhere", 404)] {
+        assert_eq!(get(&french, &node, path).await.0, want, "{path}");
+    }
+    let (status, _) = get(&french, &node, "/manage").await;
+    assert_eq!(status, 303, "the editors' pages need a login");
+
+    // The browser's language is honoured, and the switcher's choice wins over it.
+    let english = browser();
+    let response = english
+        .get(node.url("/"))
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    let page = response.text().await.unwrap();
+    assert_eq!(attr_of(&page, "html", "lang").as_deref(), Some("en"));
+    assert!(text_of(&page, ".items").contains("Tuesday 3 December 2030"));
+    let (status, _) = get(&english, &node, "/lang/fr?next=/t/fablab").await;
+    assert_eq!(status, 303);
+    let response = english
+        .get(node.url("/"))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
+    let page = response.text().await.unwrap();
+    assert_eq!(attr_of(&page, "html", "lang").as_deref(), Some("fr"));
+    assert_eq!(get(&english, &node, "/lang/xx").await.0, 404);
+}
+
+#[tokio::test]
+async fn an_editor_publishes_edits_and_deletes_from_the_forms() {
+    let (node, _) = node().await;
+    let client = browser();
+    // Wrong password: the form comes back with the name kept and a message.
+    let (status, html, _) = post(
+        &client,
+        &node,
+        "/login",
+        &[("username", "camille"), ("password", "wrong")],
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(text_of(&html, ".error").contains("incorrect"));
+    assert_eq!(
+        attr_of(&html, "#username", "value").as_deref(),
+        Some("camille")
+    );
+    login(&client, &node).await;
+    let token = csrf(&client, &node).await;
+
+    // Without the token, or from another site, nothing is published.
+    let form = [
+        ("title", "Atelier vélo"),
+        ("starts_at", "2030-06-10T14:00"),
+        ("ends_at", "2030-06-10T17:00"),
+        ("place.name", "Garage solidaire"),
+        ("themes", "mobility"),
+        ("capacity", "8"),
+        ("registration.mode", "open"),
+        ("free", "on"),
+        ("timezone", "Europe/Paris"),
+    ];
+    let (status, _, _) = post(&client, &node, "/manage/t/fablab/events/new", &form).await;
+    assert_eq!(status, 403);
+    let mut with_token = form.to_vec();
+    with_token.push(("csrf", &token));
+    let foreign = client
+        .post(node.url("/manage/t/fablab/events/new"))
+        .header("Origin", "https://evil.example")
+        .form(&with_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status().as_u16(), 403);
+    assert_eq!(node.store.publication_count().await.unwrap(), 0);
+
+    // A mistake: the error sits next to its field, and what was typed is kept.
+    let mut wrong = with_token.clone();
+    wrong[2] = ("ends_at", "2030-06-10T13:00");
+    let (status, html, _) = post(&client, &node, "/manage/t/fablab/events/new", &wrong).await;
+    assert_eq!(status, 422);
+    assert!(
+        !text_of(&html, ".field.invalid .error").is_empty(),
+        "{html}"
+    );
+    assert_eq!(
+        attr_of(&html, ".field.invalid input", "name").as_deref(),
+        Some("ends_at")
+    );
+    assert_eq!(
+        attr_of(&html, "#title", "value").as_deref(),
+        Some("Atelier vélo")
+    );
+    assert_eq!(
+        attr_of(&html, "input[name=themes][value=mobility]", "checked").as_deref(),
+        Some("")
+    );
+    assert_eq!(node.store.publication_count().await.unwrap(), 0);
+
+    // Right: published, federated like an API publication, shown on its page.
+    let (status, _, location) =
+        post(&client, &node, "/manage/t/fablab/events/new", &with_token).await;
+    assert_eq!(status, 303);
+    let path = location.unwrap();
+    let (_, html) = get(&client, &node, &path).await;
+    assert_eq!(text_of(&html, "h1"), "Atelier vélo");
+    assert!(text_of(&html, ".facts").contains("14:00–17:00"));
+    assert!(text_of(&html, ".facts").contains("8 places"));
+    let (_, home) = get(&client, &node, "/").await;
+    assert!(text_of(&home, ".items").contains("Atelier vélo"));
+
+    // The edit form shows local times; an edit keeps what the form does not show.
+    let id = path.rsplit('/').next().unwrap();
+    let (_, edit) = get(&client, &node, &format!("/manage/events/{id}/edit")).await;
+    assert_eq!(
+        attr_of(&edit, "#starts_at", "value").as_deref(),
+        Some("2030-06-10T14:00")
+    );
+    let mut changed = with_token.clone();
+    changed[0] = ("title", "Atelier vélo (complet)");
+    changed.push(("status", "cancelled"));
+    let (status, _, _) = post(
+        &client,
+        &node,
+        &format!("/manage/events/{id}/edit"),
+        &changed,
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, html) = get(&client, &node, &path).await;
+    assert_eq!(text_of(&html, "h1"), "Atelier vélo (complet)");
+    assert!(text_of(&html, ".status").contains("Annulé"));
+
+    // Delete: gone from the page (410) and the dashboard.
+    let (status, _, _) = post(
+        &client,
+        &node,
+        &format!("/manage/events/{id}/delete"),
+        &[("csrf", &token)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert_eq!(get(&client, &node, &path).await.0, 410);
+
+    // Logging out ends the session on the server too.
+    let (status, _, _) = post(&client, &node, "/logout", &[("csrf", &token)]).await;
+    assert_eq!(status, 303);
+    assert_eq!(get(&client, &node, "/manage").await.0, 303);
+}
+
+#[tokio::test]
+async fn an_editor_cannot_touch_another_territory() {
+    let (node, admin) = node().await;
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(json!({"slug": "other", "name": "Autre lieu", "kind": "tiers_lieu"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let id = {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                "/api/v1/territories/other/resources",
+                Some(&admin),
+                Some(json!({"title": "Guide", "type": "guide"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    };
+    let client = browser();
+    login(&client, &node).await;
+    let token = csrf(&client, &node).await;
+    assert_eq!(
+        get(&client, &node, "/manage/t/other/events/new").await.0,
+        403
+    );
+    assert_eq!(
+        get(&client, &node, &format!("/manage/resources/{id}/edit"))
+            .await
+            .0,
+        403
+    );
+    let (status, _, _) = post(
+        &client,
+        &node,
+        &format!("/manage/resources/{id}/delete"),
+        &[("csrf", &token)],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(node.store.publication_count().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn logins_are_rate_limited() {
+    let (node, _) = node().await;
+    let client = browser();
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let (status, _, _) = post(
+            &client,
+            &node,
+            "/login",
+            &[("username", "camille"), ("password", "guess")],
+        )
+        .await;
+        statuses.push(status);
+    }
+    assert_eq!(&statuses[..5], &[401; 5]);
+    assert_eq!(statuses[6], 429, "{statuses:?}");
+    // Even the right password waits.
+    let (status, html, _) = post(
+        &client,
+        &node,
+        "/login",
+        &[
+            ("username", "camille"),
+            ("password", "a long enough password"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 429);
+    assert!(text_of(&html, ".error").contains("Trop de tentatives"));
+}
+
+#[tokio::test]
+async fn a_visitor_registers_until_the_event_is_full() {
+    let (node, admin) = node().await;
+    let id = create_event(&node, &admin, json!({"capacity": 1})).await;
+    let visitor = browser();
+    let path = format!("/events/{id}/register");
+
+    let (status, html, _) = post(
+        &visitor,
+        &node,
+        &path,
+        &[("name", "Alice"), ("email", "not an address")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(text_of(&html, "#reg-email-error").contains("adresse"));
+    assert_eq!(
+        attr_of(&html, "#reg-name", "value").as_deref(),
+        Some("Alice")
+    );
+
+    let (status, html, _) = post(
+        &visitor,
+        &node,
+        &path,
+        &[("name", "Alice"), ("email", "alice@example.org")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(text_of(&html, ".notice-accepted").contains("inscrit"));
+    assert!(text_of(&html, ".facts").contains("complet"));
+
+    let (_, html, _) = post(
+        &visitor,
+        &node,
+        &path,
+        &[("name", "Bob"), ("email", "bob@example.org")],
+    )
+    .await;
+    assert!(text_of(&html, ".register").contains("complet"), "{html}");
+    let event_id = id.parse().unwrap();
+    assert_eq!(node.store.participant_count(event_id).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn hostile_text_is_shown_as_text() {
+    let (node, admin) = node().await;
+    let id = create_event(
+        &node,
+        &admin,
+        json!({"title": "<script>alert(1)</script>", "description": "<img src=x onerror=alert(2)> **ok**"}),
+    )
+    .await;
+    let comment = rhizome_node::social::Comment {
+        id: uuid::Uuid::now_v7(),
+        publication_id: id.parse().unwrap(),
+        ap_id: "https://mastodon.example/notes/1".into(),
+        author_id: "https://mastodon.example/users/eve".into(),
+        author_name: "<b>Eve</b>".into(),
+        author_url: Some("javascript:alert(3)".into()),
+        content_html: "<p>hi</p><script>alert(4)</script><a href=\"javascript:alert(5)\">x</a>"
+            .into(),
+        published: rhizome_node::now(),
+        hidden: false,
+    };
+    node.store.insert_comment(&comment).await.unwrap();
+    let response = browser()
+        .get(node.url(&format!("/events/{id}")))
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    let html = response.text().await.unwrap();
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(!html.contains("onerror"), "{html}");
+    assert!(!html.contains("javascript:alert(5)"), "{html}");
+    assert!(!html.contains("javascript:alert(3)"), "{html}");
+    assert!(text_of(&html, "h1").contains("<script>alert(1)</script>"));
+    assert!(text_of(&html, ".comment").contains("hi"));
+}
+
+#[tokio::test]
+async fn resources_and_calls_are_published_from_their_forms() {
+    let (node, _) = node().await;
+    let client = browser();
+    login(&client, &node).await;
+    let token = csrf(&client, &node).await;
+    for (collection, form) in [
+        (
+            "resources",
+            vec![
+                ("title", "Guide du repair café"),
+                ("type", "guide"),
+                ("summary", "Tout pour lancer le vôtre"),
+                ("body", "## Étapes\n\n- trouver un lieu"),
+                ("themes", "climate"),
+                ("language", "fr"),
+            ],
+        ),
+        (
+            "calls",
+            vec![
+                ("type", "partners"),
+                ("title", "Cherche bénévoles électroniciens"),
+                ("description", "Pour nos samedis"),
+                ("deadline", "2030-01-31"),
+                ("status", "open"),
+                ("language", "fr"),
+            ],
+        ),
+    ] {
+        let (_, blank) = get(
+            &client,
+            &node,
+            &format!("/manage/t/fablab/{collection}/new"),
+        )
+        .await;
+        for (name, _) in &form {
+            assert!(
+                attr_of(&blank, &format!("[name='{name}']"), "name").is_some(),
+                "{collection} form lacks {name}"
+            );
+        }
+        let mut form = form.clone();
+        form.push(("csrf", &token));
+        let (status, html, location) = post(
+            &client,
+            &node,
+            &format!("/manage/t/fablab/{collection}/new"),
+            &form,
+        )
+        .await;
+        assert_eq!(status, 303, "{collection}: {html}");
+        let (status, page) = get(&client, &node, &location.unwrap()).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            text_of(&page, "h1"),
+            form[if collection == "calls" { 1 } else { 0 }].1
+        );
+    }
+}

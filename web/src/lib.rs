@@ -4,8 +4,10 @@ pub mod api;
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 pub mod pages;
 pub mod server;
+pub mod widget;
 
 use std::sync::Arc;
 

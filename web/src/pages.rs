@@ -31,6 +31,10 @@ pub fn templates() -> Environment<'static> {
             "publication.html",
             include_str!("../templates/publication.html"),
         ),
+        (
+            "widget_agenda.html",
+            include_str!("../templates/widget_agenda.html"),
+        ),
     ] {
         env.add_template(name, source).expect("templates are valid");
     }

@@ -25,10 +25,12 @@ pub fn to_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Tag, TagEnd};
     let mut out = String::new();
     let mut links: Vec<String> = Vec::new();
+    // Inside a <script> or <style>: its text is not prose.
+    let mut hidden: Option<&'static str> = None;
     for event in pulldown_cmark::Parser::new(markdown) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::Html(t) | Event::InlineHtml(t) => out.push_str(&strip_tags(&t)),
+            Event::Text(t) | Event::Code(t) if hidden.is_none() => out.push_str(&t),
+            Event::Html(t) | Event::InlineHtml(t) => out.push_str(&strip_tags(&t, &mut hidden)),
             Event::SoftBreak => out.push(' '),
             Event::HardBreak => out.push('\n'),
             Event::Start(Tag::Item) => out.push_str("- "),
@@ -46,7 +48,7 @@ pub fn to_text(markdown: &str) -> String {
                 | TagEnd::List(_),
             ) => out.push_str("\n\n"),
             Event::End(TagEnd::Item) => out.push('\n'),
-            Event::Rule => out.push_str("\n"),
+            Event::Rule => out.push('\n'),
             _ => {}
         }
     }
@@ -58,16 +60,35 @@ pub fn to_text(markdown: &str) -> String {
     text.trim().to_owned()
 }
 
-/// Drops anything between `<` and `>`.
-fn strip_tags(html: &str) -> String {
+/// Drops tags, and the content of scripts and styles, from raw HTML found in Markdown.
+fn strip_tags(html: &str, hidden: &mut Option<&'static str>) -> String {
     let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut rest = html;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            Some(start) => {
+                if hidden.is_none() {
+                    out.push_str(&rest[..start]);
+                }
+                let tag_end = rest[start..]
+                    .find('>')
+                    .map_or(rest.len(), |e| start + e + 1);
+                let tag = rest[start..tag_end].to_ascii_lowercase();
+                for name in ["script", "style"] {
+                    if tag.starts_with(&format!("<{name}")) {
+                        *hidden = Some(name);
+                    } else if tag.starts_with(&format!("</{name}")) && *hidden == Some(name) {
+                        *hidden = None;
+                    }
+                }
+                rest = &rest[tag_end..];
+            }
+            None => {
+                if hidden.is_none() {
+                    out.push_str(rest);
+                }
+                rest = "";
+            }
         }
     }
     out
@@ -93,11 +114,11 @@ mod tests {
     #[test]
     fn plain_text_keeps_words_and_drops_markup() {
         let text = to_text(
-            "# Atelier\n\nApportez **vos objets** & [outils](https://ex.example/o).\n\n- un\n- deux\n\n<div onclick=\"x\">bloc <b>gras</b></div>\n\nfin <script>alert(1)</script>",
+            "# Atelier\n\nApportez **vos objets** & [outils](https://ex.example/o).\n\n- un\n- deux\n\n<div onclick=\"x\">bloc <b>gras</b></div>\n\nfin <script>alert(1)</script> <STYLE>b {}</style>.",
         );
         assert_eq!(
             text,
-            "Atelier\n\nApportez vos objets & outils (https://ex.example/o).\n\n- un\n- deux\n\nbloc gras\n\nfin alert(1)"
+            "Atelier\n\nApportez vos objets & outils (https://ex.example/o).\n\n- un\n- deux\n\nbloc gras\n\nfin  ."
         );
     }
 }

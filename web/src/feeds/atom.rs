@@ -114,7 +114,7 @@ fn entry(state: &AppState, p: &Publication, author: &Person) -> Entry {
             })
             .collect(),
         summary: Some(Text::html(summary)),
-        content: Some(Content {
+        content: (!text.trim().is_empty()).then(|| Content {
             value: Some(markdown::to_html(text)),
             content_type: Some("html".into()),
             lang: Some(p.body.language().to_owned()),

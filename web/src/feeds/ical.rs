@@ -118,6 +118,9 @@ fn ics(body: String) -> Response {
         .into_response()
 }
 
+/// When an event starts and ends.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 /// The whole VCALENDAR text.
 pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) -> String {
     let mut calendar = Calendar::empty();
@@ -133,7 +136,7 @@ pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) 
         calendar.append_property(Property::new("X-WR-TIMEZONE", zone.name()));
     }
     calendar.ttl(&Duration::hours(1));
-    let mut zones: BTreeMap<&str, (Tz, Vec<(DateTime<Utc>, DateTime<Utc>)>)> = BTreeMap::new();
+    let mut zones: BTreeMap<&str, (Tz, Vec<Span>)> = BTreeMap::new();
     for item in items {
         let tz = item.event.tz();
         zones

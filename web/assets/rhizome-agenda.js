@@ -74,11 +74,22 @@
     }
 
     connectedCallback() {
-      this.load();
+      this.schedule();
     }
 
     attributeChangedCallback() {
-      if (this.isConnected) this.load();
+      if (this.isConnected) this.schedule();
+    }
+
+    // Attributes arrive one by one when the element is created: fetch once, after them.
+    schedule() {
+      if (this.pending) return;
+      this.pending = true;
+      var self = this;
+      Promise.resolve().then(function () {
+        self.pending = false;
+        self.load();
+      });
     }
 
     endpoint() {

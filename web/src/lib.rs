@@ -4,10 +4,12 @@ pub mod api;
 pub mod cli;
 pub mod error;
 pub mod extract;
+pub mod feeds;
 pub mod i18n;
 pub mod pages;
 pub mod server;
 pub mod session;
+pub mod widget;
 
 use std::sync::Arc;
 

@@ -19,6 +19,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(crate::api::routes())
         .merge(crate::pages::routes())
+        .merge(crate::feeds::routes())
+        .merge(crate::widget::routes())
         .merge(rhizome_federation::routes::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -1,0 +1,125 @@
+//! A territory's publications as an Atom feed (RFC 4287), newest first, for feed readers
+//! and the sites of partners.
+
+use atom_syndication::{Category, Content, Entry, Feed, Generator, Link, Person, Text};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::{Publication, PublicationBody, markdown};
+
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Entries in the feed: readers keep what they have seen.
+const ENTRIES: i64 = 50;
+
+/// `GET /t/{slug}/feed.atom`.
+pub async fn territory_feed(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let territory = state
+        .store
+        .territory_by_slug(&slug)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let publications = state
+        .store
+        .publications(&PublicationQuery {
+            territory_id: Some(territory.id),
+            order: Order::Newest,
+            limit: ENTRIES,
+            ..Default::default()
+        })
+        .await?;
+    let page = state.federation.urls.territory(&slug);
+    let author = Person {
+        name: territory.profile.name.clone(),
+        uri: Some(page.clone()),
+        ..Default::default()
+    };
+    let updated = publications
+        .iter()
+        .map(|p| p.updated_at)
+        .chain([territory.updated_at])
+        .max()
+        .unwrap_or(territory.updated_at);
+    let feed = Feed {
+        title: Text::plain(territory.profile.name.clone()),
+        id: format!("{page}/feed.atom"),
+        updated: updated.fixed_offset(),
+        authors: vec![author.clone()],
+        links: vec![
+            link(&format!("{page}/feed.atom"), "self", "application/atom+xml"),
+            link(&page, "alternate", "text/html"),
+        ],
+        subtitle: Some(Text::plain(markdown::to_text(
+            &territory.profile.description,
+        )))
+        .filter(|s| !s.value.is_empty()),
+        generator: Some(Generator {
+            value: "Rhizome".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+            ..Default::default()
+        }),
+        entries: publications
+            .iter()
+            .map(|p| entry(&state, p, &author))
+            .collect(),
+        ..Default::default()
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        feed.to_string(),
+    )
+        .into_response())
+}
+
+fn link(href: &str, rel: &str, mime_type: &str) -> Link {
+    Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        mime_type: Some(mime_type.to_owned()),
+        ..Default::default()
+    }
+}
+
+fn entry(state: &AppState, p: &Publication, author: &Person) -> Entry {
+    let url = state.federation.urls.publication(p.body.kind(), p.id);
+    let text = match &p.body {
+        PublicationBody::Event(e) => &e.description,
+        PublicationBody::Resource(r) => &r.body,
+        PublicationBody::Call(c) => &c.description,
+    };
+    // The federation summary is built from plain values; sanitised all the same.
+    let summary = markdown::sanitize(&rhizome_federation::objects::publication::summary(&p.body));
+    Entry {
+        title: Text::plain(p.body.title()),
+        id: url.clone(),
+        updated: p.updated_at.fixed_offset(),
+        published: Some(p.created_at.fixed_offset()),
+        authors: vec![author.clone()],
+        links: vec![link(&url, "alternate", "text/html")],
+        categories: p
+            .body
+            .themes()
+            .iter()
+            .map(|t| Category {
+                term: t.slug().to_owned(),
+                ..Default::default()
+            })
+            .collect(),
+        summary: Some(Text::html(summary)),
+        content: (!text.trim().is_empty()).then(|| Content {
+            value: Some(markdown::to_html(text)),
+            content_type: Some("html".into()),
+            lang: Some(p.body.language().to_owned()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,262 @@
+//! iCalendar (RFC 5545) agendas: a node's, a territory's, and one event's "add to
+//! calendar" file. Times are written in the event's own zone with its TZID, and each zone
+//! used is defined by a VTIMEZONE (see `vtimezone`), so every client shows the right hour.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, LocalResult, TimeZone, Utc};
+use chrono_tz::Tz;
+use icalendar::{
+    Calendar, CalendarDateTime, Component, EventLike, EventStatus as IcalStatus, Property,
+};
+use rhizome_node::markdown;
+use rhizome_node::publication::event::{EventFormat, EventStatus};
+use rhizome_node::{PublicationBody, Territory};
+use uuid::Uuid;
+
+use super::{AgendaParams, Listed, Loaded, event_url, vtimezone};
+use crate::AppState;
+use crate::error::ApiError;
+
+/// Recent past kept in calendars, so a subscriber still sees last week's workshop.
+const PAST: Duration = Duration::days(30);
+const DEFAULT_LIMIT: usize = 1000;
+const MAX_LIMIT: usize = 5000;
+
+/// `GET /calendar.ics`: every event of this node (or of `?territory=`).
+pub async fn node_calendar(
+    State(state): State<AppState>,
+    params: Result<Query<AgendaParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let params = AgendaParams::read(params)?;
+    let selection = params.selection(DEFAULT_LIMIT, MAX_LIMIT, PAST)?;
+    let territory = match &params.territory {
+        Some(slug) => Some(find(&state, slug).await?),
+        None => None,
+    };
+    let loaded = selection.load(&state, territory.as_ref()).await?;
+    let name = match &territory {
+        Some(t) => t.profile.name.clone(),
+        None => format!("Rhizome · {}", state.config.domain),
+    };
+    let zone = territory.as_ref().map(Territory::tz);
+    Ok(ics(render(&state, &name, zone, &selection.apply(&loaded))))
+}
+
+/// `GET /t/{slug}/calendar.ics`: a territory's events.
+pub async fn territory_calendar(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    params: Result<Query<AgendaParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let params = AgendaParams::read(params)?;
+    if params.territory.is_some() {
+        return Err(ApiError::BadRequest(
+            "territory is given by the path here".into(),
+        ));
+    }
+    let selection = params.selection(DEFAULT_LIMIT, MAX_LIMIT, PAST)?;
+    let territory = find(&state, &slug).await?;
+    let loaded = selection.load(&state, Some(&territory)).await?;
+    Ok(ics(render(
+        &state,
+        &territory.profile.name,
+        Some(territory.tz()),
+        &selection.apply(&loaded),
+    )))
+}
+
+/// `GET /events/{id}/event.ics`: one event, past or future, to add to a calendar.
+pub async fn single_event(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
+    let publication = match state.store.publication(id).await? {
+        Some(p) if matches!(p.body, PublicationBody::Event(_)) => p,
+        _ => return Err(ApiError::NotFound),
+    };
+    if publication.deleted_at.is_some() {
+        return Err(ApiError::Gone);
+    }
+    let territory = state
+        .store
+        .territory(publication.territory_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let title = publication.body.title().to_owned();
+    let loaded = Loaded {
+        publications: vec![publication],
+        territories: vec![territory],
+    };
+    let selection = AgendaParams::default().selection(1, 1, PAST)?;
+    let items = selection.apply(&loaded);
+    // `apply` filters nothing without parameters, whatever the dates.
+    Ok(ics(render(&state, &title, None, &items)))
+}
+
+async fn find(state: &AppState, slug: &str) -> Result<Territory, ApiError> {
+    state
+        .store
+        .territory_by_slug(slug)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+fn ics(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// When an event starts and ends.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
+/// The whole VCALENDAR text.
+pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) -> String {
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new(
+            "PRODID",
+            format!("-//Rhizome//Rhizome {}//FR", env!("CARGO_PKG_VERSION")),
+        ))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .append_property(Property::new("X-WR-CALNAME", name));
+    if let Some(zone) = zone {
+        calendar.append_property(Property::new("X-WR-TIMEZONE", zone.name()));
+    }
+    calendar.ttl(&Duration::hours(1));
+    let mut zones: BTreeMap<&str, (Tz, Vec<Span>)> = BTreeMap::new();
+    for item in items {
+        let tz = item.event.tz();
+        zones
+            .entry(tz.name())
+            .or_insert_with(|| (tz, Vec::new()))
+            .1
+            .push((item.event.starts_at, item.event.ends_at));
+        calendar.push(vevent(state, item));
+    }
+    let timezones: String = zones
+        .into_values()
+        .map(|(tz, spans)| vtimezone::vtimezone(tz, spans))
+        .collect();
+    // `icalendar` cannot write a VTIMEZONE (it would add DTSTAMP and UID): it goes in as
+    // text, before the first event as clients expect.
+    let text = calendar.to_string();
+    let at = text
+        .find("BEGIN:VEVENT\r\n")
+        .or_else(|| text.rfind("END:VCALENDAR"))
+        .unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + timezones.len());
+    out.push_str(&text[..at]);
+    out.push_str(&timezones);
+    out.push_str(&text[at..]);
+    out
+}
+
+fn vevent(state: &AppState, item: &Listed) -> icalendar::Event {
+    let (p, e) = (item.publication, item.event);
+    let url = event_url(state, p);
+    let mut ev = icalendar::Event::new();
+    ev.uid(&url)
+        .timestamp(p.updated_at)
+        .created(p.created_at)
+        .last_modified(p.updated_at)
+        .sequence(sequence(p.created_at, p.updated_at))
+        .summary(&e.title)
+        .description(&description(&e.description, &url))
+        .starts(local_time(e.starts_at, e.tz()))
+        .ends(local_time(e.ends_at, e.tz()))
+        .url(&url)
+        .status(match e.status {
+            EventStatus::Scheduled => IcalStatus::Confirmed,
+            EventStatus::Postponed => IcalStatus::Tentative,
+            EventStatus::Cancelled => IcalStatus::Cancelled,
+        });
+    if !e.themes.is_empty() {
+        ev.categories(e.themes.iter().map(|t| t.slug()));
+    }
+    let place = e
+        .place
+        .as_ref()
+        .map(|p| p.label())
+        .filter(|l| !l.is_empty());
+    let online = match e.format {
+        EventFormat::OnSite => None,
+        _ => e.online_url.as_ref().map(url::Url::to_string),
+    };
+    let location: Vec<String> = place.into_iter().chain(online).collect();
+    if !location.is_empty() {
+        ev.location(&location.join(" · "));
+    }
+    if let Some((lat, lon)) = e.place.as_ref().and_then(|p| p.latitude.zip(p.longitude)) {
+        ev.add_property("GEO", format!("{lat};{lon}"));
+    }
+    ev.done()
+}
+
+/// Local time with the event's TZID. The rare instant whose local time happens twice
+/// (the hour repeated when clocks go back) and is the second one is written in UTC,
+/// since a TZID local time means the first.
+fn local_time(at: DateTime<Utc>, tz: Tz) -> CalendarDateTime {
+    let local = at.with_timezone(&tz).naive_local();
+    match tz.from_local_datetime(&local) {
+        LocalResult::Ambiguous(first, _) if first.with_timezone(&Utc) != at => {
+            CalendarDateTime::Utc(at)
+        }
+        _ => CalendarDateTime::WithTimezone {
+            date_time: local,
+            tzid: tz.name().to_owned(),
+        },
+    }
+}
+
+/// Seconds between creation and last change: grows with every edit, as SEQUENCE must.
+fn sequence(created: DateTime<Utc>, updated: DateTime<Utc>) -> u32 {
+    u32::try_from((updated - created).num_seconds().max(0)).unwrap_or(u32::MAX)
+}
+
+/// The description as plain text, then the page for everything else.
+fn description(markdown_text: &str, url: &str) -> String {
+    let text = markdown::to_text(markdown_text);
+    if text.is_empty() {
+        url.to_owned()
+    } else {
+        format!("{text}\n\n{url}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_hour_second_pass_is_written_in_utc() {
+        let paris = chrono_tz::Europe::Paris;
+        // 2026-10-25 02:30 happens twice in Paris: at 00:30Z and at 01:30Z.
+        let first: DateTime<Utc> = "2026-10-25T00:30:00Z".parse().unwrap();
+        let second: DateTime<Utc> = "2026-10-25T01:30:00Z".parse().unwrap();
+        assert!(matches!(
+            local_time(first, paris),
+            CalendarDateTime::WithTimezone { .. }
+        ));
+        assert_eq!(local_time(second, paris), CalendarDateTime::Utc(second));
+    }
+
+    #[test]
+    fn sequence_grows_with_edits() {
+        let t: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(sequence(t, t), 0);
+        assert!(sequence(t, t + Duration::minutes(5)) > sequence(t, t + Duration::minutes(1)));
+    }
+}

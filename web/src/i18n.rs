@@ -158,12 +158,20 @@ mod tests {
 
     #[test]
     fn every_key_exists_in_every_language() {
+        // Every catalogue file of a language, read as one.
         let keys = |tag: &str| -> Vec<String> {
-            let source = std::fs::read_to_string(format!(
-                "{}/locales/{tag}/main.ftl",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap();
+            let dir = format!("{}/locales/{tag}", env!("CARGO_MANIFEST_DIR"));
+            let mut files: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                .collect();
+            files.sort();
+            let source: String = files
+                .iter()
+                .map(|f| std::fs::read_to_string(f).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n");
             source
                 .lines()
                 .filter(|l| !l.starts_with([' ', '#', '.', '\t', '*', '[', '}']))

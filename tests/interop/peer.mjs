@@ -245,7 +245,8 @@ try {
     id: noteId,
     attribution: ctx.getActorUri(ME),
     replyTarget: event.id,
-    content: "<p>Reply from the interop peer</p>",
+    // The browser test sends hostile HTML here, to see that it cannot run on the event page.
+    content: process.env.PEER_REPLY_HTML ?? "<p>Reply from the interop peer</p>",
     to: PUBLIC_COLLECTION,
     cc: territory.id,
   });

@@ -203,3 +203,38 @@ age-12-17 = 12-17 years
 age-18-25 = 18-25 years
 age-adults = Adults
 age-seniors = Seniors
+
+## Network lists, directory and map
+filters = Filter
+filter-words = Words
+filter-any = Any
+filter-kind = Kind of place
+filter-territory = Territory (@name@node)
+filter-from = From
+filter-to = Until
+filter-near = Around a point
+filter-km = Radius (km)
+filter-apply = Apply
+filter-clear = Clear all
+filter-bad-near = To search around a point, give the latitude, the longitude and a radius in km.
+filter-bad-date = Invalid date: use the YYYY-MM-DD format.
+list-title-event = Network agenda
+list-title-resource = Network resources
+list-title-call = Calls for collaboration
+list-lead = What this node's territories publish, and the territories they follow.
+list-empty = Nothing matches yet.
+from-remote = from { $name } ({ $node })
+pager = Pages
+pager-previous = ← Previous
+pager-next = Next →
+network-title = Network directory
+network-lead = { $count ->
+    [0] No territory found.
+    [one] One territory, here or on verified peer nodes.
+   *[other] { $count } territories, here and on verified peer nodes.
+}
+network-empty = No territory matches.
+distance-km = { $km } km away
+map-title = Map of territories and events
+map-needs-js = The interactive map needs JavaScript; the list below holds the same places.
+map-list = The places on the map

@@ -203,3 +203,38 @@ age-12-17 = 12-17 ans
 age-18-25 = 18-25 ans
 age-adults = Adultes
 age-seniors = Seniors
+
+## Network lists, directory and map
+filters = Filtrer
+filter-words = Mots
+filter-any = Tous
+filter-kind = Type de lieu
+filter-territory = Territoire (@nom@nœud)
+filter-from = À partir du
+filter-to = Jusqu'au
+filter-near = Autour d'un point
+filter-km = Rayon (km)
+filter-apply = Appliquer
+filter-clear = Tout effacer
+filter-bad-near = Pour chercher autour d'un point, donnez la latitude, la longitude et un rayon en km.
+filter-bad-date = Date invalide : utilisez le format AAAA-MM-JJ.
+list-title-event = Agenda du réseau
+list-title-resource = Ressources du réseau
+list-title-call = Appels à collaboration
+list-lead = Ce que publient les territoires de ce nœud et ceux qu'ils suivent.
+list-empty = Rien ne correspond pour l'instant.
+from-remote = de { $name } ({ $node })
+pager = Pages
+pager-previous = ← Précédents
+pager-next = Suivants →
+network-title = Annuaire du réseau
+network-lead = { $count ->
+    [0] Aucun territoire trouvé.
+    [one] Un territoire trouvé, ici ou sur les nœuds pairs vérifiés.
+   *[other] { $count } territoires, ici et sur les nœuds pairs vérifiés.
+}
+network-empty = Aucun territoire ne correspond.
+distance-km = à { $km } km
+map-title = Carte des territoires et des événements
+map-needs-js = La carte interactive a besoin de JavaScript ; la liste ci-dessous contient les mêmes lieux.
+map-list = Les lieux de la carte

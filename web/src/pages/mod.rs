@@ -9,6 +9,7 @@ mod account;
 mod assets;
 mod labels;
 mod manage;
+mod map;
 mod public;
 
 use axum::Router;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{slug}", get(public::territory))
         .route("/{collection}/{id}", get(public::publication))
         .route("/events/{id}/register", post(public::register))
+        .route("/map", get(map::map))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/lang/{tag}", get(account::switch_language))

@@ -129,7 +129,9 @@ pub fn enum_name<T: Serialize>(value: &T) -> String {
         .unwrap_or_default()
 }
 
-fn current(kind: PublicationKind, territory_id: Option<Uuid>, limit: i64) -> PublicationQuery {
+/// What is still current of one kind: events not over (soonest first), calls not past
+/// their deadline and all resources (newest first).
+pub fn upcoming(kind: PublicationKind, territory_id: Option<Uuid>, limit: i64) -> PublicationQuery {
     PublicationQuery {
         kind: Some(kind),
         territory_id,
@@ -149,15 +151,15 @@ pub async fn home(page: Page, State(state): State<AppState>) -> Response {
         let territories = state.store.territories().await?;
         let events = state
             .store
-            .publications(&current(PublicationKind::Event, None, 12))
+            .publications(&upcoming(PublicationKind::Event, None, 12))
             .await?;
         let resources = state
             .store
-            .publications(&current(PublicationKind::Resource, None, 6))
+            .publications(&upcoming(PublicationKind::Resource, None, 6))
             .await?;
         let calls = state
             .store
-            .publications(&current(PublicationKind::Call, None, 6))
+            .publications(&upcoming(PublicationKind::Call, None, 6))
             .await?;
         Ok::<_, rhizome_node::StoreError>((territories, events, resources, calls))
     };
@@ -215,16 +217,16 @@ pub async fn territory(
         let all_events = PublicationQuery {
             current_at: None,
             limit: 500,
-            ..current(PublicationKind::Event, Some(territory.id), 0)
+            ..upcoming(PublicationKind::Event, Some(territory.id), 0)
         };
         let events = state.store.publications(&all_events).await?;
         let resources = state
             .store
-            .publications(&current(PublicationKind::Resource, Some(territory.id), 20))
+            .publications(&upcoming(PublicationKind::Resource, Some(territory.id), 20))
             .await?;
         let calls = state
             .store
-            .publications(&current(PublicationKind::Call, Some(territory.id), 20))
+            .publications(&upcoming(PublicationKind::Call, Some(territory.id), 20))
             .await?;
         let followers = state.store.follower_count(territory.id).await?;
         Ok::<_, rhizome_node::StoreError>((events, resources, calls, followers))

@@ -1,0 +1,214 @@
+// Rhizome's pages in a real browser: Debian's Chromium, headless, driven by playwright-core.
+// run.sh starts a node (NODE_URL) with an admin (EDITOR/PASSWORD) and two territories, and
+// a Fedify peer that follows the fablab and replies to its next event with hostile HTML.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { chromium } from "playwright-core";
+import ICAL from "ical.js";
+
+const BASE = process.env.NODE_URL;
+const ARTIFACTS = process.env.ARTIFACTS;
+const PHONE = { width: 360, height: 780 };
+const DESKTOP = { width: 1280, height: 900 };
+// The event the peer waits for (tests/interop/peer.mjs checks its name, start and place).
+const EVENT = { title: "Atelier interop", start: "2031-05-06T18:00", end: "2031-05-06T20:00" };
+
+let browser;
+let eventPath;
+/** Console errors and uncaught exceptions, per page, to assert there are none. */
+const problems = new Map();
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM,
+    args: ["--no-sandbox", "--disable-dev-shm-usage"],
+  });
+});
+after(async () => browser?.close());
+
+/** A fresh visitor (no cookies) whose map tiles are answered locally: no network here. */
+async function visitor({ viewport = PHONE, locale = "fr-FR", javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ viewport, locale, javaScriptEnabled });
+  const tile = await readFile(new URL("../../web/assets/vendor/leaflet/images/layers.png", import.meta.url));
+  await context.route(/tile\.openstreetmap\.org/, (route) =>
+    route.fulfill({ status: 200, contentType: "image/png", body: tile }),
+  );
+  const page = await context.newPage();
+  const seen = [];
+  problems.set(page, seen);
+  page.on("console", (m) => m.type() === "error" && seen.push(`console: ${m.text()}`));
+  page.on("pageerror", (e) => seen.push(`exception: ${e.message}`));
+  page.on("dialog", (d) => {
+    seen.push(`dialog: ${d.message()}`);
+    d.dismiss();
+  });
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+}
+
+/** The page fits the viewport: nothing wider than the screen. */
+async function assertNoHorizontalScroll(page) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `${page.url()} is ${scroll}px wide on a ${width}px screen`);
+}
+
+async function login(page) {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("Nom d'utilisateur").fill(process.env.EDITOR);
+  await page.getByLabel("Mot de passe").fill(process.env.PASSWORD);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.waitForURL(`${BASE}/manage`);
+}
+
+test("an editor logs in and publishes an event with a place from a phone", async () => {
+  const page = await visitor();
+  await login(page);
+  await shot(page, "manage-phone");
+  await page.getByRole("link", { name: "Nouvel événement" }).first().click();
+  await page.getByLabel("Titre").fill(EVENT.title);
+  await page.getByLabel("Début").fill(EVENT.start);
+  // A mistake first: the end before the start.
+  await page.getByLabel("Fin").fill("2031-05-06T17:00");
+  await page.getByLabel("Lieu").fill("Fablab de Poitiers");
+  await page.getByLabel("Adresse").fill("1 rue de la Paix, Poitiers");
+  await page.getByLabel("Latitude").fill("46.5802");
+  await page.getByLabel("Longitude").fill("0.3404");
+  await page.getByLabel("Nombre de places").fill("12");
+  await page.getByLabel("Inscription", { exact: true }).selectOption("open");
+  await page.getByLabel("Description").fill("Apportez vos **objets** cassés.");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator("#error-summary").count(), 1, "the form shows its error");
+  assert.equal(await page.getByLabel("Titre").inputValue(), EVENT.title, "typed values are kept");
+  assert.equal(await page.locator(".field.invalid #ends_at").count(), 1, "the error is on the end field");
+  await shot(page, "form-error-phone");
+  await assertNoHorizontalScroll(page);
+
+  await page.getByLabel("Fin").fill(EVENT.end);
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForURL(/\/events\/[0-9a-f-]+$/);
+  eventPath = new URL(page.url()).pathname;
+  assert.equal(await page.locator("h1").textContent(), EVENT.title);
+  assert.match(await page.locator(".facts").textContent(), /mercredi 6 mai 2031, 18:00–20:00/);
+  await page.waitForSelector("#map.leaflet-container .leaflet-marker-icon");
+  await shot(page, "event-editor-phone");
+  await assertNoHorizontalScroll(page);
+  assert.deepEqual(problems.get(page), []);
+});
+
+test("the event is on the agenda and in the iCal feed", async () => {
+  assert.ok(eventPath, "published by the previous test");
+  const page = await visitor({ viewport: DESKTOP });
+  await page.goto(`${BASE}/events`);
+  await page.getByRole("link", { name: EVENT.title }).waitFor();
+  await shot(page, "agenda-desktop");
+  await page.goto(`${BASE}/`);
+  await page.getByRole("link", { name: EVENT.title }).first().waitFor();
+  await shot(page, "home-desktop");
+
+  const response = await page.request.get(`${BASE}/calendar.ics`);
+  assert.equal(response.status(), 200);
+  assert.match(response.headers()["content-type"], /^text\/calendar/);
+  const calendar = new ICAL.Component(ICAL.parse(await response.text()));
+  for (const zone of calendar.getAllSubcomponents("vtimezone")) {
+    ICAL.TimezoneService.register(zone);
+  }
+  const events = calendar.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
+  const ours = events.find((e) => e.summary === EVENT.title);
+  assert.ok(ours, `the feed lists ${EVENT.title}: ${events.map((e) => e.summary)}`);
+  assert.equal(ours.startDate.timezone, "Europe/Paris");
+  assert.equal(ours.startDate.toString(), "2031-05-06T18:00:00");
+  assert.equal(ours.startDate.toJSDate().toISOString(), "2031-05-06T16:00:00.000Z");
+  assert.match(ours.location, /Fablab de Poitiers/);
+  assert.equal(ours.uid, `${BASE}${eventPath}`);
+  assert.deepEqual(problems.get(page), []);
+});
+
+test("the visitor switches language and the choice sticks", async () => {
+  const page = await visitor({ viewport: DESKTOP });
+  await page.goto(`${BASE}/t/fablab`);
+  assert.equal(await page.getAttribute("html", "lang"), "fr");
+  await page.getByRole("link", { name: "English" }).click();
+  await page.waitForURL(`${BASE}/t/fablab`);
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  assert.ok(await page.getByRole("heading", { name: "Follow this territory" }).isVisible());
+  await shot(page, "territory-english-desktop");
+  await page.goto(`${BASE}/`);
+  assert.equal(await page.getAttribute("html", "lang"), "en", "the cookie keeps the choice");
+  assert.deepEqual(problems.get(page), []);
+});
+
+test("the map page opens without errors and shows territories", async () => {
+  const page = await visitor({ viewport: DESKTOP });
+  await page.goto(`${BASE}/map`);
+  await page.waitForSelector("#map.leaflet-container");
+  await page.waitForFunction(() => document.querySelectorAll("#map .leaflet-marker-icon").length >= 2);
+  await shot(page, "map-desktop");
+  assert.deepEqual(problems.get(page), [], "no console error on the map page");
+  const phone = await visitor();
+  await phone.goto(`${BASE}/map`);
+  await phone.waitForSelector("#map.leaflet-container");
+  await assertNoHorizontalScroll(phone);
+  await shot(phone, "map-phone");
+  assert.deepEqual(problems.get(phone), []);
+});
+
+test("a visitor registers for the event, with and without JavaScript", async () => {
+  assert.ok(eventPath);
+  const page = await visitor();
+  await page.goto(`${BASE}${eventPath}`);
+  await page.getByLabel("Votre nom").fill("Alice Martin");
+  await page.getByLabel("Votre adresse e-mail").fill("alice@example.org");
+  await page.getByRole("button", { name: "M'inscrire" }).click();
+  await page.waitForSelector(".notice-accepted");
+  assert.match(await page.locator(".facts").textContent(), /11 places restantes/);
+  await shot(page, "event-registered-phone");
+  assert.deepEqual(problems.get(page), []);
+
+  const noScript = await visitor({ javaScriptEnabled: false });
+  await noScript.goto(`${BASE}${eventPath}`);
+  await noScript.getByLabel("Votre nom").fill("Bob");
+  await noScript.getByLabel("Votre adresse e-mail").fill("bob@example.org");
+  await noScript.getByRole("button", { name: "M'inscrire" }).click();
+  await noScript.waitForSelector(".notice-accepted");
+  assert.match(await noScript.locator(".facts").textContent(), /10 places restantes/);
+});
+
+test("a hostile reply from the fediverse is shown without running", async () => {
+  assert.ok(eventPath);
+  const page = await visitor({ viewport: DESKTOP });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await page.goto(`${BASE}${eventPath}`);
+    if ((await page.locator(".comment").count()) > 0) break;
+    assert.ok(Date.now() < deadline, "the peer's reply never arrived");
+    await page.waitForTimeout(500);
+  }
+  assert.match(await page.locator(".comment").first().textContent(), /Bonjour du fédivers/);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined, "no injected code ran");
+  assert.equal(await page.locator(".comment script, .comment [onerror], .comment a[href^='javascript:']").count(), 0);
+  await shot(page, "event-comments-desktop");
+  assert.deepEqual(problems.get(page), []);
+});
+
+test("the main pages fit a 360-pixel screen and read without JavaScript", async () => {
+  const page = await visitor({ javaScriptEnabled: false });
+  for (const path of ["/", "/t/fablab", eventPath, "/events", "/resources", "/calls", "/network", "/map", "/login"]) {
+    const response = await page.goto(`${BASE}${path}`);
+    assert.equal(response.status(), 200, path);
+    assert.ok((await page.locator("main h1").count()) === 1, `${path} has one h1`);
+    await assertNoHorizontalScroll(page);
+  }
+  await page.goto(`${BASE}/`);
+  await shot(page, "home-phone");
+  await page.goto(`${BASE}/t/fablab`);
+  await shot(page, "territory-phone");
+});

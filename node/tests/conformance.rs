@@ -1534,3 +1534,37 @@ mod listings {
         assert_eq!(titles(store, words("foret")).await, ["Forêt"]);
     }
 }
+
+/// A node upgraded from before the index: `migrate` finds publications and no listings,
+/// and rebuilds them.
+#[tokio::test]
+async fn migrate_rebuilds_an_empty_index() {
+    use rhizome_node::store::NetworkStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rhizome.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    store.migrate().await.unwrap();
+    let t = territory("lab", "Lab");
+    store.insert_territory(&t).await.unwrap();
+    store
+        .insert_publication(&resource(&t, "Guide"), None)
+        .await
+        .unwrap();
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM listings")
+        .execute(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    let all = rhizome_node::listing::ListingQuery {
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(store.listings(&all).await.unwrap().is_empty());
+    store.migrate().await.unwrap();
+    let listed = store.listings(&all).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].title, "Guide");
+}

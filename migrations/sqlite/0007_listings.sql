@@ -16,12 +16,15 @@ CREATE TABLE listings (
     longitude     REAL,
     starts_at     TEXT,
     ends_at       TEXT,
+    -- ends_at, or 9999-12-31 for what never ends: the \"still current\" test is then one
+    -- comparison the indexes below answer without reading the row.
+    current_until TEXT NOT NULL,
     published     TEXT NOT NULL
 );
 -- Agenda order, with the "not over" test answered from the index itself.
-CREATE INDEX listings_agenda ON listings (kind, starts_at, ends_at);
+CREATE INDEX listings_agenda ON listings (kind, starts_at, current_until);
 -- Library and calls: newest first.
-CREATE INDEX listings_newest ON listings (kind, published, ends_at);
+CREATE INDEX listings_newest ON listings (kind, published, current_until);
 CREATE INDEX listings_territory ON listings (territory_id, kind, starts_at) WHERE territory_id IS NOT NULL;
 CREATE INDEX listings_actor ON listings (actor_id, kind, starts_at) WHERE actor_id IS NOT NULL;
 CREATE INDEX listings_position ON listings (latitude, longitude) WHERE latitude IS NOT NULL;

@@ -175,8 +175,12 @@ fn item(rng: &mut StdRng, i: usize, now: DateTime<Utc>) -> Item {
         city,
         lat: city.1 + rng.random_range(-0.25..0.25),
         lon: city.2 + rng.random_range(-0.35..0.35),
-        start: now + chrono::Duration::hours(rng.random_range(-24 * 365..24 * 365)),
-        hours: rng.random_range(1..6),
+        // Daytime, so no start or end falls in a daylight-saving gap.
+        start: (now.date_naive() + chrono::Duration::days(rng.random_range(-365..365)))
+            .and_hms_opt(rng.random_range(8..18), 0, 0)
+            .unwrap_or_default()
+            .and_utc(),
+        hours: rng.random_range(1..5),
     }
 }
 

@@ -27,6 +27,10 @@ const MAX_SUMMARY_CHARS: usize = 300;
 /// description are what people search for.
 const MAX_SEARCH_CHARS: usize = 4000;
 
+/// Stands for "no end" in the index (calls without deadline, resources): far enough, and
+/// within both databases' range and SQLite's text order.
+pub const NEVER_ENDS: DateTime<Utc> = DateTime::from_timestamp(253_402_300_799, 0).unwrap();
+
 /// Lower case, without diacritics, every run of non-alphanumeric characters one space:
 /// what both full-text engines index and are queried with.
 pub fn normalize(text: &str) -> String {

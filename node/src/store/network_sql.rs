@@ -88,7 +88,7 @@ macro_rules! network_sql_store {
                     sql.push(" AND l.kind = ").push_bind(kind.as_str());
                 }
                 if let Some(at) = q.current_at {
-                    sql.push(" AND (l.ends_at IS NULL OR l.ends_at >= ").push_bind(at).push(")");
+                    sql.push(" AND l.current_until >= ").push_bind(at);
                 }
                 let words = $crate::listing::query_words(q.q.as_deref().unwrap_or_default());
                 if !words.is_empty() {

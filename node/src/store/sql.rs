@@ -115,12 +115,12 @@ macro_rules! shared_sql_store {
         async fn upsert_listing_in(tx: &mut sqlx::Transaction<'_, $db>, l: &ListingRow) -> Result<(), sqlx::Error> {
             sqlx::query(
                 "INSERT INTO listings (id, territory_id, actor_id, kind, title, summary, search, language,
-                                       themes, latitude, longitude, starts_at, ends_at, published)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                       themes, latitude, longitude, starts_at, ends_at, published, current_until)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                  ON CONFLICT (id) DO UPDATE
                  SET territory_id = $2, actor_id = $3, kind = $4, title = $5, summary = $6, search = $7,
                      language = $8, themes = $9, latitude = $10, longitude = $11, starts_at = $12,
-                     ends_at = $13, published = $14",
+                     ends_at = $13, published = $14, current_until = $15",
             )
             .bind(&l.id)
             .bind(l.territory_id)
@@ -136,6 +136,7 @@ macro_rules! shared_sql_store {
             .bind(l.starts_at)
             .bind(l.ends_at)
             .bind(l.published)
+            .bind(l.ends_at.unwrap_or($crate::listing::NEVER_ENDS))
             .execute(&mut **tx)
             .await?;
             Ok(())

@@ -2,6 +2,7 @@
 //! is stored. No HTTP and no ActivityPub here: `federation` and `web` build on this crate.
 
 pub mod config;
+pub mod listing;
 pub mod markdown;
 pub mod member;
 pub mod network;

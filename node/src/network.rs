@@ -114,6 +114,8 @@ pub struct RemotePublication {
     pub published: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// What the network views filter on, read from `object`.
+    pub facts: crate::listing::RemoteFacts,
 }
 
 /// How far the walk through a followed actor's outbox has gone; lets it resume.

@@ -920,6 +920,7 @@ mod network {
             published: at("2026-01-01T00:00:00Z"),
             updated: at(updated),
             deleted_at: None,
+            facts: Default::default(),
         }
     }
 
@@ -1050,4 +1051,520 @@ mod network {
         store.save_backfill(&b).await.unwrap();
         assert_eq!(store.backfill(actor).await.unwrap(), Some(b));
     }
+}
+
+/// The network index: kept in step with every write, searched and filtered in SQL.
+mod listings {
+    use super::*;
+    use rhizome_node::listing::{Listing, ListingQuery, Origin, RemoteFacts};
+    use rhizome_node::network::RemotePublication;
+    use rhizome_node::social::RemoteActor;
+    use rhizome_node::theme::Theme;
+
+    conformance!(
+        the_index_follows_every_write,
+        search_ignores_case_and_accents_and_matches_prefixes,
+        every_filter_applies_in_the_database,
+        hostile_queries_never_fail,
+        rebuilding_gives_the_same_index,
+    );
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    const ACTOR: &str = "https://other.example/t/fablab";
+
+    /// A remote object as the federation side reads it.
+    fn remote(id: &str, object: serde_json::Value) -> RemotePublication {
+        let at = |field: &str| {
+            object[field].as_str().map(|s| {
+                chrono::DateTime::parse_from_rfc3339(s)
+                    .unwrap()
+                    .with_timezone(&Utc)
+            })
+        };
+        RemotePublication {
+            id: id.into(),
+            actor_id: ACTOR.into(),
+            kind: if object["type"] == "Event" {
+                PublicationKind::Event
+            } else {
+                PublicationKind::Resource
+            },
+            title: object["name"].as_str().unwrap().into(),
+            starts_at: at("startTime"),
+            ends_at: at("endTime"),
+            published: at("published").unwrap_or_else(rhizome_node::now),
+            updated: at("updated").unwrap_or_else(rhizome_node::now),
+            deleted_at: None,
+            facts: RemoteFacts::read(&object),
+            object,
+        }
+    }
+
+    async fn find(store: &dyn Store, query: ListingQuery) -> Vec<Listing> {
+        store
+            .listings(&ListingQuery { limit: 50, ..query })
+            .await
+            .unwrap()
+    }
+
+    async fn titles(store: &dyn Store, query: ListingQuery) -> Vec<String> {
+        find(store, query)
+            .await
+            .into_iter()
+            .map(|l| l.title)
+            .collect()
+    }
+
+    fn words(q: &str) -> ListingQuery {
+        ListingQuery {
+            q: Some(q.into()),
+            ..Default::default()
+        }
+    }
+
+    async fn the_index_follows_every_write(store: &dyn Store) {
+        let mut t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let mut p = resource(&t, "Guide du compost");
+        store.insert_publication(&p, None).await.unwrap();
+        assert_eq!(titles(store, words("compost")).await, ["Guide du compost"]);
+        let listed = &find(store, words("compost")).await[0];
+        assert_eq!(listed.territory_id, Some(t.id));
+        assert_eq!(listed.latitude, Some(46.58), "where its territory is");
+
+        p.body = resource(&t, "Guide du lombricompost").body;
+        store.update_publication(&p, None).await.unwrap();
+        assert_eq!(
+            titles(store, words("lombricompost")).await,
+            ["Guide du lombricompost"]
+        );
+        assert!(titles(store, words("compost")).await.is_empty());
+
+        // The territory moves: its resource moves with it, an event with a place of its
+        // own stays where it is.
+        let own = event(&t, "Atelier", "2030-03-01T10:00", "2030-03-01T12:00");
+        let own = Publication {
+            body: PublicationBody::from_draft(
+                PublicationKind::Event,
+                json!({"title": "Atelier", "starts_at": "2030-03-01T10:00", "ends_at": "2030-03-01T12:00",
+                       "place": {"name": "Gare", "latitude": 45.0, "longitude": 1.0}}),
+                &t,
+            )
+            .unwrap(),
+            ..own
+        };
+        store.insert_publication(&own, None).await.unwrap();
+        t.profile.place.latitude = Some(48.85);
+        t.profile.place.longitude = Some(2.35);
+        t.profile.place.address = Some("Montmartre".into());
+        store.update_territory(&t).await.unwrap();
+        let paris = ListingQuery {
+            near: Some((48.85, 2.35, 5.0)),
+            ..Default::default()
+        };
+        assert_eq!(titles(store, paris).await, ["Guide du lombricompost"]);
+        assert_eq!(
+            titles(store, words("montmartre")).await,
+            ["Guide du lombricompost"]
+        );
+        let gare = ListingQuery {
+            near: Some((45.0, 1.0, 5.0)),
+            ..Default::default()
+        };
+        assert_eq!(titles(store, gare).await, ["Atelier"]);
+
+        store
+            .delete_publication(p.id, rhizome_node::now(), None)
+            .await
+            .unwrap();
+        assert!(titles(store, words("lombricompost")).await.is_empty());
+
+        // Remote: upsert, a newer version, deletion.
+        let object = |name: &str, updated: &str| {
+            json!({"id": "https://other.example/events/1", "type": "Event", "name": name,
+                   "summary": "<p>Ouvert &amp; gratuit</p>", "inLanguage": "fr",
+                   "startTime": "2030-05-01T10:00:00Z", "endTime": "2030-05-01T12:00:00Z",
+                   "updated": updated, "themes": ["mobility"],
+                   "location": {"type": "Place", "name": "Hangar", "latitude": 46.0, "longitude": 0.5}})
+        };
+        let v1 = remote(
+            "https://other.example/events/1",
+            object("Balade à vélo", "2026-01-01T00:00:00Z"),
+        );
+        assert!(store.upsert_remote_publication(&v1).await.unwrap());
+        let listed = find(store, words("balade")).await;
+        assert_eq!(listed.len(), 1);
+        let l = &listed[0];
+        assert_eq!(l.id, v1.id);
+        assert_eq!(l.summary, "Ouvert & gratuit");
+        assert_eq!(l.themes, [Theme::Mobility]);
+        assert_eq!((l.latitude, l.longitude), (Some(46.0), Some(0.5)));
+        assert_eq!(l.language.as_deref(), Some("fr"));
+        assert_eq!(l.actor_name, None, "the author is not known yet");
+        assert_eq!(titles(store, words("hangar")).await, ["Balade à vélo"]);
+
+        let v2 = remote(
+            "https://other.example/events/1",
+            object("Balade en roller", "2026-02-01T00:00:00Z"),
+        );
+        assert!(store.upsert_remote_publication(&v2).await.unwrap());
+        assert!(titles(store, words("balade velo")).await.is_empty());
+        assert_eq!(titles(store, words("roller")).await, ["Balade en roller"]);
+        assert!(
+            !store.upsert_remote_publication(&v1).await.unwrap(),
+            "an older version is refused"
+        );
+        assert_eq!(titles(store, words("balade")).await, ["Balade en roller"]);
+
+        store
+            .upsert_remote_actor(&RemoteActor {
+                id: ACTOR.into(),
+                inbox: format!("{ACTOR}/inbox"),
+                shared_inbox: None,
+                public_key_id: format!("{ACTOR}#main-key"),
+                public_key_pem: "PEM".into(),
+                username: Some("fablab".into()),
+                name: Some("Fablab".into()),
+                url: None,
+                fetched_at: rhizome_node::now(),
+            })
+            .await
+            .unwrap();
+        let l = &find(store, words("roller")).await[0];
+        assert_eq!(l.actor_name.as_deref(), Some("Fablab"));
+        assert_eq!(l.actor_handle().as_deref(), Some("@fablab@other.example"));
+
+        let now = rhizome_node::now();
+        assert!(
+            !store
+                .delete_remote_publication(&v2.id, "https://evil.example/u", now)
+                .await
+                .unwrap()
+        );
+        assert_eq!(titles(store, words("roller")).await.len(), 1);
+        assert!(
+            store
+                .delete_remote_publication(&v2.id, ACTOR, now)
+                .await
+                .unwrap()
+        );
+        assert!(titles(store, words("roller")).await.is_empty());
+        assert!(
+            !store.upsert_remote_publication(&v2).await.unwrap(),
+            "a deleted object stays deleted"
+        );
+        assert!(titles(store, words("roller")).await.is_empty());
+    }
+
+    async fn search_ignores_case_and_accents_and_matches_prefixes(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        for title in ["Réparation de vélos", "Café réparation", "Écoles ouvertes"] {
+            store
+                .insert_publication(&resource(&t, title), None)
+                .await
+                .unwrap();
+        }
+        let remote_one = remote(
+            "https://other.example/resources/1",
+            json!({"type": "Page", "name": "Forêt nourricière", "summary": "Une ÉCOLOGIE du quotidien"}),
+        );
+        store.upsert_remote_publication(&remote_one).await.unwrap();
+        let mut found = titles(store, words("reparation")).await;
+        found.sort();
+        assert_eq!(found, ["Café réparation", "Réparation de vélos"]);
+        assert_eq!(
+            titles(store, words("RÉPAR velo")).await,
+            ["Réparation de vélos"]
+        );
+        assert_eq!(titles(store, words("vél")).await, ["Réparation de vélos"]);
+        assert_eq!(titles(store, words("ecoles")).await, ["Écoles ouvertes"]);
+        assert_eq!(titles(store, words("foret")).await, ["Forêt nourricière"]);
+        assert_eq!(titles(store, words("ecolog")).await, ["Forêt nourricière"]);
+        assert!(
+            titles(store, words("reparation zzz")).await.is_empty(),
+            "every word is required"
+        );
+        assert!(
+            titles(store, words("elos")).await.is_empty(),
+            "words match by their start"
+        );
+        assert_eq!(
+            titles(store, words("  ")).await.len(),
+            4,
+            "no words: no filter"
+        );
+    }
+
+    async fn every_filter_applies_in_the_database(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        let other = territory("ville", "Ville");
+        store.insert_territory(&t).await.unwrap();
+        store.insert_territory(&other).await.unwrap();
+        let now = Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap();
+        let past = event(&t, "Passé", "2029-06-01T10:00", "2029-06-01T12:00");
+        let soon = event(&t, "Bientôt", "2030-02-01T10:00", "2030-02-01T12:00");
+        let later = event(&other, "Plus tard", "2030-03-01T10:00", "2030-03-01T12:00");
+        let running = event(&t, "En cours", "2029-12-01T10:00", "2030-01-10T12:00");
+        for p in [&past, &soon, &later, &running] {
+            store.insert_publication(p, None).await.unwrap();
+        }
+        let english = PublicationBody::from_draft(
+            PublicationKind::Resource,
+            json!({"title": "Guide", "type": "guide", "language": "en", "themes": ["culture"]}),
+            &t,
+        )
+        .unwrap();
+        store
+            .insert_publication(&Publication::new(t.id, english), None)
+            .await
+            .unwrap();
+        store
+            .insert_publication(&call(&t, "Appel", "2029-12-30"), None)
+            .await
+            .unwrap();
+        store
+            .upsert_remote_publication(&remote(
+                "https://other.example/events/far",
+                json!({"type": "Event", "name": "Lointain", "startTime": "2030-02-15T10:00:00Z",
+                       "endTime": "2030-02-15T12:00:00Z", "themes": ["mobility"], "inLanguage": "en",
+                       "location": {"latitude": 43.6, "longitude": 1.44}}),
+            ))
+            .await
+            .unwrap();
+        let events = |q: ListingQuery| ListingQuery {
+            kind: Some(PublicationKind::Event),
+            current_at: Some(now),
+            ..q
+        };
+        assert_eq!(
+            titles(store, events(Default::default())).await,
+            ["En cours", "Bientôt", "Lointain", "Plus tard"],
+            "current events, soonest first"
+        );
+        assert_eq!(
+            titles(
+                store,
+                ListingQuery {
+                    kind: Some(PublicationKind::Call),
+                    current_at: Some(now),
+                    ..Default::default()
+                }
+            )
+            .await,
+            Vec::<String>::new(),
+            "a call past its deadline"
+        );
+        assert_eq!(
+            titles(
+                store,
+                ListingQuery {
+                    kind: Some(PublicationKind::Resource),
+                    current_at: Some(now),
+                    ..Default::default()
+                }
+            )
+            .await,
+            ["Guide"]
+        );
+        let feb = events(ListingQuery {
+            from: Some(Utc.with_ymd_and_hms(2030, 2, 1, 0, 0, 0).unwrap()),
+            to: Some(Utc.with_ymd_and_hms(2030, 3, 1, 0, 0, 0).unwrap()),
+            ..Default::default()
+        });
+        assert_eq!(titles(store, feb).await, ["Bientôt", "Lointain"]);
+        let theirs = events(ListingQuery {
+            origin: Some(Origin::Territory(other.id)),
+            ..Default::default()
+        });
+        assert_eq!(titles(store, theirs).await, ["Plus tard"]);
+        let remote_only = events(ListingQuery {
+            origin: Some(Origin::Actor(ACTOR.into())),
+            ..Default::default()
+        });
+        assert_eq!(titles(store, remote_only).await, ["Lointain"]);
+        let mobility = ListingQuery {
+            theme: Some(Theme::Mobility),
+            ..Default::default()
+        };
+        assert_eq!(titles(store, mobility).await, ["Lointain"]);
+        let culture = ListingQuery {
+            theme: Some(Theme::Culture),
+            ..Default::default()
+        };
+        assert_eq!(titles(store, culture).await, ["Guide"]);
+        let english = ListingQuery {
+            language: Some("en".into()),
+            ..Default::default()
+        };
+        let mut found = titles(store, english).await;
+        found.sort();
+        assert_eq!(found, ["Guide", "Lointain"]);
+        // Poitiers (the territories) to Toulouse is about 300 km.
+        let near_toulouse = |km: f64| {
+            events(ListingQuery {
+                near: Some((43.6, 1.44, km)),
+                ..Default::default()
+            })
+        };
+        assert_eq!(titles(store, near_toulouse(10.0)).await, ["Lointain"]);
+        assert_eq!(titles(store, near_toulouse(400.0)).await.len(), 4);
+        // A point inside the bounding box of a 20 km circle but outside the circle.
+        let corner = events(ListingQuery {
+            near: Some((43.6 + 0.13, 1.44 + 0.18, 20.0)),
+            ..Default::default()
+        });
+        assert!(titles(store, corner).await.is_empty(), "distance is exact");
+        let page = |offset: i64| {
+            events(ListingQuery {
+                limit: 2,
+                offset,
+                ..Default::default()
+            })
+        };
+        let first = store.listings(&page(0)).await.unwrap();
+        let second = store.listings(&page(2)).await.unwrap();
+        let names: Vec<_> = first
+            .iter()
+            .chain(&second)
+            .map(|l| l.title.as_str())
+            .collect();
+        assert_eq!(names, ["En cours", "Bientôt", "Lointain", "Plus tard"]);
+        let near_page = ListingQuery {
+            limit: 1,
+            offset: 1,
+            ..near_toulouse(400.0)
+        };
+        let near_second = store.listings(&near_page).await.unwrap();
+        assert_eq!(near_second.len(), 1);
+        assert_eq!(near_second[0].title, "Bientôt");
+    }
+
+    async fn hostile_queries_never_fail(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        store
+            .insert_publication(&resource(&t, "Atelier NEAR the OR"), None)
+            .await
+            .unwrap();
+        for q in [
+            "\"",
+            "\"\"",
+            "*",
+            "-",
+            ":",
+            "(",
+            ")",
+            "&",
+            "|",
+            "!",
+            "'",
+            "''",
+            "\\",
+            "NEAR",
+            "NEAR(a b)",
+            "a OR b",
+            "a AND NOT b",
+            "title:x",
+            "^a",
+            "a*b",
+            "{a b}",
+            "a:*",
+            "'; DROP TABLE listings; --",
+            "!(a | b) & c:*",
+            "\u{0}",
+            "é\u{301}",
+            "ﬁ ß İ",
+            "日本語",
+            "a-b-c",
+            "--",
+            "+-*/",
+            "NOT",
+            "and",
+            "x\"y",
+            "%_",
+            "$1",
+        ] {
+            let query = ListingQuery {
+                q: Some(q.into()),
+                limit: 10,
+                ..Default::default()
+            };
+            assert!(store.listings(&query).await.is_ok(), "q = {q:?}");
+        }
+        assert_eq!(titles(store, words("near")).await, ["Atelier NEAR the OR"]);
+        assert_eq!(
+            titles(store, words("\"OR\"*")).await,
+            ["Atelier NEAR the OR"]
+        );
+        assert_eq!(titles(store, words("-atel")).await, ["Atelier NEAR the OR"]);
+    }
+
+    async fn rebuilding_gives_the_same_index(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        store
+            .insert_publication(&resource(&t, "Guide"), None)
+            .await
+            .unwrap();
+        let gone = resource(&t, "Supprimé");
+        store.insert_publication(&gone, None).await.unwrap();
+        store
+            .delete_publication(gone.id, rhizome_node::now(), None)
+            .await
+            .unwrap();
+        store
+            .upsert_remote_publication(&remote(
+                "https://other.example/resources/1",
+                json!({"type": "Page", "name": "Forêt", "themes": ["climate"]}),
+            ))
+            .await
+            .unwrap();
+        let before = find(store, Default::default()).await;
+        assert_eq!(before.len(), 2);
+        assert_eq!(store.rebuild_listings().await.unwrap(), 2);
+        assert_eq!(find(store, Default::default()).await, before);
+        assert_eq!(titles(store, words("foret")).await, ["Forêt"]);
+    }
+}
+
+/// A node upgraded from before the index: `migrate` finds publications and no listings,
+/// and rebuilds them.
+#[tokio::test]
+async fn migrate_rebuilds_an_empty_index() {
+    use rhizome_node::store::NetworkStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rhizome.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    store.migrate().await.unwrap();
+    let t = territory("lab", "Lab");
+    store.insert_territory(&t).await.unwrap();
+    store
+        .insert_publication(&resource(&t, "Guide"), None)
+        .await
+        .unwrap();
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM listings")
+        .execute(&raw)
+        .await
+        .unwrap();
+    raw.close().await;
+    let all = rhizome_node::listing::ListingQuery {
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(store.listings(&all).await.unwrap().is_empty());
+    store.migrate().await.unwrap();
+    let listed = store.listings(&all).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].title, "Guide");
 }

@@ -81,6 +81,8 @@ pub enum AdminCommand {
         #[arg(long, default_value = "cli")]
         name: String,
     },
+    /// Rebuild the network views' search index from the stored publications.
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -294,6 +296,10 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
             let (token, record) = ApiToken::issue(m.id, &name);
             store.insert_token(&record).await?;
             println!("{token}");
+        }
+        AdminCommand::Reindex => {
+            let n = store.rebuild_listings().await?;
+            println!("indexed {n} publications");
         }
     }
     Ok(())

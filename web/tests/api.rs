@@ -228,6 +228,108 @@ async fn happy_path_postgres() {
     happy_path(Backend::Postgres).await;
 }
 
+/// The network agenda searched over HTTP: accents, prefixes, every word required, paging,
+/// a territory handle, and input full of search syntax answered without an error.
+async fn network_search(backend: Backend) {
+    let Some((node, admin)) = node_with_territory(backend).await else {
+        return;
+    };
+    for patch in [
+        json!({}),
+        json!({"title": "Atelier vélo", "description": "Réglage des freins", "starts_at": "2030-12-04T18:00",
+               "ends_at": "2030-12-04T21:00", "language": "en", "themes": ["mobility"]}),
+        json!({"title": "Café des langues", "description": "Conversation", "starts_at": "2030-12-05T18:00",
+               "ends_at": "2030-12-05T21:00", "place": {"name": "Mairie", "latitude": 43.6, "longitude": 1.44}}),
+    ] {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                "/api/v1/territories/fablab/events",
+                Some(&admin),
+                Some(event_with(patch)),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let titles = |path: String| {
+        let node = &node;
+        async move {
+            let (status, body) = node.send(Method::GET, &path, None, None).await;
+            assert_eq!(status, 200, "{path}: {body}");
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let search = |q: &str| titles(format!("/api/v1/network/events?q={}", urlencode(q)));
+    assert_eq!(search("reglage").await, ["Atelier vélo"]);
+    assert_eq!(search("CAF").await, ["Repair café", "Café des langues"]);
+    assert_eq!(search("café lang").await, ["Café des langues"]);
+    assert_eq!(
+        search("objets cass").await,
+        ["Repair café"],
+        "the description"
+    );
+    assert!(search("velo zzz").await.is_empty());
+    for hostile in ["\"", "*", "NEAR(", "a OR", "-x", "x:*", "'", "!(&|)", "%00"] {
+        search(hostile).await;
+    }
+    let base = "/api/v1/network/events";
+    assert_eq!(
+        titles(format!("{base}?limit=1&offset=1")).await,
+        ["Atelier vélo"]
+    );
+    assert_eq!(
+        titles(format!("{base}?theme=mobility&language=en")).await,
+        ["Atelier vélo"]
+    );
+    assert_eq!(
+        titles(format!("{base}?near=43.6,1.44,20")).await,
+        ["Café des langues"]
+    );
+    let handle = format!("@fablab@{}", node.host());
+    assert_eq!(
+        titles(format!("{base}?territory={}", urlencode(&handle)))
+            .await
+            .len(),
+        3
+    );
+    assert!(
+        titles(format!("{base}?territory=@nobody@{}", node.host()))
+            .await
+            .is_empty()
+    );
+    let (_, body) = node
+        .send(Method::GET, &format!("{base}?q=langues"), None, None)
+        .await;
+    let item = &body["items"][0];
+    assert_eq!(item["origin"]["local"], true);
+    assert_eq!(item["origin"]["handle"], handle);
+    assert!(item["id"].as_str().unwrap().contains("/events/"), "{item}");
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn network_search_sqlite() {
+    network_search(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn network_search_postgres() {
+    network_search(Backend::Postgres).await;
+}
+
 /// Sends a bad event and checks the status and the field named.
 async fn refused(node: &Node, token: &str, body: Value, status: u16, field: &str) {
     let (got, answer) = node

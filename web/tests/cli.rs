@@ -140,6 +140,8 @@ fn a_newcomer_goes_from_nothing_to_a_published_event() {
     assert!(ok && out.contains("sqlite"), "{out}");
     let (ok, out, _) = output(&mut rhizome(dir.path(), &["territory", "list"]));
     assert!(ok && out.contains("tiers-lieu-bellevue"), "{out}");
+    let (ok, out, err) = output(&mut rhizome(dir.path(), &["admin", "reindex"]));
+    assert!(ok && out.contains("indexed 1 publications"), "{out}{err}");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! resources and calls, kept with attribution. Backfill lives in `backfill.rs`.
 
 use chrono::{DateTime, Utc};
+use rhizome_node::listing::RemoteFacts;
 use rhizome_node::network::{Following, RemotePublication, Scope};
 use rhizome_node::social::{FollowState, RemoteActor};
 use rhizome_node::theme::Theme;
@@ -538,33 +539,8 @@ pub fn parse(object: &Value, actor_id: &str) -> Result<Parsed, String> {
         return Err("an event without startTime".into());
     }
     let published = time("published").unwrap_or_else(now);
-    let mut themes: Vec<Theme> = object
-        .get("themes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.as_str().and_then(Theme::from_slug))
-        .collect();
-    for tag in object
-        .get("tag")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = tag
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .trim_start_matches('#')
-            .to_lowercase();
-        themes.extend(
-            Theme::ALL
-                .into_iter()
-                .filter(|t| t.slug().replace('_', "") == name),
-        );
-    }
-    let position = locations(object.get("location"))
-        .find_map(|l| Some((l.get("latitude")?.as_f64()?, l.get("longitude")?.as_f64()?)));
+    // Read once here, kept with the publication: the network index is built from them.
+    let facts = RemoteFacts::read(object);
     Ok(Parsed {
         publication: RemotePublication {
             id: id.to_owned(),
@@ -577,17 +553,9 @@ pub fn parse(object: &Value, actor_id: &str) -> Result<Parsed, String> {
             published,
             updated: time("updated").unwrap_or(published),
             deleted_at: None,
+            facts: facts.clone(),
         },
-        themes: rhizome_node::validation::unique(themes),
-        position,
+        themes: facts.themes,
+        position: facts.position,
     })
-}
-
-fn locations(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    let items: Vec<&Value> = match value {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(other) => vec![other],
-        None => vec![],
-    };
-    items.into_iter()
 }

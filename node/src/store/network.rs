@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreError;
+use crate::listing::{Listing, ListingQuery};
 use crate::network::{Backfill, Following, Peer, RemotePublication};
 use crate::outbox::Outgoing;
 use crate::publication::PublicationKind;
@@ -70,6 +71,18 @@ pub trait NetworkStore: Send + Sync {
         &self,
         query: &RemoteQuery,
     ) -> Result<Vec<RemotePublication>, StoreError>;
+
+    /// The network index (local and remote), filtered and ordered in the database; the
+    /// distance is checked exactly, paging on until `limit` rows are within it.
+    async fn listings(&self, query: &ListingQuery) -> Result<Vec<Listing>, StoreError>;
+    /// Rebuilds the whole index from the publications, in one transaction; returns its size.
+    async fn rebuild_listings(&self) -> Result<u64, StoreError>;
+    /// The id of a known remote actor with this username on this host.
+    async fn remote_actor_id_by_handle(
+        &self,
+        username: &str,
+        host: &str,
+    ) -> Result<Option<String>, StoreError>;
 
     /// Remembers a host; `false` if it was already known.
     async fn learn_peer(

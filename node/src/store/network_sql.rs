@@ -9,7 +9,8 @@ macro_rules! network_sql_store {
             use sqlx::types::Json;
             use uuid::Uuid;
 
-            use super::enqueue_in;
+            use super::{delete_listing_in, enqueue_in, upsert_listing_in};
+            use $crate::listing::{Listing, ListingQuery, ListingRow, Origin, RemoteFacts};
             use $crate::network::{Backfill, Following, PEER_MAX_FAILURES, Peer, RemotePublication, Scope};
             use $crate::outbox::Outgoing;
             use $crate::publication::PublicationKind;
@@ -32,6 +33,7 @@ macro_rules! network_sql_store {
 
             fn remote_from_row(row: &DbRow) -> Result<RemotePublication, sqlx::Error> {
                 let kind: &str = row.try_get("kind")?;
+                let object = row.try_get::<Json<serde_json::Value>, _>("object")?.0;
                 Ok(RemotePublication {
                     id: row.try_get("id")?,
                     actor_id: row.try_get("actor_id")?,
@@ -39,11 +41,105 @@ macro_rules! network_sql_store {
                     title: row.try_get("title")?,
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
-                    object: row.try_get::<Json<serde_json::Value>, _>("object")?.0,
+                    facts: RemoteFacts::read(&object),
+                    object,
                     published: row.try_get("published")?,
                     updated: row.try_get("updated")?,
                     deleted_at: row.try_get("deleted_at")?,
                 })
+            }
+
+            fn listing_from_row(row: &DbRow) -> Result<Listing, sqlx::Error> {
+                let kind: &str = row.try_get("kind")?;
+                Ok(Listing {
+                    id: row.try_get("id")?,
+                    territory_id: row.try_get("territory_id")?,
+                    actor_id: row.try_get("actor_id")?,
+                    actor_name: row.try_get("actor_name")?,
+                    actor_username: row.try_get("actor_username")?,
+                    kind: PublicationKind::parse(kind).unwrap_or(PublicationKind::Resource),
+                    title: row.try_get("title")?,
+                    summary: row.try_get("summary")?,
+                    language: row.try_get("language")?,
+                    themes: $crate::listing::themes_of(row.try_get("themes")?),
+                    latitude: row.try_get("latitude")?,
+                    longitude: row.try_get("longitude")?,
+                    starts_at: row.try_get("starts_at")?,
+                    ends_at: row.try_get("ends_at")?,
+                    published: row.try_get("published")?,
+                })
+            }
+
+            /// One page of the index in SQL order, every filter applied but the exact
+            /// distance (a bounding box stands in for it).
+            async fn listings_page(
+                pool: &sqlx::Pool<$db>,
+                q: &ListingQuery,
+                limit: i64,
+                offset: i64,
+            ) -> Result<Vec<Listing>, StoreError> {
+                let mut sql = sqlx::QueryBuilder::<$db>::new(
+                    "SELECT l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
+                            l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
+                            l.starts_at, l.ends_at, l.published
+                     FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE",
+                );
+                if let Some(kind) = q.kind {
+                    sql.push(" AND l.kind = ").push_bind(kind.as_str());
+                }
+                if let Some(at) = q.current_at {
+                    sql.push(" AND l.current_until >= ").push_bind(at);
+                }
+                let words = $crate::listing::query_words(q.q.as_deref().unwrap_or_default());
+                if !words.is_empty() {
+                    sql.push(" AND ")
+                        .push(super::TEXT_MATCH.0)
+                        .push_bind(super::text_query(&words))
+                        .push(super::TEXT_MATCH.1);
+                }
+                if let Some(from) = q.from {
+                    sql.push(" AND l.starts_at >= ").push_bind(from);
+                }
+                if let Some(to) = q.to {
+                    sql.push(" AND l.starts_at < ").push_bind(to);
+                }
+                match &q.origin {
+                    Some(Origin::Territory(id)) => {
+                        sql.push(" AND l.territory_id = ").push_bind(*id);
+                    }
+                    Some(Origin::Actor(id)) => {
+                        sql.push(" AND l.actor_id = ").push_bind(id.clone());
+                    }
+                    None => {}
+                }
+                if let Some(theme) = q.theme {
+                    sql.push(" AND (l.themes & ")
+                        .push_bind($crate::listing::theme_bits(&[theme]))
+                        .push(") <> 0");
+                }
+                if let Some(language) = &q.language {
+                    sql.push(" AND l.language = ").push_bind(language.clone());
+                }
+                if let Some((lat, lon, km)) = q.near {
+                    let ((lat0, lat1), lons) = $crate::listing::bounding_box(lat, lon, km);
+                    sql.push(" AND l.latitude BETWEEN ").push_bind(lat0).push(" AND ").push_bind(lat1);
+                    match lons {
+                        Some((lon0, lon1)) => {
+                            sql.push(" AND l.longitude BETWEEN ").push_bind(lon0).push(" AND ").push_bind(lon1);
+                        }
+                        None => {
+                            sql.push(" AND l.longitude IS NOT NULL");
+                        }
+                    }
+                }
+                sql.push(if q.agenda_order() {
+                    " ORDER BY l.starts_at ASC, l.id ASC"
+                } else {
+                    " ORDER BY l.published DESC, l.id DESC"
+                });
+                sql.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+                let rows = sql.build().fetch_all(pool).await?;
+                Ok(rows.iter().map(listing_from_row).collect::<Result<_, _>>()?)
             }
 
             fn subscription_from_row(row: &DbRow) -> Result<Following, sqlx::Error> {
@@ -70,6 +166,81 @@ macro_rules! network_sql_store {
 
             #[async_trait]
             impl NetworkStore for $store {
+                async fn listings(&self, q: &ListingQuery) -> Result<Vec<Listing>, StoreError> {
+                    let (limit, offset) = (q.limit.clamp(0, 1000), q.offset.clamp(0, 100_000));
+                    let Some((lat, lon, km)) = q.near else {
+                        return listings_page(&self.pool, q, limit, offset).await;
+                    };
+                    // The box holds corners farther than `km`: page on until `limit` rows
+                    // within the circle are found (or the box is exhausted).
+                    let batch = (limit + offset).clamp(50, 2000);
+                    let (mut found, mut skipped, mut from) = (Vec::new(), 0, 0);
+                    loop {
+                        let page = listings_page(&self.pool, q, batch, from).await?;
+                        let last = (page.len() as i64) < batch;
+                        for l in page {
+                            let within = l.latitude.zip(l.longitude).is_some_and(|(a, b)| {
+                                $crate::network::distance_km(lat, lon, a, b) <= km
+                            });
+                            if !within {
+                                continue;
+                            }
+                            if skipped < offset {
+                                skipped += 1;
+                            } else if (found.len() as i64) < limit {
+                                found.push(l);
+                            }
+                        }
+                        if last || found.len() as i64 >= limit {
+                            return Ok(found);
+                        }
+                        from += batch;
+                    }
+                }
+
+                async fn rebuild_listings(&self) -> Result<u64, StoreError> {
+                    let mut tx = self.pool.begin().await?;
+                    sqlx::query("DELETE FROM listings").execute(&mut *tx).await?;
+                    let sql = format!("SELECT {} FROM territories", super::TERRITORY_COLUMNS);
+                    let territories = sqlx::query(&sql)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(super::territory_from_row)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let by_id: std::collections::HashMap<Uuid, &$crate::Territory> =
+                        territories.iter().map(|t| (t.id, t)).collect();
+                    let sql = format!("SELECT {} FROM publications WHERE deleted_at IS NULL", super::PUBLICATION_COLUMNS);
+                    let mut n = 0;
+                    for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
+                        let p = super::publication_from_row(&row)?;
+                        if let Some(t) = by_id.get(&p.territory_id) {
+                            upsert_listing_in(&mut tx, &ListingRow::local(&p, t)).await?;
+                            n += 1;
+                        }
+                    }
+                    for row in sqlx::query("SELECT * FROM remote_publications WHERE deleted_at IS NULL").fetch_all(&mut *tx).await? {
+                        upsert_listing_in(&mut tx, &ListingRow::remote(&remote_from_row(&row)?)).await?;
+                        n += 1;
+                    }
+                    tx.commit().await?;
+                    Ok(n)
+                }
+
+                async fn remote_actor_id_by_handle(&self, username: &str, host: &str) -> Result<Option<String>, StoreError> {
+                    let rows = sqlx::query("SELECT id FROM remote_actors WHERE username = $1")
+                        .bind(username)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    for row in rows {
+                        let id: String = row.try_get("id")?;
+                        if $crate::social::host_of(&id).is_some_and(|h| h.eq_ignore_ascii_case(host)) {
+                            return Ok(Some(id));
+                        }
+                    }
+                    Ok(None)
+                }
+
                 async fn learn_peer(&self, host: &str, source: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
                     let done = sqlx::query("INSERT INTO peers (host, source, first_seen) VALUES ($1, $2, $3) ON CONFLICT (host) DO NOTHING")
                         .bind(host)
@@ -199,6 +370,7 @@ macro_rules! network_sql_store {
                 }
 
                 async fn upsert_remote_publication(&self, p: &RemotePublication) -> Result<bool, StoreError> {
+                    let mut tx = self.pool.begin().await?;
                     let done = sqlx::query(
                         "INSERT INTO remote_publications
                            (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at)
@@ -219,21 +391,32 @@ macro_rules! network_sql_store {
                     .bind(p.updated)
                     .bind(p.deleted_at)
                     .bind($crate::now())
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                    Ok(done.rows_affected() > 0)
+                    let written = done.rows_affected() > 0;
+                    if written && p.deleted_at.is_none() {
+                        upsert_listing_in(&mut tx, &ListingRow::remote(p)).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(written)
                 }
 
                 async fn delete_remote_publication(&self, id: &str, actor_id: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let mut tx = self.pool.begin().await?;
                     let done = sqlx::query(
                         "UPDATE remote_publications SET deleted_at = $3 WHERE id = $1 AND actor_id = $2 AND deleted_at IS NULL",
                     )
                     .bind(id)
                     .bind(actor_id)
                     .bind(at)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
-                    Ok(done.rows_affected() > 0)
+                    let deleted = done.rows_affected() > 0;
+                    if deleted {
+                        delete_listing_in(&mut tx, id).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(deleted)
                 }
 
                 async fn remote_publication(&self, id: &str) -> Result<Option<RemotePublication>, StoreError> {

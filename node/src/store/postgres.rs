@@ -49,6 +49,19 @@ impl PostgresStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
+/// Full-text condition on `listings l`: its generated `tsvector` (GIN-indexed).
+const TEXT_MATCH: (&str, &str) = ("l.search_words @@ to_tsquery('simple', ", ")");
+
+/// tsquery: each word a quoted prefix (`'velo':*`), all required (`&`). The words are
+/// letters and digits only (`listing::query_words`); quoting is a second guard.
+fn text_query(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{}':*", w.replace('\'', "''").replace('\\', "")))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
 super::sql::shared_sql_store!(PostgresStore, Postgres, "postgres");
 super::federation_sql::federation_sql_store!(super::PostgresStore, sqlx::Postgres);
 super::network_sql::network_sql_store!(super::PostgresStore, sqlx::Postgres);

@@ -30,11 +30,12 @@ macro_rules! shared_sql_store {
         use sqlx::types::Json;
         use uuid::Uuid;
 
+        use $crate::listing::ListingRow;
         use $crate::member::{ApiToken, Member, Principal, Session};
         use $crate::outbox::{Outgoing, Recipients};
         use $crate::publication::{Publication, PublicationBody};
         use $crate::store::sql::{conflict_on, touched};
-        use $crate::store::{Order, PublicationQuery, Store};
+        use $crate::store::{NetworkStore, Order, PublicationQuery, Store};
         use $crate::territory::{Territory, TerritoryProfile};
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -109,6 +110,54 @@ macro_rules! shared_sql_store {
             Ok(())
         }
 
+        /// Writes (or rewrites) a publication's row of the network index in the caller's
+        /// transaction.
+        async fn upsert_listing_in(tx: &mut sqlx::Transaction<'_, $db>, l: &ListingRow) -> Result<(), sqlx::Error> {
+            sqlx::query(
+                "INSERT INTO listings (id, territory_id, actor_id, kind, title, summary, search, language,
+                                       themes, latitude, longitude, starts_at, ends_at, published, current_until)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                 ON CONFLICT (id) DO UPDATE
+                 SET territory_id = $2, actor_id = $3, kind = $4, title = $5, summary = $6, search = $7,
+                     language = $8, themes = $9, latitude = $10, longitude = $11, starts_at = $12,
+                     ends_at = $13, published = $14, current_until = $15",
+            )
+            .bind(&l.id)
+            .bind(l.territory_id)
+            .bind(&l.actor_id)
+            .bind(l.kind.as_str())
+            .bind(&l.title)
+            .bind(&l.summary)
+            .bind(&l.search)
+            .bind(&l.language)
+            .bind(l.themes)
+            .bind(l.latitude)
+            .bind(l.longitude)
+            .bind(l.starts_at)
+            .bind(l.ends_at)
+            .bind(l.published)
+            .bind(l.ends_at.unwrap_or($crate::listing::NEVER_ENDS))
+            .execute(&mut **tx)
+            .await?;
+            Ok(())
+        }
+
+        async fn delete_listing_in(tx: &mut sqlx::Transaction<'_, $db>, id: &str) -> Result<(), sqlx::Error> {
+            sqlx::query("DELETE FROM listings WHERE id = $1").bind(id).execute(&mut **tx).await?;
+            Ok(())
+        }
+
+        /// Indexes a local publication with its territory as the transaction sees it.
+        async fn index_local_in(tx: &mut sqlx::Transaction<'_, $db>, p: &Publication) -> Result<(), StoreError> {
+            let sql = format!("SELECT {TERRITORY_COLUMNS} FROM territories WHERE id = $1");
+            let row = sqlx::query(&sql).bind(p.territory_id).fetch_optional(&mut **tx).await?;
+            let Some(territory) = row.as_ref().map(territory_from_row).transpose()? else {
+                return Err(StoreError::NotFound);
+            };
+            upsert_listing_in(tx, &ListingRow::local(p, &territory)).await?;
+            Ok(())
+        }
+
         async fn insert_inboxes(
             tx: &mut sqlx::Transaction<'_, $db>,
             activity: Uuid,
@@ -138,6 +187,18 @@ macro_rules! shared_sql_store {
 
             async fn migrate(&self) -> Result<(), StoreError> {
                 MIGRATOR.run(&self.pool).await?;
+                // A node upgraded from before the index has publications and no listings.
+                let row = sqlx::query(
+                    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM listings LIMIT 1) AS l) AS listed,
+                            (SELECT COUNT(*) FROM (SELECT 1 FROM publications WHERE deleted_at IS NULL LIMIT 1) AS p)
+                          + (SELECT COUNT(*) FROM (SELECT 1 FROM remote_publications WHERE deleted_at IS NULL LIMIT 1) AS r) AS live",
+                )
+                .fetch_one(&self.pool)
+                .await?;
+                if row.try_get::<i64, _>("listed")? == 0 && row.try_get::<i64, _>("live")? > 0 {
+                    let n = self.rebuild_listings().await?;
+                    tracing::info!(listings = n, "network index rebuilt");
+                }
                 Ok(())
             }
 
@@ -159,6 +220,7 @@ macro_rules! shared_sql_store {
             }
 
             async fn update_territory(&self, t: &Territory) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
                 let done = sqlx::query(
                     "UPDATE territories SET name = $2, data = $3, updated_at = $4 WHERE id = $1",
                 )
@@ -166,9 +228,19 @@ macro_rules! shared_sql_store {
                 .bind(&t.profile.name)
                 .bind(Json(&t.profile))
                 .bind(t.updated_at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-                touched(done.rows_affected())
+                touched(done.rows_affected())?;
+                // Its publications without a place of their own are where it is.
+                let sql = format!(
+                    "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE territory_id = $1 AND deleted_at IS NULL"
+                );
+                let rows = sqlx::query(&sql).bind(t.id).fetch_all(&mut *tx).await?;
+                for row in &rows {
+                    upsert_listing_in(&mut tx, &ListingRow::local(&publication_from_row(row)?, t)).await?;
+                }
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn territory(&self, id: Uuid) -> Result<Option<Territory>, StoreError> {
@@ -340,6 +412,7 @@ macro_rules! shared_sql_store {
                 .execute(&mut *tx)
                 .await
                 .map_err(conflict_on("id"))?;
+                index_local_in(&mut tx, p).await?;
                 if let Some(a) = announce {
                     enqueue_in(&mut tx, a).await?;
                 }
@@ -364,6 +437,7 @@ macro_rules! shared_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 touched(done.rows_affected())?;
+                index_local_in(&mut tx, p).await?;
                 if let Some(a) = announce {
                     enqueue_in(&mut tx, a).await?;
                 }
@@ -382,6 +456,7 @@ macro_rules! shared_sql_store {
                 .execute(&mut *tx)
                 .await?;
                 touched(done.rows_affected())?;
+                delete_listing_in(&mut tx, &id.to_string()).await?;
                 if let Some(a) = announce {
                     enqueue_in(&mut tx, a).await?;
                 }

@@ -47,6 +47,22 @@ impl SqliteStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
+/// Full-text condition on `listings l`: its rowids in the FTS5 table.
+const TEXT_MATCH: (&str, &str) = (
+    "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ",
+    ")",
+);
+
+/// FTS5 query: each word a quoted prefix (`"velo"*`), all required. The words are
+/// letters and digits only (`listing::query_words`); quoting is a second guard.
+fn text_query(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 super::sql::shared_sql_store!(SqliteStore, Sqlite, "sqlite");
 super::federation_sql::federation_sql_store!(super::SqliteStore, sqlx::Sqlite);
 super::network_sql::network_sql_store!(super::SqliteStore, sqlx::Sqlite);

@@ -5,11 +5,11 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use rhizome_node::PublicationKind;
+use rhizome_node::listing::{Listing, ListingQuery, Origin};
 use rhizome_node::network::{Scope, distance_km};
 use rhizome_node::publication::parse_draft;
-use rhizome_node::store::{Order, PublicationQuery, RemoteQuery};
 use rhizome_node::theme::Theme;
-use rhizome_node::{PublicationBody, PublicationKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -108,7 +108,8 @@ pub async fn unfollow(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkParams {
-    /// Words that must all appear in the title or summary, any case.
+    /// Words that must all appear (as word starts) in the title, summary, description,
+    /// place or tags; any case, accents optional.
     q: Option<String>,
     /// Events starting on or after this day, and on or before `to` (UTC dates).
     from: Option<chrono::NaiveDate>,
@@ -121,26 +122,17 @@ pub struct NetworkParams {
     near: Option<String>,
     #[serde(default = "default_limit")]
     limit: usize,
+    /// How many matching items to skip: the page's start.
+    #[serde(default)]
+    offset: usize,
 }
 
 fn default_limit() -> usize {
     100
 }
 
-/// What to filter on, read the same way from local and remote publications.
-struct Facts {
-    /// Title and summary, lower-cased, for `q`.
-    text: String,
-    /// The publishing territory's actor and handle, for `territory`.
-    origin: [String; 2],
-    themes: Vec<Theme>,
-    language: Option<String>,
-    position: Option<(f64, f64)>,
-    starts_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-/// Local and followed publications of one kind, merged: events soonest first, others
-/// newest first; each says where it comes from.
+/// Local and followed publications of one kind, from the network index: events soonest
+/// first, others newest first; each says where it comes from.
 pub async fn view(
     State(state): State<AppState>,
     Path(collection): Path<String>,
@@ -155,137 +147,102 @@ pub async fn view(
         ),
         None => None,
     };
-    let near = parse_near(params.near.as_deref())?;
-    let limit = params.limit.clamp(1, 500);
-    let current = (kind != PublicationKind::Resource).then(rhizome_node::now);
     let territories = state.store.territories().await?;
-    let mut items: Vec<(Facts, Value)> = Vec::new();
-
-    let local = state
-        .store
-        .publications(&PublicationQuery {
-            kind: Some(kind),
-            current_at: current,
-            order: Order::Newest,
-            limit: 1000,
-            ..Default::default()
-        })
-        .await?;
-    for p in &local {
-        let Some(t) = territories.iter().find(|t| t.id == p.territory_id) else {
-            continue;
-        };
-        let place = match &p.body {
-            PublicationBody::Event(e) => e.place.clone(),
-            _ => None,
-        }
-        .unwrap_or_else(|| t.profile.place.clone());
-        let facts = Facts {
-            text: format!(
-                "{} {}",
-                p.body.title(),
-                rhizome_federation::objects::publication::summary(&p.body)
-            )
-            .to_lowercase(),
-            origin: [
-                state.federation.urls.territory(&t.profile.slug),
-                format!("@{}@{}", t.profile.slug, state.config.domain),
-            ],
-            themes: p.body.themes().to_vec(),
-            language: Some(p.body.language().to_owned()),
-            position: place.latitude.zip(place.longitude),
-            starts_at: p.body.starts_at(),
-        };
-        let url = format!(
-            "{}/{}/{}",
-            state.config.base_url(),
-            collection_of(kind),
-            p.id
-        );
-        items.push((facts, json!({
-            "id": url, "kind": kind, "title": p.body.title(), "starts_at": p.body.starts_at(), "ends_at": p.body.ends_at(),
-            "origin": {"actor": state.federation.urls.territory(&t.profile.slug), "name": t.profile.name,
-                       "handle": format!("@{}@{}", t.profile.slug, state.config.domain), "node": state.config.domain, "local": true},
-        })));
-    }
-
-    let remote = state
-        .store
-        .remote_publications(&RemoteQuery {
-            kind: Some(kind),
-            current_at: current,
-            limit: 1000,
-            ..Default::default()
-        })
-        .await?;
-    for r in &remote {
-        let parsed = rhizome_federation::activities::network::parse(&r.object, &r.actor_id).ok();
-        let actor = state.store.remote_actor(&r.actor_id).await?;
-        let summary = r
-            .object
-            .get("summary")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let facts = Facts {
-            text: format!("{} {summary}", r.title).to_lowercase(),
-            origin: [
-                r.actor_id.clone(),
-                actor.as_ref().map(|a| a.handle()).unwrap_or_default(),
-            ],
-            themes: parsed
-                .as_ref()
-                .map(|p| p.themes.clone())
-                .unwrap_or_default(),
-            language: r
-                .object
-                .get("inLanguage")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
-            position: parsed.as_ref().and_then(|p| p.position),
-            starts_at: r.starts_at,
-        };
-        items.push((facts, json!({
-            "id": r.id, "kind": kind, "title": r.title, "starts_at": r.starts_at, "ends_at": r.ends_at,
-            "summary": rhizome_node::markdown::sanitize(r.object.get("summary").and_then(Value::as_str).unwrap_or_default()),
-            "origin": {"actor": r.actor_id, "name": actor.as_ref().and_then(|a| a.name.clone()),
-                       "handle": actor.as_ref().map(|a| a.handle()), "node": rhizome_node::social::host_of(&r.actor_id), "local": false},
-        })));
-    }
-
-    let words: Vec<String> = params
-        .q
-        .as_deref()
-        .unwrap_or_default()
-        .to_lowercase()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect();
+    let origin = match params.territory.as_deref() {
+        Some(t) => match origin_of(&state, &territories, t).await? {
+            Some(origin) => Some(origin),
+            // Nobody we know: nothing of theirs is listed.
+            None => return Ok(Json(json!({"items": []}))),
+        },
+        None => None,
+    };
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-    let from = params.from.and_then(day_start);
-    let to = params.to.and_then(|d| d.succ_opt()).and_then(day_start);
-    items.retain(|(f, _)| {
-        words.iter().all(|w| f.text.contains(w.as_str()))
-            && params
-                .territory
-                .as_deref()
-                .is_none_or(|t| f.origin.iter().any(|o| o == t))
-            && from.is_none_or(|from| f.starts_at.is_some_and(|s| s >= from))
-            && to.is_none_or(|to| f.starts_at.is_some_and(|s| s < to))
-            && theme.is_none_or(|t| f.themes.contains(&t))
-            && params
-                .language
-                .as_deref()
-                .is_none_or(|l| f.language.as_deref() == Some(l))
-            && near.is_none_or(|(lat, lon, km)| {
-                f.position
-                    .is_some_and(|(a, b)| distance_km(lat, lon, a, b) <= km)
-            })
-    });
-    if kind == PublicationKind::Event {
-        items.sort_by_key(|(f, _)| f.starts_at);
-    }
-    let items: Vec<Value> = items.into_iter().take(limit).map(|(_, v)| v).collect();
+    let query = ListingQuery {
+        kind: Some(kind),
+        current_at: (kind != PublicationKind::Resource).then(rhizome_node::now),
+        q: params.q,
+        from: params.from.and_then(day_start),
+        to: params.to.and_then(|d| d.succ_opt()).and_then(day_start),
+        origin,
+        theme,
+        language: params.language,
+        near: parse_near(params.near.as_deref())?,
+        limit: params.limit.clamp(1, 500) as i64,
+        offset: params.offset.min(100_000) as i64,
+    };
+    let items: Vec<Value> = state
+        .store
+        .listings(&query)
+        .await?
+        .iter()
+        .filter_map(|l| item_json(&state, &territories, l))
+        .collect();
     Ok(Json(json!({"items": items})))
+}
+
+/// `territory=`: one of ours (by actor URL or handle) or a known remote actor.
+async fn origin_of(
+    state: &AppState,
+    territories: &[rhizome_node::Territory],
+    wanted: &str,
+) -> Result<Option<Origin>, ApiError> {
+    let local = |slug: &str| {
+        territories
+            .iter()
+            .find(|t| t.profile.slug == slug)
+            .map(|t| Origin::Territory(t.id))
+    };
+    if wanted.starts_with("http://") || wanted.starts_with("https://") {
+        let ours = territories
+            .iter()
+            .find(|t| state.federation.urls.territory(&t.profile.slug) == wanted);
+        return Ok(Some(match ours {
+            Some(t) => Origin::Territory(t.id),
+            None => Origin::Actor(wanted.to_owned()),
+        }));
+    }
+    let Some((name, host)) = wanted.trim_start_matches('@').split_once('@') else {
+        return Ok(None);
+    };
+    if host.eq_ignore_ascii_case(&state.config.domain) {
+        return Ok(local(name));
+    }
+    Ok(state
+        .store
+        .remote_actor_id_by_handle(name, host)
+        .await?
+        .map(Origin::Actor))
+}
+
+fn item_json(
+    state: &AppState,
+    territories: &[rhizome_node::Territory],
+    l: &Listing,
+) -> Option<Value> {
+    let (id, origin) = match l.territory_id {
+        Some(tid) => {
+            let t = territories.iter().find(|t| t.id == tid)?;
+            let id = format!(
+                "{}/{}/{}",
+                state.config.base_url(),
+                collection_of(l.kind),
+                l.id
+            );
+            let origin = json!({"actor": state.federation.urls.territory(&t.profile.slug), "name": t.profile.name,
+                "handle": format!("@{}@{}", t.profile.slug, state.config.domain), "node": state.config.domain, "local": true});
+            (id, origin)
+        }
+        None => {
+            let actor = l.actor_id.as_deref().unwrap_or_default();
+            let origin = json!({"actor": actor, "name": l.actor_name, "handle": l.actor_handle(),
+                "node": rhizome_node::social::host_of(actor), "local": false});
+            (l.id.clone(), origin)
+        }
+    };
+    Some(json!({
+        "id": id, "kind": l.kind, "title": l.title, "starts_at": l.starts_at, "ends_at": l.ends_at,
+        "summary": l.summary, "origin": origin,
+    }))
 }
 
 #[derive(Deserialize)]

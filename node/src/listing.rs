@@ -1,0 +1,428 @@
+//! The network views' index: one row per live publication, local or followed, with the
+//! facts the agenda, library and calls board filter on, so a search is one indexed query
+//! instead of a scan of the JSON bodies.
+//!
+//! Text is normalised here, in Rust, both before indexing and before querying (lower case,
+//! no diacritics, only letters and digits), so that SQLite's FTS5 and PostgreSQL's
+//! `tsvector` see the same words and "reparation" finds "Réparation" on both.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use uuid::Uuid;
+
+use crate::network::RemotePublication;
+use crate::publication::{Publication, PublicationBody, PublicationKind};
+use crate::territory::Territory;
+use crate::theme::Theme;
+
+/// A query has at most this many words; more would only slow the search down.
+pub const MAX_WORDS: usize = 8;
+/// Longer "words" are cut: nobody types them, and they bound the index probe.
+const MAX_WORD_CHARS: usize = 40;
+/// The list line is cut to this many characters.
+const MAX_SUMMARY_CHARS: usize = 300;
+/// Indexed text is cut to this many characters: titles, places and the start of the
+/// description are what people search for.
+const MAX_SEARCH_CHARS: usize = 4000;
+
+/// Stands for "no end" in the index (calls without deadline, resources): far enough, and
+/// within both databases' range and SQLite's text order.
+pub const NEVER_ENDS: DateTime<Utc> = DateTime::from_timestamp(253_402_300_799, 0).unwrap();
+
+/// Lower case, without diacritics, every run of non-alphanumeric characters one space:
+/// what both full-text engines index and are queried with.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = true;
+    for c in text.nfd().filter(|c| !is_combining_mark(*c)) {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The words of a user's query, normalised: only letters and digits, so no character of
+/// any full-text syntax can reach the database.
+pub fn query_words(q: &str) -> Vec<String> {
+    normalize(q)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .take(MAX_WORDS)
+        .map(|w| w.chars().take(MAX_WORD_CHARS).collect())
+        .collect()
+}
+
+/// Themes as a bit set: bit `i` is `Theme::ALL[i]`. Stored, so `Theme::ALL` keeps its order.
+pub fn theme_bits(themes: &[Theme]) -> i64 {
+    themes
+        .iter()
+        .filter_map(|t| Theme::ALL.iter().position(|a| a == t))
+        .fold(0, |bits, i| bits | 1 << i)
+}
+
+pub fn themes_of(bits: i64) -> Vec<Theme> {
+    Theme::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, t)| t)
+        .collect()
+}
+
+/// Markdown to plain text on one line.
+pub fn markdown_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    one_line(&out)
+}
+
+/// HTML from anywhere to plain text on one line (tags dropped, entities decoded).
+pub fn html_text(html: &str) -> String {
+    let text = ammonia::Builder::empty().clean(html).to_string();
+    one_line(&html_escape::decode_html_entities(&text))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", text[..i].trim_end()),
+        None => text.to_owned(),
+    }
+}
+
+/// What the network views need of a remote object beyond what `RemotePublication` sorts
+/// on; read by the federation side when an object arrives and again when re-indexing.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct RemoteFacts {
+    /// The object's `summary`, as plain text on one line.
+    pub summary: String,
+    pub language: Option<String>,
+    pub themes: Vec<Theme>,
+    pub position: Option<(f64, f64)>,
+    /// More searchable words: the content's start, place names, hashtags.
+    pub keywords: String,
+}
+
+impl RemoteFacts {
+    /// Reads an ActivityStreams `Event` or `Page`; absent fields stay empty.
+    pub fn read(object: &Value) -> RemoteFacts {
+        let text = |field: &str| object.get(field).and_then(Value::as_str).unwrap_or("");
+        let mut themes: Vec<Theme> = array(object.get("themes"))
+            .filter_map(|t| t.as_str().and_then(Theme::from_slug))
+            .collect();
+        let mut keywords = vec![cut(&html_text(text("content")), 1000)];
+        for tag in array(object.get("tag")) {
+            let name = tag.get("name").and_then(Value::as_str).unwrap_or_default();
+            let name = name.trim_start_matches('#');
+            keywords.push(name.to_owned());
+            let name = name.to_lowercase();
+            themes.extend(
+                Theme::ALL
+                    .into_iter()
+                    .filter(|t| t.slug().replace('_', "") == name),
+            );
+        }
+        for place in array(object.get("location")) {
+            for field in ["name", "address"] {
+                if let Some(s) = place.get(field).and_then(Value::as_str) {
+                    keywords.push(s.to_owned());
+                }
+            }
+        }
+        let position = array(object.get("location"))
+            .find_map(|l| Some((l.get("latitude")?.as_f64()?, l.get("longitude")?.as_f64()?)))
+            .filter(|(lat, lon)| lat.is_finite() && lon.is_finite());
+        let language = object
+            .get("inLanguage")
+            .and_then(Value::as_str)
+            .or_else(|| {
+                object
+                    .get("contentMap")
+                    .and_then(Value::as_object)
+                    .and_then(|m| m.keys().next())
+                    .map(String::as_str)
+            })
+            .map(|l| l.chars().take(35).collect());
+        RemoteFacts {
+            summary: cut(&html_text(text("summary")), MAX_SUMMARY_CHARS),
+            language,
+            themes: crate::validation::unique(themes),
+            position,
+            keywords: keywords.join(" "),
+        }
+    }
+}
+
+/// A JSON value as a list: an array's items, one item, or nothing.
+fn array(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    let items: Vec<&Value> = match value {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(Value::Null) | None => vec![],
+        Some(other) => vec![other],
+    };
+    items.into_iter()
+}
+
+/// One row of the index, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListingRow {
+    /// A local publication's uuid as text; a remote one's object URL.
+    pub id: String,
+    pub territory_id: Option<Uuid>,
+    pub actor_id: Option<String>,
+    pub kind: PublicationKind,
+    pub title: String,
+    pub summary: String,
+    /// Normalised words (see [`normalize`]).
+    pub search: String,
+    pub language: Option<String>,
+    pub themes: i64,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub published: DateTime<Utc>,
+}
+
+impl ListingRow {
+    /// A local publication; one without a place of its own (or without coordinates) is
+    /// where its territory is.
+    pub fn local(p: &Publication, territory: &Territory) -> ListingRow {
+        let body = &p.body;
+        let lang = body.language();
+        let own_place = match body {
+            PublicationBody::Event(e) => e.place.as_ref(),
+            _ => None,
+        };
+        let place = own_place.unwrap_or(&territory.profile.place);
+        let position = (place.latitude.zip(place.longitude)).or(territory
+            .profile
+            .place
+            .latitude
+            .zip(territory.profile.place.longitude));
+        let (summary, description, tags): (String, String, &[String]) = match body {
+            PublicationBody::Event(e) => (
+                format!("{} · {}", e.when(lang), e.where_(lang)),
+                markdown_text(&e.description),
+                &e.tags,
+            ),
+            PublicationBody::Resource(r) => {
+                let body = markdown_text(&r.body);
+                let summary = if r.summary.is_empty() {
+                    body.clone()
+                } else {
+                    one_line(&r.summary)
+                };
+                (summary, format!("{} {body}", r.summary), &r.tags)
+            }
+            PublicationBody::Call(c) => {
+                let text = markdown_text(&c.description);
+                (text.clone(), text, &c.tags)
+            }
+        };
+        let search = [
+            body.title(),
+            &summary,
+            &description,
+            &place.label(),
+            &tags.join(" "),
+        ]
+        .join(" ");
+        ListingRow {
+            id: p.id.to_string(),
+            territory_id: Some(p.territory_id),
+            actor_id: None,
+            kind: body.kind(),
+            title: body.title().to_owned(),
+            summary: cut(&summary, MAX_SUMMARY_CHARS),
+            search: cut(&normalize(&search), MAX_SEARCH_CHARS),
+            language: Some(lang.to_owned()),
+            themes: theme_bits(body.themes()),
+            latitude: position.map(|p| p.0),
+            longitude: position.map(|p| p.1),
+            starts_at: body.starts_at(),
+            ends_at: body.ends_at(),
+            published: p.created_at,
+        }
+    }
+
+    pub fn remote(p: &RemotePublication) -> ListingRow {
+        let f = &p.facts;
+        let search = format!("{} {} {}", p.title, f.summary, f.keywords);
+        ListingRow {
+            id: p.id.clone(),
+            territory_id: None,
+            actor_id: Some(p.actor_id.clone()),
+            kind: p.kind,
+            title: p.title.clone(),
+            summary: f.summary.clone(),
+            search: cut(&normalize(&search), MAX_SEARCH_CHARS),
+            language: f.language.clone(),
+            themes: theme_bits(&f.themes),
+            latitude: f.position.map(|p| p.0),
+            longitude: f.position.map(|p| p.1),
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            published: p.published,
+        }
+    }
+}
+
+/// What a network view asks for. Everything but the exact distance is filtered in SQL.
+#[derive(Debug, Clone, Default)]
+pub struct ListingQuery {
+    pub kind: Option<PublicationKind>,
+    /// Only what is still current: events not over, calls not past their deadline.
+    pub current_at: Option<DateTime<Utc>>,
+    /// Words that must all start a word of the text (see [`query_words`]).
+    pub q: Option<String>,
+    /// Events starting at or after `from` and before `to`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub origin: Option<Origin>,
+    pub theme: Option<Theme>,
+    pub language: Option<String>,
+    /// `(latitude, longitude, km)`.
+    pub near: Option<(f64, f64, f64)>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    Territory(Uuid),
+    Actor(String),
+}
+
+impl ListingQuery {
+    /// Events by start, the rest newest first.
+    pub fn agenda_order(&self) -> bool {
+        self.kind == Some(PublicationKind::Event)
+    }
+}
+
+/// A listed publication, as read for a view; remote ones carry what is known of their
+/// author.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    pub id: String,
+    pub territory_id: Option<Uuid>,
+    pub actor_id: Option<String>,
+    pub actor_name: Option<String>,
+    pub actor_username: Option<String>,
+    pub kind: PublicationKind,
+    pub title: String,
+    pub summary: String,
+    pub language: Option<String>,
+    pub themes: Vec<Theme>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub published: DateTime<Utc>,
+}
+
+impl Listing {
+    pub fn local(&self) -> bool {
+        self.territory_id.is_some()
+    }
+
+    /// The remote author's `@user@host`, or its id when its username is unknown.
+    pub fn actor_handle(&self) -> Option<String> {
+        let actor = self.actor_id.as_deref()?;
+        Some(
+            match (&self.actor_username, crate::social::host_of(actor)) {
+                (Some(u), Some(h)) => format!("@{u}@{h}"),
+                _ => actor.to_owned(),
+            },
+        )
+    }
+}
+
+/// The latitude and longitude ranges containing every point within `km` of a point; the
+/// longitude range is `None` where it would wrap (near a pole or the antimeridian).
+pub fn bounding_box(lat: f64, lon: f64, km: f64) -> ((f64, f64), Option<(f64, f64)>) {
+    // A little wider than the sphere's 111.195 km per degree, so rounding never excludes.
+    let dlat = km / 111.0;
+    let lats = (lat - dlat, lat + dlat);
+    let cos = lats.0.abs().max(lats.1.abs()).min(90.0).to_radians().cos();
+    let lons = (lats.1 < 90.0 && lats.0 > -90.0 && cos > 1e-6)
+        .then(|| km / (111.0 * cos))
+        .map(|d| (lon - d, lon + d))
+        .filter(|(a, b)| *a >= -180.0 && *b <= 180.0);
+    (lats, lons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_drops_case_accents_and_syntax() {
+        assert_eq!(
+            normalize("  Réparation — Vélo-école!  "),
+            "reparation velo ecole"
+        );
+        assert_eq!(
+            query_words("\"a\" OR b* -c (d) NEAR/2 e:f & g | !h"),
+            ["a", "or", "b", "c", "d", "near", "2", "e", "f", "g", "h"][..MAX_WORDS]
+        );
+        assert!(query_words(" *** ").is_empty());
+    }
+
+    #[test]
+    fn themes_round_trip_through_bits() {
+        let themes = vec![Theme::Mobility, Theme::ScienceDigital];
+        assert_eq!(themes_of(theme_bits(&themes)), themes);
+        assert_eq!(theme_bits(&[]), 0);
+    }
+
+    #[test]
+    fn plain_text_from_markdown_and_html() {
+        assert_eq!(
+            markdown_text("**Atelier** de\n*réparation*"),
+            "Atelier de réparation"
+        );
+        assert_eq!(
+            html_text("<p>Vélos &amp; <b>outils</b></p><script>x</script>"),
+            "Vélos & outils"
+        );
+    }
+
+    #[test]
+    fn bounding_box_contains_the_circle() {
+        let ((lat0, lat1), lons) = bounding_box(46.58, 0.34, 30.0);
+        let (lon0, lon1) = lons.unwrap();
+        for (lat, lon) in [
+            (46.58, lon0 + 0.001),
+            (46.58, lon1 - 0.001),
+            (lat1 - 0.001, 0.34),
+            (lat0, 0.34),
+        ] {
+            let d = crate::network::distance_km(46.58, 0.34, lat, lon);
+            assert!(d >= 29.5, "{d}");
+        }
+        assert!(bounding_box(89.9, 0.0, 50.0).1.is_none());
+        assert!(bounding_box(0.0, 179.9, 50.0).1.is_none());
+    }
+}

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
 
 mod network;
+pub use network::{DirectoryParams, NetworkParams, directory_items, network_items};
 mod publications;
 pub use publications::{collection_of, kind_of_collection};
 mod territories;

@@ -105,30 +105,46 @@ pub async fn unfollow(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkParams {
     /// Words that must all appear (as word starts) in the title, summary, description,
     /// place or tags; any case, accents optional.
-    q: Option<String>,
+    pub q: Option<String>,
     /// Events starting on or after this day, and on or before `to` (UTC dates).
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
     /// Only from this territory: its actor URL or `@slug@host` handle.
-    territory: Option<String>,
-    theme: Option<String>,
-    language: Option<String>,
+    pub territory: Option<String>,
+    pub theme: Option<String>,
+    pub language: Option<String>,
     /// `lat,lon,km`.
-    near: Option<String>,
+    pub near: Option<String>,
     #[serde(default = "default_limit")]
-    limit: usize,
+    pub limit: usize,
     /// How many matching items to skip: the page's start.
     #[serde(default)]
-    offset: usize,
+    pub offset: usize,
 }
 
 fn default_limit() -> usize {
     100
+}
+
+impl Default for NetworkParams {
+    fn default() -> Self {
+        NetworkParams {
+            q: None,
+            from: None,
+            to: None,
+            territory: None,
+            theme: None,
+            language: None,
+            near: None,
+            limit: default_limit(),
+            offset: 0,
+        }
+    }
 }
 
 /// Local and followed publications of one kind, from the network index: events soonest
@@ -140,6 +156,17 @@ pub async fn view(
 ) -> Result<Json<Value>, ApiError> {
     let kind = kind_of_collection(&collection)?;
     let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Json(
+        json!({"items": network_items(&state, kind, params).await?}),
+    ))
+}
+
+/// The network view's items as the API shows them; the pages show the same.
+pub async fn network_items(
+    state: &AppState,
+    kind: PublicationKind,
+    params: NetworkParams,
+) -> Result<Vec<Value>, ApiError> {
     let theme = match &params.theme {
         Some(t) => Some(
             Theme::from_slug(t)
@@ -149,10 +176,10 @@ pub async fn view(
     };
     let territories = state.store.territories().await?;
     let origin = match params.territory.as_deref() {
-        Some(t) => match origin_of(&state, &territories, t).await? {
+        Some(t) => match origin_of(state, &territories, t).await? {
             Some(origin) => Some(origin),
             // Nobody we know: nothing of theirs is listed.
-            None => return Ok(Json(json!({"items": []}))),
+            None => return Ok(Vec::new()),
         },
         None => None,
     };
@@ -175,9 +202,9 @@ pub async fn view(
         .listings(&query)
         .await?
         .iter()
-        .filter_map(|l| item_json(&state, &territories, l))
+        .filter_map(|l| item_json(state, &territories, l))
         .collect();
-    Ok(Json(json!({"items": items})))
+    Ok(items)
 }
 
 /// `territory=`: one of ours (by actor URL or handle) or a known remote actor.
@@ -245,16 +272,16 @@ fn item_json(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DirectoryParams {
     /// Part of the name, any case.
-    q: Option<String>,
-    kind: Option<String>,
-    theme: Option<String>,
-    language: Option<String>,
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub theme: Option<String>,
+    pub language: Option<String>,
     /// `lat,lon,km`.
-    near: Option<String>,
+    pub near: Option<String>,
 }
 
 /// The network directory: this node's territories and those of every verified peer,
@@ -264,6 +291,16 @@ pub async fn directory(
     params: Result<Query<DirectoryParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Json(
+        json!({"items": directory_items(&state, &params).await?}),
+    ))
+}
+
+/// The network directory's entries, filtered; each names its `node`.
+pub async fn directory_items(
+    state: &AppState,
+    params: &DirectoryParams,
+) -> Result<Vec<Value>, ApiError> {
     let near = parse_near(params.near.as_deref())?;
     let mut entries: Vec<Value> = Vec::new();
     for mut entry in state
@@ -320,7 +357,7 @@ pub async fn directory(
                     .is_some_and(|(a, b)| distance_km(lat, lon, a, b) <= km)
             })
     });
-    Ok(Json(json!({"items": entries})))
+    Ok(entries)
 }
 
 fn parse_near(near: Option<&str>) -> Result<Option<(f64, f64, f64)>, ApiError> {

@@ -31,7 +31,11 @@ pub async fn map(page: Page, State(state): State<AppState>) -> Response {
         let territories = state.store.territories().await?;
         let events = state
             .store
-            .publications(&upcoming(rhizome_node::PublicationKind::Event, None, MAX_EVENTS))
+            .publications(&upcoming(
+                rhizome_node::PublicationKind::Event,
+                None,
+                MAX_EVENTS,
+            ))
             .await?;
         let peers = state
             .store
@@ -50,7 +54,11 @@ pub async fn map(page: Page, State(state): State<AppState>) -> Response {
                 lat,
                 lon,
                 label: t.profile.name.clone(),
-                detail: super::label(page.lang, "territory-kind", &super::public::enum_name(&t.profile.kind)),
+                detail: super::label(
+                    page.lang,
+                    "territory-kind",
+                    &super::public::enum_name(&t.profile.kind),
+                ),
                 url: format!("/t/{}", t.profile.slug),
             });
         }
@@ -66,7 +74,9 @@ pub async fn map(page: Page, State(state): State<AppState>) -> Response {
             let (Some(lat), Some(lon), Some(url)) = (
                 place["latitude"].as_f64(),
                 place["longitude"].as_f64(),
-                entry["id"].as_str().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                entry["id"]
+                    .as_str()
+                    .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
             ) else {
                 continue;
             };
@@ -80,8 +90,14 @@ pub async fn map(page: Page, State(state): State<AppState>) -> Response {
         }
     }
     for p in &events {
-        let PublicationBody::Event(e) = &p.body else { continue };
-        let Some((lat, lon)) = e.place.as_ref().and_then(|pl| pl.latitude.zip(pl.longitude)) else {
+        let PublicationBody::Event(e) = &p.body else {
+            continue;
+        };
+        let Some((lat, lon)) = e
+            .place
+            .as_ref()
+            .and_then(|pl| pl.latitude.zip(pl.longitude))
+        else {
             continue;
         };
         points.push(Point {

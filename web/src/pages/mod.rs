@@ -8,6 +8,7 @@
 mod account;
 mod assets;
 mod labels;
+mod lists;
 mod manage;
 mod map;
 mod public;
@@ -41,6 +42,10 @@ pub fn routes() -> Router<AppState> {
         .route("/{collection}/{id}", get(public::publication))
         .route("/events/{id}/register", post(public::register))
         .route("/map", get(map::map))
+        .route("/events", get(lists::events))
+        .route("/resources", get(lists::resources))
+        .route("/calls", get(lists::calls))
+        .route("/network", get(lists::directory))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/lang/{tag}", get(account::switch_language))

@@ -1,0 +1,388 @@
+//! The network's agenda, library and calls board, and its directory: the API's views
+//! with a filter form. Filters travel in the query string, so a filtered list can be
+//! bookmarked or shared.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use minijinja::context;
+use rhizome_node::PublicationKind;
+use rhizome_node::network::distance_km;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Page;
+use crate::AppState;
+use crate::api::{DirectoryParams, NetworkParams, directory_items, network_items};
+use crate::error::ApiError;
+
+/// Items per page.
+const PAGE_SIZE: usize = 20;
+
+const THEMES: &[&str] = &[
+    "climate",
+    "mobility",
+    "food_health",
+    "urban_life",
+    "social_economy",
+    "culture",
+    "science_digital",
+];
+const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
+const TERRITORY_KINDS: &[&str] = &[
+    "learning_territory",
+    "learning_city",
+    "tiers_lieu",
+    "living_lab",
+    "fablab",
+    "educational_city",
+    "association",
+    "network",
+];
+
+/// The filter form as submitted: every field is text, and an empty one means "any".
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct Filters {
+    q: Option<String>,
+    theme: Option<String>,
+    language: Option<String>,
+    territory: Option<String>,
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+    km: Option<String>,
+    #[serde(default)]
+    offset: usize,
+}
+
+/// Why a filter cannot be used: a catalogue key.
+struct BadFilter(&'static str);
+
+impl Filters {
+    fn given(value: &Option<String>) -> Option<String> {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    }
+
+    fn is_empty(&self) -> bool {
+        [
+            &self.q,
+            &self.theme,
+            &self.language,
+            &self.territory,
+            &self.kind,
+            &self.from,
+            &self.to,
+            &self.lat,
+            &self.lon,
+            &self.km,
+        ]
+        .iter()
+        .all(|v| Filters::given(v).is_none())
+    }
+
+    /// `lat,lon,km` when all three are given; an error when only some are.
+    fn near(&self) -> Result<Option<String>, BadFilter> {
+        let parts = [&self.lat, &self.lon, &self.km]
+            .map(|v| Filters::given(v).map(|s| s.replace(',', ".").parse::<f64>()));
+        match parts {
+            [None, None, None] => Ok(None),
+            [Some(Ok(lat)), Some(Ok(lon)), Some(Ok(km))]
+                if (-90.0..=90.0).contains(&lat)
+                    && (-180.0..=180.0).contains(&lon)
+                    && km > 0.0
+                    && km <= 20_000.0 =>
+            {
+                Ok(Some(format!("{lat},{lon},{km}")))
+            }
+            _ => Err(BadFilter("filter-bad-near")),
+        }
+    }
+
+    fn date(value: &Option<String>) -> Result<Option<chrono::NaiveDate>, BadFilter> {
+        Filters::given(value)
+            .map(|d| d.parse().map_err(|_| BadFilter("filter-bad-date")))
+            .transpose()
+    }
+
+    fn network_params(&self, limit: usize) -> Result<NetworkParams, BadFilter> {
+        Ok(NetworkParams {
+            q: Filters::given(&self.q),
+            from: Filters::date(&self.from)?,
+            to: Filters::date(&self.to)?,
+            territory: Filters::given(&self.territory),
+            theme: Filters::given(&self.theme).filter(|t| THEMES.contains(&t.as_str())),
+            language: Filters::given(&self.language),
+            near: self.near()?,
+            limit,
+            offset: self.offset,
+        })
+    }
+
+    /// This list's URL at another offset, with the same filters.
+    fn at_offset(&self, path: &str, offset: usize) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("q", &self.q),
+            ("theme", &self.theme),
+            ("language", &self.language),
+            ("territory", &self.territory),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("lat", &self.lat),
+            ("lon", &self.lon),
+            ("km", &self.km),
+        ] {
+            if let Some(v) = Filters::given(value) {
+                query.append_pair(name, &v);
+            }
+        }
+        if offset > 0 {
+            query.append_pair("offset", &offset.to_string());
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+}
+
+/// One line of a network list.
+#[derive(Serialize)]
+struct Line {
+    url: String,
+    title: String,
+    when: Option<String>,
+    starts_at: Option<String>,
+    summary: String,
+    local: bool,
+    slug: String,
+    origin_name: String,
+    node: String,
+}
+
+fn line(page: &Page, state: &AppState, item: &Value) -> Line {
+    let origin = &item["origin"];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let starts_at = item["starts_at"]
+        .as_str()
+        .and_then(|s| s.parse::<DateTime<Utc>>().ok());
+    let zone: chrono_tz::Tz = state
+        .config
+        .default_timezone
+        .parse()
+        .unwrap_or(chrono_tz::UTC);
+    let locale = if page.lang.tag() == "fr" {
+        chrono::Locale::fr_FR
+    } else {
+        chrono::Locale::en_GB
+    };
+    let handle = text(&origin["handle"]);
+    Line {
+        url: text(&item["id"]),
+        title: text(&item["title"]),
+        when: starts_at.map(|s| {
+            s.with_timezone(&zone)
+                .format_localized("%A %-d %B %Y, %H:%M", locale)
+                .to_string()
+        }),
+        starts_at: starts_at.map(|s| s.to_rfc3339()),
+        summary: text(&item["summary"]),
+        local: origin["local"].as_bool().unwrap_or(false),
+        slug: handle
+            .trim_start_matches('@')
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        origin_name: origin["name"].as_str().map(str::to_owned).unwrap_or(handle),
+        node: text(&origin["node"]),
+    }
+}
+
+async fn list(page: Page, state: AppState, kind: PublicationKind, filters: Filters) -> Response {
+    let collection = crate::api::collection_of(kind);
+    let path = format!("/{collection}");
+    let (items, error) = match filters.network_params(PAGE_SIZE + 1) {
+        Ok(params) => match network_items(&state, kind, params).await {
+            Ok(items) => (items, None),
+            Err(ApiError::BadRequest(_) | ApiError::Validation(_)) => {
+                (Vec::new(), Some("filter-bad-near"))
+            }
+            Err(e) => return page.failed(&state, e),
+        },
+        Err(BadFilter(key)) => (Vec::new(), Some(key)),
+    };
+    let more = items.len() > PAGE_SIZE;
+    let lines: Vec<Line> = items
+        .iter()
+        .take(PAGE_SIZE)
+        .map(|i| line(&page, &state, i))
+        .collect();
+    let previous = (filters.offset > 0)
+        .then(|| filters.at_offset(&path, filters.offset.saturating_sub(PAGE_SIZE)));
+    let next = more.then(|| filters.at_offset(&path, filters.offset + PAGE_SIZE));
+    let status = if error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        &state,
+        status,
+        "list.html",
+        context! {
+            kind => kind.as_str(),
+            collection,
+            items => lines,
+            filtered => !filters.is_empty(),
+            params => filters,
+            themes => THEMES,
+            languages_offered => LANGUAGES,
+            error => error.map(|key| page.lang.text(key, &Default::default())),
+            previous,
+            next,
+        },
+    )
+}
+
+pub async fn events(
+    page: Page,
+    State(state): State<AppState>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    list(
+        page,
+        state,
+        PublicationKind::Event,
+        filters.map(|q| q.0).unwrap_or_default(),
+    )
+    .await
+}
+
+pub async fn resources(
+    page: Page,
+    State(state): State<AppState>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    list(
+        page,
+        state,
+        PublicationKind::Resource,
+        filters.map(|q| q.0).unwrap_or_default(),
+    )
+    .await
+}
+
+pub async fn calls(
+    page: Page,
+    State(state): State<AppState>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    list(
+        page,
+        state,
+        PublicationKind::Call,
+        filters.map(|q| q.0).unwrap_or_default(),
+    )
+    .await
+}
+
+/// One territory of the directory.
+#[derive(Serialize)]
+struct Entry {
+    id: String,
+    name: String,
+    kind: String,
+    place: String,
+    handle: String,
+    node: String,
+    local: bool,
+    slug: String,
+    distance: Option<i64>,
+}
+
+pub async fn directory(
+    page: Page,
+    State(state): State<AppState>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    let filters = filters.map(|q| q.0).unwrap_or_default();
+    let near = filters.near();
+    let params = DirectoryParams {
+        q: Filters::given(&filters.q),
+        kind: Filters::given(&filters.kind),
+        theme: Filters::given(&filters.theme),
+        language: Filters::given(&filters.language),
+        near: near.as_ref().ok().cloned().flatten(),
+    };
+    let entries = match directory_items(&state, &params).await {
+        Ok(entries) => entries,
+        Err(e) => return page.failed(&state, e),
+    };
+    let point = params.near.as_deref().and_then(|n| {
+        let p: Vec<f64> = n.split(',').filter_map(|x| x.parse().ok()).collect();
+        (p.len() == 3).then(|| (p[0], p[1]))
+    });
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let mut items: Vec<Entry> = entries
+        .iter()
+        .map(|e| {
+            let handle = text(&e["handle"]);
+            let place = &e["place"];
+            let position = place["latitude"].as_f64().zip(place["longitude"].as_f64());
+            Entry {
+                id: text(&e["id"]),
+                name: text(&e["name"]),
+                kind: text(&e["kind"]),
+                place: [&place["name"], &place["address"]]
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                local: e["node"].as_str() == Some(state.config.domain.as_str()),
+                slug: handle
+                    .trim_start_matches('@')
+                    .split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                handle,
+                node: text(&e["node"]),
+                distance: point
+                    .zip(position)
+                    .map(|((a, b), (c, d))| distance_km(a, b, c, d).round() as i64),
+            }
+        })
+        .collect();
+    if point.is_some() {
+        items.sort_by_key(|e| e.distance);
+    }
+    page.render_status(
+        &state,
+        if near.is_err() {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        },
+        "network.html",
+        context! {
+            items,
+            filtered => !filters.is_empty(),
+            params => filters,
+            themes => THEMES,
+            kinds => TERRITORY_KINDS,
+            languages_offered => LANGUAGES,
+            error => near.err().map(|BadFilter(key)| page.lang.text(key, &Default::default())),
+        },
+    )
+}

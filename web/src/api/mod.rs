@@ -3,6 +3,7 @@
 mod network;
 mod publications;
 pub use publications::{collection_of, kind_of_collection};
+pub(crate) use territories::patched_profile;
 mod territories;
 mod tokens;
 

@@ -666,8 +666,13 @@ mod federation {
             store.comments(p.id, false).await.unwrap(),
             vec![comment.clone()]
         );
+        assert_eq!(
+            store.territory_comments(t.id, 10).await.unwrap(),
+            vec![comment.clone()]
+        );
         assert!(store.hide_comment(comment.id).await.unwrap());
         assert!(store.comments(p.id, false).await.unwrap().is_empty());
+        assert!(store.territory_comments(t.id, 10).await.unwrap().is_empty());
         assert_eq!(store.comments(p.id, true).await.unwrap().len(), 1);
         assert!(
             !store

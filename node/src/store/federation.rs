@@ -69,6 +69,12 @@ pub trait FederationStore: Send + Sync {
         publication_id: Uuid,
         include_hidden: bool,
     ) -> Result<Vec<Comment>, StoreError>;
+    /// The latest visible replies to a territory's live publications, newest first.
+    async fn territory_comments(
+        &self,
+        territory_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<Comment>, StoreError>;
     /// Deletes a reply at its author's request; `false` if unknown or not theirs.
     async fn delete_comment(&self, ap_id: &str, author_id: &str) -> Result<bool, StoreError>;
     /// An editor removes a reply; it stays hidden even if delivered again.

@@ -288,6 +288,19 @@ macro_rules! federation_sql_store {
                     Ok(rows.iter().map(comment_from_row).collect::<Result<_, _>>()?)
                 }
 
+                async fn territory_comments(&self, territory_id: Uuid, limit: i64) -> Result<Vec<Comment>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT c.* FROM comments c JOIN publications p ON p.id = c.publication_id
+                         WHERE p.territory_id = $1 AND p.deleted_at IS NULL AND c.hidden = FALSE
+                         ORDER BY c.published DESC, c.id DESC LIMIT $2",
+                    )
+                    .bind(territory_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    Ok(rows.iter().map(comment_from_row).collect::<Result<_, _>>()?)
+                }
+
                 async fn delete_comment(&self, ap_id: &str, author_id: &str) -> Result<bool, StoreError> {
                     let done = sqlx::query("DELETE FROM comments WHERE ap_id = $1 AND author_id = $2")
                         .bind(ap_id)

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use rhizome_node::publication::parse_draft;
-use rhizome_node::territory::TerritoryDraft;
+use rhizome_node::territory::{TerritoryDraft, TerritoryProfile};
 use rhizome_node::{Territory, ValidationError};
 use serde_json::{Value, json};
 
@@ -73,21 +73,30 @@ pub async fn update(
 ) -> Result<Json<Value>, ApiError> {
     let mut territory = find(&state, &slug).await?;
     principal.require_editor(territory.id)?;
+    territory.profile = patched_profile(&state, &territory, &patch)?;
+    territory.updated_at = rhizome_node::now();
+    state.store.update_territory(&territory).await?;
+    Ok(Json(view(&state, &territory)))
+}
+
+/// The profile a JSON merge patch makes of the territory's, validated: the one set of
+/// rules for the API and the settings page.
+pub fn patched_profile(
+    state: &AppState,
+    territory: &Territory,
+    patch: &Value,
+) -> Result<TerritoryProfile, ValidationError> {
     let mut json = serde_json::to_value(TerritoryDraft::from(territory.profile.clone()))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    json_patch::merge(&mut json, &patch);
+        .map_err(|e| ValidationError::new("", e.to_string()))?;
+    json_patch::merge(&mut json, patch);
     let draft: TerritoryDraft = parse_draft(json)?;
     if draft.slug != territory.profile.slug {
         return Err(ValidationError::new(
             "slug",
             "cannot be changed: it is the territory's address",
-        )
-        .into());
+        ));
     }
-    territory.profile = draft.validate(&state.config.default_timezone)?;
-    territory.updated_at = rhizome_node::now();
-    state.store.update_territory(&territory).await?;
-    Ok(Json(view(&state, &territory)))
+    draft.validate(&state.config.default_timezone)
 }
 
 /// Who follows the territory from the fediverse, with pending requests (editors only).

@@ -24,7 +24,7 @@ use crate::session::Viewer;
 /// How a form field is typed in and turned into JSON.
 #[derive(Clone, Copy, Serialize)]
 #[serde(rename_all = "snake_case")]
-enum Widget {
+pub(super) enum Widget {
     Text,
     Textarea,
     DateTime,
@@ -40,17 +40,17 @@ enum Widget {
 }
 
 #[derive(Clone, Copy, Serialize)]
-struct Field {
+pub(super) struct Field {
     /// The JSON path in the draft (`place.name`), also the input's name.
-    name: &'static str,
+    pub(super) name: &'static str,
     /// Catalogue key of the label; options are labelled `<family>-<value>`.
     label: &'static str,
     family: &'static str,
-    widget: Widget,
+    pub(super) widget: Widget,
     required: bool,
 }
 
-const fn field(name: &'static str, label: &'static str, widget: Widget) -> Field {
+pub(super) const fn field(name: &'static str, label: &'static str, widget: Widget) -> Field {
     Field {
         name,
         label,
@@ -60,18 +60,18 @@ const fn field(name: &'static str, label: &'static str, widget: Widget) -> Field
     }
 }
 
-const fn required(f: Field) -> Field {
+pub(super) const fn required(f: Field) -> Field {
     Field {
         required: true,
         ..f
     }
 }
 
-const fn family(f: Field, family: &'static str) -> Field {
+pub(super) const fn family(f: Field, family: &'static str) -> Field {
     Field { family, ..f }
 }
 
-const THEMES: &[&str] = &[
+pub(super) const THEMES: &[&str] = &[
     "climate",
     "mobility",
     "food_health",
@@ -80,7 +80,7 @@ const THEMES: &[&str] = &[
     "culture",
     "science_digital",
 ];
-const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
+pub(super) const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
 
 const EVENT_FIELDS: &[Field] = &[
     required(field("title", "field-title", Widget::Text)),
@@ -204,23 +204,23 @@ fn fields(kind: PublicationKind) -> &'static [Field] {
 }
 
 /// Form values by field name, as typed (lists as several values).
-type Values = Vec<(String, String)>;
+pub(super) type Values = Vec<(String, String)>;
 
 /// The draft the API would receive for these form values: empty fields are left out so
 /// that defaults apply, numbers and booleans are typed, dotted names nest.
 fn draft_of(kind: PublicationKind, values: &Values) -> Value {
-    form_json(kind, values, None)
+    form_json(fields(kind), values, None)
 }
 
 /// The JSON merge patch an edit form means: what it shows is replaced, an emptied field
 /// is removed, and what the form does not show (links, audience...) is kept.
 fn patch_of(kind: PublicationKind, values: &Values) -> Value {
-    form_json(kind, values, Some(Value::Null))
+    form_json(fields(kind), values, Some(Value::Null))
 }
 
-fn form_json(kind: PublicationKind, values: &Values, empty: Option<Value>) -> Value {
+pub(super) fn form_json(fields: &[Field], values: &Values, empty: Option<Value>) -> Value {
     let mut draft = Map::new();
-    for f in fields(kind) {
+    for f in fields {
         let typed: Vec<&str> = values
             .iter()
             .filter(|(k, _)| k == f.name)
@@ -318,12 +318,12 @@ fn values_of(body: &PublicationBody) -> Values {
 }
 
 /// The form as the template draws it: each field with its value(s) and its error.
-fn form_view(
-    kind: PublicationKind,
+pub(super) fn form_view(
+    fields: &[Field],
     values: &Values,
     error: Option<(&str, &str)>,
 ) -> Vec<minijinja::Value> {
-    fields(kind)
+    fields
         .iter()
         .map(|f| {
             let all: Vec<&str> = values
@@ -363,7 +363,7 @@ fn form_view(
         .collect()
 }
 
-async fn editable_territory(
+pub(super) async fn editable_territory(
     page: &Page,
     state: &AppState,
     viewer: &Viewer,
@@ -461,7 +461,7 @@ impl FormPage<'_> {
                 kind => self.kind.as_str(),
                 territory => territory_card(state, self.territory),
                 action => self.action,
-                fields => form_view(self.kind, self.values, error),
+                fields => form_view(fields(self.kind), self.values, error),
                 error => error.map(|(field, message)| context! {
                     field, message,
                     anchor => field.split('[').next().unwrap_or(field).replace('.', "-"),
@@ -509,7 +509,7 @@ pub async fn new_form(
 }
 
 /// The form's CSRF token, taken out of the values.
-fn take_csrf(values: &mut Values) -> Option<String> {
+pub(super) fn take_csrf(values: &mut Values) -> Option<String> {
     let at = values.iter().position(|(k, _)| k == "csrf")?;
     Some(values.remove(at).1)
 }

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod account;
+mod admin;
 mod assets;
 mod labels;
 mod lists;
@@ -59,6 +60,23 @@ pub fn routes() -> Router<AppState> {
             get(manage::edit_form).post(manage::update),
         )
         .route("/manage/{collection}/{id}/delete", post(manage::delete))
+        .route(
+            "/manage/t/{slug}/followers",
+            get(admin::followers).post(admin::decide),
+        )
+        .route("/manage/t/{slug}/following", post(admin::follow))
+        .route("/manage/t/{slug}/unfollow", post(admin::unfollow))
+        .route(
+            "/manage/t/{slug}/comments",
+            get(admin::comments).post(admin::hide_comment),
+        )
+        .route(
+            "/manage/t/{slug}/settings",
+            get(admin::settings_form).post(admin::save_settings),
+        )
+        .route("/manage/federation", get(admin::federation))
+        .route("/manage/federation/block", post(admin::block))
+        .route("/manage/federation/unblock", post(admin::unblock))
         .route("/assets/{*file}", get(assets::serve))
 }
 

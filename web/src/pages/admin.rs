@@ -1,0 +1,746 @@
+//! Management pages beyond publishing: a territory's followers and subscriptions, its
+//! comments to moderate and its profile (editors), and the node's federation state and
+//! domain blocks (node admins). Every change is a POST form with the session's CSRF token,
+//! answered with a redirect back to the page; each does what the JSON API does.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use minijinja::context;
+use rhizome_federation::FederationError;
+use rhizome_node::Territory;
+use rhizome_node::network::Scope;
+use rhizome_node::outbox::DEAD_AFTER_FAILURES;
+use rhizome_node::social::FollowState;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::Page;
+use super::manage::{
+    Field, LANGUAGES, THEMES, Values, Widget, editable_territory, family, field, form_json,
+    form_view, required, take_csrf,
+};
+use super::public::territory_card;
+use crate::AppState;
+use crate::session::Viewer;
+
+/// What a page shows after a change, by the `done` query parameter: only known keys.
+const NOTICES: &[&str] = &[
+    "approved",
+    "refused",
+    "followed",
+    "unfollowed",
+    "hidden",
+    "saved",
+    "blocked",
+    "unblocked",
+];
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+fn notice(done: &Done) -> Option<String> {
+    done.done
+        .as_deref()
+        .filter(|d| NOTICES.contains(d))
+        .map(|d| format!("admin-done-{d}"))
+}
+
+/// Shown as a `<time>`: machine-readable, and a date the reader can take in at once.
+fn when(t: Option<DateTime<Utc>>) -> Option<minijinja::Value> {
+    t.map(|t| {
+        context! {
+            iso => t.to_rfc3339(),
+            text => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+        }
+    })
+}
+
+/// The logged-in editor of the territory `slug`, or the page to show instead.
+async fn editor_of(page: &Page, state: &AppState, slug: &str) -> Result<Territory, Response> {
+    let viewer: Viewer = page.require_login()?.clone();
+    editable_territory(page, state, &viewer, slug).await
+}
+
+/// Checks the form's CSRF token, then finds the territory its editor works on.
+async fn editor_form(
+    page: &Page,
+    state: &AppState,
+    headers: &HeaderMap,
+    csrf: Option<&str>,
+    slug: &str,
+) -> Result<Territory, Response> {
+    page.require_login()?;
+    page.check_form(state, headers, csrf)?;
+    editor_of(page, state, slug).await
+}
+
+fn back(path: &str, done: &str) -> Response {
+    Redirect::to(&format!("{path}?done={done}")).into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Followers and subscriptions
+
+/// The follow form as typed, and what was wrong with it.
+#[derive(Default)]
+struct FollowForm {
+    target: String,
+    kinds: Vec<String>,
+    themes: Vec<String>,
+    error: Option<String>,
+}
+
+pub async fn followers(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    let territory = match editor_of(&page, &state, &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    render_followers(&page, &state, &territory, &FollowForm::default(), &done).await
+}
+
+async fn render_followers(
+    page: &Page,
+    state: &AppState,
+    territory: &Territory,
+    form: &FollowForm,
+    done: &Done,
+) -> Response {
+    let loaded = async {
+        let followers = state.store.followers(territory.id, 1000, 0).await?;
+        let mut accepted = Vec::new();
+        let mut pending = Vec::new();
+        for f in &followers {
+            let actor = state.store.remote_actor(&f.actor_id).await?;
+            let view = context! {
+                actor_id => f.actor_id,
+                handle => actor.as_ref().map(|a| a.handle()).unwrap_or_else(|| f.actor_id.clone()),
+                name => actor.as_ref().and_then(|a| a.name.clone()),
+                url => actor.as_ref().and_then(|a| a.url.clone()),
+                since => when(Some(f.created_at)),
+            };
+            match f.state {
+                FollowState::Accepted => accepted.push(view),
+                FollowState::Pending => pending.push(view),
+            }
+        }
+        let following: Vec<_> = state
+            .store
+            .followings(territory.id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                context! {
+                    target => f.target_id,
+                    state => f.state.as_str(),
+                    kinds => f.scope.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                    themes => f.scope.themes.iter().map(super::public::enum_name).collect::<Vec<_>>(),
+                    since => when(Some(f.created_at)),
+                }
+            })
+            .collect();
+        Ok::<_, rhizome_node::StoreError>((accepted, pending, following))
+    };
+    let (accepted, pending, following) = match loaded.await {
+        Ok(found) => found,
+        Err(e) => return page.failed(state, e),
+    };
+    let status = if form.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        state,
+        status,
+        "manage/followers.html",
+        context! {
+            territory => territory_card(state, territory),
+            manual => territory.profile.manually_approves_followers,
+            accepted, pending, following,
+            notice => notice(done),
+            kinds => ["event", "resource", "call"],
+            themes => THEMES,
+            form => context! {
+                target => form.target,
+                kinds => form.kinds,
+                themes => form.themes,
+                error => form.error,
+            },
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    csrf: Option<String>,
+    actor: String,
+    decision: String,
+}
+
+/// Approves or refuses a pending follow request, as `POST /api/v1/territories/{slug}/followers`.
+pub async fn decide(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Decision>,
+) -> Response {
+    let territory = match editor_form(&page, &state, &headers, form.csrf.as_deref(), &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "refuse" => false,
+        _ => return page.error(&state, StatusCode::BAD_REQUEST, "admin-bad-form"),
+    };
+    match rhizome_federation::activities::follow::decide(
+        &state.federation,
+        &territory,
+        &form.actor,
+        approve,
+    )
+    .await
+    {
+        Ok(()) => {
+            tracing::info!(territory = %slug, actor = %form.actor, approve, "follow request decided from the web");
+            back(
+                &format!("/manage/t/{slug}/followers"),
+                if approve { "approved" } else { "refused" },
+            )
+        }
+        Err(FederationError::NotFound) => {
+            page.error(&state, StatusCode::NOT_FOUND, "admin-no-such-follower")
+        }
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+/// Follows another territory, as `POST /api/v1/territories/{slug}/following`; the scope
+/// is the kinds and themes ticked (none: everything).
+pub async fn follow(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(mut values): Form<Values>,
+) -> Response {
+    let csrf = take_csrf(&mut values);
+    let territory = match editor_form(&page, &state, &headers, csrf.as_deref(), &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let all = |name: &str| -> Vec<String> {
+        values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let mut form = FollowForm {
+        target: all("target").into_iter().next().unwrap_or_default(),
+        kinds: all("kinds"),
+        themes: all("themes"),
+        error: None,
+    };
+    let scope =
+        serde_json::from_value::<Scope>(json!({"kinds": form.kinds, "themes": form.themes}))
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.validate().map_err(|e| e.rule));
+    let outcome = match scope {
+        Err(message) => Err(message),
+        Ok(_) if form.target.is_empty() => {
+            Err(page.lang.text("admin-target-required", &Default::default()))
+        }
+        Ok(scope) => match state
+            .federation
+            .follow_remote(&territory, &form.target, scope)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(FederationError::Malformed(reason)) => Err(reason),
+            Err(FederationError::NotFound) => Err(page
+                .lang
+                .text("admin-target-not-found", &Default::default())),
+            Err(e) => {
+                tracing::warn!(error = %e, target = %form.target, "follow from the web failed");
+                Err(page
+                    .lang
+                    .text("admin-target-unreachable", &Default::default()))
+            }
+        },
+    };
+    match outcome {
+        Ok(()) => back(&format!("/manage/t/{slug}/followers"), "followed"),
+        Err(message) => {
+            form.error = Some(message);
+            render_followers(&page, &state, &territory, &form, &Done::default()).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Target {
+    csrf: Option<String>,
+    target: String,
+}
+
+pub async fn unfollow(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Target>,
+) -> Response {
+    let territory = match editor_form(&page, &state, &headers, form.csrf.as_deref(), &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    match state
+        .federation
+        .unfollow_remote(&territory, &form.target)
+        .await
+    {
+        Ok(true) => back(&format!("/manage/t/{slug}/followers"), "unfollowed"),
+        Ok(false) | Err(FederationError::NotFound) => {
+            page.error(&state, StatusCode::NOT_FOUND, "error-not-found")
+        }
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Moderation
+
+pub async fn comments(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    let territory = match editor_of(&page, &state, &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let comments = match state.store.territory_comments(territory.id, 200).await {
+        Ok(list) => list,
+        Err(e) => return page.failed(&state, e),
+    };
+    let mut titles: Vec<(Uuid, Option<(String, String)>)> = Vec::new();
+    let mut views = Vec::new();
+    for c in &comments {
+        let on = match titles.iter().find(|(id, _)| *id == c.publication_id) {
+            Some((_, found)) => found.clone(),
+            None => {
+                let found = match state.store.publication(c.publication_id).await {
+                    Ok(p) => p.map(|p| {
+                        let path =
+                            format!("/{}/{}", crate::api::collection_of(p.body.kind()), p.id);
+                        (path, p.body.title().to_owned())
+                    }),
+                    Err(e) => return page.failed(&state, e),
+                };
+                titles.push((c.publication_id, found.clone()));
+                found
+            }
+        };
+        views.push(context! {
+            id => c.id.to_string(),
+            author_name => c.author_name,
+            author_url => c.author_url,
+            content_html => c.content_html,
+            published => when(Some(c.published)),
+            on_path => on.as_ref().map(|(path, _)| path.clone()),
+            on_title => on.map(|(_, title)| title),
+        });
+    }
+    page.render(
+        &state,
+        "manage/comments.html",
+        context! {
+            territory => territory_card(&state, &territory),
+            comments => views,
+            notice => notice(&done),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Hide {
+    csrf: Option<String>,
+    comment: String,
+}
+
+/// Hides a reply, as `DELETE /api/v1/{collection}/{id}/comments/{comment}`: only one made
+/// to this territory's publications.
+pub async fn hide_comment(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Hide>,
+) -> Response {
+    let territory = match editor_form(&page, &state, &headers, form.csrf.as_deref(), &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Ok(id) = form.comment.parse::<Uuid>() else {
+        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let belongs = match state.store.territory_comments(territory.id, i64::MAX).await {
+        Ok(list) => list.iter().any(|c| c.id == id),
+        Err(e) => return page.failed(&state, e),
+    };
+    match belongs {
+        false => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
+        true => match state.store.hide_comment(id).await {
+            Ok(_) => {
+                tracing::info!(territory = %slug, comment = %id, "comment hidden from the web");
+                back(&format!("/manage/t/{slug}/comments"), "hidden")
+            }
+            Err(e) => page.failed(&state, e),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Territory settings
+
+const TERRITORY_FIELDS: &[Field] = &[
+    required(field("name", "field-name", Widget::Text)),
+    field("description", "field-description", Widget::Textarea),
+    field("place.name", "field-place-name", Widget::Text),
+    field("place.address", "field-place-address", Widget::Text),
+    field("place.latitude", "field-latitude", Widget::Number),
+    field("place.longitude", "field-longitude", Widget::Number),
+    family(
+        field("themes", "field-themes", Widget::Choices(THEMES)),
+        "theme",
+    ),
+    family(
+        field("languages", "field-languages", Widget::Choices(LANGUAGES)),
+        "language",
+    ),
+    field("website", "field-website", Widget::Url),
+    field("contact", "field-contact", Widget::Text),
+    field(
+        "manually_approves_followers",
+        "field-manually-approves",
+        Widget::Checkbox,
+    ),
+];
+
+/// The form values showing the territory's profile as it is.
+fn profile_values(territory: &Territory) -> Values {
+    let json = serde_json::to_value(&territory.profile).unwrap_or_default();
+    let mut values = Values::new();
+    for f in TERRITORY_FIELDS {
+        let mut at = &json;
+        for part in f.name.split('.') {
+            at = at.get(part).unwrap_or(&Value::Null);
+        }
+        match (f.widget, at) {
+            (_, Value::Null) | (Widget::Checkbox, Value::Bool(false)) => {}
+            (Widget::Checkbox, _) => values.push((f.name.to_owned(), "on".into())),
+            (_, Value::Array(list)) => {
+                for v in list.iter().filter_map(Value::as_str) {
+                    values.push((f.name.to_owned(), v.to_owned()));
+                }
+            }
+            (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
+            (_, other) => values.push((f.name.to_owned(), other.to_string())),
+        }
+    }
+    values
+}
+
+fn render_settings(
+    page: &Page,
+    state: &AppState,
+    territory: &Territory,
+    values: &Values,
+    error: Option<(&str, &str)>,
+    done: &Done,
+) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        state,
+        status,
+        "manage/settings.html",
+        context! {
+            territory => territory_card(state, territory),
+            fields => form_view(TERRITORY_FIELDS, values, error),
+            notice => notice(done),
+            error => error.map(|(field, message)| context! {
+                field, message,
+                anchor => field.split('[').next().unwrap_or(field).replace('.', "-"),
+            }),
+        },
+    )
+}
+
+pub async fn settings_form(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    let territory = match editor_of(&page, &state, &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    render_settings(
+        &page,
+        &state,
+        &territory,
+        &profile_values(&territory),
+        None,
+        &done,
+    )
+}
+
+/// Saves the profile through the API's own merge-patch validation.
+pub async fn save_settings(
+    page: Page,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(mut values): Form<Values>,
+) -> Response {
+    let csrf = take_csrf(&mut values);
+    let mut territory = match editor_form(&page, &state, &headers, csrf.as_deref(), &slug).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
+    match crate::api::patched_profile(&state, &territory, &patch) {
+        Ok(profile) => territory.profile = profile,
+        Err(e) => {
+            return render_settings(
+                &page,
+                &state,
+                &territory,
+                &values,
+                Some((&e.field, &e.rule)),
+                &Done::default(),
+            );
+        }
+    }
+    territory.updated_at = rhizome_node::now();
+    if let Err(e) = state.store.update_territory(&territory).await {
+        return page.failed(&state, e);
+    }
+    tracing::info!(territory = %slug, "territory profile saved from the web");
+    back(&format!("/manage/t/{slug}/settings"), "saved")
+}
+
+// ---------------------------------------------------------------------------------------
+// The node's federation (admins)
+
+/// The logged-in node admin, or the page to show instead.
+fn admin(page: &Page, state: &AppState) -> Result<(), Response> {
+    let viewer = page.require_login()?;
+    viewer
+        .principal
+        .require_admin()
+        .map_err(|_| page.error(state, StatusCode::FORBIDDEN, "error-forbidden"))
+}
+
+pub async fn federation(
+    page: Page,
+    State(state): State<AppState>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    render_federation(&page, &state, &done, "", "", None).await
+}
+
+async fn render_federation(
+    page: &Page,
+    state: &AppState,
+    done: &Done,
+    domain: &str,
+    reason: &str,
+    error: Option<String>,
+) -> Response {
+    let loaded = async {
+        Ok::<_, rhizome_node::StoreError>((
+            state.store.pending_deliveries().await?,
+            state.store.servers().await?,
+            state.store.blocked_domains().await?,
+            state.store.peer_count().await?,
+            state.store.verified_peers(100_000).await?.len(),
+        ))
+    };
+    let (pending, servers, blocked, peers, verified) = match loaded.await {
+        Ok(found) => found,
+        Err(e) => return page.failed(state, e),
+    };
+    let now = rhizome_node::now();
+    let servers: Vec<_> = servers
+        .iter()
+        .map(|s| {
+            let quiet_for_a_day = s
+                .last_success
+                .is_none_or(|t| now - t > chrono::Duration::days(1));
+            context! {
+                host => s.host,
+                queued => s.queued,
+                failures => s.consecutive_failures,
+                last_success => when(s.last_success),
+                last_failure => when(s.last_failure),
+                last_error => s.last_error,
+                next_attempt => when(s.next_attempt),
+                dead => s.consecutive_failures >= DEAD_AFTER_FAILURES && quiet_for_a_day,
+            }
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        state,
+        status,
+        "manage/federation.html",
+        context! {
+            pending, servers, blocked, peers, verified,
+            configured => state.config.blocked_domains,
+            notice => notice(done),
+            form => context! { domain, reason, error },
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct BlockForm {
+    csrf: Option<String>,
+    domain: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A domain as typed (`Mastodon.example`, `https://spam.example/`), or `None`.
+fn domain_of(typed: &str) -> Option<String> {
+    let domain = typed
+        .trim()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_lowercase();
+    let ok = !domain.is_empty()
+        && domain.len() <= 253
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_'));
+    ok.then_some(domain)
+}
+
+pub async fn block(
+    page: Page,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<BlockForm>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let Some(domain) = domain_of(&form.domain) else {
+        let message = page.lang.text("admin-bad-domain", &Default::default());
+        return render_federation(
+            &page,
+            &state,
+            &Done::default(),
+            &form.domain,
+            &form.reason,
+            Some(message),
+        )
+        .await;
+    };
+    if let Err(e) = state.store.block_domain(&domain, form.reason.trim()).await {
+        return page.failed(&state, e);
+    }
+    state.federation.blocks_changed().await;
+    tracing::info!(%domain, "domain blocked from the web");
+    back("/manage/federation", "blocked")
+}
+
+#[derive(Deserialize)]
+pub struct UnblockForm {
+    csrf: Option<String>,
+    domain: String,
+}
+
+pub async fn unblock(
+    page: Page,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<UnblockForm>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    match state.store.unblock_domain(&form.domain).await {
+        Ok(true) => {
+            state.federation.blocks_changed().await;
+            tracing::info!(domain = %form.domain, "domain unblocked from the web");
+            back("/manage/federation", "unblocked")
+        }
+        Ok(false) => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_read_leniently_and_refused_when_not_domains() {
+        assert_eq!(
+            domain_of(" https://Spam.Example/ ").as_deref(),
+            Some("spam.example")
+        );
+        assert_eq!(
+            domain_of("localhost:8080").as_deref(),
+            Some("localhost:8080")
+        );
+        assert_eq!(domain_of(""), None);
+        assert_eq!(domain_of("spam.example/path"), None);
+        assert_eq!(domain_of("a b"), None);
+    }
+
+    #[test]
+    fn only_known_notices_are_shown() {
+        let done = |d: &str| Done {
+            done: Some(d.into()),
+        };
+        assert_eq!(notice(&done("saved")).as_deref(), Some("admin-done-saved"));
+        assert_eq!(notice(&done("<script>")), None);
+    }
+}

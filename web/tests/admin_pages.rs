@@ -1,0 +1,558 @@
+//! The management pages over real HTTP, as a browser without JavaScript uses them: the
+//! node admin's federation page (blocks take effect), an editor approving a follow request
+//! from a Mastodon-shaped peer, following and unfollowing, hiding a reply, and editing the
+//! territory's profile through the API's validation. Every POST without its CSRF token is
+//! refused.
+
+mod common;
+
+use common::mastodon::FakeMastodon;
+use common::{Backend, Node};
+use reqwest::Method;
+use reqwest::redirect::Policy;
+use rhizome_node::network::Scope;
+use rhizome_node::social::FollowState;
+use scraper::{Html, Selector};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A node with the territory `fablab`, an admin (`admin`, with a token) and `camille`,
+/// editor of the territory only.
+async fn node() -> (Node, String) {
+    let node = Node::start(Backend::Sqlite).await.unwrap();
+    let admin = node.member("admin", true).await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(
+                json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab",
+                "description": "Un atelier partagé",
+                "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+                "themes": ["science_digital"], "languages": ["fr"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let editor = rhizome_node::Member::new("camille", PASSWORD, false).unwrap();
+    node.store.insert_member(&editor).await.unwrap();
+    let territory = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    node.store
+        .grant_editor(editor.id, territory.id)
+        .await
+        .unwrap();
+    (node, admin)
+}
+
+/// A browser: keeps cookies, does not follow redirects (the tests look at them).
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn get(client: &reqwest::Client, node: &Node, path: &str) -> (u16, String) {
+    let response = client.get(node.url(path)).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Posts a form from the node's own pages; gives the status, the page and the redirect.
+async fn post(
+    client: &reqwest::Client,
+    node: &Node,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String, Option<String>) {
+    let response = client
+        .post(node.url(path))
+        .header("Origin", node.base.clone())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (
+        response.status().as_u16(),
+        response.text().await.unwrap(),
+        location,
+    )
+}
+
+fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    html.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text_of(html: &str, css: &str) -> String {
+    let doc = Html::parse_document(html);
+    select(&doc, css)
+        .iter()
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn attr_of(html: &str, css: &str, attr: &str) -> Option<String> {
+    let doc = Html::parse_document(html);
+    select(&doc, css)
+        .first()
+        .and_then(|e| e.value().attr(attr).map(str::to_owned))
+}
+
+/// Logs `username` in and returns the session's CSRF token.
+async fn login(client: &reqwest::Client, node: &Node, username: &str) -> String {
+    let (status, _, location) = post(
+        client,
+        node,
+        "/login",
+        &[
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", "/manage"),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/manage")));
+    let (_, html) = get(client, node, "/manage").await;
+    attr_of(&html, "input[name=csrf]", "value").expect("a logged-in page carries a CSRF token")
+}
+
+#[tokio::test]
+async fn the_federation_page_is_for_admins_and_blocks_take_effect() {
+    let (node, _) = node().await;
+    let editor = browser();
+    login(&editor, &node, "camille").await;
+    let (status, html) = get(&editor, &node, "/manage").await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("/manage/federation"),
+        "no federation link for editors"
+    );
+    assert!(html.contains("/manage/t/fablab/followers"), "{html}");
+    assert_eq!(get(&editor, &node, "/manage/federation").await.0, 403);
+    let editor_csrf = attr_of(&html, "input[name=csrf]", "value").unwrap();
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/federation/block",
+        &[("csrf", &editor_csrf), ("domain", "spam.example")],
+    )
+    .await;
+    assert_eq!(status, 403, "an editor cannot block");
+    assert_eq!(
+        get(&browser(), &node, "/manage/federation").await.0,
+        303,
+        "visitors are sent to the login form"
+    );
+
+    let admin = browser();
+    let csrf = login(&admin, &node, "admin").await;
+    let (_, dashboard) = get(&admin, &node, "/manage").await;
+    assert!(dashboard.contains("href=\"/manage/federation\""));
+    let (status, html) = get(&admin, &node, "/manage/federation").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(text_of(&html, "dl.facts").contains('0'));
+
+    // Without the token, nothing happens.
+    let (status, _, _) = post(
+        &admin,
+        &node,
+        "/manage/federation/block",
+        &[("domain", "spam.example"), ("reason", "spam")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(node.store.blocked_domains().await.unwrap().is_empty());
+
+    // Not a domain: the error is beside the field, with what was typed.
+    let (status, html, _) = post(
+        &admin,
+        &node,
+        "/manage/federation/block",
+        &[
+            ("csrf", &csrf),
+            ("domain", "spam example/x"),
+            ("reason", "spam"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(!text_of(&html, "#domain-error").is_empty(), "{html}");
+    assert_eq!(
+        attr_of(&html, "#domain", "value").as_deref(),
+        Some("spam example/x")
+    );
+
+    let (status, _, location) = post(
+        &admin,
+        &node,
+        "/manage/federation/block",
+        &[
+            ("csrf", &csrf),
+            ("domain", "https://Spam.Example/"),
+            ("reason", "spam"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/federation?done=blocked"))
+    );
+    assert_eq!(
+        node.store.blocked_domains().await.unwrap(),
+        vec!["spam.example".to_owned()]
+    );
+    assert!(
+        node.federation().is_blocked("spam.example").await,
+        "the block takes effect at once"
+    );
+    let (_, html) = get(&admin, &node, "/manage/federation?done=blocked").await;
+    assert!(text_of(&html, ".admin-list").contains("spam.example"));
+    assert!(!text_of(&html, ".notice").is_empty());
+
+    let (status, _, _) = post(
+        &admin,
+        &node,
+        "/manage/federation/unblock",
+        &[("domain", "spam.example")],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = post(
+        &admin,
+        &node,
+        "/manage/federation/unblock",
+        &[("csrf", &csrf), ("domain", "spam.example")],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert!(node.store.blocked_domains().await.unwrap().is_empty());
+    assert!(!node.federation().is_blocked("spam.example").await);
+}
+
+#[tokio::test]
+async fn an_editor_approves_a_follow_request_and_follows_another_actor() {
+    let (node, admin_token) = node().await;
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(&admin_token),
+            Some(json!({"manually_approves_followers": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // A real follow request, signed by a Mastodon-shaped server.
+    let masto = FakeMastodon::start().await;
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let (status, body) = masto
+        .post("alice", &node.url("/t/fablab/inbox"), &follow)
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let territory = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    let alice = masto.actor_id("alice");
+    let followers = node.store.followers(territory.id, 10, 0).await.unwrap();
+    assert_eq!(followers[0].state, FollowState::Pending);
+
+    let editor = browser();
+    let csrf = login(&editor, &node, "camille").await;
+    let (status, html) = get(&editor, &node, "/manage/t/fablab/followers").await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(
+        attr_of(&html, "input[name=actor]", "value").as_deref(),
+        Some(alice.as_str())
+    );
+
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/followers",
+        &[("actor", &alice), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(status, 403, "no CSRF token");
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/followers",
+        &[("csrf", &csrf), ("actor", &alice), ("decision", "maybe")],
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _, location) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/followers",
+        &[("csrf", &csrf), ("actor", &alice), ("decision", "approve")],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/t/fablab/followers?done=approved"))
+    );
+    let followers = node.store.followers(territory.id, 10, 0).await.unwrap();
+    assert_eq!(followers[0].state, FollowState::Accepted);
+    let accept = masto
+        .wait_for("Accept after approval from the page", |a| {
+            a["type"] == "Accept"
+        })
+        .await;
+    assert_eq!(accept["object"]["id"], follow["id"]);
+    let (_, html) = get(&editor, &node, "/manage/t/fablab/followers").await;
+    assert!(select(&Html::parse_document(&html), "input[name=actor]").is_empty());
+    assert!(text_of(&html, ".admin-list").contains("alice"), "{html}");
+
+    // Following: an empty address is refused beside the field; a scoped follow is sent.
+    let (status, html, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/following",
+        &[("csrf", &csrf), ("target", " "), ("kinds", "event")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(!text_of(&html, "#target-error").is_empty(), "{html}");
+    assert!(
+        attr_of(&html, "input[name=kinds][value=event]", "checked").is_some(),
+        "ticked boxes stay ticked"
+    );
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/following",
+        &[("target", &alice)],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, html, location) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/following",
+        &[
+            ("csrf", &csrf),
+            ("target", &alice),
+            ("kinds", "event"),
+            ("themes", "climate"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/manage/t/fablab/followers?done=followed")
+    );
+    let followings = node.store.followings(territory.id).await.unwrap();
+    assert_eq!(followings.len(), 1);
+    assert_eq!(followings[0].target_id, alice);
+    let scope: Scope =
+        serde_json::from_value(json!({"kinds": ["event"], "themes": ["climate"]})).unwrap();
+    assert_eq!(followings[0].scope, scope);
+    masto
+        .wait_for("Follow from the page", |a| a["type"] == "Follow")
+        .await;
+
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/unfollow",
+        &[("target", &alice)],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/unfollow",
+        &[("csrf", &csrf), ("target", &alice)],
+    )
+    .await;
+    assert_eq!(status, 303);
+    assert!(
+        node.store
+            .followings(territory.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Visitors are sent to log in; an unknown territory is not found.
+    assert_eq!(
+        get(&browser(), &node, "/manage/t/fablab/followers").await.0,
+        303
+    );
+    assert_eq!(
+        get(&editor, &node, "/manage/t/nowhere/followers").await.0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn an_editor_hides_a_reply_and_it_leaves_the_public_page() {
+    let (node, admin_token) = node().await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin_token),
+            Some(
+                json!({"title": "Repair café", "starts_at": "2031-12-02T18:00",
+                "ends_at": "2031-12-02T21:00", "format": "online",
+                "online_url": "https://visio.example/repair"}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let event_id = body["id"].as_str().unwrap().to_owned();
+    let masto = FakeMastodon::start().await;
+    let reply = masto.fixture("create_note.json", &node.base, &event_id);
+    let (status, body) = masto.post("alice", &node.url("/inbox"), &reply).await;
+    assert_eq!(status, 202, "{body}");
+    let event_page = format!("/events/{event_id}");
+    let (_, html) = get(&browser(), &node, &event_page).await;
+    assert!(text_of(&html, ".comment").contains("grille-pain"), "{html}");
+
+    let editor = browser();
+    let csrf = login(&editor, &node, "camille").await;
+    let (status, html) = get(&editor, &node, "/manage/t/fablab/comments").await;
+    assert_eq!(status, 200);
+    assert!(text_of(&html, ".comment").contains("grille-pain"), "{html}");
+    let comment = attr_of(&html, "input[name=comment]", "value").unwrap();
+
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/comments",
+        &[("comment", &comment)],
+    )
+    .await;
+    assert_eq!(status, 403, "no CSRF token");
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/comments",
+        &[("csrf", &csrf), ("comment", "not-an-id")],
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _, location) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/comments",
+        &[("csrf", &csrf), ("comment", &comment)],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/t/fablab/comments?done=hidden"))
+    );
+    let (_, html) = get(&browser(), &node, &event_page).await;
+    assert!(!html.contains("grille-pain"), "{html}");
+    let (_, html) = get(&editor, &node, "/manage/t/fablab/comments").await;
+    assert!(!html.contains("grille-pain"));
+}
+
+#[tokio::test]
+async fn the_profile_form_goes_through_the_api_validation() {
+    let (node, _) = node().await;
+    let editor = browser();
+    let csrf = login(&editor, &node, "camille").await;
+    let (status, html) = get(&editor, &node, "/manage/t/fablab/settings").await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(
+        attr_of(&html, "#name", "value").as_deref(),
+        Some("Fablab de Poitiers")
+    );
+    assert_eq!(
+        attr_of(&html, "#place-latitude", "value").as_deref(),
+        Some("46.58")
+    );
+    assert!(attr_of(&html, "input[name=languages][value=fr]", "checked").is_some());
+
+    let form = |latitude: &str, csrf: Option<&str>| -> Vec<(String, String)> {
+        let mut form: Vec<(String, String)> = csrf
+            .map(|c| ("csrf".to_owned(), c.to_owned()))
+            .into_iter()
+            .collect();
+        for (k, v) in [
+            ("name", "Fablab du Grand Poitiers"),
+            ("description", "Un atelier partagé, ouvert à tous"),
+            ("place.address", "Poitiers"),
+            ("place.latitude", latitude),
+            ("place.longitude", "0.34"),
+            ("themes", "climate"),
+            ("themes", "science_digital"),
+            ("languages", "fr"),
+            ("website", "https://fablab.example"),
+            ("manually_approves_followers", "on"),
+        ] {
+            form.push((k.to_owned(), v.to_owned()));
+        }
+        form
+    };
+    let settings = async |form: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        post(&editor, &node, "/manage/t/fablab/settings", &pairs).await
+    };
+
+    assert_eq!(settings(form("46.6", None)).await.0, 403, "no CSRF token");
+
+    let (status, html, _) = settings(form("123", Some(&csrf))).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        !text_of(&html, "#place-latitude-error").is_empty(),
+        "the error is beside the latitude: {html}"
+    );
+    assert_eq!(
+        attr_of(&html, "#place-latitude", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        attr_of(&html, "#place-latitude", "value").as_deref(),
+        Some("123")
+    );
+    assert_eq!(
+        attr_of(&html, "#name", "value").as_deref(),
+        Some("Fablab du Grand Poitiers"),
+        "what was typed is kept"
+    );
+    assert!(attr_of(&html, "input[name=themes][value=climate]", "checked").is_some());
+    let (_, public) = get(&browser(), &node, "/t/fablab").await;
+    assert!(public.contains("Fablab de Poitiers"), "nothing was saved");
+
+    let (status, html, location) = settings(form("46,6", Some(&csrf))).await;
+    assert_eq!(status, 303, "{html}");
+    assert_eq!(
+        location.as_deref(),
+        Some("/manage/t/fablab/settings?done=saved")
+    );
+    let (_, public) = get(&browser(), &node, "/t/fablab").await;
+    assert!(public.contains("Fablab du Grand Poitiers"), "{public}");
+    let (_, api) = node
+        .send(Method::GET, "/api/v1/territories/fablab", None, None)
+        .await;
+    assert_eq!(api["place"]["latitude"], 46.6);
+    assert_eq!(api["manually_approves_followers"], true);
+    assert_eq!(api["themes"], json!(["climate", "science_digital"]));
+    assert_eq!(api["slug"], "fablab");
+    assert_eq!(
+        api["kind"],
+        Value::from("fablab"),
+        "what the form does not show stays"
+    );
+}

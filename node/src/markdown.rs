@@ -18,6 +18,18 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// Cleans HTML written on another server (replies from the fediverse): as [`sanitize`],
+/// and relative links are dropped (they would point into this site) with images (the
+/// pages load none from elsewhere; Mastodon sends its media as attachments anyway).
+pub fn sanitize_remote(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow ugc"))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .rm_tags(["img"])
+        .clean(html)
+        .to_string()
+}
+
 /// Renders Markdown as plain text, for places that show no HTML (calendar descriptions):
 /// paragraphs and list items on their own lines, link targets after their text, any HTML
 /// tag dropped.
@@ -102,6 +114,19 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_html_loses_scripts_relative_links_and_images() {
+        let clean = sanitize_remote(
+            r#"<p>hi <a href="/admin">x</a> <a href="https://a.example/">y</a></p><img src="x" onerror="alert(1)"><script>alert(2)</script>"#,
+        );
+        assert!(!clean.contains("/admin"), "{clean}");
+        assert!(clean.contains("https://a.example/"), "{clean}");
+        assert!(
+            !clean.contains("<img") && !clean.contains("script"),
+            "{clean}"
+        );
+    }
 
     #[test]
     fn markdown_is_rendered_and_scripts_removed() {

@@ -3,7 +3,6 @@
 // a Fedify peer that follows the fablab and replies to its next event with hostile HTML.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
 import ICAL from "ical.js";
 
@@ -30,7 +29,11 @@ after(async () => browser?.close());
 /** A fresh visitor (no cookies) whose map tiles are answered locally: no network here. */
 async function visitor({ viewport = PHONE, locale = "fr-FR", javaScriptEnabled = true } = {}) {
   const context = await browser.newContext({ viewport, locale, javaScriptEnabled });
-  const tile = await readFile(new URL("../../web/assets/vendor/leaflet/images/layers.png", import.meta.url));
+  // One light grey pixel, stretched over each tile.
+  const tile = Buffer.from(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4AWP4DwABAQEAG7buVgAAAABJRU5ErkJggg==",
+    "base64",
+  );
   await context.route(/tile\.openstreetmap\.org/, (route) =>
     route.fulfill({ status: 200, contentType: "image/png", body: tile }),
   );
@@ -90,13 +93,17 @@ test("an editor logs in and publishes an event with a place from a phone", async
   assert.equal(await page.locator(".field.invalid #ends_at").count(), 1, "the error is on the end field");
   await shot(page, "form-error-phone");
   await assertNoHorizontalScroll(page);
+  // Chromium logs the deliberate 422 as a failed load; nothing else may appear.
+  const seen = problems.get(page);
+  assert.deepEqual(seen.filter((p) => !p.includes("status of 422")), []);
+  seen.length = 0;
 
   await page.getByLabel("Fin").fill(EVENT.end);
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await page.waitForURL(/\/events\/[0-9a-f-]+$/);
   eventPath = new URL(page.url()).pathname;
   assert.equal(await page.locator("h1").textContent(), EVENT.title);
-  assert.match(await page.locator(".facts").textContent(), /mercredi 6 mai 2031, 18:00–20:00/);
+  assert.match(await page.locator(".facts").textContent(), /mardi 6 mai 2031, 18:00–20:00 \(Europe\/Paris\)/);
   await page.waitForSelector("#map.leaflet-container .leaflet-marker-icon");
   await shot(page, "event-editor-phone");
   await assertNoHorizontalScroll(page);
@@ -123,7 +130,7 @@ test("the event is on the agenda and in the iCal feed", async () => {
   const events = calendar.getAllSubcomponents("vevent").map((v) => new ICAL.Event(v));
   const ours = events.find((e) => e.summary === EVENT.title);
   assert.ok(ours, `the feed lists ${EVENT.title}: ${events.map((e) => e.summary)}`);
-  assert.equal(ours.startDate.timezone, "Europe/Paris");
+  assert.equal(ours.startDate.zone.tzid, "Europe/Paris");
   assert.equal(ours.startDate.toString(), "2031-05-06T18:00:00");
   assert.equal(ours.startDate.toJSDate().toISOString(), "2031-05-06T16:00:00.000Z");
   assert.match(ours.location, /Fablab de Poitiers/);

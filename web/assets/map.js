@@ -30,7 +30,7 @@ document.addEventListener("DOMContentLoaded", () => {
       return marker;
     });
     if (markers.length === 1) map.setView(markers[0].getLatLng(), 14);
-    else if (markers.length > 1) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.1));
+    else if (markers.length > 1) map.fitBounds(L.featureGroup(markers).getBounds().pad(0.25), { maxZoom: 13 });
     else map.setView([46.6, 2.4], 5);
   }
 });

@@ -160,6 +160,7 @@ async fn every_page_renders_in_french_and_english() {
     let (status, event) = get(&french, &node, &format!("/events/{id}")).await;
     assert_eq!(status, 200);
     assert!(text_of(&event, ".facts").contains("20 places restantes"));
+    assert!(text_of(&event, ".facts").contains("La Fabrique, 1 rue de la Paix, Poitiers"));
     assert!(
         text_of(&event, ".prose").contains("objets"),
         "Markdown is rendered"
@@ -549,4 +550,74 @@ async fn resources_and_calls_are_published_from_their_forms() {
             form[if collection == "calls" { 1 } else { 0 }].1
         );
     }
+}
+
+#[tokio::test]
+async fn network_lists_filter_and_page_from_the_query_string() {
+    let (node, admin) = node().await;
+    create_event(
+        &node,
+        &admin,
+        json!({"title": "Réparation de vélos", "themes": ["mobility"]}),
+    )
+    .await;
+    create_event(&node, &admin, json!({"title": "Fresque du climat", "starts_at": "2030-12-04T18:00", "ends_at": "2030-12-04T21:00"})).await;
+    for i in 0..21 {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                "/api/v1/territories/fablab/resources",
+                Some(&admin),
+                Some(json!({"title": format!("Fiche {i:02}"), "type": "guide"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let client = browser();
+    let titles = |html: &str| text_of(html, ".items .title");
+
+    let (status, html) = get(&client, &node, "/events").await;
+    assert_eq!(status, 200);
+    assert!(titles(&html).contains("Réparation de vélos") && titles(&html).contains("Fresque"));
+    // Words without accents find accented titles; the form shows what was asked.
+    let (_, html) = get(&client, &node, "/events?q=reparation").await;
+    assert_eq!(titles(&html), "Réparation de vélos");
+    assert_eq!(
+        attr_of(&html, "#f-q", "value").as_deref(),
+        Some("reparation")
+    );
+    let (_, html) = get(&client, &node, "/events?theme=climate&q=").await;
+    assert_eq!(titles(&html), "Fresque du climat");
+    let (_, html) = get(&client, &node, "/events?lat=46.58&lon=0.34&km=10").await;
+    assert!(titles(&html).contains("Fresque"));
+    let (_, html) = get(&client, &node, "/events?lat=48.85&lon=2.35&km=10").await;
+    assert_eq!(titles(&html), "", "nothing within 10 km of Paris");
+    let (status, html) = get(&client, &node, "/events?lat=46.58&km=10").await;
+    assert_eq!(status, 400);
+    assert!(text_of(&html, ".error").contains("latitude"));
+    let (status, _) = get(&client, &node, "/events?from=yesterday").await;
+    assert_eq!(status, 400);
+
+    // 21 resources: a first page of 20 and a link to the rest, with the filters kept.
+    let (_, html) = get(&client, &node, "/resources?q=fiche").await;
+    assert_eq!(html.matches("class=\"item\"").count(), 20);
+    let next = attr_of(&html, "a[rel=next]", "href").unwrap();
+    assert_eq!(next, "/resources?q=fiche&offset=20");
+    let (_, html) = get(&client, &node, &next).await;
+    assert_eq!(html.matches("class=\"item\"").count(), 1);
+    assert!(attr_of(&html, "a[rel=prev]", "href").is_some());
+
+    let (status, html) = get(&client, &node, "/network?q=fablab").await;
+    assert_eq!(status, 200);
+    assert!(text_of(&html, ".cards").contains("Fablab de Poitiers"));
+    let (_, html) = get(&client, &node, "/network?kind=tiers_lieu").await;
+    assert!(!text_of(&html, "main").contains("Fablab de Poitiers"));
+    let (status, html) = get(&client, &node, "/map").await;
+    assert_eq!(status, 200);
+    assert!(
+        attr_of(&html, "#map", "data-points")
+            .unwrap()
+            .contains("Fablab de Poitiers")
+    );
+    assert!(text_of(&html, ".items").contains("Fresque du climat"));
 }

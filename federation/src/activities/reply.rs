@@ -63,7 +63,7 @@ pub async fn receive_create(
             .and_then(first_href)
             .map(str::to_owned)
             .or_else(|| actor.url.clone()),
-        content_html: markdown::sanitize(html),
+        content_html: markdown::sanitize_remote(html),
         published: note.published.unwrap_or_else(rhizome_node::now),
         hidden: false,
     };

@@ -300,7 +300,7 @@ async fn show_publication(
         let mut comments = state.store.comments(publication.id, false).await?;
         // Stored sanitised; sanitised again here so that no older row can carry a script.
         for c in &mut comments {
-            c.content_html = markdown::sanitize(&c.content_html);
+            c.content_html = markdown::sanitize_remote(&c.content_html);
             c.author_url = c
                 .author_url
                 .take()
@@ -378,7 +378,7 @@ fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
         starts_at => e.starts_at.to_rfc3339(),
         ends_at => e.ends_at.to_rfc3339(),
         timezone => e.timezone,
-        r#where => e.where_(lang),
+        place_line => e.where_(lang),
         on_site => e.format != EventFormat::Online,
         place => e.place,
         online_url => e.online_url.as_ref().map(|u| u.to_string()),

@@ -126,6 +126,23 @@ pub struct ReactionCounts {
     pub announces: i64,
 }
 
+/// Someone registered for an event: a fediverse account (`actor_id` is its URL) or a
+/// visitor of the event page (`mailto:` address and the name they gave).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Registration {
+    pub participant: String,
+    pub display_name: Option<String>,
+    pub state: RsvpState,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Registration {
+    /// The e-mail address of a visitor's registration.
+    pub fn email(&self) -> Option<&str> {
+        self.participant.strip_prefix("mailto:")
+    }
+}
+
 /// What came of a registration request (`Join`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -448,6 +448,22 @@ async fn a_visitor_registers_until_the_event_is_full() {
     assert!(text_of(&html, ".register").contains("complet"), "{html}");
     let event_id = id.parse().unwrap();
     assert_eq!(node.store.participant_count(event_id).await.unwrap(), 1);
+
+    // Who registered: for the organisers, never for visitors.
+    let (_, public) = get(&visitor, &node, &format!("/events/{id}")).await;
+    assert!(!public.contains("alice@example.org"));
+    let organiser = browser();
+    login(&organiser, &node).await;
+    let (_, html) = get(&organiser, &node, &format!("/events/{id}")).await;
+    let table = text_of(&html, ".registrations");
+    assert!(
+        table.contains("Alice") && table.contains("alice@example.org"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Acceptée") && table.contains("Refusée"),
+        "{table}"
+    );
 }
 
 #[tokio::test]

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::StoreError;
 use crate::outbox::{Delivery, Outgoing, ServerState};
-use crate::social::{Comment, Follower, ReactionCounts, ReactionKind, RemoteActor, RsvpState};
+use crate::social::{
+    Comment, Follower, ReactionCounts, ReactionKind, Registration, RemoteActor, RsvpState,
+};
 
 /// An actor's RSA key pair as PEM (PKCS#8 private, SPKI public).
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +121,8 @@ pub trait FederationStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<RsvpState, StoreError>;
     async fn cancel_rsvp(&self, publication_id: Uuid, actor_id: &str) -> Result<bool, StoreError>;
+    /// Everyone registered for an event, in order of arrival: for its organisers only.
+    async fn registrations(&self, publication_id: Uuid) -> Result<Vec<Registration>, StoreError>;
     /// Accepted registrations.
     async fn participant_count(&self, publication_id: Uuid) -> Result<i64, StoreError>;
 

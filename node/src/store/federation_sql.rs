@@ -11,7 +11,7 @@ macro_rules! federation_sql_store {
 
             use super::enqueue_in;
             use $crate::outbox::{self, Delivery, Outgoing, ServerState};
-            use $crate::social::{Comment, FollowState, Follower, ReactionCounts, ReactionKind, RemoteActor, RsvpState};
+            use $crate::social::{Comment, FollowState, Follower, ReactionCounts, ReactionKind, Registration, RemoteActor, RsvpState};
             use $crate::store::StoreError;
             use $crate::store::federation::{FederationStore, Keypair, RsvpReply};
 
@@ -399,6 +399,26 @@ macro_rules! federation_sql_store {
                         .execute(&self.pool)
                         .await?;
                     Ok(done.rows_affected() > 0)
+                }
+
+                async fn registrations(&self, publication_id: Uuid) -> Result<Vec<Registration>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT actor_id, display_name, state, created_at FROM rsvps
+                         WHERE publication_id = $1 ORDER BY created_at, actor_id",
+                    )
+                    .bind(publication_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Registration {
+                                participant: row.try_get("actor_id")?,
+                                display_name: row.try_get("display_name")?,
+                                state: RsvpState::parse(row.try_get::<&str, _>("state")?),
+                                created_at: row.try_get("created_at")?,
+                            })
+                        })
+                        .collect()
                 }
 
                 async fn participant_count(&self, publication_id: Uuid) -> Result<i64, StoreError> {

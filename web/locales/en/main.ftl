@@ -238,3 +238,18 @@ distance-km = { $km } km away
 map-title = Map of territories and events
 map-needs-js = The interactive map needs JavaScript; the list below holds the same places.
 map-list = The places on the map
+
+## Registrations, for organisers
+registrations-title = { $count ->
+    [0] Registrations
+    [one] 1 registration
+   *[other] { $count } registrations
+}
+registrations-none = Nobody has registered yet.
+registrations-name = Name
+registrations-contact = Contact
+registrations-state = Status
+registrations-at = Received
+registration-state-accepted = Accepted
+registration-state-pending = Waiting
+registration-state-rejected = Refused (full)

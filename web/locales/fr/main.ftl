@@ -238,3 +238,18 @@ distance-km = à { $km } km
 map-title = Carte des territoires et des événements
 map-needs-js = La carte interactive a besoin de JavaScript ; la liste ci-dessous contient les mêmes lieux.
 map-list = Les lieux de la carte
+
+## Registrations, for organisers
+registrations-title = { $count ->
+    [0] Inscriptions
+    [one] 1 inscription
+   *[other] { $count } inscriptions
+}
+registrations-none = Personne ne s'est encore inscrit.
+registrations-name = Nom
+registrations-contact = Contact
+registrations-state = État
+registrations-at = Reçue le
+registration-state-accepted = Acceptée
+registration-state-pending = En attente
+registration-state-rejected = Refusée (complet)

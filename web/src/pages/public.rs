@@ -318,6 +318,25 @@ async fn show_publication(
         .viewer
         .as_ref()
         .is_some_and(|v| v.principal.require_editor(territory.id).is_ok());
+    // Who registered is for the organisers' eyes only.
+    let registrations = match (&publication.body, can_edit) {
+        (PublicationBody::Event(_), true) => match state.store.registrations(publication.id).await {
+            Ok(list) => list
+                .iter()
+                .map(|r| {
+                    context! {
+                        name => r.display_name.clone().unwrap_or_else(|| r.participant.clone()),
+                        contact => r.email().map(str::to_owned).unwrap_or_else(|| r.participant.clone()),
+                        email => r.email().is_some(),
+                        state => r.state.as_str(),
+                        at => r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    }
+                })
+                .collect::<Vec<_>>(),
+            Err(e) => return page.failed(state, e),
+        },
+        _ => Vec::new(),
+    };
     let body = &publication.body;
     let text = match body {
         PublicationBody::Event(e) => &e.description,
@@ -350,6 +369,7 @@ async fn show_publication(
             comments,
             can_edit,
             registration,
+            registrations,
         },
     )
 }

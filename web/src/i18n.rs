@@ -80,6 +80,40 @@ impl Lang {
             .find_map(|id| Lang::offered(id.language.as_str()))
     }
 
+    /// A validation rule from the domain ("must be after starts_at"), in this language:
+    /// the catalogue holds `rule-<words of the rule>`; a rule it does not know yet is
+    /// shown as it is, after a sentence in this language.
+    pub fn rule(self, rule: &str) -> String {
+        let words: Vec<String> = rule
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let mut args = Args::new();
+        // "must be at most 200 characters": one message, the number as argument.
+        if let ["must", "be", "at", "most", n, "characters"] =
+            words.iter().map(String::as_str).collect::<Vec<_>>()[..]
+        {
+            args.insert(
+                "max".into(),
+                FluentValue::from(n.parse::<i64>().unwrap_or(0)),
+            );
+            return self.text("rule-max-characters", &args);
+        }
+        let id: LanguageIdentifier = self.0.parse().unwrap_or_default();
+        // The whole rule, then its first two words (rules that quote a value).
+        [
+            words.join("-"),
+            words.iter().take(2).cloned().collect::<Vec<_>>().join("-"),
+        ]
+        .iter()
+        .find_map(|key| LOCALES.try_lookup(&id, &format!("rule-{key}")))
+        .unwrap_or_else(|| {
+            args.insert("rule".into(), FluentValue::from(rule.to_owned()));
+            self.text("rule-other", &args)
+        })
+    }
+
     /// Translates `key` with named arguments; a missing key shows itself, and logs.
     pub fn text(self, key: &str, args: &Args) -> String {
         let id: LanguageIdentifier = self.0.parse().unwrap_or_default();
@@ -185,6 +219,27 @@ mod tests {
             let missing: Vec<_> = french.iter().filter(|k| !theirs.contains(k)).collect();
             assert!(missing.is_empty(), "{} lacks {missing:?}", language.tag);
         }
+    }
+
+    #[test]
+    fn validation_rules_are_translated() {
+        assert_eq!(
+            Lang("fr").rule("must be after starts_at"),
+            "doit être après le début"
+        );
+        assert_eq!(
+            Lang("fr").rule("must be at most 200 characters"),
+            "200 caractères au plus"
+        );
+        assert!(
+            Lang("fr")
+                .rule("unknown timezone \"Mars/Base\": use an IANA name")
+                .starts_with("Fuseau horaire inconnu")
+        );
+        assert_eq!(
+            Lang("en").rule("something new"),
+            "This value is not accepted (something new)."
+        );
     }
 
     #[test]

@@ -253,3 +253,24 @@ registrations-at = Received
 registration-state-accepted = Accepted
 registration-state-pending = Waiting
 registration-state-rejected = Refused (full)
+
+## Validation rules (from the domain), by their words
+rule-other = This value is not accepted ({ $rule }).
+rule-max-characters = { $max } characters at most
+rule-must-not-be-empty = must not be empty
+rule-must-be-an-http-or-https-url = must be a web address (http or https)
+rule-must-be-after-starts-at = must be after the start
+rule-is-required-for-an-on-site-or-hybrid-event = is required for an on-site or hybrid event
+rule-is-required-for-an-online-or-hybrid-event = is required for an online or hybrid event
+rule-must-be-at-least-1-when-given = must be at least 1
+rule-is-required-for-external-registration = is required for registration on another site
+rule-must-be-between-90-and-90 = must be between -90 and 90
+rule-must-be-between-180-and-180 = must be between -180 and 180
+rule-is-required-when-latitude-is-given = is required when the latitude is given
+rule-is-required-when-longitude-is-given = is required when the longitude is given
+rule-must-be-between-0-and-20000 = must be between 0 and 20000
+rule-must-be-at-least-10-characters = must be at least 10 characters long
+rule-unknown-timezone = Unknown time zone: use an IANA name such as Europe/Paris.
+rule-invalid-type = Wrong kind of value (a number is expected?).
+rule-must-be-a-language-code-such-as-fr-or-pt-br = must be a language code such as "fr" or "pt-BR"
+rule-an-event-may-last-at-most-366-days = an event lasts at most 366 days

@@ -253,3 +253,24 @@ registrations-at = Reçue le
 registration-state-accepted = Acceptée
 registration-state-pending = En attente
 registration-state-rejected = Refusée (complet)
+
+## Validation rules (from the domain), by their words
+rule-other = Cette valeur n'est pas acceptée ({ $rule }).
+rule-max-characters = { $max } caractères au plus
+rule-must-not-be-empty = ne peut pas être vide
+rule-must-be-an-http-or-https-url = doit être une adresse web (http ou https)
+rule-must-be-after-starts-at = doit être après le début
+rule-is-required-for-an-on-site-or-hybrid-event = est obligatoire pour un événement sur place ou hybride
+rule-is-required-for-an-online-or-hybrid-event = est obligatoire pour un événement en ligne ou hybride
+rule-must-be-at-least-1-when-given = doit valoir au moins 1
+rule-is-required-for-external-registration = est obligatoire pour une inscription sur un autre site
+rule-must-be-between-90-and-90 = doit être comprise entre -90 et 90
+rule-must-be-between-180-and-180 = doit être comprise entre -180 et 180
+rule-is-required-when-latitude-is-given = est obligatoire quand la latitude est donnée
+rule-is-required-when-longitude-is-given = est obligatoire quand la longitude est donnée
+rule-must-be-between-0-and-20000 = doit être compris entre 0 et 20000
+rule-must-be-at-least-10-characters = doit compter au moins 10 caractères
+rule-unknown-timezone = Fuseau horaire inconnu : utilisez un nom IANA comme Europe/Paris.
+rule-invalid-type = Valeur du mauvais type (un nombre est attendu ?).
+rule-must-be-a-language-code-such-as-fr-or-pt-br = doit être un code de langue comme « fr » ou « pt-BR »
+rule-an-event-may-last-at-most-366-days = un événement dure au plus 366 jours

@@ -258,7 +258,7 @@ pub async fn follow(
     let scope =
         serde_json::from_value::<Scope>(json!({"kinds": form.kinds, "themes": form.themes}))
             .map_err(|e| e.to_string())
-            .and_then(|s| s.validate().map_err(|e| e.rule));
+            .and_then(|s| s.validate().map_err(|e| page.lang.rule(&e.rule)));
     let outcome = match scope {
         Err(message) => Err(message),
         Ok(_) if form.target.is_empty() => {
@@ -537,7 +537,7 @@ pub async fn save_settings(
                 &state,
                 &territory,
                 &values,
-                Some((&e.field, &e.rule)),
+                Some((&e.field, &page.lang.rule(&e.rule))),
                 &Done::default(),
             );
         }

@@ -545,7 +545,7 @@ pub async fn create(
                 action: &action,
                 values: &values,
             }
-            .render(&page, &state, Some((&e.field, &e.rule)));
+            .render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
     };
     let publication = Publication::new(territory.id, body);
@@ -614,7 +614,7 @@ pub async fn update(
                 action: &action,
                 values: &values,
             }
-            .render(&page, &state, Some((&e.field, &e.rule)));
+            .render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
     }
     publication.updated_at = rhizome_node::now();

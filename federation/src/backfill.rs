@@ -125,6 +125,32 @@ pub async fn run(fed: &Federation, actor_id: &str) -> Result<Backfill, Federatio
     Ok(state)
 }
 
+/// Backfill for a subscription to a whole node: each territory its directory lists gets
+/// the walk a territory follow gets (one after the other; the subscription's scope and
+/// the same bounds apply). Relays keep no history, and nodes without a directory
+/// (not Rhizome) start from now.
+pub async fn run_node(
+    fed: &Federation,
+    node_actor_id: &str,
+) -> Result<(usize, i32), FederationError> {
+    let host = rhizome_node::social::host_of(node_actor_id)
+        .ok_or_else(|| FederationError::Malformed(format!("no host in {node_actor_id}")))?;
+    let territories = fed
+        .directory_territories(&host)
+        .await
+        .map_err(FederationError::Malformed)?;
+    let mut imported = 0;
+    for territory in &territories {
+        match run(fed, territory).await {
+            Ok(b) => imported += b.imported,
+            Err(e) => {
+                tracing::info!(actor = %territory, error = %e, "backfill of a node's territory stopped")
+            }
+        }
+    }
+    Ok((territories.len(), imported))
+}
+
 fn same_host(url: &str, actor_id: &str) -> Result<(), FederationError> {
     let host = |u: &str| {
         url::Url::parse(u)

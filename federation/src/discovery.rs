@@ -167,6 +167,23 @@ impl Federation {
         ))
     }
 
+    /// The territories a Rhizome node lists in its own directory (actor ids on that host).
+    pub async fn directory_territories(&self, host: &str) -> Result<Vec<String>, String> {
+        let directory = self
+            .get_json(&format!("{}://{host}/directory", self.scheme()))
+            .await?;
+        Ok(directory
+            .get("territories")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .take(MAX_DIRECTORY)
+            .filter_map(|t| t.get("id").and_then(Value::as_str))
+            .filter(|id| rhizome_node::social::host_of(id).as_deref() == Some(host))
+            .map(str::to_owned)
+            .collect())
+    }
+
     async fn get_json(&self, url: &str) -> Result<Value, String> {
         let parsed = check_url(url, self.config.development_mode).map_err(|e| e.to_string())?;
         let mut response = self

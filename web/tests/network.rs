@@ -708,6 +708,66 @@ mod hub {
             .await;
         assert_eq!((status, &body["field"]), (422, &json!("node")));
     }
+
+    #[tokio::test]
+    async fn a_node_subscription_brings_every_territorys_history_within_its_scope() {
+        let (a, a_token) = start("fablab", "Fablab A", false).await;
+        let (status, _) = a
+            .send(
+                Method::POST,
+                "/api/v1/territories",
+                Some(&a_token),
+                Some(json!({"slug": "ville", "name": "Ville A", "kind": "learning_city"})),
+            )
+            .await;
+        assert_eq!(status, 201);
+        // Published before anyone subscribes.
+        publish_on(&a, &a_token, "fablab", "Atelier passé au fablab").await;
+        publish_on(&a, &a_token, "ville", "Forum de la ville").await;
+        let (status, body) = a
+            .send(
+                Method::POST,
+                "/api/v1/territories/ville/resources",
+                Some(&a_token),
+                Some(json!({"title": "Guide de la ville", "type": "guide"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+
+        let (b, b_token) = start("coord", "Coordination", false).await;
+        let (status, body) = b
+            .send(
+                Method::POST,
+                "/api/v1/network/subscriptions",
+                Some(&b_token),
+                Some(json!({"node": a.host(), "scope": {"kinds": ["event"]}})),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+        accepted(&b, &b_token, 1).await;
+        let agenda = wait_for(
+            &b,
+            "/api/v1/network/events",
+            "both territories' events backfilled",
+            |items| items.len() == 2,
+        )
+        .await;
+        let mut got = titles(&agenda);
+        got.sort();
+        assert_eq!(got, vec!["Atelier passé au fablab", "Forum de la ville"]);
+        // The scope asked for events only: the resource stayed home.
+        let (_, library) = b
+            .send(Method::GET, "/api/v1/network/resources", None, None)
+            .await;
+        assert!(
+            library["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["origin"]["local"] == true),
+            "{library}"
+        );
+    }
 }
 
 mod relay {

@@ -243,8 +243,20 @@ pub async fn receive_accept(
                 fed.store
                     .upsert_node_follower(&actor.id, actor.delivery_inbox(), follow_id, None)
                     .await?;
+                tracing::info!(target = %actor.id, "relay subscription accepted");
+            } else {
+                tracing::info!(target = %actor.id, "node subscription accepted; backfilling its territories");
+                let fed = fed.clone();
+                let node = actor.id.clone();
+                tokio::spawn(async move {
+                    match crate::backfill::run_node(&fed, &node).await {
+                        Ok((territories, imported)) => {
+                            tracing::info!(%node, territories, imported, "node backfill finished")
+                        }
+                        Err(e) => tracing::info!(%node, error = %e, "node backfill not possible"),
+                    }
+                });
             }
-            tracing::info!(target = %actor.id, "node subscription accepted");
         }
         return Ok(());
     };

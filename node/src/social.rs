@@ -126,6 +126,19 @@ pub struct ReactionCounts {
     pub announces: i64,
 }
 
+/// A report (`Flag`) from another server about content of this node: who sent it, what
+/// they said (plain text), and which of our objects it names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub id: Uuid,
+    pub activity_id: String,
+    pub reporter: String,
+    pub content: String,
+    pub objects: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
 /// Someone registered for an event: a fediverse account (`actor_id` is its URL) or a
 /// visitor of the event page (`mailto:` address and the name they gave).
 #[derive(Debug, Clone, PartialEq, Serialize)]

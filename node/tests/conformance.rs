@@ -340,7 +340,43 @@ mod federation {
         activities_are_deduplicated,
         domain_blocks_are_listed,
         scoped_followers_are_left_to_the_caller,
+        reports_are_kept_once_and_resolved,
     );
+
+    async fn reports_are_kept_once_and_resolved(store: &dyn Store) {
+        let report = rhizome_node::social::Report {
+            id: Uuid::now_v7(),
+            activity_id: "https://m.example/flags/1".into(),
+            reporter: "https://m.example/actor".into(),
+            content: "spam".into(),
+            objects: vec!["https://node.example/events/1".into()],
+            created_at: rhizome_node::now(),
+            resolved_at: None,
+        };
+        assert!(store.insert_report(&report).await.unwrap());
+        let again = rhizome_node::social::Report {
+            id: Uuid::now_v7(),
+            ..report.clone()
+        };
+        assert!(!store.insert_report(&again).await.unwrap(), "same activity");
+        let open = store.reports(true, 10).await.unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].objects, report.objects);
+        assert!(
+            store
+                .resolve_report(report.id, rhizome_node::now())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .resolve_report(report.id, rhizome_node::now())
+                .await
+                .unwrap()
+        );
+        assert!(store.reports(true, 10).await.unwrap().is_empty());
+        assert_eq!(store.reports(false, 10).await.unwrap().len(), 1);
+    }
 
     async fn sqlite() -> Fixture {
         super::sqlite().await

@@ -556,3 +556,55 @@ async fn the_profile_form_goes_through_the_api_validation() {
         "what the form does not show stays"
     );
 }
+
+#[tokio::test]
+async fn a_report_from_mastodon_reaches_the_admins_who_resolve_it() {
+    let (node, admin_token) = node().await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/resources",
+            Some(&admin_token),
+            Some(json!({"title": "Guide", "type": "guide"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let masto = FakeMastodon::start().await;
+    let flag = masto.fixture("flag.json", &node.base, "some-event");
+    let (status, body) = masto.post("alice", &node.url("/inbox"), &flag).await;
+    assert_eq!(status, 202, "{body}");
+    // Delivered twice: kept once.
+    masto.post("alice", &node.url("/inbox"), &flag).await;
+    // A report about nothing of ours is not kept.
+    let mut foreign = flag.clone();
+    foreign["id"] = json!(format!("{}/flags/2", masto.base()));
+    foreign["object"] = json!(["https://elsewhere.example/notes/1"]);
+    masto.post("alice", &node.url("/inbox"), &foreign).await;
+    let reports = node.store.reports(true, 10).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].objects.len(), 2, "only our objects are kept");
+
+    let admin = browser();
+    let csrf = login(&admin, &node, "admin").await;
+    let (_, html) = get(&admin, &node, "/manage/federation").await;
+    let shown = text_of(&html, ".report");
+    assert!(
+        shown.contains("Spam: <b>this</b> event"),
+        "shown as text: {shown}"
+    );
+    assert!(!html.contains("<b>this</b>"), "never as markup");
+    let action = attr_of(&html, ".report form", "action").unwrap();
+    let (status, _, _) = post(&admin, &node, &action, &[]).await;
+    assert_eq!(status, 403, "no CSRF token");
+    let (status, _, location) = post(&admin, &node, &action, &[("csrf", &csrf)]).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/federation?done=resolved"))
+    );
+    assert!(node.store.reports(true, 10).await.unwrap().is_empty());
+    assert_eq!(node.store.reports(false, 10).await.unwrap().len(), 1);
+    // Editors do not see reports.
+    let editor = browser();
+    login(&editor, &node, "camille").await;
+    assert_eq!(get(&editor, &node, "/manage/federation").await.0, 403);
+}

@@ -7,6 +7,7 @@ pub mod network;
 pub mod publish;
 pub mod reaction;
 pub mod reply;
+pub mod report;
 pub mod rsvp;
 
 use chrono::SecondsFormat;
@@ -66,6 +67,7 @@ pub async fn receive(
             )
             .await
         }
+        ("Flag", _) => report::receive_flag(fed, activity, actor).await,
         ("Join", _) => rsvp::receive_join(fed, activity, actor).await,
         ("Leave", _) => rsvp::receive_leave(fed, activity, actor).await,
         ("Undo", Some("Follow")) => follow::receive_undo(fed, activity, actor).await,

@@ -102,6 +102,9 @@ pub struct Activity {
     /// Rhizome's extension on `Follow`: what the follower wants (`rhizome:scope`).
     #[serde(default)]
     pub scope: Option<Value>,
+    /// What a `Flag` says about the reported objects.
+    #[serde(default)]
+    pub content: Option<String>,
 }
 
 /// A remote actor as Mastodon (Person, Service, Group, Organization, Application) and

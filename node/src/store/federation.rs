@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::StoreError;
 use crate::outbox::{Delivery, Outgoing, ServerState};
 use crate::social::{
-    Comment, Follower, ReactionCounts, ReactionKind, Registration, RemoteActor, RsvpState,
+    Comment, Follower, ReactionCounts, ReactionKind, Registration, RemoteActor, Report, RsvpState,
 };
 
 /// An actor's RSA key pair as PEM (PKCS#8 private, SPKI public).
@@ -121,6 +121,13 @@ pub trait FederationStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<RsvpState, StoreError>;
     async fn cancel_rsvp(&self, publication_id: Uuid, actor_id: &str) -> Result<bool, StoreError>;
+    /// Stores a report; `false` if this activity was already stored.
+    async fn insert_report(&self, report: &Report) -> Result<bool, StoreError>;
+    /// Reports not yet handled, newest first, or all of them.
+    async fn reports(&self, open_only: bool, limit: i64) -> Result<Vec<Report>, StoreError>;
+    /// Marks a report handled; `false` if unknown or already handled.
+    async fn resolve_report(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool, StoreError>;
+
     /// Everyone registered for an event, in order of arrival: for its organisers only.
     async fn registrations(&self, publication_id: Uuid) -> Result<Vec<Registration>, StoreError>;
     /// Accepted registrations.

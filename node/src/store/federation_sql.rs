@@ -11,7 +11,7 @@ macro_rules! federation_sql_store {
 
             use super::enqueue_in;
             use $crate::outbox::{self, Delivery, Outgoing, ServerState};
-            use $crate::social::{Comment, FollowState, Follower, ReactionCounts, ReactionKind, Registration, RemoteActor, RsvpState};
+            use $crate::social::{Comment, FollowState, Follower, ReactionCounts, ReactionKind, Registration, RemoteActor, Report, RsvpState};
             use $crate::store::StoreError;
             use $crate::store::federation::{FederationStore, Keypair, RsvpReply};
 
@@ -396,6 +396,56 @@ macro_rules! federation_sql_store {
                     let done = sqlx::query("DELETE FROM rsvps WHERE publication_id = $1 AND actor_id = $2")
                         .bind(publication_id)
                         .bind(actor_id)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn insert_report(&self, r: &Report) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "INSERT INTO reports (id, activity_id, reporter, content, objects, created_at, resolved_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity_id) DO NOTHING",
+                    )
+                    .bind(r.id)
+                    .bind(&r.activity_id)
+                    .bind(&r.reporter)
+                    .bind(&r.content)
+                    .bind(Json(&r.objects))
+                    .bind(r.created_at)
+                    .bind(r.resolved_at)
+                    .execute(&self.pool)
+                    .await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn reports(&self, open_only: bool, limit: i64) -> Result<Vec<Report>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT * FROM reports WHERE (resolved_at IS NULL OR NOT $1)
+                         ORDER BY created_at DESC, id DESC LIMIT $2",
+                    )
+                    .bind(open_only)
+                    .bind(limit.clamp(0, 1000))
+                    .fetch_all(&self.pool)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Report {
+                                id: row.try_get("id")?,
+                                activity_id: row.try_get("activity_id")?,
+                                reporter: row.try_get("reporter")?,
+                                content: row.try_get("content")?,
+                                objects: row.try_get::<Json<Vec<String>>, _>("objects")?.0,
+                                created_at: row.try_get("created_at")?,
+                                resolved_at: row.try_get("resolved_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn resolve_report(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool, StoreError> {
+                    let done = sqlx::query("UPDATE reports SET resolved_at = $2 WHERE id = $1 AND resolved_at IS NULL")
+                        .bind(id)
+                        .bind(at)
                         .execute(&self.pool)
                         .await?;
                     Ok(done.rows_affected() > 0)

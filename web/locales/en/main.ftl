@@ -274,3 +274,14 @@ rule-unknown-timezone = Unknown time zone: use an IANA name such as Europe/Paris
 rule-invalid-type = Wrong kind of value (a number is expected?).
 rule-must-be-a-language-code-such-as-fr-or-pt-br = must be a language code such as "fr" or "pt-BR"
 rule-an-event-may-last-at-most-366-days = an event lasts at most 366 days
+
+## Reports from other servers
+reports-title = { $count ->
+    [0] Reports
+    [one] 1 report to handle
+   *[other] { $count } reports to handle
+}
+reports-none = No report to handle.
+report-from = Reported from { $host }
+report-resolve = Mark as handled
+admin-done-resolved = Report handled.

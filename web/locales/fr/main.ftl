@@ -274,3 +274,14 @@ rule-unknown-timezone = Fuseau horaire inconnu : utilisez un nom IANA comme Euro
 rule-invalid-type = Valeur du mauvais type (un nombre est attendu ?).
 rule-must-be-a-language-code-such-as-fr-or-pt-br = doit être un code de langue comme « fr » ou « pt-BR »
 rule-an-event-may-last-at-most-366-days = un événement dure au plus 366 jours
+
+## Reports from other servers
+reports-title = { $count ->
+    [0] Signalements
+    [one] 1 signalement à traiter
+   *[other] { $count } signalements à traiter
+}
+reports-none = Aucun signalement à traiter.
+report-from = Signalé depuis { $host }
+report-resolve = Marquer comme traité
+admin-done-resolved = Signalement traité.

@@ -37,6 +37,7 @@ const NOTICES: &[&str] = &[
     "saved",
     "blocked",
     "unblocked",
+    "resolved",
 ];
 
 #[derive(Deserialize, Default)]
@@ -588,9 +589,10 @@ async fn render_federation(
             state.store.blocked_domains().await?,
             state.store.peer_count().await?,
             state.store.verified_peers(100_000).await?.len(),
+            state.store.reports(true, 100).await?,
         ))
     };
-    let (pending, servers, blocked, peers, verified) = match loaded.await {
+    let (pending, servers, blocked, peers, verified, reports) = match loaded.await {
         Ok(found) => found,
         Err(e) => return page.failed(state, e),
     };
@@ -624,6 +626,14 @@ async fn render_federation(
         "manage/federation.html",
         context! {
             pending, servers, blocked, peers, verified,
+            reports => reports.iter().map(|r| context! {
+                id => r.id,
+                reporter => r.reporter,
+                host => rhizome_node::social::host_of(&r.reporter),
+                content => r.content,
+                objects => r.objects,
+                received => when(Some(r.created_at)),
+            }).collect::<Vec<_>>(),
             configured => state.config.blocked_domains,
             notice => notice(done),
             form => context! { domain, reason, error },
@@ -711,6 +721,33 @@ pub async fn unblock(
             tracing::info!(domain = %form.domain, "domain unblocked from the web");
             back("/manage/federation", "unblocked")
         }
+        Ok(false) => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: Option<String>,
+}
+
+/// An admin has dealt with a report (removed the content, blocked the sender, or found
+/// nothing wrong): it leaves the list.
+pub async fn resolve_report(
+    page: Page,
+    State(state): State<AppState>,
+    Path(id): Path<uuid::Uuid>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    match state.store.resolve_report(id, rhizome_node::now()).await {
+        Ok(true) => back("/manage/federation", "resolved"),
         Ok(false) => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
         Err(e) => page.failed(&state, e),
     }

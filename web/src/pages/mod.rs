@@ -77,6 +77,10 @@ pub fn routes() -> Router<AppState> {
         .route("/manage/federation", get(admin::federation))
         .route("/manage/federation/block", post(admin::block))
         .route("/manage/federation/unblock", post(admin::unblock))
+        .route(
+            "/manage/federation/reports/{id}/resolve",
+            post(admin::resolve_report),
+        )
         .route("/assets/{*file}", get(assets::serve))
 }
 

@@ -84,6 +84,7 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
 
     async fn insert_member(&self, member: &Member) -> Result<(), StoreError>;
     async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;
+    async fn member(&self, id: Uuid) -> Result<Option<Member>, StoreError>;
     async fn set_password_hash(&self, member_id: Uuid, hash: &str) -> Result<(), StoreError>;
     async fn member_count(&self) -> Result<i64, StoreError>;
     async fn grant_editor(&self, member_id: Uuid, territory_id: Uuid) -> Result<(), StoreError>;

@@ -305,6 +305,12 @@ macro_rules! shared_sql_store {
                 Ok(row.as_ref().map(member_from_row).transpose()?)
             }
 
+            async fn member(&self, id: Uuid) -> Result<Option<Member>, StoreError> {
+                let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(member_from_row).transpose()?)
+            }
+
             async fn set_password_hash(&self, member_id: Uuid, hash: &str) -> Result<(), StoreError> {
                 let done = sqlx::query("UPDATE members SET password_hash = $2 WHERE id = $1")
                     .bind(member_id)

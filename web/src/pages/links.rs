@@ -435,7 +435,10 @@ pub async fn change_password(
             context! { fields, error => error.map(|k| page.lang.text(k, &Default::default())) },
         )
     };
-    if !state.login_limiter.allow(&member.username) {
+    if !state
+        .login_limiter
+        .allow(&format!("password:{}", member.username))
+    {
         tracing::warn!(username = %member.username, "password change rate-limited");
         return again(
             &fields,

@@ -145,6 +145,70 @@ impl Session {
     }
 }
 
+/// What a one-time link does when it is used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkPurpose {
+    /// Whoever opens it creates an account: an editor of `territory_id` if set, a node
+    /// admin if `admin`.
+    Invitation {
+        territory_id: Option<Uuid>,
+        admin: bool,
+    },
+    /// The member chooses a new password; their sessions end.
+    PasswordReset { member_id: Uuid },
+}
+
+impl LinkPurpose {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LinkPurpose::Invitation { .. } => "invitation",
+            LinkPurpose::PasswordReset { .. } => "password_reset",
+        }
+    }
+}
+
+/// A single-use link (invitation or password reset): the URL carries a random secret,
+/// the database only its hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneTimeLink {
+    pub token_hash: String,
+    pub purpose: LinkPurpose,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+/// How long an invitation may wait to be accepted.
+pub const INVITATION_DAYS: i64 = 7;
+/// How long a password reset link works: short, it is as good as the password.
+pub const RESET_HOURS: i64 = 1;
+
+impl OneTimeLink {
+    /// Returns the token to put in the link (shown once) and the record to store.
+    pub fn issue(purpose: LinkPurpose) -> (String, OneTimeLink) {
+        let secret: [u8; 32] = rand::random();
+        let token = hex::encode(secret);
+        let now = crate::now();
+        let lasts = match purpose {
+            LinkPurpose::Invitation { .. } => chrono::Duration::days(INVITATION_DAYS),
+            LinkPurpose::PasswordReset { .. } => chrono::Duration::hours(RESET_HOURS),
+        };
+        let link = OneTimeLink {
+            token_hash: hash_token(&token),
+            purpose,
+            created_at: now,
+            expires_at: now + lasts,
+            used_at: None,
+        };
+        (token, link)
+    }
+
+    /// Unused and not expired at `now`.
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.used_at.is_none() && self.expires_at > now
+    }
+}
+
 /// Tokens carry 256 random bits, so a fast hash is enough to store them.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -212,6 +276,21 @@ mod tests {
         assert!(token.starts_with("rhz_"));
         assert_ne!(record.token_hash, token);
         assert_eq!(record.token_hash, hash_token(&token));
+    }
+
+    #[test]
+    fn links_are_stored_hashed_and_expire() {
+        let (token, link) = OneTimeLink::issue(LinkPurpose::Invitation {
+            territory_id: None,
+            admin: false,
+        });
+        assert_eq!(link.token_hash, hash_token(&token));
+        assert!(link.is_live(link.created_at));
+        assert!(!link.is_live(link.created_at + chrono::Duration::days(INVITATION_DAYS)));
+        let (_, reset) = OneTimeLink::issue(LinkPurpose::PasswordReset {
+            member_id: Uuid::now_v7(),
+        });
+        assert!(!reset.is_live(reset.created_at + chrono::Duration::minutes(61)));
     }
 
     #[test]

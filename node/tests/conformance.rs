@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
+use rhizome_node::member::{LinkPurpose, OneTimeLink, Session, hash_token};
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::store::{Order, PostgresStore, PublicationQuery, SqliteStore};
 use rhizome_node::territory::TerritoryDraft;
@@ -62,6 +63,8 @@ conformance!(
     deletion_leaves_a_tombstone,
     listing_filters_and_orders,
     publication_needs_an_existing_territory,
+    invitations_are_single_use,
+    password_resets_end_sessions_and_are_single_use,
 );
 
 fn territory(slug: &str, name: &str) -> Territory {
@@ -185,6 +188,167 @@ async fn members_editors_and_tokens(store: &dyn Store) {
     store.set_password_hash(alice.id, &new_hash).await.unwrap();
     let alice = store.member_by_username("alice").await.unwrap().unwrap();
     assert!(alice.check_password("a brand new password"));
+}
+
+fn invitation(territory_id: Option<uuid::Uuid>, admin: bool) -> (String, OneTimeLink) {
+    let (token, link) = OneTimeLink::issue(LinkPurpose::Invitation {
+        territory_id,
+        admin,
+    });
+    (hash_token(&token), link)
+}
+
+fn newcomer(name: &str) -> Member {
+    // Asks to be admin: only the invitation decides that.
+    Member::new(name, "a long enough password", true).unwrap()
+}
+
+async fn invitations_are_single_use(store: &dyn Store) {
+    let t = territory("lab", "Lab");
+    store.insert_territory(&t).await.unwrap();
+    let (hash, link) = invitation(Some(t.id), false);
+    store.insert_link(&link).await.unwrap();
+    let found = store.link(&hash).await.unwrap().unwrap();
+    assert_eq!(found, link);
+    assert!(found.is_live(rhizome_node::now()));
+    assert_eq!(store.link("0000").await.unwrap(), None);
+
+    let camille = store
+        .accept_invitation(&hash, &newcomer("camille"))
+        .await
+        .unwrap();
+    assert!(!camille.is_admin);
+    assert_eq!(
+        store.member_by_username("camille").await.unwrap(),
+        Some(camille.clone())
+    );
+    assert_eq!(
+        store.principal(camille).await.unwrap().editor_of,
+        vec![t.id]
+    );
+    assert!(store.link(&hash).await.unwrap().unwrap().used_at.is_some());
+    assert!(matches!(
+        store.accept_invitation(&hash, &newcomer("dominique")).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // A taken username leaves the link usable.
+    let (hash, link) = invitation(None, true);
+    store.insert_link(&link).await.unwrap();
+    assert!(matches!(
+        store.accept_invitation(&hash, &newcomer("camille")).await,
+        Err(StoreError::Conflict("username"))
+    ));
+    let admin = store
+        .accept_invitation(&hash, &newcomer("root"))
+        .await
+        .unwrap();
+    assert!(admin.is_admin);
+    assert!(store.principal(admin).await.unwrap().editor_of.is_empty());
+
+    // Two uses at once: exactly one wins.
+    let (hash, link) = invitation(Some(t.id), false);
+    store.insert_link(&link).await.unwrap();
+    let (first, second) = (newcomer("first"), newcomer("second"));
+    let (a, b) = tokio::join!(
+        store.accept_invitation(&hash, &first),
+        store.accept_invitation(&hash, &second),
+    );
+    assert_eq!(a.is_ok() as u8 + b.is_ok() as u8, 1, "{a:?} {b:?}");
+    assert!(matches!(a.err().or(b.err()), Some(StoreError::NotFound)));
+    assert_eq!(store.member_count().await.unwrap(), 3);
+
+    // Expired: known, not live, refused.
+    let (hash, mut link) = invitation(None, false);
+    link.expires_at = rhizome_node::now() - Duration::minutes(1);
+    store.insert_link(&link).await.unwrap();
+    assert!(
+        !store
+            .link(&hash)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_live(rhizome_node::now())
+    );
+    assert!(matches!(
+        store.accept_invitation(&hash, &newcomer("late")).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn password_resets_end_sessions_and_are_single_use(store: &dyn Store) {
+    let alice = Member::new("alice", "a long enough password", false).unwrap();
+    store.insert_member(&alice).await.unwrap();
+    let bob = Member::new("bob", "a long enough password", false).unwrap();
+    store.insert_member(&bob).await.unwrap();
+    let (_, s1) = Session::issue(alice.id);
+    let (_, s2) = Session::issue(alice.id);
+    let (_, s3) = Session::issue(bob.id);
+    for s in [&s1, &s2, &s3] {
+        store.insert_session(s).await.unwrap();
+    }
+    // Changing one's password keeps the current session only.
+    store
+        .delete_sessions_of(alice.id, Some(&s1.id_hash))
+        .await
+        .unwrap();
+    assert!(store.session(&s1.id_hash).await.unwrap().is_some());
+    assert!(store.session(&s2.id_hash).await.unwrap().is_none());
+
+    let issue = || {
+        let (token, link) = OneTimeLink::issue(LinkPurpose::PasswordReset {
+            member_id: alice.id,
+        });
+        (hash_token(&token), link)
+    };
+    let (hash, link) = issue();
+    let (other, other_link) = issue();
+    store.insert_link(&link).await.unwrap();
+    store.insert_link(&other_link).await.unwrap();
+    assert_eq!(store.link(&hash).await.unwrap(), Some(link));
+    // An invitation's operation does not take a reset link, nor the reverse.
+    assert!(matches!(
+        store.accept_invitation(&hash, &newcomer("intruder")).await,
+        Err(StoreError::NotFound)
+    ));
+    let (invite, invite_link) = invitation(None, false);
+    store.insert_link(&invite_link).await.unwrap();
+    let new_hash = rhizome_node::member::hash_password("a brand new password").unwrap();
+    assert!(matches!(
+        store.reset_password(&invite, &new_hash).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let member = store.reset_password(&hash, &new_hash).await.unwrap();
+    assert_eq!(member.id, alice.id);
+    assert!(member.check_password("a brand new password"));
+    assert!(
+        store.session(&s1.id_hash).await.unwrap().is_none(),
+        "sessions ended"
+    );
+    assert!(
+        store.session(&s3.id_hash).await.unwrap().is_some(),
+        "not bob's"
+    );
+    assert!(matches!(
+        store.reset_password(&hash, &new_hash).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(
+        matches!(
+            store.reset_password(&other, &new_hash).await,
+            Err(StoreError::NotFound)
+        ),
+        "the member's other pending resets are spent too"
+    );
+
+    let (hash, mut link) = issue();
+    link.expires_at = rhizome_node::now() - Duration::seconds(1);
+    store.insert_link(&link).await.unwrap();
+    assert!(matches!(
+        store.reset_password(&hash, &new_hash).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 async fn publications_round_trip(store: &dyn Store) {

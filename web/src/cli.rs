@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
-use rhizome_node::member::{generate_password, hash_password};
+use rhizome_node::member::{
+    INVITATION_DAYS, LinkPurpose, OneTimeLink, RESET_HOURS, generate_password, hash_password,
+};
 use rhizome_node::territory::TerritoryDraft;
 use rhizome_node::theme::Theme;
 use rhizome_node::{ApiToken, Config, Member, Territory};
@@ -73,6 +75,17 @@ pub enum AdminCommand {
     },
     /// Give a member a new random password and print it.
     ResetPassword { username: String },
+    /// Print a single-use link (valid 7 days) with which someone creates their account.
+    Invite {
+        /// The territory (slug) the new member may edit.
+        #[arg(long = "editor-of", value_name = "SLUG")]
+        editor_of: Option<String>,
+        /// Make the new member a node admin.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Print a single-use link (valid 1 hour) with which a member chooses a new password.
+    ResetLink { username: String },
     /// Let a member edit a territory.
     GrantEditor { username: String, territory: String },
     /// Issue an API token for a member and print it (shown once).
@@ -278,6 +291,40 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 )
                 .await?;
             println!("new password for {}: {password}", m.username);
+        }
+        AdminCommand::Invite { editor_of, admin } => {
+            let territory = match &editor_of {
+                Some(slug) => Some(
+                    store
+                        .territory_by_slug(slug)
+                        .await?
+                        .with_context(|| format!("no territory {slug:?}"))?,
+                ),
+                None => None,
+            };
+            let (token, link) = OneTimeLink::issue(LinkPurpose::Invitation {
+                territory_id: territory.as_ref().map(|t| t.id),
+                admin,
+            });
+            store.insert_link(&link).await?;
+            println!("{}/invite/{token}", config.base_url());
+            let role = match (&territory, admin) {
+                (Some(t), true) => format!("a node admin and editor of {}", t.profile.slug),
+                (Some(t), false) => format!("an editor of {}", t.profile.slug),
+                (None, true) => "a node admin".to_owned(),
+                (None, false) => "a member".to_owned(),
+            };
+            println!("(single use, valid {INVITATION_DAYS} days: whoever opens it becomes {role})");
+        }
+        AdminCommand::ResetLink { username } => {
+            let m = member(username).await?;
+            let (token, link) = OneTimeLink::issue(LinkPurpose::PasswordReset { member_id: m.id });
+            store.insert_link(&link).await?;
+            println!("{}/reset/{token}", config.base_url());
+            println!(
+                "(single use, valid {RESET_HOURS} hour, for {} only: give it to them privately)",
+                m.username
+            );
         }
         AdminCommand::GrantEditor {
             username,

@@ -225,3 +225,99 @@ fn broken_config_unreachable_database_and_busy_port_fail_clearly() {
         "--kind",
     );
 }
+
+/// The URL a command printed on its first line, as a path on the node.
+fn printed_link(out: &str, prefix: &str) -> String {
+    let url = out.lines().next().unwrap_or_default();
+    url.strip_prefix("http://localhost:8080")
+        .filter(|path| path.starts_with(prefix))
+        .unwrap_or_else(|| panic!("a {prefix} link on the configured node: {out}"))
+        .to_owned()
+}
+
+#[test]
+fn the_cli_prints_invitation_and_reset_links_that_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = output(&mut rhizome(
+        dir.path(),
+        &["admin", "create-user", "--admin", "alice"],
+    ));
+    assert!(ok, "{err}");
+    let (ok, _, err) = output(&mut rhizome(
+        dir.path(),
+        &[
+            "territory",
+            "create",
+            "--slug",
+            "fablab",
+            "--name",
+            "Fablab",
+            "--kind",
+            "fablab",
+        ],
+    ));
+    assert!(ok, "{err}");
+    fails_with(
+        &mut rhizome(dir.path(), &["admin", "invite", "--editor-of", "nowhere"]),
+        "no territory \"nowhere\"",
+    );
+    fails_with(
+        &mut rhizome(dir.path(), &["admin", "reset-link", "nobody"]),
+        "no member named \"nobody\"",
+    );
+    let (ok, out, err) = output(&mut rhizome(
+        dir.path(),
+        &["admin", "invite", "--editor-of", "fablab"],
+    ));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("7 days") && out.contains("editor of fablab"),
+        "{out}"
+    );
+    let invite = printed_link(&out, "/invite/");
+    let (ok, out, err) = output(&mut rhizome(dir.path(), &["admin", "reset-link", "alice"]));
+    assert!(ok, "{err}");
+    let reset = printed_link(&out, "/reset/");
+
+    let (server, address) = serve(dir.path());
+    let http = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(format!("{address}{invite}")).send().unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().unwrap().contains("Fablab"));
+    let accepted = http
+        .post(format!("{address}{invite}"))
+        .form(&[
+            ("username", "bruno"),
+            ("password", "a long enough password"),
+            ("confirm", "a long enough password"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(accepted.status(), 303);
+    assert!(accepted.headers().contains_key("set-cookie"));
+    let reset_done = http
+        .post(format!("{address}{reset}"))
+        .form(&[
+            ("password", "alice's new password"),
+            ("confirm", "alice's new password"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(reset_done.status(), 303);
+    let login = http
+        .post(format!("{address}/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "alice", "password": "alice's new password"}))
+        .send()
+        .unwrap();
+    assert!(login.status().is_success(), "{:?}", login.text());
+    let login = http
+        .post(format!("{address}/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "bruno", "password": "a long enough password"}))
+        .send()
+        .unwrap();
+    assert!(login.status().is_success(), "{:?}", login.text());
+    drop(server);
+}

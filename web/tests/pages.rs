@@ -7,6 +7,7 @@ mod common;
 use common::{Backend, Node};
 use reqwest::Method;
 use reqwest::redirect::Policy;
+use rhizome_node::member::{LinkPurpose, OneTimeLink};
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
@@ -636,4 +637,379 @@ async fn network_lists_filter_and_page_from_the_query_string() {
             .contains("Fablab de Poitiers")
     );
     assert!(text_of(&html, ".items").contains("Fresque du climat"));
+}
+
+async fn login_as(client: &reqwest::Client, node: &Node, username: &str, password: &str) -> u16 {
+    let (status, _, _) = post(
+        client,
+        node,
+        "/login",
+        &[("username", username), ("password", password)],
+    )
+    .await;
+    status
+}
+
+/// A link's path, with its token stored as the CLI or the admin page would.
+async fn issue_link(node: &Node, purpose: LinkPurpose, expired: bool) -> String {
+    let prefix = match purpose {
+        LinkPurpose::Invitation { .. } => "invite",
+        LinkPurpose::PasswordReset { .. } => "reset",
+    };
+    let (token, mut link) = OneTimeLink::issue(purpose);
+    if expired {
+        link.expires_at = rhizome_node::now() - chrono::Duration::minutes(1);
+    }
+    node.store.insert_link(&link).await.unwrap();
+    format!("/{prefix}/{token}")
+}
+
+#[tokio::test]
+async fn an_invitation_makes_an_editor_once() {
+    let (node, _) = node().await;
+    let fablab = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    let invite = issue_link(
+        &node,
+        LinkPurpose::Invitation {
+            territory_id: Some(fablab.id),
+            admin: false,
+        },
+        false,
+    )
+    .await;
+    let client = browser();
+    let (status, html) = get(&client, &node, &invite).await;
+    assert_eq!(status, 200);
+    assert!(
+        text_of(&html, "main").contains("Fablab de Poitiers"),
+        "{html}"
+    );
+
+    // Errors beside their field; the name is kept, the passwords never sent back.
+    let form = |username: &'static str, password: &'static str, confirm: &'static str| {
+        [
+            ("username", username),
+            ("password", password),
+            ("confirm", confirm),
+        ]
+    };
+    let (status, html, _) = post(
+        &client,
+        &node,
+        &invite,
+        &form(
+            "dominique",
+            "a long enough password",
+            "a different password",
+        ),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        text_of(&html, "#confirm-error").contains("pas identiques"),
+        "{html}"
+    );
+    assert_eq!(text_of(&html, "#password-error"), "");
+    assert_eq!(
+        attr_of(&html, "input#username", "value").as_deref(),
+        Some("dominique")
+    );
+    assert_eq!(attr_of(&html, "input#password", "value"), None);
+    assert_eq!(attr_of(&html, "input#confirm", "value"), None);
+    assert!(!html.contains("a long enough password"));
+
+    let (status, html, _) = post(
+        &client,
+        &node,
+        &invite,
+        &form("dominique", "short", "short"),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(text_of(&html, "#password-error").contains("10 caractères"));
+    assert_eq!(
+        attr_of(&html, "input#password", "aria-describedby").as_deref(),
+        Some("password-hint password-error")
+    );
+
+    let (status, html, _) = post(
+        &client,
+        &node,
+        &invite,
+        &form(
+            "camille",
+            "a long enough password",
+            "a long enough password",
+        ),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(text_of(&html, "#username-error").contains("déjà pris"));
+
+    // Another site cannot post it.
+    let response = client
+        .post(node.url(&invite))
+        .header("Origin", "https://evil.example")
+        .form(&form(
+            "mallory",
+            "a long enough password",
+            "a long enough password",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        node.store.member_by_username("mallory").await.unwrap(),
+        None
+    );
+
+    let (status, _, location) = post(
+        &client,
+        &node,
+        &invite,
+        &form(
+            "dominique",
+            "a long enough password",
+            "a long enough password",
+        ),
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/manage")));
+    let (status, html) = get(&client, &node, "/manage/t/fablab/events/new").await;
+    assert_eq!(status, 200, "the new member edits the territory: {html}");
+    let dominique = node
+        .store
+        .member_by_username("dominique")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!dominique.is_admin);
+
+    // Used: refused, whoever tries.
+    let other = browser();
+    let (status, html) = get(&other, &node, &invite).await;
+    assert_eq!(status, 410);
+    assert!(text_of(&html, "h1").contains("déjà servi"));
+    let (status, _, _) = post(
+        &other,
+        &node,
+        &invite,
+        &form("eve", "a long enough password", "a long enough password"),
+    )
+    .await;
+    assert_eq!(status, 410);
+    assert_eq!(node.store.member_by_username("eve").await.unwrap(), None);
+
+    // Expired, in the visitor's language; unknown.
+    let expired = issue_link(
+        &node,
+        LinkPurpose::Invitation {
+            territory_id: None,
+            admin: true,
+        },
+        true,
+    )
+    .await;
+    let response = other
+        .get(node.url(&expired))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 410);
+    let html = response.text().await.unwrap();
+    assert!(text_of(&html, "h1").contains("expired"), "{html}");
+    let (status, _, _) = post(
+        &other,
+        &node,
+        &expired,
+        &form("eve", "a long enough password", "a long enough password"),
+    )
+    .await;
+    assert_eq!(status, 410);
+    assert_eq!(node.store.member_by_username("eve").await.unwrap(), None);
+    let (status, html) = get(&other, &node, &format!("/invite/{}", "0".repeat(64))).await;
+    assert_eq!(status, 404);
+    assert!(text_of(&html, "h1").contains("n'existe pas"));
+}
+
+#[tokio::test]
+async fn a_reset_link_replaces_the_password_and_ends_sessions() {
+    let (node, _) = node().await;
+    let before = browser();
+    login(&before, &node).await;
+    assert_eq!(get(&before, &node, "/manage").await.0, 200);
+    let camille = node
+        .store
+        .member_by_username("camille")
+        .await
+        .unwrap()
+        .unwrap();
+    let reset = issue_link(
+        &node,
+        LinkPurpose::PasswordReset {
+            member_id: camille.id,
+        },
+        false,
+    )
+    .await;
+
+    let client = browser();
+    let (status, html) = get(&client, &node, &reset).await;
+    assert_eq!(status, 200);
+    assert!(text_of(&html, "main").contains("camille"));
+    let (status, html, _) = post(
+        &client,
+        &node,
+        &reset,
+        &[
+            ("password", "my new long password"),
+            ("confirm", "my new long passwort"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(text_of(&html, "#confirm-error").contains("pas identiques"));
+    let (status, _, location) = post(
+        &client,
+        &node,
+        &reset,
+        &[
+            ("password", "my new long password"),
+            ("confirm", "my new long password"),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/manage")));
+    assert_eq!(
+        get(&client, &node, "/manage").await.0,
+        200,
+        "logged in afresh"
+    );
+
+    assert_eq!(
+        get(&before, &node, "/manage").await.0,
+        303,
+        "the session opened before the reset is over"
+    );
+    let fresh = browser();
+    assert_eq!(
+        login_as(&fresh, &node, "camille", "a long enough password").await,
+        401
+    );
+    assert_eq!(
+        login_as(&fresh, &node, "camille", "my new long password").await,
+        303
+    );
+
+    let (status, _, _) = post(
+        &browser(),
+        &node,
+        &reset,
+        &[
+            ("password", "a third long password"),
+            ("confirm", "a third long password"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 410, "a reset link works once");
+}
+
+#[tokio::test]
+async fn members_change_their_password() {
+    let (node, _) = node().await;
+    let client = browser();
+    login(&client, &node).await;
+    let other_device = browser();
+    login(&other_device, &node).await;
+    let (status, html) = get(&client, &node, "/manage/password").await;
+    assert_eq!(status, 200);
+    let token = attr_of(&html, "input[name=csrf]", "value").unwrap();
+    let change = |current: &'static str, new: &'static str| {
+        vec![
+            ("current", current.to_owned()),
+            ("password", new.to_owned()),
+            ("confirm", new.to_owned()),
+        ]
+    };
+    let send = async |form: Vec<(&'static str, String)>| {
+        let response = client
+            .post(node.url("/manage/password"))
+            .header("Origin", node.base.clone())
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    let (status, _) = send(change("a long enough password", "my new long password")).await;
+    assert_eq!(status, 403, "no CSRF token");
+    let mut form = change("not my password", "my new long password");
+    form.push(("csrf", token.clone()));
+    let (status, html) = send(form).await;
+    assert_eq!(status, 422);
+    assert!(text_of(&html, "#current-error").contains("mot de passe actuel"));
+    let mut form = change("a long enough password", "my new long password");
+    form.push(("csrf", token));
+    let (status, html) = send(form).await;
+    assert_eq!(status, 200);
+    assert!(text_of(&html, ".notice").contains("Mot de passe changé"));
+    assert_eq!(
+        get(&client, &node, "/manage").await.0,
+        200,
+        "this session stays"
+    );
+    assert_eq!(
+        get(&other_device, &node, "/manage").await.0,
+        303,
+        "others end"
+    );
+    let fresh = browser();
+    assert_eq!(
+        login_as(&fresh, &node, "camille", "a long enough password").await,
+        401
+    );
+    assert_eq!(
+        login_as(&fresh, &node, "camille", "my new long password").await,
+        303
+    );
+}
+
+#[tokio::test]
+async fn admins_create_invitations_from_the_web() {
+    let (node, _) = node().await;
+    let editor = browser();
+    login(&editor, &node).await;
+    assert_eq!(get(&editor, &node, "/manage/invitations").await.0, 403);
+
+    let admin = browser();
+    assert_eq!(
+        login_as(&admin, &node, "admin", "a long enough password").await,
+        303
+    );
+    let (status, html) = get(&admin, &node, "/manage/invitations").await;
+    assert_eq!(status, 200);
+    let token = attr_of(&html, "input[name=csrf]", "value").unwrap();
+    let (status, html, _) = post(
+        &admin,
+        &node,
+        "/manage/invitations",
+        &[("territory", "fablab"), ("csrf", &token)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let link = text_of(&html, "#invitation-link");
+    let path = link
+        .strip_prefix(&node.base)
+        .unwrap_or_else(|| panic!("a link on this node: {link}"))
+        .to_owned();
+    let (status, html) = get(&browser(), &node, &path).await;
+    assert_eq!(status, 200);
+    assert!(text_of(&html, "main").contains("Fablab de Poitiers"));
 }

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::member::{ApiToken, Member, Principal, Session};
+use crate::member::{ApiToken, Member, OneTimeLink, Principal, Session};
 use crate::outbox::Outgoing;
 use crate::publication::{Publication, PublicationKind};
 use crate::territory::Territory;
@@ -84,6 +84,7 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
 
     async fn insert_member(&self, member: &Member) -> Result<(), StoreError>;
     async fn member_by_username(&self, username: &str) -> Result<Option<Member>, StoreError>;
+    async fn member(&self, id: Uuid) -> Result<Option<Member>, StoreError>;
     async fn set_password_hash(&self, member_id: Uuid, hash: &str) -> Result<(), StoreError>;
     async fn member_count(&self) -> Result<i64, StoreError>;
     async fn grant_editor(&self, member_id: Uuid, territory_id: Uuid) -> Result<(), StoreError>;
@@ -98,6 +99,36 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
     /// A live session and its member, by the hash of the cookie's secret.
     async fn session(&self, id_hash: &str) -> Result<Option<(Session, Member)>, StoreError>;
     async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError>;
+    /// Ends every session of a member but `keep` (the one changing its password).
+    async fn delete_sessions_of(
+        &self,
+        member_id: Uuid,
+        keep: Option<&str>,
+    ) -> Result<(), StoreError>;
+
+    /// Stores a one-time link (invitation or password reset).
+    async fn insert_link(&self, link: &OneTimeLink) -> Result<(), StoreError>;
+    /// A one-time link by the hash of its secret, used and expired ones included: check
+    /// [`OneTimeLink::is_live`].
+    async fn link(&self, token_hash: &str) -> Result<Option<OneTimeLink>, StoreError>;
+    /// Uses a live invitation, in one transaction: marks it used, creates `member` (a node
+    /// admin if and only if the invitation says so) and makes them an editor of the
+    /// invitation's territory. Returns the member as stored. `NotFound` if the link is
+    /// unknown, used (even concurrently) or expired; on `Conflict("username")` the link
+    /// stays unused.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        member: &Member,
+    ) -> Result<Member, StoreError>;
+    /// Uses a live password reset link, in one transaction: marks it (and the member's
+    /// other pending resets) used, sets the new password hash and ends all the member's
+    /// sessions. Returns the member. `NotFound` if the link is unknown, used or expired.
+    async fn reset_password(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+    ) -> Result<Member, StoreError>;
 
     /// Stores a publication and, in the same transaction, the activity announcing it.
     async fn insert_publication(

@@ -31,7 +31,7 @@ macro_rules! shared_sql_store {
         use uuid::Uuid;
 
         use $crate::listing::ListingRow;
-        use $crate::member::{ApiToken, Member, Principal, Session};
+        use $crate::member::{ApiToken, LinkPurpose, Member, OneTimeLink, Principal, Session};
         use $crate::outbox::{Outgoing, Recipients};
         use $crate::publication::{Publication, PublicationBody};
         use $crate::store::sql::{conflict_on, touched};
@@ -60,6 +60,28 @@ macro_rules! shared_sql_store {
                 password_hash: row.try_get("password_hash")?,
                 is_admin: row.try_get("is_admin")?,
                 created_at: row.try_get("created_at")?,
+            })
+        }
+
+        fn link_from_row(row: &DbRow) -> Result<OneTimeLink, sqlx::Error> {
+            let purpose: String = row.try_get("purpose")?;
+            let purpose = match purpose.as_str() {
+                "password_reset" => LinkPurpose::PasswordReset {
+                    member_id: row
+                        .try_get::<Option<Uuid>, _>("member_id")?
+                        .ok_or_else(|| sqlx::Error::Decode("a reset link without member".into()))?,
+                },
+                _ => LinkPurpose::Invitation {
+                    territory_id: row.try_get("territory_id")?,
+                    admin: row.try_get("is_admin")?,
+                },
+            };
+            Ok(OneTimeLink {
+                token_hash: row.try_get("token_hash")?,
+                purpose,
+                created_at: row.try_get("created_at")?,
+                expires_at: row.try_get("expires_at")?,
+                used_at: row.try_get("used_at")?,
             })
         }
 
@@ -283,6 +305,12 @@ macro_rules! shared_sql_store {
                 Ok(row.as_ref().map(member_from_row).transpose()?)
             }
 
+            async fn member(&self, id: Uuid) -> Result<Option<Member>, StoreError> {
+                let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1");
+                let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                Ok(row.as_ref().map(member_from_row).transpose()?)
+            }
+
             async fn set_password_hash(&self, member_id: Uuid, hash: &str) -> Result<(), StoreError> {
                 let done = sqlx::query("UPDATE members SET password_hash = $2 WHERE id = $1")
                     .bind(member_id)
@@ -390,6 +418,126 @@ macro_rules! shared_sql_store {
             async fn delete_session(&self, id_hash: &str) -> Result<(), StoreError> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn delete_sessions_of(&self, member_id: Uuid, keep: Option<&str>) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE member_id = $1 AND id_hash <> $2")
+                    .bind(member_id)
+                    .bind(keep.unwrap_or(""))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn insert_link(&self, l: &OneTimeLink) -> Result<(), StoreError> {
+                let (member_id, territory_id, admin) = match &l.purpose {
+                    LinkPurpose::Invitation { territory_id, admin } => (None, *territory_id, *admin),
+                    LinkPurpose::PasswordReset { member_id } => (Some(*member_id), None, false),
+                };
+                sqlx::query(
+                    "INSERT INTO one_time_links
+                       (token_hash, purpose, member_id, territory_id, is_admin, created_at, expires_at, used_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&l.token_hash)
+                .bind(l.purpose.as_str())
+                .bind(member_id)
+                .bind(territory_id)
+                .bind(admin)
+                .bind(l.created_at)
+                .bind(l.expires_at)
+                .bind(l.used_at)
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_on("link"))?;
+                Ok(())
+            }
+
+            async fn link(&self, token_hash: &str) -> Result<Option<OneTimeLink>, StoreError> {
+                let row = sqlx::query(
+                    "SELECT token_hash, purpose, member_id, territory_id, is_admin, created_at, expires_at, used_at
+                     FROM one_time_links WHERE token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.as_ref().map(link_from_row).transpose()?)
+            }
+
+            async fn accept_invitation(&self, token_hash: &str, m: &Member) -> Result<Member, StoreError> {
+                let now = $crate::now();
+                let mut tx = self.pool.begin().await?;
+                // Writing first takes the row (PostgreSQL) or the database (SQLite) lock, so a
+                // concurrent use of the same link waits, then finds it used.
+                let row = sqlx::query(
+                    "UPDATE one_time_links SET used_at = $2
+                     WHERE token_hash = $1 AND purpose = 'invitation' AND used_at IS NULL AND expires_at > $2
+                     RETURNING territory_id, is_admin",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else { return Err(StoreError::NotFound) };
+                let territory_id: Option<Uuid> = row.try_get("territory_id")?;
+                let member = Member { is_admin: row.try_get("is_admin")?, ..m.clone() };
+                sqlx::query(
+                    "INSERT INTO members (id, username, password_hash, is_admin, created_at)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(member.id)
+                .bind(&member.username)
+                .bind(&member.password_hash)
+                .bind(member.is_admin)
+                .bind(member.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(conflict_on("username"))?;
+                if let Some(territory_id) = territory_id {
+                    sqlx::query("INSERT INTO territory_editors (member_id, territory_id) VALUES ($1, $2)")
+                        .bind(member.id)
+                        .bind(territory_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(member)
+            }
+
+            async fn reset_password(&self, token_hash: &str, password_hash: &str) -> Result<Member, StoreError> {
+                let now = $crate::now();
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(
+                    "UPDATE one_time_links SET used_at = $2
+                     WHERE token_hash = $1 AND purpose = 'password_reset' AND used_at IS NULL AND expires_at > $2
+                     RETURNING member_id",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else { return Err(StoreError::NotFound) };
+                let member_id: Uuid = row.try_get("member_id")?;
+                let done = sqlx::query("UPDATE members SET password_hash = $2 WHERE id = $1")
+                    .bind(member_id)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                touched(done.rows_affected())?;
+                sqlx::query("UPDATE one_time_links SET used_at = $2 WHERE member_id = $1 AND used_at IS NULL")
+                    .bind(member_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM sessions WHERE member_id = $1")
+                    .bind(member_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let sql = format!("SELECT {MEMBER_COLUMNS} FROM members m WHERE m.id = $1");
+                let row = sqlx::query(&sql).bind(member_id).fetch_one(&mut *tx).await?;
+                let member = member_from_row(&row)?;
+                tx.commit().await?;
+                Ok(member)
             }
 
             async fn insert_publication(&self, p: &Publication, announce: Option<&Outgoing>) -> Result<(), StoreError> {

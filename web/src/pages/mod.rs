@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod assets;
 mod labels;
+mod links;
 mod lists;
 mod manage;
 mod map;
@@ -49,6 +50,19 @@ pub fn routes() -> Router<AppState> {
         .route("/network", get(lists::directory))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
+        .route(
+            "/invite/{token}",
+            get(links::invite_form).post(links::accept_invite),
+        )
+        .route("/reset/{token}", get(links::reset_form).post(links::reset))
+        .route(
+            "/manage/password",
+            get(links::password_form).post(links::change_password),
+        )
+        .route(
+            "/manage/invitations",
+            get(links::invitations).post(links::create_invitation),
+        )
         .route("/lang/{tag}", get(account::switch_language))
         .route("/manage", get(manage::dashboard))
         .route(

@@ -1,0 +1,548 @@
+//! Accounts through one-time links: accepting an invitation, resetting a forgotten
+//! password; and, for a logged-in member, changing their password. Admins may create
+//! invitation links here too (the CLI prints them as well).
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use minijinja::context;
+use rhizome_node::member::{
+    INVITATION_DAYS, LinkPurpose, OneTimeLink, hash_password, hash_token, validate_username,
+};
+use rhizome_node::{Member, StoreError};
+use serde::{Deserialize, Serialize};
+
+use super::Page;
+use crate::AppState;
+use crate::session;
+
+/// What the account forms post; each form uses some of it.
+#[derive(Deserialize, Default)]
+pub struct AccountForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+    csrf: Option<String>,
+}
+
+/// One input of an account form, with its error beside it. Passwords are never sent back.
+#[derive(Serialize)]
+struct Field {
+    name: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: String,
+    hint: Option<&'static str>,
+    error: Option<String>,
+}
+
+impl Field {
+    fn username(value: &str) -> Field {
+        Field {
+            name: "username",
+            label: "username",
+            kind: "text",
+            autocomplete: "username",
+            value: value.to_owned(),
+            hint: Some("account-username-hint"),
+            error: None,
+        }
+    }
+
+    fn password(name: &'static str, label: &'static str, autocomplete: &'static str) -> Field {
+        Field {
+            name,
+            label,
+            kind: "password",
+            autocomplete,
+            value: String::new(),
+            hint: (name == "password").then_some("account-password-hint"),
+            error: None,
+        }
+    }
+
+    /// The new password, twice.
+    fn new_password() -> [Field; 2] {
+        [
+            Field::password("password", "account-new-password", "new-password"),
+            Field::password("confirm", "account-confirm-password", "new-password"),
+        ]
+    }
+}
+
+/// Puts the catalogue message `key` beside the field `name`.
+fn complain(page: &Page, fields: &mut [Field], name: &str, key: &str) {
+    if let Some(f) = fields.iter_mut().find(|f| f.name == name) {
+        f.error = Some(page.lang.text(key, &Default::default()));
+    }
+}
+
+fn has_errors(fields: &[Field]) -> bool {
+    fields.iter().any(|f| f.error.is_some())
+}
+
+/// Checks the new password and its confirmation; returns its hash when both are right.
+fn new_password(page: &Page, fields: &mut [Field], form: &AccountForm) -> Option<String> {
+    let length = form.password.chars().count();
+    if length < 10 {
+        complain(page, fields, "password", "account-password-short");
+    } else if form.password.len() > 1024 {
+        complain(page, fields, "password", "account-password-long");
+    } else if form.password != form.confirm {
+        complain(page, fields, "confirm", "account-password-mismatch");
+    }
+    if has_errors(fields) {
+        return None;
+    }
+    match hash_password(&form.password) {
+        Ok(hash) => Some(hash),
+        Err(_) => {
+            complain(page, fields, "password", "account-password-short");
+            None
+        }
+    }
+}
+
+/// The link behind a token, if it is live and for `purpose`; otherwise the page to show:
+/// 404 for a token never issued, 410 for one used or expired.
+async fn live_link(
+    page: &Page,
+    state: &AppState,
+    token: &str,
+    purpose: &str,
+) -> Result<OneTimeLink, Response> {
+    let link = match state.store.link(&hash_token(token)).await {
+        Ok(link) => link.filter(|l| l.purpose.as_str() == purpose),
+        Err(e) => return Err(page.failed(state, e)),
+    };
+    match link {
+        None => Err(page.error(state, StatusCode::NOT_FOUND, "link-unknown")),
+        Some(l) if !l.is_live(rhizome_node::now()) => {
+            Err(page.error(state, StatusCode::GONE, "link-gone"))
+        }
+        Some(l) => Ok(l),
+    }
+}
+
+/// Logs `member_id` in, ending the visitor's previous session if any, and goes to /manage.
+async fn log_in_and_manage(
+    page: &Page,
+    state: &AppState,
+    jar: CookieJar,
+    member_id: uuid::Uuid,
+) -> Response {
+    if let Some(previous) = &page.viewer
+        && let Err(e) = state.store.delete_session(&previous.session_hash).await
+    {
+        return page.failed(state, e);
+    }
+    match session::start(state.store.as_ref(), &state.config, member_id).await {
+        Ok(cookie) => (jar.add(cookie), Redirect::to("/manage")).into_response(),
+        Err(e) => page.failed(state, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Invitations
+
+async fn render_invite(
+    page: &Page,
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    link: &OneTimeLink,
+    fields: &[Field],
+    error: Option<&str>,
+) -> Response {
+    let (territory_id, admin) = match link.purpose {
+        LinkPurpose::Invitation {
+            territory_id,
+            admin,
+        } => (territory_id, admin),
+        LinkPurpose::PasswordReset { .. } => (None, false),
+    };
+    let territory = match territory_id {
+        Some(id) => match state.store.territory(id).await {
+            Ok(t) => t.map(|t| t.profile.name),
+            Err(e) => return page.failed(state, e),
+        },
+        None => None,
+    };
+    page.render_status(
+        state,
+        status,
+        "invite.html",
+        context! {
+            token, territory, admin, fields,
+            error => error.map(|k| page.lang.text(k, &Default::default())),
+        },
+    )
+}
+
+pub async fn invite_form(
+    page: Page,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    let link = match live_link(&page, &state, &token, "invitation").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut fields = vec![Field::username("")];
+    fields.extend(Field::new_password());
+    render_invite(&page, &state, StatusCode::OK, &token, &link, &fields, None).await
+}
+
+pub async fn accept_invite(
+    page: Page,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let link = match live_link(&page, &state, &token, "invitation").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let username = form.username.trim();
+    let mut fields = vec![Field::username(username)];
+    fields.extend(Field::new_password());
+    if !state
+        .login_limiter
+        .allow(&format!("link:{}", link.token_hash))
+    {
+        tracing::warn!("invitation rate-limited");
+        return render_invite(
+            &page,
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            &token,
+            &link,
+            &fields,
+            Some("login-too-many"),
+        )
+        .await;
+    }
+    if validate_username(username).is_err() {
+        complain(&page, &mut fields, "username", "account-username-invalid");
+    } else {
+        match state.store.member_by_username(username).await {
+            Ok(Some(_)) => complain(&page, &mut fields, "username", "account-username-taken"),
+            Ok(None) => {}
+            Err(e) => return page.failed(&state, e),
+        }
+    }
+    let hash = new_password(&page, &mut fields, &form);
+    let (Some(hash), false) = (hash, has_errors(&fields)) else {
+        return render_invite(
+            &page,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &token,
+            &link,
+            &fields,
+            None,
+        )
+        .await;
+    };
+    let member = Member {
+        id: uuid::Uuid::now_v7(),
+        username: username.to_owned(),
+        password_hash: hash,
+        is_admin: false,
+        created_at: rhizome_node::now(),
+    };
+    match state
+        .store
+        .accept_invitation(&link.token_hash, &member)
+        .await
+    {
+        Ok(member) => {
+            tracing::info!(username = %member.username, admin = member.is_admin, "invitation accepted");
+            log_in_and_manage(&page, &state, jar, member.id).await
+        }
+        Err(StoreError::NotFound) => page.error(&state, StatusCode::GONE, "link-gone"),
+        Err(StoreError::Conflict(_)) => {
+            complain(&page, &mut fields, "username", "account-username-taken");
+            render_invite(
+                &page,
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &token,
+                &link,
+                &fields,
+                None,
+            )
+            .await
+        }
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Password resets
+
+async fn render_reset(
+    page: &Page,
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    link: &OneTimeLink,
+    fields: &[Field],
+    error: Option<&str>,
+) -> Response {
+    let username = match link.purpose {
+        LinkPurpose::PasswordReset { member_id } => match state.store.member(member_id).await {
+            Ok(m) => m.map(|m| m.username),
+            Err(e) => return page.failed(state, e),
+        },
+        LinkPurpose::Invitation { .. } => None,
+    };
+    page.render_status(
+        state,
+        status,
+        "reset.html",
+        context! {
+            token, username, fields,
+            error => error.map(|k| page.lang.text(k, &Default::default())),
+        },
+    )
+}
+
+pub async fn reset_form(
+    page: Page,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    let link = match live_link(&page, &state, &token, "password_reset").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let fields = Field::new_password();
+    render_reset(&page, &state, StatusCode::OK, &token, &link, &fields, None).await
+}
+
+pub async fn reset(
+    page: Page,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let link = match live_link(&page, &state, &token, "password_reset").await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let mut fields = Field::new_password();
+    if !state
+        .login_limiter
+        .allow(&format!("link:{}", link.token_hash))
+    {
+        tracing::warn!("password reset rate-limited");
+        return render_reset(
+            &page,
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            &token,
+            &link,
+            &fields,
+            Some("login-too-many"),
+        )
+        .await;
+    }
+    let Some(hash) = new_password(&page, &mut fields, &form) else {
+        return render_reset(
+            &page,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &token,
+            &link,
+            &fields,
+            None,
+        )
+        .await;
+    };
+    match state.store.reset_password(&link.token_hash, &hash).await {
+        Ok(member) => {
+            tracing::info!(username = %member.username, "password reset by link; sessions ended");
+            log_in_and_manage(&page, &state, jar, member.id).await
+        }
+        Err(StoreError::NotFound) => page.error(&state, StatusCode::GONE, "link-gone"),
+        Err(e) => page.failed(&state, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Changing one's password
+
+fn change_fields() -> Vec<Field> {
+    let mut fields = vec![Field::password(
+        "current",
+        "account-current-password",
+        "current-password",
+    )];
+    fields.extend(Field::new_password());
+    fields
+}
+
+pub async fn password_form(page: Page, State(state): State<AppState>) -> Response {
+    if let Err(r) = page.require_login() {
+        return r;
+    }
+    page.render(
+        &state,
+        "manage/password.html",
+        context! { fields => change_fields() },
+    )
+}
+
+pub async fn change_password(
+    page: Page,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let viewer = match page.require_login() {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let member = &viewer.principal.member;
+    let mut fields = change_fields();
+    let again = |fields: &[Field], status: StatusCode, error: Option<&str>| {
+        page.render_status(
+            &state,
+            status,
+            "manage/password.html",
+            context! { fields, error => error.map(|k| page.lang.text(k, &Default::default())) },
+        )
+    };
+    if !state
+        .login_limiter
+        .allow(&format!("password:{}", member.username))
+    {
+        tracing::warn!(username = %member.username, "password change rate-limited");
+        return again(
+            &fields,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("login-too-many"),
+        );
+    }
+    if !member.check_password(&form.current) {
+        complain(&page, &mut fields, "current", "account-password-wrong");
+    }
+    let hash = new_password(&page, &mut fields, &form);
+    let (Some(hash), false) = (hash, has_errors(&fields)) else {
+        return again(&fields, StatusCode::UNPROCESSABLE_ENTITY, None);
+    };
+    let saved = async {
+        state.store.set_password_hash(member.id, &hash).await?;
+        state
+            .store
+            .delete_sessions_of(member.id, Some(&viewer.session_hash))
+            .await
+    };
+    if let Err(e) = saved.await {
+        return page.failed(&state, e);
+    }
+    tracing::info!(username = %member.username, "password changed; other sessions ended");
+    page.render(
+        &state,
+        "manage/password.html",
+        context! { fields => change_fields(), notice => "account-password-changed" },
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Invitations made by an admin from the web
+
+#[derive(Deserialize)]
+pub struct InvitationForm {
+    #[serde(default)]
+    territory: String,
+    admin: Option<String>,
+    csrf: Option<String>,
+}
+
+async fn render_invitations(page: &Page, state: &AppState, link: Option<String>) -> Response {
+    let territories = match state.store.territories().await {
+        Ok(ts) => ts,
+        Err(e) => return page.failed(state, e),
+    };
+    let territories: Vec<_> = territories
+        .iter()
+        .map(|t| context! { slug => t.profile.slug, name => t.profile.name })
+        .collect();
+    page.render(
+        state,
+        "manage/invitations.html",
+        context! { territories, link, days => INVITATION_DAYS },
+    )
+}
+
+fn require_admin(page: &Page, state: &AppState) -> Result<(), Response> {
+    let viewer = page.require_login()?;
+    viewer
+        .principal
+        .require_admin()
+        .map_err(|_| page.error(state, StatusCode::FORBIDDEN, "error-forbidden"))
+}
+
+pub async fn invitations(page: Page, State(state): State<AppState>) -> Response {
+    if let Err(r) = require_admin(&page, &state) {
+        return r;
+    }
+    render_invitations(&page, &state, None).await
+}
+
+/// Creates an invitation and shows its link, once: only its hash is kept.
+pub async fn create_invitation(
+    page: Page,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<InvitationForm>,
+) -> Response {
+    if let Err(r) = require_admin(&page, &state) {
+        return r;
+    }
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let territory_id = if form.territory.is_empty() {
+        None
+    } else {
+        match state.store.territory_by_slug(&form.territory).await {
+            Ok(Some(t)) => Some(t.id),
+            Ok(None) => return page.error(&state, StatusCode::NOT_FOUND, "error-no-territory"),
+            Err(e) => return page.failed(&state, e),
+        }
+    };
+    let (token, link) = OneTimeLink::issue(LinkPurpose::Invitation {
+        territory_id,
+        admin: form.admin.is_some(),
+    });
+    if let Err(e) = state.store.insert_link(&link).await {
+        return page.failed(&state, e);
+    }
+    tracing::info!(territory = %form.territory, admin = form.admin.is_some(), "invitation created from the web");
+    let url = format!("{}/invite/{token}", state.config.base_url());
+    render_invitations(&page, &state, Some(url)).await
+}

@@ -152,6 +152,11 @@ async fn every_page_renders_in_french_and_english() {
     assert!(text_of(&home, "main").contains("Fablab de Poitiers"));
     assert!(text_of(&home, ".items").contains("mardi 3 décembre 2030, 18:00–21:00"));
     assert!(text_of(&home, "h2").contains("Agenda à venir"));
+    assert!(
+        attr_of(&home, "#map", "data-points")
+            .unwrap()
+            .contains("Fablab de Poitiers")
+    );
 
     let (status, territory) = get(&french, &node, "/t/fablab").await;
     assert_eq!(status, 200);

@@ -15,12 +15,32 @@ use crate::AppState;
 
 /// One marker: where, what, and the page it links to.
 #[derive(Serialize)]
-struct Point {
+pub struct Point {
     lat: f64,
     lon: f64,
     label: String,
     detail: String,
     url: String,
+}
+
+/// This node's territories that have coordinates, as markers.
+pub fn territory_points(page: &Page, territories: &[rhizome_node::Territory]) -> Vec<Point> {
+    territories
+        .iter()
+        .filter_map(|t| {
+            Some(Point {
+                lat: t.profile.place.latitude?,
+                lon: t.profile.place.longitude?,
+                label: t.profile.name.clone(),
+                detail: super::label(
+                    page.lang,
+                    "territory-kind",
+                    &super::public::enum_name(&t.profile.kind),
+                ),
+                url: format!("/t/{}", t.profile.slug),
+            })
+        })
+        .collect()
 }
 
 /// How many upcoming events the map shows at most.
@@ -47,22 +67,7 @@ pub async fn map(page: Page, State(state): State<AppState>) -> Response {
         Ok(loaded) => loaded,
         Err(e) => return page.failed(&state, e),
     };
-    let mut points = Vec::new();
-    for t in &territories {
-        if let (Some(lat), Some(lon)) = (t.profile.place.latitude, t.profile.place.longitude) {
-            points.push(Point {
-                lat,
-                lon,
-                label: t.profile.name.clone(),
-                detail: super::label(
-                    page.lang,
-                    "territory-kind",
-                    &super::public::enum_name(&t.profile.kind),
-                ),
-                url: format!("/t/{}", t.profile.slug),
-            });
-        }
-    }
+    let mut points = territory_points(&page, &territories);
     for peer in &peers {
         let listed = peer
             .directory

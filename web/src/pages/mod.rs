@@ -12,7 +12,7 @@ mod labels;
 mod links;
 mod lists;
 mod manage;
-mod map;
+pub(crate) mod map;
 mod public;
 
 use axum::Router;

@@ -168,6 +168,7 @@ pub async fn home(page: Page, State(state): State<AppState>) -> Response {
             &state,
             "home.html",
             context! {
+                points => serde_json::to_string(&super::map::territory_points(&page, &territories)).unwrap_or_default(),
                 territories => territories.iter().map(|t| territory_card(&state, t)).collect::<Vec<_>>(),
                 events => items(&page, &events, &territories),
                 resources => items(&page, &resources, &territories),

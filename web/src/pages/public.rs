@@ -340,6 +340,11 @@ async fn show_publication(
             url,
             title => body.title(),
             body => body,
+            // Pages load pictures from this node only (see the CSP): another site's
+            // picture is federated but not shown here.
+            image => body.image().filter(|i| i.local_file().is_some()).map(|i| context! {
+                url => i.url, alt => i.alt,
+            }),
             themes => body.themes().iter().map(enum_name).collect::<Vec<_>>(),
             event => match body {
                 PublicationBody::Event(e) => Some(event_view(page, e, participants)),

@@ -333,6 +333,26 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
         json!({"url": new_src, "alt": "Le garage solidaire"})
     );
 
+    // A URL-encoded form without the photo fields (a script's) leaves the picture alone.
+    let response = client
+        .post(node.url(&edit_path))
+        .header("Origin", node.base.clone())
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Atelier vélo du samedi"),
+            ("starts_at", "2030-06-10T14:00"),
+            ("ends_at", "2030-06-10T17:00"),
+            ("place.name", "Garage solidaire"),
+            ("free", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let (_, api) = node.send(Method::GET, &api_path, None, None).await;
+    assert_eq!(api["title"], "Atelier vélo du samedi");
+    assert_eq!(api["image"]["alt"], "Le garage solidaire", "{api}");
+
     // Emptying the description of a kept picture is refused beside it.
     let form = event_form(&csrf, "", None);
     let (status, html, _) = send(&client, &node, &edit_path, form).await;

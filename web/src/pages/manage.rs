@@ -843,8 +843,12 @@ pub async fn update(
     match (&photo, &current) {
         (Some(p), _) => patch["image"] = p.image(alt),
         (None, _) if remove => patch["image"] = Value::Null,
-        // The picture stays; its description may change, and may not be emptied.
-        (None, Some(_)) => patch["image"] = json!({"alt": alt}),
+        // The picture stays; its description may change, and may not be emptied. A form
+        // without the photo fields (a script's) leaves the picture as it is.
+        (None, Some(_)) if first_value(&form.values, ALT_FIELD).is_some() => {
+            patch["image"] = json!({"alt": alt})
+        }
+        (None, Some(_)) => {}
         (None, None) if alt.is_some() => {
             let message = page
                 .lang

@@ -256,6 +256,13 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
         vec![src.trim_start_matches("/media/").to_owned()]
     );
 
+    // Lists show it as a thumbnail.
+    let territory = page(&client, &node, "/t/fablab").await;
+    assert_eq!(
+        attr(&territory, ".item img.thumbnail", "src").as_deref(),
+        Some(src.as_str())
+    );
+
     // The AS object carries it as an Image attachment, described, at an absolute URL.
     let object: serde_json::Value = node
         .http

@@ -6,6 +6,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod i18n;
+pub mod media;
 pub mod pages;
 pub mod server;
 pub mod session;

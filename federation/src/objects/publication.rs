@@ -3,6 +3,7 @@
 
 use chrono::SecondsFormat;
 use rhizome_node::markdown::{self, escape};
+use rhizome_node::publication::Image;
 use rhizome_node::publication::call::{Call, CallStatus, CallType};
 use rhizome_node::publication::event::{Event, EventFormat, EventStatus, RegistrationMode};
 use rhizome_node::publication::resource::Resource;
@@ -47,7 +48,29 @@ pub fn object(urls: &Urls, territory: &Territory, p: &Publication, counts: Event
     if let (Some(o), Value::Object(extra)) = (object.as_object_mut(), extra) {
         o.extend(extra);
     }
+    if let Some(image) = p.body.image() {
+        // First among the attachments: Mastodon shows it as the post's picture, with
+        // `name` as its description.
+        let attachment = image_attachment(urls, image);
+        match object.get_mut("attachment") {
+            Some(Value::Array(list)) => list.insert(0, attachment),
+            _ => object["attachment"] = json!([attachment]),
+        }
+    }
     object
+}
+
+/// A publication's picture as an AS `Image` attachment.
+pub fn image_attachment(urls: &Urls, image: &Image) -> Value {
+    let mut attachment = json!({
+        "type": "Image",
+        "url": image.absolute_url(&urls.base),
+        "name": image.alt,
+    });
+    if let Some(media_type) = image.media_type() {
+        attachment["mediaType"] = json!(media_type);
+    }
+    attachment
 }
 
 fn tags(body: &PublicationBody) -> &[String] {
@@ -328,6 +351,31 @@ mod tests {
         assert_eq!(o["attributedTo"], "https://node.example/t/fablab");
         assert_eq!(o["tag"][1]["name"], "#repair");
         assert_eq!(o["cc"][0], "https://node.example/t/fablab/followers");
+    }
+
+    #[test]
+    fn a_picture_is_the_first_attachment_with_its_description() {
+        let t = territory();
+        let urls = Urls {
+            base: "https://node.example".into(),
+        };
+        let p = event(json!({
+            "image": {"url": "/media/0191d5a0-0000-7000-8000-000000000001.jpg", "alt": "Des vélos réparés"},
+            "links": [{"url": "https://example.org/programme"}]
+        }));
+        let o = object(&urls, &t, &p, EventCounts::default());
+        assert_eq!(
+            o["attachment"][0],
+            json!({
+                "type": "Image",
+                "mediaType": "image/jpeg",
+                "url": "https://node.example/media/0191d5a0-0000-7000-8000-000000000001.jpg",
+                "name": "Des vélos réparés"
+            })
+        );
+        assert_eq!(o["attachment"][1]["type"], "Link");
+        let plain = object(&urls, &t, &event(json!({})), EventCounts::default());
+        assert!(plain.get("attachment").is_none());
     }
 
     #[test]

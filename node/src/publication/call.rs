@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::image::{Image, validate_image};
 use super::{Common, Draft, PublicationBody};
 use crate::place::Place;
 use crate::territory::Territory;
@@ -67,6 +68,9 @@ pub struct Call {
     pub themes: Vec<Theme>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// A picture shown with it; its text alternative is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
 }
 
 impl Draft for Call {
@@ -113,6 +117,7 @@ impl Draft for Call {
             language: common.language,
             themes: common.themes,
             tags: common.tags,
+            image: validate_image("image", self.image)?,
         }))
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::audience::Audience;
+use super::image::{Image, validate_image};
 use super::{Common, Draft, Link, PublicationBody, validate_links};
 use crate::place::Place;
 use crate::territory::Territory;
@@ -76,6 +77,8 @@ pub struct Event {
     pub organisers: Vec<String>,
     /// Partner territories, by handle or name.
     pub partners: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
 }
 
 /// What an editor sends. Times may carry an offset (`2026-12-01T18:00:00+01:00`) or be
@@ -120,6 +123,8 @@ pub struct EventDraft {
     pub organisers: Vec<String>,
     #[serde(default)]
     pub partners: Vec<String>,
+    #[serde(default)]
+    pub image: Option<Image>,
 }
 
 fn yes() -> bool {
@@ -264,6 +269,7 @@ impl Draft for EventDraft {
             tags: common.tags,
             organisers: v::text_list("organisers", self.organisers)?,
             partners: v::text_list("partners", self.partners)?,
+            image: validate_image("image", self.image)?,
         }))
     }
 }

@@ -7,6 +7,7 @@
 pub mod audience;
 pub mod call;
 pub mod event;
+pub mod image;
 pub mod resource;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +20,7 @@ use crate::validation::{self as v, Validated, ValidationError};
 
 pub use call::Call;
 pub use event::Event;
+pub use image::Image;
 pub use resource::Resource;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -94,6 +96,15 @@ impl PublicationBody {
             PublicationBody::Event(e) => &e.language,
             PublicationBody::Resource(r) => &r.language,
             PublicationBody::Call(c) => &c.language,
+        }
+    }
+
+    /// The publication's picture, if it has one.
+    pub fn image(&self) -> Option<&Image> {
+        match self {
+            PublicationBody::Event(e) => e.image.as_ref(),
+            PublicationBody::Resource(r) => r.image.as_ref(),
+            PublicationBody::Call(c) => c.image.as_ref(),
         }
     }
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::audience::Audience;
+use super::image::{Image, validate_image};
 use super::{Common, Draft, Link, PublicationBody, validate_links};
 use crate::territory::Territory;
 use crate::theme::Theme;
@@ -80,6 +81,9 @@ pub struct Resource {
     /// The event this resource came out of (proceedings, recording).
     #[serde(default)]
     pub related_event: Option<Uuid>,
+    /// A picture shown with it; its text alternative is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
 }
 
 impl Draft for Resource {
@@ -110,6 +114,7 @@ impl Draft for Resource {
             themes: common.themes,
             tags: common.tags,
             related_event: self.related_event,
+            image: validate_image("image", self.image)?,
         }))
     }
 }

@@ -4,10 +4,12 @@
 //! one set of rules.
 
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
+use rhizome_node::publication::Image;
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::{Publication, PublicationBody, Territory};
@@ -19,6 +21,7 @@ use super::Page;
 use super::public::{items, territory_card};
 use crate::AppState;
 use crate::api::kind_of_collection;
+use crate::media::{self, MediaError, Picture};
 use crate::session::Viewer;
 
 /// How a form field is typed in and turned into JSON.
@@ -443,15 +446,70 @@ struct FormPage<'a> {
     territory: &'a Territory,
     action: &'a str,
     values: &'a Values,
+    /// The picture the publication has now (edit form).
+    image: Option<&'a Image>,
+    /// A photo was sent with a form that came back with an error: it must be chosen again.
+    photo_lost: bool,
 }
 
-impl FormPage<'_> {
+impl<'a> FormPage<'a> {
+    fn new(
+        kind: PublicationKind,
+        territory: &'a Territory,
+        action: &'a str,
+        values: &'a Values,
+    ) -> FormPage<'a> {
+        FormPage {
+            kind,
+            territory,
+            action,
+            values,
+            image: None,
+            photo_lost: false,
+        }
+    }
+
     /// Draws the form; with `error`, answers 422 and marks the field it names.
     fn render(&self, page: &Page, state: &AppState, error: Option<(&str, &str)>) -> Response {
         let status = if error.is_some() {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
             StatusCode::OK
+        };
+        self.render_status(page, state, status, error)
+    }
+
+    /// Draws the form with a refused photo's reason beside the photo field.
+    fn refuse_photo(&self, page: &Page, state: &AppState, e: MediaError) -> Response {
+        let status = if e == MediaError::TooLarge {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let message = page.lang.text(e.message_key(), &Default::default());
+        self.render_status(page, state, status, Some((PHOTO_FIELD, &message)))
+    }
+
+    fn render_status(
+        &self,
+        page: &Page,
+        state: &AppState,
+        status: StatusCode,
+        error: Option<(&str, &str)>,
+    ) -> Response {
+        // Errors on the picture (`image`, `image.url`, `image.file`) point at the file
+        // input, except those on its text alternative.
+        let image_error =
+            error.filter(|(field, _)| *field == "image" || field.starts_with("image."));
+        let (alt_error, file_error) = match image_error {
+            Some((field, message)) if field == ALT_FIELD => (Some(message), None),
+            Some((_, message)) => (None, Some(message)),
+            None => (None, None),
+        };
+        let anchor = |field: &str| match image_error {
+            Some(_) if field == ALT_FIELD => "image-alt".to_owned(),
+            Some(_) => "image-file".to_owned(),
+            None => field.split('[').next().unwrap_or(field).replace('.', "-"),
         };
         page.render_status(
             state,
@@ -462,12 +520,158 @@ impl FormPage<'_> {
                 territory => territory_card(state, self.territory),
                 action => self.action,
                 fields => form_view(fields(self.kind), self.values, error),
+                image => context! {
+                    current => self.image.map(|i| context! {
+                        url => i.url,
+                        alt => i.alt,
+                        local => i.local_file().is_some(),
+                    }),
+                    alt => first_value(self.values, ALT_FIELD).unwrap_or(""),
+                    remove => first_value(self.values, REMOVE_FIELD).is_some(),
+                    alt_error,
+                    file_error,
+                    photo_lost => self.photo_lost,
+                    max_mib => media::MAX_UPLOAD_BYTES / (1024 * 1024),
+                },
                 error => error.map(|(field, message)| context! {
                     field, message,
-                    anchor => field.split('[').next().unwrap_or(field).replace('.', "-"),
+                    anchor => anchor(field),
                 }),
             },
         )
+    }
+}
+
+/// The file input of a publication form.
+const PHOTO_FIELD: &str = "image.file";
+/// The picture's text alternative, at its JSON path.
+const ALT_FIELD: &str = "image.alt";
+/// The box to tick to take the picture off a publication.
+const REMOVE_FIELD: &str = "image.remove";
+
+fn first_value<'a>(values: &'a Values, name: &str) -> Option<&'a str> {
+    values
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// What a publication form sent: its values and the photo chosen, if any.
+struct Submitted {
+    values: Values,
+    photo: Option<Bytes>,
+    /// The body went past [`media::MAX_UPLOAD_BYTES`]; the values read before are kept.
+    too_large: bool,
+}
+
+/// Reads a publication form, sent as `multipart/form-data` (the forms we draw, which may
+/// carry a photo) or URL-encoded (older pages, scripts). Fails with the status to answer.
+async fn read_form(state: &AppState, request: Request) -> Result<Submitted, StatusCode> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if !multipart {
+        let Form(values) = Form::<Values>::from_request(request, state)
+            .await
+            .map_err(|e| e.status())?;
+        return Ok(Submitted {
+            values,
+            photo: None,
+            too_large: false,
+        });
+    }
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| e.status())?;
+    let mut submitted = Submitted {
+        values: Values::new(),
+        photo: None,
+        too_large: false,
+    };
+    let too_large = |e: axum::extract::multipart::MultipartError| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Ok(()),
+        status => Err(status),
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                too_large(e)?;
+                submitted.too_large = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == PHOTO_FIELD {
+            match field.bytes().await {
+                // No file chosen: browsers still send the part, empty.
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) => submitted.photo = Some(bytes),
+                Err(e) => {
+                    too_large(e)?;
+                    submitted.too_large = true;
+                    break;
+                }
+            }
+        } else {
+            match field.text().await {
+                Ok(text) => submitted.values.push((name, text)),
+                Err(e) => {
+                    too_large(e)?;
+                    submitted.too_large = true;
+                    break;
+                }
+            }
+        }
+    }
+    Ok(submitted)
+}
+
+/// A processed photo and the name it will be stored under.
+struct NewPhoto {
+    name: String,
+    picture: Picture,
+}
+
+impl NewPhoto {
+    fn image(&self, alt: Option<&str>) -> Value {
+        json!({"url": Picture::url(&self.name), "alt": alt.unwrap_or_default()})
+    }
+}
+
+/// Checks and converts the photo sent, if any.
+async fn new_photo(form: &Submitted) -> Result<Option<NewPhoto>, MediaError> {
+    if form.too_large {
+        return Err(MediaError::TooLarge);
+    }
+    let Some(bytes) = form.photo.clone() else {
+        return Ok(None);
+    };
+    let picture = media::process(bytes).await?;
+    Ok(Some(NewPhoto {
+        name: picture.new_name(),
+        picture,
+    }))
+}
+
+/// Stores a photo about to be published; the page to show when the disk refuses.
+async fn store_photo(
+    page: &Page,
+    state: &AppState,
+    photo: Option<&NewPhoto>,
+) -> Result<(), Response> {
+    match photo {
+        Some(p) => media::store(&state.config.data_dir, &p.name, &p.picture)
+            .await
+            .map_err(|e| page.failed(state, e)),
+        None => Ok(()),
     }
 }
 
@@ -499,13 +703,7 @@ pub async fn new_form(
         ("timezone".to_owned(), territory.profile.timezone.clone()),
     ];
     let action = format!("/manage/t/{slug}/{collection}/new");
-    FormPage {
-        kind,
-        territory: &territory,
-        action: &action,
-        values: &defaults,
-    }
-    .render(&page, &state, None)
+    FormPage::new(kind, &territory, &action, &defaults).render(&page, &state, None)
 }
 
 /// The form's CSRF token, taken out of the values.
@@ -519,13 +717,18 @@ pub async fn create(
     State(state): State<AppState>,
     Path((slug, collection)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(mut values): Form<Values>,
+    request: Request,
 ) -> Response {
     let viewer = match page.require_login() {
         Ok(v) => v.clone(),
         Err(to_login) => return to_login,
     };
-    if let Err(refused) = page.check_form(&state, &headers, take_csrf(&mut values).as_deref()) {
+    let mut form = match read_form(&state, request).await {
+        Ok(form) => form,
+        Err(status) => return page.error(&state, status, "media-bad-form"),
+    };
+    if let Err(refused) = page.check_form(&state, &headers, take_csrf(&mut form.values).as_deref())
+    {
         return refused;
     }
     let Ok(kind) = kind_of_collection(&collection) else {
@@ -536,20 +739,38 @@ pub async fn create(
         Err(r) => return r,
     };
     let action = format!("/manage/t/{slug}/{collection}/new");
-    let body = match PublicationBody::from_draft(kind, draft_of(kind, &values), &territory) {
+    let mut form_page = FormPage::new(kind, &territory, &action, &form.values);
+    let photo = match new_photo(&form).await {
+        Ok(photo) => photo,
+        Err(e) => return form_page.refuse_photo(&page, &state, e),
+    };
+    form_page.photo_lost = photo.is_some();
+    let alt = first_value(&form.values, ALT_FIELD).filter(|a| !a.trim().is_empty());
+    let mut draft = draft_of(kind, &form.values);
+    match &photo {
+        Some(p) => draft["image"] = p.image(alt),
+        None if alt.is_some() => {
+            let message = page
+                .lang
+                .text("media-alt-without-photo", &Default::default());
+            return form_page.render(&page, &state, Some((PHOTO_FIELD, &message)));
+        }
+        None => {}
+    }
+    let body = match PublicationBody::from_draft(kind, draft, &territory) {
         Ok(body) => body,
         Err(e) => {
-            return FormPage {
-                kind,
-                territory: &territory,
-                action: &action,
-                values: &values,
-            }
-            .render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
+            return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
     };
+    if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
+        return failed;
+    }
     let publication = Publication::new(territory.id, body);
     if let Err(e) = state.federation.publish(&territory, &publication).await {
+        if let Some(p) = &photo {
+            media::discard(&state.config.data_dir, &p.name).await;
+        }
         return page.failed(&state, e);
     }
     tracing::info!(id = %publication.id, kind = kind.as_str(), territory = %slug, by = %viewer.principal.member.username, "published from the web");
@@ -571,12 +792,13 @@ pub async fn edit_form(
             Err(r) => return r,
         };
     let action = format!("/manage/{collection}/{id}/edit");
-    let values = values_of(&publication.body);
+    let mut values = values_of(&publication.body);
+    if let Some(image) = publication.body.image() {
+        values.push((ALT_FIELD.to_owned(), image.alt.clone()));
+    }
     FormPage {
-        kind: publication.body.kind(),
-        territory: &territory,
-        action: &action,
-        values: &values,
+        image: publication.body.image(),
+        ..FormPage::new(publication.body.kind(), &territory, &action, &values)
     }
     .render(&page, &state, None)
 }
@@ -586,13 +808,18 @@ pub async fn update(
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
     headers: HeaderMap,
-    Form(mut values): Form<Values>,
+    request: Request,
 ) -> Response {
     let viewer = match page.require_login() {
         Ok(v) => v.clone(),
         Err(to_login) => return to_login,
     };
-    if let Err(refused) = page.check_form(&state, &headers, take_csrf(&mut values).as_deref()) {
+    let mut form = match read_form(&state, request).await {
+        Ok(form) => form,
+        Err(status) => return page.error(&state, status, "media-bad-form"),
+    };
+    if let Err(refused) = page.check_form(&state, &headers, take_csrf(&mut form.values).as_deref())
+    {
         return refused;
     }
     let (mut publication, territory) =
@@ -602,23 +829,50 @@ pub async fn update(
         };
     let kind = publication.body.kind();
     let action = format!("/manage/{collection}/{id}/edit");
-    match publication
-        .body
-        .patched(&patch_of(kind, &values), &territory)
-    {
+    let current = publication.body.image().cloned();
+    let mut form_page = FormPage {
+        image: current.as_ref(),
+        ..FormPage::new(kind, &territory, &action, &form.values)
+    };
+    let photo = match new_photo(&form).await {
+        Ok(photo) => photo,
+        Err(e) => return form_page.refuse_photo(&page, &state, e),
+    };
+    form_page.photo_lost = photo.is_some();
+    let alt = first_value(&form.values, ALT_FIELD).filter(|a| !a.trim().is_empty());
+    let remove = first_value(&form.values, REMOVE_FIELD).is_some();
+    let mut patch = patch_of(kind, &form.values);
+    match (&photo, &current) {
+        (Some(p), _) => patch["image"] = p.image(alt),
+        (None, _) if remove => patch["image"] = Value::Null,
+        // The picture stays; its description may change, and may not be emptied. A form
+        // without the photo fields (a script's) leaves the picture as it is.
+        (None, Some(_)) if first_value(&form.values, ALT_FIELD).is_some() => {
+            patch["image"] = json!({"alt": alt})
+        }
+        (None, Some(_)) => {}
+        (None, None) if alt.is_some() => {
+            let message = page
+                .lang
+                .text("media-alt-without-photo", &Default::default());
+            return form_page.render(&page, &state, Some((PHOTO_FIELD, &message)));
+        }
+        (None, None) => {}
+    }
+    match publication.body.patched(&patch, &territory) {
         Ok(body) => publication.body = body,
         Err(e) => {
-            return FormPage {
-                kind,
-                territory: &territory,
-                action: &action,
-                values: &values,
-            }
-            .render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
+            return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
+    }
+    if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
+        return failed;
     }
     publication.updated_at = rhizome_node::now();
     if let Err(e) = state.federation.republish(&territory, &publication).await {
+        if let Some(p) = &photo {
+            media::discard(&state.config.data_dir, &p.name).await;
+        }
         return page.failed(&state, e);
     }
     Redirect::to(&format!("/{collection}/{id}")).into_response()

@@ -16,7 +16,7 @@ pub(crate) mod map;
 mod public;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -65,13 +65,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/lang/{tag}", get(account::switch_language))
         .route("/manage", get(manage::dashboard))
+        // Publication forms may carry a photo: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",
-            get(manage::new_form).post(manage::create),
+            get(manage::new_form)
+                .post(manage::create)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
         )
         .route(
             "/manage/{collection}/{id}/edit",
-            get(manage::edit_form).post(manage::update),
+            get(manage::edit_form)
+                .post(manage::update)
+                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
         )
         .route("/manage/{collection}/{id}/delete", post(manage::delete))
         .route(

@@ -58,6 +58,8 @@ pub struct Item {
     pub summary: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    /// A thumbnail: the publication's picture, when this node stores it.
+    pub image: Option<String>,
 }
 
 pub fn items(page: &Page, publications: &[Publication], territories: &[Territory]) -> Vec<Item> {
@@ -116,6 +118,11 @@ pub fn items(page: &Page, publications: &[Publication], territories: &[Territory
                 summary,
                 latitude: position.map(|p| p.0),
                 longitude: position.map(|p| p.1),
+                image: p
+                    .body
+                    .image()
+                    .filter(|i| i.local_file().is_some())
+                    .map(|i| i.url.clone()),
             }
         })
         .collect()
@@ -360,6 +367,11 @@ async fn show_publication(
             url,
             title => body.title(),
             body => body,
+            // Pages load pictures from this node only (see the CSP): another site's
+            // picture is federated but not shown here.
+            image => body.image().filter(|i| i.local_file().is_some()).map(|i| context! {
+                url => i.url, alt => i.alt,
+            }),
             themes => body.themes().iter().map(enum_name).collect::<Vec<_>>(),
             event => match body {
                 PublicationBody::Event(e) => Some(event_view(page, e, participants)),

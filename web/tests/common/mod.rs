@@ -106,6 +106,11 @@ impl Node {
         self.server.abort();
     }
 
+    /// The node's data folder (database, uploaded pictures).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     pub fn host(&self) -> String {
         self.base.trim_start_matches("http://").to_owned()
     }

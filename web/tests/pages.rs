@@ -280,6 +280,17 @@ async fn an_editor_publishes_edits_and_deletes_from_the_forms() {
         Some("")
     );
     assert_eq!(node.store.publication_count().await.unwrap(), 0);
+    // An event already over is a typing mistake in a form.
+    let mut past = with_token.clone();
+    past[1] = ("starts_at", "2020-06-10T14:00");
+    past[2] = ("ends_at", "2020-06-10T17:00");
+    let (status, html, _) = post(&client, &node, "/manage/t/fablab/events/new", &past).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        text_of(&html, ".field.invalid .error"),
+        "est déjà passée : vérifiez la date"
+    );
+    assert_eq!(node.store.publication_count().await.unwrap(), 0);
 
     // Right: published, federated like an API publication, shown on its page.
     let (status, _, location) =

@@ -133,6 +133,23 @@ impl PublicationBody {
         }
     }
 
+    /// A draft typed into the publication form: as [`from_draft`](Self::from_draft), and an
+    /// event must not be over already (almost always a typing mistake). The API keeps
+    /// accepting past events, for territories importing their history; editing a past
+    /// event, to add its recording say, stays possible.
+    pub fn new_from_draft(
+        kind: PublicationKind,
+        json: serde_json::Value,
+        territory: &Territory,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Validated<PublicationBody> {
+        let body = PublicationBody::from_draft(kind, json, territory)?;
+        if body.ends_at().is_some_and(|end| end < now) && kind == PublicationKind::Event {
+            return Err(ValidationError::new("ends_at", "must not be in the past"));
+        }
+        Ok(body)
+    }
+
     /// Parses and validates a draft of the given kind from JSON. Errors name the field by
     /// its JSON path, whether the JSON had the wrong shape or broke a rule.
     pub fn from_draft(

@@ -285,3 +285,4 @@ reports-none = No report to handle.
 report-from = Reported from { $host }
 report-resolve = Mark as handled
 admin-done-resolved = Report handled.
+rule-must-not-be-in-the-past = is already past: check the date

@@ -285,3 +285,4 @@ reports-none = Aucun signalement à traiter.
 report-from = Signalé depuis { $host }
 report-resolve = Marquer comme traité
 admin-done-resolved = Signalement traité.
+rule-must-not-be-in-the-past = est déjà passée : vérifiez la date

@@ -757,7 +757,7 @@ pub async fn create(
         }
         None => {}
     }
-    let body = match PublicationBody::from_draft(kind, draft, &territory) {
+    let body = match PublicationBody::new_from_draft(kind, draft, &territory, rhizome_node::now()) {
         Ok(body) => body,
         Err(e) => {
             return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));

@@ -755,6 +755,34 @@ mod hub {
         let mut got = titles(&agenda);
         got.sort();
         assert_eq!(got, vec!["Atelier passé au fablab", "Forum de la ville"]);
+        // The network agenda as a calendar, with the view's filters.
+        let ics = b
+            .http
+            .get(b.url("/network/calendar.ics?q=forum"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let calendar: icalendar::Calendar = ics.parse().unwrap();
+        use icalendar::{Component, EventLike};
+        let events: Vec<_> = calendar.events().collect();
+        assert_eq!(events.len(), 1, "{ics}");
+        assert_eq!(events[0].get_summary(), Some("Forum de la ville"));
+        let forum = agenda
+            .iter()
+            .find(|i| i["title"] == "Forum de la ville")
+            .unwrap();
+        assert_eq!(events[0].get_uid(), forum["id"].as_str());
+        assert_eq!(
+            events[0].get_start(),
+            Some(icalendar::DatePerhapsTime::DateTime(
+                icalendar::CalendarDateTime::Utc(
+                    forum["starts_at"].as_str().unwrap().parse().unwrap()
+                )
+            ))
+        );
         // The scope asked for events only: the resource stayed home.
         let (_, library) = b
             .send(Method::GET, "/api/v1/network/resources", None, None)

@@ -621,6 +621,14 @@ async fn network_lists_filter_and_page_from_the_query_string() {
     );
     let (_, html) = get(&client, &node, "/events?theme=climate&q=").await;
     assert_eq!(titles(&html), "Fresque du climat");
+    let calendar = attr_of(&html, "a.calendar-link", "href").unwrap();
+    assert_eq!(calendar, "/network/calendar.ics?theme=climate");
+    let (status, ics) = get(&client, &node, &calendar).await;
+    assert_eq!(status, 200);
+    assert!(
+        ics.contains("SUMMARY:Fresque du climat") && !ics.contains("vélos"),
+        "{ics}"
+    );
     let (_, html) = get(&client, &node, "/events?lat=46.58&lon=0.34&km=10").await;
     assert!(titles(&html).contains("Fresque"));
     let (_, html) = get(&client, &node, "/events?lat=48.85&lon=2.35&km=10").await;

@@ -99,6 +99,59 @@ pub async fn single_event(
     Ok(ics(render(&state, &title, None, &items)))
 }
 
+/// `GET /network/calendar.ics`: the network agenda (this node's events and those of the
+/// territories and nodes it follows), with the network view's filters. Remote events
+/// are known by their instants only, so every time here is in UTC (clients show it in
+/// their own zone).
+pub async fn network_calendar(
+    State(state): State<AppState>,
+    params: Result<Query<crate::api::NetworkParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let items =
+        crate::api::network_items(&state, rhizome_node::PublicationKind::Event, params).await?;
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(Property::new("VERSION", "2.0"))
+        .append_property(Property::new(
+            "PRODID",
+            format!("-//Rhizome//Rhizome {}//FR", env!("CARGO_PKG_VERSION")),
+        ))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .append_property(Property::new(
+            "X-WR-CALNAME",
+            format!("{} · réseau", state.config.display_name()),
+        ));
+    calendar.ttl(&Duration::hours(1));
+    let now = rhizome_node::now();
+    for item in &items {
+        let text = |key: &str| item[key].as_str().unwrap_or_default();
+        let instant = |key: &str| text(key).parse::<DateTime<Utc>>().ok();
+        let (Some(starts), Some(ends)) = (instant("starts_at"), instant("ends_at")) else {
+            continue;
+        };
+        let origin = &item["origin"];
+        let from = [origin["name"].as_str(), origin["node"].as_str()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut event = icalendar::Event::new();
+        event
+            .uid(text("id"))
+            .timestamp(now)
+            .summary(text("title"))
+            .description(&format!("{}\n\n{from}\n{}", text("summary"), text("id")))
+            .starts(CalendarDateTime::Utc(starts))
+            .ends(CalendarDateTime::Utc(ends));
+        if text("id").starts_with("https://") || text("id").starts_with("http://") {
+            event.url(text("id"));
+        }
+        calendar.push(event.done());
+    }
+    Ok(ics(calendar.to_string()))
+}
+
 async fn find(state: &AppState, slug: &str) -> Result<Territory, ApiError> {
     state
         .store

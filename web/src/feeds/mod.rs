@@ -26,6 +26,7 @@ use crate::error::ApiError;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/calendar.ics", get(ical::node_calendar))
+        .route("/network/calendar.ics", get(ical::network_calendar))
         .route("/t/{slug}/calendar.ics", get(ical::territory_calendar))
         .route("/events/{id}/event.ics", get(ical::single_event))
         .route("/t/{slug}/feed.atom", get(atom::territory_feed))

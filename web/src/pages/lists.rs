@@ -126,6 +126,30 @@ impl Filters {
         })
     }
 
+    /// The network calendar with these filters, for the agenda's "subscribe" link.
+    fn calendar_url(&self) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("q", Filters::given(&self.q)),
+            ("theme", Filters::given(&self.theme)),
+            ("language", Filters::given(&self.language)),
+            ("territory", Filters::given(&self.territory)),
+            ("from", Filters::given(&self.from)),
+            ("to", Filters::given(&self.to)),
+            ("near", self.near().ok().flatten()),
+        ] {
+            if let Some(v) = value {
+                query.append_pair(name, &v);
+            }
+        }
+        let query = query.finish();
+        if query.is_empty() {
+            "/network/calendar.ics".to_owned()
+        } else {
+            format!("/network/calendar.ics?{query}")
+        }
+    }
+
     /// This list's URL at another offset, with the same filters.
     fn at_offset(&self, path: &str, offset: usize) -> String {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
@@ -251,6 +275,7 @@ async fn list(page: Page, state: AppState, kind: PublicationKind, filters: Filte
             error => error.map(|key| page.lang.text(key, &Default::default())),
             previous,
             next,
+            calendar => filters.calendar_url(),
         },
     )
 }

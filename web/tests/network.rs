@@ -766,7 +766,7 @@ mod hub {
             .await
             .unwrap();
         let calendar: icalendar::Calendar = ics.parse().unwrap();
-        use icalendar::{Component, EventLike};
+        use icalendar::Component;
         let events: Vec<_> = calendar.events().collect();
         assert_eq!(events.len(), 1, "{ics}");
         assert_eq!(events[0].get_summary(), Some("Forum de la ville"));

@@ -608,3 +608,68 @@ async fn a_report_from_mastodon_reaches_the_admins_who_resolve_it() {
     login(&editor, &node, "camille").await;
     assert_eq!(get(&editor, &node, "/manage/federation").await.0, 403);
 }
+
+#[tokio::test]
+async fn an_admin_hides_a_remote_publication_for_good() {
+    let (node, _) = node().await;
+    let object = json!({
+        "id": "https://elsewhere.example/events/1", "type": "Event",
+        "attributedTo": "https://elsewhere.example/t/spam",
+        "name": "Vente de montres", "startTime": "2031-01-01T10:00:00Z", "endTime": "2031-01-01T12:00:00Z"
+    });
+    let remote = |updated: &str| rhizome_node::network::RemotePublication {
+        id: "https://elsewhere.example/events/1".into(),
+        actor_id: "https://elsewhere.example/t/spam".into(),
+        kind: rhizome_node::PublicationKind::Event,
+        title: "Vente de montres".into(),
+        starts_at: Some("2031-01-01T10:00:00Z".parse().unwrap()),
+        ends_at: Some("2031-01-01T12:00:00Z".parse().unwrap()),
+        object: object.clone(),
+        published: "2030-01-01T00:00:00Z".parse().unwrap(),
+        updated: updated.parse().unwrap(),
+        deleted_at: None,
+        facts: rhizome_node::listing::RemoteFacts::read(&object),
+    };
+    assert!(
+        node.store
+            .upsert_remote_publication(&remote("2030-01-01T00:00:00Z"))
+            .await
+            .unwrap()
+    );
+    let admin = browser();
+    let csrf = login(&admin, &node, "admin").await;
+    let (_, html) = get(&admin, &node, "/events").await;
+    assert!(text_of(&html, ".items").contains("Vente de montres"));
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("id", "https://elsewhere.example/events/1"),
+        ("back", "/events"),
+    ];
+    // Editors may not; admins may, with the token.
+    let editor = browser();
+    let editor_csrf = login(&editor, &node, "camille").await;
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/network/hide",
+        &[("csrf", &editor_csrf), form[1], form[2]],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _, _) = post(&admin, &node, "/manage/network/hide", &form[1..]).await;
+    assert_eq!(status, 403, "no CSRF token");
+    let (status, _, location) = post(&admin, &node, "/manage/network/hide", &form).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/events")));
+    let (_, html) = get(&admin, &node, "/events").await;
+    assert!(!html.contains("Vente de montres"));
+    // A newer version delivered again does not bring it back.
+    assert!(
+        !node
+            .store
+            .upsert_remote_publication(&remote("2030-02-01T00:00:00Z"))
+            .await
+            .unwrap()
+    );
+    let (_, html) = get(&admin, &node, "/events").await;
+    assert!(!html.contains("Vente de montres"));
+}

@@ -286,3 +286,5 @@ report-from = Reported from { $host }
 report-resolve = Mark as handled
 admin-done-resolved = Report handled.
 rule-must-not-be-in-the-past = is already past: check the date
+hide-remote = Hide on this node
+hide-remote-confirm = Take this publication out of this node's views? It will not come back.

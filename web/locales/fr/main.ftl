@@ -286,3 +286,5 @@ report-from = Signalé depuis { $host }
 report-resolve = Marquer comme traité
 admin-done-resolved = Signalement traité.
 rule-must-not-be-in-the-past = est déjà passée : vérifiez la date
+hide-remote = Masquer sur ce nœud
+hide-remote-confirm = Retirer cette publication des vues de ce nœud ? Elle ne reviendra pas.

@@ -727,6 +727,53 @@ pub async fn unblock(
 }
 
 #[derive(Deserialize)]
+pub struct HideForm {
+    csrf: Option<String>,
+    /// The remote publication's id (its URL).
+    id: String,
+    /// The list to go back to.
+    back: Option<String>,
+}
+
+/// An admin takes a publication from another server out of this node's network views
+/// for good: our copy is dropped and a redelivery does not bring it back. Its origin is
+/// untouched (block the domain to refuse everything from there).
+pub async fn hide_remote(
+    page: Page,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<HideForm>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let found = match state.store.remote_publication(&form.id).await {
+        Ok(found) => found,
+        Err(e) => return page.failed(&state, e),
+    };
+    let Some(publication) = found.filter(|p| p.deleted_at.is_none()) else {
+        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    if let Err(e) = state
+        .store
+        .delete_remote_publication(&publication.id, &publication.actor_id, rhizome_node::now())
+        .await
+    {
+        return page.failed(&state, e);
+    }
+    tracing::info!(id = %publication.id, by = %page.here, "remote publication hidden");
+    let back_to = form
+        .back
+        .as_deref()
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or("/events");
+    Redirect::to(back_to).into_response()
+}
+
+#[derive(Deserialize)]
 pub struct CsrfForm {
     csrf: Option<String>,
 }

@@ -96,6 +96,7 @@ pub fn routes() -> Router<AppState> {
         .route("/manage/federation", get(admin::federation))
         .route("/manage/federation/block", post(admin::block))
         .route("/manage/federation/unblock", post(admin::unblock))
+        .route("/manage/network/hide", post(admin::hide_remote))
         .route(
             "/manage/federation/reports/{id}/resolve",
             post(admin::resolve_report),

@@ -292,6 +292,19 @@ async fn an_editor_publishes_edits_and_deletes_from_the_forms() {
     );
     assert_eq!(node.store.publication_count().await.unwrap(), 0);
 
+    // A preview shows the event as it will look, and publishes nothing.
+    let mut preview = with_token.clone();
+    preview.push(("preview", "1"));
+    let (status, html, _) = post(&client, &node, "/manage/t/fablab/events/new", &preview).await;
+    assert_eq!(status, 200);
+    assert_eq!(text_of(&html, ".preview h2"), "Atelier vélo");
+    assert!(text_of(&html, ".preview").contains("14:00–17:00"));
+    assert_eq!(
+        attr_of(&html, "#title", "value").as_deref(),
+        Some("Atelier vélo")
+    );
+    assert_eq!(node.store.publication_count().await.unwrap(), 0);
+
     // Right: published, federated like an API publication, shown on its page.
     let (status, _, location) =
         post(&client, &node, "/manage/t/fablab/events/new", &with_token).await;

@@ -288,3 +288,5 @@ admin-done-resolved = Report handled.
 rule-must-not-be-in-the-past = is already past: check the date
 hide-remote = Hide on this node
 hide-remote-confirm = Take this publication out of this node's views? It will not come back.
+preview = Preview
+preview-notice = Preview: nothing is published yet. Save to publish.

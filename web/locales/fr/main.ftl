@@ -288,3 +288,5 @@ admin-done-resolved = Signalement traité.
 rule-must-not-be-in-the-past = est déjà passée : vérifiez la date
 hide-remote = Masquer sur ce nœud
 hide-remote-confirm = Retirer cette publication des vues de ce nœud ? Elle ne reviendra pas.
+preview = Aperçu
+preview-notice = Aperçu : rien n'est encore publié. Enregistrez pour publier.

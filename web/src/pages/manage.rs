@@ -450,6 +450,8 @@ struct FormPage<'a> {
     image: Option<&'a Image>,
     /// A photo was sent with a form that came back with an error: it must be chosen again.
     photo_lost: bool,
+    /// The publication as it would look, when the editor asked for a preview.
+    preview: Option<minijinja::Value>,
 }
 
 impl<'a> FormPage<'a> {
@@ -466,6 +468,7 @@ impl<'a> FormPage<'a> {
             values,
             image: None,
             photo_lost: false,
+            preview: None,
         }
     }
 
@@ -537,8 +540,30 @@ impl<'a> FormPage<'a> {
                     field, message,
                     anchor => anchor(field),
                 }),
+                preview => self.preview,
             },
         )
+    }
+}
+
+/// The field a form's "Preview" button sends: check and show, store nothing.
+const PREVIEW_FIELD: &str = "preview";
+
+/// How a publication would look on its page, for the form's preview.
+fn preview_of(page: &Page, body: &PublicationBody) -> minijinja::Value {
+    let (text, when, place) = match body {
+        PublicationBody::Event(e) => (
+            &e.description,
+            Some(e.when(page.lang.tag())),
+            Some(e.where_(page.lang.tag())),
+        ),
+        PublicationBody::Resource(r) => (&r.body, None, None),
+        PublicationBody::Call(c) => (&c.description, None, None),
+    };
+    context! {
+        title => body.title(),
+        when, place,
+        html => rhizome_node::markdown::to_html(text),
     }
 }
 
@@ -763,6 +788,10 @@ pub async fn create(
             return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
     };
+    if first_value(&form.values, PREVIEW_FIELD).is_some() {
+        form_page.preview = Some(preview_of(&page, &body));
+        return form_page.render(&page, &state, None);
+    }
     if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
         return failed;
     }
@@ -864,6 +893,10 @@ pub async fn update(
         Err(e) => {
             return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
+    }
+    if first_value(&form.values, PREVIEW_FIELD).is_some() {
+        form_page.preview = Some(preview_of(&page, &publication.body));
+        return form_page.render(&page, &state, None);
     }
     if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
         return failed;

@@ -85,7 +85,7 @@ test("an editor logs in and publishes an event with a place from a phone", async
   await page.getByLabel("Longitude").fill("0.3404");
   await page.getByLabel("Nombre de places").fill("12");
   await page.getByLabel("Inscription", { exact: true }).selectOption("open");
-  await page.getByLabel("Description").fill("Apportez vos **objets** cassés.");
+  await page.getByLabel("Description", { exact: true }).fill("Apportez vos **objets** cassés.");
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await page.waitForLoadState();
   assert.equal(await page.locator("#error-summary").count(), 1, "the form shows its error");
@@ -99,10 +99,16 @@ test("an editor logs in and publishes an event with a place from a phone", async
   seen.length = 0;
 
   await page.getByLabel("Fin").fill(EVENT.end);
+  // A photo, with its description for people who cannot see it.
+  await page.locator("#image-file").setInputFiles(
+    new URL("../../web/assets/vendor/leaflet/images/layers-2x.png", import.meta.url).pathname,
+  );
+  await page.getByLabel("Description de la photo").fill("Des outils sur un établi");
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await page.waitForURL(/\/events\/[0-9a-f-]+$/);
   eventPath = new URL(page.url()).pathname;
   assert.equal(await page.locator("h1").textContent(), EVENT.title);
+  assert.equal(await page.locator("figure img").getAttribute("alt"), "Des outils sur un établi");
   assert.match(await page.locator(".facts").textContent(), /mardi 6 mai 2031, 18:00–20:00 \(Europe\/Paris\)/);
   await page.waitForSelector("#map.leaflet-container .leaflet-marker-icon");
   await shot(page, "event-editor-phone");

@@ -673,3 +673,72 @@ async fn an_admin_hides_a_remote_publication_for_good() {
     let (_, html) = get(&admin, &node, "/events").await;
     assert!(!html.contains("Vente de montres"));
 }
+
+#[tokio::test]
+async fn admins_name_and_present_the_node_from_its_pages() {
+    let (node, _) = node().await;
+    let editor = browser();
+    let editor_csrf = login(&editor, &node, "camille").await;
+    assert_eq!(get(&editor, &node, "/manage/node").await.0, 403);
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/node",
+        &[("csrf", &editor_csrf), ("name", "Pris")],
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    let admin = browser();
+    let csrf = login(&admin, &node, "admin").await;
+    let (status, html) = get(&admin, &node, "/manage/node").await;
+    assert_eq!(status, 200);
+    assert!(
+        text_of(&html, ".hint").contains(&node.host()),
+        "the default name is shown"
+    );
+    let long = "x".repeat(101);
+    let (status, html, _) = post(
+        &admin,
+        &node,
+        "/manage/node",
+        &[("csrf", &csrf), ("name", &long), ("about", "Bonjour")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(text_of(&html, "#name-error"), "100 caractères au plus");
+    assert_eq!(
+        text_of(&html, "#about"),
+        "Bonjour",
+        "what was typed is kept"
+    );
+    let (status, _, location) = post(
+        &admin,
+        &node,
+        "/manage/node",
+        &[
+            ("csrf", &csrf),
+            ("name", "Réseau des tiers-lieux"),
+            ("about", "Le **réseau** <script>alert(1)</script>"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/node?done=saved"))
+    );
+    let (_, home) = get(&browser(), &node, "/").await;
+    assert_eq!(text_of(&home, "header .brand"), "Réseau des tiers-lieux");
+    assert!(text_of(&home, ".about").contains("réseau"));
+    assert!(!home.contains("<script>alert(1)"));
+    // Emptied, the configuration's name is back.
+    post(
+        &admin,
+        &node,
+        "/manage/node",
+        &[("csrf", &csrf), ("name", ""), ("about", "")],
+    )
+    .await;
+    let (_, home) = get(&browser(), &node, "/").await;
+    assert_eq!(text_of(&home, "header .brand"), node.host());
+}

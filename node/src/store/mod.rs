@@ -94,6 +94,12 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
     /// The member a token belongs to, looked up by the token's hash.
     async fn member_by_token_hash(&self, hash: &str) -> Result<Option<Member>, StoreError>;
 
+    /// Node settings made from the pages, by key (`name`, `about`).
+    async fn node_settings(&self)
+    -> Result<std::collections::BTreeMap<String, String>, StoreError>;
+    /// Sets (or, with an empty value, clears) one node setting.
+    async fn set_node_setting(&self, key: &str, value: &str) -> Result<(), StoreError>;
+
     /// Stores a new browser session, and forgets expired ones.
     async fn insert_session(&self, session: &Session) -> Result<(), StoreError>;
     /// A live session and its member, by the hash of the cookie's secret.

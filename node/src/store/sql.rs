@@ -374,6 +374,29 @@ macro_rules! shared_sql_store {
                 Ok(row.as_ref().map(member_from_row).transpose()?)
             }
 
+            async fn node_settings(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+                let rows = sqlx::query("SELECT key, value FROM node_settings").fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|row| Ok((row.try_get("key")?, row.try_get("value")?)))
+                    .collect()
+            }
+
+            async fn set_node_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+                if value.is_empty() {
+                    sqlx::query("DELETE FROM node_settings WHERE key = $1").bind(key).execute(&self.pool).await?;
+                } else {
+                    sqlx::query(
+                        "INSERT INTO node_settings (key, value) VALUES ($1, $2)
+                         ON CONFLICT (key) DO UPDATE SET value = $2",
+                    )
+                    .bind(key)
+                    .bind(value)
+                    .execute(&self.pool)
+                    .await?;
+                }
+                Ok(())
+            }
+
             async fn insert_session(&self, s: &Session) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("DELETE FROM sessions WHERE expires_at < $1")

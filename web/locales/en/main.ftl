@@ -290,3 +290,10 @@ hide-remote = Hide on this node
 hide-remote-confirm = Take this publication out of this node's views? It will not come back.
 preview = Preview
 preview-notice = Preview: nothing is published yet. Save to publish.
+
+## Node settings
+node-settings-title = Node settings
+node-settings-name = Node name
+node-settings-name-hint = Empty: "{ $default }", the name in the configuration file.
+node-settings-about = Presentation (home page)
+node-settings-config = The domain, database, hub mode, seed peers and tile server are set in the configuration file (see the README).

@@ -290,3 +290,10 @@ hide-remote = Masquer sur ce nœud
 hide-remote-confirm = Retirer cette publication des vues de ce nœud ? Elle ne reviendra pas.
 preview = Aperçu
 preview-notice = Aperçu : rien n'est encore publié. Enregistrez pour publier.
+
+## Node settings
+node-settings-title = Réglages du nœud
+node-settings-name = Nom du nœud
+node-settings-name-hint = Vide : « { $default } », le nom du fichier de configuration.
+node-settings-about = Présentation (page d'accueil)
+node-settings-config = Le domaine, la base de données, le mode hub, les pairs de départ et le serveur de tuiles se règlent dans le fichier de configuration (voir le README).

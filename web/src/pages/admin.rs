@@ -726,6 +726,98 @@ pub async fn unblock(
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// The node's own settings
+
+#[derive(Deserialize, Default)]
+pub struct NodeForm {
+    csrf: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    about: String,
+}
+
+/// What each node setting may hold: its form field, at most so many characters.
+const NODE_SETTINGS: [(&str, usize); 2] = [("name", 100), ("about", 5000)];
+
+fn render_node_settings(
+    page: &Page,
+    state: &AppState,
+    form: &NodeForm,
+    error: Option<(&str, String)>,
+    done: &Done,
+) -> Response {
+    page.render_status(
+        state,
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "manage/node.html",
+        context! {
+            name => form.name,
+            about => form.about,
+            default_name => state.config.display_name(),
+            error => error.map(|(field, message)| context! { field, message }),
+            notice => notice(done),
+        },
+    )
+}
+
+pub async fn node_settings_form(
+    page: Page,
+    State(state): State<AppState>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    let form = NodeForm {
+        csrf: None,
+        name: page.settings.get("name").cloned().unwrap_or_default(),
+        about: page.settings.get("about").cloned().unwrap_or_default(),
+    };
+    render_node_settings(&page, &state, &form, None, &done)
+}
+
+pub async fn save_node_settings(
+    page: Page,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<NodeForm>,
+) -> Response {
+    if let Err(r) = admin(&page, &state) {
+        return r;
+    }
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let values = [form.name.trim(), form.about.trim()];
+    for ((key, max), value) in NODE_SETTINGS.iter().zip(values) {
+        if value.chars().count() > *max {
+            let mut args = crate::i18n::Args::new();
+            args.insert("max".into(), (*max as i64).into());
+            let message = page.lang.text("rule-max-characters", &args);
+            return render_node_settings(
+                &page,
+                &state,
+                &form,
+                Some((key, message)),
+                &Done::default(),
+            );
+        }
+    }
+    for ((key, _), value) in NODE_SETTINGS.iter().zip(values) {
+        if let Err(e) = state.store.set_node_setting(key, value).await {
+            return page.failed(&state, e);
+        }
+    }
+    tracing::info!("node settings saved from the web");
+    back("/manage/node", "saved")
+}
+
 #[derive(Deserialize)]
 pub struct HideForm {
     csrf: Option<String>,

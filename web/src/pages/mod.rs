@@ -98,6 +98,10 @@ pub fn routes() -> Router<AppState> {
         .route("/manage/federation/unblock", post(admin::unblock))
         .route("/manage/network/hide", post(admin::hide_remote))
         .route(
+            "/manage/node",
+            get(admin::node_settings_form).post(admin::save_node_settings),
+        )
+        .route(
             "/manage/federation/reports/{id}/resolve",
             post(admin::resolve_report),
         )
@@ -111,6 +115,8 @@ pub struct Page {
     pub viewer: Option<Viewer>,
     /// The path and query, to come back to after switching language or logging in.
     pub here: String,
+    /// What admins set for the node from its pages (`name`, `about`).
+    pub settings: std::collections::BTreeMap<String, String>,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -131,7 +137,16 @@ impl FromRequestParts<AppState> for Page {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        Ok(Page { lang, viewer, here })
+        let settings = state.store.node_settings().await.map_err(|e| {
+            tracing::error!(error = %e, "node settings lookup failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        })?;
+        Ok(Page {
+            lang,
+            viewer,
+            here,
+            settings,
+        })
     }
 }
 
@@ -153,7 +168,7 @@ impl Page {
             dir => self.lang.dir(),
             languages => LANGUAGES.iter().map(|l| context! { tag => l.tag, name => l.name }).collect::<Vec<_>>(),
             here => self.here,
-            node_name => state.config.display_name(),
+            node_name => self.node_name(state),
             domain => state.config.domain,
             viewer => self.viewer.as_ref().map(|v| context! {
                 username => v.principal.member.username,
@@ -178,6 +193,14 @@ impl Page {
                 (StatusCode::INTERNAL_SERVER_ERROR, "page failed to render").into_response()
             }
         }
+    }
+
+    /// The node's name: as its admins set it on the pages, else the configuration's.
+    pub fn node_name<'a>(&'a self, state: &'a AppState) -> &'a str {
+        self.settings
+            .get("name")
+            .map(String::as_str)
+            .unwrap_or_else(|| state.config.display_name())
     }
 
     /// An error page in the visitor's language; `message` is a catalogue key.

@@ -175,6 +175,7 @@ pub async fn home(page: Page, State(state): State<AppState>) -> Response {
             &state,
             "home.html",
             context! {
+                about_html => page.settings.get("about").map(|a| markdown::to_html(a)),
                 points => serde_json::to_string(&super::map::territory_points(&page, &territories)).unwrap_or_default(),
                 territories => territories.iter().map(|t| territory_card(&state, t)).collect::<Vec<_>>(),
                 events => items(&page, &events, &territories),

@@ -7,12 +7,11 @@
 mod common;
 
 use common::mastodon::FakeMastodon;
+use common::pages::{attr_of, browser, get, login, post, text_of};
 use common::{Backend, Node};
 use reqwest::Method;
-use reqwest::redirect::Policy;
 use rhizome_node::network::Scope;
 use rhizome_node::social::FollowState;
-use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "a long enough password";
@@ -52,87 +51,16 @@ async fn node() -> (Node, String) {
 }
 
 /// A browser: keeps cookies, does not follow redirects (the tests look at them).
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn get(client: &reqwest::Client, node: &Node, path: &str) -> (u16, String) {
-    let response = client.get(node.url(path)).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-/// Posts a form from the node's own pages; gives the status, the page and the redirect.
-async fn post(
-    client: &reqwest::Client,
-    node: &Node,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, Option<String>) {
-    let response = client
-        .post(node.url(path))
-        .header("Origin", node.base.clone())
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (
-        response.status().as_u16(),
-        response.text().await.unwrap(),
-        location,
-    )
-}
-
-fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    html.select(&Selector::parse(css).unwrap()).collect()
-}
-
-fn text_of(html: &str, css: &str) -> String {
-    let doc = Html::parse_document(html);
-    select(&doc, css)
-        .iter()
-        .map(|e| e.text().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-fn attr_of(html: &str, css: &str, attr: &str) -> Option<String> {
-    let doc = Html::parse_document(html);
-    select(&doc, css)
-        .first()
-        .and_then(|e| e.value().attr(attr).map(str::to_owned))
-}
-
 /// Logs `username` in and returns the session's CSRF token.
-async fn login(client: &reqwest::Client, node: &Node, username: &str) -> String {
-    let (status, _, location) = post(
-        client,
-        node,
-        "/login",
-        &[
-            ("username", username),
-            ("password", PASSWORD),
-            ("next", "/manage"),
-        ],
-    )
-    .await;
-    assert_eq!((status, location.as_deref()), (303, Some("/manage")));
-    let (_, html) = get(client, node, "/manage").await;
-    attr_of(&html, "input[name=csrf]", "value").expect("a logged-in page carries a CSRF token")
+async fn login_as(client: &reqwest::Client, node: &Node, username: &str) -> String {
+    login(client, node, username, PASSWORD).await
 }
 
 #[tokio::test]
 async fn the_federation_page_is_for_admins_and_blocks_take_effect() {
     let (node, _) = node().await;
     let editor = browser();
-    login(&editor, &node, "camille").await;
+    login_as(&editor, &node, "camille").await;
     let (status, html) = get(&editor, &node, "/manage").await;
     assert_eq!(status, 200);
     assert!(
@@ -157,7 +85,7 @@ async fn the_federation_page_is_for_admins_and_blocks_take_effect() {
     );
 
     let admin = browser();
-    let csrf = login(&admin, &node, "admin").await;
+    let csrf = login_as(&admin, &node, "admin").await;
     let (_, dashboard) = get(&admin, &node, "/manage").await;
     assert!(dashboard.contains("href=\"/manage/federation\""));
     let (status, html) = get(&admin, &node, "/manage/federation").await;
@@ -271,7 +199,7 @@ async fn an_editor_approves_a_follow_request_and_follows_another_actor() {
     assert_eq!(followers[0].state, FollowState::Pending);
 
     let editor = browser();
-    let csrf = login(&editor, &node, "camille").await;
+    let csrf = login_as(&editor, &node, "camille").await;
     let (status, html) = get(&editor, &node, "/manage/t/fablab/followers").await;
     assert_eq!(status, 200, "{html}");
     assert_eq!(
@@ -315,7 +243,7 @@ async fn an_editor_approves_a_follow_request_and_follows_another_actor() {
         .await;
     assert_eq!(accept["object"]["id"], follow["id"]);
     let (_, html) = get(&editor, &node, "/manage/t/fablab/followers").await;
-    assert!(select(&Html::parse_document(&html), "input[name=actor]").is_empty());
+    assert!(attr_of(&html, "input[name=actor]", "name").is_none());
     assert!(text_of(&html, ".admin-list").contains("alice"), "{html}");
 
     // Following: an empty address is refused beside the field; a scoped follow is sent.
@@ -428,7 +356,7 @@ async fn an_editor_hides_a_reply_and_it_leaves_the_public_page() {
     assert!(text_of(&html, ".comment").contains("grille-pain"), "{html}");
 
     let editor = browser();
-    let csrf = login(&editor, &node, "camille").await;
+    let csrf = login_as(&editor, &node, "camille").await;
     let (status, html) = get(&editor, &node, "/manage/t/fablab/comments").await;
     assert_eq!(status, 200);
     assert!(text_of(&html, ".comment").contains("grille-pain"), "{html}");
@@ -471,7 +399,7 @@ async fn an_editor_hides_a_reply_and_it_leaves_the_public_page() {
 async fn the_profile_form_goes_through_the_api_validation() {
     let (node, _) = node().await;
     let editor = browser();
-    let csrf = login(&editor, &node, "camille").await;
+    let csrf = login_as(&editor, &node, "camille").await;
     let (status, html) = get(&editor, &node, "/manage/t/fablab/settings").await;
     assert_eq!(status, 200, "{html}");
     assert_eq!(
@@ -585,7 +513,7 @@ async fn a_report_from_mastodon_reaches_the_admins_who_resolve_it() {
     assert_eq!(reports[0].objects.len(), 2, "only our objects are kept");
 
     let admin = browser();
-    let csrf = login(&admin, &node, "admin").await;
+    let csrf = login_as(&admin, &node, "admin").await;
     let (_, html) = get(&admin, &node, "/manage/federation").await;
     let shown = text_of(&html, ".report");
     assert!(
@@ -605,7 +533,7 @@ async fn a_report_from_mastodon_reaches_the_admins_who_resolve_it() {
     assert_eq!(node.store.reports(false, 10).await.unwrap().len(), 1);
     // Editors do not see reports.
     let editor = browser();
-    login(&editor, &node, "camille").await;
+    login_as(&editor, &node, "camille").await;
     assert_eq!(get(&editor, &node, "/manage/federation").await.0, 403);
 }
 
@@ -637,7 +565,7 @@ async fn an_admin_hides_a_remote_publication_for_good() {
             .unwrap()
     );
     let admin = browser();
-    let csrf = login(&admin, &node, "admin").await;
+    let csrf = login_as(&admin, &node, "admin").await;
     let (_, html) = get(&admin, &node, "/events").await;
     assert!(text_of(&html, ".items").contains("Vente de montres"));
     let form = [
@@ -647,7 +575,7 @@ async fn an_admin_hides_a_remote_publication_for_good() {
     ];
     // Editors may not; admins may, with the token.
     let editor = browser();
-    let editor_csrf = login(&editor, &node, "camille").await;
+    let editor_csrf = login_as(&editor, &node, "camille").await;
     let (status, _, _) = post(
         &editor,
         &node,
@@ -678,7 +606,7 @@ async fn an_admin_hides_a_remote_publication_for_good() {
 async fn admins_name_and_present_the_node_from_its_pages() {
     let (node, _) = node().await;
     let editor = browser();
-    let editor_csrf = login(&editor, &node, "camille").await;
+    let editor_csrf = login_as(&editor, &node, "camille").await;
     assert_eq!(get(&editor, &node, "/manage/node").await.0, 403);
     let (status, _, _) = post(
         &editor,
@@ -690,7 +618,7 @@ async fn admins_name_and_present_the_node_from_its_pages() {
     assert_eq!(status, 403);
 
     let admin = browser();
-    let csrf = login(&admin, &node, "admin").await;
+    let csrf = login_as(&admin, &node, "admin").await;
     let (status, html) = get(&admin, &node, "/manage/node").await;
     assert_eq!(status, 200);
     assert!(

@@ -4,12 +4,11 @@
 
 mod common;
 
+use common::pages::{attr_of, browser, get, login, post_multipart, text_of};
 use common::{Backend, Node};
 use image::{GenericImageView, ImageEncoder, ImageFormat, Rgb, RgbImage};
 use reqwest::Method;
 use reqwest::multipart::{Form, Part};
-use reqwest::redirect::Policy;
-use scraper::{Html, Selector};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -42,45 +41,13 @@ async fn editor() -> (Node, String, reqwest::Client, String) {
         .grant_editor(member.id, territory.id)
         .await
         .unwrap();
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap();
-    let login = client
-        .post(node.url("/login"))
-        .header("Origin", node.base.clone())
-        .form(&[
-            ("username", "camille"),
-            ("password", "a long enough password"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status().as_u16(), 303);
-    let html = page(&client, &node, "/manage").await;
-    let csrf = attr(&html, "input[name=csrf]", "value").unwrap();
+    let client = browser();
+    let csrf = login(&client, &node, "camille", "a long enough password").await;
     (node, admin, client, csrf)
 }
 
 async fn page(client: &reqwest::Client, node: &Node, path: &str) -> String {
-    let response = client.get(node.url(path)).send().await.unwrap();
-    response.text().await.unwrap()
-}
-
-fn attr(html: &str, css: &str, name: &str) -> Option<String> {
-    Html::parse_document(html)
-        .select(&Selector::parse(css).unwrap())
-        .next()
-        .and_then(|e| e.value().attr(name).map(str::to_owned))
-}
-
-fn text(html: &str, css: &str) -> String {
-    Html::parse_document(html)
-        .select(&Selector::parse(css).unwrap())
-        .map(|e| e.text().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" | ")
+    get(client, node, path).await.1
 }
 
 /// The event form as a browser sends it, `enctype="multipart/form-data"`.
@@ -106,30 +73,6 @@ fn event_form(csrf: &str, alt: &str, photo: Option<(&str, &str, Vec<u8>)>) -> Fo
             .unwrap(),
     };
     form.part("image.file", part)
-}
-
-async fn send(
-    client: &reqwest::Client,
-    node: &Node,
-    path: &str,
-    form: Form,
-) -> (u16, String, Option<String>) {
-    let response = client
-        .post(node.url(path))
-        .header("Origin", node.base.clone())
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (
-        response.status().as_u16(),
-        response.text().await.unwrap(),
-        location,
-    )
 }
 
 fn png(width: u32, height: u32) -> Vec<u8> {
@@ -222,26 +165,27 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
     let (node, _, client, csrf) = editor().await;
     let form_page = page(&client, &node, "/manage/t/fablab/events/new").await;
     assert_eq!(
-        attr(&form_page, "form.publication-form", "enctype").as_deref(),
+        attr_of(&form_page, "form.publication-form", "enctype").as_deref(),
         Some("multipart/form-data")
     );
     assert_eq!(
-        attr(&form_page, "#image-file", "name").as_deref(),
+        attr_of(&form_page, "#image-file", "name").as_deref(),
         Some("image.file")
     );
 
     // A large PNG, published in one step with its description.
     let photo = ("IMG_0042.png", "image/png", png(2400, 1200));
     let form = event_form(&csrf, "Des vélos en réparation", Some(photo));
-    let (status, html, location) = send(&client, &node, "/manage/t/fablab/events/new", form).await;
+    let (status, html, location) =
+        post_multipart(&client, &node, "/manage/t/fablab/events/new", form).await;
     assert_eq!(status, 303, "{html}");
     let path = location.unwrap();
     let shown = page(&client, &node, &path).await;
     assert_eq!(
-        attr(&shown, "figure.publication-image img", "alt").as_deref(),
+        attr_of(&shown, "figure.publication-image img", "alt").as_deref(),
         Some("Des vélos en réparation")
     );
-    let src = attr(&shown, "figure.publication-image img", "src").unwrap();
+    let src = attr_of(&shown, "figure.publication-image img", "src").unwrap();
     assert!(src.starts_with("/media/") && src.ends_with(".jpg"), "{src}");
     assert!(
         !src.contains("IMG_0042"),
@@ -259,7 +203,7 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
     // Lists show it as a thumbnail.
     let territory = page(&client, &node, "/t/fablab").await;
     assert_eq!(
-        attr(&territory, ".item img.thumbnail", "src").as_deref(),
+        attr_of(&territory, ".item img.thumbnail", "src").as_deref(),
         Some(src.as_str())
     );
 
@@ -295,14 +239,14 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
         "Le garage",
         Some(("photo.jpg", "image/jpeg", original)),
     );
-    let (status, html, location) = send(&client, &node, &edit_path, form).await;
+    let (status, html, location) = post_multipart(&client, &node, &edit_path, form).await;
     assert_eq!(status, 303, "{html}");
     assert_eq!(location.as_deref(), Some(path.as_str()));
     let shown = page(&client, &node, &path).await;
-    let new_src = attr(&shown, "figure.publication-image img", "src").unwrap();
+    let new_src = attr_of(&shown, "figure.publication-image img", "src").unwrap();
     assert_ne!(new_src, src);
     assert_eq!(
-        attr(&shown, "figure.publication-image img", "alt").as_deref(),
+        attr_of(&shown, "figure.publication-image img", "alt").as_deref(),
         Some("Le garage")
     );
     let (content_type, bytes) = fetch_picture(&node, &new_src).await;
@@ -324,15 +268,15 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
     // The edit form shows the current picture; changing only the description keeps it.
     let edit = page(&client, &node, &edit_path).await;
     assert_eq!(
-        attr(&edit, ".current-image img", "src"),
+        attr_of(&edit, ".current-image img", "src"),
         Some(new_src.clone())
     );
     assert_eq!(
-        attr(&edit, "#image-alt", "value").as_deref(),
+        attr_of(&edit, "#image-alt", "value").as_deref(),
         Some("Le garage")
     );
     let form = event_form(&csrf, "Le garage solidaire", None);
-    let (status, html, _) = send(&client, &node, &edit_path, form).await;
+    let (status, html, _) = post_multipart(&client, &node, &edit_path, form).await;
     assert_eq!(status, 303, "{html}");
     let (_, api) = node.send(Method::GET, &api_path, None, None).await;
     assert_eq!(
@@ -362,16 +306,16 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
 
     // Emptying the description of a kept picture is refused beside it.
     let form = event_form(&csrf, "", None);
-    let (status, html, _) = send(&client, &node, &edit_path, form).await;
+    let (status, html, _) = post_multipart(&client, &node, &edit_path, form).await;
     assert_eq!(status, 422);
-    assert!(!text(&html, "#image-alt-error").is_empty(), "{html}");
+    assert!(!text_of(&html, "#image-alt-error").is_empty(), "{html}");
 
     // Taking it off.
     let form = event_form(&csrf, "", None).text("image.remove", "on");
-    let (status, html, _) = send(&client, &node, &edit_path, form).await;
+    let (status, html, _) = post_multipart(&client, &node, &edit_path, form).await;
     assert_eq!(status, 303, "{html}");
     let shown = page(&client, &node, &path).await;
-    assert!(attr(&shown, "figure.publication-image img", "src").is_none());
+    assert!(attr_of(&shown, "figure.publication-image img", "src").is_none());
     let (_, api) = node.send(Method::GET, &api_path, None, None).await;
     assert!(api.get("image").is_none(), "{api}");
 
@@ -385,11 +329,12 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
             "image.file",
             Part::bytes(png(300, 200)).file_name("velo.png"),
         );
-    let (status, html, location) = send(&client, &node, "/manage/t/fablab/calls/new", form).await;
+    let (status, html, location) =
+        post_multipart(&client, &node, "/manage/t/fablab/calls/new", form).await;
     assert_eq!(status, 303, "{html}");
     let shown = page(&client, &node, &location.unwrap()).await;
     assert_eq!(
-        attr(&shown, "figure.publication-image img", "alt").as_deref(),
+        attr_of(&shown, "figure.publication-image img", "alt").as_deref(),
         Some("Un vélo sans roue")
     );
 }
@@ -401,26 +346,26 @@ async fn bad_photos_are_refused_beside_their_field_and_nothing_is_stored() {
 
     // A photo without its description: the error is beside the description.
     let form = event_form(&csrf, "  ", Some(("a.png", "image/png", png(64, 64))));
-    let (status, html, _) = send(&client, &node, new, form).await;
+    let (status, html, _) = post_multipart(&client, &node, new, form).await;
     assert_eq!(status, 422);
     assert!(
-        !text(&html, ".field.invalid #image-alt-error").is_empty(),
+        !text_of(&html, ".field.invalid #image-alt-error").is_empty(),
         "{html}"
     );
     assert_eq!(
-        attr(&html, "#image-alt", "aria-invalid").as_deref(),
+        attr_of(&html, "#image-alt", "aria-invalid").as_deref(),
         Some("true")
     );
     assert_eq!(
-        attr(&html, ".error-summary a", "href").as_deref(),
+        attr_of(&html, ".error-summary a", "href").as_deref(),
         Some("#image-alt")
     );
     assert!(
-        text(&html, ".field-file .notice").contains("choisissez de nouveau"),
+        text_of(&html, ".field-file .notice").contains("choisissez de nouveau"),
         "the photo must be chosen again: {html}"
     );
     assert_eq!(
-        attr(&html, "#title", "value").as_deref(),
+        attr_of(&html, "#title", "value").as_deref(),
         Some("Atelier vélo")
     );
 
@@ -440,34 +385,37 @@ async fn bad_photos_are_refused_beside_their_field_and_nothing_is_stored() {
         ),
     ] {
         let form = event_form(&csrf, "Une photo", Some((name, mime, bytes)));
-        let (status, html, _) = send(&client, &node, new, form).await;
+        let (status, html, _) = post_multipart(&client, &node, new, form).await;
         assert_eq!(status, 422, "{name}");
         assert!(
-            text(&html, ".field.invalid #image-file-error").contains("n'est pas une photo"),
+            text_of(&html, ".field.invalid #image-file-error").contains("n'est pas une photo"),
             "{name}: {html}"
         );
         assert_eq!(
-            attr(&html, ".error-summary a", "href").as_deref(),
+            attr_of(&html, ".error-summary a", "href").as_deref(),
             Some("#image-file")
         );
     }
 
     // A description without a photo.
     let form = event_form(&csrf, "Une photo", None);
-    let (status, html, _) = send(&client, &node, new, form).await;
+    let (status, html, _) = post_multipart(&client, &node, new, form).await;
     assert_eq!(status, 422);
-    assert!(!text(&html, "#image-file-error").is_empty(), "{html}");
+    assert!(!text_of(&html, "#image-file-error").is_empty(), "{html}");
 
     // Over the limit: the form again with a clear message, not a crash.
     let big: Vec<u8> = (0..10 * 1024 * 1024 + 4096)
         .map(|i: usize| (i * 7 % 251) as u8)
         .collect();
     let form = event_form(&csrf, "Trop lourde", Some(("big.jpg", "image/jpeg", big)));
-    let (status, html, _) = send(&client, &node, new, form).await;
+    let (status, html, _) = post_multipart(&client, &node, new, form).await;
     assert_eq!(status, 413);
-    assert!(text(&html, "#image-file-error").contains("10 Mo"), "{html}");
+    assert!(
+        text_of(&html, "#image-file-error").contains("10 Mo"),
+        "{html}"
+    );
     assert_eq!(
-        attr(&html, "#title", "value").as_deref(),
+        attr_of(&html, "#title", "value").as_deref(),
         Some("Atelier vélo")
     );
 
@@ -480,7 +428,7 @@ async fn bad_photos_are_refused_beside_their_field_and_nothing_is_stored() {
         "Une photo",
         Some(("a.png", "image/png", png(64, 64))),
     );
-    let (status, _, _) = send(&client, &node, new, form).await;
+    let (status, _, _) = post_multipart(&client, &node, new, form).await;
     assert_eq!(status, 403);
     assert!(stored_files(&node).is_empty());
 
@@ -490,7 +438,7 @@ async fn bad_photos_are_refused_beside_their_field_and_nothing_is_stored() {
         "Une photo",
         Some(("a.png", "image/png", png(64, 64))),
     );
-    let (status, html, _) = send(&client, &node, new, form).await;
+    let (status, html, _) = post_multipart(&client, &node, new, form).await;
     assert_eq!(status, 303, "{html}");
     assert_eq!(stored_files(&node).len(), 1);
 }

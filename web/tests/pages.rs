@@ -4,11 +4,10 @@
 
 mod common;
 
+use common::pages::{attr_of, browser, get, login, post, text_of};
 use common::{Backend, Node};
 use reqwest::Method;
-use reqwest::redirect::Policy;
 use rhizome_node::member::{LinkPurpose, OneTimeLink};
-use scraper::{Html, Selector};
 use serde_json::{Value, json};
 
 const FABLAB: &str = r#"{"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab",
@@ -63,82 +62,9 @@ async fn create_event(node: &Node, token: &str, extra: Value) -> String {
     body["id"].as_str().unwrap().to_owned()
 }
 
-/// A browser: keeps cookies, does not follow redirects (the tests look at them).
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn get(client: &reqwest::Client, node: &Node, path: &str) -> (u16, String) {
-    let response = client.get(node.url(path)).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-async fn post(
-    client: &reqwest::Client,
-    node: &Node,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, String, Option<String>) {
-    let response = client
-        .post(node.url(path))
-        .header("Origin", node.base.clone())
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (
-        response.status().as_u16(),
-        response.text().await.unwrap(),
-        location,
-    )
-}
-
-fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
-    html.select(&Selector::parse(css).unwrap()).collect()
-}
-
-fn text_of(html: &str, css: &str) -> String {
-    let doc = Html::parse_document(html);
-    select(&doc, css)
-        .iter()
-        .map(|e| e.text().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" | ")
-}
-
-fn attr_of(html: &str, css: &str, attr: &str) -> Option<String> {
-    let doc = Html::parse_document(html);
-    select(&doc, css)
-        .first()
-        .and_then(|e| e.value().attr(attr).map(str::to_owned))
-}
-
-async fn login(client: &reqwest::Client, node: &Node) {
-    let (status, _, location) = post(
-        client,
-        node,
-        "/login",
-        &[
-            ("username", "camille"),
-            ("password", "a long enough password"),
-            ("next", "/manage"),
-        ],
-    )
-    .await;
-    assert_eq!((status, location.as_deref()), (303, Some("/manage")));
-}
-
-async fn csrf(client: &reqwest::Client, node: &Node) -> String {
-    let (_, html) = get(client, node, "/manage").await;
-    attr_of(&html, "input[name=csrf]", "value").expect("a logged-in page carries a CSRF token")
+/// Logs the editor `camille` in; returns the session's CSRF token.
+async fn login_editor(client: &reqwest::Client, node: &Node) -> String {
+    login(client, node, "camille", "a long enough password").await
 }
 
 #[tokio::test]
@@ -229,8 +155,7 @@ async fn an_editor_publishes_edits_and_deletes_from_the_forms() {
         attr_of(&html, "#username", "value").as_deref(),
         Some("camille")
     );
-    login(&client, &node).await;
-    let token = csrf(&client, &node).await;
+    let token = login_editor(&client, &node).await;
 
     // Without the token, or from another site, nothing is published.
     let form = [
@@ -381,8 +306,7 @@ async fn an_editor_cannot_touch_another_territory() {
         body["id"].as_str().unwrap().to_owned()
     };
     let client = browser();
-    login(&client, &node).await;
-    let token = csrf(&client, &node).await;
+    let token = login_editor(&client, &node).await;
     assert_eq!(
         get(&client, &node, "/manage/t/other/events/new").await.0,
         403
@@ -483,7 +407,7 @@ async fn a_visitor_registers_until_the_event_is_full() {
     let (_, public) = get(&visitor, &node, &format!("/events/{id}")).await;
     assert!(!public.contains("alice@example.org"));
     let organiser = browser();
-    login(&organiser, &node).await;
+    login_editor(&organiser, &node).await;
     let (_, html) = get(&organiser, &node, &format!("/events/{id}")).await;
     let table = text_of(&html, ".registrations");
     assert!(
@@ -541,8 +465,7 @@ async fn hostile_text_is_shown_as_text() {
 async fn resources_and_calls_are_published_from_their_forms() {
     let (node, _) = node().await;
     let client = browser();
-    login(&client, &node).await;
-    let token = csrf(&client, &node).await;
+    let token = login_editor(&client, &node).await;
     for (collection, form) in [
         (
             "resources",
@@ -880,7 +803,7 @@ async fn an_invitation_makes_an_editor_once() {
 async fn a_reset_link_replaces_the_password_and_ends_sessions() {
     let (node, _) = node().await;
     let before = browser();
-    login(&before, &node).await;
+    login_editor(&before, &node).await;
     assert_eq!(get(&before, &node, "/manage").await.0, 200);
     let camille = node
         .store
@@ -962,9 +885,9 @@ async fn a_reset_link_replaces_the_password_and_ends_sessions() {
 async fn members_change_their_password() {
     let (node, _) = node().await;
     let client = browser();
-    login(&client, &node).await;
+    login_editor(&client, &node).await;
     let other_device = browser();
-    login(&other_device, &node).await;
+    login_editor(&other_device, &node).await;
     let (status, html) = get(&client, &node, "/manage/password").await;
     assert_eq!(status, 200);
     let token = attr_of(&html, "input[name=csrf]", "value").unwrap();
@@ -1022,7 +945,7 @@ async fn members_change_their_password() {
 async fn admins_create_invitations_from_the_web() {
     let (node, _) = node().await;
     let editor = browser();
-    login(&editor, &node).await;
+    login_editor(&editor, &node).await;
     assert_eq!(get(&editor, &node, "/manage/invitations").await.0, 403);
 
     let admin = browser();

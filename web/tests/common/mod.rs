@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mastodon;
+pub mod pages;
 pub mod simulation;
 
 use std::sync::Arc;

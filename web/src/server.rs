@@ -49,7 +49,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     // Printed, not logged: scripts and tests read this line whatever the log level.
     println!("listening on http://{address}");
     if store.member_count().await? == 0 {
-        println!("{}", first_run_message());
+        println!("{}", first_run_message(&config.base_url()));
     }
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
@@ -62,12 +62,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn first_run_message() -> &'static str {
-    "This node has no member yet. In another terminal:
+fn first_run_message(base_url: &str) -> String {
+    format!(
+        "This node has no member yet. In another terminal:
   1. create the first admin (prints a password):   rhizome admin create-user --admin NAME
   2. create a territory:                           rhizome territory create --slug fablab --name \"Mon fablab\" --kind fablab
-  3. get an API token:                             rhizome admin create-token NAME
+  3. log in to publish from the pages:             {base_url}/login
+     (or get an API token:                         rhizome admin create-token NAME)
 (from a source checkout, write `cargo run --release --` in place of `rhizome`)"
+    )
 }
 
 async fn shutdown_signal() {

@@ -155,10 +155,11 @@ fn the_first_run_says_how_to_begin() {
         .unwrap();
     let stdout = BufReader::new(child.stdout.take().unwrap());
     let _server = Server(child);
-    let text: Vec<String> = stdout.lines().map_while(Result::ok).take(5).collect();
+    let text: Vec<String> = stdout.lines().map_while(Result::ok).take(6).collect();
     let text = text.join("\n");
     assert!(text.contains("rhizome admin create-user --admin"), "{text}");
     assert!(text.contains("rhizome territory create"), "{text}");
+    assert!(text.contains("http://localhost:8080/login"), "{text}");
 }
 
 /// A start-up failure: non-zero exit and one line on stderr that names the cause.

@@ -219,28 +219,7 @@ impl Federation {
         let now = rhizome_node::now();
         let mut entries = Vec::new();
         for t in self.store.territories().await? {
-            let count = |kind, current: bool| rhizome_node::store::PublicationQuery {
-                kind: Some(kind),
-                territory_id: Some(t.id),
-                current_at: current.then_some(now),
-                limit: 1000,
-                ..Default::default()
-            };
-            let upcoming = self
-                .store
-                .publications(&count(PublicationKind::Event, true))
-                .await?
-                .len();
-            let resources = self
-                .store
-                .publications(&count(PublicationKind::Resource, false))
-                .await?
-                .len();
-            let calls = self
-                .store
-                .publications(&count(PublicationKind::Call, true))
-                .await?
-                .len();
+            let counts = self.store.current_counts(t.id, now).await?;
             let p = &t.profile;
             entries.push(json!({
                 "id": self.urls.territory(&p.slug),
@@ -252,9 +231,9 @@ impl Federation {
                 "themes": p.themes,
                 "languages": p.languages,
                 "counts": {
-                    "upcoming_events": upcoming,
-                    "resources": resources,
-                    "open_calls": calls,
+                    "upcoming_events": counts.upcoming_events,
+                    "resources": counts.resources,
+                    "open_calls": counts.open_calls,
                     "followers": self.store.follower_count(t.id).await?,
                 },
             }));

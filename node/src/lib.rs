@@ -22,6 +22,16 @@ pub use store::{Store, StoreError};
 pub use territory::Territory;
 pub use validation::ValidationError;
 
+/// How dates are written for a language (`fr`, `en-GB`): day and month names, order.
+/// French for French, British English otherwise, until more languages are offered.
+pub fn date_locale(lang: &str) -> chrono::Locale {
+    if lang.starts_with("fr") {
+        chrono::Locale::fr_FR
+    } else {
+        chrono::Locale::en_GB
+    }
+}
+
 /// Timestamps are kept to the microsecond, the precision both databases store, so a value
 /// read back equals the value written.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

@@ -425,6 +425,14 @@ async fn listing_filters_and_orders(store: &dyn Store) {
             .collect::<Vec<_>>()
     };
     let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+    assert_eq!(
+        store.current_counts(a.id, now).await.unwrap(),
+        rhizome_node::store::CurrentCounts {
+            upcoming_events: 1,
+            resources: 1,
+            open_calls: 0,
+        }
+    );
 
     let agenda = PublicationQuery {
         kind: Some(PublicationKind::Event),

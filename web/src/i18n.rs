@@ -73,6 +73,14 @@ impl Lang {
             .map(|l| Lang(l.tag))
     }
 
+    /// The language of the page a template is rendering (its `lang` variable).
+    pub fn of_template(state: &minijinja::State) -> Lang {
+        state
+            .lookup("lang")
+            .and_then(|v| v.as_str().and_then(Lang::offered))
+            .unwrap_or_default()
+    }
+
     /// The best offered language for an `Accept-Language` header, in its order of preference.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
         fluent_langneg::accepted_languages::parse(header)
@@ -159,10 +167,7 @@ pub fn template_function(
     key: &str,
     kwargs: minijinja::value::Kwargs,
 ) -> Result<String, minijinja::Error> {
-    let lang = state
-        .lookup("lang")
-        .and_then(|v| v.as_str().and_then(Lang::offered))
-        .unwrap_or_default();
+    let lang = Lang::of_template(state);
     let mut args = Args::new();
     for name in kwargs.args() {
         let value: minijinja::Value = kwargs.get(name)?;

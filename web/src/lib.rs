@@ -27,7 +27,13 @@ pub struct AppState {
     pub federation: Federation,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub login_limiter: Arc<session::LoginLimiter>,
+    /// The node settings made from the pages, read once and kept until one changes:
+    /// every page shows them.
+    node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
 }
+
+/// Node settings by key (`name`, `about`).
+pub type NodeSettings = std::collections::BTreeMap<String, String>;
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: Config) -> AppState {
@@ -43,7 +49,31 @@ impl AppState {
             federation,
             templates: Arc::new(pages::templates()),
             login_limiter: Arc::new(session::LoginLimiter::default()),
+            node_settings: Arc::default(),
         }
+    }
+
+    /// The node settings, from memory once read.
+    pub async fn node_settings(&self) -> Result<NodeSettings, rhizome_node::StoreError> {
+        if let Some(settings) = self.node_settings.read().await.as_ref() {
+            return Ok(settings.clone());
+        }
+        let mut cached = self.node_settings.write().await;
+        let settings = self.store.node_settings().await?;
+        *cached = Some(settings.clone());
+        Ok(settings)
+    }
+
+    /// Changes one node setting (an empty value clears it); pages show it at once.
+    pub async fn set_node_setting(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> Result<(), rhizome_node::StoreError> {
+        let mut cached = self.node_settings.write().await;
+        self.store.set_node_setting(key, value).await?;
+        *cached = None;
+        Ok(())
     }
 }
 

@@ -228,11 +228,7 @@ pub fn summary(body: &PublicationBody) -> String {
             };
             let mut parts = vec![kind.to_owned()];
             if let Some(d) = c.deadline {
-                let locale = if french {
-                    chrono::Locale::fr_FR
-                } else {
-                    chrono::Locale::en_GB
-                };
+                let locale = rhizome_node::date_locale(if french { "fr" } else { "en" });
                 let label = if french { "date limite" } else { "deadline" };
                 parts.push(format!(
                     "{label} {}",

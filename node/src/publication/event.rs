@@ -287,11 +287,7 @@ impl Event {
             self.starts_at.with_timezone(&tz),
             self.ends_at.with_timezone(&tz),
         );
-        let locale = if lang.starts_with("fr") {
-            chrono::Locale::fr_FR
-        } else {
-            chrono::Locale::en_GB
-        };
+        let locale = crate::date_locale(lang);
         let day =
             |t: &DateTime<chrono_tz::Tz>| t.format_localized("%A %-d %B %Y", locale).to_string();
         if start.date_naive() == end.date_naive() {

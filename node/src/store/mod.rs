@@ -44,6 +44,14 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+/// How much a territory has on offer now (see [`Store::current_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CurrentCounts {
+    pub upcoming_events: i64,
+    pub resources: i64,
+    pub open_calls: i64,
+}
+
 /// Which publications to list, and in what order.
 #[derive(Debug, Clone, Default)]
 pub struct PublicationQuery {
@@ -159,6 +167,13 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
     async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError>;
     /// Live publications on this node.
     async fn publication_count(&self) -> Result<i64, StoreError>;
+    /// What a territory has on offer at `now`, counted in one query: events not over,
+    /// resources, calls still open.
+    async fn current_counts(
+        &self,
+        territory_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<CurrentCounts, StoreError>;
     /// Live publications matching the query.
     async fn publications(&self, query: &PublicationQuery) -> Result<Vec<Publication>, StoreError>;
 }

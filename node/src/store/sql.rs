@@ -35,7 +35,7 @@ macro_rules! shared_sql_store {
         use $crate::outbox::{Outgoing, Recipients};
         use $crate::publication::{Publication, PublicationBody};
         use $crate::store::sql::{conflict_on, touched};
-        use $crate::store::{NetworkStore, Order, PublicationQuery, Store};
+        use $crate::store::{CurrentCounts, NetworkStore, Order, PublicationQuery, Store};
         use $crate::territory::{Territory, TerritoryProfile};
 
         type DbRow = <$db as sqlx::Database>::Row;
@@ -646,6 +646,29 @@ macro_rules! shared_sql_store {
                     .fetch_one(&self.pool)
                     .await?;
                 Ok(row.try_get("n")?)
+            }
+
+            async fn current_counts(&self, territory_id: Uuid, now: DateTime<Utc>) -> Result<CurrentCounts, StoreError> {
+                let rows = sqlx::query(
+                    "SELECT kind, COUNT(*) AS n FROM publications
+                     WHERE territory_id = $1 AND deleted_at IS NULL
+                       AND (kind = 'resource' OR ends_at IS NULL OR ends_at >= $2)
+                     GROUP BY kind",
+                )
+                .bind(territory_id)
+                .bind(now)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut counts = CurrentCounts::default();
+                for row in &rows {
+                    let n: i64 = row.try_get("n")?;
+                    match row.try_get::<&str, _>("kind")? {
+                        "event" => counts.upcoming_events = n,
+                        "resource" => counts.resources = n,
+                        _ => counts.open_calls = n,
+                    }
+                }
+                Ok(counts)
             }
 
             async fn publications(&self, q: &PublicationQuery) -> Result<Vec<Publication>, StoreError> {

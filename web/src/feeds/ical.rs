@@ -110,19 +110,7 @@ pub async fn network_calendar(
     let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let items =
         crate::api::network_items(&state, rhizome_node::PublicationKind::Event, params).await?;
-    let mut calendar = Calendar::empty();
-    calendar
-        .append_property(Property::new("VERSION", "2.0"))
-        .append_property(Property::new(
-            "PRODID",
-            format!("-//Rhizome//Rhizome {}//FR", env!("CARGO_PKG_VERSION")),
-        ))
-        .append_property(Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(Property::new(
-            "X-WR-CALNAME",
-            format!("{} · réseau", state.config.display_name()),
-        ));
-    calendar.ttl(&Duration::hours(1));
+    let mut calendar = calendar_named(&format!("{} · réseau", state.config.display_name()));
     let now = rhizome_node::now();
     for item in &items {
         let text = |key: &str| item[key].as_str().unwrap_or_default();
@@ -175,7 +163,8 @@ fn ics(body: String) -> Response {
 type Span = (DateTime<Utc>, DateTime<Utc>);
 
 /// The whole VCALENDAR text.
-pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) -> String {
+/// An empty calendar with Rhizome's header, named `name`, refreshed hourly.
+fn calendar_named(name: &str) -> Calendar {
     let mut calendar = Calendar::empty();
     calendar
         .append_property(Property::new("VERSION", "2.0"))
@@ -185,10 +174,15 @@ pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) 
         ))
         .append_property(Property::new("CALSCALE", "GREGORIAN"))
         .append_property(Property::new("X-WR-CALNAME", name));
+    calendar.ttl(&Duration::hours(1));
+    calendar
+}
+
+pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) -> String {
+    let mut calendar = calendar_named(name);
     if let Some(zone) = zone {
         calendar.append_property(Property::new("X-WR-TIMEZONE", zone.name()));
     }
-    calendar.ttl(&Duration::hours(1));
     let mut zones: BTreeMap<&str, (Tz, Vec<Span>)> = BTreeMap::new();
     for item in items {
         let tz = item.event.tz();

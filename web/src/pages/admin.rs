@@ -19,9 +19,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Page;
+use super::labels::{LANGUAGES, THEMES};
 use super::manage::{
-    Field, LANGUAGES, THEMES, Values, Widget, editable_territory, family, field, form_json,
-    form_view, required, take_csrf,
+    Field, Values, Widget, editable_territory, family, field, form_json, form_view, required,
+    take_csrf,
 };
 use super::public::territory_card;
 use crate::AppState;
@@ -554,21 +555,12 @@ pub async fn save_settings(
 // ---------------------------------------------------------------------------------------
 // The node's federation (admins)
 
-/// The logged-in node admin, or the page to show instead.
-fn admin(page: &Page, state: &AppState) -> Result<(), Response> {
-    let viewer = page.require_login()?;
-    viewer
-        .principal
-        .require_admin()
-        .map_err(|_| page.error(state, StatusCode::FORBIDDEN, "error-forbidden"))
-}
-
 pub async fn federation(
     page: Page,
     State(state): State<AppState>,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     render_federation(&page, &state, &done, "", "", None).await
@@ -671,7 +663,7 @@ pub async fn block(
     headers: HeaderMap,
     Form(form): Form<BlockForm>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
@@ -709,7 +701,7 @@ pub async fn unblock(
     headers: HeaderMap,
     Form(form): Form<UnblockForm>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
@@ -771,7 +763,7 @@ pub async fn node_settings_form(
     State(state): State<AppState>,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     let form = NodeForm {
@@ -788,7 +780,7 @@ pub async fn save_node_settings(
     headers: HeaderMap,
     Form(form): Form<NodeForm>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
@@ -810,7 +802,7 @@ pub async fn save_node_settings(
         }
     }
     for ((key, _), value) in NODE_SETTINGS.iter().zip(values) {
-        if let Err(e) = state.store.set_node_setting(key, value).await {
+        if let Err(e) = state.set_node_setting(key, value).await {
             return page.failed(&state, e);
         }
     }
@@ -836,7 +828,7 @@ pub async fn hide_remote(
     headers: HeaderMap,
     Form(form): Form<HideForm>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
@@ -879,7 +871,7 @@ pub async fn resolve_report(
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    if let Err(r) = admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {

@@ -3,6 +3,32 @@
 
 use crate::i18n::Lang;
 
+/// Themes offered in forms and filters, by their wire names (as `Theme::slug`).
+pub const THEMES: &[&str] = &[
+    "climate",
+    "mobility",
+    "food_health",
+    "urban_life",
+    "social_economy",
+    "culture",
+    "science_digital",
+];
+
+/// Languages a publication or a territory may be written in, offered in forms and filters.
+pub const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
+
+/// Kinds of territory offered in the directory's filter (as `TerritoryKind`'s names).
+pub const TERRITORY_KINDS: &[&str] = &[
+    "learning_territory",
+    "learning_city",
+    "tiers_lieu",
+    "living_lab",
+    "fablab",
+    "educational_city",
+    "association",
+    "network",
+];
+
 /// The visitor-facing name of `value` in `family` (`theme`, `territory-kind`...).
 pub fn label(lang: Lang, family: &str, value: &str) -> String {
     lang.text(&format!("{family}-{value}"), &Default::default())
@@ -14,9 +40,5 @@ pub fn template_function(
     family: &str,
     value: &str,
 ) -> Result<String, minijinja::Error> {
-    let lang = state
-        .lookup("lang")
-        .and_then(|v| v.as_str().and_then(Lang::offered))
-        .unwrap_or_default();
-    Ok(label(lang, family, value))
+    Ok(label(Lang::of_template(state), family, value))
 }

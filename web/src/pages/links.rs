@@ -498,16 +498,8 @@ async fn render_invitations(page: &Page, state: &AppState, link: Option<String>)
     )
 }
 
-fn require_admin(page: &Page, state: &AppState) -> Result<(), Response> {
-    let viewer = page.require_login()?;
-    viewer
-        .principal
-        .require_admin()
-        .map_err(|_| page.error(state, StatusCode::FORBIDDEN, "error-forbidden"))
-}
-
 pub async fn invitations(page: Page, State(state): State<AppState>) -> Response {
-    if let Err(r) = require_admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     render_invitations(&page, &state, None).await
@@ -520,7 +512,7 @@ pub async fn create_invitation(
     headers: HeaderMap,
     Form(form): Form<InvitationForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&page, &state) {
+    if let Err(r) = page.require_admin(&state) {
         return r;
     }
     if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {

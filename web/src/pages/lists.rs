@@ -14,33 +14,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Page;
+use super::labels::{LANGUAGES, TERRITORY_KINDS, THEMES};
 use crate::AppState;
 use crate::api::{DirectoryParams, NetworkParams, directory_items, network_items};
 use crate::error::ApiError;
 
 /// Items per page.
 const PAGE_SIZE: usize = 20;
-
-const THEMES: &[&str] = &[
-    "climate",
-    "mobility",
-    "food_health",
-    "urban_life",
-    "social_economy",
-    "culture",
-    "science_digital",
-];
-const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
-const TERRITORY_KINDS: &[&str] = &[
-    "learning_territory",
-    "learning_city",
-    "tiers_lieu",
-    "living_lab",
-    "fablab",
-    "educational_city",
-    "association",
-    "network",
-];
 
 /// The filter form as submitted: every field is text, and an empty one means "any".
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -90,6 +70,13 @@ impl Filters {
 
     /// `lat,lon,km` when all three are given; an error when only some are.
     fn near(&self) -> Result<Option<String>, BadFilter> {
+        Ok(self
+            .near_point()?
+            .map(|(lat, lon, km)| format!("{lat},{lon},{km}")))
+    }
+
+    /// The point and radius of `near`, checked.
+    fn near_point(&self) -> Result<Option<(f64, f64, f64)>, BadFilter> {
         let parts = [&self.lat, &self.lon, &self.km]
             .map(|v| Filters::given(v).map(|s| s.replace(',', ".").parse::<f64>()));
         match parts {
@@ -100,7 +87,7 @@ impl Filters {
                     && km > 0.0
                     && km <= 20_000.0 =>
             {
-                Ok(Some(format!("{lat},{lon},{km}")))
+                Ok(Some((lat, lon, km)))
             }
             _ => Err(BadFilter("filter-bad-near")),
         }
@@ -205,11 +192,7 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
         .default_timezone
         .parse()
         .unwrap_or(chrono_tz::UTC);
-    let locale = if page.lang.tag() == "fr" {
-        chrono::Locale::fr_FR
-    } else {
-        chrono::Locale::en_GB
-    };
+    let locale = rhizome_node::date_locale(page.lang.tag());
     let handle = text(&origin["handle"]);
     Line {
         url: text(&item["id"]),
@@ -354,10 +337,11 @@ pub async fn directory(
         Ok(entries) => entries,
         Err(e) => return page.failed(&state, e),
     };
-    let point = params.near.as_deref().and_then(|n| {
-        let p: Vec<f64> = n.split(',').filter_map(|x| x.parse().ok()).collect();
-        (p.len() == 3).then(|| (p[0], p[1]))
-    });
+    let point = filters
+        .near_point()
+        .ok()
+        .flatten()
+        .map(|(lat, lon, _)| (lat, lon));
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let mut items: Vec<Entry> = entries
         .iter()

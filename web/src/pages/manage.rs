@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::Page;
+use super::labels::{LANGUAGES, THEMES};
 use super::public::{items, territory_card};
 use crate::AppState;
 use crate::api::kind_of_collection;
@@ -73,17 +74,6 @@ pub(super) const fn required(f: Field) -> Field {
 pub(super) const fn family(f: Field, family: &'static str) -> Field {
     Field { family, ..f }
 }
-
-pub(super) const THEMES: &[&str] = &[
-    "climate",
-    "mobility",
-    "food_health",
-    "urban_life",
-    "social_economy",
-    "culture",
-    "science_digital",
-];
-pub(super) const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
 
 const EVENT_FIELDS: &[Field] = &[
     required(field("title", "field-title", Widget::Text)),

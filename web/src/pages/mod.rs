@@ -116,7 +116,7 @@ pub struct Page {
     /// The path and query, to come back to after switching language or logging in.
     pub here: String,
     /// What admins set for the node from its pages (`name`, `about`).
-    pub settings: std::collections::BTreeMap<String, String>,
+    pub settings: crate::NodeSettings,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -137,7 +137,7 @@ impl FromRequestParts<AppState> for Page {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".into());
-        let settings = state.store.node_settings().await.map_err(|e| {
+        let settings = state.node_settings().await.map_err(|e| {
             tracing::error!(error = %e, "node settings lookup failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         })?;
@@ -226,6 +226,16 @@ impl Page {
                 url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect::<String>();
             Redirect::to(&format!("/login?next={next}")).into_response()
         })
+    }
+
+    /// Node admins only: others get the login form or a 403 page.
+    pub fn require_admin(&self, state: &AppState) -> Result<&Viewer, Response> {
+        let viewer = self.require_login()?;
+        viewer
+            .principal
+            .require_admin()
+            .map_err(|_| self.error(state, StatusCode::FORBIDDEN, "error-forbidden"))?;
+        Ok(viewer)
     }
 
     /// Checks a submitted form: it comes from our own pages and, for a logged-in visitor,

@@ -6,48 +6,24 @@
 
 mod common;
 
+use common::Node;
 use common::mastodon::FakeMastodon;
-use common::pages::{attr_of, browser, get, login, post, text_of};
-use common::{Backend, Node};
+use common::pages::{PASSWORD, attr_of, browser, get, login, node_with_editor, post, text_of};
 use reqwest::Method;
 use rhizome_node::network::Scope;
 use rhizome_node::social::FollowState;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "a long enough password";
-
 /// A node with the territory `fablab`, an admin (`admin`, with a token) and `camille`,
 /// editor of the territory only.
 async fn node() -> (Node, String) {
-    let node = Node::start(Backend::Sqlite).await.unwrap();
-    let admin = node.member("admin", true).await;
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(
-                json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab",
-                "description": "Un atelier partagé",
-                "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
-                "themes": ["science_digital"], "languages": ["fr"]}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let editor = rhizome_node::Member::new("camille", PASSWORD, false).unwrap();
-    node.store.insert_member(&editor).await.unwrap();
-    let territory = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
-    node.store
-        .grant_editor(editor.id, territory.id)
-        .await
-        .unwrap();
-    (node, admin)
+    node_with_editor(
+        json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab",
+        "description": "Un atelier partagé",
+        "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+        "themes": ["science_digital"], "languages": ["fr"]}),
+    )
+    .await
 }
 
 /// A browser: keeps cookies, does not follow redirects (the tests look at them).

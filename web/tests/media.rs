@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::pages::{attr_of, browser, get, login, post_multipart, text_of};
+use common::pages::{
+    EDITOR, PASSWORD, attr_of, browser, get, login, node_with_editor, post_multipart, text_of,
+};
 use common::{Backend, Node};
 use image::{GenericImageView, ImageEncoder, ImageFormat, Rgb, RgbImage};
 use reqwest::Method;
@@ -18,31 +20,9 @@ const FABLAB: &str = r#"{"slug": "fablab", "name": "Fablab de Poitiers", "kind":
 /// A node with a territory, an admin token, and a browser logged in as the territory's
 /// editor with the session's CSRF token.
 async fn editor() -> (Node, String, reqwest::Client, String) {
-    let node = Node::start(Backend::Sqlite).await.unwrap();
-    let admin = node.member("admin", true).await;
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(serde_json::from_str(FABLAB).unwrap()),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let member = rhizome_node::Member::new("camille", "a long enough password", false).unwrap();
-    node.store.insert_member(&member).await.unwrap();
-    let territory = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
-    node.store
-        .grant_editor(member.id, territory.id)
-        .await
-        .unwrap();
+    let (node, admin) = node_with_editor(serde_json::from_str(FABLAB).unwrap()).await;
     let client = browser();
-    let csrf = login(&client, &node, "camille", "a long enough password").await;
+    let csrf = login(&client, &node, EDITOR, PASSWORD).await;
     (node, admin, client, csrf)
 }
 

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::pages::{attr_of, browser, get, login, post, text_of};
-use common::{Backend, Node};
+use common::Node;
+use common::pages::{PASSWORD, attr_of, browser, get, login, node_with_editor, post, text_of};
 use reqwest::Method;
 use rhizome_node::member::{LinkPurpose, OneTimeLink};
 use serde_json::{Value, json};
@@ -16,30 +16,7 @@ const FABLAB: &str = r#"{"slug": "fablab", "name": "Fablab de Poitiers", "kind":
 
 /// A node with a territory, an admin token and an editor `camille` of the territory.
 async fn node() -> (Node, String) {
-    let node = Node::start(Backend::Sqlite).await.unwrap();
-    let admin = node.member("admin", true).await;
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(serde_json::from_str(FABLAB).unwrap()),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    let editor = rhizome_node::Member::new("camille", "a long enough password", false).unwrap();
-    node.store.insert_member(&editor).await.unwrap();
-    let territory = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
-    node.store
-        .grant_editor(editor.id, territory.id)
-        .await
-        .unwrap();
-    (node, admin)
+    node_with_editor(serde_json::from_str(FABLAB).unwrap()).await
 }
 
 async fn create_event(node: &Node, token: &str, extra: Value) -> String {
@@ -64,7 +41,7 @@ async fn create_event(node: &Node, token: &str, extra: Value) -> String {
 
 /// Logs the editor `camille` in; returns the session's CSRF token.
 async fn login_editor(client: &reqwest::Client, node: &Node) -> String {
-    login(client, node, "camille", "a long enough password").await
+    login(client, node, "camille", PASSWORD).await
 }
 
 #[tokio::test]

@@ -111,3 +111,32 @@ pub fn attr_of(html: &str, css: &str, attr: &str) -> Option<String> {
         .next()
         .and_then(|e| e.value().attr(attr).map(str::to_owned))
 }
+
+/// The editor every page test logs in as, and their password.
+pub const EDITOR: &str = "camille";
+pub const PASSWORD: &str = "a long enough password";
+
+/// A node with an admin (returns their API token), the territory `territory` (its JSON
+/// as the API takes it) and [`EDITOR`] as its editor.
+pub async fn node_with_editor(territory: serde_json::Value) -> (Node, String) {
+    let node = Node::start(super::Backend::Sqlite).await.unwrap();
+    let admin = node.member("admin", true).await;
+    let slug = territory["slug"].as_str().unwrap().to_owned();
+    let (status, body) = node
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/territories",
+            Some(&admin),
+            Some(territory),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let editor = rhizome_node::Member::new(EDITOR, PASSWORD, false).unwrap();
+    node.store.insert_member(&editor).await.unwrap();
+    let territory = node.store.territory_by_slug(&slug).await.unwrap().unwrap();
+    node.store
+        .grant_editor(editor.id, territory.id)
+        .await
+        .unwrap();
+    (node, admin)
+}

@@ -180,7 +180,10 @@ async fn fan_out(receiver: &mut Receiver, shared_inboxes: bool) -> Run {
 
     let split0 = cpu_split();
     let start = Instant::now();
-    fed.publish(&territory, &publication).await.unwrap();
+    fed.actions()
+        .store_new(&territory, &publication)
+        .await
+        .unwrap();
     while store.pending_deliveries().await.unwrap() > 0 {
         delivery::run_once(&fed).await.unwrap();
     }

@@ -10,15 +10,6 @@ pub struct Urls {
     pub base: String,
 }
 
-/// The collection segment of a publication's URL.
-pub fn collection(kind: PublicationKind) -> &'static str {
-    match kind {
-        PublicationKind::Event => "events",
-        PublicationKind::Resource => "resources",
-        PublicationKind::Call => "calls",
-    }
-}
-
 impl Urls {
     pub fn territory(&self, slug: &str) -> String {
         format!("{}/t/{slug}", self.base)
@@ -43,7 +34,7 @@ impl Urls {
         format!("{actor}#main-key")
     }
     pub fn publication(&self, kind: PublicationKind, id: Uuid) -> String {
-        format!("{}/{}/{id}", self.base, collection(kind))
+        format!("{}/{}/{id}", self.base, kind.segment())
     }
     pub fn activity(&self, id: Uuid) -> String {
         format!("{}/activities/{id}", self.base)
@@ -56,12 +47,7 @@ impl Urls {
     pub fn parse_publication(&self, url: &str) -> Option<(PublicationKind, Uuid)> {
         let rest = url.strip_prefix(&self.base)?.strip_prefix('/')?;
         let (collection, id) = rest.split_once('/')?;
-        let kind = match collection {
-            "events" => PublicationKind::Event,
-            "resources" => PublicationKind::Resource,
-            "calls" => PublicationKind::Call,
-            _ => return None,
-        };
+        let kind = PublicationKind::from_segment(collection)?;
         Some((kind, id.parse().ok()?))
     }
 

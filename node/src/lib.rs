@@ -1,6 +1,7 @@
 //! Rhizome's domain: what learning territories publish, who may publish it, and where it
 //! is stored. No HTTP and no ActivityPub here: `federation` and `web` build on this crate.
 
+pub mod action;
 pub mod config;
 pub mod listing;
 pub mod markdown;

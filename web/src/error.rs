@@ -3,6 +3,7 @@
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use rhizome_node::action::ActionError;
 use rhizome_node::member::Forbidden;
 use rhizome_node::{StoreError, ValidationError};
 use serde_json::json;
@@ -38,6 +39,18 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(field) => ApiError::Conflict(field),
             StoreError::NotFound => ApiError::NotFound,
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ActionError> for ApiError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::NotFound => ApiError::NotFound,
+            ActionError::Gone => ApiError::Gone,
+            ActionError::Forbidden(f) => f.into(),
+            ActionError::Invalid(v) => v.into(),
+            ActionError::Store(s) => s.into(),
         }
     }
 }

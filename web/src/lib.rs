@@ -25,6 +25,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
     pub federation: Federation,
+    /// The use cases every handler calls.
+    pub actions: rhizome_node::action::Actions,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub login_limiter: Arc<session::LoginLimiter>,
     /// The node settings made from the pages, read once and kept until one changes:
@@ -46,6 +48,7 @@ impl AppState {
         AppState {
             store: federation.store.clone(),
             config: federation.config.clone(),
+            actions: federation.actions(),
             federation,
             templates: Arc::new(pages::templates()),
             login_limiter: Arc::new(session::LoginLimiter::default()),

@@ -1,6 +1,8 @@
-//! Sending our publications: `Create`, `Update` and `Delete` (with a `Tombstone`) to every
-//! follower, written to the outbox in the same transaction as the change.
+//! Telling followers about our publications: `Create`, `Update` and `Delete` (with a
+//! `Tombstone`), built here and written to the outbox by the use cases (`rhizome_node::action`)
+//! in the same transaction as the change.
 
+use rhizome_node::action::{Actions, Wire};
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
 use serde_json::Value;
@@ -9,57 +11,48 @@ use super::{Address, outgoing, territory_actor};
 use crate::Federation;
 use crate::objects::publication::{EventCounts, object, tombstone};
 
-impl Federation {
-    pub async fn publish(&self, territory: &Territory, p: &Publication) -> Result<(), StoreError> {
-        let scoped = self.scoped_inboxes(territory, Some(p)).await?;
-        let announce = self.to_followers(
-            territory,
-            "Create",
-            object(&self.urls, territory, p, EventCounts::default()),
-            scoped,
-        );
-        self.store.insert_publication(p, Some(&announce)).await?;
-        self.wake_delivery();
-        Ok(())
-    }
-
-    pub async fn republish(
+#[async_trait::async_trait]
+impl Wire for Federation {
+    async fn publication_created(
         &self,
         territory: &Territory,
         p: &Publication,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Outgoing, StoreError> {
+        let scoped = self.scoped_inboxes(territory, Some(p)).await?;
+        let object = object(&self.urls, territory, p, EventCounts::default());
+        Ok(self.to_followers(territory, "Create", object, scoped))
+    }
+
+    async fn publication_updated(
+        &self,
+        territory: &Territory,
+        p: &Publication,
+    ) -> Result<Outgoing, StoreError> {
         let counts = self.event_counts(p).await?;
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
-        let announce = self.to_followers(
-            territory,
-            "Update",
-            object(&self.urls, territory, p, counts),
-            scoped,
-        );
-        self.store.update_publication(p, Some(&announce)).await?;
-        self.wake_delivery();
-        Ok(())
+        let object = object(&self.urls, territory, p, counts);
+        Ok(self.to_followers(territory, "Update", object, scoped))
     }
 
-    /// Deletes with a tombstone: the URL then answers 410 and followers drop the object.
-    pub async fn unpublish(
+    async fn publication_deleted(
         &self,
         territory: &Territory,
-        p: &Publication,
-    ) -> Result<(), StoreError> {
-        let at = rhizome_node::now();
-        let gone = Publication {
-            deleted_at: Some(at),
-            ..p.clone()
-        };
+        gone: &Publication,
+    ) -> Result<Outgoing, StoreError> {
         // Everyone hears of a deletion, whatever their scope.
         let scoped = self.scoped_inboxes(territory, None).await?;
-        let announce = self.to_followers(territory, "Delete", tombstone(&self.urls, &gone), scoped);
-        self.store
-            .delete_publication(p.id, at, Some(&announce))
-            .await?;
+        Ok(self.to_followers(territory, "Delete", tombstone(&self.urls, gone), scoped))
+    }
+
+    fn queued(&self) {
         self.wake_delivery();
-        Ok(())
+    }
+}
+
+impl Federation {
+    /// The use cases, with this node's federation as their wire.
+    pub fn actions(&self) -> Actions {
+        Actions::new(self.store.clone(), std::sync::Arc::new(self.clone()))
     }
 
     pub async fn event_counts(&self, p: &Publication) -> Result<EventCounts, StoreError> {

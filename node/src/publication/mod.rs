@@ -41,9 +41,24 @@ impl PublicationKind {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Event, Self::Resource, Self::Call]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub const ALL: [PublicationKind; 3] = [Self::Event, Self::Resource, Self::Call];
+
+    /// The URL segment of this kind's collection (`/events/ID`, `/api/v1/events`): the
+    /// one place it is spelled, for the pages, the API and the ActivityPub ids alike.
+    pub fn segment(self) -> &'static str {
+        match self {
+            PublicationKind::Event => "events",
+            PublicationKind::Resource => "resources",
+            PublicationKind::Call => "calls",
+        }
+    }
+
+    /// The kind a URL segment names.
+    pub fn from_segment(segment: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.segment() == segment)
     }
 }
 

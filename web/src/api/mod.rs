@@ -3,7 +3,7 @@
 mod network;
 pub use network::{DirectoryParams, NetworkParams, directory_items, network_items};
 mod publications;
-pub use publications::{collection_of, kind_of_collection};
+pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;
 mod territories;
 mod tokens;

@@ -13,7 +13,7 @@ use rhizome_node::theme::Theme;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::publications::{collection_of, kind_of_collection};
+use super::publications::kind_of_collection;
 use super::territories::find;
 use crate::AppState;
 use crate::error::ApiError;
@@ -249,12 +249,7 @@ fn item_json(
     let (id, origin) = match l.territory_id {
         Some(tid) => {
             let t = territories.iter().find(|t| t.id == tid)?;
-            let id = format!(
-                "{}/{}/{}",
-                state.config.base_url(),
-                collection_of(l.kind),
-                l.id
-            );
+            let id = format!("{}/{}/{}", state.config.base_url(), l.kind.segment(), l.id);
             let origin = json!({"actor": state.federation.urls.territory(&t.profile.slug), "name": t.profile.name,
                 "handle": format!("@{}@{}", t.profile.slug, state.config.domain), "node": state.config.domain, "local": true});
             (id, origin)

@@ -5,6 +5,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use rhizome_node::action::{Draft, PastEvents};
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::{Publication, PublicationBody, Territory};
@@ -17,22 +18,9 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Auth, JsonBody};
 
-/// The collection segment of a path: `events`, `resources` or `calls`.
+/// The kind a collection segment names (`events`, `resources`, `calls`).
 pub fn kind_of_collection(collection: &str) -> Result<PublicationKind, ApiError> {
-    match collection {
-        "events" => Ok(PublicationKind::Event),
-        "resources" => Ok(PublicationKind::Resource),
-        "calls" => Ok(PublicationKind::Call),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
-pub fn collection_of(kind: PublicationKind) -> &'static str {
-    match kind {
-        PublicationKind::Event => "events",
-        PublicationKind::Resource => "resources",
-        PublicationKind::Call => "calls",
-    }
+    PublicationKind::from_segment(collection).ok_or(ApiError::NotFound)
 }
 
 /// The API form of a publication: its fields, where it lives, and its text as safe HTML.
@@ -47,7 +35,7 @@ pub fn view(state: &AppState, p: &Publication, territory_slug: &str) -> Value {
     v["url"] = json!(format!(
         "{}/{}/{}",
         state.config.base_url(),
-        collection_of(p.body.kind()),
+        p.body.kind().segment(),
         p.id
     ));
     v["html"] = json!(rhizome_node::markdown::to_html(markdown));
@@ -154,22 +142,22 @@ pub async fn create(
     Auth(principal): Auth,
     State(state): State<AppState>,
     Path((slug, collection)): Path<(String, String)>,
-    JsonBody(body): JsonBody,
+    JsonBody(json): JsonBody,
 ) -> Result<impl IntoResponse, ApiError> {
     let kind = kind_of_collection(&collection)?;
-    let territory = find_territory(&state, &slug).await?;
-    principal.require_editor(territory.id)?;
-    let publication = Publication::new(
-        territory.id,
-        PublicationBody::from_draft(kind, body, &territory)?,
-    );
-    state.federation.publish(&territory, &publication).await?;
-    tracing::info!(id = %publication.id, kind = kind.as_str(), territory = %slug, "published");
+    let territory = state.actions.territory(&slug).await?;
+    let draft = Draft {
+        kind,
+        json,
+        past_events: PastEvents::Allowed,
+    };
+    let publication = state.actions.publish(&principal, &territory, draft).await?;
     let location = format!("/api/v1/{collection}/{}", publication.id);
+    let view = view(&state, &publication, &slug);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
-        Json(view(&state, &publication, &slug)),
+        Json(view),
     ))
 }
 
@@ -181,21 +169,7 @@ async fn find(
 ) -> Result<(Publication, Territory), ApiError> {
     let kind = kind_of_collection(collection)?;
     let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
-    let publication = state
-        .store
-        .publication(id)
-        .await?
-        .filter(|p| p.body.kind() == kind)
-        .ok_or(ApiError::NotFound)?;
-    if publication.deleted_at.is_some() {
-        return Err(ApiError::Gone);
-    }
-    let territory = state
-        .store
-        .territory(publication.territory_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("publication {id} has no territory")))?;
-    Ok((publication, territory))
+    Ok(state.actions.publication(kind, id).await?)
 }
 
 pub async fn show(
@@ -213,12 +187,11 @@ pub async fn update(
     Path((collection, id)): Path<(String, String)>,
     JsonBody(patch): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let (mut publication, territory) = find(&state, &collection, &id).await?;
-    principal.require_editor(territory.id)?;
-    publication.body = publication.body.patched(&patch, &territory)?;
-    publication.updated_at = rhizome_node::now();
-    state.federation.republish(&territory, &publication).await?;
-    Ok(Json(view(&state, &publication, &territory.profile.slug)))
+    let (publication, territory) = find(&state, &collection, &id).await?;
+    let edited = (state.actions)
+        .edit(&principal, &territory, &publication, &patch)
+        .await?;
+    Ok(Json(view(&state, &edited, &territory.profile.slug)))
 }
 
 /// Replies that came from the fediverse, oldest first.
@@ -260,8 +233,8 @@ pub async fn delete(
     Path((collection, id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let (publication, territory) = find(&state, &collection, &id).await?;
-    principal.require_editor(territory.id)?;
-    state.federation.unpublish(&territory, &publication).await?;
-    tracing::info!(id = %publication.id, "deleted");
+    (state.actions)
+        .delete(&principal, &territory, &publication)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -348,8 +348,7 @@ pub async fn comments(
             None => {
                 let found = match state.store.publication(c.publication_id).await {
                     Ok(p) => p.map(|p| {
-                        let path =
-                            format!("/{}/{}", crate::api::collection_of(p.body.kind()), p.id);
+                        let path = format!("/{}/{}", p.body.kind().segment(), p.id);
                         (path, p.body.title().to_owned())
                     }),
                     Err(e) => return page.failed(&state, e),

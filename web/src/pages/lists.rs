@@ -217,7 +217,7 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
 }
 
 async fn list(page: Page, state: AppState, kind: PublicationKind, filters: Filters) -> Response {
-    let collection = crate::api::collection_of(kind);
+    let collection = kind.segment();
     let path = format!("/{collection}");
     let (items, error) = match filters.network_params(PAGE_SIZE + 1) {
         Ok(params) => match network_items(&state, kind, params).await {

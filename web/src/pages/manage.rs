@@ -9,6 +9,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
+use rhizome_node::action::{ActionError, Draft, PastEvents};
 use rhizome_node::publication::Image;
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::store::{Order, PublicationQuery};
@@ -772,11 +773,20 @@ pub async fn create(
         }
         None => {}
     }
-    let body = match PublicationBody::new_from_draft(kind, draft, &territory, rhizome_node::now()) {
+    let draft = Draft {
+        kind,
+        json: draft,
+        past_events: PastEvents::Refused,
+    };
+    let body = match state
+        .actions
+        .check_draft(&viewer.principal, &territory, draft.clone())
+    {
         Ok(body) => body,
-        Err(e) => {
+        Err(ActionError::Invalid(e)) => {
             return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
         }
+        Err(e) => return page.refused(&state, e),
     };
     if first_value(&form.values, PREVIEW_FIELD).is_some() {
         form_page.preview = Some(preview_of(&page, &body));
@@ -785,15 +795,21 @@ pub async fn create(
     if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
         return failed;
     }
-    let publication = Publication::new(territory.id, body);
-    if let Err(e) = state.federation.publish(&territory, &publication).await {
-        if let Some(p) = &photo {
-            media::discard(&state.config.data_dir, &p.name).await;
+    match state
+        .actions
+        .publish(&viewer.principal, &territory, draft)
+        .await
+    {
+        Ok(publication) => {
+            Redirect::to(&format!("/{collection}/{}", publication.id)).into_response()
         }
-        return page.failed(&state, e);
+        Err(e) => {
+            if let Some(p) = &photo {
+                media::discard(&state.config.data_dir, &p.name).await;
+            }
+            page.refused(&state, e)
+        }
     }
-    tracing::info!(id = %publication.id, kind = kind.as_str(), territory = %slug, by = %viewer.principal.member.username, "published from the web");
-    Redirect::to(&format!("/{collection}/{}", publication.id)).into_response()
 }
 
 pub async fn edit_form(
@@ -841,7 +857,7 @@ pub async fn update(
     {
         return refused;
     }
-    let (mut publication, territory) =
+    let (publication, territory) =
         match editable_publication(&page, &state, &viewer, &collection, &id).await {
             Ok(found) => found,
             Err(r) => return r,
@@ -878,25 +894,29 @@ pub async fn update(
         }
         (None, None) => {}
     }
-    match publication.body.patched(&patch, &territory) {
-        Ok(body) => publication.body = body,
-        Err(e) => {
-            return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
-        }
-    }
+    let edited =
+        match (state.actions).check_edit(&viewer.principal, &territory, &publication, &patch) {
+            Ok(edited) => edited,
+            Err(ActionError::Invalid(e)) => {
+                return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
+            }
+            Err(e) => return page.refused(&state, e),
+        };
     if first_value(&form.values, PREVIEW_FIELD).is_some() {
-        form_page.preview = Some(preview_of(&page, &publication.body));
+        form_page.preview = Some(preview_of(&page, &edited.body));
         return form_page.render(&page, &state, None);
     }
     if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
         return failed;
     }
-    publication.updated_at = rhizome_node::now();
-    if let Err(e) = state.federation.republish(&territory, &publication).await {
+    let saved = (state.actions)
+        .edit(&viewer.principal, &territory, &publication, &patch)
+        .await;
+    if let Err(e) = saved {
         if let Some(p) = &photo {
             media::discard(&state.config.data_dir, &p.name).await;
         }
-        return page.failed(&state, e);
+        return page.refused(&state, e);
     }
     Redirect::to(&format!("/{collection}/{id}")).into_response()
 }
@@ -925,10 +945,12 @@ pub async fn delete(
             Ok(found) => found,
             Err(r) => return r,
         };
-    if let Err(e) = state.federation.unpublish(&territory, &publication).await {
-        return page.failed(&state, e);
+    let deleted = (state.actions)
+        .delete(&viewer.principal, &territory, &publication)
+        .await;
+    if let Err(e) = deleted {
+        return page.refused(&state, e);
     }
-    tracing::info!(id = %publication.id, by = %viewer.principal.member.username, "deleted from the web");
     Redirect::to("/manage").into_response()
 }
 

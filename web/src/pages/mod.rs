@@ -21,6 +21,7 @@ use axum::http::{HeaderValue, StatusCode, header, request::Parts};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::{Environment, Value, context};
+use rhizome_node::action::ActionError;
 
 use crate::AppState;
 use crate::i18n::{LANGUAGES, Lang};
@@ -217,6 +218,20 @@ impl Page {
     pub fn failed(&self, state: &AppState, e: impl std::fmt::Display) -> Response {
         tracing::error!(error = %e, "page failed");
         self.error(state, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    }
+
+    /// The page for an action refused by the use cases (a validation error is shown on its
+    /// form by the caller, not here).
+    pub fn refused(&self, state: &AppState, e: ActionError) -> Response {
+        match e {
+            ActionError::NotFound => self.error(state, StatusCode::NOT_FOUND, "error-not-found"),
+            ActionError::Gone => self.error(state, StatusCode::GONE, "error-gone"),
+            ActionError::Forbidden(_) => {
+                self.error(state, StatusCode::FORBIDDEN, "error-forbidden")
+            }
+            ActionError::Invalid(e) => self.failed(state, format!("unshown validation error: {e}")),
+            ActionError::Store(e) => self.failed(state, e),
+        }
     }
 
     /// Sends visitors who are not logged in to the login form, then back here.

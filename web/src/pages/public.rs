@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::Page;
 use crate::AppState;
-use crate::api::{collection_of, kind_of_collection};
+use crate::api::kind_of_collection;
 
 /// A territory as lists and cards show it.
 #[derive(Serialize)]
@@ -103,7 +103,7 @@ pub fn items(page: &Page, publications: &[Publication], territories: &[Territory
             };
             Item {
                 kind: p.body.kind().as_str(),
-                path: format!("/{}/{}", collection_of(p.body.kind()), p.id),
+                path: format!("/{}/{}", p.body.kind().segment(), p.id),
                 title: p.body.title().to_owned(),
                 when,
                 starts_at,
@@ -355,7 +355,7 @@ async fn show_publication(
     let url = format!(
         "{}/{}/{}",
         state.config.base_url(),
-        collection_of(kind),
+        kind.segment(),
         publication.id
     );
     page.render(
@@ -363,7 +363,7 @@ async fn show_publication(
         "publication.html",
         context! {
             kind => kind.as_str(),
-            collection => collection_of(kind),
+            collection => kind.segment(),
             id => publication.id,
             url,
             title => body.title(),

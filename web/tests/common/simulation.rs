@@ -221,7 +221,8 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
         let publication = Publication::new(t.id, body);
         nodes[p]
             .federation()
-            .publish(&t, &publication)
+            .actions()
+            .store_new(&t, &publication)
             .await
             .unwrap();
         published.push((p, nodes[p].url(&format!("/events/{}", publication.id))));

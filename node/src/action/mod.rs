@@ -1,0 +1,93 @@
+//! The use cases: one entry per user action (publish, edit, delete...), called alike by
+//! the API, the pages, the CLI and the inbox. Each checks who may act, validates, stores
+//! the change together with the activities that tell the network (one transaction), and
+//! returns what the caller renders. Callers only translate requests and render results.
+
+pub mod publication;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::member::Forbidden;
+use crate::outbox::Outgoing;
+use crate::store::{Store, StoreError};
+use crate::validation::ValidationError;
+use crate::{Publication, Territory};
+
+pub use publication::{Draft, PastEvents};
+
+/// What the use cases need: the storage, and the network side that turns a change into
+/// activities (implemented by the federation crate; the domain never builds wire JSON).
+#[derive(Clone)]
+pub struct Actions {
+    pub store: Arc<dyn Store>,
+    pub wire: Arc<dyn Wire>,
+}
+
+/// The activities that tell followers about a change, written to the outbox in the same
+/// transaction as the change itself.
+#[async_trait]
+pub trait Wire: Send + Sync + 'static {
+    async fn publication_created(
+        &self,
+        territory: &Territory,
+        p: &Publication,
+    ) -> Result<Outgoing, StoreError>;
+
+    async fn publication_updated(
+        &self,
+        territory: &Territory,
+        p: &Publication,
+    ) -> Result<Outgoing, StoreError>;
+
+    /// `gone` carries its `deleted_at`.
+    async fn publication_deleted(
+        &self,
+        territory: &Territory,
+        gone: &Publication,
+    ) -> Result<Outgoing, StoreError>;
+
+    /// New activities were queued: deliver them soon.
+    fn queued(&self);
+}
+
+/// Why an action was refused, in terms every caller maps to its own answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("not found")]
+    NotFound,
+    #[error("gone")]
+    Gone,
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Actions {
+    pub fn new(store: Arc<dyn Store>, wire: Arc<dyn Wire>) -> Actions {
+        Actions { store, wire }
+    }
+
+    /// A territory by its slug.
+    pub async fn territory(&self, slug: &str) -> Result<Territory, ActionError> {
+        self.store
+            .territory_by_slug(slug)
+            .await?
+            .ok_or(ActionError::NotFound)
+    }
+
+    /// A territory the member may edit.
+    pub async fn editable_territory(
+        &self,
+        who: &crate::Principal,
+        slug: &str,
+    ) -> Result<Territory, ActionError> {
+        let territory = self.territory(slug).await?;
+        who.require_editor(territory.id)?;
+        Ok(territory)
+    }
+}

@@ -39,6 +39,14 @@ pub const LANGUAGES: &[Language] = &[
         tag: "en",
         name: "English",
     },
+    Language {
+        tag: "es",
+        name: "Español",
+    },
+    Language {
+        tag: "ar",
+        name: "العربية",
+    },
 ];
 
 /// Named arguments of a message.
@@ -182,6 +190,10 @@ pub fn template_function(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use fluent_templates::fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+
     use super::*;
 
     #[test]
@@ -191,38 +203,196 @@ mod tests {
             Some(Lang("en"))
         );
         assert_eq!(Lang::from_accept_language("fr-CA"), Some(Lang("fr")));
+        assert_eq!(
+            Lang::from_accept_language("es-MX,es;q=0.9"),
+            Some(Lang("es"))
+        );
+        assert_eq!(Lang::from_accept_language("ar-MA"), Some(Lang("ar")));
         assert_eq!(Lang::from_accept_language("de, ja"), None);
         assert_eq!(Lang::from_accept_language(";;;garbage"), None);
     }
 
+    /// Every catalogue file of a language, read as one.
+    fn catalogue(tag: &str) -> String {
+        let dir = format!("{}/locales/{tag}", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A language's catalogue as Fluent reads it: no syntax error (a broken entry would be
+    /// dropped silently at run time), no key defined twice.
+    fn bundle(tag: &str) -> FluentBundle<FluentResource> {
+        let resource = FluentResource::try_new(catalogue(tag))
+            .unwrap_or_else(|(_, errors)| panic!("{tag}: syntax errors {errors:?}"));
+        let mut bundle = FluentBundle::new(vec![tag.parse().unwrap()]);
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(resource)
+            .unwrap_or_else(|errors| panic!("{tag}: {errors:?}"));
+        bundle
+    }
+
+    /// What a message is made of, to compare across languages: its attributes and the
+    /// variables its value and attributes use (translations may add selectors, not
+    /// variables).
+    #[derive(Debug, PartialEq)]
+    struct Shape {
+        attributes: BTreeSet<String>,
+        variables: BTreeSet<String>,
+    }
+
+    /// Every message (and term) of a language, by key.
+    fn shapes(tag: &str) -> BTreeMap<String, Shape> {
+        let bundle = bundle(tag);
+        let mut shapes = BTreeMap::new();
+        let mut current: Option<String> = None;
+        for line in catalogue(tag).lines() {
+            let starts_entry = line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '-');
+            if starts_entry && let Some((key, _)) = line.split_once('=') {
+                let key = key.trim().to_owned();
+                let attributes = if key.starts_with('-') {
+                    BTreeSet::new()
+                } else {
+                    let message = bundle
+                        .get_message(&key)
+                        .unwrap_or_else(|| panic!("{tag}: {key} is not read as a message"));
+                    message.attributes().map(|a| a.id().to_owned()).collect()
+                };
+                let shape = Shape {
+                    attributes,
+                    variables: BTreeSet::new(),
+                };
+                assert!(shapes.insert(key.clone(), shape).is_none());
+                current = Some(key);
+            } else if line.starts_with('#') {
+                current = None;
+            }
+            let Some(shape) = current.as_ref().and_then(|k| shapes.get_mut(k)) else {
+                continue;
+            };
+            for (i, _) in line.match_indices('$') {
+                let name: String = line[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                shape.variables.insert(name);
+            }
+        }
+        shapes
+    }
+
+    #[test]
+    fn every_locale_directory_is_an_offered_language() {
+        let dir = format!("{}/locales", env!("CARGO_MANIFEST_DIR"));
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        on_disk.sort();
+        let mut offered: Vec<String> = LANGUAGES.iter().map(|l| l.tag.to_owned()).collect();
+        offered.sort();
+        assert_eq!(on_disk, offered);
+    }
+
     #[test]
     fn every_key_exists_in_every_language() {
-        // Every catalogue file of a language, read as one.
-        let keys = |tag: &str| -> Vec<String> {
-            let dir = format!("{}/locales/{tag}", env!("CARGO_MANIFEST_DIR"));
-            let mut files: Vec<_> = std::fs::read_dir(dir)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
-                .collect();
-            files.sort();
-            let source: String = files
-                .iter()
-                .map(|f| std::fs::read_to_string(f).unwrap())
-                .collect::<Vec<_>>()
-                .join("\n");
-            source
-                .lines()
-                .filter(|l| !l.starts_with([' ', '#', '.', '\t', '*', '[', '}']))
-                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
-                .collect()
-        };
-        let french = keys("fr");
+        let french = shapes("fr");
         assert!(french.len() > 20);
         for language in LANGUAGES {
-            let theirs = keys(language.tag);
-            let missing: Vec<_> = french.iter().filter(|k| !theirs.contains(k)).collect();
-            assert!(missing.is_empty(), "{} lacks {missing:?}", language.tag);
+            let tag = language.tag;
+            let theirs = shapes(tag);
+            let missing: Vec<_> = french.keys().filter(|k| !theirs.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{tag} lacks {missing:?}");
+            let extra: Vec<_> = theirs.keys().filter(|k| !french.contains_key(*k)).collect();
+            assert!(extra.is_empty(), "{tag} has keys French has not: {extra:?}");
+            for (key, shape) in &french {
+                assert_eq!(&theirs[key], shape, "{tag}: {key} differs from French");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_templates_name_exists() {
+        // `t("key")` and `t('key')` in every template (keys chosen at run time, as
+        // `t(f.label)` or the labels of fixed values, are left to the page tests).
+        let french = shapes("fr");
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/templates"
+        ))];
+        let mut named = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                for (i, _) in source.match_indices("t(") {
+                    let before = source[..i].chars().next_back();
+                    if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                        continue;
+                    }
+                    let rest = &source[i + 2..];
+                    let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+                    else {
+                        continue;
+                    };
+                    let (key, after) = rest[1..].split_once(quote).unwrap();
+                    // `t("kind-" ~ kind)`: some message at least starts so.
+                    let found = if after.trim_start().starts_with('~') {
+                        french.keys().any(|k| k.starts_with(key))
+                    } else {
+                        french.contains_key(key)
+                    };
+                    assert!(found, "{}: no message {key}", path.display());
+                    named += 1;
+                }
+            }
+        }
+        assert!(named > 100, "only {named} keys found in the templates");
+    }
+
+    #[test]
+    fn every_message_formats_in_every_language() {
+        // Around every plural boundary of the offered languages (Arabic's zero, one, two,
+        // few 3-10, many 11-99, other 100-102).
+        let numbers = [0, 1, 2, 3, 7, 10, 11, 20, 99, 100, 101, 102, 1000];
+        for language in LANGUAGES {
+            let tag = language.tag;
+            let bundle = bundle(tag);
+            for (key, shape) in shapes(tag) {
+                let Some(message) = bundle.get_message(&key) else {
+                    continue; // a term
+                };
+                let patterns: Vec<_> = message
+                    .value()
+                    .into_iter()
+                    .chain(message.attributes().map(|a| a.value()))
+                    .collect();
+                for n in numbers {
+                    let mut args = FluentArgs::new();
+                    for variable in &shape.variables {
+                        args.set(variable.clone(), n);
+                    }
+                    for pattern in &patterns {
+                        let mut errors = vec![];
+                        let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+                        assert!(errors.is_empty(), "{tag}: {key} ({n}): {errors:?}");
+                        assert!(!text.trim().is_empty(), "{tag}: {key} ({n}) is empty");
+                    }
+                }
+            }
         }
     }
 
@@ -255,5 +425,27 @@ mod tests {
         args.insert("count".into(), FluentValue::from(1));
         assert_eq!(Lang("en").text("places-left", &args), "1 place left");
         assert_eq!(Lang("fr").text("places-left", &args), "1 place restante");
+        assert_eq!(Lang("es").text("places-left", &args), "queda 1 plaza");
+        // Arabic: one, two, few (3-10), many (11-99), other (100...), and exactly 0.
+        let mut arabic = |n: i64| {
+            args.insert("count".into(), FluentValue::from(n));
+            Lang("ar").text("places-left", &args)
+        };
+        assert_eq!(arabic(0), "مكتمل");
+        assert_eq!(arabic(1), "بقي مكان واحد");
+        assert_eq!(arabic(2), "بقي مكانان");
+        assert_eq!(arabic(5), "بقيت 5 أماكن");
+        assert_eq!(arabic(20), "بقي 20 مكانًا");
+        assert_eq!(arabic(100), "بقي 100 مكان");
+    }
+
+    #[test]
+    fn arabic_is_right_to_left() {
+        assert_eq!(Lang("ar").dir(), "rtl");
+        for tag in ["fr", "en", "es"] {
+            assert_eq!(Lang(tag).dir(), "ltr");
+        }
+        assert_eq!(Lang::offered("ar"), Some(Lang("ar")));
+        assert_eq!(Lang::offered("es-ES"), Some(Lang("es")));
     }
 }

@@ -1,6 +1,7 @@
 //! The HTML pages over real HTTP, as a browser without JavaScript uses them: every page
-//! renders in French and English, an editor logs in and publishes through the forms
-//! (CSRF and validation included), a visitor registers, hostile text stays inert.
+//! renders in every offered language (French, English, Spanish, Arabic), an editor logs
+//! in and publishes through the forms (CSRF and validation included), a visitor
+//! registers, hostile text stays inert.
 
 mod common;
 
@@ -112,6 +113,209 @@ async fn every_page_renders_in_french_and_english() {
     let page = response.text().await.unwrap();
     assert_eq!(attr_of(&page, "html", "lang").as_deref(), Some("fr"));
     assert_eq!(get(&english, &node, "/lang/xx").await.0, 404);
+}
+
+/// Every message key of the catalogues (French is the reference).
+fn message_keys() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales/fr");
+    let mut keys = vec![];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        keys.extend(
+            source
+                .lines()
+                .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+                .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned())),
+        );
+    }
+    assert!(keys.len() > 100);
+    keys
+}
+
+/// The keys a page shows as they are (a message missing in every catalogue), in its text
+/// or in its labels and hints. One-word keys ("copy", "free") are English words, so they
+/// are only looked for in the other languages.
+fn raw_keys<'k>(html: &str, keys: &'k [String], lang: &str) -> Vec<&'k str> {
+    let page = scraper::Html::parse_document(html);
+    let mut words = std::collections::BTreeSet::new();
+    let mut add = |text: &str| {
+        words.extend(
+            text.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                .map(str::to_owned),
+        );
+    };
+    for element in page.root_element().descendent_elements() {
+        for attr in ["aria-label", "title", "placeholder", "alt"] {
+            if let Some(value) = element.value().attr(attr) {
+                add(value);
+            }
+        }
+    }
+    add(&page.root_element().text().collect::<String>());
+    keys.iter()
+        .filter(|k| k.contains('-') || lang != "en")
+        .filter(|k| words.contains(k.as_str()))
+        .map(String::as_str)
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_renders_in_every_language() {
+    let (node, admin) = node().await;
+    let id = create_event(&node, &admin, json!({})).await;
+    let keys = message_keys();
+    let event = format!("/events/{id}");
+    let edit = format!("/manage/events/{id}/edit");
+    let invitation = LinkPurpose::Invitation {
+        territory_id: None,
+        admin: true,
+    };
+    let invite = issue_link(&node, invitation, false).await;
+    let camille = node.store.member_by_username("camille").await.unwrap();
+    let member_id = camille.unwrap().id;
+    let reset = issue_link(&node, LinkPurpose::PasswordReset { member_id }, false).await;
+    let gone = issue_link(&node, LinkPurpose::PasswordReset { member_id }, true).await;
+    let public = [
+        ("/", 200),
+        ("/t/fablab", 200),
+        (event.as_str(), 200),
+        ("/events", 200),
+        ("/resources", 200),
+        ("/calls", 200),
+        ("/network", 200),
+        ("/map", 200),
+        ("/login", 200),
+        ("/nope/1", 404),
+        ("/t/nowhere", 404),
+        (invite.as_str(), 200),
+        (reset.as_str(), 200),
+        (gone.as_str(), 410),
+    ];
+    let managing = [
+        "/manage",
+        "/manage/t/fablab/events/new",
+        "/manage/t/fablab/resources/new",
+        "/manage/t/fablab/calls/new",
+        edit.as_str(),
+        "/manage/t/fablab/followers",
+        "/manage/t/fablab/comments",
+        "/manage/t/fablab/settings",
+        "/manage/federation",
+        "/manage/node",
+        "/manage/invitations",
+        "/manage/password",
+    ];
+    // Each language: its browser header, direction, and a few of its words on the pages
+    // (a heading, a plural, a validation rule).
+    let languages = [
+        (
+            "fr",
+            "fr-FR,fr;q=0.9",
+            "ltr",
+            [
+                "Agenda à venir",
+                "20 places restantes",
+                "doit être après le début",
+            ],
+        ),
+        (
+            "en",
+            "en-GB,en;q=0.9",
+            "ltr",
+            [
+                "Upcoming events",
+                "20 places left",
+                "must be after the start",
+            ],
+        ),
+        (
+            "es",
+            "es-ES,es;q=0.9",
+            "ltr",
+            [
+                "Próximos eventos",
+                "quedan 20 plazas",
+                "debe ser posterior al inicio",
+            ],
+        ),
+        (
+            "ar",
+            "ar-MA,ar;q=0.9,fr;q=0.8",
+            "rtl",
+            [
+                "الفعاليات القادمة",
+                "بقي 20 مكانًا",
+                "يجب أن يكون بعد البداية",
+            ],
+        ),
+    ];
+    for (lang, accept, dir, [upcoming, places, rule]) in languages {
+        // The browser's language alone picks the page's language and direction.
+        let response = browser()
+            .get(node.url("/"))
+            .header("Accept-Language", accept)
+            .send()
+            .await
+            .unwrap();
+        let home = response.text().await.unwrap();
+        assert_eq!(attr_of(&home, "html", "lang").as_deref(), Some(lang));
+        assert_eq!(attr_of(&home, "html", "dir").as_deref(), Some(dir));
+        assert!(text_of(&home, "h2").contains(upcoming), "{lang}: {home}");
+
+        // The switcher's choice, then every page, public and managing (as the admin).
+        let client = browser();
+        let (status, _) = get(&client, &node, &format!("/lang/{lang}?next=/")).await;
+        assert_eq!(status, 303);
+        let check = |path: &str, status: u16, want: u16, html: &str| {
+            assert_eq!(status, want, "{lang} {path}");
+            assert_eq!(
+                attr_of(html, "html", "lang").as_deref(),
+                Some(lang),
+                "{path}"
+            );
+            assert_eq!(attr_of(html, "html", "dir").as_deref(), Some(dir), "{path}");
+            let raw = raw_keys(html, &keys, lang);
+            assert!(raw.is_empty(), "{lang} {path} shows keys {raw:?}");
+        };
+        for (path, want) in public {
+            let (status, html) = get(&client, &node, path).await;
+            check(path, status, want, &html);
+        }
+        let (_, html) = get(&client, &node, &event).await;
+        assert!(text_of(&html, ".facts").contains(places), "{lang}: {html}");
+        let (_, html) = get(&client, &node, "/").await;
+        assert_eq!(
+            text_of(&html, "ul.languages [lang]").split(" | ").count(),
+            4,
+            "the switcher offers the four languages"
+        );
+        assert_eq!(
+            attr_of(&html, "ul.languages [aria-current]", "lang").as_deref(),
+            Some(lang)
+        );
+        let csrf = login(&client, &node, "admin", PASSWORD).await;
+        for path in managing {
+            let (status, html) = get(&client, &node, path).await;
+            check(path, status, 200, &html);
+        }
+        // A form sent back with a validation rule, in this language.
+        let (status, html, _) = post(
+            &client,
+            &node,
+            "/manage/t/fablab/events/new",
+            &[
+                ("title", "Atelier"),
+                ("starts_at", "2030-06-10T14:00"),
+                ("ends_at", "2030-06-10T13:00"),
+                ("timezone", "Europe/Paris"),
+                ("registration.mode", "none"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+        check("/manage/t/fablab/events/new (invalid)", status, 422, &html);
+        assert_eq!(text_of(&html, ".field.invalid .error"), rule, "{lang}");
+    }
 }
 
 #[tokio::test]

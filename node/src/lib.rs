@@ -13,6 +13,7 @@ pub mod publication;
 pub mod social;
 pub mod store;
 pub mod territory;
+pub mod text;
 pub mod theme;
 pub mod validation;
 
@@ -22,16 +23,6 @@ pub use publication::{Publication, PublicationBody, PublicationKind};
 pub use store::{Store, StoreError};
 pub use territory::Territory;
 pub use validation::ValidationError;
-
-/// How dates are written for a language (`fr`, `en-GB`): day and month names, order.
-/// French for French, British English otherwise, until more languages are offered.
-pub fn date_locale(lang: &str) -> chrono::Locale {
-    if lang.starts_with("fr") {
-        chrono::Locale::fr_FR
-    } else {
-        chrono::Locale::en_GB
-    }
-}
 
 /// Timestamps are kept to the microsecond, the precision both databases store, so a value
 /// read back equals the value written.

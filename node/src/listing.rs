@@ -222,7 +222,10 @@ impl ListingRow {
             .zip(territory.profile.place.longitude));
         let (summary, description, tags): (String, String, &[String]) = match body {
             PublicationBody::Event(e) => (
-                format!("{} · {}", e.when(lang), e.where_(lang)),
+                {
+                    let words = crate::text::Lang::for_content(lang);
+                    format!("{} · {}", words.when(e), words.where_(e))
+                },
                 markdown_text(&e.description),
                 &e.tags,
             ),

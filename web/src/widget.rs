@@ -11,6 +11,7 @@ use axum::routing::get;
 use chrono::{Duration, SecondsFormat};
 use minijinja::context;
 use rhizome_node::Territory;
+use rhizome_node::text::Lang;
 use serde::Serialize;
 use serde_json::json;
 use tower_http::cors::{Any, CorsLayer};
@@ -107,8 +108,8 @@ fn item(state: &AppState, l: &Listed) -> Item {
         starts_at: local(e.starts_at),
         ends_at: local(e.ends_at),
         timezone: e.timezone.clone(),
-        when: e.when(&e.language),
-        place: e.where_(&e.language),
+        when: Lang::for_content(&e.language).when(e),
+        place: Lang::for_content(&e.language).where_(e),
         status: serde_json::to_value(e.status)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))

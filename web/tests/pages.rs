@@ -117,7 +117,7 @@ async fn every_page_renders_in_french_and_english() {
 
 /// Every message key of the catalogues (French is the reference).
 fn message_keys() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales/fr");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../node/locales/fr");
     let mut keys = vec![];
     for entry in std::fs::read_dir(dir).unwrap() {
         let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();

@@ -4,9 +4,10 @@
 use chrono::SecondsFormat;
 use rhizome_node::markdown::{self, escape};
 use rhizome_node::publication::Image;
-use rhizome_node::publication::call::{Call, CallStatus, CallType};
+use rhizome_node::publication::call::Call;
 use rhizome_node::publication::event::{Event, EventFormat, EventStatus, RegistrationMode};
 use rhizome_node::publication::resource::Resource;
+use rhizome_node::text::Lang;
 use rhizome_node::{Publication, PublicationBody, Territory};
 use serde_json::{Value, json};
 
@@ -181,84 +182,11 @@ fn call_fields(c: &Call) -> Value {
     fields
 }
 
-/// One short HTML paragraph that reads well alone in a Mastodon timeline.
+/// One short HTML paragraph that reads well alone in a Mastodon timeline, in the
+/// publication's language.
 pub fn summary(body: &PublicationBody) -> String {
-    let french = body.language().starts_with("fr");
-    let line = match body {
-        PublicationBody::Event(e) => {
-            let status = match (e.status, french) {
-                (EventStatus::Cancelled, true) => "ANNULÉ · ",
-                (EventStatus::Cancelled, false) => "CANCELLED · ",
-                (EventStatus::Postponed, true) => "REPORTÉ · ",
-                (EventStatus::Postponed, false) => "POSTPONED · ",
-                (EventStatus::Scheduled, _) => "",
-            };
-            format!(
-                "{status}{} · {}",
-                e.when(e.language.as_str()),
-                e.where_(e.language.as_str())
-            )
-        }
-        PublicationBody::Resource(r) => {
-            let kind = serde_json::to_value(r.resource_type)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            let text = if r.summary.is_empty() {
-                r.title.clone()
-            } else {
-                r.summary.clone()
-            };
-            format!(
-                "{text} · {} · {}",
-                kind.replace('_', " "),
-                license_label(r.license.as_str())
-            )
-        }
-        PublicationBody::Call(c) => {
-            let kind = match (c.call_type, french) {
-                (CallType::Need, true) => "Besoin",
-                (CallType::Offer, true) => "Offre",
-                (CallType::Partners, true) => "Appel à partenaires",
-                (CallType::Project, true) => "Appel à projets",
-                (CallType::Need, false) => "Need",
-                (CallType::Offer, false) => "Offer",
-                (CallType::Partners, false) => "Partners wanted",
-                (CallType::Project, false) => "Call for projects",
-            };
-            let mut parts = vec![kind.to_owned()];
-            if let Some(d) = c.deadline {
-                let locale = rhizome_node::date_locale(if french { "fr" } else { "en" });
-                let label = if french { "date limite" } else { "deadline" };
-                parts.push(format!(
-                    "{label} {}",
-                    d.format_localized("%-d %B %Y", locale)
-                ));
-            }
-            if !c.skills_wanted.is_empty() {
-                parts.push(c.skills_wanted.join(", "));
-            }
-            if c.status == CallStatus::Closed {
-                parts.push(if french { "clos" } else { "closed" }.to_owned());
-            }
-            parts.join(" · ")
-        }
-    };
+    let line = Lang::for_content(body.language()).summary(body);
     format!("<p>{}</p>", escape(&line))
-}
-
-fn license_label(url: &str) -> String {
-    let path = url.trim_end_matches('/');
-    match path.strip_prefix("https://creativecommons.org/licenses/") {
-        Some(rest) => {
-            let mut parts = rest.split('/');
-            let terms = parts.next().unwrap_or_default().to_uppercase();
-            let version = parts.next().unwrap_or_default();
-            format!("CC {terms} {version}").trim().to_owned()
-        }
-        None if path.contains("publicdomain/zero") => "CC0".to_owned(),
-        None => url.to_owned(),
-    }
 }
 
 /// What a deleted publication's URL serves, and what `Delete` carries.
@@ -372,17 +300,5 @@ mod tests {
         assert_eq!(o["attachment"][1]["type"], "Link");
         let plain = object(&urls, &t, &event(json!({})), EventCounts::default());
         assert!(plain.get("attachment").is_none());
-    }
-
-    #[test]
-    fn licences_read_as_people_say_them() {
-        assert_eq!(
-            license_label("https://creativecommons.org/licenses/by-sa/4.0/"),
-            "CC BY-SA 4.0"
-        );
-        assert_eq!(
-            license_label("https://example.org/licence"),
-            "https://example.org/licence"
-        );
     }
 }

@@ -278,60 +278,13 @@ impl Event {
     pub fn tz(&self) -> chrono_tz::Tz {
         self.timezone.parse().unwrap_or(chrono_tz::UTC)
     }
-
-    /// When it happens, on one line, in the event's own zone with the date written out:
-    /// "mardi 1 décembre 2026, 18:00–21:00 (Europe/Paris)". `lang` picks the words.
-    pub fn when(&self, lang: &str) -> String {
-        let tz = self.tz();
-        let (start, end) = (
-            self.starts_at.with_timezone(&tz),
-            self.ends_at.with_timezone(&tz),
-        );
-        let locale = crate::date_locale(lang);
-        let day =
-            |t: &DateTime<chrono_tz::Tz>| t.format_localized("%A %-d %B %Y", locale).to_string();
-        if start.date_naive() == end.date_naive() {
-            format!(
-                "{}, {}–{} ({tz})",
-                day(&start),
-                start.format("%H:%M"),
-                end.format("%H:%M")
-            )
-        } else {
-            format!(
-                "{} {} – {} {} ({tz})",
-                day(&start),
-                start.format("%H:%M"),
-                day(&end),
-                end.format("%H:%M")
-            )
-        }
-    }
-
-    /// Where it happens, on one line: the place, "online", or both.
-    pub fn where_(&self, lang: &str) -> String {
-        let online = if lang.starts_with("fr") {
-            "en ligne"
-        } else {
-            "online"
-        };
-        let place = self
-            .place
-            .as_ref()
-            .map(Place::label)
-            .filter(|l| !l.is_empty());
-        match (self.format, place) {
-            (EventFormat::Online, _) | (_, None) => online.to_owned(),
-            (EventFormat::Hybrid, Some(p)) => format!("{p} + {online}"),
-            (EventFormat::OnSite, Some(p)) => p,
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::territory::TerritoryDraft;
+    use crate::text::Lang;
     use serde_json::json;
 
     fn territory() -> Territory {
@@ -398,22 +351,35 @@ mod tests {
     fn when_and_where_read_well_alone() {
         let e = event(json!({})).unwrap();
         assert_eq!(
-            e.when("fr"),
+            Lang("fr").when(&e),
             "mardi 1 décembre 2026, 18:00–21:00 (Europe/Paris)"
         );
         assert_eq!(
-            e.when("en"),
+            Lang("en").when(&e),
             "Tuesday 1 December 2026, 18:00–21:00 (Europe/Paris)"
         );
-        assert_eq!(e.where_("fr"), "Fablab, 1 rue de la Paix, Poitiers");
+        assert_eq!(Lang("fr").where_(&e), "Fablab, 1 rue de la Paix, Poitiers");
         let e = event(json!({"ends_at": "2026-12-02T10:00", "format": "hybrid", "online_url": "https://visio.example/x"})).unwrap();
         assert_eq!(
-            e.when("fr"),
+            Lang("fr").when(&e),
             "mardi 1 décembre 2026 18:00 – mercredi 2 décembre 2026 10:00 (Europe/Paris)"
         );
         assert_eq!(
-            e.where_("en"),
+            Lang("en").where_(&e),
             "Fablab, 1 rue de la Paix, Poitiers + online"
+        );
+        assert_eq!(
+            Lang("es").where_(&e),
+            "Fablab, 1 rue de la Paix, Poitiers + en línea"
+        );
+        let e = event(json!({})).unwrap();
+        assert_eq!(
+            Lang("es").when(&e),
+            "martes, 1 de diciembre de 2026, 18:00–21:00 (Europe/Paris)"
+        );
+        assert_eq!(
+            Lang("ar").when(&e),
+            "الثلاثاء 1 ديسمبر 2026، 18:00–21:00 (Europe/Paris)"
         );
     }
 

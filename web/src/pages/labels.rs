@@ -31,7 +31,7 @@ pub const TERRITORY_KINDS: &[&str] = &[
 
 /// The visitor-facing name of `value` in `family` (`theme`, `territory-kind`...).
 pub fn label(lang: Lang, family: &str, value: &str) -> String {
-    lang.text(&format!("{family}-{value}"), &Default::default())
+    lang.label(family, value)
 }
 
 /// The template function `label("theme", "climate")`.
@@ -40,5 +40,5 @@ pub fn template_function(
     family: &str,
     value: &str,
 ) -> Result<String, minijinja::Error> {
-    Ok(label(Lang::of_template(state), family, value))
+    Ok(label(crate::i18n::of_template(state), family, value))
 }

@@ -192,7 +192,7 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
         .default_timezone
         .parse()
         .unwrap_or(chrono_tz::UTC);
-    let locale = rhizome_node::date_locale(page.lang.tag());
+    let locale = page.lang.date_locale();
     let handle = text(&origin["handle"]);
     Line {
         url: text(&item["id"]),

@@ -545,8 +545,8 @@ fn preview_of(page: &Page, body: &PublicationBody) -> minijinja::Value {
     let (text, when, place) = match body {
         PublicationBody::Event(e) => (
             &e.description,
-            Some(e.when(page.lang.tag())),
-            Some(e.where_(page.lang.tag())),
+            Some(page.lang.when(e)),
+            Some(page.lang.where_(e)),
         ),
         PublicationBody::Resource(r) => (&r.body, None, None),
         PublicationBody::Call(c) => (&c.description, None, None),

@@ -109,7 +109,7 @@ pub async fn map(page: Page, State(state): State<AppState>) -> Response {
             lat,
             lon,
             label: e.title.clone(),
-            detail: e.when(page.lang.tag()),
+            detail: page.lang.when(e),
             url: format!("/events/{}", p.id),
         });
     }

@@ -124,9 +124,7 @@ impl FromRequestParts<AppState> for Page {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Page, Response> {
-        let lang = Lang::from_request_parts(parts, state)
-            .await
-            .unwrap_or_default();
+        let lang = crate::i18n::of_request(&parts.headers);
         let viewer = session::viewer(state.store.as_ref(), &parts.headers)
             .await
             .map_err(|e| {

@@ -63,16 +63,16 @@ pub struct Item {
 }
 
 pub fn items(page: &Page, publications: &[Publication], territories: &[Territory]) -> Vec<Item> {
-    let lang = page.lang.tag();
+    let lang = page.lang;
     publications
         .iter()
         .map(|p| {
             let territory = territories.iter().find(|t| t.id == p.territory_id);
             let (when, starts_at, place, status, summary, position) = match &p.body {
                 PublicationBody::Event(e) => (
-                    e.when(lang),
+                    lang.when(e),
                     Some(e.starts_at.to_rfc3339()),
-                    e.where_(lang),
+                    lang.where_(e),
                     enum_name(&e.status),
                     String::new(),
                     e.place
@@ -390,7 +390,7 @@ async fn show_publication(
 
 /// What the event page shows beyond the common fields.
 fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
-    let lang = page.lang.tag();
+    let lang = page.lang;
     let places_left = e.capacity.map(|c| (i64::from(c) - participants).max(0));
     let open = matches!(
         e.registration.mode,
@@ -408,11 +408,11 @@ fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
         });
     context! {
         map_points,
-        when => e.when(lang),
+        when => lang.when(e),
         starts_at => e.starts_at.to_rfc3339(),
         ends_at => e.ends_at.to_rfc3339(),
         timezone => e.timezone,
-        place_line => e.where_(lang),
+        place_line => lang.where_(e),
         on_site => e.format != EventFormat::Online,
         place => e.place,
         online_url => e.online_url.as_ref().map(|u| u.to_string()),

@@ -1,0 +1,8 @@
+## Sentences that pages, feeds and the wire share (node/src/text/sentences.rs)
+# chrono's strftime patterns: %A weekday, %-d day, %B month, %Y year.
+date-long = %A, %-d de %B de %Y
+date-short = %-d de %B de %Y
+when-one-day = { $day }, { $start }–{ $end } ({ $zone })
+when-several-days = { $day } { $start } – { $end_day } { $end } ({ $zone })
+where-online = en línea
+summary-deadline = fecha límite: { $date }

@@ -8,8 +8,9 @@ use crate::place::Place;
 use crate::theme::Theme;
 use crate::validation::{self as v, Validated, ValidationError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TerritoryKind {
     LearningTerritory,
     LearningCity,
@@ -182,6 +183,16 @@ impl Territory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offered_kind_names_are_serde_names() {
+        let names = <TerritoryKind as strum::VariantNames>::VARIANTS;
+        assert_eq!(names.len(), 8);
+        for name in names {
+            let kind: TerritoryKind = serde_json::from_value(serde_json::json!(name)).unwrap();
+            assert_eq!(serde_json::to_value(kind).unwrap(), *name);
+        }
+    }
 
     fn draft() -> TerritoryDraft {
         serde_json::from_value(serde_json::json!({

@@ -2,8 +2,21 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantNames,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Theme {
     /// Climate, environment, energy transition.
     Climate,
@@ -58,6 +71,7 @@ mod tests {
     fn slug_matches_serde_name() {
         for t in Theme::ALL {
             assert_eq!(serde_json::to_value(t).unwrap(), t.slug());
+            assert!(<Theme as strum::VariantNames>::VARIANTS.contains(&t.slug()));
             assert_eq!(Theme::from_slug(t.slug()), Some(t));
         }
     }

@@ -1,33 +1,20 @@
 //! Names of the domain's fixed values (themes, kinds, statuses) in the page's language:
 //! the catalogue key is `<family>-<serde name>`, e.g. `theme-climate`.
 
+use rhizome_node::territory::TerritoryKind;
+use rhizome_node::theme::Theme;
+use strum::VariantNames;
+
 use crate::i18n::Lang;
 
 /// Themes offered in forms and filters, by their wire names (as `Theme::slug`).
-pub const THEMES: &[&str] = &[
-    "climate",
-    "mobility",
-    "food_health",
-    "urban_life",
-    "social_economy",
-    "culture",
-    "science_digital",
-];
+pub const THEMES: &[&str] = <Theme as VariantNames>::VARIANTS;
 
 /// Languages a publication or a territory may be written in, offered in forms and filters.
 pub const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
 
 /// Kinds of territory offered in the directory's filter (as `TerritoryKind`'s names).
-pub const TERRITORY_KINDS: &[&str] = &[
-    "learning_territory",
-    "learning_city",
-    "tiers_lieu",
-    "living_lab",
-    "fablab",
-    "educational_city",
-    "association",
-    "network",
-];
+pub const TERRITORY_KINDS: &[&str] = <TerritoryKind as VariantNames>::VARIANTS;
 
 /// The visitor-facing name of `value` in `family` (`theme`, `territory-kind`...).
 pub fn label(lang: Lang, family: &str, value: &str) -> String {

@@ -1,7 +1,10 @@
 //! The delivery worker. It claims due rows from the durable outbox with a lease, signs each
 //! request once per inbox (again on every retry: signatures expire), sends with bounded
 //! parallelism overall and per server, and records the outcome. A crash leaves leased rows
-//! that are claimed again when the lease ends: delivery is at least once.
+//! that are claimed again when the lease ends: delivery is at least once. Without a crash
+//! it is once: a claim takes no more than can be sent within its lease, a request is sent
+//! only while the lease has room for it and for recording its outcome (its timeout is cut
+//! to fit), and rows that waited too long are handed back unsent for any worker to claim.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +34,36 @@ pub struct Settings {
     pub poll: Duration,
 }
 
+/// The longest a delivery request may take; less when the lease is short (see
+/// [`Settings::send_timeout`]).
+const MAX_SEND_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Settings {
+    /// How long one request may take: a third of the lease at most, so that a request sent
+    /// with twice this left (see [`lease_allows`]) ends, and its outcome is recorded, with
+    /// time to spare before the lease does.
+    pub fn send_timeout(&self) -> Duration {
+        let third = (self.lease / 3).to_std().unwrap_or_default();
+        MAX_SEND_TIMEOUT.min(third)
+    }
+
+    /// Rounds of requests that surely fit in one lease, each taking its whole timeout:
+    /// a claim takes `per_server` times this from one server, `concurrency` times this in
+    /// all.
+    fn rounds_per_lease(&self) -> i64 {
+        let timeout = self.send_timeout().as_millis().max(1);
+        let lease = self.lease.to_std().unwrap_or_default().as_millis();
+        // Sending stops with two timeouts of the lease left.
+        ((lease / timeout) as i64 - 2).max(1)
+    }
+
+    /// How many rows one claim takes: in all, and from one server.
+    fn claim_sizes(&self) -> (i64, i64) {
+        let rounds = self.rounds_per_lease();
+        let in_all = self.batch.min(self.concurrency as i64 * rounds).max(1);
+        (in_all, self.per_server as i64 * rounds)
+    }
+
     pub fn from_config(config: &Config) -> Settings {
         Settings {
             lease: chrono::Duration::seconds(config.delivery_lease_seconds.min(86_400) as i64),
@@ -51,6 +83,16 @@ enum Outcome {
     Retry(String),
     /// Never going to work (blocked, unsafe URL, 404/410): drop it.
     Drop(String),
+    /// Not sent: too little of the lease was left when its turn came. Handed back.
+    Released,
+}
+
+/// Whether a request may still be sent under `d`'s lease at `now`: the request's whole
+/// timeout and as much again to record its outcome must fit before the lease ends, or
+/// another worker could claim the row and send it too.
+fn lease_allows(d: &Delivery, now: chrono::DateTime<chrono::Utc>, timeout: Duration) -> bool {
+    let left = (d.leased_until - now).to_std().unwrap_or_default();
+    left >= timeout * 2
 }
 
 /// Runs the worker until the process ends.
@@ -58,6 +100,7 @@ pub fn spawn(fed: Federation) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             match run_once(&fed).await {
+                // Nothing due, or nothing that could be sent in time: wait a little.
                 Ok(0) => {
                     let _ = tokio::time::timeout(fed.delivery.poll, fed.wake.notified()).await;
                 }
@@ -74,13 +117,18 @@ pub fn spawn(fed: Federation) -> tokio::task::JoinHandle<()> {
 /// Successes are recorded in batches of this many, one transaction each.
 const RECORD_BATCH: usize = 64;
 
-/// Claims one batch of due deliveries and attempts them all; returns how many.
+/// Claims one batch of due deliveries and attempts those its lease leaves time for,
+/// handing the others back; returns how many were attempted.
 pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
+    let (in_all, per_host) = fed.delivery.claim_sizes();
     let batch = fed
         .store
-        .claim_deliveries(rhizome_node::now(), fed.delivery.lease, fed.delivery.batch)
+        .claim_deliveries(rhizome_node::now(), fed.delivery.lease, in_all, per_host)
         .await?;
-    let count = batch.len();
+    let Some(claim) = batch.first().map(|d| d.claim) else {
+        return Ok(0);
+    };
+    let timeout = fed.delivery.send_timeout();
     // Each activity is serialised and digested once, whatever its number of inboxes.
     let mut bodies: HashMap<uuid::Uuid, Arc<DigestedBody>> = HashMap::new();
     let overall = Arc::new(Semaphore::new(fed.delivery.concurrency));
@@ -104,27 +152,42 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
         running.spawn(async move {
             let _server = server.acquire_owned().await;
             let _overall = overall.acquire_owned().await;
-            let outcome = attempt(&fed, &delivery, &body).await;
+            let outcome = attempt(&fed, &delivery, &body, timeout).await;
             (delivery, outcome)
         });
     }
-    let mut delivered = Vec::new();
+    let (mut delivered, mut attempted, mut released) = (Vec::new(), 0, 0);
     while let Some(joined) = running.join_next().await {
         let Ok((delivery, outcome)) = joined else {
             continue;
         };
         match outcome {
+            Outcome::Released => released += 1,
             Outcome::Delivered => {
+                attempted += 1;
                 delivered.push(delivery);
                 if delivered.len() >= RECORD_BATCH {
                     record_delivered(fed, std::mem::take(&mut delivered)).await;
                 }
             }
-            other => record_failure(fed, &delivery, other).await,
+            other => {
+                attempted += 1;
+                record_failure(fed, &delivery, other).await;
+            }
         }
     }
     record_delivered(fed, delivered).await;
-    Ok(count)
+    if released > 0 {
+        tracing::info!(
+            released,
+            "deliveries handed back unsent: their lease ran short while they waited"
+        );
+        // If this fails the lease runs out and they are claimed again all the same.
+        if let Err(e) = fed.store.release_claim(claim).await {
+            tracing::error!(error = %e, released, "cannot hand deliveries back");
+        }
+    }
+    Ok(attempted)
 }
 
 async fn record_delivered(fed: &Federation, delivered: Vec<Delivery>) {
@@ -143,7 +206,7 @@ async fn record_delivered(fed: &Federation, delivered: Vec<Delivery>) {
 
 async fn record_failure(fed: &Federation, d: &Delivery, outcome: Outcome) {
     let stored = match &outcome {
-        Outcome::Delivered => Ok(()),
+        Outcome::Delivered | Outcome::Released => Ok(()),
         Outcome::Retry(error) => {
             tracing::info!(inbox = %d.inbox, attempts = d.attempts + 1, %error, "delivery failed, will retry");
             fed.store
@@ -160,7 +223,13 @@ async fn record_failure(fed: &Federation, d: &Delivery, outcome: Outcome) {
     }
 }
 
-async fn attempt(fed: &Federation, d: &Delivery, body: &DigestedBody) -> Outcome {
+/// Sends `d` with `timeout`, unless its lease no longer leaves time for that.
+async fn attempt(
+    fed: &Federation,
+    d: &Delivery,
+    body: &DigestedBody,
+    timeout: Duration,
+) -> Outcome {
     if fed.is_blocked(&d.host).await {
         return Outcome::Drop(format!("{} is blocked", d.host));
     }
@@ -179,11 +248,16 @@ async fn attempt(fed: &Federation, d: &Delivery, body: &DigestedBody) -> Outcome
         .post(&d.inbox)
         .header("content-type", crate::protocol::CONTENT_TYPE)
         .header("accept", crate::protocol::CONTENT_TYPE);
-    let request = match sign_post(request, Urls::key_id(actor), key, body).await {
+    let mut request = match sign_post(request, Urls::key_id(actor), key, body).await {
         Ok(r) => r,
         Err(e) => return Outcome::Retry(e.to_string()),
     };
     crate::Stats::count(&fed.stats.signatures, 1);
+    // Checked last, just before sending: the wait for a turn may have used up the lease.
+    if !lease_allows(d, rhizome_node::now(), timeout) {
+        return Outcome::Released;
+    }
+    *request.timeout_mut() = Some(timeout);
     match fed.http.execute(request).await {
         Ok(response) => match response.status().as_u16() {
             200..=299 => {
@@ -197,5 +271,43 @@ async fn attempt(fed: &Federation, d: &Delivery, body: &DigestedBody) -> Outcome
             _ => Outcome::Retry(format!("{} answered {}", d.host, response.status())),
         },
         Err(e) => Outcome::Retry(crate::fetch::cause(&e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_lease(seconds: i64) -> Settings {
+        Settings {
+            lease: chrono::Duration::seconds(seconds),
+            batch: 500,
+            concurrency: 32,
+            per_server: 8,
+            poll: Duration::from_secs(2),
+        }
+    }
+
+    #[test]
+    fn a_claim_fits_in_its_lease_even_when_every_request_takes_its_whole_timeout() {
+        for seconds in [1, 2, 5, 6, 10, 30, 60, 600, 86_400] {
+            let settings = with_lease(seconds);
+            let timeout = settings.send_timeout();
+            assert!(
+                timeout <= MAX_SEND_TIMEOUT && !timeout.is_zero(),
+                "{seconds} s"
+            );
+            let (in_all, per_host) = settings.claim_sizes();
+            let rounds = per_host / settings.per_server as i64;
+            assert!(in_all <= settings.batch && in_all <= settings.concurrency as i64 * rounds);
+            // The last round still starts with two timeouts of the lease left.
+            let needed = timeout * (rounds as u32 + 1);
+            assert!(
+                needed <= settings.lease.to_std().unwrap(),
+                "{seconds} s lease: {rounds} rounds of {timeout:?}"
+            );
+        }
+        // A long lease is not wasted on tiny claims.
+        assert!(with_lease(60).claim_sizes().1 > with_lease(6).claim_sizes().1);
     }
 }

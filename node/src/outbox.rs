@@ -2,7 +2,9 @@
 //!
 //! An activity is written in the same transaction as the change that caused it, with one
 //! delivery row per distinct inbox. Workers claim due rows with a lease, so a crash loses
-//! nothing: an unfinished row is claimed again when its lease runs out.
+//! nothing: an unfinished row is claimed again when its lease runs out. A worker sends a
+//! row only while its lease has time left for the whole request, and hands back what it
+//! will not send in time, so two workers never send the same row when none crashes.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -43,6 +45,11 @@ pub struct Delivery {
     pub host: String,
     pub attempts: i32,
     pub sender: Uuid,
+    /// The token of the claim that took this row: only its holder records a failure or
+    /// drops the row, so a worker whose lease ran out cannot undo another's claim.
+    pub claim: Uuid,
+    /// When the claim's lease ends; past it, another worker may take the row.
+    pub leased_until: DateTime<Utc>,
     /// Shared by every delivery of the same activity.
     pub body: std::sync::Arc<serde_json::Value>,
 }

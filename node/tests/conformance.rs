@@ -507,6 +507,7 @@ mod federation {
         keypairs_are_stored_once,
         followers_fan_out_to_distinct_inboxes,
         deliveries_are_leased_retried_and_counted,
+        claims_are_bounded_per_server_and_stale_ones_undo_nothing,
         registrations_respect_capacity,
         comments_reactions_and_forgetting_an_actor,
         activities_are_deduplicated,
@@ -699,26 +700,25 @@ mod federation {
             .unwrap();
         let now = rhizome_node::now();
         let lease = Duration::seconds(60);
-        let claimed = store.claim_deliveries(now, lease, 10).await.unwrap();
+        let claimed = store.claim_deliveries(now, lease, 10, 10).await.unwrap();
         assert_eq!(claimed.len(), 3);
         assert_eq!(claimed[0].body["type"], "Create");
         // Leased rows are not handed out twice...
         assert!(
             store
-                .claim_deliveries(now, lease, 10)
+                .claim_deliveries(now, lease, 10, 10)
                 .await
                 .unwrap()
                 .is_empty()
         );
-        // ...until the lease runs out (a crashed worker).
-        assert_eq!(
-            store
-                .claim_deliveries(now + Duration::seconds(61), lease, 10)
-                .await
-                .unwrap()
-                .len(),
-            3
-        );
+        // ...until the lease runs out (a crashed worker); the new claim is the one whose
+        // outcomes count.
+        let mut claimed = store
+            .claim_deliveries(now + Duration::seconds(61), lease, 10, 10)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 3);
+        claimed.sort_by(|a, b| a.inbox.cmp(&b.inbox));
 
         let later = now + Duration::seconds(120);
         store
@@ -734,13 +734,13 @@ mod federation {
         // The failed one waits for its backoff.
         assert!(
             store
-                .claim_deliveries(later + Duration::seconds(5), lease, 10)
+                .claim_deliveries(later + Duration::seconds(5), lease, 10, 10)
                 .await
                 .unwrap()
                 .is_empty()
         );
         let retry = store
-            .claim_deliveries(later + Duration::seconds(11), lease, 10)
+            .claim_deliveries(later + Duration::seconds(11), lease, 10, 10)
             .await
             .unwrap();
         assert_eq!((retry.len(), retry[0].attempts), (1, 1));
@@ -755,6 +755,62 @@ mod federation {
         assert_eq!((s1.queued, s1.consecutive_failures), (1, 1));
         assert_eq!(s1.last_error.as_deref(), Some("connection refused"));
         assert!(s1.next_attempt.is_some());
+    }
+
+    async fn claims_are_bounded_per_server_and_stale_ones_undo_nothing(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let inboxes: Vec<String> = ["a", "a", "a", "b", "b"]
+            .iter()
+            .enumerate()
+            .map(|(i, host)| format!("https://{host}.example/u{i}/inbox"))
+            .collect();
+        store
+            .enqueue(&outgoing(t.id, Recipients::Inboxes(inboxes)))
+            .await
+            .unwrap();
+        let per_host = |claimed: &[rhizome_node::outbox::Delivery], host: &str| {
+            claimed.iter().filter(|d| d.host == host).count()
+        };
+        let now = rhizome_node::now();
+        let lease = Duration::seconds(60);
+        // At most two rows from any one server, under one claim token and lease.
+        let first = store.claim_deliveries(now, lease, 10, 2).await.unwrap();
+        assert_eq!(
+            (per_host(&first, "a.example"), per_host(&first, "b.example")),
+            (2, 2)
+        );
+        assert!(first.iter().all(|d| d.claim == first[0].claim));
+        assert!(first.iter().all(|d| d.leased_until == now + lease));
+        let rest = store
+            .claim_deliveries(now + Duration::seconds(30), lease, 10, 2)
+            .await
+            .unwrap();
+        assert_eq!((rest.len(), per_host(&rest, "a.example")), (1, 1));
+        assert_ne!(rest[0].claim, first[0].claim);
+
+        // The first claim's lease runs out (not the second's) and another worker takes its
+        // rows: the first worker's late failure and drop leave them alone.
+        let later = now + Duration::seconds(61);
+        let retaken = store.claim_deliveries(later, lease, 10, 10).await.unwrap();
+        assert_eq!(retaken.len(), 4);
+        store
+            .delivery_failed(&first[0], later, "timed out")
+            .await
+            .unwrap();
+        store.drop_delivery(&first[1]).await.unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 5);
+
+        // What a claim hands back is due at once for anyone, untouched (no attempt counted).
+        assert_eq!(store.release_claim(retaken[0].claim).await.unwrap(), 4);
+        assert_eq!(store.release_claim(retaken[0].claim).await.unwrap(), 0);
+        let again = store.claim_deliveries(later, lease, 10, 10).await.unwrap();
+        assert_eq!(again.len(), 4);
+        assert!(again.iter().all(|d| d.attempts == 0));
+
+        // A delivery that went through is done, even if its worker's claim had run out.
+        store.deliveries_succeeded(&first, later).await.unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
     }
 
     async fn registrations_respect_capacity(store: &dyn Store) {

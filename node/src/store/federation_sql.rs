@@ -524,21 +524,39 @@ macro_rules! federation_sql_store {
                     Ok(row.try_get("n")?)
                 }
 
-                async fn claim_deliveries(&self, now: DateTime<Utc>, lease: Duration, limit: i64) -> Result<Vec<Delivery>, StoreError> {
-                    let rows = sqlx::query(
-                        "UPDATE deliveries SET locked_until = $1
+                async fn claim_deliveries(&self, now: DateTime<Utc>, lease: Duration, limit: i64, per_host: i64) -> Result<Vec<Delivery>, StoreError> {
+                    // Due rows ranked within their server, so one server's backlog cannot
+                    // fill the claim with more than can be sent to it within the lease.
+                    // PostgreSQL skips rows another claim is taking instead of queueing
+                    // behind it; SQLite has one writer at a time anyway.
+                    let skip_locked = if <$db as sqlx::Database>::NAME == "PostgreSQL" { "FOR UPDATE SKIP LOCKED" } else { "" };
+                    let sql = format!(
+                        "UPDATE deliveries SET locked_until = $1, claim = $4
                          WHERE (activity_id, inbox) IN (
                              SELECT activity_id, inbox FROM deliveries
-                             WHERE next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2)
-                             ORDER BY next_attempt_at LIMIT $3)
+                             WHERE (activity_id, inbox) IN (
+                                 SELECT activity_id, inbox FROM (
+                                     SELECT activity_id, inbox, next_attempt_at,
+                                            ROW_NUMBER() OVER (PARTITION BY host ORDER BY next_attempt_at) AS rank_in_host
+                                     FROM deliveries
+                                     WHERE next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2)) due
+                                 WHERE rank_in_host <= $5
+                                 ORDER BY next_attempt_at LIMIT $3)
+                               AND (locked_until IS NULL OR locked_until < $2)
+                             {skip_locked})
                            AND (locked_until IS NULL OR locked_until < $2)
-                         RETURNING activity_id, inbox, host, attempts",
-                    )
-                    .bind(now + lease)
-                    .bind(now)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?;
+                         RETURNING activity_id, inbox, host, attempts"
+                    );
+                    let claim = Uuid::new_v4();
+                    let leased_until = now + lease;
+                    let rows = sqlx::query(&sql)
+                        .bind(leased_until)
+                        .bind(now)
+                        .bind(limit)
+                        .bind(claim)
+                        .bind(per_host)
+                        .fetch_all(&self.pool)
+                        .await?;
                     let mut bodies: std::collections::HashMap<Uuid, (Uuid, std::sync::Arc<serde_json::Value>)> = Default::default();
                     let mut deliveries = Vec::with_capacity(rows.len());
                     for row in &rows {
@@ -559,6 +577,8 @@ macro_rules! federation_sql_store {
                             attempts: row.try_get("attempts")?,
                             sender,
                             body,
+                            claim,
+                            leased_until,
                         });
                     }
                     Ok(deliveries)
@@ -615,23 +635,25 @@ macro_rules! federation_sql_store {
                     let dead = failures >= outbox::DEAD_AFTER_FAILURES
                         && last_success.is_none_or(|t| at - t > Duration::days(1));
                     if attempts >= outbox::MAX_ATTEMPTS {
-                        sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2")
+                        sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2 AND claim = $3")
                             .bind(d.activity_id)
                             .bind(&d.inbox)
+                            .bind(d.claim)
                             .execute(&mut *tx)
                             .await?;
                         tracing::warn!(inbox = %d.inbox, attempts, "delivery abandoned after too many failures");
                     } else {
                         let wait = if dead { Duration::days(1) } else { outbox::backoff(attempts) };
                         sqlx::query(
-                            "UPDATE deliveries SET attempts = $3, next_attempt_at = $4, locked_until = NULL, last_error = $5
-                             WHERE activity_id = $1 AND inbox = $2",
+                            "UPDATE deliveries SET attempts = $3, next_attempt_at = $4, locked_until = NULL, claim = NULL, last_error = $5
+                             WHERE activity_id = $1 AND inbox = $2 AND claim = $6",
                         )
                         .bind(d.activity_id)
                         .bind(&d.inbox)
                         .bind(attempts)
                         .bind(at + wait)
                         .bind(&error)
+                        .bind(d.claim)
                         .execute(&mut *tx)
                         .await?;
                     }
@@ -640,12 +662,21 @@ macro_rules! federation_sql_store {
                 }
 
                 async fn drop_delivery(&self, d: &Delivery) -> Result<(), StoreError> {
-                    sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2")
+                    sqlx::query("DELETE FROM deliveries WHERE activity_id = $1 AND inbox = $2 AND claim = $3")
                         .bind(d.activity_id)
                         .bind(&d.inbox)
+                        .bind(d.claim)
                         .execute(&self.pool)
                         .await?;
                     Ok(())
+                }
+
+                async fn release_claim(&self, claim: Uuid) -> Result<u64, StoreError> {
+                    let done = sqlx::query("UPDATE deliveries SET locked_until = NULL, claim = NULL WHERE claim = $1")
+                        .bind(claim)
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(done.rows_affected())
                 }
 
                 async fn pending_deliveries(&self) -> Result<i64, StoreError> {

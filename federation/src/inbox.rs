@@ -58,7 +58,13 @@ async fn receive(
         }
     })?;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let pending = signatures::prepare(method.as_str(), path, headers, Some(&body))?;
+    let pending = signatures::prepare(
+        method.as_str(),
+        path,
+        &fed.config.domain,
+        headers,
+        Some(&body),
+    )?;
     let activity: Activity =
         serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
     let host = host_of(activity.actor.as_str()).unwrap_or_default();
@@ -180,7 +186,7 @@ pub async fn verify_fetch(
     headers: &HeaderMap,
 ) -> Result<(), FederationError> {
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let pending = signatures::prepare(method.as_str(), path, headers, None)?;
+    let pending = signatures::prepare(method.as_str(), path, &fed.config.domain, headers, None)?;
     let owner = pending.key_owner().to_owned();
     let host = host_of(&owner).unwrap_or_default();
     if fed.is_blocked(&host).await {

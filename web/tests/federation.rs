@@ -763,3 +763,45 @@ async fn follow_requests_wait_for_an_editor_when_the_territory_asks() {
         .await;
     assert_eq!(status, 401, "the follower list is for editors");
 }
+
+/// Which JSON `error` a refused request carried.
+fn reason(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .map(|v| v["error"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_request_signed_for_another_server_or_inbox_is_not_replayable_here() {
+    let Story {
+        node, masto, inbox, ..
+    } = setup(Backend::Sqlite).await.unwrap();
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let body = serde_json::to_vec(&follow).unwrap();
+    // Alice's genuine signature for another server's inbox, sent on to ours: the Host it
+    // covers is not ours.
+    let elsewhere = "http://other.example/t/fablab/inbox";
+    let (status, text) = masto
+        .send(&inbox, masto.sign("alice", elsewhere, &body), body.clone())
+        .await;
+    assert_eq!(status, 401, "{text}");
+    assert!(reason(&text).contains("another server"), "{text}");
+    // Signed for our shared inbox, replayed to the territory's inbox: the target differs.
+    let (status, text) = masto
+        .send(
+            &inbox,
+            masto.sign("alice", &node.url("/inbox"), &body),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, 401, "{text}");
+    // Neither followed.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(masto.received_count(|a| a["type"] == "Accept"), 0);
+    // The genuine request goes through.
+    let (status, text) = masto
+        .send(&inbox, masto.sign("alice", &inbox, &body), body)
+        .await;
+    assert_eq!(status, 202, "{text}");
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+}

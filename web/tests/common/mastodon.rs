@@ -98,6 +98,11 @@ impl FakeMastodon {
         &self.0.base
     }
 
+    /// `localhost:PORT`, what our own signatures must name as `Host`.
+    pub fn host(&self) -> &str {
+        self.0.base.trim_start_matches("http://")
+    }
+
     pub fn actor_id(&self, name: &str) -> String {
         format!("{}/users/{name}", self.0.base)
     }
@@ -341,7 +346,8 @@ async fn inbox(
 
 async fn verify(peer: &FakeMastodon, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> bool {
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let Ok(pending) = rhizome_federation::signatures::prepare("POST", path, headers, Some(body))
+    let Ok(pending) =
+        rhizome_federation::signatures::prepare("POST", path, peer.host(), headers, Some(body))
     else {
         return false;
     };

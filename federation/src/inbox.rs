@@ -144,7 +144,9 @@ async fn verified_sender(
 }
 
 /// Checks that `actor_id` signed: its key must be the one named by `keyId`, and verify.
-/// On failure the actor is fetched again once, in case it rotated its key.
+/// On failure the actor is fetched again once, in case it rotated its key, but no more
+/// than once per actor per [`crate::KEY_REFRESH_INTERVAL`]: forged signatures naming a
+/// known actor must not turn this node into an amplifier against its server.
 pub async fn verify_signer(
     fed: &Federation,
     pending: &PendingSignature,
@@ -152,6 +154,13 @@ pub async fn verify_signer(
 ) -> Result<RemoteActor, FederationError> {
     let mut last_error = None;
     for refresh in [false, true] {
+        if refresh && !fed.may_refresh_key(actor_id) {
+            tracing::info!(
+                actor = actor_id,
+                "signature failed; key refreshed recently, not refetched"
+            );
+            break;
+        }
         let actor = match fed.actor(actor_id, refresh).await {
             Ok(a) => a,
             Err(FetchError::Blocked(host)) => return Err(FederationError::Blocked(host)),

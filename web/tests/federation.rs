@@ -805,3 +805,49 @@ async fn a_request_signed_for_another_server_or_inbox_is_not_replayable_here() {
     assert_eq!(status, 202, "{text}");
     masto.wait_for("Accept", |a| a["type"] == "Accept").await;
 }
+
+#[tokio::test]
+async fn forged_signatures_do_not_make_the_node_refetch_the_actor_each_time() {
+    let Story {
+        node, masto, inbox, ..
+    } = setup(Backend::Sqlite).await.unwrap();
+    let follow = masto.fixture("follow.json", &node.base, "");
+    assert_eq!(masto.post("alice", &inbox, &follow).await.0, 202);
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+    let before = masto.actor_fetches("alice");
+    assert!(before >= 1, "alice's key was fetched to verify her Follow");
+
+    // 20 forged requests naming alice's key: at most one refetch, not 20.
+    let like = masto.fixture("like.json", &node.base, "x");
+    let body = serde_json::to_vec(&like).unwrap();
+    for _ in 0..20 {
+        let mut headers = masto.sign("alice", &inbox, &body);
+        for (k, v) in headers.iter_mut() {
+            if k == "Signature" {
+                *v = v.replace("signature=\"", "signature=\"AAAA");
+            }
+        }
+        let (status, text) = masto.send(&inbox, headers, body.clone()).await;
+        assert_eq!(status, 401, "{text}");
+    }
+    let refetches = masto.actor_fetches("alice") - before;
+    assert!(
+        refetches <= 1,
+        "{refetches} refetches for 20 forged requests"
+    );
+
+    // Key rotation still works: bob's new key verifies after one refetch.
+    let mut bob_follow = follow.clone();
+    bob_follow["id"] = format!("{}/follows/bob", masto.base()).into();
+    bob_follow["actor"] = masto.actor_id("bob").into();
+    assert_eq!(masto.post("bob", &inbox, &bob_follow).await.0, 202);
+    let bob_before = masto.actor_fetches("bob");
+    masto.rotate_key("bob");
+    let mut undo = masto.fixture("undo_follow.json", &node.base, "");
+    undo["id"] = format!("{}/follows/bob/undo", masto.base()).into();
+    undo["actor"] = masto.actor_id("bob").into();
+    undo["object"] = bob_follow.clone();
+    let (status, text) = masto.post("bob", &inbox, &undo).await;
+    assert_eq!(status, 202, "{text}");
+    assert_eq!(masto.actor_fetches("bob") - bob_before, 1);
+}

@@ -43,6 +43,8 @@ struct Peer {
     /// Extra documents served as ActivityStreams JSON, by path and query.
     documents: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Received>>,
+    /// How many times each account's actor document was fetched.
+    actor_gets: Mutex<HashMap<String, usize>>,
     http: reqwest::Client,
 }
 
@@ -82,6 +84,7 @@ impl FakeMastodon {
             accounts: Mutex::default(),
             documents: Mutex::default(),
             received: Mutex::default(),
+            actor_gets: Mutex::default(),
             http: reqwest::Client::new(),
         }));
         let app = Router::new()
@@ -115,6 +118,17 @@ impl FakeMastodon {
             .entry(name.to_owned())
             .or_insert_with(|| Arc::new(new_account()))
             .clone()
+    }
+
+    /// How many times `name`'s actor document was fetched so far.
+    pub fn actor_fetches(&self, name: &str) -> usize {
+        self.0
+            .actor_gets
+            .lock()
+            .unwrap()
+            .get(name)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The account gets a new key, as after a Mastodon key rotation.
@@ -292,6 +306,13 @@ fn mastodon_signature(
 }
 
 async fn actor(State(peer): State<FakeMastodon>, Path(name): Path<String>, uri: Uri) -> Response {
+    *peer
+        .0
+        .actor_gets
+        .lock()
+        .unwrap()
+        .entry(name.clone())
+        .or_default() += 1;
     if peer.0.documents.lock().unwrap().contains_key(uri.path()) {
         return document(State(peer), uri).await;
     }

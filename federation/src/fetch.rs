@@ -37,6 +37,17 @@ pub enum FetchError {
     Invalid(String, String),
 }
 
+impl FetchError {
+    /// What a remote server may be told: which URL and what was wrong with it or its
+    /// answer, without what our resolver or HTTP client said (that goes to the log).
+    pub fn public_reason(&self) -> String {
+        match self {
+            FetchError::Http(url, _) => format!("{url} could not be reached"),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Builds the HTTP client every outgoing request goes through: no automatic redirects,
 /// timeouts, and a resolver that refuses private addresses unless in development mode.
 pub fn client(development_mode: bool, idle_timeout: Duration) -> reqwest::Client {

@@ -132,7 +132,7 @@ async fn verified_sender(
 ) -> Result<Option<RemoteActor>, FederationError> {
     match verify_signer(fed, pending, activity.actor.as_str()).await {
         Ok(actor) => Ok(Some(actor)),
-        Err(FederationError::UnknownKey(_))
+        Err(FederationError::UnknownKey(_) | FederationError::KeyFetch(_))
             if activity.kind == "Delete"
                 && id_of(&activity.object) == Some(activity.actor.as_str()) =>
         {
@@ -164,7 +164,7 @@ pub async fn verify_signer(
         let actor = match fed.actor(actor_id, refresh).await {
             Ok(a) => a,
             Err(FetchError::Blocked(host)) => return Err(FederationError::Blocked(host)),
-            Err(e) => return Err(FederationError::UnknownKey(e.to_string())),
+            Err(e) => return Err(FederationError::KeyFetch(e)),
         };
         if actor.public_key_id != pending.key_id {
             last_error = Some(FederationError::WrongSigner {

@@ -851,3 +851,37 @@ async fn forged_signatures_do_not_make_the_node_refetch_the_actor_each_time() {
     assert_eq!(status, 202, "{text}");
     assert_eq!(masto.actor_fetches("bob") - bob_before, 1);
 }
+
+#[tokio::test]
+async fn refusals_name_what_was_wrong_not_what_our_resolver_said() {
+    // Outside development mode, names resolving to loopback are refused by the resolver.
+    let node = Node::start_with(Backend::Sqlite, |c| c.development_mode = false)
+        .await
+        .unwrap();
+    let token = node.member("admin", true).await;
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&token),
+            Some(json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let masto = FakeMastodon::start().await;
+    let inbox = node.url("/t/fablab/inbox");
+    let actor = "https://localhost/users/mallory";
+    let follow = json!({"id": "https://localhost/follows/1", "type": "Follow", "actor": actor, "object": node.url("/t/fablab")});
+    let body = serde_json::to_vec(&follow).unwrap();
+    let headers = masto.sign_as("mallory", &format!("{actor}#main-key"), &inbox, &body);
+    let (status, text) = masto.send(&inbox, headers, body).await;
+    assert_eq!(status, 401, "{text}");
+    let said = reason(&text);
+    assert!(said.contains("could not be reached"), "{text}");
+    for internal in ["127.0.0.1", "internal", "resolve", "error sending request"] {
+        assert!(
+            !text.contains(internal),
+            "{internal:?} told to the sender: {text}"
+        );
+    }
+}

@@ -215,6 +215,17 @@ impl FakeMastodon {
         )
     }
 
+    /// Signs with `name`'s key but names `key_id`, as a forger claiming another actor would.
+    pub fn sign_as(
+        &self,
+        name: &str,
+        key_id: &str,
+        inbox: &str,
+        body: &[u8],
+    ) -> Vec<(String, String)> {
+        mastodon_signature(&self.account(name).key, key_id, inbox, body)
+    }
+
     /// Waits (up to 20 s) for a received activity matching `pred`.
     pub async fn wait_for(&self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

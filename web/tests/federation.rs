@@ -885,3 +885,106 @@ async fn refusals_name_what_was_wrong_not_what_our_resolver_said() {
         );
     }
 }
+
+/// Alice follows the fablab and the node accepts.
+async fn alice_follows(story: &Story) {
+    let follow = story.masto.fixture("follow.json", &story.node.base, "");
+    let (status, text) = story.masto.post("alice", &story.inbox, &follow).await;
+    assert_eq!(status, 202, "{text}");
+    story
+        .masto
+        .wait_for("Accept", |a| a["type"] == "Accept")
+        .await;
+}
+
+#[tokio::test]
+async fn a_shared_inbox_on_another_host_is_never_delivered_to() {
+    let story = setup(Backend::Sqlite).await.unwrap();
+    let victim = FakeMastodon::start().await;
+    let mut alice = story.masto.actor_json("alice");
+    alice["endpoints"]["sharedInbox"] = format!("{}/inbox", victim.base()).into();
+    story.masto.serve("/users/alice", alice);
+    alice_follows(&story).await;
+    let (status, event) = story
+        .node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&story.token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    // Delivered to alice's own inbox instead.
+    story
+        .masto
+        .wait_for("Create{Event}", |a| a["type"] == "Create")
+        .await;
+    assert_eq!(
+        victim.received_count(|_| true),
+        0,
+        "nothing sent to the victim"
+    );
+    let stored = story
+        .node
+        .store
+        .remote_actor(&story.masto.actor_id("alice"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.shared_inbox, None);
+}
+
+#[tokio::test]
+async fn script_urls_from_other_servers_are_dropped_and_never_linked() {
+    use common::pages::{browser, get, login};
+    let story = setup(Backend::Sqlite).await.unwrap();
+    let Story {
+        node, masto, token, ..
+    } = &story;
+    let mut alice = masto.actor_json("alice");
+    alice["url"] = "javascript:alert(1)".into();
+    masto.serve("/users/alice", alice);
+    alice_follows(&story).await;
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_id = event["id"].as_str().unwrap();
+    let mut reply = masto.fixture("create_note.json", &node.base, event_id);
+    reply["object"]["url"] = "javascript:alert(2)".into();
+    let (status, text) = masto.post("alice", &story.inbox, &reply).await;
+    assert_eq!(status, 202, "{text}");
+    // A peer whose directory lists a territory with a script for an id.
+    masto.serve(
+        "/directory",
+        json!({"node": masto.host(), "territories": [
+            {"id": "javascript:alert(3)", "name": "Piège", "kind": "fablab"},
+            {"id": masto.actor_id("lab"), "name": "Vrai lab", "kind": "fablab"}
+        ]}),
+    );
+    masto.serve("/peers", json!({"peers": []}));
+    node.federation().learn_peer(masto.host(), "contact").await;
+    node.federation().discovery_round().await.unwrap();
+
+    let client = browser();
+    login(&client, node, "admin", common::pages::PASSWORD).await;
+    for path in [
+        "/manage/t/fablab/followers",
+        "/manage/t/fablab/comments",
+        "/network",
+    ] {
+        let (status, html) = get(&client, node, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("javascript:"), "{path}: {html}");
+    }
+    let (_, network) = get(&client, node, "/network").await;
+    assert!(network.contains("Vrai lab") && !network.contains("Piège"));
+    let (_, comments) = get(&client, node, "/manage/t/fablab/comments").await;
+    assert!(comments.contains("Merci"), "the reply itself is kept");
+}

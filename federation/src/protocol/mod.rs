@@ -182,6 +182,13 @@ impl NoteJson {
     }
 }
 
+/// A URL from another server that we may link to, fetch or POST to: `http` or `https`
+/// with a host. `javascript:`, `data:` and the like give `None`.
+pub fn web_url(url: &str) -> Option<url::Url> {
+    let parsed = url::Url::parse(url).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some()).then_some(parsed)
+}
+
 /// A link field that may be a string, a Link object or an array of them.
 pub fn first_href(value: &Value) -> Option<&str> {
     match value {
@@ -210,6 +217,24 @@ mod tests {
             first_href(actor.url.as_ref().unwrap()),
             Some("https://mastodon.example/@alice")
         );
+    }
+
+    #[test]
+    fn only_web_urls_are_kept() {
+        assert!(web_url("https://mastodon.example/@alice").is_some());
+        assert!(web_url("http://localhost:8080/t/x").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "ftp://example.org/x",
+            "/relative",
+            "",
+        ] {
+            assert!(web_url(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -219,7 +219,16 @@ impl Federation {
             }
             body.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
+        let mut value: Value = serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))?;
+        let stripped = crate::protocol::strip_control(&mut value);
+        if stripped > 0 {
+            tracing::info!(
+                url,
+                stripped,
+                "control characters removed from a fetched document"
+            );
+        }
+        Ok(value)
     }
 
     /// Runs a discovery round now and then, after learning the configured seeds.

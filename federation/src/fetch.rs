@@ -159,8 +159,16 @@ impl Federation {
         let bytes = read_limited(response, MAX_FETCH_BYTES)
             .await
             .map_err(|e| FetchError::Http(url.to_owned(), e))?;
-        let value: Value = serde_json::from_slice(&bytes)
+        let mut value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| FetchError::Invalid(url.to_owned(), e.to_string()))?;
+        let stripped = crate::protocol::strip_control(&mut value);
+        if stripped > 0 {
+            tracing::info!(
+                url,
+                stripped,
+                "control characters removed from a fetched document"
+            );
+        }
         if crate::protocol::id_of(&value) != Some(parsed.as_str())
             && crate::protocol::id_of(&value) != Some(url)
         {

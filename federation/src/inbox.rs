@@ -1,6 +1,7 @@
 //! The inbox: every POST is checked in this order, cheapest first, and refused with a
 //! 4xx and a reason at the first failure: body size, signature syntax and freshness,
-//! Digest, JSON shape, blocked domain, id and actor on one host, duplicate id, the
+//! Digest, JSON shape (control characters stripped from every string), blocked domain, id
+//! and actor on one host, duplicate id, the
 //! actor's key (fetched, refetched once on failure for key rotation), then the activity.
 
 use axum::body::Bytes;
@@ -11,7 +12,7 @@ use rhizome_node::social::{RemoteActor, host_of};
 
 use crate::error::FederationError;
 use crate::fetch::FetchError;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::{Activity, id_of, strip_control};
 use crate::signatures::{self, PendingSignature};
 use crate::{Federation, activities};
 
@@ -65,8 +66,17 @@ async fn receive(
         headers,
         Some(&body),
     )?;
-    let activity: Activity =
+    let mut document: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let stripped = strip_control(&mut document);
+    if stripped > 0 {
+        tracing::info!(
+            stripped,
+            "control characters removed from an inbound activity"
+        );
+    }
+    let activity: Activity =
+        serde_json::from_value(document).map_err(|e| FederationError::Malformed(e.to_string()))?;
     let host = host_of(activity.actor.as_str()).unwrap_or_default();
     if fed.is_blocked(&host).await {
         return Err(FederationError::Blocked(host));

@@ -988,3 +988,55 @@ async fn script_urls_from_other_servers_are_dropped_and_never_linked() {
     let (_, comments) = get(&client, node, "/manage/t/fablab/comments").await;
     assert!(comments.contains("Merci"), "the reply itself is kept");
 }
+
+/// A Flag and a reply whose text holds NUL and other control characters: accepted, kept
+/// without them (PostgreSQL refuses NUL in text), never a 500 that the sender retries.
+async fn control_characters_in_remote_text_are_stripped(backend: Backend) {
+    let Some(story) = setup(backend).await else {
+        return;
+    };
+    let Story {
+        node, masto, token, ..
+    } = &story;
+    alice_follows(&story).await;
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_id = event["id"].as_str().unwrap();
+    let mut flag = masto.fixture("flag.json", &node.base, event_id);
+    flag["content"] = "spam\u{0} here\u{7}\nsecond line".into();
+    let (status, text) = masto.post("alice", &story.inbox, &flag).await;
+    assert_eq!(status, 202, "{text}");
+    let reports = node.store.reports(false, 10).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].content, "spam here\nsecond line");
+
+    let mut reply = masto.fixture("create_note.json", &node.base, event_id);
+    reply["object"]["content"] = "<p>Merci\u{0} !\u{1b}</p>".into();
+    let (status, text) = masto.post("alice", &story.inbox, &reply).await;
+    assert_eq!(status, 202, "{text}");
+    let id: uuid::Uuid = event_id.parse().unwrap();
+    let comments = node.store.comments(id, true).await.unwrap();
+    assert_eq!(comments.len(), 1);
+    assert!(
+        comments[0].content_html.contains("Merci !") && !comments[0].content_html.contains('\u{0}'),
+        "{}",
+        comments[0].content_html
+    );
+}
+
+#[tokio::test]
+async fn control_characters_in_remote_text_are_stripped_sqlite() {
+    control_characters_in_remote_text_are_stripped(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn control_characters_in_remote_text_are_stripped_postgres() {
+    control_characters_in_remote_text_are_stripped(Backend::Postgres).await;
+}

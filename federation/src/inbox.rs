@@ -1,8 +1,9 @@
 //! The inbox: every POST is checked in this order, cheapest first, and refused with a
-//! 4xx and a reason at the first failure: body size, signature syntax and freshness,
-//! Digest, JSON shape (control characters stripped from every string), blocked domain, id
-//! and actor on one host, duplicate id, the
-//! actor's key (fetched, refetched once on failure for key rotation), then the activity.
+//! 4xx and a reason at the first failure: body size, signature syntax, freshness, our own
+//! Host and the request target, Digest, JSON shape (control characters stripped from every
+//! string), blocked domain, id and actor on one host, duplicate id, the actor's key
+//! (fetched, refetched on failure for key rotation at most once per actor per few
+//! minutes), then the activity.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;

@@ -21,11 +21,15 @@ where
     S: Clone + Send + Sync + 'static,
     Federation: FromRef<S>,
 {
-    Router::new()
+    // Discovery documents are read by browser apps too (RFC 7033 requires it of WebFinger).
+    let discovery = Router::new()
         .route("/.well-known/webfinger", get(webfinger))
         .route("/.well-known/host-meta", get(host_meta))
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
+        .layer(axum::middleware::map_response(allow_any_origin));
+    Router::new()
+        .merge(discovery)
         .route("/directory", get(directory))
         .route("/peers", get(peers))
         .route("/actor", get(instance_actor))
@@ -33,6 +37,24 @@ where
         .route("/t/{slug}/inbox", post(inbox::territory))
         .route("/t/{slug}/outbox", get(outbox))
         .route("/t/{slug}/followers", get(followers))
+}
+
+async fn allow_any_origin(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// Marks a response of a URL that serves HTML or ActivityStreams by `Accept`, so that a
+/// shared cache keeps one of each (and never serves browsers the JSON, or Mastodon the
+/// HTML). Every answer of such a URL carries it, errors included.
+pub fn varies_by_accept(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept"));
+    response
 }
 
 /// An ActivityStreams response.

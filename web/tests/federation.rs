@@ -1040,3 +1040,61 @@ async fn control_characters_in_remote_text_are_stripped_sqlite() {
 async fn control_characters_in_remote_text_are_stripped_postgres() {
     control_characters_in_remote_text_are_stripped(Backend::Postgres).await;
 }
+
+#[tokio::test]
+async fn negotiated_urls_vary_by_accept_and_discovery_documents_allow_any_origin() {
+    let Story { node, token, .. } = setup(Backend::Sqlite).await.unwrap();
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_url = event["url"].as_str().unwrap().to_owned();
+    let missing = node.url("/events/00000000-0000-7000-8000-000000000000");
+    for url in [node.url("/t/fablab"), event_url, missing] {
+        for accept in ["text/html", "application/activity+json"] {
+            let response = node
+                .http
+                .get(&url)
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
+            let vary: Vec<String> = response
+                .headers()
+                .get_all("vary")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_lowercase())
+                .collect();
+            assert!(
+                vary.iter()
+                    .any(|v| v.split(',').any(|h| h.trim() == "accept")),
+                "{url} as {accept} ({}): Vary {vary:?}",
+                response.status()
+            );
+        }
+    }
+    let domain = node.host();
+    for path in [
+        format!("/.well-known/webfinger?resource=acct:fablab@{domain}"),
+        "/.well-known/webfinger?resource=acct:nobody@elsewhere.example".to_owned(),
+        "/.well-known/host-meta".to_owned(),
+        "/.well-known/nodeinfo".to_owned(),
+        "/nodeinfo/2.1".to_owned(),
+    ] {
+        let response = node.http.get(node.url(&path)).send().await.unwrap();
+        assert_eq!(
+            response
+                .headers()
+                .get("access-control-allow-origin")
+                .map(|v| v.to_str().unwrap()),
+            Some("*"),
+            "{path} ({})",
+            response.status()
+        );
+    }
+}

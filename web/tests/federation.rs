@@ -1098,3 +1098,82 @@ async fn negotiated_urls_vary_by_accept_and_discovery_documents_allow_any_origin
         );
     }
 }
+
+#[tokio::test]
+async fn a_deleted_resource_is_only_a_tombstone_in_the_outbox_and_nodeinfo_lists_territories_as_documented()
+ {
+    let Story { node, token, .. } = setup(Backend::Sqlite).await.unwrap();
+    let secret = "Texte retiré par le fablab";
+    let (status, resource) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/resources",
+            Some(&token),
+            Some(json!({"title": "Guide à retirer", "type": "guide", "body": secret})),
+        )
+        .await;
+    assert_eq!(status, 201, "{resource}");
+    let (status, kept) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/resources",
+            Some(&token),
+            Some(json!({"title": "Guide gardé", "type": "guide", "body": "Toujours là"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{kept}");
+    let id = resource["id"].as_str().unwrap();
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/resources/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let page: Value = node
+        .http
+        .get(node.url("/t/fablab/outbox?page=1"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = page.to_string();
+    assert!(!text.contains(secret), "{text}");
+    assert!(!text.contains("Guide à retirer"), "{text}");
+    assert!(
+        text.contains("Toujours là"),
+        "the others are still there: {text}"
+    );
+    let about_it: Vec<&Value> = page["orderedItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["object"]["id"] == resource["url"])
+        .collect();
+    assert!(!about_it.is_empty(), "{text}");
+    for activity in about_it {
+        assert_eq!(activity["object"]["type"], "Tombstone", "{activity}");
+    }
+
+    // NodeInfo's territories carry what docs/FEDERATION.md says.
+    let nodeinfo: Value = node
+        .http
+        .get(node.url("/nodeinfo/2.1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry = &nodeinfo["metadata"]["territories"][0];
+    assert_eq!(entry["slug"], "fablab");
+    assert_eq!(entry["name"], "Fablab de Poitiers");
+    assert_eq!(entry["kind"], "fablab");
+    assert_eq!(entry["handle"], format!("@fablab@{}", node.host()));
+    assert_eq!(entry["url"], node.url("/t/fablab"));
+}

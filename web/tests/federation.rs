@@ -1177,3 +1177,62 @@ async fn a_deleted_resource_is_only_a_tombstone_in_the_outbox_and_nodeinfo_lists
     assert_eq!(entry["handle"], format!("@fablab@{}", node.host()));
     assert_eq!(entry["url"], node.url("/t/fablab"));
 }
+
+#[tokio::test]
+async fn profile_edits_reach_followers_as_an_update_of_the_actor() {
+    use common::pages::{PASSWORD, browser, login, post};
+    let story = setup(Backend::Sqlite).await.unwrap();
+    alice_follows(&story).await;
+    let Story {
+        node, masto, token, ..
+    } = &story;
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(token),
+            Some(json!({"name": "Fablab du Grand Poitiers"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let update = masto
+        .wait_for("Update{Organization} after the API edit", |a| {
+            a["type"] == "Update" && a["object"]["name"] == "Fablab du Grand Poitiers"
+        })
+        .await;
+    assert_eq!(update["actor"], node.url("/t/fablab"));
+    assert_eq!(update["object"]["id"], node.url("/t/fablab"));
+    assert_eq!(update["object"]["type"], "Organization");
+    assert!(
+        update["object"].get("@context").is_none(),
+        "embedded without context"
+    );
+    assert!(
+        update["object"]["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .contains("BEGIN PUBLIC KEY")
+    );
+
+    // The settings page sends it too.
+    let client = browser();
+    let csrf = login(&client, node, "admin", PASSWORD).await;
+    let (status, html, _) = post(
+        &client,
+        node,
+        "/manage/t/fablab/settings",
+        &[
+            ("csrf", csrf.as_str()),
+            ("name", "Fablab de la Vienne"),
+            ("description", "Un atelier partagé"),
+            ("languages", "fr"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    masto
+        .wait_for("Update{Organization} after the settings page", |a| {
+            a["type"] == "Update" && a["object"]["name"] == "Fablab de la Vienne"
+        })
+        .await;
+}

@@ -1,5 +1,6 @@
 //! Sending our publications: `Create`, `Update` and `Delete` (with a `Tombstone`) to every
-//! follower, written to the outbox in the same transaction as the change.
+//! follower, and a territory's `Update` when its profile changes, written to the outbox in
+//! the same transaction as the change.
 
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
@@ -7,6 +8,8 @@ use serde_json::Value;
 
 use super::{Address, outgoing, territory_actor};
 use crate::Federation;
+use crate::keys::KeyError;
+use crate::objects::actor::territory_object;
 use crate::objects::publication::{EventCounts, object, tombstone};
 
 impl Federation {
@@ -57,6 +60,28 @@ impl Federation {
         let announce = self.to_followers(territory, "Delete", tombstone(&self.urls, &gone), scoped);
         self.store
             .delete_publication(p.id, at, Some(&announce))
+            .await?;
+        self.wake_delivery();
+        Ok(())
+    }
+
+    /// Saves a territory's edited profile and, in the same transaction, queues an `Update`
+    /// of its actor to every follower, so that Mastodon shows the new profile at once.
+    pub async fn update_territory(&self, territory: &Territory) -> Result<(), StoreError> {
+        let announce = match self.keys.local(territory.id).await {
+            Ok(key) => {
+                let scoped = self.scoped_inboxes(territory, None).await?;
+                let actor = territory_object(&self.urls, territory, &key.public_pem);
+                Some(self.to_followers(territory, "Update", actor, scoped))
+            }
+            Err(KeyError::Store(e)) => return Err(e),
+            Err(KeyError::Corrupt(reason)) => {
+                tracing::error!(territory = %territory.profile.slug, %reason, "territory key unreadable: profile saved without an Update");
+                None
+            }
+        };
+        self.store
+            .update_territory(territory, announce.as_ref())
             .await?;
         self.wake_delivery();
         Ok(())

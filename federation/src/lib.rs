@@ -1,5 +1,7 @@
 //! Rhizome's ActivityPub side: wire shapes, signatures, the inbox, durable delivery,
 //! WebFinger and NodeInfo. Depends on `rhizome-node`; knows nothing about HTML.
+// The JSON-LD context is one `json!` literal, deeper than the default limit allows.
+#![recursion_limit = "256"]
 
 pub mod activities;
 pub mod backfill;

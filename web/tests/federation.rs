@@ -340,7 +340,7 @@ async fn full_story(backend: Backend) {
         "{}",
         update["object"]["summary"]
     );
-    assert_eq!(update["object"]["eventStatus"], "sc:EventCancelled");
+    assert_eq!(update["object"]["eventStatus"], "EventCancelled");
     assert_eq!(update["object"]["participantCount"], 1);
 
     // An editor removes a reply; redelivery does not bring it back.
@@ -1235,4 +1235,319 @@ async fn profile_edits_reach_followers_as_an_update_of_the_actor() {
             a["type"] == "Update" && a["object"]["name"] == "Fablab de la Vienne"
         })
         .await;
+}
+
+/// Where the golden files live: every object and activity Rhizome sends, normalised.
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../federation/tests/golden");
+
+/// A document as it is sent, made independent of this run: loopback hosts become
+/// `node.example` and `mastodon.example`, each UUID `…-00000000000N` in order of
+/// appearance, times of this run `2031-01-01T00:00:00Z`, keys `PEM`.
+fn normalised(doc: &Value, node: &Node, masto: &FakeMastodon) -> Value {
+    let text = doc
+        .to_string()
+        .replace(&node.base, "https://node.example")
+        .replace(&node.host(), "node.example")
+        .replace(masto.base(), "https://mastodon.example")
+        .replace(masto.host(), "mastodon.example");
+    let mut uuids: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let candidate = rest.get(..36).filter(|c| {
+            c.char_indices().all(|(i, ch)| {
+                if [8, 13, 18, 23].contains(&i) {
+                    ch == '-'
+                } else {
+                    ch.is_ascii_hexdigit()
+                }
+            })
+        });
+        if let Some(uuid) = candidate {
+            let n = match uuids.iter().position(|u| u == uuid) {
+                Some(n) => n + 1,
+                None => {
+                    uuids.push(uuid.to_owned());
+                    uuids.len()
+                }
+            };
+            out.push_str(&format!("00000000-0000-0000-0000-{n:012}"));
+            rest = &rest[36..];
+        } else {
+            let ch = rest.chars().next().unwrap();
+            out.push(ch);
+            rest = &rest[ch.len_utf8()..];
+        }
+    }
+    let mut value: Value = serde_json::from_str(&out).unwrap();
+    fn settle(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    match key.as_str() {
+                        "published" | "updated" | "deleted" if v.is_string() => {
+                            *v = json!("2031-01-01T00:00:00Z")
+                        }
+                        "publicKeyPem" => *v = json!("PEM"),
+                        _ => settle(v),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(settle),
+            _ => {}
+        }
+    }
+    settle(&mut value);
+    value
+}
+
+/// Compares `doc` with its golden file, or rewrites it when `RHIZOME_UPDATE_GOLDEN` is set.
+fn golden(name: &str, doc: &Value, node: &Node, masto: &FakeMastodon) -> Option<String> {
+    let path = format!("{GOLDEN}/{name}.json");
+    let text = serde_json::to_string_pretty(&normalised(doc, node, masto)).unwrap() + "\n";
+    if std::env::var_os("RHIZOME_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(GOLDEN).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return None;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(expected) if expected == text => None,
+        Ok(expected) => Some(format!(
+            "{name}: differs from {path} (RHIZOME_UPDATE_GOLDEN=1 rewrites it)\n--- expected\n{expected}\n--- sent\n{text}"
+        )),
+        Err(_) => Some(format!(
+            "{name}: no {path} (RHIZOME_UPDATE_GOLDEN=1 writes it)"
+        )),
+    }
+}
+
+async fn activity_json(node: &Node, url: &str) -> Value {
+    node.http
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Every kind of object and activity Rhizome sends, as a Mastodon-shaped peer receives or
+/// fetches them, kept as golden files: a change on the wire shows in review, and
+/// `tests/interop/jsonld-check.mjs` expands each with a real JSON-LD processor.
+#[tokio::test]
+async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
+    let story = setup(Backend::Sqlite).await.unwrap();
+    let Story {
+        node,
+        masto,
+        token,
+        inbox,
+    } = &story;
+    let mut docs: Vec<(&str, Value)> = Vec::new();
+    docs.push((
+        "actor-territory",
+        activity_json(node, &node.url("/t/fablab")).await,
+    ));
+    docs.push(("actor-node", activity_json(node, &node.url("/actor")).await));
+
+    alice_follows(&story).await;
+    docs.push((
+        "accept-follow",
+        masto.wait_for("Accept", |a| a["type"] == "Accept").await,
+    ));
+
+    let publish = async |collection: &str, draft: Value| -> Value {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/fablab/{collection}"),
+                Some(token),
+                Some(draft),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    };
+    let on_site = publish("events", event_draft(json!({"themes": ["climate"]}))).await;
+    let online = publish(
+        "events",
+        event_draft(
+            json!({"title": "Atelier en ligne", "format": "online", "place": null,
+                            "online_url": "https://visio.example/atelier", "capacity": null}),
+        ),
+    )
+    .await;
+    let hybrid = publish(
+        "events",
+        event_draft(json!({"title": "Conférence hybride", "format": "hybrid",
+                            "online_url": "https://visio.example/conference"})),
+    )
+    .await;
+    let resource = publish(
+        "resources",
+        json!({"title": "Guide du repair café", "type": "guide", "body": "# Étapes", "level": "beginner"}),
+    )
+    .await;
+    let call = publish(
+        "calls",
+        json!({"title": "Cherche bénévoles", "type": "need", "deadline": "2031-01-31",
+               "skills_wanted": ["électronique"], "objectives": ["Réparer plus"]}),
+    )
+    .await;
+    docs.push((
+        "create-event",
+        masto
+            .wait_for("Create{Event}", |a| {
+                a["type"] == "Create" && a["object"]["id"] == on_site["url"]
+            })
+            .await,
+    ));
+    docs.push((
+        "create-resource",
+        masto
+            .wait_for("Create{Page}", |a| {
+                a["type"] == "Create" && a["object"]["id"] == resource["url"]
+            })
+            .await,
+    ));
+    for (name, item) in [
+        ("event-on-site", &on_site),
+        ("event-online", &online),
+        ("event-hybrid", &hybrid),
+        ("resource", &resource),
+        ("call", &call),
+    ] {
+        docs.push((
+            name,
+            activity_json(node, item["url"].as_str().unwrap()).await,
+        ));
+    }
+
+    let event_id = on_site["id"].as_str().unwrap();
+    let join = masto.fixture("join.json", &node.base, event_id);
+    assert_eq!(masto.post("alice", inbox, &join).await.0, 202);
+    docs.push((
+        "accept-join",
+        masto
+            .wait_for("Accept{Join}", |a| a["object"]["id"] == join["id"])
+            .await,
+    ));
+    let mut bob_join = join.clone();
+    bob_join["id"] = format!("{}/join/bob", masto.base()).into();
+    bob_join["actor"] = masto.actor_id("bob").into();
+    assert_eq!(masto.post("bob", inbox, &bob_join).await.0, 202);
+    docs.push((
+        "reject-join",
+        masto
+            .wait_for("Reject{Join}", |a| a["object"]["id"] == bob_join["id"])
+            .await,
+    ));
+
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{event_id}"),
+            Some(token),
+            Some(json!({"status": "cancelled"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    docs.push((
+        "update-event",
+        masto
+            .wait_for("Update{Event}", |a| {
+                a["type"] == "Update"
+                    && a["object"]["eventStatus"] != json!(null)
+                    && a["object"]["id"] == on_site["url"]
+            })
+            .await,
+    ));
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(token),
+            Some(json!({"website": "https://fablab.example", "contact": "contact@fablab.example"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    docs.push((
+        "update-territory",
+        masto
+            .wait_for("Update{Organization}", |a| {
+                a["type"] == "Update" && a["object"]["type"] == "Organization"
+            })
+            .await,
+    ));
+
+    let alice = masto.actor_id("alice");
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/following",
+            Some(token),
+            Some(
+                json!({"target": alice, "scope": {"kinds": ["event"], "themes": ["climate"],
+                        "near": {"latitude": 46.58, "longitude": 0.34, "km": 30.0}}}),
+            ),
+        )
+        .await;
+    assert!((200..300).contains(&status), "{body}");
+    docs.push((
+        "follow-with-scope",
+        masto.wait_for("Follow", |a| a["type"] == "Follow").await,
+    ));
+    let (status, body) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/territories/fablab/following?target={alice}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert!((200..300).contains(&status), "{body}");
+    docs.push((
+        "undo-follow",
+        masto
+            .wait_for("Undo{Follow}", |a| a["type"] == "Undo")
+            .await,
+    ));
+
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{event_id}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    docs.push((
+        "delete-event",
+        masto.wait_for("Delete", |a| a["type"] == "Delete").await,
+    ));
+    docs.push((
+        "tombstone",
+        activity_json(node, on_site["url"].as_str().unwrap()).await,
+    ));
+    docs.push((
+        "outbox",
+        activity_json(node, &node.url("/t/fablab/outbox")).await,
+    ));
+    docs.push((
+        "outbox-page",
+        activity_json(node, &node.url("/t/fablab/outbox?page=1")).await,
+    ));
+    docs.push((
+        "followers",
+        activity_json(node, &node.url("/t/fablab/followers")).await,
+    ));
+
+    let differences: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, doc)| golden(name, doc, node, masto))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
 }

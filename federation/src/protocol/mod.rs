@@ -22,6 +22,7 @@ pub fn context() -> Value {
             "toot": "http://joinmastodon.org/ns#",
             "mz": "https://joinmobilizon.org/ns#",
             "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "pt": "https://joinpeertube.org/ns#",
             "Hashtag": "as:Hashtag",
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
             "discoverable": "toot:discoverable",
@@ -37,7 +38,12 @@ pub fn context() -> Value {
             "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
             "participantCount": {"@id": "mz:participantCount", "@type": "sc:Integer"},
             "isOnline": {"@id": "mz:isOnline", "@type": "sc:Boolean"},
-            "eventStatus": "sc:eventStatus",
+            "eventStatus": {"@id": "sc:eventStatus", "@type": "@vocab"},
+            "EventScheduled": "sc:EventScheduled",
+            "EventCancelled": "sc:EventCancelled",
+            "EventPostponed": "sc:EventPostponed",
+            "VirtualLocation": "sc:VirtualLocation",
+            "commentsEnabled": {"@id": "pt:commentsEnabled", "@type": "sc:Boolean"},
             "inLanguage": "sc:inLanguage",
             "category": "sc:category",
             "license": {"@id": "sc:license", "@type": "@id"},
@@ -52,7 +58,7 @@ pub fn context() -> Value {
             "radiusKm": "rhizome:radiusKm",
             "callStatus": "rhizome:callStatus",
             "format": "rhizome:format",
-            "scope": "rhizome:scope"
+            "scope": {"@id": "rhizome:scope", "@type": "@json"}
         }
     ])
 }

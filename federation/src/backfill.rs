@@ -32,15 +32,9 @@ pub async fn run(fed: &Federation, actor_id: &str) -> Result<Backfill, Federatio
     if state.done {
         return Ok(state);
     }
-    let fetch = |url: String| async move {
-        fed.fetch_json(&url)
-            .await
-            .map_err(|e| FederationError::Malformed(e.to_string()))
-    };
-    let actor = fed
-        .actor(actor_id, false)
-        .await
-        .map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let fetch =
+        |url: String| async move { fed.fetch_json(&url).await.map_err(FederationError::from) };
+    let actor = fed.actor(actor_id, false).await?;
     // The first page: from where we stopped, or from the outbox collection.
     let mut page = match state.next_page.clone() {
         Some(url) => Some(fetch(url).await?),

@@ -147,6 +147,19 @@ impl Federation {
             .flatten()
             .filter(|t| t.is_object())
             .take(MAX_DIRECTORY)
+            .filter(|t| {
+                // Linked from our network page: an id must be an http(s) actor on that host.
+                let Some(id) = t.get("id") else {
+                    return true;
+                };
+                let id = id.as_str().unwrap_or_default();
+                let ok = crate::protocol::web_url(id).is_some()
+                    && rhizome_node::social::host_of(id).as_deref() == Some(host);
+                if !ok {
+                    tracing::warn!(%host, id, "directory entry whose id is not an http(s) URL on its node: dropped");
+                }
+                ok
+            })
             .cloned()
             .collect();
         let peers = self
@@ -179,7 +192,10 @@ impl Federation {
             .flatten()
             .take(MAX_DIRECTORY)
             .filter_map(|t| t.get("id").and_then(Value::as_str))
-            .filter(|id| rhizome_node::social::host_of(id).as_deref() == Some(host))
+            .filter(|id| {
+                crate::protocol::web_url(id).is_some()
+                    && rhizome_node::social::host_of(id).as_deref() == Some(host)
+            })
             .map(str::to_owned)
             .collect())
     }
@@ -203,7 +219,16 @@ impl Federation {
             }
             body.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))
+        let mut value: Value = serde_json::from_slice(&body).map_err(|e| format!("{url}: {e}"))?;
+        let stripped = crate::protocol::strip_control(&mut value);
+        if stripped > 0 {
+            tracing::info!(
+                url,
+                stripped,
+                "control characters removed from a fetched document"
+            );
+        }
+        Ok(value)
     }
 
     /// Runs a discovery round now and then, after learning the configured seeds.

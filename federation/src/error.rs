@@ -1,11 +1,14 @@
 //! Why the federation side refused or failed a request; each variant is a status and a
-//! JSON reason for the remote server, never a panic and never a 5xx for bad input.
+//! JSON reason for the remote server, never a panic and never a 5xx for bad input. The
+//! reason says what was wrong with their request; what our resolver, HTTP client or
+//! database said is logged here, never sent.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rhizome_node::StoreError;
 use serde_json::json;
 
+use crate::fetch::FetchError;
 use crate::signatures::SignatureError;
 
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +19,10 @@ pub enum FederationError {
     WrongSigner { signer: String, actor: String },
     #[error("cannot get the sender's key: {0}")]
     UnknownKey(String),
+    #[error("cannot get the sender's key: {}", .0.public_reason())]
+    KeyFetch(FetchError),
+    #[error("cannot fetch what the activity names: {}", .0.public_reason())]
+    Fetch(FetchError),
     #[error("malformed activity: {0}")]
     Malformed(String),
     #[error("the body is larger than {0} bytes")]
@@ -38,13 +45,23 @@ impl From<StoreError> for FederationError {
     }
 }
 
+impl From<FetchError> for FederationError {
+    fn from(e: FetchError) -> Self {
+        match e {
+            FetchError::Blocked(host) => FederationError::Blocked(host),
+            other => FederationError::Fetch(other),
+        }
+    }
+}
+
 impl FederationError {
     pub fn status(&self) -> StatusCode {
         match self {
             FederationError::Signature(_)
             | FederationError::WrongSigner { .. }
-            | FederationError::UnknownKey(_) => StatusCode::UNAUTHORIZED,
-            FederationError::Malformed(_) => StatusCode::BAD_REQUEST,
+            | FederationError::UnknownKey(_)
+            | FederationError::KeyFetch(_) => StatusCode::UNAUTHORIZED,
+            FederationError::Malformed(_) | FederationError::Fetch(_) => StatusCode::BAD_REQUEST,
             FederationError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             FederationError::Blocked(_) | FederationError::Forbidden(_) => StatusCode::FORBIDDEN,
             FederationError::NotFound => StatusCode::NOT_FOUND,
@@ -59,6 +76,8 @@ impl IntoResponse for FederationError {
         let status = self.status();
         if let FederationError::Internal(detail) = &self {
             tracing::error!(%detail, "federation request failed");
+        } else if let FederationError::KeyFetch(e) | FederationError::Fetch(e) = &self {
+            tracing::info!(status = status.as_u16(), reason = %self, detail = %e, "federation request refused");
         } else {
             tracing::info!(status = status.as_u16(), reason = %self, "federation request refused");
         }

@@ -7,12 +7,12 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use chrono::Utc;
-use rhizome_node::social::RemoteActor;
+use rhizome_node::social::{RemoteActor, host_of};
 use serde_json::Value;
 use url::Url;
 
 use crate::Federation;
-use crate::protocol::{RemoteActorJson, first_href};
+use crate::protocol::{RemoteActorJson, first_href, web_url};
 use crate::signatures::sign_get;
 use crate::urls::Urls;
 
@@ -35,6 +35,17 @@ pub enum FetchError {
     Http(String, String),
     #[error("{0} did not answer with ActivityStreams JSON: {1}")]
     Invalid(String, String),
+}
+
+impl FetchError {
+    /// What a remote server may be told: which URL and what was wrong with it or its
+    /// answer, without what our resolver or HTTP client said (that goes to the log).
+    pub fn public_reason(&self) -> String {
+        match self {
+            FetchError::Http(url, _) => format!("{url} could not be reached"),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// Builds the HTTP client every outgoing request goes through: no automatic redirects,
@@ -148,8 +159,16 @@ impl Federation {
         let bytes = read_limited(response, MAX_FETCH_BYTES)
             .await
             .map_err(|e| FetchError::Http(url.to_owned(), e))?;
-        let value: Value = serde_json::from_slice(&bytes)
+        let mut value: Value = serde_json::from_slice(&bytes)
             .map_err(|e| FetchError::Invalid(url.to_owned(), e.to_string()))?;
+        let stripped = crate::protocol::strip_control(&mut value);
+        if stripped > 0 {
+            tracing::info!(
+                url,
+                stripped,
+                "control characters removed from a fetched document"
+            );
+        }
         if crate::protocol::id_of(&value) != Some(parsed.as_str())
             && crate::protocol::id_of(&value) != Some(url)
         {
@@ -179,26 +198,55 @@ impl Federation {
     }
 }
 
-/// Reads an actor document into what we keep; its key must belong to it.
+/// Reads an actor document into what we keep. Its key must belong to it; its id and inbox
+/// must be http(s), the inbox on the actor's own host (host and port), or the actor is
+/// refused. A shared inbox elsewhere or a `url` that is not http(s) is dropped and logged:
+/// we never POST to, nor link, a URL the actor chose on someone else's server.
 pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
     let actor: RemoteActorJson = serde_json::from_value(json).map_err(|e| e.to_string())?;
     if actor.public_key.owner != actor.id {
         return Err("its publicKey belongs to another actor".into());
     }
-    activitypub_federation::protocol::verification::verify_domains_match(&actor.id, &actor.inbox)
-        .map_err(|_| "its inbox is on another host".to_string())?;
+    let id = actor.id.as_str();
+    let host = web_url(id)
+        .and_then(|_| host_of(id))
+        .ok_or("its id is not an http(s) URL")?;
+    let on_own_host = |url: &str| web_url(url).is_some() && host_of(url).as_deref() == Some(&host);
+    if !on_own_host(actor.inbox.as_str()) {
+        return Err("its inbox is not an http(s) URL on its own host".into());
+    }
+    let shared_inbox = actor
+        .endpoints
+        .and_then(|e| e.shared_inbox)
+        .map(|u| u.to_string())
+        .filter(|inbox| {
+            let ok = on_own_host(inbox);
+            if !ok {
+                tracing::warn!(actor = id, shared_inbox = %inbox, "shared inbox not on the actor's host: dropped");
+            }
+            ok
+        });
+    let url = actor
+        .url
+        .as_ref()
+        .and_then(first_href)
+        .filter(|url| {
+            let ok = web_url(url).is_some();
+            if !ok {
+                tracing::warn!(actor = id, url, "actor url is not http(s): dropped");
+            }
+            ok
+        })
+        .map(str::to_owned);
     Ok(RemoteActor {
         id: actor.id.to_string(),
         inbox: actor.inbox.to_string(),
-        shared_inbox: actor
-            .endpoints
-            .and_then(|e| e.shared_inbox)
-            .map(|u| u.to_string()),
+        shared_inbox,
         public_key_id: actor.public_key.id,
         public_key_pem: actor.public_key.public_key_pem,
         username: actor.preferred_username,
         name: actor.name,
-        url: actor.url.as_ref().and_then(first_href).map(str::to_owned),
+        url,
         fetched_at: rhizome_node::now(),
     })
 }
@@ -256,6 +304,37 @@ mod tests {
         assert!(remote_actor_from_json(json.clone()).is_err());
         json["publicKey"]["owner"] = json["id"].clone();
         json["inbox"] = "https://evil.example/inbox".into();
+        assert!(remote_actor_from_json(json.clone()).is_err());
+        json["inbox"] = "https://mastodon.example:8443/users/alice/inbox".into();
+        assert!(remote_actor_from_json(json.clone()).is_err(), "other port");
+        json["inbox"] = "javascript:alert(1)".into();
         assert!(remote_actor_from_json(json).is_err());
+    }
+
+    #[test]
+    fn a_shared_inbox_elsewhere_and_a_script_url_are_dropped() {
+        let mut json: Value =
+            serde_json::from_str(include_str!("../tests/fixtures/mastodon/actor.json")).unwrap();
+        json["endpoints"]["sharedInbox"] = "https://victim.example/inbox".into();
+        json["url"] = "javascript:alert(1)".into();
+        let actor = remote_actor_from_json(json.clone()).unwrap();
+        assert_eq!(actor.shared_inbox, None);
+        assert_eq!(actor.url, None);
+        json["endpoints"]["sharedInbox"] = "ftp://mastodon.example/inbox".into();
+        assert_eq!(
+            remote_actor_from_json(json.clone()).unwrap().shared_inbox,
+            None
+        );
+        json["endpoints"]["sharedInbox"] = "https://mastodon.example/inbox".into();
+        json["url"] = "https://mastodon.example/@alice".into();
+        let actor = remote_actor_from_json(json).unwrap();
+        assert_eq!(
+            actor.shared_inbox.as_deref(),
+            Some("https://mastodon.example/inbox")
+        );
+        assert_eq!(
+            actor.url.as_deref(),
+            Some("https://mastodon.example/@alice")
+        );
     }
 }

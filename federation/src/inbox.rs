@@ -1,7 +1,9 @@
 //! The inbox: every POST is checked in this order, cheapest first, and refused with a
-//! 4xx and a reason at the first failure: body size, signature syntax and freshness,
-//! Digest, JSON shape, blocked domain, id and actor on one host, duplicate id, the
-//! actor's key (fetched, refetched once on failure for key rotation), then the activity.
+//! 4xx and a reason at the first failure: body size, signature syntax, freshness, our own
+//! Host and the request target, Digest, JSON shape (control characters stripped from every
+//! string), blocked domain, id and actor on one host, duplicate id, the actor's key
+//! (fetched, refetched on failure for key rotation at most once per actor per few
+//! minutes), then the activity.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -11,7 +13,7 @@ use rhizome_node::social::{RemoteActor, host_of};
 
 use crate::error::FederationError;
 use crate::fetch::FetchError;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::{Activity, id_of, strip_control};
 use crate::signatures::{self, PendingSignature};
 use crate::{Federation, activities};
 
@@ -58,9 +60,24 @@ async fn receive(
         }
     })?;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let pending = signatures::prepare(method.as_str(), path, headers, Some(&body))?;
-    let activity: Activity =
+    let pending = signatures::prepare(
+        method.as_str(),
+        path,
+        &fed.config.domain,
+        headers,
+        Some(&body),
+    )?;
+    let mut document: serde_json::Value =
         serde_json::from_slice(&body).map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let stripped = strip_control(&mut document);
+    if stripped > 0 {
+        tracing::info!(
+            stripped,
+            "control characters removed from an inbound activity"
+        );
+    }
+    let activity: Activity =
+        serde_json::from_value(document).map_err(|e| FederationError::Malformed(e.to_string()))?;
     let host = host_of(activity.actor.as_str()).unwrap_or_default();
     if fed.is_blocked(&host).await {
         return Err(FederationError::Blocked(host));
@@ -126,7 +143,7 @@ async fn verified_sender(
 ) -> Result<Option<RemoteActor>, FederationError> {
     match verify_signer(fed, pending, activity.actor.as_str()).await {
         Ok(actor) => Ok(Some(actor)),
-        Err(FederationError::UnknownKey(_))
+        Err(FederationError::UnknownKey(_) | FederationError::KeyFetch(_))
             if activity.kind == "Delete"
                 && id_of(&activity.object) == Some(activity.actor.as_str()) =>
         {
@@ -138,7 +155,9 @@ async fn verified_sender(
 }
 
 /// Checks that `actor_id` signed: its key must be the one named by `keyId`, and verify.
-/// On failure the actor is fetched again once, in case it rotated its key.
+/// On failure the actor is fetched again once, in case it rotated its key, but no more
+/// than once per actor per [`crate::KEY_REFRESH_INTERVAL`]: forged signatures naming a
+/// known actor must not turn this node into an amplifier against its server.
 pub async fn verify_signer(
     fed: &Federation,
     pending: &PendingSignature,
@@ -146,10 +165,17 @@ pub async fn verify_signer(
 ) -> Result<RemoteActor, FederationError> {
     let mut last_error = None;
     for refresh in [false, true] {
+        if refresh && !fed.may_refresh_key(actor_id) {
+            tracing::info!(
+                actor = actor_id,
+                "signature failed; key refreshed recently, not refetched"
+            );
+            break;
+        }
         let actor = match fed.actor(actor_id, refresh).await {
             Ok(a) => a,
             Err(FetchError::Blocked(host)) => return Err(FederationError::Blocked(host)),
-            Err(e) => return Err(FederationError::UnknownKey(e.to_string())),
+            Err(e) => return Err(FederationError::KeyFetch(e)),
         };
         if actor.public_key_id != pending.key_id {
             last_error = Some(FederationError::WrongSigner {
@@ -180,7 +206,7 @@ pub async fn verify_fetch(
     headers: &HeaderMap,
 ) -> Result<(), FederationError> {
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let pending = signatures::prepare(method.as_str(), path, headers, None)?;
+    let pending = signatures::prepare(method.as_str(), path, &fed.config.domain, headers, None)?;
     let owner = pending.key_owner().to_owned();
     let host = host_of(&owner).unwrap_or_default();
     if fed.is_blocked(&host).await {

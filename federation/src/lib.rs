@@ -1,5 +1,7 @@
 //! Rhizome's ActivityPub side: wire shapes, signatures, the inbox, durable delivery,
 //! WebFinger and NodeInfo. Depends on `rhizome-node`; knows nothing about HTML.
+// The JSON-LD context is one `json!` literal, deeper than the default limit allows.
+#![recursion_limit = "256"]
 
 pub mod activities;
 pub mod backfill;
@@ -40,6 +42,8 @@ pub struct Inner {
     pub stats: Stats,
     wake: Notify,
     blocked: RwLock<(Option<Instant>, Vec<String>)>,
+    /// When each actor's key was last refetched after a failed signature.
+    key_refreshes: std::sync::Mutex<std::collections::HashMap<String, Instant>>,
 }
 
 impl Deref for Federation {
@@ -70,6 +74,12 @@ impl Stats {
     }
 }
 
+/// A failed signature refetches the signer's key at most this often per actor, so that
+/// forged requests naming an actor cannot make us hammer its server.
+pub const KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(300);
+/// Actors whose last key refresh is remembered, at most; older entries go first.
+const KEY_REFRESH_MEMORY: usize = 10_000;
+
 /// How long the list of blocked domains read from the database is trusted.
 const BLOCKLIST_TTL: Duration = Duration::from_secs(10);
 
@@ -90,6 +100,7 @@ impl Federation {
             config,
             wake: Notify::new(),
             blocked: RwLock::new((None, Vec::new())),
+            key_refreshes: Default::default(),
         }))
     }
 
@@ -139,6 +150,31 @@ impl Federation {
         let blocked = list.iter().any(matches);
         *self.blocked.write().await = (Some(Instant::now()), list);
         blocked
+    }
+
+    /// Whether `actor`'s key may be refetched now, after a signature failed to verify;
+    /// records the refresh if so.
+    pub fn may_refresh_key(&self, actor: &str) -> bool {
+        let now = Instant::now();
+        let mut refreshes = self
+            .key_refreshes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if refreshes
+            .get(actor)
+            .is_some_and(|at| now.duration_since(*at) < KEY_REFRESH_INTERVAL)
+        {
+            return false;
+        }
+        if refreshes.len() >= KEY_REFRESH_MEMORY {
+            refreshes.retain(|_, at| now.duration_since(*at) < KEY_REFRESH_INTERVAL);
+        }
+        if refreshes.len() >= KEY_REFRESH_MEMORY {
+            // Under a flood of distinct actors: refuse refreshes rather than grow.
+            return false;
+        }
+        refreshes.insert(actor.to_owned(), now);
+        true
     }
 
     /// Forgets the cached block list, after an admin changed it.

@@ -21,11 +21,15 @@ where
     S: Clone + Send + Sync + 'static,
     Federation: FromRef<S>,
 {
-    Router::new()
+    // Discovery documents are read by browser apps too (RFC 7033 requires it of WebFinger).
+    let discovery = Router::new()
         .route("/.well-known/webfinger", get(webfinger))
         .route("/.well-known/host-meta", get(host_meta))
         .route("/.well-known/nodeinfo", get(nodeinfo_links))
         .route("/nodeinfo/2.1", get(nodeinfo))
+        .layer(axum::middleware::map_response(allow_any_origin));
+    Router::new()
+        .merge(discovery)
         .route("/directory", get(directory))
         .route("/peers", get(peers))
         .route("/actor", get(instance_actor))
@@ -33,6 +37,24 @@ where
         .route("/t/{slug}/inbox", post(inbox::territory))
         .route("/t/{slug}/outbox", get(outbox))
         .route("/t/{slug}/followers", get(followers))
+}
+
+async fn allow_any_origin(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// Marks a response of a URL that serves HTML or ActivityStreams by `Accept`, so that a
+/// shared cache keeps one of each (and never serves browsers the JSON, or Mastodon the
+/// HTML). Every answer of such a URL carries it, errors included.
+pub fn varies_by_accept(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("Accept"));
+    response
 }
 
 /// An ActivityStreams response.
@@ -223,6 +245,8 @@ impl Federation {
             let p = &t.profile;
             entries.push(json!({
                 "id": self.urls.territory(&p.slug),
+                "slug": p.slug,
+                "url": self.urls.territory(&p.slug),
                 "handle": format!("@{}@{}", p.slug, self.config.domain),
                 "name": p.name,
                 "kind": p.kind,
@@ -335,14 +359,18 @@ async fn outbox(
         })),
         Some(page) => {
             let page = page.max(1);
-            let items = fed
+            let mut items = Vec::new();
+            for item in fed
                 .store
                 .outbox(territory.id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-                .await?;
+                .await?
+            {
+                items.push(fed.without_deleted_content(strip_context(item)).await?);
+            }
             let mut doc = json!({
                 "id": format!("{id}?page={page}"), "type": "OrderedCollectionPage", "partOf": id,
                 "totalItems": total,
-                "orderedItems": items.into_iter().map(strip_context).collect::<Vec<_>>(),
+                "orderedItems": items,
             });
             if page * PAGE_SIZE < total {
                 doc["next"] = json!(format!("{id}?page={}", page + 1));
@@ -353,6 +381,30 @@ async fn outbox(
             with_context(doc)
         }
     }))
+}
+
+impl Federation {
+    /// An activity of the outbox as it may be shown now: the object of a `Create` or an
+    /// `Update` of a publication deleted since is its `Tombstone`, not its old text.
+    async fn without_deleted_content(&self, mut activity: Value) -> Result<Value, FederationError> {
+        let Some((kind, uuid)) = activity
+            .get("object")
+            .and_then(crate::protocol::id_of)
+            .and_then(|id| self.urls.parse_publication(id))
+        else {
+            return Ok(activity);
+        };
+        if activity.get("object").is_some_and(Value::is_string) {
+            return Ok(activity);
+        }
+        let object = match self.store.publication(uuid).await? {
+            Some(p) if p.deleted_at.is_none() => return Ok(activity),
+            Some(p) => publication::tombstone(&self.urls, &p),
+            None => json!({"id": self.urls.publication(kind, uuid), "type": "Tombstone"}),
+        };
+        activity["object"] = object;
+        Ok(activity)
+    }
 }
 
 fn strip_context(mut activity: Value) -> Value {

@@ -105,6 +105,8 @@ pub enum SignatureError {
     Digest,
     #[error("the signature does not verify with the sender's key")]
     Invalid,
+    #[error("the request is signed for another server (Host {0:?})")]
+    WrongHost(String),
 }
 
 /// A signature header that parsed and whose freshness and digest were checked; what is
@@ -135,19 +137,31 @@ impl PendingSignature {
     }
 }
 
-/// Parses and checks the signature on an inbound request. With a body (POST), the
-/// `Digest` must be signed and match it.
+/// Parses and checks the signature on an inbound request. The signature must cover
+/// `(request-target)` (checked against the path requested) and `host`, which must be
+/// `our_host`: a request signed for another server cannot be replayed here. With a body
+/// (POST), the `Digest` must be signed and match it.
 pub fn prepare(
     method: &str,
     path_and_query: &str,
+    our_host: &str,
     headers: &HeaderMap,
     body: Option<&[u8]>,
 ) -> Result<PendingSignature, SignatureError> {
     if !headers.contains_key("signature") && !headers.contains_key("authorization") {
         return Err(SignatureError::Missing);
     }
+    let host = headers
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| SignatureError::Malformed("host".into()))?;
+    if !host.eq_ignore_ascii_case(our_host) {
+        return Err(SignatureError::WrongHost(host.to_owned()));
+    }
+    // `mastodon_compat` requires `host` and `date`; the target must be covered too.
     let mut config = http_signature_normalization::Config::new()
         .mastodon_compat()
+        .require_header("(request-target)")
         .set_expiration(CLOCK_SKEW);
     if let Some(body) = body {
         check_digest(headers, body)?;
@@ -248,27 +262,82 @@ mod tests {
             signature.contains(r#"headers="(request-target) content-type date digest host""#),
             "{signature}"
         );
-        let pending = prepare("POST", "/t/lab/inbox", &headers, Some(&body)).unwrap();
+        let pending = prepare(
+            "POST",
+            "/t/lab/inbox",
+            "remote.example",
+            &headers,
+            Some(&body),
+        )
+        .unwrap();
         assert_eq!(pending.key_owner(), "http://me.example/actor");
         pending.verify(&public).unwrap();
 
         assert_eq!(
-            prepare("POST", "/t/lab/inbox", &headers, Some(b"{}")).unwrap_err(),
+            prepare(
+                "POST",
+                "/t/lab/inbox",
+                "remote.example",
+                &headers,
+                Some(b"{}")
+            )
+            .unwrap_err(),
             SignatureError::Digest
         );
-        let other = prepare("POST", "/t/other/inbox", &headers, Some(&body)).unwrap();
+        let other = prepare(
+            "POST",
+            "/t/other/inbox",
+            "remote.example",
+            &headers,
+            Some(&body),
+        )
+        .unwrap();
         assert_eq!(other.verify(&public).unwrap_err(), SignatureError::Invalid);
         let mut no_sig = headers.clone();
         no_sig.remove("signature");
         assert_eq!(
-            prepare("POST", "/t/lab/inbox", &no_sig, Some(&body)).unwrap_err(),
+            prepare(
+                "POST",
+                "/t/lab/inbox",
+                "remote.example",
+                &no_sig,
+                Some(&body)
+            )
+            .unwrap_err(),
             SignatureError::Missing
+        );
+        // Signed for another server, replayed here.
+        assert_eq!(
+            prepare("POST", "/t/lab/inbox", "me.example", &headers, Some(&body)).unwrap_err(),
+            SignatureError::WrongHost("remote.example".into())
+        );
+        // A signature that does not cover the request target could be replayed anywhere.
+        let mut untargeted = headers.clone();
+        let without_target = signature.replace("(request-target) ", "");
+        untargeted.insert("signature", HeaderValue::from_str(&without_target).unwrap());
+        assert_eq!(
+            prepare(
+                "POST",
+                "/t/lab/inbox",
+                "remote.example",
+                &untargeted,
+                Some(&body)
+            )
+            .unwrap_err(),
+            SignatureError::Malformed("(request-target)".into())
         );
         let mut future = headers.clone();
         let ahead = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(7200));
         future.insert("date", HeaderValue::from_str(&ahead).unwrap());
         assert_eq!(
-            prepare("POST", "/t/lab/inbox", &future, Some(&body)).unwrap_err(),
+            prepare(
+                "POST",
+                "/t/lab/inbox",
+                "remote.example",
+                &future,
+                Some(&body)
+            )
+            .unwrap_err(),
             SignatureError::Expired
         );
     }

@@ -136,7 +136,7 @@ async fn territories_round_trip_and_slugs_are_unique(store: &dyn Store) {
     let mut renamed = a.clone();
     renamed.profile.name = "Zeta fablab".into();
     renamed.updated_at += Duration::seconds(5);
-    store.update_territory(&renamed).await.unwrap();
+    store.update_territory(&renamed, None).await.unwrap();
     let names: Vec<_> = store
         .territories()
         .await
@@ -149,7 +149,7 @@ async fn territories_round_trip_and_slugs_are_unique(store: &dyn Store) {
 
     let ghost = territory("ghost", "Ghost");
     assert!(matches!(
-        store.update_territory(&ghost).await,
+        store.update_territory(&ghost, None).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -1433,7 +1433,7 @@ mod listings {
         t.profile.place.latitude = Some(48.85);
         t.profile.place.longitude = Some(2.35);
         t.profile.place.address = Some("Montmartre".into());
-        store.update_territory(&t).await.unwrap();
+        store.update_territory(&t, None).await.unwrap();
         let paris = ListingQuery {
             near: Some((48.85, 2.35, 5.0)),
             ..Default::default()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop test: a Fedify peer (tests/interop/peer.mjs) follows a Rhizome territory, gets
 # the event published through the API as a signed Create{Event}, and replies; the reply
-# must show up in the event's comments. See tests/interop/README.md.
+# must show up in the event's comments. Then every golden object and activity is expanded
+# with jsonld.js (jsonld-check.mjs). See tests/interop/README.md.
 # Usage, from the repo root: bash tests/interop/run.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -185,6 +186,15 @@ for c in items:
   fi
 else
   fail "comments: not checked (no event or no reply)"
+fi
+
+# --- 5. Every object and activity Rhizome sends expands without loss --------------------
+# The golden files (web/tests/federation.rs writes and checks them) through jsonld.js with
+# the bundled ActivityStreams and security contexts: no dropped or blank-node-only term.
+if node "$HERE/jsonld-check.mjs" >"$tmp/jsonld.out" 2>&1; then
+  pass "json-ld: $(tail -n 1 "$tmp/jsonld.out")"
+else
+  fail "json-ld: $(grep -v '^PASS' "$tmp/jsonld.out" | head -n 20)"
 fi
 
 summarize

@@ -340,7 +340,7 @@ async fn full_story(backend: Backend) {
         "{}",
         update["object"]["summary"]
     );
-    assert_eq!(update["object"]["eventStatus"], "sc:EventCancelled");
+    assert_eq!(update["object"]["eventStatus"], "EventCancelled");
     assert_eq!(update["object"]["participantCount"], 1);
 
     // An editor removes a reply; redelivery does not bring it back.
@@ -762,4 +762,792 @@ async fn follow_requests_wait_for_an_editor_when_the_territory_asks() {
         )
         .await;
     assert_eq!(status, 401, "the follower list is for editors");
+}
+
+/// Which JSON `error` a refused request carried.
+fn reason(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
+        .map(|v| v["error"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_request_signed_for_another_server_or_inbox_is_not_replayable_here() {
+    let Story {
+        node, masto, inbox, ..
+    } = setup(Backend::Sqlite).await.unwrap();
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let body = serde_json::to_vec(&follow).unwrap();
+    // Alice's genuine signature for another server's inbox, sent on to ours: the Host it
+    // covers is not ours.
+    let elsewhere = "http://other.example/t/fablab/inbox";
+    let (status, text) = masto
+        .send(&inbox, masto.sign("alice", elsewhere, &body), body.clone())
+        .await;
+    assert_eq!(status, 401, "{text}");
+    assert!(reason(&text).contains("another server"), "{text}");
+    // Signed for our shared inbox, replayed to the territory's inbox: the target differs.
+    let (status, text) = masto
+        .send(
+            &inbox,
+            masto.sign("alice", &node.url("/inbox"), &body),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, 401, "{text}");
+    // Neither followed.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(masto.received_count(|a| a["type"] == "Accept"), 0);
+    // The genuine request goes through.
+    let (status, text) = masto
+        .send(&inbox, masto.sign("alice", &inbox, &body), body)
+        .await;
+    assert_eq!(status, 202, "{text}");
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+}
+
+#[tokio::test]
+async fn forged_signatures_do_not_make_the_node_refetch_the_actor_each_time() {
+    let Story {
+        node, masto, inbox, ..
+    } = setup(Backend::Sqlite).await.unwrap();
+    let follow = masto.fixture("follow.json", &node.base, "");
+    assert_eq!(masto.post("alice", &inbox, &follow).await.0, 202);
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+    let before = masto.actor_fetches("alice");
+    assert!(before >= 1, "alice's key was fetched to verify her Follow");
+
+    // 20 forged requests naming alice's key: at most one refetch, not 20.
+    let like = masto.fixture("like.json", &node.base, "x");
+    let body = serde_json::to_vec(&like).unwrap();
+    for _ in 0..20 {
+        let mut headers = masto.sign("alice", &inbox, &body);
+        for (k, v) in headers.iter_mut() {
+            if k == "Signature" {
+                *v = v.replace("signature=\"", "signature=\"AAAA");
+            }
+        }
+        let (status, text) = masto.send(&inbox, headers, body.clone()).await;
+        assert_eq!(status, 401, "{text}");
+    }
+    let refetches = masto.actor_fetches("alice") - before;
+    assert!(
+        refetches <= 1,
+        "{refetches} refetches for 20 forged requests"
+    );
+
+    // Key rotation still works: bob's new key verifies after one refetch.
+    let mut bob_follow = follow.clone();
+    bob_follow["id"] = format!("{}/follows/bob", masto.base()).into();
+    bob_follow["actor"] = masto.actor_id("bob").into();
+    assert_eq!(masto.post("bob", &inbox, &bob_follow).await.0, 202);
+    let bob_before = masto.actor_fetches("bob");
+    masto.rotate_key("bob");
+    let mut undo = masto.fixture("undo_follow.json", &node.base, "");
+    undo["id"] = format!("{}/follows/bob/undo", masto.base()).into();
+    undo["actor"] = masto.actor_id("bob").into();
+    undo["object"] = bob_follow.clone();
+    let (status, text) = masto.post("bob", &inbox, &undo).await;
+    assert_eq!(status, 202, "{text}");
+    assert_eq!(masto.actor_fetches("bob") - bob_before, 1);
+}
+
+#[tokio::test]
+async fn refusals_name_what_was_wrong_not_what_our_resolver_said() {
+    // Outside development mode, names resolving to loopback are refused by the resolver.
+    let node = Node::start_with(Backend::Sqlite, |c| c.development_mode = false)
+        .await
+        .unwrap();
+    let token = node.member("admin", true).await;
+    let (status, _) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories",
+            Some(&token),
+            Some(json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"})),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let masto = FakeMastodon::start().await;
+    let inbox = node.url("/t/fablab/inbox");
+    let actor = "https://localhost/users/mallory";
+    let follow = json!({"id": "https://localhost/follows/1", "type": "Follow", "actor": actor, "object": node.url("/t/fablab")});
+    let body = serde_json::to_vec(&follow).unwrap();
+    let headers = masto.sign_as("mallory", &format!("{actor}#main-key"), &inbox, &body);
+    let (status, text) = masto.send(&inbox, headers, body).await;
+    assert_eq!(status, 401, "{text}");
+    let said = reason(&text);
+    assert!(said.contains("could not be reached"), "{text}");
+    for internal in ["127.0.0.1", "internal", "resolve", "error sending request"] {
+        assert!(
+            !text.contains(internal),
+            "{internal:?} told to the sender: {text}"
+        );
+    }
+}
+
+/// Alice follows the fablab and the node accepts.
+async fn alice_follows(story: &Story) {
+    let follow = story.masto.fixture("follow.json", &story.node.base, "");
+    let (status, text) = story.masto.post("alice", &story.inbox, &follow).await;
+    assert_eq!(status, 202, "{text}");
+    story
+        .masto
+        .wait_for("Accept", |a| a["type"] == "Accept")
+        .await;
+}
+
+#[tokio::test]
+async fn a_shared_inbox_on_another_host_is_never_delivered_to() {
+    let story = setup(Backend::Sqlite).await.unwrap();
+    let victim = FakeMastodon::start().await;
+    let mut alice = story.masto.actor_json("alice");
+    alice["endpoints"]["sharedInbox"] = format!("{}/inbox", victim.base()).into();
+    story.masto.serve("/users/alice", alice);
+    alice_follows(&story).await;
+    let (status, event) = story
+        .node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&story.token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    // Delivered to alice's own inbox instead.
+    story
+        .masto
+        .wait_for("Create{Event}", |a| a["type"] == "Create")
+        .await;
+    assert_eq!(
+        victim.received_count(|_| true),
+        0,
+        "nothing sent to the victim"
+    );
+    let stored = story
+        .node
+        .store
+        .remote_actor(&story.masto.actor_id("alice"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.shared_inbox, None);
+}
+
+#[tokio::test]
+async fn script_urls_from_other_servers_are_dropped_and_never_linked() {
+    use common::pages::{browser, get, login};
+    let story = setup(Backend::Sqlite).await.unwrap();
+    let Story {
+        node, masto, token, ..
+    } = &story;
+    let mut alice = masto.actor_json("alice");
+    alice["url"] = "javascript:alert(1)".into();
+    masto.serve("/users/alice", alice);
+    alice_follows(&story).await;
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_id = event["id"].as_str().unwrap();
+    let mut reply = masto.fixture("create_note.json", &node.base, event_id);
+    reply["object"]["url"] = "javascript:alert(2)".into();
+    let (status, text) = masto.post("alice", &story.inbox, &reply).await;
+    assert_eq!(status, 202, "{text}");
+    // A peer whose directory lists a territory with a script for an id.
+    masto.serve(
+        "/directory",
+        json!({"node": masto.host(), "territories": [
+            {"id": "javascript:alert(3)", "name": "Piège", "kind": "fablab"},
+            {"id": masto.actor_id("lab"), "name": "Vrai lab", "kind": "fablab"}
+        ]}),
+    );
+    masto.serve("/peers", json!({"peers": []}));
+    node.federation().learn_peer(masto.host(), "contact").await;
+    node.federation().discovery_round().await.unwrap();
+
+    let client = browser();
+    login(&client, node, "admin", common::pages::PASSWORD).await;
+    for path in [
+        "/manage/t/fablab/followers",
+        "/manage/t/fablab/comments",
+        "/network",
+    ] {
+        let (status, html) = get(&client, node, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!html.contains("javascript:"), "{path}: {html}");
+    }
+    let (_, network) = get(&client, node, "/network").await;
+    assert!(network.contains("Vrai lab") && !network.contains("Piège"));
+    let (_, comments) = get(&client, node, "/manage/t/fablab/comments").await;
+    assert!(comments.contains("Merci"), "the reply itself is kept");
+}
+
+/// A Flag and a reply whose text holds NUL and other control characters: accepted, kept
+/// without them (PostgreSQL refuses NUL in text), never a 500 that the sender retries.
+async fn control_characters_in_remote_text_are_stripped(backend: Backend) {
+    let Some(story) = setup(backend).await else {
+        return;
+    };
+    let Story {
+        node, masto, token, ..
+    } = &story;
+    alice_follows(&story).await;
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_id = event["id"].as_str().unwrap();
+    let mut flag = masto.fixture("flag.json", &node.base, event_id);
+    flag["content"] = "spam\u{0} here\u{7}\nsecond line".into();
+    let (status, text) = masto.post("alice", &story.inbox, &flag).await;
+    assert_eq!(status, 202, "{text}");
+    let reports = node.store.reports(false, 10).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].content, "spam here\nsecond line");
+
+    let mut reply = masto.fixture("create_note.json", &node.base, event_id);
+    reply["object"]["content"] = "<p>Merci\u{0} !\u{1b}</p>".into();
+    let (status, text) = masto.post("alice", &story.inbox, &reply).await;
+    assert_eq!(status, 202, "{text}");
+    let id: uuid::Uuid = event_id.parse().unwrap();
+    let comments = node.store.comments(id, true).await.unwrap();
+    assert_eq!(comments.len(), 1);
+    assert!(
+        comments[0].content_html.contains("Merci !") && !comments[0].content_html.contains('\u{0}'),
+        "{}",
+        comments[0].content_html
+    );
+}
+
+#[tokio::test]
+async fn control_characters_in_remote_text_are_stripped_sqlite() {
+    control_characters_in_remote_text_are_stripped(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn control_characters_in_remote_text_are_stripped_postgres() {
+    control_characters_in_remote_text_are_stripped(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn negotiated_urls_vary_by_accept_and_discovery_documents_allow_any_origin() {
+    let Story { node, token, .. } = setup(Backend::Sqlite).await.unwrap();
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&token),
+            Some(event_draft(json!({}))),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let event_url = event["url"].as_str().unwrap().to_owned();
+    let missing = node.url("/events/00000000-0000-7000-8000-000000000000");
+    for url in [node.url("/t/fablab"), event_url, missing] {
+        for accept in ["text/html", "application/activity+json"] {
+            let response = node
+                .http
+                .get(&url)
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
+            let vary: Vec<String> = response
+                .headers()
+                .get_all("vary")
+                .iter()
+                .map(|v| v.to_str().unwrap().to_lowercase())
+                .collect();
+            assert!(
+                vary.iter()
+                    .any(|v| v.split(',').any(|h| h.trim() == "accept")),
+                "{url} as {accept} ({}): Vary {vary:?}",
+                response.status()
+            );
+        }
+    }
+    let domain = node.host();
+    for path in [
+        format!("/.well-known/webfinger?resource=acct:fablab@{domain}"),
+        "/.well-known/webfinger?resource=acct:nobody@elsewhere.example".to_owned(),
+        "/.well-known/host-meta".to_owned(),
+        "/.well-known/nodeinfo".to_owned(),
+        "/nodeinfo/2.1".to_owned(),
+    ] {
+        let response = node.http.get(node.url(&path)).send().await.unwrap();
+        assert_eq!(
+            response
+                .headers()
+                .get("access-control-allow-origin")
+                .map(|v| v.to_str().unwrap()),
+            Some("*"),
+            "{path} ({})",
+            response.status()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_resource_is_only_a_tombstone_in_the_outbox_and_nodeinfo_lists_territories_as_documented()
+ {
+    let Story { node, token, .. } = setup(Backend::Sqlite).await.unwrap();
+    let secret = "Texte retiré par le fablab";
+    let (status, resource) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/resources",
+            Some(&token),
+            Some(json!({"title": "Guide à retirer", "type": "guide", "body": secret})),
+        )
+        .await;
+    assert_eq!(status, 201, "{resource}");
+    let (status, kept) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/resources",
+            Some(&token),
+            Some(json!({"title": "Guide gardé", "type": "guide", "body": "Toujours là"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{kept}");
+    let id = resource["id"].as_str().unwrap();
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/resources/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let page: Value = node
+        .http
+        .get(node.url("/t/fablab/outbox?page=1"))
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = page.to_string();
+    assert!(!text.contains(secret), "{text}");
+    assert!(!text.contains("Guide à retirer"), "{text}");
+    assert!(
+        text.contains("Toujours là"),
+        "the others are still there: {text}"
+    );
+    let about_it: Vec<&Value> = page["orderedItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["object"]["id"] == resource["url"])
+        .collect();
+    assert!(!about_it.is_empty(), "{text}");
+    for activity in about_it {
+        assert_eq!(activity["object"]["type"], "Tombstone", "{activity}");
+    }
+
+    // NodeInfo's territories carry what docs/FEDERATION.md says.
+    let nodeinfo: Value = node
+        .http
+        .get(node.url("/nodeinfo/2.1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry = &nodeinfo["metadata"]["territories"][0];
+    assert_eq!(entry["slug"], "fablab");
+    assert_eq!(entry["name"], "Fablab de Poitiers");
+    assert_eq!(entry["kind"], "fablab");
+    assert_eq!(entry["handle"], format!("@fablab@{}", node.host()));
+    assert_eq!(entry["url"], node.url("/t/fablab"));
+}
+
+#[tokio::test]
+async fn profile_edits_reach_followers_as_an_update_of_the_actor() {
+    use common::pages::{PASSWORD, browser, login, post};
+    let story = setup(Backend::Sqlite).await.unwrap();
+    alice_follows(&story).await;
+    let Story {
+        node, masto, token, ..
+    } = &story;
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(token),
+            Some(json!({"name": "Fablab du Grand Poitiers"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let update = masto
+        .wait_for("Update{Organization} after the API edit", |a| {
+            a["type"] == "Update" && a["object"]["name"] == "Fablab du Grand Poitiers"
+        })
+        .await;
+    assert_eq!(update["actor"], node.url("/t/fablab"));
+    assert_eq!(update["object"]["id"], node.url("/t/fablab"));
+    assert_eq!(update["object"]["type"], "Organization");
+    assert!(
+        update["object"].get("@context").is_none(),
+        "embedded without context"
+    );
+    assert!(
+        update["object"]["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .contains("BEGIN PUBLIC KEY")
+    );
+
+    // The settings page sends it too.
+    let client = browser();
+    let csrf = login(&client, node, "admin", PASSWORD).await;
+    let (status, html, _) = post(
+        &client,
+        node,
+        "/manage/t/fablab/settings",
+        &[
+            ("csrf", csrf.as_str()),
+            ("name", "Fablab de la Vienne"),
+            ("description", "Un atelier partagé"),
+            ("languages", "fr"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{html}");
+    masto
+        .wait_for("Update{Organization} after the settings page", |a| {
+            a["type"] == "Update" && a["object"]["name"] == "Fablab de la Vienne"
+        })
+        .await;
+}
+
+/// Where the golden files live: every object and activity Rhizome sends, normalised.
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../federation/tests/golden");
+
+/// A document as it is sent, made independent of this run: loopback hosts become
+/// `node.example` and `mastodon.example`, each UUID `…-00000000000N` in order of
+/// appearance, times of this run `2031-01-01T00:00:00Z`, keys `PEM`.
+fn normalised(doc: &Value, node: &Node, masto: &FakeMastodon) -> Value {
+    let text = doc
+        .to_string()
+        .replace(&node.base, "https://node.example")
+        .replace(&node.host(), "node.example")
+        .replace(masto.base(), "https://mastodon.example")
+        .replace(masto.host(), "mastodon.example");
+    let mut uuids: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let candidate = rest.get(..36).filter(|c| {
+            c.char_indices().all(|(i, ch)| {
+                if [8, 13, 18, 23].contains(&i) {
+                    ch == '-'
+                } else {
+                    ch.is_ascii_hexdigit()
+                }
+            })
+        });
+        if let Some(uuid) = candidate {
+            let n = match uuids.iter().position(|u| u == uuid) {
+                Some(n) => n + 1,
+                None => {
+                    uuids.push(uuid.to_owned());
+                    uuids.len()
+                }
+            };
+            out.push_str(&format!("00000000-0000-0000-0000-{n:012}"));
+            rest = &rest[36..];
+        } else {
+            let ch = rest.chars().next().unwrap();
+            out.push(ch);
+            rest = &rest[ch.len_utf8()..];
+        }
+    }
+    let mut value: Value = serde_json::from_str(&out).unwrap();
+    fn settle(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    match key.as_str() {
+                        "published" | "updated" | "deleted" if v.is_string() => {
+                            *v = json!("2031-01-01T00:00:00Z")
+                        }
+                        "publicKeyPem" => *v = json!("PEM"),
+                        _ => settle(v),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(settle),
+            _ => {}
+        }
+    }
+    settle(&mut value);
+    value
+}
+
+/// Compares `doc` with its golden file, or rewrites it when `RHIZOME_UPDATE_GOLDEN` is set.
+fn golden(name: &str, doc: &Value, node: &Node, masto: &FakeMastodon) -> Option<String> {
+    let path = format!("{GOLDEN}/{name}.json");
+    let text = serde_json::to_string_pretty(&normalised(doc, node, masto)).unwrap() + "\n";
+    if std::env::var_os("RHIZOME_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(GOLDEN).unwrap();
+        std::fs::write(&path, text).unwrap();
+        return None;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(expected) if expected == text => None,
+        Ok(expected) => Some(format!(
+            "{name}: differs from {path} (RHIZOME_UPDATE_GOLDEN=1 rewrites it)\n--- expected\n{expected}\n--- sent\n{text}"
+        )),
+        Err(_) => Some(format!(
+            "{name}: no {path} (RHIZOME_UPDATE_GOLDEN=1 writes it)"
+        )),
+    }
+}
+
+async fn activity_json(node: &Node, url: &str) -> Value {
+    node.http
+        .get(url)
+        .header("accept", "application/activity+json")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Every kind of object and activity Rhizome sends, as a Mastodon-shaped peer receives or
+/// fetches them, kept as golden files: a change on the wire shows in review, and
+/// `tests/interop/jsonld-check.mjs` expands each with a real JSON-LD processor.
+#[tokio::test]
+async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
+    let story = setup(Backend::Sqlite).await.unwrap();
+    let Story {
+        node,
+        masto,
+        token,
+        inbox,
+    } = &story;
+    let mut docs: Vec<(&str, Value)> = Vec::new();
+    docs.push((
+        "actor-territory",
+        activity_json(node, &node.url("/t/fablab")).await,
+    ));
+    docs.push(("actor-node", activity_json(node, &node.url("/actor")).await));
+
+    alice_follows(&story).await;
+    docs.push((
+        "accept-follow",
+        masto.wait_for("Accept", |a| a["type"] == "Accept").await,
+    ));
+
+    let publish = async |collection: &str, draft: Value| -> Value {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/fablab/{collection}"),
+                Some(token),
+                Some(draft),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    };
+    let on_site = publish("events", event_draft(json!({"themes": ["climate"]}))).await;
+    let online = publish(
+        "events",
+        event_draft(
+            json!({"title": "Atelier en ligne", "format": "online", "place": null,
+                            "online_url": "https://visio.example/atelier", "capacity": null}),
+        ),
+    )
+    .await;
+    let hybrid = publish(
+        "events",
+        event_draft(json!({"title": "Conférence hybride", "format": "hybrid",
+                            "online_url": "https://visio.example/conference"})),
+    )
+    .await;
+    let resource = publish(
+        "resources",
+        json!({"title": "Guide du repair café", "type": "guide", "body": "# Étapes", "level": "beginner"}),
+    )
+    .await;
+    let call = publish(
+        "calls",
+        json!({"title": "Cherche bénévoles", "type": "need", "deadline": "2031-01-31",
+               "skills_wanted": ["électronique"], "objectives": ["Réparer plus"]}),
+    )
+    .await;
+    docs.push((
+        "create-event",
+        masto
+            .wait_for("Create{Event}", |a| {
+                a["type"] == "Create" && a["object"]["id"] == on_site["url"]
+            })
+            .await,
+    ));
+    docs.push((
+        "create-resource",
+        masto
+            .wait_for("Create{Page}", |a| {
+                a["type"] == "Create" && a["object"]["id"] == resource["url"]
+            })
+            .await,
+    ));
+    for (name, item) in [
+        ("event-on-site", &on_site),
+        ("event-online", &online),
+        ("event-hybrid", &hybrid),
+        ("resource", &resource),
+        ("call", &call),
+    ] {
+        docs.push((
+            name,
+            activity_json(node, item["url"].as_str().unwrap()).await,
+        ));
+    }
+
+    let event_id = on_site["id"].as_str().unwrap();
+    let join = masto.fixture("join.json", &node.base, event_id);
+    assert_eq!(masto.post("alice", inbox, &join).await.0, 202);
+    docs.push((
+        "accept-join",
+        masto
+            .wait_for("Accept{Join}", |a| a["object"]["id"] == join["id"])
+            .await,
+    ));
+    let mut bob_join = join.clone();
+    bob_join["id"] = format!("{}/join/bob", masto.base()).into();
+    bob_join["actor"] = masto.actor_id("bob").into();
+    assert_eq!(masto.post("bob", inbox, &bob_join).await.0, 202);
+    docs.push((
+        "reject-join",
+        masto
+            .wait_for("Reject{Join}", |a| a["object"]["id"] == bob_join["id"])
+            .await,
+    ));
+
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{event_id}"),
+            Some(token),
+            Some(json!({"status": "cancelled"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    docs.push((
+        "update-event",
+        masto
+            .wait_for("Update{Event}", |a| {
+                a["type"] == "Update"
+                    && a["object"]["eventStatus"] != json!(null)
+                    && a["object"]["id"] == on_site["url"]
+            })
+            .await,
+    ));
+    let (status, _) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(token),
+            Some(json!({"website": "https://fablab.example", "contact": "contact@fablab.example"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    docs.push((
+        "update-territory",
+        masto
+            .wait_for("Update{Organization}", |a| {
+                a["type"] == "Update" && a["object"]["type"] == "Organization"
+            })
+            .await,
+    ));
+
+    let alice = masto.actor_id("alice");
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/following",
+            Some(token),
+            Some(
+                json!({"target": alice, "scope": {"kinds": ["event"], "themes": ["climate"],
+                        "near": {"latitude": 46.58, "longitude": 0.34, "km": 30.0}}}),
+            ),
+        )
+        .await;
+    assert!((200..300).contains(&status), "{body}");
+    docs.push((
+        "follow-with-scope",
+        masto.wait_for("Follow", |a| a["type"] == "Follow").await,
+    ));
+    let (status, body) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/territories/fablab/following?target={alice}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert!((200..300).contains(&status), "{body}");
+    docs.push((
+        "undo-follow",
+        masto
+            .wait_for("Undo{Follow}", |a| a["type"] == "Undo")
+            .await,
+    ));
+
+    let (status, _) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{event_id}"),
+            Some(token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    docs.push((
+        "delete-event",
+        masto.wait_for("Delete", |a| a["type"] == "Delete").await,
+    ));
+    docs.push((
+        "tombstone",
+        activity_json(node, on_site["url"].as_str().unwrap()).await,
+    ));
+    docs.push((
+        "outbox",
+        activity_json(node, &node.url("/t/fablab/outbox")).await,
+    ));
+    docs.push((
+        "outbox-page",
+        activity_json(node, &node.url("/t/fablab/outbox?page=1")).await,
+    ));
+    docs.push((
+        "followers",
+        activity_json(node, &node.url("/t/fablab/followers")).await,
+    ));
+
+    let differences: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, doc)| golden(name, doc, node, masto))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
 }

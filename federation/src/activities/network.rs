@@ -460,7 +460,7 @@ pub async fn receive_relayed(
             }
             return Ok(true);
         }
-        Err(e) => return Err(FederationError::Malformed(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let Some(author) = ids_of(object.get("attributedTo").unwrap_or(&Value::Null))
         .first()
@@ -468,10 +468,7 @@ pub async fn receive_relayed(
     else {
         return Ok(true);
     };
-    let origin = fed
-        .actor(&author, false)
-        .await
-        .map_err(|e| FederationError::Malformed(e.to_string()))?;
+    let origin = fed.actor(&author, false).await?;
     keep_within(
         fed,
         &object,

@@ -1,6 +1,6 @@
 //! Telling followers about our publications: `Create`, `Update` and `Delete` (with a
 //! `Tombstone`), built here and written to the outbox by the use cases (`rhizome_node::action`)
-//! in the same transaction as the change.
+//! in the same transaction as the change; and a territory's `Update` when its profile changes.
 
 use rhizome_node::action::{Actions, Wire};
 use rhizome_node::outbox::Outgoing;
@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use super::{Address, outgoing, territory_actor};
 use crate::Federation;
+use crate::keys::KeyError;
+use crate::objects::actor::territory_object;
 use crate::objects::publication::{EventCounts, object, tombstone};
 
 #[async_trait::async_trait]
@@ -53,6 +55,28 @@ impl Federation {
     /// The use cases, with this node's federation as their wire.
     pub fn actions(&self) -> Actions {
         Actions::new(self.store.clone(), std::sync::Arc::new(self.clone()))
+    }
+
+    /// Saves a territory's edited profile and, in the same transaction, queues an `Update`
+    /// of its actor to every follower, so that Mastodon shows the new profile at once.
+    pub async fn update_territory(&self, territory: &Territory) -> Result<(), StoreError> {
+        let announce = match self.keys.local(territory.id).await {
+            Ok(key) => {
+                let scoped = self.scoped_inboxes(territory, None).await?;
+                let actor = territory_object(&self.urls, territory, &key.public_pem);
+                Some(self.to_followers(territory, "Update", actor, scoped))
+            }
+            Err(KeyError::Store(e)) => return Err(e),
+            Err(KeyError::Corrupt(reason)) => {
+                tracing::error!(territory = %territory.profile.slug, %reason, "territory key unreadable: profile saved without an Update");
+                None
+            }
+        };
+        self.store
+            .update_territory(territory, announce.as_ref())
+            .await?;
+        self.wake_delivery();
+        Ok(())
     }
 
     pub async fn event_counts(&self, p: &Publication) -> Result<EventCounts, StoreError> {

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::local_publication;
 use crate::Federation;
 use crate::error::FederationError;
-use crate::protocol::{Activity, NoteJson, first_href, id_of, ids_of};
+use crate::protocol::{Activity, NoteJson, first_href, id_of, ids_of, web_url};
 
 /// Longest reply kept, in characters of HTML.
 const MAX_COMMENT: usize = 20_000;
@@ -61,6 +61,13 @@ pub async fn receive_create(
             .url
             .as_ref()
             .and_then(first_href)
+            .filter(|url| {
+                let ok = web_url(url).is_some();
+                if !ok {
+                    tracing::warn!(note = %note.id, url, "reply url is not http(s): dropped");
+                }
+                ok
+            })
             .map(str::to_owned)
             .or_else(|| actor.url.clone()),
         content_html: markdown::sanitize_remote(html),

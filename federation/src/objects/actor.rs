@@ -8,7 +8,13 @@ use serde_json::{Value, json};
 use super::{hashtags, place_json, with_context};
 use crate::urls::Urls;
 
+/// A territory's actor document, as served at its URL.
 pub fn territory(urls: &Urls, t: &Territory, public_pem: &str) -> Value {
+    with_context(territory_object(urls, t, public_pem))
+}
+
+/// A territory's actor without `@context`, as embedded in its `Update`.
+pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str) -> Value {
     let p = &t.profile;
     let id = urls.territory(&p.slug);
     let mut fields = Vec::new();
@@ -46,7 +52,7 @@ pub fn territory(urls: &Urls, t: &Territory, public_pem: &str) -> Value {
     if !p.place.is_empty() {
         actor["location"] = place_json(&p.place);
     }
-    with_context(actor)
+    actor
 }
 
 /// The node's own actor. It follows nothing on its own yet; it signs GETs and will carry

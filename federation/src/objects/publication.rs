@@ -97,10 +97,12 @@ fn event_fields(e: &Event, counts: EventCounts) -> Value {
             RegistrationMode::Approval => "restricted",
             RegistrationMode::External => "external",
         },
+        // Terms of the context, which expand to schema.org's IRIs; the plain names are
+        // what Mobilizon sends and what JSON readers compare.
         "eventStatus": match e.status {
-            EventStatus::Scheduled => "sc:EventScheduled",
-            EventStatus::Cancelled => "sc:EventCancelled",
-            EventStatus::Postponed => "sc:EventPostponed",
+            EventStatus::Scheduled => "EventScheduled",
+            EventStatus::Cancelled => "EventCancelled",
+            EventStatus::Postponed => "EventPostponed",
         },
         "ical:status": match e.status {
             EventStatus::Scheduled => "CONFIRMED",

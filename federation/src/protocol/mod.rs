@@ -22,6 +22,7 @@ pub fn context() -> Value {
             "toot": "http://joinmastodon.org/ns#",
             "mz": "https://joinmobilizon.org/ns#",
             "ical": "http://www.w3.org/2002/12/cal/ical#",
+            "pt": "https://joinpeertube.org/ns#",
             "Hashtag": "as:Hashtag",
             "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
             "discoverable": "toot:discoverable",
@@ -37,7 +38,12 @@ pub fn context() -> Value {
             "remainingAttendeeCapacity": "sc:remainingAttendeeCapacity",
             "participantCount": {"@id": "mz:participantCount", "@type": "sc:Integer"},
             "isOnline": {"@id": "mz:isOnline", "@type": "sc:Boolean"},
-            "eventStatus": "sc:eventStatus",
+            "eventStatus": {"@id": "sc:eventStatus", "@type": "@vocab"},
+            "EventScheduled": "sc:EventScheduled",
+            "EventCancelled": "sc:EventCancelled",
+            "EventPostponed": "sc:EventPostponed",
+            "VirtualLocation": "sc:VirtualLocation",
+            "commentsEnabled": {"@id": "pt:commentsEnabled", "@type": "sc:Boolean"},
             "inLanguage": "sc:inLanguage",
             "category": "sc:category",
             "license": {"@id": "sc:license", "@type": "@id"},
@@ -52,7 +58,7 @@ pub fn context() -> Value {
             "radiusKm": "rhizome:radiusKm",
             "callStatus": "rhizome:callStatus",
             "format": "rhizome:format",
-            "scope": "rhizome:scope"
+            "scope": {"@id": "rhizome:scope", "@type": "@json"}
         }
     ])
 }
@@ -182,6 +188,45 @@ impl NoteJson {
     }
 }
 
+/// Removes control characters (all but newline and tab) from every string of a remote
+/// document, keys included, before anything reads or stores it: NUL alone makes
+/// PostgreSQL refuse the row. Returns how many characters were removed.
+pub fn strip_control(value: &mut Value) -> usize {
+    fn clean(text: &mut String) -> usize {
+        let removed = text.chars().filter(|c| is_stripped(*c)).count();
+        if removed > 0 {
+            text.retain(|c| !is_stripped(c));
+        }
+        removed
+    }
+    fn is_stripped(c: char) -> bool {
+        c.is_control() && c != '\n' && c != '\t'
+    }
+    match value {
+        Value::String(text) => clean(text),
+        Value::Array(items) => items.iter_mut().map(strip_control).sum(),
+        Value::Object(map) => {
+            let mut removed = 0;
+            if map.keys().any(|k| k.chars().any(is_stripped)) {
+                let entries = std::mem::take(map);
+                for (mut key, value) in entries {
+                    removed += clean(&mut key);
+                    map.insert(key, value);
+                }
+            }
+            removed + map.values_mut().map(strip_control).sum::<usize>()
+        }
+        _ => 0,
+    }
+}
+
+/// A URL from another server that we may link to, fetch or POST to: `http` or `https`
+/// with a host. `javascript:`, `data:` and the like give `None`.
+pub fn web_url(url: &str) -> Option<url::Url> {
+    let parsed = url::Url::parse(url).ok()?;
+    (matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some()).then_some(parsed)
+}
+
 /// A link field that may be a string, a Link object or an array of them.
 pub fn first_href(value: &Value) -> Option<&str> {
     match value {
@@ -210,6 +255,39 @@ mod tests {
             first_href(actor.url.as_ref().unwrap()),
             Some("https://mastodon.example/@alice")
         );
+    }
+
+    #[test]
+    fn control_characters_are_stripped_everywhere_but_newlines_and_tabs() {
+        let mut doc = json!({
+            "content": "a\u{0}b\u{7}c\r\n\td\u{1b}[31m\u{7f}\u{85}é",
+            "tag": [{"name": "#x\u{0}"}, 1, null],
+            "k\u{0}ey": true
+        });
+        assert_eq!(strip_control(&mut doc), 8);
+        assert_eq!(
+            doc,
+            json!({"content": "abc\n\td[31mé", "tag": [{"name": "#x"}, 1, null], "key": true})
+        );
+        assert_eq!(strip_control(&mut doc), 0);
+    }
+
+    #[test]
+    fn only_web_urls_are_kept() {
+        assert!(web_url("https://mastodon.example/@alice").is_some());
+        assert!(web_url("http://localhost:8080/t/x").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "ftp://example.org/x",
+            "/relative",
+            "",
+        ] {
+            assert!(web_url(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

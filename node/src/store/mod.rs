@@ -84,7 +84,13 @@ pub trait Store: FederationStore + NetworkStore + Send + Sync + 'static {
     async fn migrate(&self) -> Result<(), StoreError>;
 
     async fn insert_territory(&self, territory: &Territory) -> Result<(), StoreError>;
-    async fn update_territory(&self, territory: &Territory) -> Result<(), StoreError>;
+    /// Saves a territory's profile; `announce` (its actor's `Update`) is queued in the
+    /// same transaction.
+    async fn update_territory(
+        &self,
+        territory: &Territory,
+        announce: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
     async fn territory(&self, id: Uuid) -> Result<Option<Territory>, StoreError>;
     async fn territory_by_slug(&self, slug: &str) -> Result<Option<Territory>, StoreError>;
     /// All territories, by name.

@@ -241,7 +241,7 @@ macro_rules! shared_sql_store {
                 Ok(())
             }
 
-            async fn update_territory(&self, t: &Territory) -> Result<(), StoreError> {
+            async fn update_territory(&self, t: &Territory, announce: Option<&Outgoing>) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
                 let done = sqlx::query(
                     "UPDATE territories SET name = $2, data = $3, updated_at = $4 WHERE id = $1",
@@ -260,6 +260,9 @@ macro_rules! shared_sql_store {
                 let rows = sqlx::query(&sql).bind(t.id).fetch_all(&mut *tx).await?;
                 for row in &rows {
                     upsert_listing_in(&mut tx, &ListingRow::local(&publication_from_row(row)?, t)).await?;
+                }
+                if let Some(a) = announce {
+                    enqueue_in(&mut tx, a).await?;
                 }
                 tx.commit().await?;
                 Ok(())

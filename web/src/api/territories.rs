@@ -75,7 +75,7 @@ pub async fn update(
     principal.require_editor(territory.id)?;
     territory.profile = patched_profile(&state, &territory, &patch)?;
     territory.updated_at = rhizome_node::now();
-    state.store.update_territory(&territory).await?;
+    state.federation.update_territory(&territory).await?;
     Ok(Json(view(&state, &territory)))
 }
 

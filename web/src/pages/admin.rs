@@ -544,7 +544,7 @@ pub async fn save_settings(
         }
     }
     territory.updated_at = rhizome_node::now();
-    if let Err(e) = state.store.update_territory(&territory).await {
+    if let Err(e) = state.federation.update_territory(&territory).await {
         return page.failed(&state, e);
     }
     tracing::info!(territory = %slug, "territory profile saved from the web");

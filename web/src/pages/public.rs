@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
-use rhizome_federation::routes::wants_activity_json;
+use rhizome_federation::routes::{varies_by_accept, wants_activity_json};
 use rhizome_node::publication::event::{Event, EventFormat, RegistrationMode};
 use rhizome_node::social::RsvpState;
 use rhizome_node::store::{Order, PublicationQuery};
@@ -199,7 +199,19 @@ async fn activity_document(
     document.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// A territory's page, or its actor document by `Accept`.
 pub async fn territory(
+    page: Page,
+    state: State<AppState>,
+    slug: Path<String>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    varies_by_accept(territory_negotiated(page, state, slug, method, uri, headers).await)
+}
+
+async fn territory_negotiated(
     page: Page,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -270,7 +282,19 @@ pub async fn territory(
     )
 }
 
+/// A publication's page, or its object by `Accept`.
 pub async fn publication(
+    page: Page,
+    state: State<AppState>,
+    path: Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    varies_by_accept(publication_negotiated(page, state, path, method, uri, headers).await)
+}
+
+async fn publication_negotiated(
     page: Page,
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,

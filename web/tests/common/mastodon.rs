@@ -43,6 +43,8 @@ struct Peer {
     /// Extra documents served as ActivityStreams JSON, by path and query.
     documents: Mutex<HashMap<String, Value>>,
     received: Mutex<Vec<Received>>,
+    /// How many times each account's actor document was fetched.
+    actor_gets: Mutex<HashMap<String, usize>>,
     http: reqwest::Client,
 }
 
@@ -82,6 +84,7 @@ impl FakeMastodon {
             accounts: Mutex::default(),
             documents: Mutex::default(),
             received: Mutex::default(),
+            actor_gets: Mutex::default(),
             http: reqwest::Client::new(),
         }));
         let app = Router::new()
@@ -98,6 +101,11 @@ impl FakeMastodon {
         &self.0.base
     }
 
+    /// `localhost:PORT`, what our own signatures must name as `Host`.
+    pub fn host(&self) -> &str {
+        self.0.base.trim_start_matches("http://")
+    }
+
     pub fn actor_id(&self, name: &str) -> String {
         format!("{}/users/{name}", self.0.base)
     }
@@ -110,6 +118,17 @@ impl FakeMastodon {
             .entry(name.to_owned())
             .or_insert_with(|| Arc::new(new_account()))
             .clone()
+    }
+
+    /// How many times `name`'s actor document was fetched so far.
+    pub fn actor_fetches(&self, name: &str) -> usize {
+        self.0
+            .actor_gets
+            .lock()
+            .unwrap()
+            .get(name)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The account gets a new key, as after a Mastodon key rotation.
@@ -194,6 +213,17 @@ impl FakeMastodon {
             inbox,
             body,
         )
+    }
+
+    /// Signs with `name`'s key but names `key_id`, as a forger claiming another actor would.
+    pub fn sign_as(
+        &self,
+        name: &str,
+        key_id: &str,
+        inbox: &str,
+        body: &[u8],
+    ) -> Vec<(String, String)> {
+        mastodon_signature(&self.account(name).key, key_id, inbox, body)
     }
 
     /// Waits (up to 20 s) for a received activity matching `pred`.
@@ -287,6 +317,13 @@ fn mastodon_signature(
 }
 
 async fn actor(State(peer): State<FakeMastodon>, Path(name): Path<String>, uri: Uri) -> Response {
+    *peer
+        .0
+        .actor_gets
+        .lock()
+        .unwrap()
+        .entry(name.clone())
+        .or_default() += 1;
     if peer.0.documents.lock().unwrap().contains_key(uri.path()) {
         return document(State(peer), uri).await;
     }
@@ -341,7 +378,8 @@ async fn inbox(
 
 async fn verify(peer: &FakeMastodon, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> bool {
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let Ok(pending) = rhizome_federation::signatures::prepare("POST", path, headers, Some(body))
+    let Ok(pending) =
+        rhizome_federation::signatures::prepare("POST", path, peer.host(), headers, Some(body))
     else {
         return false;
     };

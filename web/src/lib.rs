@@ -27,6 +27,8 @@ pub struct AppState {
     pub federation: Federation,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub login_limiter: Arc<session::LoginLimiter>,
+    /// Password verifying and hashing, off the async threads.
+    pub passwords: Arc<session::PasswordHashing>,
     /// The node settings made from the pages, read once and kept until one changes:
     /// every page shows them.
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
@@ -49,6 +51,7 @@ impl AppState {
             federation,
             templates: Arc::new(pages::templates()),
             login_limiter: Arc::new(session::LoginLimiter::default()),
+            passwords: Arc::new(session::PasswordHashing::default()),
             node_settings: Arc::default(),
         }
     }

@@ -280,10 +280,17 @@ mod tests {
         let m = Member::new("alice", "correct horse battery", false).unwrap();
         let params = |h: &str| {
             let parsed = PasswordHash::new(h).unwrap();
-            (parsed.algorithm.to_string(), parsed.version, parsed.params.to_string())
+            (
+                parsed.algorithm.to_string(),
+                parsed.version,
+                parsed.params.to_string(),
+            )
         };
         assert_eq!(params(unknown_member_hash()), params(&m.password_hash));
-        assert!(!verify_password(unknown_member_hash(), "correct horse battery"));
+        assert!(!verify_password(
+            unknown_member_hash(),
+            "correct horse battery"
+        ));
         assert!(!verify_password(unknown_member_hash(), ""));
     }
 

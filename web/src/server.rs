@@ -127,13 +127,14 @@ pub async fn serve_on(
                 }
             }
         };
-        let service = router
-            .clone()
-            .map_request(move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+        let service = router.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(ConnectInfo(peer));
                 request
-            });
-        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            },
+        );
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(e) = connection.await {
@@ -263,4 +264,39 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn client_address_is_read_from_trusted_proxies_only() {
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let trusted = [proxy];
+        // Straight from the client: the header is the client's to forge, and ignored.
+        let peer: IpAddr = "198.51.100.1".parse().unwrap();
+        assert_eq!(
+            client_address(peer, &forwarded(&["203.0.113.7"]), &trusted),
+            peer
+        );
+        // Through the proxy: the right-most address it did not add itself.
+        let headers = forwarded(&["10.9.9.9, 203.0.113.7"]);
+        assert_eq!(client_address(proxy, &headers, &trusted), client);
+        let headers = forwarded(&["10.9.9.9", "203.0.113.7, 127.0.0.1"]);
+        assert_eq!(client_address(proxy, &headers, &trusted), client);
+        // Garbage nearest the proxy: the proxy's own address, not what lies beyond.
+        let headers = forwarded(&["203.0.113.7, unknown"]);
+        assert_eq!(client_address(proxy, &headers, &trusted), proxy);
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
+    }
 }

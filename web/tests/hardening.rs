@@ -103,15 +103,30 @@ async fn login_form_and_api_share_one_limiter() {
     let guesser = client_from(&node, 2);
     let half = ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE / 2;
     for _ in 0..half {
-        assert_eq!(token(&guesser, &node, "admin", "wrong password!").await, 401);
+        assert_eq!(
+            token(&guesser, &node, "admin", "wrong password!").await,
+            401
+        );
     }
     for _ in half..ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
-        assert_eq!(login(&guesser, &node, "admin", "wrong password!").await, 401);
+        assert_eq!(
+            login(&guesser, &node, "admin", "wrong password!").await,
+            401
+        );
     }
-    assert_eq!(login(&guesser, &node, "admin", "wrong password!").await, 429);
-    assert_eq!(token(&guesser, &node, "admin", "wrong password!").await, 429);
+    assert_eq!(
+        login(&guesser, &node, "admin", "wrong password!").await,
+        429
+    );
+    assert_eq!(
+        token(&guesser, &node, "admin", "wrong password!").await,
+        429
+    );
     // The name is compared as typed on the form: spaces and capitals do not reset it.
-    assert_eq!(token(&guesser, &node, " Admin ", "wrong password!").await, 429);
+    assert_eq!(
+        token(&guesser, &node, " Admin ", "wrong password!").await,
+        429
+    );
     let owner = client_from(&node, 3);
     assert_eq!(login(&owner, &node, "admin", PASSWORD).await, 303);
 }
@@ -299,7 +314,12 @@ async fn hsts_on_every_response_over_https_only() {
         .await
         .unwrap();
     let http = Node::start(Backend::Sqlite).await.unwrap();
-    for path in ["/", "/api/v1/territories", "/no/such/page", "/.well-known/nodeinfo"] {
+    for path in [
+        "/",
+        "/api/v1/territories",
+        "/no/such/page",
+        "/.well-known/nodeinfo",
+    ] {
         let response = https.http.get(https.url(path)).send().await.unwrap();
         let hsts = response.headers().get("strict-transport-security");
         assert_eq!(
@@ -309,7 +329,10 @@ async fn hsts_on_every_response_over_https_only() {
         );
         let response = http.http.get(http.url(path)).send().await.unwrap();
         assert!(
-            response.headers().get("strict-transport-security").is_none(),
+            response
+                .headers()
+                .get("strict-transport-security")
+                .is_none(),
             "{path} over http"
         );
     }
@@ -381,7 +404,9 @@ async fn connections_per_address_are_capped() {
             return false;
         };
         let _ = stream
-            .write_all(b"GET /api/v1/territories HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .write_all(
+                b"GET /api/v1/territories HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            )
             .await;
         until_closed(&mut stream).await.starts_with("HTTP/1.1 200")
     })

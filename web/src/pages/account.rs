@@ -49,8 +49,12 @@ pub async fn login_form(
     Query(q): Query<Next>,
 ) -> Response {
     if page.viewer.is_some() {
-        return Redirect::to(&redirect_target(&state.config, q.next.as_deref(), "/manage"))
-            .into_response();
+        return Redirect::to(&redirect_target(
+            &state.config,
+            q.next.as_deref(),
+            "/manage",
+        ))
+        .into_response();
     }
     page.render(
         &state,
@@ -86,10 +90,11 @@ pub async fn login(
             context! { next => next, username => form.username, error => page.lang.text(message, &Default::default()) },
         )
     };
-    let member = match session::check_login(&state, source, &form.username, &form.password).await
-    {
+    let member = match session::check_login(&state, source, &form.username, &form.password).await {
         Ok(member) => member,
-        Err(LoginRefused::TooMany) => return again(StatusCode::TOO_MANY_REQUESTS, "login-too-many"),
+        Err(LoginRefused::TooMany) => {
+            return again(StatusCode::TOO_MANY_REQUESTS, "login-too-many");
+        }
         Err(LoginRefused::Wrong) => return again(StatusCode::UNAUTHORIZED, "login-wrong"),
         Err(LoginRefused::Store(e)) => return page.failed(&state, e),
     };

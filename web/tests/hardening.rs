@@ -412,3 +412,130 @@ async fn connections_per_address_are_capped() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Registration spam
+
+/// A node with an editor of `fablab` and an open event of three places; its id.
+async fn node_with_small_event() -> (Node, String) {
+    let (node, admin) = pages::node_with_editor(json!({
+        "slug": "fablab", "name": "Fablab", "kind": "fablab",
+        "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+        "themes": ["science_digital"], "languages": ["fr"]
+    }))
+    .await;
+    let event = json!({
+        "title": "Repair café", "description": "Apportez vos objets",
+        "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
+        "place": {"name": "Fablab", "address": "Poitiers", "latitude": 46.58, "longitude": 0.34},
+        "capacity": 3, "registration": {"mode": "open"}, "themes": ["climate"]
+    });
+    let (status, body) = node
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    (node, id)
+}
+
+async fn register(client: &reqwest::Client, node: &Node, id: &str, email: &str) -> (u16, String) {
+    let form = [("name", "Visiteur"), ("email", email)];
+    let (status, html, _) =
+        pages::post(client, node, &format!("/events/{id}/register"), &form).await;
+    (status, html)
+}
+
+#[tokio::test]
+async fn one_registration_per_address_and_a_few_per_source() {
+    let (node, id) = node_with_small_event().await;
+    let event: uuid::Uuid = id.parse().unwrap();
+    let spammer = client_from(&node, 2);
+    assert_eq!(
+        register(&spammer, &node, &id, "alice@example.org").await.0,
+        200
+    );
+    // The same address again, however written: refused with a message by the field.
+    let (status, html) = register(&spammer, &node, &id, "  Alice@Example.ORG ").await;
+    assert_eq!(status, 409);
+    assert!(
+        pages::text_of(&html, "#reg-email-error").contains("déjà inscrite"),
+        "{html}"
+    );
+    assert_eq!(node.store.participant_count(event).await.unwrap(), 1);
+    // One source gets a few registrations, not the whole event.
+    let mut registered = 1;
+    for i in 0.. {
+        let (status, html) = register(&spammer, &node, &id, &format!("v{i}@example.org")).await;
+        if status == 429 {
+            assert!(pages::text_of(&html, ".register .error").contains("Trop d'inscriptions"));
+            break;
+        }
+        assert_eq!(status, 200);
+        registered += 1;
+    }
+    assert!(
+        registered < 3,
+        "{registered} registrations from one address"
+    );
+    assert_eq!(
+        node.store.participant_count(event).await.unwrap(),
+        registered
+    );
+    // Someone else still gets a place.
+    let visitor = client_from(&node, 3);
+    assert_eq!(
+        register(&visitor, &node, &id, "bob@example.org").await.0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn organisers_remove_registrations() {
+    let (node, id) = node_with_small_event().await;
+    let event: uuid::Uuid = id.parse().unwrap();
+    for (n, email) in [(2, "alice@example.org"), (3, "spam@example.org")] {
+        let visitor = client_from(&node, n);
+        assert_eq!(register(&visitor, &node, &id, email).await.0, 200);
+    }
+    let remove = format!("/events/{id}/registrations/remove");
+    let spam = [("participant", "mailto:spam@example.org")];
+    // A visitor cannot remove anyone: sent to the login form.
+    let visitor = client_from(&node, 4);
+    let (status, _, to) = pages::post(&visitor, &node, &remove, &spam).await;
+    assert_eq!(status, 303);
+    assert!(to.unwrap().starts_with("/login"));
+    // Nor can an organiser's session without its CSRF token.
+    let organiser = client_from(&node, 5);
+    let csrf = pages::login(&organiser, &node, pages::EDITOR, PASSWORD).await;
+    let (status, _, _) = pages::post(&organiser, &node, &remove, &spam).await;
+    assert_eq!(status, 403);
+    assert_eq!(node.store.participant_count(event).await.unwrap(), 2);
+    // The organiser's list has a button for each registration; it removes one.
+    let (_, html) = pages::get(&organiser, &node, &format!("/events/{id}")).await;
+    let buttons = pages::text_of(&html, ".registrations form[action$='/remove'] button");
+    assert_eq!(buttons.matches(" | ").count(), 1, "{buttons}");
+    let form = [("participant", "mailto:spam@example.org"), ("csrf", &csrf)];
+    let (status, _, to) = pages::post(&organiser, &node, &remove, &form).await;
+    assert_eq!(
+        (status, to),
+        (303, Some(format!("/events/{id}#registrations")))
+    );
+    assert_eq!(node.store.participant_count(event).await.unwrap(), 1);
+    let (_, html) = pages::get(&organiser, &node, &format!("/events/{id}")).await;
+    let table = pages::text_of(&html, ".registrations");
+    assert!(!table.contains("spam@example.org") && table.contains("alice@example.org"));
+    // An editor of another territory may not.
+    let stranger = rhizome_node::Member::new("dominique", PASSWORD, false).unwrap();
+    node.store.insert_member(&stranger).await.unwrap();
+    let other = client_from(&node, 6);
+    let csrf = pages::login(&other, &node, "dominique", PASSWORD).await;
+    let form = [("participant", "mailto:alice@example.org"), ("csrf", &csrf)];
+    let (status, _, _) = pages::post(&other, &node, &remove, &form).await;
+    assert_eq!(status, 403);
+    assert_eq!(node.store.participant_count(event).await.unwrap(), 1);
+}

@@ -470,6 +470,7 @@ async fn one_registration_per_address_and_a_few_per_source() {
     // One source gets a few registrations, not the whole event.
     let mut registered = 1;
     for i in 0.. {
+        assert!(i < 10, "one address registered {registered} times");
         let (status, html) = register(&spammer, &node, &id, &format!("v{i}@example.org")).await;
         if status == 429 {
             assert!(pages::text_of(&html, ".register .error").contains("Trop d'inscriptions"));

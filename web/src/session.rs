@@ -3,7 +3,7 @@
 //! password checks rate-limited per account and per source address, and run off the
 //! async threads.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -98,8 +98,10 @@ pub fn same_origin(config: &Config, headers: &HeaderMap) -> bool {
 /// Attempts from one source address a minute, whatever the accounts named: one address
 /// cannot spray guesses over many accounts.
 pub const ATTEMPTS_PER_SOURCE_PER_MINUTE: u32 = 30;
-/// Attempts at one account from one source address a minute.
-pub const ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE: u32 = 5;
+/// Wrong passwords for one account from one source address within a minute, after which
+/// that address is refused for that account until the oldest is a minute old. Right
+/// passwords do not count: an owner logging in from several tabs is not a guesser.
+pub const FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE: usize = 5;
 /// Failures on one account, from all sources, after which the account is under attack:
 /// until [`FAILURE_WINDOW`] has passed since the first of them, every source that has
 /// failed on it is refused, and a source that has not waits [`FRESH_SOURCE_DELAY`] first.
@@ -116,7 +118,6 @@ const MAX_FAILED_SOURCES_PER_ACCOUNT: usize = 1_000;
 /// address that has not been guessing (there is no node-wide ceiling).
 pub struct LoginLimiter {
     per_source: DefaultKeyedRateLimiter<IpAddr>,
-    per_account_and_source: DefaultKeyedRateLimiter<(String, IpAddr)>,
     failures: Mutex<HashMap<String, AccountFailures>>,
 }
 
@@ -124,7 +125,8 @@ pub struct LoginLimiter {
 struct AccountFailures {
     since: Instant,
     count: u32,
-    sources: HashSet<IpAddr>,
+    /// The times of each source's latest failures (a few at most).
+    sources: HashMap<IpAddr, VecDeque<Instant>>,
 }
 
 /// Whether an attempt may go ahead.
@@ -141,9 +143,6 @@ impl Default for LoginLimiter {
         LoginLimiter {
             per_source: RateLimiter::keyed(Quota::per_minute(nonzero(
                 ATTEMPTS_PER_SOURCE_PER_MINUTE,
-            ))),
-            per_account_and_source: RateLimiter::keyed(Quota::per_minute(nonzero(
-                ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE,
             ))),
             failures: Mutex::default(),
         }
@@ -172,21 +171,29 @@ impl LoginLimiter {
                     failures.remove(&account);
                     Duration::ZERO
                 }
-                Some(f) if f.count >= FAILURES_BEFORE_ACCOUNT_GUARD => {
-                    if f.sources.contains(&source) {
+                Some(f) => {
+                    let recent = f.sources.get(&source).map_or(0, |times| {
+                        times
+                            .iter()
+                            .filter(|t| now.duration_since(**t) < Duration::from_secs(60))
+                            .count()
+                    });
+                    let guarded = f.count >= FAILURES_BEFORE_ACCOUNT_GUARD;
+                    if recent >= FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE
+                        || (guarded && f.sources.contains_key(&source))
+                    {
                         return Admission::Refused;
                     }
-                    FRESH_SOURCE_DELAY
+                    if guarded {
+                        FRESH_SOURCE_DELAY
+                    } else {
+                        Duration::ZERO
+                    }
                 }
-                _ => Duration::ZERO,
+                None => Duration::ZERO,
             }
         };
-        if self.per_source.check_key(&source).is_err()
-            || self
-                .per_account_and_source
-                .check_key(&(account, source))
-                .is_err()
-        {
+        if self.per_source.check_key(&source).is_err() {
             return Admission::Refused;
         }
         self.forget_old();
@@ -209,26 +216,29 @@ impl LoginLimiter {
             .or_insert_with(|| AccountFailures {
                 since: now,
                 count: 0,
-                sources: HashSet::new(),
+                sources: HashMap::new(),
             });
         if now.duration_since(entry.since) >= FAILURE_WINDOW {
             *entry = AccountFailures {
                 since: now,
                 count: 0,
-                sources: HashSet::new(),
+                sources: HashMap::new(),
             };
         }
         entry.count = entry.count.saturating_add(1);
-        if entry.sources.len() < MAX_FAILED_SOURCES_PER_ACCOUNT {
-            entry.sources.insert(source);
+        if entry.sources.len() < MAX_FAILED_SOURCES_PER_ACCOUNT
+            || entry.sources.contains_key(&source)
+        {
+            let times = entry.sources.entry(source).or_default();
+            times.push_back(now);
+            while times.len() > FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
+                times.pop_front();
+            }
         }
     }
 
     /// Drops the rate limiters' state for keys whose quota is whole again.
     fn forget_old(&self) {
-        if self.per_account_and_source.len() > MAX_GUARDED_ACCOUNTS {
-            self.per_account_and_source.retain_recent();
-        }
         if self.per_source.len() > MAX_GUARDED_ACCOUNTS {
             self.per_source.retain_recent();
         }

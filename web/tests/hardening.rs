@@ -13,8 +13,8 @@ use common::pages::{self, PASSWORD};
 use common::{Backend, Node};
 use reqwest::redirect::Policy;
 use rhizome_web::session::{
-    ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE, ATTEMPTS_PER_SOURCE_PER_MINUTE,
-    FAILURES_BEFORE_ACCOUNT_GUARD,
+    ATTEMPTS_PER_SOURCE_PER_MINUTE, FAILURES_BEFORE_ACCOUNT_GUARD,
+    FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE,
 };
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -83,7 +83,7 @@ fn verifications(node: &Node) -> u64 {
 async fn api_guesser_is_refused_and_the_owner_still_gets_in() {
     let node = node_with_admin().await;
     let guesser = client_from(&node, 2);
-    for attempt in 0..ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
+    for attempt in 0..FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
         let status = token(&guesser, &node, "admin", &format!("guess number {attempt}")).await;
         assert_eq!(status, 401, "attempt {attempt}");
     }
@@ -101,14 +101,14 @@ async fn api_guesser_is_refused_and_the_owner_still_gets_in() {
 async fn login_form_and_api_share_one_limiter() {
     let node = node_with_admin().await;
     let guesser = client_from(&node, 2);
-    let half = ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE / 2;
+    let half = FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE / 2;
     for _ in 0..half {
         assert_eq!(
             token(&guesser, &node, "admin", "wrong password!").await,
             401
         );
     }
-    for _ in half..ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
+    for _ in half..FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
         assert_eq!(
             login(&guesser, &node, "admin", "wrong password!").await,
             401
@@ -139,7 +139,7 @@ async fn guessing_from_many_addresses_refuses_those_that_failed_not_the_owner() 
     let mut n = 10;
     while failed < FAILURES_BEFORE_ACCOUNT_GUARD {
         let guesser = client_from(&node, n);
-        for _ in 0..ATTEMPTS_PER_ACCOUNT_AND_SOURCE_PER_MINUTE - 1 {
+        for _ in 0..FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE - 1 {
             if failed < FAILURES_BEFORE_ACCOUNT_GUARD {
                 assert_eq!(token(&guesser, &node, "admin", "a wrong guess").await, 401);
                 failed += 1;

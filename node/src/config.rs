@@ -57,6 +57,16 @@ pub struct Config {
     pub map_tiles: String,
     /// The attribution the tile server asks for, shown on every map.
     pub map_attribution: String,
+    /// How long a client may take to send a request's headers (and may stay idle between
+    /// requests on a kept-alive connection) before the connection is closed.
+    pub header_read_timeout_seconds: u64,
+    /// Connections open at once from one address; more are closed at once. Trusted proxies
+    /// are not counted (they carry everyone's connections).
+    pub max_connections_per_address: usize,
+    /// Addresses of the reverse proxies in front of the node (`["127.0.0.1", "::1"]`):
+    /// for a request coming through one of them, the client's address is read from
+    /// `X-Forwarded-For`. Login and registration limits count per client address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -81,12 +91,15 @@ impl Default for Config {
             node_name: String::new(),
             map_tiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
             map_attribution: "© OpenStreetMap contributors".into(),
+            header_read_timeout_seconds: 10,
+            max_connections_per_address: 64,
+            trusted_proxies: Vec::new(),
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 19] = [
+const ENV_KEYS: [&str; 22] = [
     "domain",
     "scheme",
     "listen",
@@ -106,6 +119,9 @@ const ENV_KEYS: [&str; 19] = [
     "node_name",
     "map_tiles",
     "map_attribution",
+    "header_read_timeout_seconds",
+    "max_connections_per_address",
+    "trusted_proxies",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +200,16 @@ impl Config {
                 "delivery_lease_seconds must be at least 1".into(),
             ));
         }
+        if self.header_read_timeout_seconds == 0 {
+            return Err(ConfigError::Invalid(
+                "header_read_timeout_seconds must be at least 1".into(),
+            ));
+        }
+        if self.max_connections_per_address == 0 {
+            return Err(ConfigError::Invalid(
+                "max_connections_per_address must be at least 1".into(),
+            ));
+        }
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_concurrency must be at least 1".into(),
@@ -253,6 +279,13 @@ mod tests {
         let f = write("domian = \"node.example\"\n");
         let err = Config::load(Some(&f.0)).unwrap_err().to_string();
         assert!(err.contains("domian"), "{err}");
+        let f = write("trusted_proxies = [\"127.0.0.1\", \"::1\"]\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        let f = write("trusted_proxies = [\"proxy.example\"]\n");
+        assert!(Config::load(Some(&f.0)).is_err());
+        let f = write("max_connections_per_address = 0\n");
+        assert!(Config::load(Some(&f.0)).is_err());
         let f = write("listen = \"not an address\"\n");
         assert!(Config::load(Some(&f.0)).is_err());
         let f = write("default_timezone = \"Europe/Atlantis\"\n");

@@ -32,15 +32,34 @@ impl Member {
         })
     }
 
+    /// Argon2 work: slow on purpose. Request handlers go through the web side's bounded
+    /// hashing pool rather than calling this on an async thread.
     pub fn check_password(&self, password: &str) -> bool {
-        PasswordHash::new(&self.password_hash)
-            .map(|hash| {
-                argon2::Argon2::default()
-                    .verify_password(password.as_bytes(), &hash)
-                    .is_ok()
-            })
-            .unwrap_or(false)
+        verify_password(&self.password_hash, password)
     }
+}
+
+/// Whether `password` matches the Argon2 PHC string `hash`; a malformed hash matches
+/// nothing.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|hash| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash no password is known to match, made once with the same parameters as members'
+/// hashes: a login for an unknown name is checked against it, so it costs as much as a
+/// wrong password for a real member and the answer's timing does not tell names apart.
+pub fn unknown_member_hash() -> &'static str {
+    static HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let secret: [u8; 32] = rand::random();
+        hash_password(&hex::encode(secret)).expect("a 64-character password is valid")
+    });
+    &HASH
 }
 
 pub fn validate_username(name: &str) -> Validated<String> {
@@ -254,6 +273,25 @@ mod tests {
         assert!(m.check_password("correct horse battery"));
         assert!(!m.check_password("wrong password!!"));
         assert!(!m.password_hash.contains("horse"));
+    }
+
+    #[test]
+    fn unknown_member_hash_has_members_parameters_and_matches_nothing() {
+        let m = Member::new("alice", "correct horse battery", false).unwrap();
+        let params = |h: &str| {
+            let parsed = PasswordHash::new(h).unwrap();
+            (
+                parsed.algorithm.to_string(),
+                parsed.version,
+                parsed.params.to_string(),
+            )
+        };
+        assert_eq!(params(unknown_member_hash()), params(&m.password_hash));
+        assert!(!verify_password(
+            unknown_member_hash(),
+            "correct horse battery"
+        ));
+        assert!(!verify_password(unknown_member_hash(), ""));
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Forbidden(&'static str),
+    #[error("too many attempts; wait a minute")]
+    TooManyRequests,
     #[error("not found")]
     NotFound,
     #[error("this was deleted")]
@@ -70,6 +72,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Gone => StatusCode::GONE,
             ApiError::Conflict(_) => StatusCode::CONFLICT,

@@ -29,6 +29,10 @@ pub struct AppState {
     pub actions: rhizome_node::action::Actions,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub login_limiter: Arc<session::LoginLimiter>,
+    /// Password verifying and hashing, off the async threads.
+    pub passwords: Arc<session::PasswordHashing>,
+    /// Anonymous event registrations per source address.
+    pub registration_limiter: Arc<pages::RegistrationLimiter>,
     /// The node settings made from the pages, read once and kept until one changes:
     /// every page shows them.
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
@@ -52,6 +56,8 @@ impl AppState {
             federation,
             templates: Arc::new(pages::templates()),
             login_limiter: Arc::new(session::LoginLimiter::default()),
+            passwords: Arc::new(session::PasswordHashing::default()),
+            registration_limiter: Arc::default(),
             node_settings: Arc::default(),
         }
     }

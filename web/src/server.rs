@@ -1,12 +1,23 @@
-//! Start-up: open and migrate the database, bind the port, serve until asked to stop.
+//! Start-up: open and migrate the database, bind the port, serve until asked to stop,
+//! with a header read timeout, a cap on connections per address and, on https, HSTS.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts};
+use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use rhizome_node::{Config, Store};
 use tokio::net::TcpListener;
+use tower::ServiceExt;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
@@ -14,9 +25,13 @@ use crate::AppState;
 /// Requests larger than this are refused with 413 before any parsing.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// On https, browsers are told to use nothing else for a year.
+const HSTS: &str = "max-age=31536000";
+
 /// Every route of the node, with its layers.
 pub fn app(state: AppState) -> Router {
-    Router::new()
+    let https = state.config.scheme == "https";
+    let router = Router::new()
         .merge(crate::api::routes())
         .merge(crate::pages::routes())
         .merge(crate::feeds::routes())
@@ -25,7 +40,15 @@ pub fn app(state: AppState) -> Router {
         .merge(rhizome_federation::routes::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    if https {
+        router.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        ))
+    } else {
+        router
+    }
 }
 
 /// Opens the configured database and applies migrations.
@@ -54,12 +77,160 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
     state.federation.spawn_discovery();
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How long connections may take to finish their requests once the node is stopping.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Serves the node's routes on `listener` over HTTP/1.1 until `shutdown` completes, then
+/// lets open requests finish. A client that does not send its headers within
+/// `header_read_timeout_seconds` is disconnected; an address already holding
+/// `max_connections_per_address` connections has its new ones closed at once.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let config = state.config.clone();
+    let router = app(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(config.header_read_timeout_seconds));
+    let counts = ConnectionCounts::default();
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, mostly: wait for some to be freed.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let slot = if config.trusted_proxies.contains(&peer.ip()) {
+            None
+        } else {
+            match counts.take(peer.ip(), config.max_connections_per_address) {
+                Some(slot) => Some(slot),
+                None => {
+                    tracing::warn!(%peer, "too many connections from this address: closed");
+                    drop(stream);
+                    continue;
+                }
+            }
+        };
+        let service = router.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
+        );
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!("some connections were still open after {SHUTDOWN_GRACE:?}");
+        }
+    }
+    Ok(())
+}
+
+/// Open connections per source address.
+#[derive(Clone, Default)]
+struct ConnectionCounts(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+/// One connection counted against its address until dropped.
+struct ConnectionSlot {
+    counts: ConnectionCounts,
+    address: IpAddr,
+}
+
+impl ConnectionCounts {
+    fn take(&self, address: IpAddr, cap: usize) -> Option<ConnectionSlot> {
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let open = counts.entry(address).or_default();
+        if *open >= cap {
+            return None;
+        }
+        *open += 1;
+        Some(ConnectionSlot {
+            counts: self.clone(),
+            address,
+        })
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut counts = self.counts.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(open) = counts.get_mut(&self.address) {
+            *open = open.saturating_sub(1);
+            if *open == 0 {
+                counts.remove(&self.address);
+            }
+        }
+    }
+}
+
+/// The address a request comes from, as login and registration limits count it: the
+/// peer's, or, when the peer is one of `trusted_proxies`, the client's as the proxies
+/// wrote it in `X-Forwarded-For` (the right-most address no trusted proxy added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            tracing::error!("no peer address on the request: served without serve_on?");
+            return Ok(ClientAddress(IpAddr::from([0, 0, 0, 0])));
+        };
+        Ok(ClientAddress(client_address(
+            peer.ip(),
+            &parts.headers,
+            &state.config.trusted_proxies,
+        )))
+    }
+}
+
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    for entry in forwarded.into_iter().rev() {
+        match entry.trim().parse::<IpAddr>() {
+            Ok(address) if trusted.contains(&address) => continue,
+            Ok(address) => return address,
+            // What lies further left was written by someone we cannot vouch for.
+            Err(_) => break,
+        }
+    }
+    peer
 }
 
 fn first_run_message(base_url: &str) -> String {
@@ -93,4 +264,39 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn client_address_is_read_from_trusted_proxies_only() {
+        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
+        let client: IpAddr = "203.0.113.7".parse().unwrap();
+        let trusted = [proxy];
+        // Straight from the client: the header is the client's to forge, and ignored.
+        let peer: IpAddr = "198.51.100.1".parse().unwrap();
+        assert_eq!(
+            client_address(peer, &forwarded(&["203.0.113.7"]), &trusted),
+            peer
+        );
+        // Through the proxy: the right-most address it did not add itself.
+        let headers = forwarded(&["10.9.9.9, 203.0.113.7"]);
+        assert_eq!(client_address(proxy, &headers, &trusted), client);
+        let headers = forwarded(&["10.9.9.9", "203.0.113.7, 127.0.0.1"]);
+        assert_eq!(client_address(proxy, &headers, &trusted), client);
+        // Garbage nearest the proxy: the proxy's own address, not what lies beyond.
+        let headers = forwarded(&["203.0.113.7, unknown"]);
+        assert_eq!(client_address(proxy, &headers, &trusted), proxy);
+        assert_eq!(client_address(proxy, &HeaderMap::new(), &trusted), proxy);
+    }
 }

@@ -110,6 +110,9 @@ pub trait FederationStore: Send + Sync {
     ) -> Result<RsvpState, StoreError>;
     /// A visitor registers from the event page with a name and an e-mail address: same
     /// rules as [`rsvp`](Self::rsvp), nothing sent anywhere. The address is kept private.
+    /// An address (trimmed, case ignored) already registered or waiting for this event is
+    /// refused with `Conflict("email")`; one turned away when the event was full may try
+    /// again.
     #[allow(clippy::too_many_arguments)]
     async fn register_visitor(
         &self,

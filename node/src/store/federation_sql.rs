@@ -387,7 +387,12 @@ macro_rules! federation_sql_store {
                     let mut tx = self.pool.begin().await?;
                     let participant = format!("mailto:{}", email.trim().to_lowercase());
                     let activity = format!("urn:rhizome:registration:{}", Uuid::now_v7());
-                    let (state, _) = rsvp_in(&mut tx, publication_id, &participant, &activity, Some(name), capacity, needs_approval, at).await?;
+                    let (state, registered) = rsvp_in(&mut tx, publication_id, &participant, &activity, Some(name), capacity, needs_approval, at).await?;
+                    if !registered {
+                        // One registration per address and event (the primary key holds
+                        // the lower-cased address): a second one is refused, not merged.
+                        return Err(StoreError::Conflict("email"));
+                    }
                     tx.commit().await?;
                     Ok(state)
                 }

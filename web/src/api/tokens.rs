@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{Auth, JsonBody};
+use crate::server::ClientAddress;
+use crate::session::{self, LoginRefused};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,17 +23,20 @@ struct Login {
     name: Option<String>,
 }
 
+/// A password check like the login form's: the same limiter, the same hashing pool.
 pub async fn create(
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     JsonBody(body): JsonBody,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let login: Login = parse_draft(body)?;
-    let member = state
-        .store
-        .member_by_username(&login.username)
-        .await?
-        .filter(|m| m.check_password(&login.password))
-        .ok_or(ApiError::Unauthorized)?;
+    let member = session::check_login(&state, source, &login.username, &login.password)
+        .await
+        .map_err(|refused| match refused {
+            LoginRefused::Wrong => ApiError::Unauthorized,
+            LoginRefused::TooMany => ApiError::TooManyRequests,
+            LoginRefused::Store(e) => e.into(),
+        })?;
     let (token, record) = ApiToken::issue(member.id, login.name.as_deref().unwrap_or("api"));
     state.store.insert_token(&record).await?;
     tracing::info!(username = %member.username, "API token issued");

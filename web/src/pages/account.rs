@@ -8,21 +8,38 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use minijinja::context;
 use serde::Deserialize;
 
+use rhizome_node::Config;
+
 use super::Page;
 use crate::AppState;
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::session;
+use crate::server::ClientAddress;
+use crate::session::{self, LoginRefused};
 
 #[derive(Deserialize)]
 pub struct Next {
     next: Option<String>,
 }
 
-/// Only paths on this node: an open redirect would let a link send people elsewhere.
-fn local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
-        _ => "/manage",
+/// Where to send the visitor after a form or a link that names its own target (`next`,
+/// `back`): the target is resolved against the node's base URL as a browser would (so
+/// `/\\host`, `/\t/host` and `//host` are seen for what they are) and kept only when it
+/// stays on this node; anything else, and no target, gives `fallback`. An open redirect
+/// would let a link on this node send people elsewhere.
+pub(super) fn redirect_target(config: &Config, next: Option<&str>, fallback: &str) -> String {
+    let Some(next) = next.filter(|n| !n.is_empty()) else {
+        return fallback.to_owned();
+    };
+    let resolved = url::Url::parse(&config.base_url())
+        .and_then(|base| base.join(next).map(|target| (base, target)));
+    match resolved {
+        Ok((base, target)) if target.origin() == base.origin() => {
+            target[url::Position::BeforePath..].to_owned()
+        }
+        _ => {
+            tracing::info!(target = %next.escape_debug(), "redirect to another site refused");
+            fallback.to_owned()
+        }
     }
 }
 
@@ -32,12 +49,17 @@ pub async fn login_form(
     Query(q): Query<Next>,
 ) -> Response {
     if page.viewer.is_some() {
-        return Redirect::to(local_path(q.next.as_deref())).into_response();
+        return Redirect::to(&redirect_target(
+            &state.config,
+            q.next.as_deref(),
+            "/manage",
+        ))
+        .into_response();
     }
     page.render(
         &state,
         "login.html",
-        context! { next => local_path(q.next.as_deref()), username => "" },
+        context! { next => redirect_target(&state.config, q.next.as_deref(), "/manage"), username => "" },
     )
 }
 
@@ -51,6 +73,7 @@ pub struct LoginForm {
 pub async fn login(
     page: Page,
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
@@ -58,7 +81,7 @@ pub async fn login(
     if let Err(refused) = page.check_form(&state, &headers, None) {
         return refused;
     }
-    let next = local_path(form.next.as_deref()).to_owned();
+    let next = redirect_target(&state.config, form.next.as_deref(), "/manage");
     let again = |status: StatusCode, message: &str| {
         page.render_status(
             &state,
@@ -67,17 +90,13 @@ pub async fn login(
             context! { next => next, username => form.username, error => page.lang.text(message, &Default::default()) },
         )
     };
-    if !state.login_limiter.allow(&form.username) {
-        tracing::warn!(username = %form.username, "login rate-limited");
-        return again(StatusCode::TOO_MANY_REQUESTS, "login-too-many");
-    }
-    let member = match state.store.member_by_username(form.username.trim()).await {
-        Ok(m) => m.filter(|m| m.check_password(&form.password)),
-        Err(e) => return page.failed(&state, e),
-    };
-    let Some(member) = member else {
-        tracing::info!(username = %form.username, "login refused");
-        return again(StatusCode::UNAUTHORIZED, "login-wrong");
+    let member = match session::check_login(&state, source, &form.username, &form.password).await {
+        Ok(member) => member,
+        Err(LoginRefused::TooMany) => {
+            return again(StatusCode::TOO_MANY_REQUESTS, "login-too-many");
+        }
+        Err(LoginRefused::Wrong) => return again(StatusCode::UNAUTHORIZED, "login-wrong"),
+        Err(LoginRefused::Store(e)) => return page.failed(&state, e),
     };
     match session::start(state.store.as_ref(), &state.config, member.id).await {
         Ok(cookie) => {
@@ -114,6 +133,7 @@ pub async fn logout(
 /// The language switcher: a plain link, so it works without JavaScript; the choice is
 /// kept for a year.
 pub async fn switch_language(
+    State(state): State<AppState>,
     Path(tag): Path<String>,
     Query(q): Query<Next>,
     jar: CookieJar,
@@ -121,10 +141,7 @@ pub async fn switch_language(
     let Some(lang) = Lang::offered(&tag) else {
         return (StatusCode::NOT_FOUND, "language not offered").into_response();
     };
-    let back = match q.next.as_deref() {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") => p.to_owned(),
-        _ => "/".to_owned(),
-    };
+    let back = redirect_target(&state.config, q.next.as_deref(), "/");
     let cookie = Cookie::build((LANG_COOKIE, lang.tag()))
         .path("/")
         .same_site(SameSite::Lax)

@@ -848,12 +848,8 @@ pub async fn hide_remote(
         return page.failed(&state, e);
     }
     tracing::info!(id = %publication.id, by = %page.here, "remote publication hidden");
-    let back_to = form
-        .back
-        .as_deref()
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
-        .unwrap_or("/events");
-    Redirect::to(back_to).into_response()
+    let back_to = super::account::redirect_target(&state.config, form.back.as_deref(), "/events");
+    Redirect::to(&back_to).into_response()
 }
 
 #[derive(Deserialize)]

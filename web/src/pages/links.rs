@@ -9,14 +9,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::context;
 use rhizome_node::member::{
-    INVITATION_DAYS, LinkPurpose, OneTimeLink, hash_password, hash_token, validate_username,
+    INVITATION_DAYS, LinkPurpose, OneTimeLink, hash_token, validate_username,
 };
 use rhizome_node::{Member, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::Page;
 use crate::AppState;
-use crate::session;
+use crate::server::ClientAddress;
+use crate::session::{self, LoginRefused};
 
 /// What the account forms post; each form uses some of it.
 #[derive(Deserialize, Default)]
@@ -90,7 +91,12 @@ fn has_errors(fields: &[Field]) -> bool {
 }
 
 /// Checks the new password and its confirmation; returns its hash when both are right.
-fn new_password(page: &Page, fields: &mut [Field], form: &AccountForm) -> Option<String> {
+async fn new_password(
+    page: &Page,
+    state: &AppState,
+    fields: &mut [Field],
+    form: &AccountForm,
+) -> Option<String> {
     let length = form.password.chars().count();
     if length < 10 {
         complain(page, fields, "password", "account-password-short");
@@ -102,7 +108,7 @@ fn new_password(page: &Page, fields: &mut [Field], form: &AccountForm) -> Option
     if has_errors(fields) {
         return None;
     }
-    match hash_password(&form.password) {
+    match state.passwords.hash(&form.password).await {
         Ok(hash) => Some(hash),
         Err(_) => {
             complain(page, fields, "password", "account-password-short");
@@ -204,6 +210,7 @@ pub async fn invite_form(
 pub async fn accept_invite(
     page: Page,
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     Path(token): Path<String>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -219,11 +226,10 @@ pub async fn accept_invite(
     let username = form.username.trim();
     let mut fields = vec![Field::username(username)];
     fields.extend(Field::new_password());
-    if !state
-        .login_limiter
-        .allow(&format!("link:{}", link.token_hash))
+    if session::admit(&state, &format!("link:{}", link.token_hash), source)
+        .await
+        .is_err()
     {
-        tracing::warn!("invitation rate-limited");
         return render_invite(
             &page,
             &state,
@@ -244,7 +250,7 @@ pub async fn accept_invite(
             Err(e) => return page.failed(&state, e),
         }
     }
-    let hash = new_password(&page, &mut fields, &form);
+    let hash = new_password(&page, &state, &mut fields, &form).await;
     let (Some(hash), false) = (hash, has_errors(&fields)) else {
         return render_invite(
             &page,
@@ -337,6 +343,7 @@ pub async fn reset_form(
 pub async fn reset(
     page: Page,
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     Path(token): Path<String>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -350,11 +357,10 @@ pub async fn reset(
         Err(r) => return r,
     };
     let mut fields = Field::new_password();
-    if !state
-        .login_limiter
-        .allow(&format!("link:{}", link.token_hash))
+    if session::admit(&state, &format!("link:{}", link.token_hash), source)
+        .await
+        .is_err()
     {
-        tracing::warn!("password reset rate-limited");
         return render_reset(
             &page,
             &state,
@@ -366,7 +372,7 @@ pub async fn reset(
         )
         .await;
     }
-    let Some(hash) = new_password(&page, &mut fields, &form) else {
+    let Some(hash) = new_password(&page, &state, &mut fields, &form).await else {
         return render_reset(
             &page,
             &state,
@@ -415,6 +421,7 @@ pub async fn password_form(page: Page, State(state): State<AppState>) -> Respons
 pub async fn change_password(
     page: Page,
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<AccountForm>,
 ) -> Response {
@@ -435,21 +442,21 @@ pub async fn change_password(
             context! { fields, error => error.map(|k| page.lang.text(k, &Default::default())) },
         )
     };
-    if !state
-        .login_limiter
-        .allow(&format!("password:{}", member.username))
-    {
-        tracing::warn!(username = %member.username, "password change rate-limited");
-        return again(
-            &fields,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some("login-too-many"),
-        );
+    match session::check_own_password(&state, source, member, &form.current).await {
+        Ok(()) => {}
+        Err(LoginRefused::TooMany) => {
+            return again(
+                &fields,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("login-too-many"),
+            );
+        }
+        Err(LoginRefused::Wrong) => {
+            complain(&page, &mut fields, "current", "account-password-wrong")
+        }
+        Err(LoginRefused::Store(e)) => return page.failed(&state, e),
     }
-    if !member.check_password(&form.current) {
-        complain(&page, &mut fields, "current", "account-password-wrong");
-    }
-    let hash = new_password(&page, &mut fields, &form);
+    let hash = new_password(&page, &state, &mut fields, &form).await;
     let (Some(hash), false) = (hash, has_errors(&fields)) else {
         return again(&fields, StatusCode::UNPROCESSABLE_ENTITY, None);
     };

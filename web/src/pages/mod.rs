@@ -28,6 +28,7 @@ use crate::i18n::{LANGUAGES, Lang};
 use crate::session::{self, Viewer};
 
 pub use labels::label;
+pub use public::RegistrationLimiter;
 
 /// Loads the templates once, at start-up; they are compiled into the binary.
 pub fn templates() -> Environment<'static> {
@@ -44,6 +45,10 @@ pub fn routes() -> Router<AppState> {
         .route("/t/{slug}", get(public::territory))
         .route("/{collection}/{id}", get(public::publication))
         .route("/events/{id}/register", post(public::register))
+        .route(
+            "/events/{id}/registrations/remove",
+            post(public::remove_registration),
+        )
         .route("/map", get(map::map))
         .route("/events", get(lists::events))
         .route("/resources", get(lists::resources))

@@ -4,7 +4,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use rhizome_federation::routes::{varies_by_accept, wants_activity_json};
 use rhizome_node::publication::event::{Event, EventFormat, RegistrationMode};
@@ -13,6 +13,14 @@ use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory, markdown};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use rhizome_node::StoreError;
+
+use crate::server::ClientAddress;
 
 use super::Page;
 use crate::AppState;
@@ -358,6 +366,7 @@ async fn show_publication(
                 .iter()
                 .map(|r| {
                     context! {
+                        participant => r.participant,
                         name => r.display_name.clone().unwrap_or_else(|| r.participant.clone()),
                         contact => r.email().map(str::to_owned).unwrap_or_else(|| r.participant.clone()),
                         email => r.email().is_some(),
@@ -462,11 +471,39 @@ pub struct RegistrationForm {
     csrf: Option<String>,
 }
 
+/// Anonymous registrations from one source address: a few, then one every few minutes,
+/// so that nobody fills an event's places from one machine.
+pub struct RegistrationLimiter(DefaultKeyedRateLimiter<IpAddr>);
+
+/// Registrations one address may make at once, then one every [`REGISTRATION_EVERY`].
+pub const REGISTRATIONS_PER_SOURCE: u32 = 3;
+pub const REGISTRATION_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+impl Default for RegistrationLimiter {
+    fn default() -> Self {
+        let quota = Quota::with_period(REGISTRATION_EVERY)
+            .unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(REGISTRATIONS_PER_SOURCE).unwrap_or(NonZeroU32::MIN));
+        RegistrationLimiter(RateLimiter::keyed(quota))
+    }
+}
+
+impl RegistrationLimiter {
+    /// Counts one registration from `source`; `false` when it must be refused.
+    pub fn allow(&self, source: IpAddr) -> bool {
+        if self.0.len() > 10_000 {
+            self.0.retain_recent();
+        }
+        self.0.check_key(&source).is_ok()
+    }
+}
+
 /// A visitor registers with a name and an e-mail address; places are counted in the
 /// same transaction as the registration.
 pub async fn register(
     page: Page,
     State(state): State<AppState>,
+    ClientAddress(source): ClientAddress,
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<RegistrationForm>,
@@ -501,10 +538,20 @@ pub async fn register(
     } else {
         None
     };
-    let outcome = match problem {
-        Some((field, message)) => {
-            context! { field, error => page.lang.text(message, &Default::default()), name, email }
+    let problem =
+        problem.map(|(field, message)| (field, message, StatusCode::UNPROCESSABLE_ENTITY));
+    let problem = match problem {
+        None if !state.registration_limiter.allow(source) => {
+            tracing::warn!(event = %id, %source, "visitor registration rate-limited");
+            Some(("form", "register-too-many", StatusCode::TOO_MANY_REQUESTS))
         }
+        other => other,
+    };
+    let (outcome, status) = match problem {
+        Some((field, message, status)) => (
+            context! { field, error => page.lang.text(message, &Default::default()), name, email },
+            status,
+        ),
         None => {
             let state_now = state
                 .store
@@ -525,16 +572,21 @@ pub async fn register(
                         RsvpState::Pending => "register-pending",
                         RsvpState::Rejected => "register-full",
                     };
-                    context! { done => s.as_str(), message => page.lang.text(key, &Default::default()) }
+                    (
+                        context! { done => s.as_str(), message => page.lang.text(key, &Default::default()) },
+                        StatusCode::OK,
+                    )
+                }
+                Err(StoreError::Conflict(_)) => {
+                    tracing::info!(event = %id, "visitor registration refused: address already registered");
+                    (
+                        context! { field => "email", error => page.lang.text("register-email-taken", &Default::default()), name, email },
+                        StatusCode::CONFLICT,
+                    )
                 }
                 Err(e) => return page.failed(&state, e),
             }
         }
-    };
-    let status = if outcome.get_attr("error").is_ok_and(|v| !v.is_undefined()) {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
     };
     let mut response =
         show_publication(&page, &state, PublicationKind::Event, id, Some(outcome)).await;
@@ -542,6 +594,53 @@ pub async fn register(
         *response.status_mut() = status;
     }
     response
+}
+
+#[derive(Deserialize)]
+pub struct RemoveRegistrationForm {
+    participant: String,
+    csrf: Option<String>,
+}
+
+/// An organiser (an editor of the event's territory) removes a registration from the
+/// list on the event page; its place is free again.
+pub async fn remove_registration(
+    page: Page,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<RemoveRegistrationForm>,
+) -> Response {
+    let viewer = match page.require_login() {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
+        return refused;
+    }
+    let Ok(id) = id.parse::<Uuid>() else {
+        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
+    let territory_id = match state.store.publication(id).await {
+        Ok(Some(Publication {
+            body: PublicationBody::Event(_),
+            deleted_at: None,
+            territory_id,
+            ..
+        })) => territory_id,
+        Ok(_) => return page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
+        Err(e) => return page.failed(&state, e),
+    };
+    if viewer.principal.require_editor(territory_id).is_err() {
+        return page.error(&state, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    match state.store.cancel_rsvp(id, &form.participant).await {
+        Ok(removed) => {
+            tracing::info!(event = %id, by = %viewer.principal.member.username, removed, "registration removed by an organiser");
+            Redirect::to(&format!("/events/{id}#registrations")).into_response()
+        }
+        Err(e) => page.failed(&state, e),
+    }
 }
 
 /// Enough to catch typing mistakes; the address is only shown to the organisers.

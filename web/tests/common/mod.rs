@@ -17,6 +17,8 @@ use rhizome_web::AppState;
 pub struct Node {
     pub base: String,
     pub store: Arc<dyn Store>,
+    /// What the node's handlers share (its limiters and hashing pool among others).
+    pub state: AppState,
     federation: Federation,
     server: tokio::task::JoinHandle<()>,
     pub http: reqwest::Client,
@@ -81,11 +83,17 @@ impl Node {
         };
         let federation = Federation::with_delivery(store.clone(), config, settings);
         rhizome_federation::delivery::spawn(federation.clone());
-        let app = rhizome_web::server::app(AppState::with_federation(federation.clone()));
-        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let state = AppState::with_federation(federation.clone());
+        let served = state.clone();
+        let server = tokio::spawn(async move {
+            rhizome_web::server::serve_on(listener, served, std::future::pending())
+                .await
+                .unwrap()
+        });
         Some(Node {
             base: format!("http://localhost:{port}"),
             store,
+            state,
             federation,
             server,
             http: reqwest::Client::new(),

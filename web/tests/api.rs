@@ -684,3 +684,134 @@ async fn tokens_and_territory_rights_are_enforced() {
     let (_, after) = node.send(Method::GET, &event_path, None, None).await;
     assert_eq!(after["title"], "Repair café");
 }
+
+/// NUL and other control characters in any text typed in locally are refused with a 422
+/// naming the field (PostgreSQL cannot store a NUL; feeds cannot carry them), for every
+/// kind of publication and for the territory; line breaks and tabs pass where the text may
+/// span lines, and only there.
+async fn control_characters_are_refused(backend: Backend) {
+    let Some((node, admin)) = node_with_territory(backend).await else {
+        return;
+    };
+    for (patch, field) in [
+        (json!({"title": "Repair\u{0}café"}), "title"),
+        (
+            json!({"description": "Apportez\u{0} vos objets"}),
+            "description",
+        ),
+        (json!({"title": "Repair\ncafé"}), "title"),
+        (json!({"title": "Repair\tcafé"}), "title"),
+        (json!({"place": {"name": "Fab\u{1b}lab"}}), "place.name"),
+        (
+            json!({"place": {"address": "1 rue\u{7f}"}}),
+            "place.address",
+        ),
+        (json!({"organisers": ["ok", "Fab\u{0}"]}), "organisers[1]"),
+        (
+            json!({"audience": {"publics": ["fa\u{85}milles"]}}),
+            "audience.publics[0]",
+        ),
+        (json!({"free": false, "price": "5\u{0} €"}), "price"),
+        (
+            json!({"links": [{"url": "https://example.org/", "title": "x\u{0}"}]}),
+            "links[0].title",
+        ),
+    ] {
+        refused(&node, &admin, event_with(patch), 422, field).await;
+    }
+    for (collection, body, field) in [
+        (
+            "resources",
+            json!({"title": "Guide", "type": "guide", "body": "a\u{0}b"}),
+            "body",
+        ),
+        (
+            "resources",
+            json!({"title": "Guide", "type": "guide", "summary": "a\u{0}b"}),
+            "summary",
+        ),
+        (
+            "resources",
+            json!({"title": "Guide", "type": "guide",
+                   "attachments": [{"url": "https://example.org/a.pdf", "name": "a\u{0}"}]}),
+            "attachments[0].name",
+        ),
+        (
+            "calls",
+            json!({"title": "Bénévoles", "type": "need", "skills_wanted": ["sou\u{0}dure"]}),
+            "skills_wanted[0]",
+        ),
+        (
+            "calls",
+            json!({"title": "Bénévoles", "type": "need", "outcome": "fini\u{0}"}),
+            "outcome",
+        ),
+    ] {
+        let (status, answer) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/fablab/{collection}"),
+                Some(&admin),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, &answer["field"]),
+            (422, &json!(field)),
+            "{body} -> {answer}"
+        );
+    }
+    for (patch, field) in [
+        (json!({"name": "Fab\u{0}lab"}), "name"),
+        (json!({"description": "Un\u{0}lieu"}), "description"),
+        (json!({"contact": "a@b.example\u{0}"}), "contact"),
+    ] {
+        let (status, answer) = node
+            .send(
+                Method::PATCH,
+                "/api/v1/territories/fablab",
+                Some(&admin),
+                Some(patch.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, &answer["field"]),
+            (422, &json!(field)),
+            "{patch} -> {answer}"
+        );
+    }
+    let (_, territory) = node
+        .send(Method::GET, "/api/v1/territories/fablab", None, None)
+        .await;
+    assert_eq!(
+        territory["name"], "Fablab de Poitiers",
+        "nothing half-written"
+    );
+
+    // Several lines and tabs where the text may span lines.
+    let (status, created) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event_with(
+                json!({"description": "Ligne un\r\nligne deux\n\n\tretrait"}),
+            )),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["description"],
+        "Ligne un\r\nligne deux\n\n\tretrait"
+    );
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_sqlite() {
+    control_characters_are_refused(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_postgres() {
+    control_characters_are_refused(Backend::Postgres).await;
+}

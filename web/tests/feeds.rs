@@ -682,3 +682,51 @@ async fn web_component_is_served_from_the_binary() {
     assert!(!f.body.contains("innerHTML"));
     assert!(!f.body.contains("insertAdjacentHTML"));
 }
+
+/// An old row holding control characters (stored before they were refused) is written
+/// without them: the Atom feed stays XML a strict parser reads, the calendars stay
+/// RFC 5545 text.
+#[tokio::test]
+async fn feeds_stay_well_formed_with_control_characters_in_a_stored_row() {
+    let fx = fixture().await;
+    let node = &fx.node;
+    let id: uuid::Uuid = fx.ids["summer"].parse().unwrap();
+    let mut publication = node.store.publication(id).await.unwrap().unwrap();
+    let rhizome_node::PublicationBody::Event(event) = &mut publication.body else {
+        panic!("an event");
+    };
+    event.title = "Repair\u{0} café\u{1b}".into();
+    event.description = "Ligne\u{0}un\r\nligne\u{8} deux\rtrois".into();
+    if let Some(place) = event.place.as_mut() {
+        place.name = Some("Fab\u{0}lab".into());
+    }
+    node.store
+        .update_publication(&publication, None)
+        .await
+        .unwrap();
+
+    let f = fetch(node, "/t/fablab/feed.atom").await;
+    assert_eq!(f.status, 200, "{}", f.body);
+    let document = roxmltree::Document::parse(&f.body)
+        .unwrap_or_else(|e| panic!("the feed is not well-formed XML: {e}"));
+    let titles: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(titles.contains(&"Repair café"), "{titles:?}");
+
+    for path in ["/t/fablab/calendar.ics", &format!("/events/{id}/event.ics")] {
+        let (body, cal) = calendar(node, path).await;
+        assert!(
+            !body
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')),
+            "{path}: {body:?}"
+        );
+        assert!(!body.replace("\r\n", "").contains('\r'), "{path}: bare CR");
+        let events = by_uid(&cal);
+        let summer = &events[&node.url(&format!("/events/{id}"))];
+        assert_eq!(summer.get_summary(), Some("Repair café"));
+    }
+}

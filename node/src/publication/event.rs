@@ -247,10 +247,15 @@ impl Draft for EventDraft {
             (_, Some(url)) => v::web_url("registration.url", url)?,
             _ => {}
         }
-        let price = v::optional_text("price", self.price, v::MAX_SHORT)?;
+        let price = v::optional_text("price", self.price, v::MAX_SHORT, v::Lines::One)?;
         Ok(PublicationBody::Event(Event {
             title: common.title,
-            description: v::bounded_text("description", &self.description, v::MAX_LONG)?,
+            description: v::bounded_text(
+                "description",
+                &self.description,
+                v::MAX_LONG,
+                v::Lines::Many,
+            )?,
             starts_at,
             ends_at,
             timezone,

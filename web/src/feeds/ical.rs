@@ -15,6 +15,7 @@ use icalendar::{
 };
 use rhizome_node::markdown;
 use rhizome_node::publication::event::{EventFormat, EventStatus};
+use rhizome_node::validation::{self, Lines};
 use rhizome_node::{PublicationBody, Territory};
 use uuid::Uuid;
 
@@ -154,9 +155,25 @@ fn ics(body: String) -> Response {
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
-        body,
+        well_formed_ics(&body),
     )
         .into_response()
+}
+
+/// The serialised calendar without what RFC 5545 text cannot hold, even if an old row
+/// holds it: control characters other than tab and the CRLF ending each line. The writer
+/// escapes line feeds inside values but not carriage returns, so a CR not followed by LF
+/// is one from a value.
+fn well_formed_ics(text: &str) -> String {
+    let text = validation::strip_control(text, Lines::Many);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\r' || chars.peek() == Some(&'\n') {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// When an event starts and ends.
@@ -298,6 +315,14 @@ mod tests {
             CalendarDateTime::WithTimezone { .. }
         ));
         assert_eq!(local_time(second, paris), CalendarDateTime::Utc(second));
+    }
+
+    #[test]
+    fn calendar_text_keeps_only_line_endings() {
+        assert_eq!(
+            well_formed_ics("SUMMARY:a\u{0}b\r\\nc\u{1b}\r\n d\tx\r\nEND"),
+            "SUMMARY:ab\\nc\r\n d\tx\r\nEND"
+        );
     }
 
     #[test]

@@ -193,6 +193,27 @@ pub fn text_list(field: &str, values: Vec<String>) -> Validated<Vec<String>> {
         .collect()
 }
 
+/// The years a date may fall in, here or arriving from another server: wide enough for
+/// any archive or plan, narrow enough that every date is written, parsed back, stored and
+/// compared alike on both databases and in every format.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Refuses a date outside [`YEARS`].
+pub fn year_in_range(field: &str, date: impl chrono::Datelike) -> Validated<()> {
+    if YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            field,
+            format!(
+                "must be between the years {} and {}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ))
+    }
+}
+
 /// An IANA zone name such as `Europe/Paris`.
 pub fn timezone(field: &str, value: &str) -> Validated<chrono_tz::Tz> {
     value.parse().map_err(|_| {
@@ -270,6 +291,21 @@ mod tests {
             strip_control("clean", Lines::One),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn years_are_bounded() {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        assert!(year_in_range("d", at("1900-01-01T00:00:00Z")).is_ok());
+        assert!(year_in_range("d", at("2200-12-31T23:59:59Z")).is_ok());
+        assert_eq!(
+            year_in_range("starts_at", at("+10000-01-01T00:00:00Z"))
+                .unwrap_err()
+                .field,
+            "starts_at"
+        );
+        assert!(year_in_range("d", at("1899-12-31T23:59:59Z")).is_err());
+        assert!(year_in_range("d", chrono::NaiveDate::from_ymd_opt(2201, 1, 1).unwrap()).is_err());
     }
 
     #[test]

@@ -815,3 +815,67 @@ async fn control_characters_are_refused_sqlite() {
 async fn control_characters_are_refused_postgres() {
     control_characters_are_refused(Backend::Postgres).await;
 }
+
+/// Dates far outside any plausible agenda (year 10000 vanished from the agenda and could
+/// no longer be edited) are refused, naming the field.
+#[tokio::test]
+async fn dates_outside_the_years_window_are_refused() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    for (patch, field) in [
+        // Year 10000 in UTC, written as 9999 with an offset.
+        (
+            json!({"starts_at": "9999-12-31T20:00:00-05:00", "ends_at": "9999-12-31T23:30:00-05:00"}),
+            "starts_at",
+        ),
+        (
+            json!({"starts_at": "2200-12-31T22:00", "ends_at": "2201-01-01T10:00"}),
+            "ends_at",
+        ),
+        (
+            json!({"starts_at": "1899-06-01T10:00:00Z", "ends_at": "1899-06-01T12:00:00Z"}),
+            "starts_at",
+        ),
+    ] {
+        refused(&node, &admin, event_with(patch), 422, field).await;
+    }
+    let (status, answer) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/calls",
+            Some(&admin),
+            Some(json!({"title": "Bénévoles", "type": "need", "deadline": "2201-01-01"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &answer["field"]),
+        (422, &json!("deadline")),
+        "{answer}"
+    );
+
+    // An edit is held to the same window, and the event stays as it was.
+    let (status, created) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/api/v1/events/{}", created["id"].as_str().unwrap());
+    let (status, answer) = node
+        .send(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"starts_at": "9999-12-31T20:00:00-05:00", "ends_at": "9999-12-31T23:30:00-05:00"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &answer["field"]),
+        (422, &json!("starts_at")),
+        "{answer}"
+    );
+    let (_, got) = node.send(Method::GET, &path, None, None).await;
+    assert_eq!(got["starts_at"], created["starts_at"]);
+}

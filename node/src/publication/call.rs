@@ -82,6 +82,9 @@ impl Draft for Call {
             self.tags,
             territory,
         )?;
+        if let Some(deadline) = self.deadline {
+            v::year_in_range("deadline", deadline)?;
+        }
         let place = self
             .scope
             .place

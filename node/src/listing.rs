@@ -302,8 +302,7 @@ pub struct ListingQuery {
     pub origin: Option<Origin>,
     pub theme: Option<Theme>,
     pub language: Option<String>,
-    /// `(latitude, longitude, km)`.
-    pub near: Option<(f64, f64, f64)>,
+    pub near: Option<crate::network::Near>,
     pub limit: i64,
     pub offset: i64,
 }

@@ -1270,7 +1270,7 @@ mod network {
 mod listings {
     use super::*;
     use rhizome_node::listing::{Listing, ListingQuery, Origin, RemoteFacts};
-    use rhizome_node::network::RemotePublication;
+    use rhizome_node::network::{Near, RemotePublication};
     use rhizome_node::social::RemoteActor;
     use rhizome_node::theme::Theme;
 
@@ -1379,7 +1379,11 @@ mod listings {
         t.profile.place.address = Some("Montmartre".into());
         store.update_territory(&t).await.unwrap();
         let paris = ListingQuery {
-            near: Some((48.85, 2.35, 5.0)),
+            near: Some(Near {
+                latitude: 48.85,
+                longitude: 2.35,
+                km: 5.0,
+            }),
             ..Default::default()
         };
         assert_eq!(titles(store, paris).await, ["Guide du lombricompost"]);
@@ -1388,7 +1392,11 @@ mod listings {
             ["Guide du lombricompost"]
         );
         let gare = ListingQuery {
-            near: Some((45.0, 1.0, 5.0)),
+            near: Some(Near {
+                latitude: 45.0,
+                longitude: 1.0,
+                km: 5.0,
+            }),
             ..Default::default()
         };
         assert_eq!(titles(store, gare).await, ["Atelier"]);
@@ -1623,7 +1631,11 @@ mod listings {
         // Poitiers (the territories) to Toulouse is about 300 km.
         let near_toulouse = |km: f64| {
             events(ListingQuery {
-                near: Some((43.6, 1.44, km)),
+                near: Some(Near {
+                    latitude: 43.6,
+                    longitude: 1.44,
+                    km,
+                }),
                 ..Default::default()
             })
         };
@@ -1631,7 +1643,11 @@ mod listings {
         assert_eq!(titles(store, near_toulouse(400.0)).await.len(), 4);
         // A point inside the bounding box of a 20 km circle but outside the circle.
         let corner = events(ListingQuery {
-            near: Some((43.6 + 0.13, 1.44 + 0.18, 20.0)),
+            near: Some(Near {
+                latitude: 43.6 + 0.13,
+                longitude: 1.44 + 0.18,
+                km: 20.0,
+            }),
             ..Default::default()
         });
         assert!(titles(store, corner).await.is_empty(), "distance is exact");

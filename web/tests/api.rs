@@ -879,3 +879,85 @@ async fn dates_outside_the_years_window_are_refused() {
     let (_, got) = node.send(Method::GET, &path, None, None).await;
     assert_eq!(got["starts_at"], created["starts_at"]);
 }
+
+/// One reading of `near` everywhere: every malformed point or radius is a 400 on the API's
+/// views and directory, on the pages and on the calendars, and a good one is read alike.
+#[tokio::test]
+async fn every_bad_near_is_refused_by_every_view() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let bad = [
+        "NaN,NaN,NaN",
+        "1,x,2,3",
+        "46,x,0.3,20",
+        "46.58,0.34",
+        "46.58,0.34,20,5",
+        "91,0.34,20",
+        "46.58,181,20",
+        "46.58,0.34,0",
+        "46.58,0.34,-5",
+        "46.58,0.34,inf",
+        "46.58,0.34,20001",
+    ];
+    let views = [
+        "/api/v1/network/events",
+        "/api/v1/network/directory",
+        "/network/calendar.ics",
+        "/calendar.ics",
+        "/t/fablab/calendar.ics",
+        "/events",
+        "/network",
+    ];
+    for near in bad {
+        let query = urlencode(near);
+        for view in views {
+            let response = node
+                .http
+                .get(node.url(&format!("{view}?near={query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 400, "{view}?near={near}");
+        }
+        // The pages' three boxes (where "20,5" would be a decimal comma, so well-formed).
+        let parts: Vec<&str> = near.splitn(3, ',').collect();
+        if let [lat, lon, km] = parts[..]
+            && !km.contains(',')
+        {
+            let path = format!(
+                "/events?lat={}&lon={}&km={}",
+                urlencode(lat),
+                urlencode(lon),
+                urlencode(km)
+            );
+            let response = node.http.get(node.url(&path)).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 400, "{path}");
+        }
+    }
+    for view in views {
+        let response = node
+            .http
+            .get(node.url(&format!("{view}?near=46.58,0.34,20")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{view}");
+    }
+    let (_, near) = node
+        .send(
+            Method::GET,
+            "/api/v1/network/events?near=46.58,0.34,20",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(near["items"].as_array().unwrap().len(), 1, "{near}");
+}

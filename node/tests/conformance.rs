@@ -1280,6 +1280,7 @@ mod listings {
         every_filter_applies_in_the_database,
         hostile_queries_never_fail,
         rebuilding_gives_the_same_index,
+        events_are_listed_with_their_status_zone_and_place,
     );
 
     async fn sqlite() -> Fixture {
@@ -1761,6 +1762,78 @@ mod listings {
         assert_eq!(store.rebuild_listings().await.unwrap(), 2);
         assert_eq!(find(store, Default::default()).await, before);
         assert_eq!(titles(store, words("foret")).await, ["Forêt"]);
+    }
+
+    /// The index keeps what an event says of itself (status, zone, place), for local and remote
+    /// events alike, through edits and a rebuild.
+    async fn events_are_listed_with_their_status_zone_and_place(store: &dyn Store) {
+        use rhizome_node::listing::{EventFacts, ListingQuery, RemoteFacts};
+        use rhizome_node::network::RemotePublication;
+        use rhizome_node::publication::event::EventStatus;
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let mut own = event(&t, "Atelier", "2030-03-01T10:00", "2030-03-01T12:00");
+        store.insert_publication(&own, None).await.unwrap();
+        own.body = own
+            .body
+            .patched(
+                &json!({"status": "cancelled", "timezone": "America/Montreal",
+                        "place": {"name": "Salle", "address": "1 rue Haute"}}),
+                &t,
+            )
+            .unwrap();
+        store.update_publication(&own, None).await.unwrap();
+        let object = json!({
+            "type": "Event", "name": "Fête", "startTime": "2030-04-01T10:00:00+02:00",
+            "endTime": "2030-04-01T12:00:00+02:00", "timezone": "Europe/Brussels",
+            "eventStatus": "https://schema.org/EventPostponed",
+            "location": {"type": "Place", "name": "Parc",
+                         "address": {"type": "PostalAddress", "streetAddress": "2 allée", "addressLocality": "Liège"}}
+        });
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        store
+            .upsert_remote_publication(&RemotePublication {
+                id: "https://other.example/events/1".into(),
+                actor_id: "https://other.example/t/parc".into(),
+                kind: PublicationKind::Event,
+                title: "Fête".into(),
+                starts_at: Some(at("2030-04-01T10:00:00+02:00")),
+                ends_at: Some(at("2030-04-01T12:00:00+02:00")),
+                published: rhizome_node::now(),
+                updated: rhizome_node::now(),
+                deleted_at: None,
+                facts: RemoteFacts::read(&object),
+                object,
+            })
+            .await
+            .unwrap();
+        let query = ListingQuery {
+            kind: Some(PublicationKind::Event),
+            limit: 10,
+            ..Default::default()
+        };
+        let expected = [
+            EventFacts {
+                status: Some(EventStatus::Cancelled),
+                timezone: Some("America/Montreal".into()),
+                place: Some("Salle, 1 rue Haute".into()),
+            },
+            EventFacts {
+                status: Some(EventStatus::Postponed),
+                timezone: Some("Europe/Brussels".into()),
+                place: Some("Parc, 2 allée Liège".into()),
+            },
+        ];
+        let facts = |listed: Vec<rhizome_node::listing::Listing>| {
+            listed.into_iter().map(|l| l.event).collect::<Vec<_>>()
+        };
+        assert_eq!(facts(store.listings(&query).await.unwrap()), expected);
+        store.rebuild_listings().await.unwrap();
+        assert_eq!(facts(store.listings(&query).await.unwrap()), expected);
     }
 }
 

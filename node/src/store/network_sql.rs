@@ -67,6 +67,13 @@ macro_rules! network_sql_store {
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
                     published: row.try_get("published")?,
+                    event: $crate::listing::EventFacts {
+                        status: row
+                            .try_get::<Option<&str>, _>("status")?
+                            .and_then($crate::publication::event::EventStatus::parse),
+                        timezone: row.try_get("timezone")?,
+                        place: row.try_get("place")?,
+                    },
                 })
             }
 
@@ -81,7 +88,7 @@ macro_rules! network_sql_store {
                 let mut sql = sqlx::QueryBuilder::<$db>::new(
                     "SELECT l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
                             l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
-                            l.starts_at, l.ends_at, l.published
+                            l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place
                      FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE",
                 );
                 if let Some(kind) = q.kind {

@@ -266,10 +266,17 @@ fn item_json(
             (l.id.clone(), origin)
         }
     };
-    Some(json!({
+    let mut item = json!({
         "id": id, "kind": l.kind, "title": l.title, "starts_at": l.starts_at, "ends_at": l.ends_at,
         "summary": l.summary, "origin": origin,
-    }))
+    });
+    if l.kind == PublicationKind::Event {
+        // What the event says of itself, in the words of its own JSON.
+        item["status"] = json!(l.event.status);
+        item["timezone"] = json!(l.event.timezone);
+        item["place"] = json!(l.event.place);
+    }
+    Some(item)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

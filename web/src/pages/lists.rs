@@ -178,6 +178,8 @@ struct Line {
     when: Option<String>,
     starts_at: Option<String>,
     summary: String,
+    /// An event's status, as its own page says it (`cancelled`, `postponed`).
+    status: Option<String>,
     local: bool,
     slug: String,
     origin_name: String,
@@ -207,6 +209,7 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
         }),
         starts_at: starts_at.map(|s| s.to_rfc3339()),
         summary: text(&item["summary"]),
+        status: item["status"].as_str().map(str::to_owned),
         local: origin["local"].as_bool().unwrap_or(false),
         slug: handle
             .trim_start_matches('@')

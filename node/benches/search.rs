@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rhizome_node::listing::{ListingQuery, Origin, RemoteFacts};
-use rhizome_node::network::RemotePublication;
+use rhizome_node::network::{Near, RemotePublication};
 use rhizome_node::social::RemoteActor;
 use rhizome_node::store::{PostgresStore, SqliteStore};
 use rhizome_node::territory::TerritoryDraft;
@@ -392,7 +392,11 @@ async fn run(store: Arc<dyn Store>, backend: &str, n: usize) -> String {
         (
             "events near Lyon, 30 km",
             ListingQuery {
-                near: Some((45.764, 4.836, 30.0)),
+                near: Some(Near {
+                    latitude: 45.764,
+                    longitude: 4.836,
+                    km: 30.0,
+                }),
                 ..events.clone()
             },
         ),

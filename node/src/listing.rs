@@ -13,6 +13,7 @@ use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
 
 use crate::network::RemotePublication;
+use crate::publication::event::EventStatus;
 use crate::publication::{Publication, PublicationBody, PublicationKind};
 use crate::territory::Territory;
 use crate::theme::Theme;
@@ -121,6 +122,62 @@ pub struct RemoteFacts {
     pub position: Option<(f64, f64)>,
     /// More searchable words: the content's start, place names, hashtags.
     pub keywords: String,
+    /// An event's status (`eventStatus` as schema.org says it, or `ical:status`).
+    pub status: Option<EventStatus>,
+    /// An event's IANA zone (`timezone`), when it names a known one.
+    pub timezone: Option<String>,
+    /// The first place's name and address, on one line.
+    pub place: Option<String>,
+}
+
+/// An event status as other servers write it: schema.org's terms (`sc:EventCancelled`,
+/// `https://schema.org/EventCancelled`, `EventCancelled`) or iCalendar's (`CANCELLED`).
+fn remote_status(object: &Value) -> Option<EventStatus> {
+    let term = |field: &str| object.get(field).and_then(Value::as_str);
+    let schema = term("eventStatus").map(|s| {
+        s.rsplit([':', '/', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    });
+    match schema.as_deref() {
+        Some("eventscheduled" | "eventmovedonline") => return Some(EventStatus::Scheduled),
+        Some("eventcancelled") => return Some(EventStatus::Cancelled),
+        Some("eventpostponed" | "eventrescheduled") => return Some(EventStatus::Postponed),
+        _ => {}
+    }
+    match term("ical:status")?.to_ascii_uppercase().as_str() {
+        "CONFIRMED" => Some(EventStatus::Scheduled),
+        "CANCELLED" => Some(EventStatus::Cancelled),
+        "TENTATIVE" => Some(EventStatus::Postponed),
+        _ => None,
+    }
+}
+
+/// A place's name and address on one line; the address may be text or a schema.org
+/// `PostalAddress`.
+fn remote_place(place: &Value) -> Option<String> {
+    fn text(v: Option<&Value>) -> Option<&str> {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+    let address = match place.get("address") {
+        Some(Value::Object(a)) => {
+            let parts: Vec<&str> = ["streetAddress", "postalCode", "addressLocality"]
+                .iter()
+                .filter_map(|k| text(a.get(*k)))
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        }
+        other => text(other).map(str::to_owned),
+    };
+    let label: Vec<String> = text(place.get("name"))
+        .map(str::to_owned)
+        .into_iter()
+        .chain(address)
+        .collect();
+    (!label.is_empty()).then(|| cut(&one_line(&label.join(", ")), MAX_SUMMARY_CHARS))
 }
 
 impl RemoteFacts {
@@ -163,12 +220,20 @@ impl RemoteFacts {
                     .map(String::as_str)
             })
             .map(|l| l.chars().take(35).collect());
+        let timezone = object
+            .get("timezone")
+            .and_then(Value::as_str)
+            .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
+            .map(str::to_owned);
         RemoteFacts {
             summary: cut(&html_text(text("summary")), MAX_SUMMARY_CHARS),
             language,
             themes: crate::validation::unique(themes),
             position,
             keywords: keywords.join(" "),
+            status: remote_status(object),
+            timezone,
+            place: array(object.get("location")).find_map(remote_place),
         }
     }
 }
@@ -202,6 +267,39 @@ pub struct ListingRow {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub published: DateTime<Utc>,
+    /// What an event says of itself, so that the network views say it too.
+    pub event: EventFacts,
+}
+
+/// An event's status, zone and place as the network views show them (empty for other
+/// kinds, and for what a remote event does not say).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventFacts {
+    pub status: Option<EventStatus>,
+    /// An IANA zone name.
+    pub timezone: Option<String>,
+    /// Name and address on one line.
+    pub place: Option<String>,
+}
+
+impl EventStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventStatus::Scheduled => "scheduled",
+            EventStatus::Cancelled => "cancelled",
+            EventStatus::Postponed => "postponed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventStatus> {
+        [
+            EventStatus::Scheduled,
+            EventStatus::Cancelled,
+            EventStatus::Postponed,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == s)
+    }
 }
 
 impl ListingRow {
@@ -266,6 +364,18 @@ impl ListingRow {
             starts_at: body.starts_at(),
             ends_at: body.ends_at(),
             published: p.created_at,
+            event: match body {
+                PublicationBody::Event(e) => EventFacts {
+                    status: Some(e.status),
+                    timezone: Some(e.timezone.clone()),
+                    place: e
+                        .place
+                        .as_ref()
+                        .map(|p| p.label())
+                        .filter(|l| !l.is_empty()),
+                },
+                _ => EventFacts::default(),
+            },
         }
     }
 
@@ -287,6 +397,14 @@ impl ListingRow {
             starts_at: p.starts_at,
             ends_at: p.ends_at,
             published: p.published,
+            event: match p.kind {
+                PublicationKind::Event => EventFacts {
+                    status: f.status,
+                    timezone: f.timezone.clone(),
+                    place: f.place.clone(),
+                },
+                _ => EventFacts::default(),
+            },
         }
     }
 }
@@ -305,8 +423,7 @@ pub struct ListingQuery {
     pub origin: Option<Origin>,
     pub theme: Option<Theme>,
     pub language: Option<String>,
-    /// `(latitude, longitude, km)`.
-    pub near: Option<(f64, f64, f64)>,
+    pub near: Option<crate::network::Near>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -343,6 +460,7 @@ pub struct Listing {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub published: DateTime<Utc>,
+    pub event: EventFacts,
 }
 
 impl Listing {

@@ -124,7 +124,10 @@ impl ApiToken {
         let record = ApiToken {
             id: Uuid::now_v7(),
             member_id,
-            name: name.chars().take(100).collect(),
+            name: crate::validation::strip_control(name, crate::validation::Lines::One)
+                .chars()
+                .take(100)
+                .collect(),
             token_hash: hash_token(&token),
             created_at: crate::now(),
         };

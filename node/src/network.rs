@@ -23,6 +23,9 @@ pub struct Scope {
     pub near: Option<Near>,
 }
 
+/// A point and a radius: "within `km` of here", for subscriptions' scopes and for every
+/// view's `near` filter. Built only through [`Near::checked`] or [`Near::parse`], which
+/// hold every caller to the same limits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Near {
@@ -31,21 +34,77 @@ pub struct Near {
     pub km: f64,
 }
 
+/// How `near` is written, said by every refusal of one.
+const NEAR_FORM: &str = "must be lat,lon,km: three numbers, latitude -90 to 90, longitude -180 to 180, radius above 0 and at most 20000 km (for example 46.58,0.34,20)";
+
+impl Near {
+    /// The widest radius, in kilometres: half the Earth's circumference.
+    pub const MAX_KM: f64 = 20_000.0;
+
+    /// Checks the point and radius: finite numbers, latitude -90 to 90, longitude -180 to
+    /// 180, radius above 0 and at most [`Near::MAX_KM`]. `field` names the value in the
+    /// error; the radius's error names `field.km`.
+    pub fn checked(self, field: &str) -> Validated<Near> {
+        let position_ok = self.latitude.is_finite()
+            && self.longitude.is_finite()
+            && (-90.0..=90.0).contains(&self.latitude)
+            && (-180.0..=180.0).contains(&self.longitude);
+        if !position_ok {
+            return Err(ValidationError::new(
+                field,
+                "latitude or longitude out of range",
+            ));
+        }
+        if !(self.km.is_finite() && self.km > 0.0 && self.km <= Near::MAX_KM) {
+            return Err(ValidationError::new(
+                format!("{field}.km"),
+                "must be between 0 and 20000",
+            ));
+        }
+        Ok(self)
+    }
+
+    /// `lat,lon,km` as a query string carries it: exactly three numbers.
+    pub fn parse(field: &str, text: &str) -> Validated<Near> {
+        match text.split(',').collect::<Vec<_>>()[..] {
+            [lat, lon, km] => Near::parse_parts(field, [lat, lon, km]),
+            _ => Err(ValidationError::new(field, NEAR_FORM)),
+        }
+    }
+
+    /// The three numbers as typed in three boxes (latitude, longitude, radius).
+    pub fn parse_parts(field: &str, [lat, lon, km]: [&str; 3]) -> Validated<Near> {
+        let number = |s: &str| s.trim().parse::<f64>().ok();
+        let (Some(latitude), Some(longitude), Some(km)) = (number(lat), number(lon), number(km))
+        else {
+            return Err(ValidationError::new(field, NEAR_FORM));
+        };
+        Near {
+            latitude,
+            longitude,
+            km,
+        }
+        .checked(field)
+        .map_err(|_| ValidationError::new(field, NEAR_FORM))
+    }
+
+    /// Whether a point lies within the radius.
+    pub fn contains(&self, latitude: f64, longitude: f64) -> bool {
+        distance_km(self.latitude, self.longitude, latitude, longitude) <= self.km
+    }
+}
+
+/// `lat,lon,km`, as [`Near::parse`] reads it back.
+impl std::fmt::Display for Near {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{},{},{}", self.latitude, self.longitude, self.km)
+    }
+}
+
 impl Scope {
     pub fn validate(self) -> Validated<Scope> {
-        if let Some(n) = &self.near {
-            if !(-90.0..=90.0).contains(&n.latitude) || !(-180.0..=180.0).contains(&n.longitude) {
-                return Err(ValidationError::new(
-                    "scope.near",
-                    "latitude or longitude out of range",
-                ));
-            }
-            if !(n.km > 0.0 && n.km <= 20_000.0) {
-                return Err(ValidationError::new(
-                    "scope.near.km",
-                    "must be between 0 and 20000",
-                ));
-            }
+        if let Some(near) = self.near {
+            near.checked("scope.near")?;
         }
         Ok(Scope {
             kinds: crate::validation::unique(
@@ -69,9 +128,7 @@ impl Scope {
         let kind_ok = self.kinds.is_empty() || self.kinds.contains(&kind);
         let theme_ok = self.themes.is_empty() || themes.iter().any(|t| self.themes.contains(t));
         let place_ok = match (&self.near, position) {
-            (Some(near), Some((lat, lon))) => {
-                distance_km(near.latitude, near.longitude, lat, lon) <= near.km
-            }
+            (Some(near), Some((lat, lon))) => near.contains(lat, lon),
             _ => true,
         };
         kind_ok && theme_ok && place_ok
@@ -148,6 +205,53 @@ pub const PEER_MAX_FAILURES: i32 = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_is_three_finite_numbers_in_range() {
+        let near = Near::parse("near", " 46.5, 0.3,20").unwrap();
+        assert_eq!((near.latitude, near.longitude, near.km), (46.5, 0.3, 20.0));
+        assert_eq!(Near::parse("near", &near.to_string()).unwrap(), near);
+        for bad in [
+            "NaN,NaN,NaN",
+            "1,x,2,3",
+            "46,x,0.3,20",
+            "46.5,0.3",
+            "46.5,0.3,20,",
+            "a,b,c",
+            "91,0,1",
+            "0,181,1",
+            "0,0,-1",
+            "0,0,0",
+            "0,0,20001",
+            "NaN,0,1",
+            "0,inf,1",
+            "0,0,inf",
+            "",
+        ] {
+            assert_eq!(
+                Near::parse("near", bad).unwrap_err().field,
+                "near",
+                "{bad:?}"
+            );
+        }
+        assert!(Near::parse_parts("near", ["46.5", "0.3", "NaN"]).is_err());
+        let scope_error = |near| {
+            Scope {
+                near: Some(near),
+                ..Scope::default()
+            }
+            .validate()
+            .unwrap_err()
+            .field
+        };
+        let at = |latitude, longitude, km| Near {
+            latitude,
+            longitude,
+            km,
+        };
+        assert_eq!(scope_error(at(f64::NAN, 0.0, 1.0)), "scope.near");
+        assert_eq!(scope_error(at(0.0, 0.0, f64::INFINITY)), "scope.near.km");
+    }
 
     #[test]
     fn scope_filters_kind_theme_and_distance() {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validation::{MAX_SHORT, Validated, ValidationError, optional_text};
+use crate::validation::{Lines, MAX_SHORT, Validated, ValidationError, optional_text};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,8 +21,13 @@ pub struct Place {
 impl Place {
     /// `field` is the path of the place in the enclosing draft, used in error messages.
     pub fn validate(self, field: &str) -> Validated<Place> {
-        let name = optional_text(&format!("{field}.name"), self.name, MAX_SHORT)?;
-        let address = optional_text(&format!("{field}.address"), self.address, MAX_SHORT)?;
+        let name = optional_text(&format!("{field}.name"), self.name, MAX_SHORT, Lines::One)?;
+        let address = optional_text(
+            &format!("{field}.address"),
+            self.address,
+            MAX_SHORT,
+            Lines::One,
+        )?;
         match (self.latitude, self.longitude) {
             (Some(lat), Some(lon)) => {
                 if !(-90.0..=90.0).contains(&lat) {

@@ -27,17 +27,64 @@ pub const MAX_SHORT: usize = 500;
 pub const MAX_LONG: usize = 50_000;
 pub const MAX_LIST: usize = 50;
 
-/// Trims and requires a non-empty value of at most `max` characters.
+/// Whether a text may span several lines (descriptions, bodies) or is one line (titles,
+/// names, addresses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// The one rule for the characters of a text, wherever it comes from: control characters
+/// (U+0000 to U+001F, U+007F to U+009F) and the non-characters U+FFFE and U+FFFF never,
+/// since PostgreSQL cannot store a NUL and XML cannot carry any of them; line feed,
+/// carriage return and tab only in a text that may span lines.
+pub fn allowed_char(c: char, lines: Lines) -> bool {
+    match c {
+        '\n' | '\r' | '\t' => lines == Lines::Many,
+        '\u{FFFE}' | '\u{FFFF}' => false,
+        c => !c.is_control(),
+    }
+}
+
+/// `text` without the characters [`allowed_char`] refuses: for text from other servers
+/// (dropped rather than refused) and for the output writers, which must stay well-formed
+/// even if an old row holds such a character.
+pub fn strip_control(text: &str, lines: Lines) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(|c| allowed_char(c, lines)) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| allowed_char(c, lines)).collect())
+    }
+}
+
+/// Refuses a text holding a character [`allowed_char`] refuses, naming the field and the
+/// first such character.
+pub fn clean_text(field: &str, value: &str, lines: Lines) -> Validated<()> {
+    match value.chars().find(|&c| !allowed_char(c, lines)) {
+        None => Ok(()),
+        Some('\n' | '\r' | '\t') => Err(ValidationError::new(
+            field,
+            "must be on one line, without line breaks or tabs",
+        )),
+        Some(_) => Err(ValidationError::new(
+            field,
+            "must not contain control characters",
+        )),
+    }
+}
+
+/// Trims and requires a non-empty value on one line, of at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Validated<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }
-    bounded_text(field, value, max)
+    bounded_text(field, value, max, Lines::One)
 }
 
-/// Trims and bounds a value that may be empty.
-pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
+/// Trims and bounds a value that may be empty; refuses control characters.
+pub fn bounded_text(field: &str, value: &str, max: usize, lines: Lines) -> Validated<String> {
     let value = value.trim();
     if value.chars().count() > max {
         return Err(ValidationError::new(
@@ -45,15 +92,21 @@ pub fn bounded_text(field: &str, value: &str, max: usize) -> Validated<String> {
             format!("must be at most {max} characters"),
         ));
     }
+    clean_text(field, value, lines)?;
     Ok(value.to_owned())
 }
 
 /// Like [`bounded_text`], turning a blank value into `None`.
-pub fn optional_text(field: &str, value: Option<String>, max: usize) -> Validated<Option<String>> {
+pub fn optional_text(
+    field: &str,
+    value: Option<String>,
+    max: usize,
+    lines: Lines,
+) -> Validated<Option<String>> {
     match value {
         None => Ok(None),
         Some(v) => {
-            let v = bounded_text(field, &v, max)?;
+            let v = bounded_text(field, &v, max, lines)?;
             Ok((!v.is_empty()).then_some(v))
         }
     }
@@ -140,6 +193,27 @@ pub fn text_list(field: &str, values: Vec<String>) -> Validated<Vec<String>> {
         .collect()
 }
 
+/// The years a date may fall in, here or arriving from another server: wide enough for
+/// any archive or plan, narrow enough that every date is written, parsed back, stored and
+/// compared alike on both databases and in every format.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Refuses a date outside [`YEARS`].
+pub fn year_in_range(field: &str, date: impl chrono::Datelike) -> Validated<()> {
+    if YEARS.contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            field,
+            format!(
+                "must be between the years {} and {}",
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ))
+    }
+}
+
 /// An IANA zone name such as `Europe/Paris`.
 pub fn timezone(field: &str, value: &str) -> Validated<chrono_tz::Tz> {
     value.parse().map_err(|_| {
@@ -181,6 +255,57 @@ mod tests {
         assert_eq!(required_text("t", "  x ", 5).unwrap(), "x");
         assert!(required_text("t", "   ", 5).is_err());
         assert!(required_text("t", "abcdef", 5).is_err());
+    }
+
+    #[test]
+    fn control_characters_are_refused_by_field() {
+        let e = bounded_text("description", "a\u{0}b", 50, Lines::Many).unwrap_err();
+        assert_eq!(e.field, "description");
+        assert_eq!(e.rule, "must not contain control characters");
+        assert_eq!(
+            bounded_text("description", "line\r\nnext\tend", 50, Lines::Many).unwrap(),
+            "line\r\nnext\tend"
+        );
+        assert!(required_text("title", "two\nlines", 50).is_err());
+        assert!(required_text("title", "tab\there", 50).is_err());
+        assert!(required_text("title", "del\u{7f}x", 50).is_err());
+        assert!(required_text("title", "c1\u{85}x", 50).is_err());
+        assert!(required_text("title", "nonchar\u{FFFF}", 50).is_err());
+        assert_eq!(
+            required_text("title", "Café ☕ 🌱", 50).unwrap(),
+            "Café ☕ 🌱"
+        );
+        assert_eq!(
+            text_list("organisers", vec!["ok".into(), "b\u{1b}ad".into()])
+                .unwrap_err()
+                .field,
+            "organisers[1]"
+        );
+    }
+
+    #[test]
+    fn stripping_keeps_lines_where_allowed() {
+        assert_eq!(strip_control("a\u{0}b\nc\u{8}", Lines::Many), "ab\nc");
+        assert_eq!(strip_control("a\u{0}b\nc", Lines::One), "abc");
+        assert!(matches!(
+            strip_control("clean", Lines::One),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn years_are_bounded() {
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        assert!(year_in_range("d", at("1900-01-01T00:00:00Z")).is_ok());
+        assert!(year_in_range("d", at("2200-12-31T23:59:59Z")).is_ok());
+        assert_eq!(
+            year_in_range("starts_at", at("+10000-01-01T00:00:00Z"))
+                .unwrap_err()
+                .field,
+            "starts_at"
+        );
+        assert!(year_in_range("d", at("1899-12-31T23:59:59Z")).is_err());
+        assert!(year_in_range("d", chrono::NaiveDate::from_ymd_opt(2201, 1, 1).unwrap()).is_err());
     }
 
     #[test]

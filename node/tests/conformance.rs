@@ -1326,7 +1326,7 @@ mod network {
 mod listings {
     use super::*;
     use rhizome_node::listing::{Listing, ListingQuery, Origin, RemoteFacts};
-    use rhizome_node::network::RemotePublication;
+    use rhizome_node::network::{Near, RemotePublication};
     use rhizome_node::social::RemoteActor;
     use rhizome_node::theme::Theme;
 
@@ -1336,6 +1336,7 @@ mod listings {
         every_filter_applies_in_the_database,
         hostile_queries_never_fail,
         rebuilding_gives_the_same_index,
+        events_are_listed_with_their_status_zone_and_place,
     );
 
     async fn sqlite() -> Fixture {
@@ -1435,7 +1436,11 @@ mod listings {
         t.profile.place.address = Some("Montmartre".into());
         store.update_territory(&t, None).await.unwrap();
         let paris = ListingQuery {
-            near: Some((48.85, 2.35, 5.0)),
+            near: Some(Near {
+                latitude: 48.85,
+                longitude: 2.35,
+                km: 5.0,
+            }),
             ..Default::default()
         };
         assert_eq!(titles(store, paris).await, ["Guide du lombricompost"]);
@@ -1444,7 +1449,11 @@ mod listings {
             ["Guide du lombricompost"]
         );
         let gare = ListingQuery {
-            near: Some((45.0, 1.0, 5.0)),
+            near: Some(Near {
+                latitude: 45.0,
+                longitude: 1.0,
+                km: 5.0,
+            }),
             ..Default::default()
         };
         assert_eq!(titles(store, gare).await, ["Atelier"]);
@@ -1679,7 +1688,11 @@ mod listings {
         // Poitiers (the territories) to Toulouse is about 300 km.
         let near_toulouse = |km: f64| {
             events(ListingQuery {
-                near: Some((43.6, 1.44, km)),
+                near: Some(Near {
+                    latitude: 43.6,
+                    longitude: 1.44,
+                    km,
+                }),
                 ..Default::default()
             })
         };
@@ -1687,7 +1700,11 @@ mod listings {
         assert_eq!(titles(store, near_toulouse(400.0)).await.len(), 4);
         // A point inside the bounding box of a 20 km circle but outside the circle.
         let corner = events(ListingQuery {
-            near: Some((43.6 + 0.13, 1.44 + 0.18, 20.0)),
+            near: Some(Near {
+                latitude: 43.6 + 0.13,
+                longitude: 1.44 + 0.18,
+                km: 20.0,
+            }),
             ..Default::default()
         });
         assert!(titles(store, corner).await.is_empty(), "distance is exact");
@@ -1801,6 +1818,78 @@ mod listings {
         assert_eq!(store.rebuild_listings().await.unwrap(), 2);
         assert_eq!(find(store, Default::default()).await, before);
         assert_eq!(titles(store, words("foret")).await, ["Forêt"]);
+    }
+
+    /// The index keeps what an event says of itself (status, zone, place), for local and remote
+    /// events alike, through edits and a rebuild.
+    async fn events_are_listed_with_their_status_zone_and_place(store: &dyn Store) {
+        use rhizome_node::listing::{EventFacts, ListingQuery, RemoteFacts};
+        use rhizome_node::network::RemotePublication;
+        use rhizome_node::publication::event::EventStatus;
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let mut own = event(&t, "Atelier", "2030-03-01T10:00", "2030-03-01T12:00");
+        store.insert_publication(&own, None).await.unwrap();
+        own.body = own
+            .body
+            .patched(
+                &json!({"status": "cancelled", "timezone": "America/Montreal",
+                        "place": {"name": "Salle", "address": "1 rue Haute"}}),
+                &t,
+            )
+            .unwrap();
+        store.update_publication(&own, None).await.unwrap();
+        let object = json!({
+            "type": "Event", "name": "Fête", "startTime": "2030-04-01T10:00:00+02:00",
+            "endTime": "2030-04-01T12:00:00+02:00", "timezone": "Europe/Brussels",
+            "eventStatus": "https://schema.org/EventPostponed",
+            "location": {"type": "Place", "name": "Parc",
+                         "address": {"type": "PostalAddress", "streetAddress": "2 allée", "addressLocality": "Liège"}}
+        });
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&Utc)
+        };
+        store
+            .upsert_remote_publication(&RemotePublication {
+                id: "https://other.example/events/1".into(),
+                actor_id: "https://other.example/t/parc".into(),
+                kind: PublicationKind::Event,
+                title: "Fête".into(),
+                starts_at: Some(at("2030-04-01T10:00:00+02:00")),
+                ends_at: Some(at("2030-04-01T12:00:00+02:00")),
+                published: rhizome_node::now(),
+                updated: rhizome_node::now(),
+                deleted_at: None,
+                facts: RemoteFacts::read(&object),
+                object,
+            })
+            .await
+            .unwrap();
+        let query = ListingQuery {
+            kind: Some(PublicationKind::Event),
+            limit: 10,
+            ..Default::default()
+        };
+        let expected = [
+            EventFacts {
+                status: Some(EventStatus::Cancelled),
+                timezone: Some("America/Montreal".into()),
+                place: Some("Salle, 1 rue Haute".into()),
+            },
+            EventFacts {
+                status: Some(EventStatus::Postponed),
+                timezone: Some("Europe/Brussels".into()),
+                place: Some("Parc, 2 allée Liège".into()),
+            },
+        ];
+        let facts = |listed: Vec<rhizome_node::listing::Listing>| {
+            listed.into_iter().map(|l| l.event).collect::<Vec<_>>()
+        };
+        assert_eq!(facts(store.listings(&query).await.unwrap()), expected);
+        store.rebuild_listings().await.unwrap();
+        assert_eq!(facts(store.listings(&query).await.unwrap()), expected);
     }
 }
 

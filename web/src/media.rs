@@ -26,8 +26,14 @@ pub const MAX_SIDE: u32 = 1600;
 /// Pictures wider or taller than this are refused before decoding.
 const MAX_DECODED_SIDE: u32 = 12_000;
 
-/// What decoding one picture may allocate: a 50-megapixel photo fits, a decompression
-/// bomb (a small file claiming huge dimensions) does not.
+/// The pixel budget of one picture, checked from its header before decoding: a
+/// 50-megapixel photo fits, a decompression bomb (a small file claiming huge dimensions)
+/// does not, whatever its colour type. Decoding, turning and converting cost a few bytes
+/// a pixel each, so this is what bounds the memory an upload takes.
+pub const MAX_PIXELS: u64 = 50_000_000;
+
+/// What decoding one picture may allocate (a 16-bit picture within the pixel budget may
+/// still be refused by this).
 const MAX_DECODED_BYTES: u64 = 256 * 1024 * 1024;
 
 /// At most this many pictures are decoded at once, whatever the number of uploads.
@@ -110,8 +116,14 @@ pub fn process_blocking(bytes: &[u8]) -> Result<Picture, MediaError> {
         || height == 0
         || width > MAX_DECODED_SIDE
         || height > MAX_DECODED_SIDE
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
         || decoder.total_bytes() > MAX_DECODED_BYTES
     {
+        tracing::info!(
+            width,
+            height,
+            "picture refused before decoding: too many pixels"
+        );
         return Err(MediaError::TooManyPixels);
     }
     // Phones store photos sideways and say so in EXIF; turn them before EXIF is dropped.

@@ -646,3 +646,41 @@ async fn admins_name_and_present_the_node_from_its_pages() {
     let (_, home) = get(&browser(), &node, "/").await;
     assert_eq!(text_of(&home, "header .brand"), node.host());
 }
+
+#[tokio::test]
+async fn node_settings_refuse_control_characters() {
+    let (node, _) = node().await;
+    let admin = browser();
+    let csrf = login_as(&admin, &node, "admin").await;
+    for (name, about, field) in [
+        ("Ré\u{0}seau", "Bonjour", "name"),
+        ("Réseau\nbis", "Bonjour", "name"),
+        ("Réseau", "Bon\u{0}jour", "about"),
+    ] {
+        let (status, html, _) = post(
+            &admin,
+            &node,
+            "/manage/node",
+            &[("csrf", &csrf), ("name", name), ("about", about)],
+        )
+        .await;
+        assert_eq!(status, 422, "{name:?} {about:?}");
+        assert!(
+            !text_of(&html, &format!("#{field}-error")).is_empty(),
+            "{field} named: {html}"
+        );
+    }
+    assert!(node.store.node_settings().await.unwrap().is_empty());
+    let (status, _, _) = post(
+        &admin,
+        &node,
+        "/manage/node",
+        &[
+            ("csrf", &csrf),
+            ("name", "Réseau"),
+            ("about", "Deux\r\nlignes"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "line breaks pass in the presentation");
+}

@@ -684,3 +684,280 @@ async fn tokens_and_territory_rights_are_enforced() {
     let (_, after) = node.send(Method::GET, &event_path, None, None).await;
     assert_eq!(after["title"], "Repair café");
 }
+
+/// NUL and other control characters in any text typed in locally are refused with a 422
+/// naming the field (PostgreSQL cannot store a NUL; feeds cannot carry them), for every
+/// kind of publication and for the territory; line breaks and tabs pass where the text may
+/// span lines, and only there.
+async fn control_characters_are_refused(backend: Backend) {
+    let Some((node, admin)) = node_with_territory(backend).await else {
+        return;
+    };
+    for (patch, field) in [
+        (json!({"title": "Repair\u{0}café"}), "title"),
+        (
+            json!({"description": "Apportez\u{0} vos objets"}),
+            "description",
+        ),
+        (json!({"title": "Repair\ncafé"}), "title"),
+        (json!({"title": "Repair\tcafé"}), "title"),
+        (json!({"place": {"name": "Fab\u{1b}lab"}}), "place.name"),
+        (
+            json!({"place": {"address": "1 rue\u{7f}"}}),
+            "place.address",
+        ),
+        (json!({"organisers": ["ok", "Fab\u{0}"]}), "organisers[1]"),
+        (
+            json!({"audience": {"publics": ["fa\u{85}milles"]}}),
+            "audience.publics[0]",
+        ),
+        (json!({"free": false, "price": "5\u{0} €"}), "price"),
+        (
+            json!({"links": [{"url": "https://example.org/", "title": "x\u{0}"}]}),
+            "links[0].title",
+        ),
+    ] {
+        refused(&node, &admin, event_with(patch), 422, field).await;
+    }
+    for (collection, body, field) in [
+        (
+            "resources",
+            json!({"title": "Guide", "type": "guide", "body": "a\u{0}b"}),
+            "body",
+        ),
+        (
+            "resources",
+            json!({"title": "Guide", "type": "guide", "summary": "a\u{0}b"}),
+            "summary",
+        ),
+        (
+            "resources",
+            json!({"title": "Guide", "type": "guide",
+                   "attachments": [{"url": "https://example.org/a.pdf", "name": "a\u{0}"}]}),
+            "attachments[0].name",
+        ),
+        (
+            "calls",
+            json!({"title": "Bénévoles", "type": "need", "skills_wanted": ["sou\u{0}dure"]}),
+            "skills_wanted[0]",
+        ),
+        (
+            "calls",
+            json!({"title": "Bénévoles", "type": "need", "outcome": "fini\u{0}"}),
+            "outcome",
+        ),
+    ] {
+        let (status, answer) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/fablab/{collection}"),
+                Some(&admin),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, &answer["field"]),
+            (422, &json!(field)),
+            "{body} -> {answer}"
+        );
+    }
+    for (patch, field) in [
+        (json!({"name": "Fab\u{0}lab"}), "name"),
+        (json!({"description": "Un\u{0}lieu"}), "description"),
+        (json!({"contact": "a@b.example\u{0}"}), "contact"),
+    ] {
+        let (status, answer) = node
+            .send(
+                Method::PATCH,
+                "/api/v1/territories/fablab",
+                Some(&admin),
+                Some(patch.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, &answer["field"]),
+            (422, &json!(field)),
+            "{patch} -> {answer}"
+        );
+    }
+    let (_, territory) = node
+        .send(Method::GET, "/api/v1/territories/fablab", None, None)
+        .await;
+    assert_eq!(
+        territory["name"], "Fablab de Poitiers",
+        "nothing half-written"
+    );
+
+    // Several lines and tabs where the text may span lines.
+    let (status, created) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event_with(
+                json!({"description": "Ligne un\r\nligne deux\n\n\tretrait"}),
+            )),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(
+        created["description"],
+        "Ligne un\r\nligne deux\n\n\tretrait"
+    );
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_sqlite() {
+    control_characters_are_refused(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn control_characters_are_refused_postgres() {
+    control_characters_are_refused(Backend::Postgres).await;
+}
+
+/// Dates far outside any plausible agenda (year 10000 vanished from the agenda and could
+/// no longer be edited) are refused, naming the field.
+#[tokio::test]
+async fn dates_outside_the_years_window_are_refused() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    for (patch, field) in [
+        // Year 10000 in UTC, written as 9999 with an offset.
+        (
+            json!({"starts_at": "9999-12-31T20:00:00-05:00", "ends_at": "9999-12-31T23:30:00-05:00"}),
+            "starts_at",
+        ),
+        (
+            json!({"starts_at": "2200-12-31T22:00", "ends_at": "2201-01-01T10:00"}),
+            "ends_at",
+        ),
+        (
+            json!({"starts_at": "1899-06-01T10:00:00Z", "ends_at": "1899-06-01T12:00:00Z"}),
+            "starts_at",
+        ),
+    ] {
+        refused(&node, &admin, event_with(patch), 422, field).await;
+    }
+    let (status, answer) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/calls",
+            Some(&admin),
+            Some(json!({"title": "Bénévoles", "type": "need", "deadline": "2201-01-01"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &answer["field"]),
+        (422, &json!("deadline")),
+        "{answer}"
+    );
+
+    // An edit is held to the same window, and the event stays as it was.
+    let (status, created) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let path = format!("/api/v1/events/{}", created["id"].as_str().unwrap());
+    let (status, answer) = node
+        .send(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            Some(json!({"starts_at": "9999-12-31T20:00:00-05:00", "ends_at": "9999-12-31T23:30:00-05:00"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &answer["field"]),
+        (422, &json!("starts_at")),
+        "{answer}"
+    );
+    let (_, got) = node.send(Method::GET, &path, None, None).await;
+    assert_eq!(got["starts_at"], created["starts_at"]);
+}
+
+/// One reading of `near` everywhere: every malformed point or radius is a 400 on the API's
+/// views and directory, on the pages and on the calendars, and a good one is read alike.
+#[tokio::test]
+async fn every_bad_near_is_refused_by_every_view() {
+    let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&admin),
+            Some(event()),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let bad = [
+        "NaN,NaN,NaN",
+        "1,x,2,3",
+        "46,x,0.3,20",
+        "46.58,0.34",
+        "46.58,0.34,20,5",
+        "91,0.34,20",
+        "46.58,181,20",
+        "46.58,0.34,0",
+        "46.58,0.34,-5",
+        "46.58,0.34,inf",
+        "46.58,0.34,20001",
+    ];
+    let views = [
+        "/api/v1/network/events",
+        "/api/v1/network/directory",
+        "/network/calendar.ics",
+        "/calendar.ics",
+        "/t/fablab/calendar.ics",
+        "/events",
+        "/network",
+    ];
+    for near in bad {
+        let query = urlencode(near);
+        for view in views {
+            let response = node
+                .http
+                .get(node.url(&format!("{view}?near={query}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 400, "{view}?near={near}");
+        }
+        // The pages' three boxes (where "20,5" would be a decimal comma, so well-formed).
+        let parts: Vec<&str> = near.splitn(3, ',').collect();
+        if let [lat, lon, km] = parts[..]
+            && !km.contains(',')
+        {
+            let path = format!(
+                "/events?lat={}&lon={}&km={}",
+                urlencode(lat),
+                urlencode(lon),
+                urlencode(km)
+            );
+            let response = node.http.get(node.url(&path)).send().await.unwrap();
+            assert_eq!(response.status().as_u16(), 400, "{path}");
+        }
+    }
+    for view in views {
+        let response = node
+            .http
+            .get(node.url(&format!("{view}?near=46.58,0.34,20")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{view}");
+    }
+    let (_, near) = node
+        .send(
+            Method::GET,
+            "/api/v1/network/events?near=46.58,0.34,20",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(near["items"].as_array().unwrap().len(), 1, "{near}");
+}

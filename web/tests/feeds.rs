@@ -682,3 +682,133 @@ async fn web_component_is_served_from_the_binary() {
     assert!(!f.body.contains("innerHTML"));
     assert!(!f.body.contains("insertAdjacentHTML"));
 }
+
+/// An old row holding control characters (stored before they were refused) is written
+/// without them: the Atom feed stays XML a strict parser reads, the calendars stay
+/// RFC 5545 text.
+#[tokio::test]
+async fn feeds_stay_well_formed_with_control_characters_in_a_stored_row() {
+    let fx = fixture().await;
+    let node = &fx.node;
+    let id: uuid::Uuid = fx.ids["summer"].parse().unwrap();
+    let mut publication = node.store.publication(id).await.unwrap().unwrap();
+    let rhizome_node::PublicationBody::Event(event) = &mut publication.body else {
+        panic!("an event");
+    };
+    event.title = "Repair\u{0} café\u{1b}".into();
+    event.description = "Ligne\u{0}un\r\nligne\u{8} deux\rtrois".into();
+    if let Some(place) = event.place.as_mut() {
+        place.name = Some("Fab\u{0}lab".into());
+    }
+    node.store
+        .update_publication(&publication, None)
+        .await
+        .unwrap();
+
+    let f = fetch(node, "/t/fablab/feed.atom").await;
+    assert_eq!(f.status, 200, "{}", f.body);
+    let document = roxmltree::Document::parse(&f.body)
+        .unwrap_or_else(|e| panic!("the feed is not well-formed XML: {e}"));
+    let titles: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(titles.contains(&"Repair café"), "{titles:?}");
+
+    for path in ["/t/fablab/calendar.ics", &format!("/events/{id}/event.ics")] {
+        let (body, cal) = calendar(node, path).await;
+        assert!(
+            !body
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\r' | '\n' | '\t')),
+            "{path}: {body:?}"
+        );
+        assert!(!body.replace("\r\n", "").contains('\r'), "{path}: bare CR");
+        let events = by_uid(&cal);
+        let summer = &events[&node.url(&format!("/events/{id}"))];
+        assert_eq!(summer.get_summary(), Some("Repair café"));
+    }
+}
+
+/// A local event's status, zone and place reach the network views as the event itself
+/// says them: the network API, the `/events` page (with the event page's words) and the
+/// network calendar (STATUS, LOCATION, times with the event's TZID and its VTIMEZONE).
+#[tokio::test]
+async fn network_views_say_what_the_event_says() {
+    let fx = fixture().await;
+    let node = &fx.node;
+    let summer = &fx.ids["summer"];
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{summer}"),
+            Some(&fx.token),
+            Some(json!({"status": "cancelled"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, own) = node
+        .send(Method::GET, &format!("/api/v1/events/{summer}"), None, None)
+        .await;
+    assert_eq!(own["status"], "cancelled");
+
+    let (_, network) = node
+        .send(Method::GET, "/api/v1/network/events", None, None)
+        .await;
+    let items = network["items"].as_array().unwrap();
+    let item = |name: &str| {
+        let id = node.url(&format!("/events/{}", fx.ids[name]));
+        items
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("{name} not listed: {network}"))
+            .clone()
+    };
+    let listed = item("summer");
+    assert_eq!(listed["status"], own["status"]);
+    assert_eq!(listed["timezone"], "Europe/Paris");
+    assert_eq!(listed["place"], "Fablab, 1 rue de la Paix, Poitiers");
+    assert_eq!(item("montreal")["timezone"], "America/Montreal");
+    assert_eq!(item("montreal")["status"], "scheduled");
+
+    // The list page marks it with the words of the event's own page.
+    let page = fetch(node, "/events").await;
+    assert_eq!(page.status, 200);
+    let document = scraper::Html::parse_document(&page.body);
+    let line = scraper::Selector::parse("li.item").unwrap();
+    let mark = scraper::Selector::parse(".status").unwrap();
+    let summer_line = document
+        .select(&line)
+        .find(|li| li.text().any(|t| t.contains("Repair café d'été")))
+        .expect("the event is listed");
+    let listed_mark: String = summer_line.select(&mark).flat_map(|m| m.text()).collect();
+    let own_page = fetch(node, &format!("/events/{summer}")).await;
+    let own_document = scraper::Html::parse_document(&own_page.body);
+    let own_mark: String = own_document.select(&mark).flat_map(|m| m.text()).collect();
+    assert!(!own_mark.trim().is_empty(), "{}", own_page.body);
+    assert_eq!(listed_mark.trim(), own_mark.trim());
+
+    // The network calendar.
+    let (text, cal) = calendar(node, "/network/calendar.ics").await;
+    let events = by_uid(&cal);
+    let uid = |name: &str| node.url(&format!("/events/{}", fx.ids[name]));
+    let summer_event = events[&uid("summer")];
+    assert_eq!(summer_event.get_status(), Some(EventStatus::Cancelled));
+    assert_eq!(
+        summer_event.get_location(),
+        Some("Fablab, 1 rue de la Paix, Poitiers")
+    );
+    assert_eq!(
+        local(summer_event.get_start().unwrap()),
+        ("Europe/Paris".into(), "20300710T180000".into())
+    );
+    let montreal = events[&uid("montreal")];
+    assert_eq!(montreal.get_status(), Some(EventStatus::Confirmed));
+    let zones = timezones(&cal);
+    assert!(zones.contains_key("America/Montreal"), "{text}");
+    assert_eq!(
+        instant(&zones, montreal.get_start().unwrap()),
+        "2030-11-01T23:00:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+}

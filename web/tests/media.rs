@@ -551,3 +551,46 @@ async fn the_api_takes_pictures_with_their_description() {
     assert_eq!(status, 201, "{body}");
     assert!(body.get("image").is_none());
 }
+
+/// A decompression bomb: a valid grey PNG of 11000 × 11000 black pixels, about 120 KB on
+/// disk and 121 MB once decoded, written row by row so the test never holds it decoded.
+fn png_bomb(side: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(std::io::Cursor::new(&mut out), side, side);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::High);
+    let mut writer = encoder.write_header().unwrap();
+    let mut rows = writer.stream_writer().unwrap();
+    let row = vec![0u8; side as usize];
+    for _ in 0..side {
+        std::io::Write::write_all(&mut rows, &row).unwrap();
+    }
+    rows.finish().unwrap();
+    drop(writer);
+    out
+}
+
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_from_its_header() {
+    let (node, _, client, csrf) = editor().await;
+    let bomb = png_bomb(11_000);
+    assert!(bomb.len() < 300_000, "{} bytes", bomb.len());
+    let declared = image::ImageReader::new(std::io::Cursor::new(&bomb))
+        .with_guessed_format()
+        .unwrap()
+        .into_dimensions()
+        .unwrap();
+    assert_eq!(declared, (11_000, 11_000));
+
+    let form = event_form(&csrf, "Une bombe", Some(("bomb.png", "image/png", bomb)));
+    let (status, html, _) =
+        post_multipart(&client, &node, "/manage/t/fablab/events/new", form).await;
+    assert_eq!(status, 422);
+    assert!(
+        text_of(&html, "#image-file-error").contains("trop grande"),
+        "{html}"
+    );
+    assert_eq!(node.store.publication_count().await.unwrap(), 0);
+    assert!(stored_files(&node).is_empty());
+}

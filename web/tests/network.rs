@@ -775,12 +775,17 @@ mod hub {
             .find(|i| i["title"] == "Forum de la ville")
             .unwrap();
         assert_eq!(events[0].get_uid(), forum["id"].as_str());
+        // In the event's own zone, as the event says it.
+        let zone: chrono_tz::Tz = forum["timezone"].as_str().unwrap().parse().unwrap();
+        let starts: chrono::DateTime<chrono::Utc> =
+            forum["starts_at"].as_str().unwrap().parse().unwrap();
         assert_eq!(
             events[0].get_start(),
             Some(icalendar::DatePerhapsTime::DateTime(
-                icalendar::CalendarDateTime::Utc(
-                    forum["starts_at"].as_str().unwrap().parse().unwrap()
-                )
+                icalendar::CalendarDateTime::WithTimezone {
+                    date_time: starts.with_timezone(&zone).naive_local(),
+                    tzid: zone.name().to_owned(),
+                }
             ))
         );
         // The scope asked for events only: the resource stayed home.

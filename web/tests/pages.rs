@@ -1154,3 +1154,20 @@ async fn admins_create_invitations_from_the_web() {
     assert_eq!(status, 200);
     assert!(text_of(&html, "main").contains("Fablab de Poitiers"));
 }
+
+#[tokio::test]
+async fn a_registration_name_with_control_characters_is_refused() {
+    let (node, admin) = node().await;
+    let id = create_event(&node, &admin, json!({})).await;
+    let (status, html, _) = post(
+        &browser(),
+        &node,
+        &format!("/events/{id}/register"),
+        &[("name", "Ali\u{0}ce"), ("email", "alice@example.org")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(!text_of(&html, "#reg-name-error").is_empty(), "{html}");
+    let event_id = id.parse().unwrap();
+    assert_eq!(node.store.participant_count(event_id).await.unwrap(), 0);
+}

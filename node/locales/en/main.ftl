@@ -278,6 +278,9 @@ rule-unknown-timezone = Unknown time zone: use an IANA name such as Europe/Paris
 rule-invalid-type = Wrong kind of value (a number is expected?).
 rule-must-be-a-language-code-such-as-fr-or-pt-br = must be a language code such as "fr" or "pt-BR"
 rule-an-event-may-last-at-most-366-days = an event lasts at most 366 days
+rule-must-be-on-one-line-without-line-breaks-or-tabs = must fit on one line (no line breaks or tabs)
+rule-must-not-contain-control-characters = must not contain control characters (invisible characters such as NUL)
+rule-must-be-between-the-years-1900-and-2200 = must be between the years 1900 and 2200
 
 ## Reports from other servers
 reports-title = { $count ->

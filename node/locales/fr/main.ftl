@@ -278,6 +278,9 @@ rule-unknown-timezone = Fuseau horaire inconnu : utilisez un nom IANA comme Euro
 rule-invalid-type = Valeur du mauvais type (un nombre est attendu ?).
 rule-must-be-a-language-code-such-as-fr-or-pt-br = doit être un code de langue comme « fr » ou « pt-BR »
 rule-an-event-may-last-at-most-366-days = un événement dure au plus 366 jours
+rule-must-be-on-one-line-without-line-breaks-or-tabs = doit tenir sur une ligne (sans retour à la ligne ni tabulation)
+rule-must-not-contain-control-characters = ne doit pas contenir de caractères de contrôle (caractères invisibles comme NUL)
+rule-must-be-between-the-years-1900-and-2200 = doit tomber entre les années 1900 et 2200
 
 ## Reports from other servers
 reports-title = { $count ->

@@ -82,6 +82,9 @@ impl Draft for Call {
             self.tags,
             territory,
         )?;
+        if let Some(deadline) = self.deadline {
+            v::year_in_range("deadline", deadline)?;
+        }
         let place = self
             .scope
             .place
@@ -104,7 +107,12 @@ impl Draft for Call {
         Ok(PublicationBody::Call(Call {
             call_type: self.call_type,
             title: common.title,
-            description: v::bounded_text("description", &self.description, v::MAX_LONG)?,
+            description: v::bounded_text(
+                "description",
+                &self.description,
+                v::MAX_LONG,
+                v::Lines::Many,
+            )?,
             objectives: v::text_list("objectives", self.objectives)?,
             skills_wanted: v::text_list("skills_wanted", self.skills_wanted)?,
             deadline: self.deadline,
@@ -113,7 +121,7 @@ impl Draft for Call {
                 radius_km: self.scope.radius_km,
             },
             status: self.status,
-            outcome: v::optional_text("outcome", self.outcome, v::MAX_LONG)?,
+            outcome: v::optional_text("outcome", self.outcome, v::MAX_LONG, v::Lines::Many)?,
             language: common.language,
             themes: common.themes,
             tags: common.tags,

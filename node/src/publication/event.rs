@@ -199,6 +199,8 @@ impl Draft for EventDraft {
         let tz = v::timezone("timezone", &timezone)?;
         let starts_at = self.starts_at.resolve("starts_at", tz)?;
         let ends_at = self.ends_at.resolve("ends_at", tz)?;
+        v::year_in_range("starts_at", starts_at)?;
+        v::year_in_range("ends_at", ends_at)?;
         if ends_at <= starts_at {
             return Err(ValidationError::new("ends_at", "must be after starts_at"));
         }
@@ -247,10 +249,15 @@ impl Draft for EventDraft {
             (_, Some(url)) => v::web_url("registration.url", url)?,
             _ => {}
         }
-        let price = v::optional_text("price", self.price, v::MAX_SHORT)?;
+        let price = v::optional_text("price", self.price, v::MAX_SHORT, v::Lines::One)?;
         Ok(PublicationBody::Event(Event {
             title: common.title,
-            description: v::bounded_text("description", &self.description, v::MAX_LONG)?,
+            description: v::bounded_text(
+                "description",
+                &self.description,
+                v::MAX_LONG,
+                v::Lines::Many,
+            )?,
             starts_at,
             ends_at,
             timezone,
@@ -323,6 +330,27 @@ mod tests {
         assert_eq!(e.language, "fr");
         let e = event(json!({"timezone": "America/Montreal"})).unwrap();
         assert_eq!(e.starts_at.to_rfc3339(), "2026-12-01T23:00:00+00:00");
+    }
+
+    #[test]
+    fn years_outside_the_window_are_refused_whatever_the_notation() {
+        for (start, end, field) in [
+            // Year 10000 in UTC, written as 9999 with an offset.
+            (
+                "9999-12-31T20:00:00-05:00",
+                "9999-12-31T23:30:00-05:00",
+                "starts_at",
+            ),
+            ("2200-12-31T22:00", "2201-01-01T10:00", "ends_at"),
+            ("0001-01-01T10:00", "0001-01-01T12:00", "starts_at"),
+            ("10000-01-01T10:00", "2030-01-01T12:00", "starts_at"),
+        ] {
+            let e = event(json!({"starts_at": start, "ends_at": end})).unwrap_err();
+            assert_eq!(e.field, field, "{start}: {e}");
+        }
+        assert!(
+            event(json!({"starts_at": "2200-12-31T10:00", "ends_at": "2200-12-31T12:00"})).is_ok()
+        );
     }
 
     #[test]

@@ -280,7 +280,12 @@ pub(crate) fn validate_links(field: &str, links: Vec<Link>) -> Validated<Vec<Lin
         .map(|(i, l)| {
             v::web_url(&format!("{field}[{i}].url"), &l.url)?;
             Ok(Link {
-                title: v::optional_text(&format!("{field}[{i}].title"), l.title, v::MAX_SHORT)?,
+                title: v::optional_text(
+                    &format!("{field}[{i}].title"),
+                    l.title,
+                    v::MAX_SHORT,
+                    v::Lines::One,
+                )?,
                 url: l.url,
             })
         })

@@ -97,16 +97,36 @@ impl Draft for Resource {
         )?;
         v::web_url("license", &self.license)?;
         v::max_items("attachments", &self.attachments)?;
-        for (i, a) in self.attachments.iter().enumerate() {
-            v::web_url(&format!("attachments[{i}].url"), &a.url)?;
-        }
+        let attachments = self
+            .attachments
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                v::web_url(&format!("attachments[{i}].url"), &a.url)?;
+                Ok(Attachment {
+                    media_type: v::optional_text(
+                        &format!("attachments[{i}].media_type"),
+                        a.media_type,
+                        v::MAX_SHORT,
+                        v::Lines::One,
+                    )?,
+                    name: v::optional_text(
+                        &format!("attachments[{i}].name"),
+                        a.name,
+                        v::MAX_SHORT,
+                        v::Lines::One,
+                    )?,
+                    url: a.url,
+                })
+            })
+            .collect::<Validated<Vec<_>>>()?;
         Ok(PublicationBody::Resource(Resource {
             title: common.title,
-            summary: v::bounded_text("summary", &self.summary, v::MAX_SHORT * 4)?,
-            body: v::bounded_text("body", &self.body, v::MAX_LONG)?,
+            summary: v::bounded_text("summary", &self.summary, v::MAX_SHORT * 4, v::Lines::Many)?,
+            body: v::bounded_text("body", &self.body, v::MAX_LONG, v::Lines::Many)?,
             resource_type: self.resource_type,
             links: validate_links("links", self.links)?,
-            attachments: self.attachments,
+            attachments,
             license: self.license,
             audience: self.audience.validate("audience")?,
             level: self.level,

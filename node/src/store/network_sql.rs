@@ -67,6 +67,13 @@ macro_rules! network_sql_store {
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
                     published: row.try_get("published")?,
+                    event: $crate::listing::EventFacts {
+                        status: row
+                            .try_get::<Option<&str>, _>("status")?
+                            .and_then($crate::publication::event::EventStatus::parse),
+                        timezone: row.try_get("timezone")?,
+                        place: row.try_get("place")?,
+                    },
                 })
             }
 
@@ -81,7 +88,7 @@ macro_rules! network_sql_store {
                 let mut sql = sqlx::QueryBuilder::<$db>::new(
                     "SELECT l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
                             l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
-                            l.starts_at, l.ends_at, l.published
+                            l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place
                      FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE",
                 );
                 if let Some(kind) = q.kind {
@@ -120,8 +127,9 @@ macro_rules! network_sql_store {
                 if let Some(language) = &q.language {
                     sql.push(" AND l.language = ").push_bind(language.clone());
                 }
-                if let Some((lat, lon, km)) = q.near {
-                    let ((lat0, lat1), lons) = $crate::listing::bounding_box(lat, lon, km);
+                if let Some(near) = q.near {
+                    let ((lat0, lat1), lons) =
+                        $crate::listing::bounding_box(near.latitude, near.longitude, near.km);
                     sql.push(" AND l.latitude BETWEEN ").push_bind(lat0).push(" AND ").push_bind(lat1);
                     match lons {
                         Some((lon0, lon1)) => {
@@ -168,7 +176,7 @@ macro_rules! network_sql_store {
             impl NetworkStore for $store {
                 async fn listings(&self, q: &ListingQuery) -> Result<Vec<Listing>, StoreError> {
                     let (limit, offset) = (q.limit.clamp(0, 1000), q.offset.clamp(0, 100_000));
-                    let Some((lat, lon, km)) = q.near else {
+                    let Some(near) = q.near else {
                         return listings_page(&self.pool, q, limit, offset).await;
                     };
                     // The box holds corners farther than `km`: page on until `limit` rows
@@ -179,9 +187,10 @@ macro_rules! network_sql_store {
                         let page = listings_page(&self.pool, q, batch, from).await?;
                         let last = (page.len() as i64) < batch;
                         for l in page {
-                            let within = l.latitude.zip(l.longitude).is_some_and(|(a, b)| {
-                                $crate::network::distance_km(lat, lon, a, b) <= km
-                            });
+                            let within = l
+                                .latitude
+                                .zip(l.longitude)
+                                .is_some_and(|(a, b)| near.contains(a, b));
                             if !within {
                                 continue;
                             }

@@ -137,12 +137,14 @@ macro_rules! shared_sql_store {
         async fn upsert_listing_in(tx: &mut sqlx::Transaction<'_, $db>, l: &ListingRow) -> Result<(), sqlx::Error> {
             sqlx::query(
                 "INSERT INTO listings (id, territory_id, actor_id, kind, title, summary, search, language,
-                                       themes, latitude, longitude, starts_at, ends_at, published, current_until)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                       themes, latitude, longitude, starts_at, ends_at, published, current_until,
+                                       status, timezone, place)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
                  ON CONFLICT (id) DO UPDATE
                  SET territory_id = $2, actor_id = $3, kind = $4, title = $5, summary = $6, search = $7,
                      language = $8, themes = $9, latitude = $10, longitude = $11, starts_at = $12,
-                     ends_at = $13, published = $14, current_until = $15",
+                     ends_at = $13, published = $14, current_until = $15, status = $16, timezone = $17,
+                     place = $18",
             )
             .bind(&l.id)
             .bind(l.territory_id)
@@ -159,6 +161,9 @@ macro_rules! shared_sql_store {
             .bind(l.ends_at)
             .bind(l.published)
             .bind(l.ends_at.unwrap_or($crate::listing::NEVER_ENDS))
+            .bind(l.event.status.map(|s| s.as_str()))
+            .bind(&l.event.timezone)
+            .bind(&l.event.place)
             .execute(&mut **tx)
             .await?;
             Ok(())

@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use rhizome_node::PublicationKind;
 use rhizome_node::listing::{Listing, ListingQuery, Origin};
-use rhizome_node::network::{Scope, distance_km};
+use rhizome_node::network::Scope;
 use rhizome_node::publication::parse_draft;
 use rhizome_node::theme::Theme;
 use serde::Deserialize;
@@ -193,7 +193,7 @@ pub async fn network_items(
         origin,
         theme,
         language: params.language,
-        near: parse_near(params.near.as_deref())?,
+        near: crate::feeds::near_param(params.near.as_deref())?,
         limit: params.limit.clamp(1, 500) as i64,
         offset: params.offset.min(100_000) as i64,
     };
@@ -261,10 +261,17 @@ fn item_json(
             (l.id.clone(), origin)
         }
     };
-    Some(json!({
+    let mut item = json!({
         "id": id, "kind": l.kind, "title": l.title, "starts_at": l.starts_at, "ends_at": l.ends_at,
         "summary": l.summary, "origin": origin,
-    }))
+    });
+    if l.kind == PublicationKind::Event {
+        // What the event says of itself, in the words of its own JSON.
+        item["status"] = json!(l.event.status);
+        item["timezone"] = json!(l.event.timezone);
+        item["place"] = json!(l.event.place);
+    }
+    Some(item)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -296,7 +303,7 @@ pub async fn directory_items(
     state: &AppState,
     params: &DirectoryParams,
 ) -> Result<Vec<Value>, ApiError> {
-    let near = parse_near(params.near.as_deref())?;
+    let near = crate::feeds::near_param(params.near.as_deref())?;
     let mut entries: Vec<Value> = Vec::new();
     for mut entry in state
         .federation
@@ -343,28 +350,15 @@ pub async fn directory_items(
                 .language
                 .as_deref()
                 .is_none_or(|l| has(&e["languages"], l))
-            && near.is_none_or(|(lat, lon, km)| {
+            && near.is_none_or(|near| {
                 let (a, b) = (
                     e["place"]["latitude"].as_f64(),
                     e["place"]["longitude"].as_f64(),
                 );
-                a.zip(b)
-                    .is_some_and(|(a, b)| distance_km(lat, lon, a, b) <= km)
+                a.zip(b).is_some_and(|(a, b)| near.contains(a, b))
             })
     });
     Ok(entries)
-}
-
-fn parse_near(near: Option<&str>) -> Result<Option<(f64, f64, f64)>, ApiError> {
-    let Some(near) = near else { return Ok(None) };
-    let parts: Vec<f64> = near
-        .split(',')
-        .filter_map(|p| p.trim().parse().ok())
-        .collect();
-    match parts.as_slice() {
-        [lat, lon, km] => Ok(Some((*lat, *lon, *km))),
-        _ => Err(ApiError::BadRequest("near must be lat,lon,km".into())),
-    }
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::validation::{self, Lines};
 use rhizome_node::{Publication, PublicationBody, markdown};
 
 use crate::AppState;
@@ -74,9 +75,15 @@ pub async fn territory_feed(
             (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
-        feed.to_string(),
+        well_formed_xml(&feed.to_string()),
     )
         .into_response())
+}
+
+/// The serialised feed without the characters XML cannot carry (a NUL from an old row, say):
+/// the writer escapes markup, not control characters.
+fn well_formed_xml(xml: &str) -> String {
+    validation::strip_control(xml, Lines::Many).into_owned()
 }
 
 fn link(href: &str, rel: &str, mime_type: &str) -> Link {

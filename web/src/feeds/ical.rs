@@ -15,6 +15,7 @@ use icalendar::{
 };
 use rhizome_node::markdown;
 use rhizome_node::publication::event::{EventFormat, EventStatus};
+use rhizome_node::validation::{self, Lines};
 use rhizome_node::{PublicationBody, Territory};
 use uuid::Uuid;
 
@@ -100,9 +101,9 @@ pub async fn single_event(
 }
 
 /// `GET /network/calendar.ics`: the network agenda (this node's events and those of the
-/// territories and nodes it follows), with the network view's filters. Remote events
-/// are known by their instants only, so every time here is in UTC (clients show it in
-/// their own zone).
+/// territories and nodes it follows), with the network view's filters. Each event says
+/// what it says of itself: its status, its place, and its times in its own zone (in UTC
+/// for a remote event that names no zone).
 pub async fn network_calendar(
     State(state): State<AppState>,
     params: Result<Query<crate::api::NetworkParams>, QueryRejection>,
@@ -111,6 +112,7 @@ pub async fn network_calendar(
     let items =
         crate::api::network_items(&state, rhizome_node::PublicationKind::Event, params).await?;
     let mut calendar = calendar_named(&format!("{} · réseau", state.config.display_name()));
+    let mut zones = Zones::new();
     let now = rhizome_node::now();
     for item in &items {
         let text = |key: &str| item[key].as_str().unwrap_or_default();
@@ -129,15 +131,32 @@ pub async fn network_calendar(
             .uid(text("id"))
             .timestamp(now)
             .summary(text("title"))
-            .description(&format!("{}\n\n{from}\n{}", text("summary"), text("id")))
-            .starts(CalendarDateTime::Utc(starts))
-            .ends(CalendarDateTime::Utc(ends));
+            .description(&format!("{}\n\n{from}\n{}", text("summary"), text("id")));
+        match text("timezone").parse::<Tz>() {
+            Ok(tz) => {
+                zone_used(&mut zones, tz, (starts, ends));
+                event
+                    .starts(local_time(starts, tz))
+                    .ends(local_time(ends, tz));
+            }
+            Err(_) => {
+                event
+                    .starts(CalendarDateTime::Utc(starts))
+                    .ends(CalendarDateTime::Utc(ends));
+            }
+        }
+        if let Some(status) = item["status"].as_str().and_then(EventStatus::parse) {
+            event.status(ical_status(status));
+        }
+        if !text("place").is_empty() {
+            event.location(text("place"));
+        }
         if text("id").starts_with("https://") || text("id").starts_with("http://") {
             event.url(text("id"));
         }
         calendar.push(event.done());
     }
-    Ok(ics(calendar.to_string()))
+    Ok(ics(with_timezones(&calendar, zones)))
 }
 
 async fn find(state: &AppState, slug: &str) -> Result<Territory, ApiError> {
@@ -154,9 +173,25 @@ fn ics(body: String) -> Response {
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
-        body,
+        well_formed_ics(&body),
     )
         .into_response()
+}
+
+/// The serialised calendar without what RFC 5545 text cannot hold, even if an old row
+/// holds it: control characters other than tab and the CRLF ending each line. The writer
+/// escapes line feeds inside values but not carriage returns, so a CR not followed by LF
+/// is one from a value.
+fn well_formed_ics(text: &str) -> String {
+    let text = validation::strip_control(text, Lines::Many);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\r' || chars.peek() == Some(&'\n') {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// When an event starts and ends.
@@ -178,21 +213,36 @@ fn calendar_named(name: &str) -> Calendar {
     calendar
 }
 
+/// The zones a calendar's events use, with their spans, to write their VTIMEZONEs.
+type Zones = BTreeMap<&'static str, (Tz, Vec<Span>)>;
+
+fn zone_used(zones: &mut Zones, tz: Tz, span: Span) {
+    zones
+        .entry(tz.name())
+        .or_insert_with(|| (tz, Vec::new()))
+        .1
+        .push(span);
+}
+
 pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) -> String {
     let mut calendar = calendar_named(name);
     if let Some(zone) = zone {
         calendar.append_property(Property::new("X-WR-TIMEZONE", zone.name()));
     }
-    let mut zones: BTreeMap<&str, (Tz, Vec<Span>)> = BTreeMap::new();
+    let mut zones = Zones::new();
     for item in items {
-        let tz = item.event.tz();
-        zones
-            .entry(tz.name())
-            .or_insert_with(|| (tz, Vec::new()))
-            .1
-            .push((item.event.starts_at, item.event.ends_at));
+        zone_used(
+            &mut zones,
+            item.event.tz(),
+            (item.event.starts_at, item.event.ends_at),
+        );
         calendar.push(vevent(state, item));
     }
+    with_timezones(&calendar, zones)
+}
+
+/// The calendar's text with a VTIMEZONE for each zone used.
+fn with_timezones(calendar: &Calendar, zones: Zones) -> String {
     let timezones: String = zones
         .into_values()
         .map(|(tz, spans)| vtimezone::vtimezone(tz, spans))
@@ -225,11 +275,7 @@ fn vevent(state: &AppState, item: &Listed) -> icalendar::Event {
         .starts(local_time(e.starts_at, e.tz()))
         .ends(local_time(e.ends_at, e.tz()))
         .url(&url)
-        .status(match e.status {
-            EventStatus::Scheduled => IcalStatus::Confirmed,
-            EventStatus::Postponed => IcalStatus::Tentative,
-            EventStatus::Cancelled => IcalStatus::Cancelled,
-        });
+        .status(ical_status(e.status));
     if !e.themes.is_empty() {
         ev.categories(e.themes.iter().map(|t| t.slug()));
     }
@@ -250,6 +296,15 @@ fn vevent(state: &AppState, item: &Listed) -> icalendar::Event {
         ev.add_property("GEO", format!("{lat};{lon}"));
     }
     ev.done()
+}
+
+/// An event's status in iCalendar's words.
+fn ical_status(status: EventStatus) -> IcalStatus {
+    match status {
+        EventStatus::Scheduled => IcalStatus::Confirmed,
+        EventStatus::Postponed => IcalStatus::Tentative,
+        EventStatus::Cancelled => IcalStatus::Cancelled,
+    }
 }
 
 /// Local time with the event's TZID. The rare instant whose local time happens twice
@@ -298,6 +353,14 @@ mod tests {
             CalendarDateTime::WithTimezone { .. }
         ));
         assert_eq!(local_time(second, paris), CalendarDateTime::Utc(second));
+    }
+
+    #[test]
+    fn calendar_text_keeps_only_line_endings() {
+        assert_eq!(
+            well_formed_ics("SUMMARY:a\u{0}b\r\\nc\u{1b}\r\n d\tx\r\nEND"),
+            "SUMMARY:ab\\nc\r\n d\tx\r\nEND"
+        );
     }
 
     #[test]

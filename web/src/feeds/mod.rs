@@ -13,7 +13,7 @@ use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
 use axum::routing::get;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use rhizome_node::network::distance_km;
+use rhizome_node::network::Near;
 use rhizome_node::publication::Event;
 use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::theme::Theme;
@@ -58,7 +58,7 @@ pub struct Selection {
     pub language: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    pub near: Option<(f64, f64, f64)>,
+    pub near: Option<Near>,
     pub words: Vec<String>,
     pub limit: usize,
     /// Without `from`, events that ended up to this long ago are still listed.
@@ -113,7 +113,7 @@ impl AgendaParams {
             language: self.language.clone(),
             from: self.from,
             to: self.to,
-            near: parse_near(self.near.as_deref())?,
+            near: near_param(self.near.as_deref())?,
             words: self
                 .q
                 .as_deref()
@@ -128,27 +128,16 @@ impl AgendaParams {
     }
 }
 
-/// `lat,lon,km`, each a finite number in range.
-pub fn parse_near(near: Option<&str>) -> Result<Option<(f64, f64, f64)>, ApiError> {
-    let Some(near) = near else { return Ok(None) };
-    let bad = || {
-        ApiError::BadRequest(format!(
-            "near must be lat,lon,km (for example 46.58,0.34,20), not {near:?}"
-        ))
-    };
-    let parts = near
-        .split(',')
-        .map(|p| p.trim().parse::<f64>().ok().filter(|x| x.is_finite()))
-        .collect::<Option<Vec<f64>>>()
-        .ok_or_else(bad)?;
-    match parts.as_slice() {
-        [lat, lon, km]
-            if (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon) && *km >= 0.0 =>
-        {
-            Ok(Some((*lat, *lon, *km)))
-        }
-        _ => Err(bad()),
-    }
+/// The `near` parameter of a view, a calendar or the directory: a 400 saying how to write
+/// it when it is not a point and radius (see [`Near::parse`]).
+pub fn near_param(near: Option<&str>) -> Result<Option<Near>, ApiError> {
+    near.map(|text| {
+        Near::parse("near", text).map_err(|e| {
+            tracing::info!(near = text, "refused near filter");
+            ApiError::BadRequest(e.to_string())
+        })
+    })
+    .transpose()
 }
 
 /// A listed event with what a calendar or widget shows about it.
@@ -241,11 +230,11 @@ impl Selection {
                 .is_none_or(|lang| e.language == lang)
             && self.from.is_none_or(|from| day >= from)
             && self.to.is_none_or(|to| day <= to)
-            && self.near.is_none_or(|(lat, lon, km)| {
+            && self.near.is_none_or(|near| {
                 place
                     .latitude
                     .zip(place.longitude)
-                    .is_some_and(|(a, b)| distance_km(lat, lon, a, b) <= km)
+                    .is_some_and(|(a, b)| near.contains(a, b))
             })
     }
 }
@@ -271,14 +260,14 @@ mod tests {
 
     #[test]
     fn near_is_checked() {
-        assert_eq!(
-            parse_near(Some("46.5, 0.3,20")).unwrap(),
-            Some((46.5, 0.3, 20.0))
-        );
-        for bad in [
-            "46.5,0.3", "a,b,c", "91,0,1", "0,181,1", "0,0,-1", "NaN,0,1", "0,0,inf",
-        ] {
-            assert!(parse_near(Some(bad)).is_err(), "{bad}");
+        let near = near_param(Some("46.5, 0.3,20")).unwrap().unwrap();
+        assert_eq!((near.latitude, near.longitude, near.km), (46.5, 0.3, 20.0));
+        assert!(near_param(None).unwrap().is_none());
+        for bad in ["46.5,0.3", "NaN,NaN,NaN", "1,x,2,3", "0,0,inf"] {
+            assert!(
+                matches!(near_param(Some(bad)), Err(ApiError::BadRequest(_))),
+                "{bad}"
+            );
         }
     }
 

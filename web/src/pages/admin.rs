@@ -14,6 +14,7 @@ use rhizome_node::Territory;
 use rhizome_node::network::Scope;
 use rhizome_node::outbox::DEAD_AFTER_FAILURES;
 use rhizome_node::social::FollowState;
+use rhizome_node::validation::Lines;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -729,8 +730,10 @@ pub struct NodeForm {
     about: String,
 }
 
-/// What each node setting may hold: its form field, at most so many characters.
-const NODE_SETTINGS: [(&str, usize); 2] = [("name", 100), ("about", 5000)];
+/// What each node setting may hold: its form field, at most so many characters, on one
+/// line or several.
+const NODE_SETTINGS: [(&str, usize, Lines); 2] =
+    [("name", 100, Lines::One), ("about", 5000, Lines::Many)];
 
 fn render_node_settings(
     page: &Page,
@@ -786,11 +789,9 @@ pub async fn save_node_settings(
         return refused;
     }
     let values = [form.name.trim(), form.about.trim()];
-    for ((key, max), value) in NODE_SETTINGS.iter().zip(values) {
-        if value.chars().count() > *max {
-            let mut args = crate::i18n::Args::new();
-            args.insert("max".into(), (*max as i64).into());
-            let message = page.lang.text("rule-max-characters", &args);
+    for ((key, max, lines), value) in NODE_SETTINGS.iter().zip(values) {
+        if let Err(e) = rhizome_node::validation::bounded_text(key, value, *max, *lines) {
+            let message = page.lang.rule(&e.rule);
             return render_node_settings(
                 &page,
                 &state,
@@ -800,7 +801,7 @@ pub async fn save_node_settings(
             );
         }
     }
-    for ((key, _), value) in NODE_SETTINGS.iter().zip(values) {
+    for ((key, _, _), value) in NODE_SETTINGS.iter().zip(values) {
         if let Err(e) = state.set_node_setting(key, value).await {
             return page.failed(&state, e);
         }

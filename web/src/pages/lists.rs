@@ -9,7 +9,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use minijinja::context;
 use rhizome_node::PublicationKind;
-use rhizome_node::network::distance_km;
+use rhizome_node::network::{Near, distance_km};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -35,6 +35,9 @@ pub struct Filters {
     lat: Option<String>,
     lon: Option<String>,
     km: Option<String>,
+    /// `lat,lon,km` in one value, as the API and the calendars take it (the form sends
+    /// `lat`, `lon` and `km`).
+    near: Option<String>,
     #[serde(default)]
     offset: usize,
 }
@@ -63,6 +66,7 @@ impl Filters {
             &self.lat,
             &self.lon,
             &self.km,
+            &self.near,
         ]
         .iter()
         .all(|v| Filters::given(v).is_none())
@@ -70,24 +74,22 @@ impl Filters {
 
     /// `lat,lon,km` when all three are given; an error when only some are.
     fn near(&self) -> Result<Option<String>, BadFilter> {
-        Ok(self
-            .near_point()?
-            .map(|(lat, lon, km)| format!("{lat},{lon},{km}")))
+        Ok(self.near_point()?.map(|near| near.to_string()))
     }
 
-    /// The point and radius of `near`, checked.
-    fn near_point(&self) -> Result<Option<(f64, f64, f64)>, BadFilter> {
-        let parts = [&self.lat, &self.lon, &self.km]
-            .map(|v| Filters::given(v).map(|s| s.replace(',', ".").parse::<f64>()));
-        match parts {
-            [None, None, None] => Ok(None),
-            [Some(Ok(lat)), Some(Ok(lon)), Some(Ok(km))]
-                if (-90.0..=90.0).contains(&lat)
-                    && (-180.0..=180.0).contains(&lon)
-                    && km > 0.0
-                    && km <= 20_000.0 =>
-            {
-                Ok(Some((lat, lon, km)))
+    /// The point and radius, from `near` or from the three boxes (where a decimal comma
+    /// is read as a point), checked as everywhere else by [`Near`].
+    fn near_point(&self) -> Result<Option<Near>, BadFilter> {
+        let bad = |_| BadFilter("filter-bad-near");
+        let boxes = [&self.lat, &self.lon, &self.km].map(Filters::given);
+        match (Filters::given(&self.near), boxes) {
+            (None, [None, None, None]) => Ok(None),
+            (Some(near), [None, None, None]) => Near::parse("near", &near).map(Some).map_err(bad),
+            (None, [Some(lat), Some(lon), Some(km)]) => {
+                let [lat, lon, km] = [lat, lon, km].map(|v| v.replace(',', "."));
+                Near::parse_parts("near", [&lat, &lon, &km])
+                    .map(Some)
+                    .map_err(bad)
             }
             _ => Err(BadFilter("filter-bad-near")),
         }
@@ -150,6 +152,7 @@ impl Filters {
             ("lat", &self.lat),
             ("lon", &self.lon),
             ("km", &self.km),
+            ("near", &self.near),
         ] {
             if let Some(v) = Filters::given(value) {
                 query.append_pair(name, &v);
@@ -175,6 +178,8 @@ struct Line {
     when: Option<String>,
     starts_at: Option<String>,
     summary: String,
+    /// An event's status, as its own page says it (`cancelled`, `postponed`).
+    status: Option<String>,
     local: bool,
     slug: String,
     origin_name: String,
@@ -204,6 +209,7 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
         }),
         starts_at: starts_at.map(|s| s.to_rfc3339()),
         summary: text(&item["summary"]),
+        status: item["status"].as_str().map(str::to_owned),
         local: origin["local"].as_bool().unwrap_or(false),
         slug: handle
             .trim_start_matches('@')
@@ -341,7 +347,7 @@ pub async fn directory(
         .near_point()
         .ok()
         .flatten()
-        .map(|(lat, lon, _)| (lat, lon));
+        .map(|near| (near.latitude, near.longitude));
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let mut items: Vec<Entry> = entries
         .iter()

@@ -525,7 +525,7 @@ pub async fn register(
     };
     let name = form.name.trim();
     let email = form.email.trim();
-    let problem = if name.is_empty() || name.chars().count() > 100 {
+    let problem = if rhizome_node::validation::required_text("name", name, 100).is_err() {
         Some(("name", "register-name-invalid"))
     } else if !plausible_email(email) {
         Some(("email", "register-email-invalid"))

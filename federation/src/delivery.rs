@@ -125,7 +125,7 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
         .store
         .claim_deliveries(rhizome_node::now(), fed.delivery.lease, in_all, per_host)
         .await?;
-    let Some(claim) = batch.first().map(|d| d.claim) else {
+    let Some((claim, leased_until)) = batch.first().map(|d| (d.claim, d.leased_until)) else {
         return Ok(0);
     };
     let timeout = fed.delivery.send_timeout();
@@ -157,7 +157,26 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
         });
     }
     let (mut delivered, mut attempted, mut released) = (Vec::new(), 0, 0);
-    while let Some(joined) = running.join_next().await {
+    loop {
+        // Successes wait to be recorded in batches, but never past the point where the
+        // lease could run out before they are: another process would send them again.
+        let next = if delivered.is_empty() {
+            running.join_next().await
+        } else {
+            let left = (leased_until - rhizome_node::now())
+                .to_std()
+                .unwrap_or_default();
+            match tokio::time::timeout(left.saturating_sub(timeout), running.join_next()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    record_delivered(fed, std::mem::take(&mut delivered)).await;
+                    continue;
+                }
+            }
+        };
+        let Some(joined) = next else {
+            break;
+        };
         let Ok((delivery, outcome)) = joined else {
             continue;
         };

@@ -31,9 +31,29 @@ macro_rules! network_sql_store {
                 })
             }
 
-            fn remote_from_row(row: &DbRow) -> Result<RemotePublication, sqlx::Error> {
+            /// A remote publication's columns, in the order `remote_from_row` reads them.
+            const REMOTE_COLUMNS: &str =
+                "id, actor_id, kind, title, starts_at, ends_at, object, facts, published, updated, deleted_at";
+
+            fn remote_from_row(row: &DbRow) -> Result<RemotePublication, StoreError> {
                 let kind: &str = row.try_get("kind")?;
-                let object = row.try_get::<Json<serde_json::Value>, _>("object")?.0;
+                let facts = match row.try_get::<Option<Json<RemoteFacts>>, _>("facts") {
+                    Ok(Some(facts)) => facts.0,
+                    Ok(None) => {
+                        return Err(StoreError::Corrupt {
+                            table: "remote_publications",
+                            column: "facts",
+                            reason: "not converted yet (the node converts them when it opens the database)".into(),
+                        });
+                    }
+                    Err(e) => {
+                        return Err(StoreError::Corrupt {
+                            table: "remote_publications",
+                            column: "facts",
+                            reason: e.to_string(),
+                        });
+                    }
+                };
                 Ok(RemotePublication {
                     id: row.try_get("id")?,
                     actor_id: row.try_get("actor_id")?,
@@ -41,8 +61,8 @@ macro_rules! network_sql_store {
                     title: row.try_get("title")?,
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
-                    facts: RemoteFacts::read(&object),
-                    object,
+                    facts,
+                    object: row.try_get::<Json<serde_json::Value>, _>("object")?.0,
                     published: row.try_get("published")?,
                     updated: row.try_get("updated")?,
                     deleted_at: row.try_get("deleted_at")?,
@@ -228,7 +248,11 @@ macro_rules! network_sql_store {
                             n += 1;
                         }
                     }
-                    for row in sqlx::query("SELECT * FROM remote_publications WHERE deleted_at IS NULL").fetch_all(&mut *tx).await? {
+                    // Rows not converted yet are listed when they get their facts.
+                    let sql = format!(
+                        "SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE deleted_at IS NULL AND facts IS NOT NULL"
+                    );
+                    for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
                         upsert_listing_in(&mut tx, &ListingRow::remote(&remote_from_row(&row)?)).await?;
                         n += 1;
                     }
@@ -382,10 +406,11 @@ macro_rules! network_sql_store {
                     let mut tx = self.pool.begin().await?;
                     let done = sqlx::query(
                         "INSERT INTO remote_publications
-                           (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                           (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at, facts)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                          ON CONFLICT (id) DO UPDATE
-                         SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11
+                         SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11,
+                             facts = $12
                          WHERE remote_publications.actor_id = $2 AND remote_publications.deleted_at IS NULL
                            AND remote_publications.updated <= $9",
                     )
@@ -400,6 +425,7 @@ macro_rules! network_sql_store {
                     .bind(p.updated)
                     .bind(p.deleted_at)
                     .bind($crate::now())
+                    .bind(Json(&p.facts))
                     .execute(&mut *tx)
                     .await?;
                     let written = done.rows_affected() > 0;
@@ -429,12 +455,41 @@ macro_rules! network_sql_store {
                 }
 
                 async fn remote_publication(&self, id: &str) -> Result<Option<RemotePublication>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM remote_publications WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-                    Ok(row.as_ref().map(remote_from_row).transpose()?)
+                    let sql = format!("SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE id = $1");
+                    let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                    row.as_ref().map(remote_from_row).transpose()
+                }
+
+                async fn remote_objects_without_facts(&self, limit: i64) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+                    let rows = sqlx::query("SELECT id, object FROM remote_publications WHERE facts IS NULL ORDER BY id LIMIT $1")
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("id")?, r.try_get::<Json<serde_json::Value>, _>("object")?.0)))
+                        .collect()
+                }
+
+                async fn set_remote_facts(&self, id: &str, facts: &RemoteFacts) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await?;
+                    let done = sqlx::query("UPDATE remote_publications SET facts = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(Json(facts))
+                        .execute(&mut *tx)
+                        .await?;
+                    super::touched(done.rows_affected())?;
+                    let sql = format!("SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE id = $1 AND deleted_at IS NULL");
+                    if let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await? {
+                        upsert_listing_in(&mut tx, &ListingRow::remote(&remote_from_row(&row)?)).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn remote_publications(&self, q: &RemoteQuery) -> Result<Vec<RemotePublication>, StoreError> {
-                    let mut sql = sqlx::QueryBuilder::<$db>::new("SELECT * FROM remote_publications WHERE deleted_at IS NULL");
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE deleted_at IS NULL"
+                    ));
                     if let Some(kind) = q.kind {
                         sql.push(" AND kind = ").push_bind(kind.as_str());
                     }
@@ -451,7 +506,7 @@ macro_rules! network_sql_store {
                     });
                     sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 1000));
                     let rows = sql.build().fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(remote_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(remote_from_row).collect()
                 }
 
                 async fn upsert_node_follower(&self, actor_id: &str, inbox: &str, follow_activity_id: &str, accept: Option<&Outgoing>) -> Result<(), StoreError> {

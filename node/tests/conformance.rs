@@ -31,7 +31,7 @@ impl Raw {
                 let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
                     .await
                     .unwrap();
-                sqlx::query(sql).execute(&pool).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
                 pool.close().await;
             }
             Raw::Postgres { url, schema } => {
@@ -40,10 +40,22 @@ impl Raw {
                     .unwrap()
                     .options([("search_path", schema.as_str())]);
                 let pool = sqlx::PgPool::connect_with(options).await.unwrap();
-                sqlx::query(sql).execute(&pool).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
                 pool.close().await;
             }
         }
+    }
+
+    /// Runs `sql` past the CHECK constraint on `table.column`, as damage or an older or
+    /// newer version could have left it.
+    async fn execute_unchecked(&self, table: &str, column: &str, sql: &str) {
+        let bypass = match self {
+            Raw::Sqlite(_) => "PRAGMA ignore_check_constraints = ON".to_owned(),
+            Raw::Postgres { .. } => {
+                format!("ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_check")
+            }
+        };
+        self.execute(&format!("{bypass}; {sql}")).await;
     }
 }
 
@@ -114,7 +126,10 @@ conformance!(
     password_resets_end_sessions_and_are_single_use,
 );
 
-conformance_raw!(remote_rows_without_facts_wait_for_their_facts);
+conformance_raw!(
+    remote_rows_without_facts_wait_for_their_facts,
+    unknown_stored_values_are_errors_not_defaults,
+);
 
 fn territory(slug: &str, name: &str) -> Territory {
     let draft: TerritoryDraft = serde_json::from_value(json!({
@@ -230,6 +245,91 @@ async fn remote_rows_without_facts_wait_for_their_facts(f: &Fixture) {
             .await,
         Err(StoreError::NotFound)
     ));
+}
+
+/// Expects a `Corrupt` error naming `table.column` and the value found.
+fn assert_corrupt<T: std::fmt::Debug>(
+    result: Result<T, StoreError>,
+    at: (&str, &str),
+    value: &str,
+) {
+    match result {
+        Err(StoreError::Corrupt {
+            table,
+            column,
+            reason,
+        }) => {
+            assert_eq!((table, column), at);
+            assert!(reason.contains(value), "{reason}");
+        }
+        other => panic!("expected a corrupt {at:?}, got {other:?}"),
+    }
+}
+
+/// A stored enum value this version does not know is an error naming where it is, not
+/// silently some default (a link of unknown purpose is no invitation).
+async fn unknown_stored_values_are_errors_not_defaults(f: &Fixture) {
+    use rhizome_node::social::{FollowState, Follower};
+    let store = &*f.store;
+    let (_, link) = OneTimeLink::issue(LinkPurpose::Invitation {
+        territory_id: None,
+        admin: false,
+    });
+    store.insert_link(&link).await.unwrap();
+    f.raw
+        .execute_unchecked(
+            "one_time_links",
+            "purpose",
+            "UPDATE one_time_links SET purpose = 'magic'",
+        )
+        .await;
+    assert_corrupt(
+        store.link(&link.token_hash).await,
+        ("one_time_links", "purpose"),
+        "magic",
+    );
+
+    let t = territory("lab", "Lab");
+    store.insert_territory(&t).await.unwrap();
+    let follower = Follower {
+        territory_id: t.id,
+        actor_id: "https://other.example/u/ana".into(),
+        inbox: "https://other.example/u/ana/inbox".into(),
+        state: FollowState::Pending,
+        follow_activity_id: "https://other.example/follows/1".into(),
+        created_at: rhizome_node::now(),
+    };
+    store.upsert_follower(&follower, None).await.unwrap();
+    f.raw
+        .execute_unchecked(
+            "followers",
+            "state",
+            "UPDATE followers SET state = 'paused'",
+        )
+        .await;
+    assert_corrupt(
+        store.followers(t.id, 10, 0).await,
+        ("followers", "state"),
+        "paused",
+    );
+
+    store
+        .insert_publication(&resource(&t, "Guide"), None)
+        .await
+        .unwrap();
+    f.raw
+        .execute_unchecked("listings", "kind", "UPDATE listings SET kind = 'poem'")
+        .await;
+    assert_corrupt(
+        store
+            .listings(&rhizome_node::listing::ListingQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await,
+        ("listings", "kind"),
+        "poem",
+    );
 }
 
 async fn migrations_are_idempotent(store: &dyn Store) {

@@ -56,7 +56,7 @@ macro_rules! federation_sql_store {
                     .fetch_optional(&mut **tx)
                     .await?;
                 if let Some(row) = existing {
-                    let state = RsvpState::parse(row.try_get::<&str, _>("state")?);
+                    let state = super::decode("rsvps", "state", row.try_get("state")?, RsvpState::parse)?;
                     if state != RsvpState::Rejected {
                         return Ok((state, false));
                     }
@@ -86,12 +86,12 @@ macro_rules! federation_sql_store {
                 Ok((state, true))
             }
 
-            fn follower_from_row(row: &DbRow) -> Result<Follower, sqlx::Error> {
+            fn follower_from_row(row: &DbRow) -> Result<Follower, StoreError> {
                 Ok(Follower {
                     territory_id: row.try_get("territory_id")?,
                     actor_id: row.try_get("actor_id")?,
                     inbox: row.try_get("inbox")?,
-                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
+                    state: super::decode("followers", "state", row.try_get("state")?, FollowState::parse)?,
                     follow_activity_id: row.try_get("follow_activity_id")?,
                     created_at: row.try_get("created_at")?,
                 })
@@ -245,7 +245,7 @@ macro_rules! federation_sql_store {
                     .bind(offset)
                     .fetch_all(&self.pool)
                     .await?;
-                    Ok(rows.iter().map(follower_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(follower_from_row).collect()
                 }
 
                 async fn follower_count(&self, territory_id: Uuid) -> Result<i64, StoreError> {
@@ -469,7 +469,7 @@ macro_rules! federation_sql_store {
                             Ok(Registration {
                                 participant: row.try_get("actor_id")?,
                                 display_name: row.try_get("display_name")?,
-                                state: RsvpState::parse(row.try_get::<&str, _>("state")?),
+                                state: super::decode("rsvps", "state", row.try_get("state")?, RsvpState::parse)?,
                                 created_at: row.try_get("created_at")?,
                             })
                         })

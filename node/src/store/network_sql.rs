@@ -20,11 +20,11 @@ macro_rules! network_sql_store {
 
             type DbRow = <$db as sqlx::Database>::Row;
 
-            fn following_from_row(row: &DbRow) -> Result<Following, sqlx::Error> {
+            fn following_from_row(row: &DbRow) -> Result<Following, StoreError> {
                 Ok(Following {
                     territory_id: row.try_get("territory_id")?,
                     target_id: row.try_get("target_id")?,
-                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
+                    state: super::decode("following", "state", row.try_get("state")?, FollowState::parse)?,
                     follow_activity_id: row.try_get("follow_activity_id")?,
                     scope: row.try_get::<Json<Scope>, _>("scope")?.0,
                     created_at: row.try_get("created_at")?,
@@ -57,7 +57,7 @@ macro_rules! network_sql_store {
                 Ok(RemotePublication {
                     id: row.try_get("id")?,
                     actor_id: row.try_get("actor_id")?,
-                    kind: PublicationKind::parse(kind).unwrap_or(PublicationKind::Resource),
+                    kind: super::decode("remote_publications", "kind", kind, PublicationKind::parse)?,
                     title: row.try_get("title")?,
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
@@ -69,7 +69,7 @@ macro_rules! network_sql_store {
                 })
             }
 
-            fn listing_from_row(row: &DbRow) -> Result<Listing, sqlx::Error> {
+            fn listing_from_row(row: &DbRow) -> Result<Listing, StoreError> {
                 let kind: &str = row.try_get("kind")?;
                 Ok(Listing {
                     id: row.try_get("id")?,
@@ -77,7 +77,7 @@ macro_rules! network_sql_store {
                     actor_id: row.try_get("actor_id")?,
                     actor_name: row.try_get("actor_name")?,
                     actor_username: row.try_get("actor_username")?,
-                    kind: PublicationKind::parse(kind).unwrap_or(PublicationKind::Resource),
+                    kind: super::decode("listings", "kind", kind, PublicationKind::parse)?,
                     title: row.try_get("title")?,
                     summary: row.try_get("summary")?,
                     language: row.try_get("language")?,
@@ -90,7 +90,8 @@ macro_rules! network_sql_store {
                     event: $crate::listing::EventFacts {
                         status: row
                             .try_get::<Option<&str>, _>("status")?
-                            .and_then($crate::publication::event::EventStatus::parse),
+                            .map(|s| super::decode("listings", "status", s, $crate::publication::event::EventStatus::parse))
+                            .transpose()?,
                         timezone: row.try_get("timezone")?,
                         place: row.try_get("place")?,
                     },
@@ -167,14 +168,14 @@ macro_rules! network_sql_store {
                 });
                 sql.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
                 let rows = sql.build().fetch_all(pool).await?;
-                Ok(rows.iter().map(listing_from_row).collect::<Result<_, _>>()?)
+                rows.iter().map(listing_from_row).collect()
             }
 
-            fn subscription_from_row(row: &DbRow) -> Result<Following, sqlx::Error> {
+            fn subscription_from_row(row: &DbRow) -> Result<Following, StoreError> {
                 Ok(Following {
                     territory_id: Uuid::nil(),
                     target_id: row.try_get("target_id")?,
-                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
+                    state: super::decode("node_subscriptions", "state", row.try_get("state")?, FollowState::parse)?,
                     follow_activity_id: row.try_get("follow_activity_id")?,
                     scope: row.try_get::<Json<Scope>, _>("scope")?.0,
                     created_at: row.try_get("created_at")?,
@@ -357,7 +358,7 @@ macro_rules! network_sql_store {
                         .bind(follow_activity_id)
                         .fetch_optional(&self.pool)
                         .await?;
-                    Ok(row.as_ref().map(following_from_row).transpose()?)
+                    row.as_ref().map(following_from_row).transpose()
                 }
 
                 async fn set_following_state(&self, territory_id: Uuid, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
@@ -391,7 +392,7 @@ macro_rules! network_sql_store {
                         .bind(territory_id)
                         .fetch_all(&self.pool)
                         .await?;
-                    Ok(rows.iter().map(following_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(following_from_row).collect()
                 }
 
                 async fn followings_of(&self, target_id: &str) -> Result<Vec<Following>, StoreError> {
@@ -399,7 +400,7 @@ macro_rules! network_sql_store {
                         .bind(target_id)
                         .fetch_all(&self.pool)
                         .await?;
-                    Ok(rows.iter().map(following_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(following_from_row).collect()
                 }
 
                 async fn upsert_remote_publication(&self, p: &RemotePublication) -> Result<bool, StoreError> {
@@ -570,7 +571,7 @@ macro_rules! network_sql_store {
                         .bind(follow_activity_id)
                         .fetch_optional(&self.pool)
                         .await?;
-                    Ok(row.as_ref().map(subscription_from_row).transpose()?)
+                    row.as_ref().map(subscription_from_row).transpose()
                 }
 
                 async fn set_node_subscription_state(&self, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
@@ -584,7 +585,7 @@ macro_rules! network_sql_store {
 
                 async fn node_subscriptions(&self) -> Result<Vec<Following>, StoreError> {
                     let rows = sqlx::query("SELECT * FROM node_subscriptions ORDER BY created_at, target_id").fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(subscription_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(subscription_from_row).collect()
                 }
 
                 async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError> {

@@ -182,6 +182,8 @@ macro_rules! network_sql_store {
                 })
             }
 
+            const PEER_COLUMNS: &str = "host, source, verified, directory, failures, last_checked";
+
             fn peer_from_row(row: &DbRow) -> Result<Peer, sqlx::Error> {
                 Ok(Peer {
                     host: row.try_get("host")?,
@@ -286,10 +288,11 @@ macro_rules! network_sql_store {
                 }
 
                 async fn peers_due(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<Peer>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT * FROM peers WHERE last_checked IS NULL OR last_checked < $1
-                         ORDER BY last_checked IS NOT NULL, last_checked, host LIMIT $2",
-                    )
+                    let sql = format!(
+                        "SELECT {PEER_COLUMNS} FROM peers WHERE last_checked IS NULL OR last_checked < $1
+                         ORDER BY last_checked IS NOT NULL, last_checked, host LIMIT $2"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(before)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -317,7 +320,8 @@ macro_rules! network_sql_store {
                 }
 
                 async fn verified_peers(&self, limit: i64) -> Result<Vec<Peer>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM peers WHERE verified = TRUE AND failures < $1 ORDER BY host LIMIT $2")
+                    let sql = format!("SELECT {PEER_COLUMNS} FROM peers WHERE verified = TRUE AND failures < $1 ORDER BY host LIMIT $2");
+                    let rows = sqlx::query(&sql)
                         .bind(PEER_MAX_FAILURES)
                         .bind(limit)
                         .fetch_all(&self.pool)
@@ -589,7 +593,10 @@ macro_rules! network_sql_store {
                 }
 
                 async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM backfills WHERE actor_id = $1").bind(actor_id).fetch_optional(&self.pool).await?;
+                    let row = sqlx::query("SELECT actor_id, next_page, pages, imported, done FROM backfills WHERE actor_id = $1")
+                        .bind(actor_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
                     Ok(match row {
                         Some(r) => Some(Backfill {
                             actor_id: r.try_get("actor_id")?,

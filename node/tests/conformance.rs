@@ -313,6 +313,31 @@ async fn unknown_stored_values_are_errors_not_defaults(f: &Fixture) {
         "paused",
     );
 
+    let subscription = rhizome_node::network::Following {
+        territory_id: uuid::Uuid::nil(),
+        target_id: "https://hub.example/actor".into(),
+        state: FollowState::Accepted,
+        follow_activity_id: "https://here.example/follows/1".into(),
+        scope: Default::default(),
+        created_at: rhizome_node::now(),
+    };
+    store
+        .upsert_node_subscription(&subscription, false, None)
+        .await
+        .unwrap();
+    f.raw
+        .execute_unchecked(
+            "node_subscriptions",
+            "state",
+            "UPDATE node_subscriptions SET state = 'asleep'",
+        )
+        .await;
+    assert_corrupt(
+        store.node_subscriptions().await,
+        ("node_subscriptions", "state"),
+        "asleep",
+    );
+
     store
         .insert_publication(&resource(&t, "Guide"), None)
         .await

@@ -20,17 +20,6 @@ macro_rules! network_sql_store {
 
             type DbRow = <$db as sqlx::Database>::Row;
 
-            fn following_from_row(row: &DbRow) -> Result<Following, StoreError> {
-                Ok(Following {
-                    territory_id: row.try_get("territory_id")?,
-                    target_id: row.try_get("target_id")?,
-                    state: super::decode("following", "state", row.try_get("state")?, FollowState::parse)?,
-                    follow_activity_id: row.try_get("follow_activity_id")?,
-                    scope: row.try_get::<Json<Scope>, _>("scope")?.0,
-                    created_at: row.try_get("created_at")?,
-                })
-            }
-
             /// A remote publication's columns, in the order `remote_from_row` reads them.
             const REMOTE_COLUMNS: &str =
                 "id, actor_id, kind, title, starts_at, ends_at, object, facts, published, updated, deleted_at";
@@ -171,15 +160,127 @@ macro_rules! network_sql_store {
                 rows.iter().map(listing_from_row).collect()
             }
 
-            fn subscription_from_row(row: &DbRow) -> Result<Following, StoreError> {
-                Ok(Following {
-                    territory_id: Uuid::nil(),
-                    target_id: row.try_get("target_id")?,
-                    state: super::decode("node_subscriptions", "state", row.try_get("state")?, FollowState::parse)?,
-                    follow_activity_id: row.try_get("follow_activity_id")?,
-                    scope: row.try_get::<Json<Scope>, _>("scope")?.0,
-                    created_at: row.try_get("created_at")?,
-                })
+            /// Our subscriptions are kept in two tables: territories' follows (`following`)
+            /// and the node's own, to other nodes and relays (`node_subscriptions`, without
+            /// territory: the nil uuid in [`Following`]). One set of statements serves both.
+            #[derive(Clone, Copy)]
+            enum Subscriptions {
+                OfTerritories,
+                OfNode,
+            }
+
+            impl Subscriptions {
+                fn table(self) -> &'static str {
+                    match self {
+                        Subscriptions::OfTerritories => "following",
+                        Subscriptions::OfNode => "node_subscriptions",
+                    }
+                }
+
+                fn columns(self) -> &'static str {
+                    match self {
+                        Subscriptions::OfTerritories => "territory_id, target_id, state, follow_activity_id, scope, created_at",
+                        Subscriptions::OfNode => "target_id, state, follow_activity_id, scope, created_at",
+                    }
+                }
+
+                fn read_row(self, row: &DbRow) -> Result<Following, StoreError> {
+                    Ok(Following {
+                        territory_id: match self {
+                            Subscriptions::OfTerritories => row.try_get("territory_id")?,
+                            Subscriptions::OfNode => Uuid::nil(),
+                        },
+                        target_id: row.try_get("target_id")?,
+                        state: super::decode(self.table(), "state", row.try_get("state")?, FollowState::parse)?,
+                        follow_activity_id: row.try_get("follow_activity_id")?,
+                        scope: row.try_get::<Json<Scope>, _>("scope")?.0,
+                        created_at: row.try_get("created_at")?,
+                    })
+                }
+
+                /// The rows `filter` keeps (conditions pushed after `WHERE TRUE`), in the
+                /// order they were made.
+                async fn select(
+                    self,
+                    pool: &sqlx::Pool<$db>,
+                    filter: impl FnOnce(&mut sqlx::QueryBuilder<'_, $db>),
+                ) -> Result<Vec<Following>, StoreError> {
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {} FROM {} WHERE TRUE",
+                        self.columns(),
+                        self.table()
+                    ));
+                    filter(&mut sql);
+                    sql.push(" ORDER BY created_at, target_id");
+                    let rows = sql.build().fetch_all(pool).await?;
+                    rows.iter().map(|row| self.read_row(row)).collect()
+                }
+
+                async fn by_activity(self, pool: &sqlx::Pool<$db>, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
+                    let id = follow_activity_id.to_owned();
+                    let found = self
+                        .select(pool, |sql| {
+                            sql.push(" AND follow_activity_id = ").push_bind(id);
+                        })
+                        .await?;
+                    Ok(found.into_iter().next())
+                }
+
+                /// Sets the state of the subscription to `target_id` (a territory's, when
+                /// `territory_id` is given).
+                async fn set_state(
+                    self,
+                    pool: &sqlx::Pool<$db>,
+                    territory_id: Option<Uuid>,
+                    target_id: &str,
+                    state: FollowState,
+                ) -> Result<bool, StoreError> {
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(format!("UPDATE {} SET state = ", self.table()));
+                    sql.push_bind(state.as_str()).push(" WHERE target_id = ").push_bind(target_id);
+                    if let Some(territory_id) = territory_id {
+                        sql.push(" AND territory_id = ").push_bind(territory_id);
+                    }
+                    Ok(sql.build().execute(pool).await?.rows_affected() > 0)
+                }
+
+                /// Records a subscription and the `Follow` asking for it, in one transaction;
+                /// `relay` is kept for the node's own.
+                async fn upsert(
+                    self,
+                    pool: &sqlx::Pool<$db>,
+                    f: &Following,
+                    relay: bool,
+                    follow: Option<&Outgoing>,
+                ) -> Result<(), StoreError> {
+                    let (sixth, key, set_sixth) = match self {
+                        Subscriptions::OfTerritories => ("territory_id", "territory_id, target_id", ""),
+                        Subscriptions::OfNode => ("relay", "target_id", ", relay = $6"),
+                    };
+                    let sql = format!(
+                        "INSERT INTO {} (target_id, state, follow_activity_id, scope, created_at, {sixth})
+                         VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT ({key}) DO UPDATE
+                         SET state = $2, follow_activity_id = $3, scope = $4{set_sixth}",
+                        self.table()
+                    );
+                    let query = sqlx::query(&sql)
+                        .bind(&f.target_id)
+                        .bind(f.state.as_str())
+                        .bind(&f.follow_activity_id)
+                        .bind(Json(&f.scope))
+                        .bind(f.created_at);
+                    let query = match self {
+                        Subscriptions::OfTerritories => query.bind(f.territory_id),
+                        Subscriptions::OfNode => query.bind(relay),
+                    };
+                    let mut tx = pool.begin().await?;
+                    query.execute(&mut *tx).await?;
+                    if let Some(follow) = follow {
+                        enqueue_in(&mut tx, follow).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
             }
 
             const PEER_COLUMNS: &str = "host, source, verified, directory, failures, last_checked";
@@ -335,44 +436,17 @@ macro_rules! network_sql_store {
                 }
 
                 async fn upsert_following(&self, f: &Following, follow: Option<&Outgoing>) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "INSERT INTO following (territory_id, target_id, state, follow_activity_id, scope, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (territory_id, target_id) DO UPDATE
-                         SET state = $3, follow_activity_id = $4, scope = $5",
-                    )
-                    .bind(f.territory_id)
-                    .bind(&f.target_id)
-                    .bind(f.state.as_str())
-                    .bind(&f.follow_activity_id)
-                    .bind(Json(&f.scope))
-                    .bind(f.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if let Some(follow) = follow {
-                        enqueue_in(&mut tx, follow).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+                    Subscriptions::OfTerritories.upsert(&self.pool, f, false, follow).await
                 }
 
                 async fn following_by_activity(&self, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM following WHERE follow_activity_id = $1")
-                        .bind(follow_activity_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    row.as_ref().map(following_from_row).transpose()
+                    Subscriptions::OfTerritories.by_activity(&self.pool, follow_activity_id).await
                 }
 
                 async fn set_following_state(&self, territory_id: Uuid, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
-                    let done = sqlx::query("UPDATE following SET state = $3 WHERE territory_id = $1 AND target_id = $2")
-                        .bind(territory_id)
-                        .bind(target_id)
-                        .bind(state.as_str())
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(done.rows_affected() > 0)
+                    Subscriptions::OfTerritories
+                        .set_state(&self.pool, Some(territory_id), target_id, state)
+                        .await
                 }
 
                 async fn remove_following(&self, territory_id: Uuid, target_id: &str, undo: Option<&Outgoing>) -> Result<bool, StoreError> {
@@ -392,19 +466,20 @@ macro_rules! network_sql_store {
                 }
 
                 async fn followings(&self, territory_id: Uuid) -> Result<Vec<Following>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM following WHERE territory_id = $1 ORDER BY created_at, target_id")
-                        .bind(territory_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                    rows.iter().map(following_from_row).collect()
+                    Subscriptions::OfTerritories
+                        .select(&self.pool, |sql| {
+                            sql.push(" AND territory_id = ").push_bind(territory_id);
+                        })
+                        .await
                 }
 
                 async fn followings_of(&self, target_id: &str) -> Result<Vec<Following>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM following WHERE target_id = $1 AND state = 'accepted'")
-                        .bind(target_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                    rows.iter().map(following_from_row).collect()
+                    let target_id = target_id.to_owned();
+                    Subscriptions::OfTerritories
+                        .select(&self.pool, |sql| {
+                            sql.push(" AND state = 'accepted' AND target_id = ").push_bind(target_id);
+                        })
+                        .await
                 }
 
                 async fn upsert_remote_publication(&self, p: &RemotePublication) -> Result<bool, StoreError> {
@@ -550,46 +625,19 @@ macro_rules! network_sql_store {
                 }
 
                 async fn upsert_node_subscription(&self, f: &Following, relay: bool, follow: Option<&Outgoing>) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "INSERT INTO node_subscriptions (target_id, state, follow_activity_id, scope, created_at, relay) VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (target_id) DO UPDATE SET state = $2, follow_activity_id = $3, scope = $4, relay = $6",
-                    )
-                    .bind(&f.target_id)
-                    .bind(f.state.as_str())
-                    .bind(&f.follow_activity_id)
-                    .bind(Json(&f.scope))
-                    .bind(f.created_at)
-                    .bind(relay)
-                    .execute(&mut *tx)
-                    .await?;
-                    if let Some(follow) = follow {
-                        enqueue_in(&mut tx, follow).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+                    Subscriptions::OfNode.upsert(&self.pool, f, relay, follow).await
                 }
 
                 async fn node_subscription_by_activity(&self, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM node_subscriptions WHERE follow_activity_id = $1")
-                        .bind(follow_activity_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    row.as_ref().map(subscription_from_row).transpose()
+                    Subscriptions::OfNode.by_activity(&self.pool, follow_activity_id).await
                 }
 
                 async fn set_node_subscription_state(&self, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
-                    let done = sqlx::query("UPDATE node_subscriptions SET state = $2 WHERE target_id = $1")
-                        .bind(target_id)
-                        .bind(state.as_str())
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(done.rows_affected() > 0)
+                    Subscriptions::OfNode.set_state(&self.pool, None, target_id, state).await
                 }
 
                 async fn node_subscriptions(&self) -> Result<Vec<Following>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM node_subscriptions ORDER BY created_at, target_id").fetch_all(&self.pool).await?;
-                    rows.iter().map(subscription_from_row).collect()
+                    Subscriptions::OfNode.select(&self.pool, |_| {}).await
                 }
 
                 async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError> {

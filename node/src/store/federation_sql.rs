@@ -1,7 +1,7 @@
 //! [`FederationStore`](super::FederationStore) in the SQL both backends share; see `sql.rs`.
 
 macro_rules! federation_sql_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $dialect:path) => {
         mod federation_sql {
             use async_trait::async_trait;
             use chrono::{DateTime, Duration, Utc};
@@ -548,7 +548,7 @@ macro_rules! federation_sql_store {
                     // fill the claim with more than can be sent to it within the lease.
                     // PostgreSQL skips rows another claim is taking instead of queueing
                     // behind it; SQLite has one writer at a time anyway.
-                    let skip_locked = if <$db as sqlx::Database>::NAME == "PostgreSQL" { "FOR UPDATE SKIP LOCKED" } else { "" };
+                    let skip_locked = $dialect.skip_locked;
                     let sql = format!(
                         "UPDATE deliveries SET locked_until = $1, claim = $4
                          WHERE (activity_id, inbox) IN (

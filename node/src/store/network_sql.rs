@@ -1,7 +1,7 @@
 //! [`NetworkStore`](super::NetworkStore) in the SQL both backends share; see `sql.rs`.
 
 macro_rules! network_sql_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $dialect:path) => {
         mod network_sql {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
@@ -110,9 +110,9 @@ macro_rules! network_sql_store {
                 let words = $crate::listing::query_words(q.q.as_deref().unwrap_or_default());
                 if !words.is_empty() {
                     sql.push(" AND ")
-                        .push(super::TEXT_MATCH.0)
-                        .push_bind(super::text_query(&words))
-                        .push(super::TEXT_MATCH.1);
+                        .push($dialect.text_match.0)
+                        .push_bind(($dialect.text_query)(&words))
+                        .push($dialect.text_match.1);
                 }
                 if let Some(from) = q.from {
                     sql.push(" AND l.starts_at >= ").push_bind(from);

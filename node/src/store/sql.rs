@@ -5,6 +5,18 @@
 
 use crate::store::StoreError;
 
+/// What differs between the backends' SQL, handed to the shared statements explicitly
+/// (each backend's file defines its own).
+pub(super) struct Dialect {
+    /// The full-text condition on `listings l`, written around the bound query text.
+    pub text_match: (&'static str, &'static str),
+    /// A user's words (see `listing::query_words`) as the engine's query text.
+    pub text_query: fn(&[String]) -> String,
+    /// Ends the row selection of a delivery claim: rows another worker is claiming at the
+    /// same moment are skipped rather than waited for (PostgreSQL; SQLite has one writer).
+    pub skip_locked: &'static str,
+}
+
 /// Turns a unique-constraint violation into a conflict on `field`.
 pub(super) fn conflict_on(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| match &e {

@@ -243,7 +243,26 @@ fn remote(actor: &str, i: usize, it: &Item) -> RemotePublication {
         published: it.start - chrono::Duration::days(30),
         updated: it.start - chrono::Duration::days(30),
         deleted_at: None,
-        facts: RemoteFacts::read(&object),
+        // What the federation side reads from such an object.
+        facts: RemoteFacts {
+            summary: rhizome_node::listing::cut(
+                &it.description,
+                rhizome_node::listing::MAX_SUMMARY_CHARS,
+            ),
+            language: Some(it.language.to_owned()),
+            themes: it
+                .themes
+                .iter()
+                .filter_map(|t| Theme::from_slug(t))
+                .collect(),
+            position: (it.kind == PublicationKind::Event).then_some((it.lat, it.lon)),
+            keywords: if it.kind == PublicationKind::Event {
+                it.city.0.to_owned()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        },
         object,
     }
 }

@@ -7,7 +7,6 @@
 //! `tsvector` see the same words and "reparation" finds "Réparation" on both.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
@@ -23,7 +22,7 @@ pub const MAX_WORDS: usize = 8;
 /// Longer "words" are cut: nobody types them, and they bound the index probe.
 const MAX_WORD_CHARS: usize = 40;
 /// The list line is cut to this many characters.
-const MAX_SUMMARY_CHARS: usize = 300;
+pub const MAX_SUMMARY_CHARS: usize = 300;
 /// Indexed text is cut to this many characters: titles, places and the start of the
 /// description are what people search for.
 const MAX_SEARCH_CHARS: usize = 4000;
@@ -100,152 +99,38 @@ pub fn html_text(html: &str) -> String {
     one_line(&html_escape::decode_html_entities(&text))
 }
 
-fn one_line(text: &str) -> String {
+/// Every run of white space one space, none at the ends.
+pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn cut(text: &str, max: usize) -> String {
+/// At most `max` characters, an ellipsis marking a cut.
+pub fn cut(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", text[..i].trim_end()),
         None => text.to_owned(),
     }
 }
 
-/// What the network views need of a remote object beyond what `RemotePublication` sorts
-/// on; read by the federation side when an object arrives and again when re-indexing.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+/// What the network views need of a remote publication beyond what `RemotePublication`
+/// sorts on: read by the federation side once, when the object arrives, and stored with
+/// it, so that storage and re-indexing never look into the object again.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RemoteFacts {
-    /// The object's `summary`, as plain text on one line.
+    /// Its summary, as plain text on one line.
     pub summary: String,
     pub language: Option<String>,
     pub themes: Vec<Theme>,
     pub position: Option<(f64, f64)>,
     /// More searchable words: the content's start, place names, hashtags.
     pub keywords: String,
-    /// An event's status (`eventStatus` as schema.org says it, or `ical:status`).
+    /// An event's status.
     pub status: Option<EventStatus>,
-    /// An event's IANA zone (`timezone`), when it names a known one.
+    /// An event's IANA zone, when it names a known one.
     pub timezone: Option<String>,
     /// The first place's name and address, on one line.
     pub place: Option<String>,
-}
-
-/// An event status as other servers write it: schema.org's terms (`sc:EventCancelled`,
-/// `https://schema.org/EventCancelled`, `EventCancelled`) or iCalendar's (`CANCELLED`).
-fn remote_status(object: &Value) -> Option<EventStatus> {
-    let term = |field: &str| object.get(field).and_then(Value::as_str);
-    let schema = term("eventStatus").map(|s| {
-        s.rsplit([':', '/', '#'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-    });
-    match schema.as_deref() {
-        Some("eventscheduled" | "eventmovedonline") => return Some(EventStatus::Scheduled),
-        Some("eventcancelled") => return Some(EventStatus::Cancelled),
-        Some("eventpostponed" | "eventrescheduled") => return Some(EventStatus::Postponed),
-        _ => {}
-    }
-    match term("ical:status")?.to_ascii_uppercase().as_str() {
-        "CONFIRMED" => Some(EventStatus::Scheduled),
-        "CANCELLED" => Some(EventStatus::Cancelled),
-        "TENTATIVE" => Some(EventStatus::Postponed),
-        _ => None,
-    }
-}
-
-/// A place's name and address on one line; the address may be text or a schema.org
-/// `PostalAddress`.
-fn remote_place(place: &Value) -> Option<String> {
-    fn text(v: Option<&Value>) -> Option<&str> {
-        v.and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    }
-    let address = match place.get("address") {
-        Some(Value::Object(a)) => {
-            let parts: Vec<&str> = ["streetAddress", "postalCode", "addressLocality"]
-                .iter()
-                .filter_map(|k| text(a.get(*k)))
-                .collect();
-            (!parts.is_empty()).then(|| parts.join(" "))
-        }
-        other => text(other).map(str::to_owned),
-    };
-    let label: Vec<String> = text(place.get("name"))
-        .map(str::to_owned)
-        .into_iter()
-        .chain(address)
-        .collect();
-    (!label.is_empty()).then(|| cut(&one_line(&label.join(", ")), MAX_SUMMARY_CHARS))
-}
-
-impl RemoteFacts {
-    /// Reads an ActivityStreams `Event` or `Page`; absent fields stay empty.
-    pub fn read(object: &Value) -> RemoteFacts {
-        let text = |field: &str| object.get(field).and_then(Value::as_str).unwrap_or("");
-        let mut themes: Vec<Theme> = array(object.get("themes"))
-            .filter_map(|t| t.as_str().and_then(Theme::from_slug))
-            .collect();
-        let mut keywords = vec![cut(&html_text(text("content")), 1000)];
-        for tag in array(object.get("tag")) {
-            let name = tag.get("name").and_then(Value::as_str).unwrap_or_default();
-            let name = name.trim_start_matches('#');
-            keywords.push(name.to_owned());
-            let name = name.to_lowercase();
-            themes.extend(
-                Theme::ALL
-                    .into_iter()
-                    .filter(|t| t.slug().replace('_', "") == name),
-            );
-        }
-        for place in array(object.get("location")) {
-            for field in ["name", "address"] {
-                if let Some(s) = place.get(field).and_then(Value::as_str) {
-                    keywords.push(s.to_owned());
-                }
-            }
-        }
-        let position = array(object.get("location"))
-            .find_map(|l| Some((l.get("latitude")?.as_f64()?, l.get("longitude")?.as_f64()?)))
-            .filter(|(lat, lon)| lat.is_finite() && lon.is_finite());
-        let language = object
-            .get("inLanguage")
-            .and_then(Value::as_str)
-            .or_else(|| {
-                object
-                    .get("contentMap")
-                    .and_then(Value::as_object)
-                    .and_then(|m| m.keys().next())
-                    .map(String::as_str)
-            })
-            .map(|l| l.chars().take(35).collect());
-        let timezone = object
-            .get("timezone")
-            .and_then(Value::as_str)
-            .filter(|z| z.parse::<chrono_tz::Tz>().is_ok())
-            .map(str::to_owned);
-        RemoteFacts {
-            summary: cut(&html_text(text("summary")), MAX_SUMMARY_CHARS),
-            language,
-            themes: crate::validation::unique(themes),
-            position,
-            keywords: keywords.join(" "),
-            status: remote_status(object),
-            timezone,
-            place: array(object.get("location")).find_map(remote_place),
-        }
-    }
-}
-
-/// A JSON value as a list: an array's items, one item, or nothing.
-fn array(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    let items: Vec<&Value> = match value {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(Value::Null) | None => vec![],
-        Some(other) => vec![other],
-    };
-    items.into_iter()
 }
 
 /// One row of the index, as written.

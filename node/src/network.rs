@@ -171,7 +171,8 @@ pub struct RemotePublication {
     pub published: DateTime<Utc>,
     pub updated: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
-    /// What the network views filter on, read from `object`.
+    /// What the network views filter on, read from `object` by the federation side when it
+    /// arrived; storage keeps `object` as it came and never reads it.
     pub facts: crate::listing::RemoteFacts,
 }
 

@@ -65,11 +65,12 @@ impl FollowState {
         }
     }
 
-    pub fn parse(s: &str) -> FollowState {
-        if s == "accepted" {
-            FollowState::Accepted
-        } else {
-            FollowState::Pending
+    /// The state [`as_str`](Self::as_str) names; `None` for any other text.
+    pub fn parse(s: &str) -> Option<FollowState> {
+        match s {
+            "accepted" => Some(FollowState::Accepted),
+            "pending" => Some(FollowState::Pending),
+            _ => None,
         }
     }
 }
@@ -176,11 +177,13 @@ impl RsvpState {
         }
     }
 
-    pub fn parse(s: &str) -> RsvpState {
+    /// The state [`as_str`](Self::as_str) names; `None` for any other text.
+    pub fn parse(s: &str) -> Option<RsvpState> {
         match s {
-            "accepted" => RsvpState::Accepted,
-            "pending" => RsvpState::Pending,
-            _ => RsvpState::Rejected,
+            "accepted" => Some(RsvpState::Accepted),
+            "pending" => Some(RsvpState::Pending),
+            "rejected" => Some(RsvpState::Rejected),
+            _ => None,
         }
     }
 }

@@ -13,7 +13,50 @@ use serde_json::json;
 
 struct Fixture {
     store: Arc<dyn Store>,
+    raw: Raw,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// The fixture's database, reached around the store: for writing what a store never
+/// writes (an older version's rows, a damaged value).
+enum Raw {
+    Sqlite(std::path::PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+impl Raw {
+    async fn execute(&self, sql: &str) {
+        match self {
+            Raw::Sqlite(path) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+            Raw::Postgres { url, schema } => {
+                use std::str::FromStr;
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)
+                    .unwrap()
+                    .options([("search_path", schema.as_str())]);
+                let pool = sqlx::PgPool::connect_with(options).await.unwrap();
+                sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                pool.close().await;
+            }
+        }
+    }
+
+    /// Runs `sql` past the CHECK constraint on `table.column`, as damage or an older or
+    /// newer version could have left it.
+    async fn execute_unchecked(&self, table: &str, column: &str, sql: &str) {
+        let bypass = match self {
+            Raw::Sqlite(_) => "PRAGMA ignore_check_constraints = ON".to_owned(),
+            Raw::Postgres { .. } => {
+                format!("ALTER TABLE {table} DROP CONSTRAINT {table}_{column}_check")
+            }
+        };
+        self.execute(&format!("{bypass}; {sql}")).await;
+    }
 }
 
 async fn sqlite() -> Fixture {
@@ -24,6 +67,7 @@ async fn sqlite() -> Fixture {
     store.migrate().await.unwrap();
     Fixture {
         store: Arc::new(store),
+        raw: Raw::Sqlite(dir.path().join("rhizome.db")),
         _dir: Some(dir),
     }
 }
@@ -38,6 +82,7 @@ async fn postgres() -> Option<Fixture> {
     store.migrate().await.unwrap();
     Some(Fixture {
         store: Arc::new(store),
+        raw: Raw::Postgres { url, schema },
         _dir: None,
     })
 }
@@ -55,6 +100,20 @@ macro_rules! conformance {
     };
 }
 
+/// Like `conformance!`, for tests that also write around the store.
+macro_rules! conformance_raw {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite_raw {
+            $( #[tokio::test] async fn $name() { super::$name(&super::sqlite().await).await } )*
+        }
+        mod postgres_raw {
+            $( #[tokio::test] async fn $name() {
+                if let Some(f) = super::postgres().await { super::$name(&f).await }
+            } )*
+        }
+    };
+}
+
 conformance!(
     migrations_are_idempotent,
     territories_round_trip_and_slugs_are_unique,
@@ -65,6 +124,11 @@ conformance!(
     publication_needs_an_existing_territory,
     invitations_are_single_use,
     password_resets_end_sessions_and_are_single_use,
+);
+
+conformance_raw!(
+    remote_rows_without_facts_wait_for_their_facts,
+    unknown_stored_values_are_errors_not_defaults,
 );
 
 fn territory(slug: &str, name: &str) -> Territory {
@@ -107,6 +171,190 @@ fn call(t: &Territory, title: &str, deadline: &str) -> Publication {
     )
     .unwrap();
     Publication::new(t.id, body)
+}
+
+/// A remote publication stored before facts were kept: reading it is an error naming the
+/// column, it is not listed, it is handed out with its object for the federation side to
+/// read, and once given its facts it is readable and listed.
+async fn remote_rows_without_facts_wait_for_their_facts(f: &Fixture) {
+    use rhizome_node::listing::{ListingQuery, RemoteFacts};
+    use rhizome_node::network::RemotePublication;
+    let store = &*f.store;
+    let p = RemotePublication {
+        id: "https://other.example/resources/1".into(),
+        actor_id: "https://other.example/t/lab".into(),
+        kind: PublicationKind::Resource,
+        title: "Verger".into(),
+        starts_at: None,
+        ends_at: None,
+        object: json!({"type": "Page", "name": "Verger", "summary": "Avant"}),
+        published: rhizome_node::now(),
+        updated: rhizome_node::now(),
+        deleted_at: None,
+        facts: RemoteFacts::default(),
+    };
+    store.upsert_remote_publication(&p).await.unwrap();
+    f.raw
+        .execute("UPDATE remote_publications SET facts = NULL")
+        .await;
+    match store.remote_publication(&p.id).await {
+        Err(StoreError::Corrupt { table, column, .. }) => {
+            assert_eq!((table, column), ("remote_publications", "facts"))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.rebuild_listings().await.unwrap(), 0, "not listed yet");
+    assert_eq!(
+        store.remote_objects_without_facts(10).await.unwrap(),
+        vec![(p.id.clone(), p.object.clone())]
+    );
+    let facts = RemoteFacts {
+        summary: "Converti".into(),
+        ..Default::default()
+    };
+    store.set_remote_facts(&p.id, &facts).await.unwrap();
+    assert!(
+        store
+            .remote_objects_without_facts(10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .remote_publication(&p.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .facts,
+        facts
+    );
+    let listed = store
+        .listings(&ListingQuery {
+            q: Some("verger".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].summary, "Converti");
+    assert!(matches!(
+        store
+            .set_remote_facts("https://other.example/none", &facts)
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+/// Expects a `Corrupt` error naming `table.column` and the value found.
+fn assert_corrupt<T: std::fmt::Debug>(
+    result: Result<T, StoreError>,
+    at: (&str, &str),
+    value: &str,
+) {
+    match result {
+        Err(StoreError::Corrupt {
+            table,
+            column,
+            reason,
+        }) => {
+            assert_eq!((table, column), at);
+            assert!(reason.contains(value), "{reason}");
+        }
+        other => panic!("expected a corrupt {at:?}, got {other:?}"),
+    }
+}
+
+/// A stored enum value this version does not know is an error naming where it is, not
+/// silently some default (a link of unknown purpose is no invitation).
+async fn unknown_stored_values_are_errors_not_defaults(f: &Fixture) {
+    use rhizome_node::social::{FollowState, Follower};
+    let store = &*f.store;
+    let (_, link) = OneTimeLink::issue(LinkPurpose::Invitation {
+        territory_id: None,
+        admin: false,
+    });
+    store.insert_link(&link).await.unwrap();
+    f.raw
+        .execute_unchecked(
+            "one_time_links",
+            "purpose",
+            "UPDATE one_time_links SET purpose = 'magic'",
+        )
+        .await;
+    assert_corrupt(
+        store.link(&link.token_hash).await,
+        ("one_time_links", "purpose"),
+        "magic",
+    );
+
+    let t = territory("lab", "Lab");
+    store.insert_territory(&t).await.unwrap();
+    let follower = Follower {
+        territory_id: t.id,
+        actor_id: "https://other.example/u/ana".into(),
+        inbox: "https://other.example/u/ana/inbox".into(),
+        state: FollowState::Pending,
+        follow_activity_id: "https://other.example/follows/1".into(),
+        created_at: rhizome_node::now(),
+    };
+    store.upsert_follower(&follower, None).await.unwrap();
+    f.raw
+        .execute_unchecked(
+            "followers",
+            "state",
+            "UPDATE followers SET state = 'paused'",
+        )
+        .await;
+    assert_corrupt(
+        store.followers(t.id, 10, 0).await,
+        ("followers", "state"),
+        "paused",
+    );
+
+    let subscription = rhizome_node::network::Following {
+        territory_id: uuid::Uuid::nil(),
+        target_id: "https://hub.example/actor".into(),
+        state: FollowState::Accepted,
+        follow_activity_id: "https://here.example/follows/1".into(),
+        scope: Default::default(),
+        created_at: rhizome_node::now(),
+    };
+    store
+        .upsert_node_subscription(&subscription, false, None)
+        .await
+        .unwrap();
+    f.raw
+        .execute_unchecked(
+            "node_subscriptions",
+            "state",
+            "UPDATE node_subscriptions SET state = 'asleep'",
+        )
+        .await;
+    assert_corrupt(
+        store.node_subscriptions().await,
+        ("node_subscriptions", "state"),
+        "asleep",
+    );
+
+    store
+        .insert_publication(&resource(&t, "Guide"), None)
+        .await
+        .unwrap();
+    f.raw
+        .execute_unchecked("listings", "kind", "UPDATE listings SET kind = 'poem'")
+        .await;
+    assert_corrupt(
+        store
+            .listings(&rhizome_node::listing::ListingQuery {
+                limit: 10,
+                ..Default::default()
+            })
+            .await,
+        ("listings", "kind"),
+        "poem",
+    );
 }
 
 async fn migrations_are_idempotent(store: &dyn Store) {
@@ -1337,6 +1585,7 @@ mod listings {
         hostile_queries_never_fail,
         rebuilding_gives_the_same_index,
         events_are_listed_with_their_status_zone_and_place,
+        remote_facts_are_kept_not_read_from_the_object,
     );
 
     async fn sqlite() -> Fixture {
@@ -1349,8 +1598,8 @@ mod listings {
 
     const ACTOR: &str = "https://other.example/t/fablab";
 
-    /// A remote object as the federation side reads it.
-    fn remote(id: &str, object: serde_json::Value) -> RemotePublication {
+    /// A remote object and the facts the federation side read from it.
+    fn remote(id: &str, object: serde_json::Value, facts: RemoteFacts) -> RemotePublication {
         let at = |field: &str| {
             object[field].as_str().map(|s| {
                 chrono::DateTime::parse_from_rfc3339(s)
@@ -1372,7 +1621,7 @@ mod listings {
             published: at("published").unwrap_or_else(rhizome_node::now),
             updated: at("updated").unwrap_or_else(rhizome_node::now),
             deleted_at: None,
-            facts: RemoteFacts::read(&object),
+            facts,
             object,
         }
     }
@@ -1472,9 +1721,18 @@ mod listings {
                    "updated": updated, "themes": ["mobility"],
                    "location": {"type": "Place", "name": "Hangar", "latitude": 46.0, "longitude": 0.5}})
         };
+        let facts = RemoteFacts {
+            summary: "Ouvert & gratuit".into(),
+            language: Some("fr".into()),
+            themes: vec![Theme::Mobility],
+            position: Some((46.0, 0.5)),
+            keywords: "Hangar".into(),
+            ..Default::default()
+        };
         let v1 = remote(
             "https://other.example/events/1",
             object("Balade à vélo", "2026-01-01T00:00:00Z"),
+            facts.clone(),
         );
         assert!(store.upsert_remote_publication(&v1).await.unwrap());
         let listed = find(store, words("balade")).await;
@@ -1491,6 +1749,7 @@ mod listings {
         let v2 = remote(
             "https://other.example/events/1",
             object("Balade en roller", "2026-02-01T00:00:00Z"),
+            facts,
         );
         assert!(store.upsert_remote_publication(&v2).await.unwrap());
         assert!(titles(store, words("balade velo")).await.is_empty());
@@ -1552,7 +1811,11 @@ mod listings {
         }
         let remote_one = remote(
             "https://other.example/resources/1",
-            json!({"type": "Page", "name": "Forêt nourricière", "summary": "Une ÉCOLOGIE du quotidien"}),
+            json!({"type": "Page", "name": "Forêt nourricière"}),
+            RemoteFacts {
+                summary: "Une ÉCOLOGIE du quotidien".into(),
+                ..Default::default()
+            },
         );
         store.upsert_remote_publication(&remote_one).await.unwrap();
         let mut found = titles(store, words("reparation")).await;
@@ -1612,8 +1875,13 @@ mod listings {
             .upsert_remote_publication(&remote(
                 "https://other.example/events/far",
                 json!({"type": "Event", "name": "Lointain", "startTime": "2030-02-15T10:00:00Z",
-                       "endTime": "2030-02-15T12:00:00Z", "themes": ["mobility"], "inLanguage": "en",
-                       "location": {"latitude": 43.6, "longitude": 1.44}}),
+                       "endTime": "2030-02-15T12:00:00Z"}),
+                RemoteFacts {
+                    language: Some("en".into()),
+                    themes: vec![Theme::Mobility],
+                    position: Some((43.6, 1.44)),
+                    ..Default::default()
+                },
             ))
             .await
             .unwrap();
@@ -1809,7 +2077,11 @@ mod listings {
         store
             .upsert_remote_publication(&remote(
                 "https://other.example/resources/1",
-                json!({"type": "Page", "name": "Forêt", "themes": ["climate"]}),
+                json!({"type": "Page", "name": "Forêt"}),
+                RemoteFacts {
+                    themes: vec![Theme::Climate],
+                    ..Default::default()
+                },
             ))
             .await
             .unwrap();
@@ -1818,6 +2090,45 @@ mod listings {
         assert_eq!(store.rebuild_listings().await.unwrap(), 2);
         assert_eq!(find(store, Default::default()).await, before);
         assert_eq!(titles(store, words("foret")).await, ["Forêt"]);
+    }
+
+    /// Storage keeps the facts the federation side read and never looks into the object:
+    /// what the object says otherwise is not what is listed, read back or rebuilt.
+    async fn remote_facts_are_kept_not_read_from_the_object(store: &dyn Store) {
+        let facts = RemoteFacts {
+            summary: "Des faits".into(),
+            language: Some("fr".into()),
+            themes: vec![Theme::Culture],
+            keywords: "verger".into(),
+            ..Default::default()
+        };
+        let p = remote(
+            "https://other.example/resources/9",
+            json!({"type": "Page", "name": "Verger", "summary": "Dans l'objet", "inLanguage": "de",
+                   "themes": ["mobility"]}),
+            facts.clone(),
+        );
+        store.upsert_remote_publication(&p).await.unwrap();
+        let stored = store.remote_publication(&p.id).await.unwrap().unwrap();
+        assert_eq!(stored.facts, facts);
+        assert_eq!(stored.object, p.object, "the object is kept as it came");
+        let listed = || async {
+            let l = find(store, words("verger")).await;
+            assert_eq!(l.len(), 1);
+            (
+                l[0].summary.clone(),
+                l[0].language.clone(),
+                l[0].themes.clone(),
+            )
+        };
+        let expected = (
+            "Des faits".to_owned(),
+            Some("fr".to_owned()),
+            vec![Theme::Culture],
+        );
+        assert_eq!(listed().await, expected);
+        store.rebuild_listings().await.unwrap();
+        assert_eq!(listed().await, expected, "rebuilt from the stored facts");
     }
 
     /// The index keeps what an event says of itself (status, zone, place), for local and remote
@@ -1839,13 +2150,7 @@ mod listings {
             )
             .unwrap();
         store.update_publication(&own, None).await.unwrap();
-        let object = json!({
-            "type": "Event", "name": "Fête", "startTime": "2030-04-01T10:00:00+02:00",
-            "endTime": "2030-04-01T12:00:00+02:00", "timezone": "Europe/Brussels",
-            "eventStatus": "https://schema.org/EventPostponed",
-            "location": {"type": "Place", "name": "Parc",
-                         "address": {"type": "PostalAddress", "streetAddress": "2 allée", "addressLocality": "Liège"}}
-        });
+        let object = json!({"type": "Event", "name": "Fête"});
         let at = |s: &str| {
             chrono::DateTime::parse_from_rfc3339(s)
                 .unwrap()
@@ -1862,7 +2167,12 @@ mod listings {
                 published: rhizome_node::now(),
                 updated: rhizome_node::now(),
                 deleted_at: None,
-                facts: RemoteFacts::read(&object),
+                facts: RemoteFacts {
+                    status: Some(EventStatus::Postponed),
+                    timezone: Some("Europe/Brussels".into()),
+                    place: Some("Parc, 2 allée Liège".into()),
+                    ..Default::default()
+                },
                 object,
             })
             .await

@@ -51,10 +51,12 @@ pub fn app(state: AppState) -> Router {
     }
 }
 
-/// Opens the configured database and applies migrations.
+/// Opens the configured database, applies migrations and gives remote publications stored
+/// before their facts were kept their facts.
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let store = rhizome_node::store::open(&config.database_url()).await?;
     store.migrate().await?;
+    rhizome_federation::objects::remote_facts::convert_stored(&*store).await?;
     Ok(store)
 }
 

@@ -4,7 +4,6 @@
 //! resources and calls, kept with attribution. Backfill lives in `backfill.rs`.
 
 use chrono::{DateTime, Utc};
-use rhizome_node::listing::RemoteFacts;
 use rhizome_node::network::{Following, RemotePublication, Scope};
 use rhizome_node::social::{FollowState, RemoteActor};
 use rhizome_node::theme::Theme;
@@ -549,7 +548,7 @@ pub fn parse(object: &Value, actor_id: &str) -> Result<Parsed, String> {
     }
     let published = time("published").unwrap_or_else(now);
     // Read once here, kept with the publication: the network index is built from them.
-    let facts = RemoteFacts::read(object);
+    let facts = crate::objects::remote_facts::remote_facts(object);
     Ok(Parsed {
         publication: RemotePublication {
             id: id.to_owned(),

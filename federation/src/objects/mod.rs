@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod publication;
+pub mod remote_facts;
 
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! [`FederationStore`](super::FederationStore) in the SQL both backends share; see `sql.rs`.
 
 macro_rules! federation_sql_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $dialect:path) => {
         mod federation_sql {
             use async_trait::async_trait;
             use chrono::{DateTime, Duration, Utc};
@@ -16,6 +16,14 @@ macro_rules! federation_sql_store {
             use $crate::store::federation::{FederationStore, Keypair, RsvpReply};
 
             type DbRow = <$db as sqlx::Database>::Row;
+
+            const ACTOR_COLUMNS: &str =
+                "id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at";
+            const FOLLOWER_COLUMNS: &str = "territory_id, actor_id, inbox, state, follow_activity_id, created_at";
+            /// A comment's columns, on `comments c`.
+            const COMMENT_COLUMNS: &str =
+                "c.id, c.publication_id, c.ap_id, c.author_id, c.author_name, c.author_url, c.content_html, c.published, c.hidden";
+            const REPORT_COLUMNS: &str = "id, activity_id, reporter, content, objects, created_at, resolved_at";
 
             fn actor_from_row(row: &DbRow) -> Result<RemoteActor, sqlx::Error> {
                 Ok(RemoteActor {
@@ -56,7 +64,7 @@ macro_rules! federation_sql_store {
                     .fetch_optional(&mut **tx)
                     .await?;
                 if let Some(row) = existing {
-                    let state = RsvpState::parse(row.try_get::<&str, _>("state")?);
+                    let state = super::decode("rsvps", "state", row.try_get("state")?, RsvpState::parse)?;
                     if state != RsvpState::Rejected {
                         return Ok((state, false));
                     }
@@ -86,12 +94,12 @@ macro_rules! federation_sql_store {
                 Ok((state, true))
             }
 
-            fn follower_from_row(row: &DbRow) -> Result<Follower, sqlx::Error> {
+            fn follower_from_row(row: &DbRow) -> Result<Follower, StoreError> {
                 Ok(Follower {
                     territory_id: row.try_get("territory_id")?,
                     actor_id: row.try_get("actor_id")?,
                     inbox: row.try_get("inbox")?,
-                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
+                    state: super::decode("followers", "state", row.try_get("state")?, FollowState::parse)?,
                     follow_activity_id: row.try_get("follow_activity_id")?,
                     created_at: row.try_get("created_at")?,
                 })
@@ -161,7 +169,8 @@ macro_rules! federation_sql_store {
                 }
 
                 async fn remote_actor(&self, id: &str) -> Result<Option<RemoteActor>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM remote_actors WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+                    let sql = format!("SELECT {ACTOR_COLUMNS} FROM remote_actors WHERE id = $1");
+                    let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
                     Ok(row.as_ref().map(actor_from_row).transpose()?)
                 }
 
@@ -237,15 +246,17 @@ macro_rules! federation_sql_store {
                 }
 
                 async fn followers(&self, territory_id: Uuid, limit: i64, offset: i64) -> Result<Vec<Follower>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT * FROM followers WHERE territory_id = $1 ORDER BY created_at, actor_id LIMIT $2 OFFSET $3",
-                    )
+                    let sql = format!(
+                        "SELECT {FOLLOWER_COLUMNS} FROM followers WHERE territory_id = $1
+                         ORDER BY created_at, actor_id LIMIT $2 OFFSET $3"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(territory_id)
                     .bind(limit)
                     .bind(offset)
                     .fetch_all(&self.pool)
                     .await?;
-                    Ok(rows.iter().map(follower_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(follower_from_row).collect()
                 }
 
                 async fn follower_count(&self, territory_id: Uuid) -> Result<i64, StoreError> {
@@ -277,10 +288,11 @@ macro_rules! federation_sql_store {
                 }
 
                 async fn comments(&self, publication_id: Uuid, include_hidden: bool) -> Result<Vec<Comment>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT * FROM comments WHERE publication_id = $1 AND (hidden = FALSE OR $2)
-                         ORDER BY published, id",
-                    )
+                    let sql = format!(
+                        "SELECT {COMMENT_COLUMNS} FROM comments c WHERE c.publication_id = $1 AND (c.hidden = FALSE OR $2)
+                         ORDER BY c.published, c.id"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(publication_id)
                     .bind(include_hidden)
                     .fetch_all(&self.pool)
@@ -289,11 +301,12 @@ macro_rules! federation_sql_store {
                 }
 
                 async fn territory_comments(&self, territory_id: Uuid, limit: i64) -> Result<Vec<Comment>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT c.* FROM comments c JOIN publications p ON p.id = c.publication_id
+                    let sql = format!(
+                        "SELECT {COMMENT_COLUMNS} FROM comments c JOIN publications p ON p.id = c.publication_id
                          WHERE p.territory_id = $1 AND p.deleted_at IS NULL AND c.hidden = FALSE
-                         ORDER BY c.published DESC, c.id DESC LIMIT $2",
-                    )
+                         ORDER BY c.published DESC, c.id DESC LIMIT $2"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(territory_id)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -424,10 +437,11 @@ macro_rules! federation_sql_store {
                 }
 
                 async fn reports(&self, open_only: bool, limit: i64) -> Result<Vec<Report>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT * FROM reports WHERE (resolved_at IS NULL OR NOT $1)
-                         ORDER BY created_at DESC, id DESC LIMIT $2",
-                    )
+                    let sql = format!(
+                        "SELECT {REPORT_COLUMNS} FROM reports WHERE (resolved_at IS NULL OR NOT $1)
+                         ORDER BY created_at DESC, id DESC LIMIT $2"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(open_only)
                     .bind(limit.clamp(0, 1000))
                     .fetch_all(&self.pool)
@@ -469,7 +483,7 @@ macro_rules! federation_sql_store {
                             Ok(Registration {
                                 participant: row.try_get("actor_id")?,
                                 display_name: row.try_get("display_name")?,
-                                state: RsvpState::parse(row.try_get::<&str, _>("state")?),
+                                state: super::decode("rsvps", "state", row.try_get("state")?, RsvpState::parse)?,
                                 created_at: row.try_get("created_at")?,
                             })
                         })
@@ -534,7 +548,7 @@ macro_rules! federation_sql_store {
                     // fill the claim with more than can be sent to it within the lease.
                     // PostgreSQL skips rows another claim is taking instead of queueing
                     // behind it; SQLite has one writer at a time anyway.
-                    let skip_locked = if <$db as sqlx::Database>::NAME == "PostgreSQL" { "FOR UPDATE SKIP LOCKED" } else { "" };
+                    let skip_locked = $dialect.skip_locked;
                     let sql = format!(
                         "UPDATE deliveries SET locked_until = $1, claim = $4
                          WHERE (activity_id, inbox) IN (

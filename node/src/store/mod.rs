@@ -40,6 +40,14 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value this version cannot read (an unknown enum value, a record that does
+    /// not decode): names the table and column, and says what was found.
+    #[error("unreadable {table}.{column}: {reason}")]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        reason: String,
+    },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreError;
-use crate::listing::{Listing, ListingQuery};
+use crate::listing::{Listing, ListingQuery, RemoteFacts};
 use crate::network::{Backfill, Following, Peer, RemotePublication};
 use crate::outbox::Outgoing;
 use crate::publication::PublicationKind;
@@ -65,7 +65,19 @@ pub trait NetworkStore: Send + Sync {
         actor_id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// A remote publication, deleted ones included. One stored before its facts were kept
+    /// and not converted yet is an error (`Corrupt`): see `remote_objects_without_facts`.
     async fn remote_publication(&self, id: &str) -> Result<Option<RemotePublication>, StoreError>;
+    /// Up to `limit` remote publications stored before their facts were kept, as
+    /// `(id, object)`: storage does not read objects, the federation side reads their facts
+    /// and gives them back with [`set_remote_facts`](Self::set_remote_facts).
+    async fn remote_objects_without_facts(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(String, serde_json::Value)>, StoreError>;
+    /// Stores a remote publication's facts and lists it again if it is live; `NotFound` if
+    /// there is no such publication.
+    async fn set_remote_facts(&self, id: &str, facts: &RemoteFacts) -> Result<(), StoreError>;
     /// Live remote publications, soonest start first for events, newest first otherwise.
     async fn remote_publications(
         &self,
@@ -75,7 +87,8 @@ pub trait NetworkStore: Send + Sync {
     /// The network index (local and remote), filtered and ordered in the database; the
     /// distance is checked exactly, paging on until `limit` rows are within it.
     async fn listings(&self, query: &ListingQuery) -> Result<Vec<Listing>, StoreError>;
-    /// Rebuilds the whole index from the publications, in one transaction; returns its size.
+    /// Rebuilds the whole index from the publications (remote ones from their stored facts),
+    /// in one transaction; returns its size.
     async fn rebuild_listings(&self) -> Result<u64, StoreError>;
     /// The id of a known remote actor with this username on this host.
     async fn remote_actor_id_by_handle(

@@ -1,7 +1,7 @@
 //! [`NetworkStore`](super::NetworkStore) in the SQL both backends share; see `sql.rs`.
 
 macro_rules! network_sql_store {
-    ($store:ty, $db:ty) => {
+    ($store:ty, $db:ty, $dialect:path) => {
         mod network_sql {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
@@ -20,36 +20,45 @@ macro_rules! network_sql_store {
 
             type DbRow = <$db as sqlx::Database>::Row;
 
-            fn following_from_row(row: &DbRow) -> Result<Following, sqlx::Error> {
-                Ok(Following {
-                    territory_id: row.try_get("territory_id")?,
-                    target_id: row.try_get("target_id")?,
-                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
-                    follow_activity_id: row.try_get("follow_activity_id")?,
-                    scope: row.try_get::<Json<Scope>, _>("scope")?.0,
-                    created_at: row.try_get("created_at")?,
-                })
-            }
+            /// A remote publication's columns, in the order `remote_from_row` reads them.
+            const REMOTE_COLUMNS: &str =
+                "id, actor_id, kind, title, starts_at, ends_at, object, facts, published, updated, deleted_at";
 
-            fn remote_from_row(row: &DbRow) -> Result<RemotePublication, sqlx::Error> {
+            fn remote_from_row(row: &DbRow) -> Result<RemotePublication, StoreError> {
                 let kind: &str = row.try_get("kind")?;
-                let object = row.try_get::<Json<serde_json::Value>, _>("object")?.0;
+                let facts = match row.try_get::<Option<Json<RemoteFacts>>, _>("facts") {
+                    Ok(Some(facts)) => facts.0,
+                    Ok(None) => {
+                        return Err(StoreError::Corrupt {
+                            table: "remote_publications",
+                            column: "facts",
+                            reason: "not converted yet (the node converts them when it opens the database)".into(),
+                        });
+                    }
+                    Err(e) => {
+                        return Err(StoreError::Corrupt {
+                            table: "remote_publications",
+                            column: "facts",
+                            reason: e.to_string(),
+                        });
+                    }
+                };
                 Ok(RemotePublication {
                     id: row.try_get("id")?,
                     actor_id: row.try_get("actor_id")?,
-                    kind: PublicationKind::parse(kind).unwrap_or(PublicationKind::Resource),
+                    kind: super::decode("remote_publications", "kind", kind, PublicationKind::parse)?,
                     title: row.try_get("title")?,
                     starts_at: row.try_get("starts_at")?,
                     ends_at: row.try_get("ends_at")?,
-                    facts: RemoteFacts::read(&object),
-                    object,
+                    facts,
+                    object: row.try_get::<Json<serde_json::Value>, _>("object")?.0,
                     published: row.try_get("published")?,
                     updated: row.try_get("updated")?,
                     deleted_at: row.try_get("deleted_at")?,
                 })
             }
 
-            fn listing_from_row(row: &DbRow) -> Result<Listing, sqlx::Error> {
+            fn listing_from_row(row: &DbRow) -> Result<Listing, StoreError> {
                 let kind: &str = row.try_get("kind")?;
                 Ok(Listing {
                     id: row.try_get("id")?,
@@ -57,7 +66,7 @@ macro_rules! network_sql_store {
                     actor_id: row.try_get("actor_id")?,
                     actor_name: row.try_get("actor_name")?,
                     actor_username: row.try_get("actor_username")?,
-                    kind: PublicationKind::parse(kind).unwrap_or(PublicationKind::Resource),
+                    kind: super::decode("listings", "kind", kind, PublicationKind::parse)?,
                     title: row.try_get("title")?,
                     summary: row.try_get("summary")?,
                     language: row.try_get("language")?,
@@ -70,7 +79,8 @@ macro_rules! network_sql_store {
                     event: $crate::listing::EventFacts {
                         status: row
                             .try_get::<Option<&str>, _>("status")?
-                            .and_then($crate::publication::event::EventStatus::parse),
+                            .map(|s| super::decode("listings", "status", s, $crate::publication::event::EventStatus::parse))
+                            .transpose()?,
                         timezone: row.try_get("timezone")?,
                         place: row.try_get("place")?,
                     },
@@ -100,9 +110,9 @@ macro_rules! network_sql_store {
                 let words = $crate::listing::query_words(q.q.as_deref().unwrap_or_default());
                 if !words.is_empty() {
                     sql.push(" AND ")
-                        .push(super::TEXT_MATCH.0)
-                        .push_bind(super::text_query(&words))
-                        .push(super::TEXT_MATCH.1);
+                        .push($dialect.text_match.0)
+                        .push_bind(($dialect.text_query)(&words))
+                        .push($dialect.text_match.1);
                 }
                 if let Some(from) = q.from {
                     sql.push(" AND l.starts_at >= ").push_bind(from);
@@ -147,19 +157,133 @@ macro_rules! network_sql_store {
                 });
                 sql.push(" LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
                 let rows = sql.build().fetch_all(pool).await?;
-                Ok(rows.iter().map(listing_from_row).collect::<Result<_, _>>()?)
+                rows.iter().map(listing_from_row).collect()
             }
 
-            fn subscription_from_row(row: &DbRow) -> Result<Following, sqlx::Error> {
-                Ok(Following {
-                    territory_id: Uuid::nil(),
-                    target_id: row.try_get("target_id")?,
-                    state: FollowState::parse(row.try_get::<&str, _>("state")?),
-                    follow_activity_id: row.try_get("follow_activity_id")?,
-                    scope: row.try_get::<Json<Scope>, _>("scope")?.0,
-                    created_at: row.try_get("created_at")?,
-                })
+            /// Our subscriptions are kept in two tables: territories' follows (`following`)
+            /// and the node's own, to other nodes and relays (`node_subscriptions`, without
+            /// territory: the nil uuid in [`Following`]). One set of statements serves both.
+            #[derive(Clone, Copy)]
+            enum Subscriptions {
+                OfTerritories,
+                OfNode,
             }
+
+            impl Subscriptions {
+                fn table(self) -> &'static str {
+                    match self {
+                        Subscriptions::OfTerritories => "following",
+                        Subscriptions::OfNode => "node_subscriptions",
+                    }
+                }
+
+                fn columns(self) -> &'static str {
+                    match self {
+                        Subscriptions::OfTerritories => "territory_id, target_id, state, follow_activity_id, scope, created_at",
+                        Subscriptions::OfNode => "target_id, state, follow_activity_id, scope, created_at",
+                    }
+                }
+
+                fn read_row(self, row: &DbRow) -> Result<Following, StoreError> {
+                    Ok(Following {
+                        territory_id: match self {
+                            Subscriptions::OfTerritories => row.try_get("territory_id")?,
+                            Subscriptions::OfNode => Uuid::nil(),
+                        },
+                        target_id: row.try_get("target_id")?,
+                        state: super::decode(self.table(), "state", row.try_get("state")?, FollowState::parse)?,
+                        follow_activity_id: row.try_get("follow_activity_id")?,
+                        scope: row.try_get::<Json<Scope>, _>("scope")?.0,
+                        created_at: row.try_get("created_at")?,
+                    })
+                }
+
+                /// The rows `filter` keeps (conditions pushed after `WHERE TRUE`), in the
+                /// order they were made.
+                async fn select(
+                    self,
+                    pool: &sqlx::Pool<$db>,
+                    filter: impl FnOnce(&mut sqlx::QueryBuilder<'_, $db>),
+                ) -> Result<Vec<Following>, StoreError> {
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {} FROM {} WHERE TRUE",
+                        self.columns(),
+                        self.table()
+                    ));
+                    filter(&mut sql);
+                    sql.push(" ORDER BY created_at, target_id");
+                    let rows = sql.build().fetch_all(pool).await?;
+                    rows.iter().map(|row| self.read_row(row)).collect()
+                }
+
+                async fn by_activity(self, pool: &sqlx::Pool<$db>, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
+                    let id = follow_activity_id.to_owned();
+                    let found = self
+                        .select(pool, |sql| {
+                            sql.push(" AND follow_activity_id = ").push_bind(id);
+                        })
+                        .await?;
+                    Ok(found.into_iter().next())
+                }
+
+                /// Sets the state of the subscription to `target_id` (a territory's, when
+                /// `territory_id` is given).
+                async fn set_state(
+                    self,
+                    pool: &sqlx::Pool<$db>,
+                    territory_id: Option<Uuid>,
+                    target_id: &str,
+                    state: FollowState,
+                ) -> Result<bool, StoreError> {
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(format!("UPDATE {} SET state = ", self.table()));
+                    sql.push_bind(state.as_str()).push(" WHERE target_id = ").push_bind(target_id);
+                    if let Some(territory_id) = territory_id {
+                        sql.push(" AND territory_id = ").push_bind(territory_id);
+                    }
+                    Ok(sql.build().execute(pool).await?.rows_affected() > 0)
+                }
+
+                /// Records a subscription and the `Follow` asking for it, in one transaction;
+                /// `relay` is kept for the node's own.
+                async fn upsert(
+                    self,
+                    pool: &sqlx::Pool<$db>,
+                    f: &Following,
+                    relay: bool,
+                    follow: Option<&Outgoing>,
+                ) -> Result<(), StoreError> {
+                    let (sixth, key, set_sixth) = match self {
+                        Subscriptions::OfTerritories => ("territory_id", "territory_id, target_id", ""),
+                        Subscriptions::OfNode => ("relay", "target_id", ", relay = $6"),
+                    };
+                    let sql = format!(
+                        "INSERT INTO {} (target_id, state, follow_activity_id, scope, created_at, {sixth})
+                         VALUES ($1, $2, $3, $4, $5, $6)
+                         ON CONFLICT ({key}) DO UPDATE
+                         SET state = $2, follow_activity_id = $3, scope = $4{set_sixth}",
+                        self.table()
+                    );
+                    let query = sqlx::query(&sql)
+                        .bind(&f.target_id)
+                        .bind(f.state.as_str())
+                        .bind(&f.follow_activity_id)
+                        .bind(Json(&f.scope))
+                        .bind(f.created_at);
+                    let query = match self {
+                        Subscriptions::OfTerritories => query.bind(f.territory_id),
+                        Subscriptions::OfNode => query.bind(relay),
+                    };
+                    let mut tx = pool.begin().await?;
+                    query.execute(&mut *tx).await?;
+                    if let Some(follow) = follow {
+                        enqueue_in(&mut tx, follow).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+            }
+
+            const PEER_COLUMNS: &str = "host, source, verified, directory, failures, last_checked";
 
             fn peer_from_row(row: &DbRow) -> Result<Peer, sqlx::Error> {
                 Ok(Peer {
@@ -228,7 +352,11 @@ macro_rules! network_sql_store {
                             n += 1;
                         }
                     }
-                    for row in sqlx::query("SELECT * FROM remote_publications WHERE deleted_at IS NULL").fetch_all(&mut *tx).await? {
+                    // Rows not converted yet are listed when they get their facts.
+                    let sql = format!(
+                        "SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE deleted_at IS NULL AND facts IS NOT NULL"
+                    );
+                    for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
                         upsert_listing_in(&mut tx, &ListingRow::remote(&remote_from_row(&row)?)).await?;
                         n += 1;
                     }
@@ -261,10 +389,11 @@ macro_rules! network_sql_store {
                 }
 
                 async fn peers_due(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<Peer>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT * FROM peers WHERE last_checked IS NULL OR last_checked < $1
-                         ORDER BY last_checked IS NOT NULL, last_checked, host LIMIT $2",
-                    )
+                    let sql = format!(
+                        "SELECT {PEER_COLUMNS} FROM peers WHERE last_checked IS NULL OR last_checked < $1
+                         ORDER BY last_checked IS NOT NULL, last_checked, host LIMIT $2"
+                    );
+                    let rows = sqlx::query(&sql)
                     .bind(before)
                     .bind(limit)
                     .fetch_all(&self.pool)
@@ -292,7 +421,8 @@ macro_rules! network_sql_store {
                 }
 
                 async fn verified_peers(&self, limit: i64) -> Result<Vec<Peer>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM peers WHERE verified = TRUE AND failures < $1 ORDER BY host LIMIT $2")
+                    let sql = format!("SELECT {PEER_COLUMNS} FROM peers WHERE verified = TRUE AND failures < $1 ORDER BY host LIMIT $2");
+                    let rows = sqlx::query(&sql)
                         .bind(PEER_MAX_FAILURES)
                         .bind(limit)
                         .fetch_all(&self.pool)
@@ -306,44 +436,17 @@ macro_rules! network_sql_store {
                 }
 
                 async fn upsert_following(&self, f: &Following, follow: Option<&Outgoing>) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "INSERT INTO following (territory_id, target_id, state, follow_activity_id, scope, created_at)
-                         VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (territory_id, target_id) DO UPDATE
-                         SET state = $3, follow_activity_id = $4, scope = $5",
-                    )
-                    .bind(f.territory_id)
-                    .bind(&f.target_id)
-                    .bind(f.state.as_str())
-                    .bind(&f.follow_activity_id)
-                    .bind(Json(&f.scope))
-                    .bind(f.created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                    if let Some(follow) = follow {
-                        enqueue_in(&mut tx, follow).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+                    Subscriptions::OfTerritories.upsert(&self.pool, f, false, follow).await
                 }
 
                 async fn following_by_activity(&self, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM following WHERE follow_activity_id = $1")
-                        .bind(follow_activity_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    Ok(row.as_ref().map(following_from_row).transpose()?)
+                    Subscriptions::OfTerritories.by_activity(&self.pool, follow_activity_id).await
                 }
 
                 async fn set_following_state(&self, territory_id: Uuid, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
-                    let done = sqlx::query("UPDATE following SET state = $3 WHERE territory_id = $1 AND target_id = $2")
-                        .bind(territory_id)
-                        .bind(target_id)
-                        .bind(state.as_str())
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(done.rows_affected() > 0)
+                    Subscriptions::OfTerritories
+                        .set_state(&self.pool, Some(territory_id), target_id, state)
+                        .await
                 }
 
                 async fn remove_following(&self, territory_id: Uuid, target_id: &str, undo: Option<&Outgoing>) -> Result<bool, StoreError> {
@@ -363,29 +466,31 @@ macro_rules! network_sql_store {
                 }
 
                 async fn followings(&self, territory_id: Uuid) -> Result<Vec<Following>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM following WHERE territory_id = $1 ORDER BY created_at, target_id")
-                        .bind(territory_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                    Ok(rows.iter().map(following_from_row).collect::<Result<_, _>>()?)
+                    Subscriptions::OfTerritories
+                        .select(&self.pool, |sql| {
+                            sql.push(" AND territory_id = ").push_bind(territory_id);
+                        })
+                        .await
                 }
 
                 async fn followings_of(&self, target_id: &str) -> Result<Vec<Following>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM following WHERE target_id = $1 AND state = 'accepted'")
-                        .bind(target_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                    Ok(rows.iter().map(following_from_row).collect::<Result<_, _>>()?)
+                    let target_id = target_id.to_owned();
+                    Subscriptions::OfTerritories
+                        .select(&self.pool, |sql| {
+                            sql.push(" AND state = 'accepted' AND target_id = ").push_bind(target_id);
+                        })
+                        .await
                 }
 
                 async fn upsert_remote_publication(&self, p: &RemotePublication) -> Result<bool, StoreError> {
                     let mut tx = self.pool.begin().await?;
                     let done = sqlx::query(
                         "INSERT INTO remote_publications
-                           (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                           (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at, facts)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                          ON CONFLICT (id) DO UPDATE
-                         SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11
+                         SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11,
+                             facts = $12
                          WHERE remote_publications.actor_id = $2 AND remote_publications.deleted_at IS NULL
                            AND remote_publications.updated <= $9",
                     )
@@ -400,6 +505,7 @@ macro_rules! network_sql_store {
                     .bind(p.updated)
                     .bind(p.deleted_at)
                     .bind($crate::now())
+                    .bind(Json(&p.facts))
                     .execute(&mut *tx)
                     .await?;
                     let written = done.rows_affected() > 0;
@@ -429,12 +535,41 @@ macro_rules! network_sql_store {
                 }
 
                 async fn remote_publication(&self, id: &str) -> Result<Option<RemotePublication>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM remote_publications WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-                    Ok(row.as_ref().map(remote_from_row).transpose()?)
+                    let sql = format!("SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE id = $1");
+                    let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+                    row.as_ref().map(remote_from_row).transpose()
+                }
+
+                async fn remote_objects_without_facts(&self, limit: i64) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
+                    let rows = sqlx::query("SELECT id, object FROM remote_publications WHERE facts IS NULL ORDER BY id LIMIT $1")
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    rows.iter()
+                        .map(|r| Ok((r.try_get("id")?, r.try_get::<Json<serde_json::Value>, _>("object")?.0)))
+                        .collect()
+                }
+
+                async fn set_remote_facts(&self, id: &str, facts: &RemoteFacts) -> Result<(), StoreError> {
+                    let mut tx = self.pool.begin().await?;
+                    let done = sqlx::query("UPDATE remote_publications SET facts = $2 WHERE id = $1")
+                        .bind(id)
+                        .bind(Json(facts))
+                        .execute(&mut *tx)
+                        .await?;
+                    super::touched(done.rows_affected())?;
+                    let sql = format!("SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE id = $1 AND deleted_at IS NULL");
+                    if let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&mut *tx).await? {
+                        upsert_listing_in(&mut tx, &ListingRow::remote(&remote_from_row(&row)?)).await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn remote_publications(&self, q: &RemoteQuery) -> Result<Vec<RemotePublication>, StoreError> {
-                    let mut sql = sqlx::QueryBuilder::<$db>::new("SELECT * FROM remote_publications WHERE deleted_at IS NULL");
+                    let mut sql = sqlx::QueryBuilder::<$db>::new(format!(
+                        "SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE deleted_at IS NULL"
+                    ));
                     if let Some(kind) = q.kind {
                         sql.push(" AND kind = ").push_bind(kind.as_str());
                     }
@@ -451,7 +586,7 @@ macro_rules! network_sql_store {
                     });
                     sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 1000));
                     let rows = sql.build().fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(remote_from_row).collect::<Result<_, _>>()?)
+                    rows.iter().map(remote_from_row).collect()
                 }
 
                 async fn upsert_node_follower(&self, actor_id: &str, inbox: &str, follow_activity_id: &str, accept: Option<&Outgoing>) -> Result<(), StoreError> {
@@ -490,50 +625,26 @@ macro_rules! network_sql_store {
                 }
 
                 async fn upsert_node_subscription(&self, f: &Following, relay: bool, follow: Option<&Outgoing>) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    sqlx::query(
-                        "INSERT INTO node_subscriptions (target_id, state, follow_activity_id, scope, created_at, relay) VALUES ($1, $2, $3, $4, $5, $6)
-                         ON CONFLICT (target_id) DO UPDATE SET state = $2, follow_activity_id = $3, scope = $4, relay = $6",
-                    )
-                    .bind(&f.target_id)
-                    .bind(f.state.as_str())
-                    .bind(&f.follow_activity_id)
-                    .bind(Json(&f.scope))
-                    .bind(f.created_at)
-                    .bind(relay)
-                    .execute(&mut *tx)
-                    .await?;
-                    if let Some(follow) = follow {
-                        enqueue_in(&mut tx, follow).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+                    Subscriptions::OfNode.upsert(&self.pool, f, relay, follow).await
                 }
 
                 async fn node_subscription_by_activity(&self, follow_activity_id: &str) -> Result<Option<Following>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM node_subscriptions WHERE follow_activity_id = $1")
-                        .bind(follow_activity_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                    Ok(row.as_ref().map(subscription_from_row).transpose()?)
+                    Subscriptions::OfNode.by_activity(&self.pool, follow_activity_id).await
                 }
 
                 async fn set_node_subscription_state(&self, target_id: &str, state: FollowState) -> Result<bool, StoreError> {
-                    let done = sqlx::query("UPDATE node_subscriptions SET state = $2 WHERE target_id = $1")
-                        .bind(target_id)
-                        .bind(state.as_str())
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(done.rows_affected() > 0)
+                    Subscriptions::OfNode.set_state(&self.pool, None, target_id, state).await
                 }
 
                 async fn node_subscriptions(&self) -> Result<Vec<Following>, StoreError> {
-                    let rows = sqlx::query("SELECT * FROM node_subscriptions ORDER BY created_at, target_id").fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(subscription_from_row).collect::<Result<_, _>>()?)
+                    Subscriptions::OfNode.select(&self.pool, |_| {}).await
                 }
 
                 async fn backfill(&self, actor_id: &str) -> Result<Option<Backfill>, StoreError> {
-                    let row = sqlx::query("SELECT * FROM backfills WHERE actor_id = $1").bind(actor_id).fetch_optional(&self.pool).await?;
+                    let row = sqlx::query("SELECT actor_id, next_page, pages, imported, done FROM backfills WHERE actor_id = $1")
+                        .bind(actor_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
                     Ok(match row {
                         Some(r) => Some(Backfill {
                             actor_id: r.try_get("actor_id")?,

@@ -49,8 +49,12 @@ impl PostgresStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
-/// Full-text condition on `listings l`: its generated `tsvector` (GIN-indexed).
-const TEXT_MATCH: (&str, &str) = ("l.search_words @@ to_tsquery('simple', ", ")");
+const DIALECT: super::sql::Dialect = super::sql::Dialect {
+    // Its generated `tsvector` (GIN-indexed).
+    text_match: ("l.search_words @@ to_tsquery('simple', ", ")"),
+    text_query,
+    skip_locked: "FOR UPDATE SKIP LOCKED",
+};
 
 /// tsquery: each word a quoted prefix (`'velo':*`), all required (`&`). The words are
 /// letters and digits only (`listing::query_words`); quoting is a second guard.
@@ -63,5 +67,5 @@ fn text_query(words: &[String]) -> String {
 }
 
 super::sql::shared_sql_store!(PostgresStore, Postgres, "postgres");
-super::federation_sql::federation_sql_store!(super::PostgresStore, sqlx::Postgres);
-super::network_sql::network_sql_store!(super::PostgresStore, sqlx::Postgres);
+super::federation_sql::federation_sql_store!(super::PostgresStore, sqlx::Postgres, super::DIALECT);
+super::network_sql::network_sql_store!(super::PostgresStore, sqlx::Postgres, super::DIALECT);

@@ -5,12 +5,39 @@
 
 use crate::store::StoreError;
 
+/// What differs between the backends' SQL, handed to the shared statements explicitly
+/// (each backend's file defines its own).
+pub(super) struct Dialect {
+    /// The full-text condition on `listings l`, written around the bound query text.
+    pub text_match: (&'static str, &'static str),
+    /// A user's words (see `listing::query_words`) as the engine's query text.
+    pub text_query: fn(&[String]) -> String,
+    /// Ends the row selection of a delivery claim: rows another worker is claiming at the
+    /// same moment are skipped rather than waited for (PostgreSQL; SQLite has one writer).
+    pub skip_locked: &'static str,
+}
+
 /// Turns a unique-constraint violation into a conflict on `field`.
 pub(super) fn conflict_on(field: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(field),
         _ => StoreError::Database(e),
     }
+}
+
+/// Reads a stored enum value with `parse`: a value this version does not know is
+/// `Corrupt`, naming the table and column, never a default.
+pub(super) fn decode<T>(
+    table: &'static str,
+    column: &'static str,
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, StoreError> {
+    parse(value).ok_or_else(|| StoreError::Corrupt {
+        table,
+        column,
+        reason: format!("unknown value {value:?}"),
+    })
 }
 
 /// Fails with `NotFound` when a statement touched no row.
@@ -33,8 +60,8 @@ macro_rules! shared_sql_store {
         use $crate::listing::ListingRow;
         use $crate::member::{ApiToken, LinkPurpose, Member, OneTimeLink, Principal, Session};
         use $crate::outbox::{Outgoing, Recipients};
-        use $crate::publication::{Publication, PublicationBody};
-        use $crate::store::sql::{conflict_on, touched};
+        use $crate::publication::{Publication, PublicationBody, PublicationKind};
+        use $crate::store::sql::{conflict_on, decode, touched};
         use $crate::store::{CurrentCounts, NetworkStore, Order, PublicationQuery, Store};
         use $crate::territory::{Territory, TerritoryProfile};
 
@@ -63,18 +90,27 @@ macro_rules! shared_sql_store {
             })
         }
 
-        fn link_from_row(row: &DbRow) -> Result<OneTimeLink, sqlx::Error> {
+        fn link_from_row(row: &DbRow) -> Result<OneTimeLink, StoreError> {
             let purpose: String = row.try_get("purpose")?;
             let purpose = match purpose.as_str() {
                 "password_reset" => LinkPurpose::PasswordReset {
-                    member_id: row
-                        .try_get::<Option<Uuid>, _>("member_id")?
-                        .ok_or_else(|| sqlx::Error::Decode("a reset link without member".into()))?,
+                    member_id: row.try_get::<Option<Uuid>, _>("member_id")?.ok_or_else(|| StoreError::Corrupt {
+                        table: "one_time_links",
+                        column: "member_id",
+                        reason: "a password reset link without member".into(),
+                    })?,
                 },
-                _ => LinkPurpose::Invitation {
+                "invitation" => LinkPurpose::Invitation {
                     territory_id: row.try_get("territory_id")?,
                     admin: row.try_get("is_admin")?,
                 },
+                other => {
+                    return Err(StoreError::Corrupt {
+                        table: "one_time_links",
+                        column: "purpose",
+                        reason: format!("unknown value {other:?}"),
+                    });
+                }
             };
             Ok(OneTimeLink {
                 token_hash: row.try_get("token_hash")?,
@@ -492,7 +528,7 @@ macro_rules! shared_sql_store {
                 .bind(token_hash)
                 .fetch_optional(&self.pool)
                 .await?;
-                Ok(row.as_ref().map(link_from_row).transpose()?)
+                row.as_ref().map(link_from_row).transpose()
             }
 
             async fn accept_invitation(&self, token_hash: &str, m: &Member) -> Result<Member, StoreError> {
@@ -670,10 +706,11 @@ macro_rules! shared_sql_store {
                 let mut counts = CurrentCounts::default();
                 for row in &rows {
                     let n: i64 = row.try_get("n")?;
-                    match row.try_get::<&str, _>("kind")? {
-                        "event" => counts.upcoming_events = n,
-                        "resource" => counts.resources = n,
-                        _ => counts.open_calls = n,
+                    let kind = decode("publications", "kind", row.try_get("kind")?, PublicationKind::parse)?;
+                    match kind {
+                        PublicationKind::Event => counts.upcoming_events = n,
+                        PublicationKind::Resource => counts.resources = n,
+                        PublicationKind::Call => counts.open_calls = n,
                     }
                 }
                 Ok(counts)

@@ -47,11 +47,15 @@ impl SqliteStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
-/// Full-text condition on `listings l`: its rowids in the FTS5 table.
-const TEXT_MATCH: (&str, &str) = (
-    "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ",
-    ")",
-);
+const DIALECT: super::sql::Dialect = super::sql::Dialect {
+    // Its rowids in the FTS5 table.
+    text_match: (
+        "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ",
+        ")",
+    ),
+    text_query,
+    skip_locked: "",
+};
 
 /// FTS5 query: each word a quoted prefix (`"velo"*`), all required. The words are
 /// letters and digits only (`listing::query_words`); quoting is a second guard.
@@ -64,5 +68,5 @@ fn text_query(words: &[String]) -> String {
 }
 
 super::sql::shared_sql_store!(SqliteStore, Sqlite, "sqlite");
-super::federation_sql::federation_sql_store!(super::SqliteStore, sqlx::Sqlite);
-super::network_sql::network_sql_store!(super::SqliteStore, sqlx::Sqlite);
+super::federation_sql::federation_sql_store!(super::SqliteStore, sqlx::Sqlite, super::DIALECT);
+super::network_sql::network_sql_store!(super::SqliteStore, sqlx::Sqlite, super::DIALECT);

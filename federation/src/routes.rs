@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::FederationError;
-use crate::objects::{actor, publication, with_context};
+use crate::objects::{actor, as_json, publication, with_context};
+use crate::protocol::outbound::Tombstone;
 use crate::{Federation, inbox};
 
 /// Routes mountable on any state that can hand out a [`Federation`].
@@ -126,7 +127,9 @@ impl Federation {
             .filter(|p| p.body.kind() == kind)
             .ok_or(FederationError::NotFound)?;
         if p.deleted_at.is_some() {
-            let gone = ActivityJson(with_context(publication::tombstone(&self.urls, &p)));
+            let gone = ActivityJson(with_context(as_json(&publication::tombstone(
+                &self.urls, &p,
+            ))));
             return Ok((StatusCode::GONE, gone).into_response());
         }
         let territory = self
@@ -400,9 +403,9 @@ impl Federation {
         let object = match self.store.publication(uuid).await? {
             Some(p) if p.deleted_at.is_none() => return Ok(activity),
             Some(p) => publication::tombstone(&self.urls, &p),
-            None => json!({"id": self.urls.publication(kind, uuid), "type": "Tombstone"}),
+            None => Tombstone::bare(self.urls.publication(kind, uuid)),
         };
-        activity["object"] = object;
+        activity["object"] = as_json(&object);
         Ok(activity)
     }
 }

@@ -12,7 +12,8 @@ use rhizome_node::{Publication, PublicationBody, Territory};
 use serde_json::{Value, json};
 
 use super::{hashtags, place_json};
-use crate::protocol::PUBLIC;
+use crate::protocol::outbound::Tombstone;
+use crate::protocol::{ObjectType, PUBLIC};
 use crate::urls::Urls;
 
 /// Live counts shown with an event (places left).
@@ -192,13 +193,19 @@ pub fn summary(body: &PublicationBody) -> String {
 }
 
 /// What a deleted publication's URL serves, and what `Delete` carries.
-pub fn tombstone(urls: &Urls, p: &Publication) -> Value {
-    json!({
-        "id": urls.publication(p.body.kind(), p.id),
-        "type": "Tombstone",
-        "formerType": match p.body { PublicationBody::Event(_) => "Event", _ => "Page" },
-        "deleted": p.deleted_at.unwrap_or(p.updated_at).to_rfc3339_opts(SecondsFormat::Secs, true),
-    })
+pub fn tombstone(urls: &Urls, p: &Publication) -> Tombstone {
+    Tombstone {
+        former_type: Some(match p.body {
+            PublicationBody::Event(_) => ObjectType::Event,
+            _ => ObjectType::Page,
+        }),
+        deleted: Some(
+            p.deleted_at
+                .unwrap_or(p.updated_at)
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
+        ),
+        ..Tombstone::bare(urls.publication(p.body.kind(), p.id))
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::FederationError;
-use crate::objects::{actor, as_json, publication, with_context};
+use crate::internaltoas::{actor, as_json, publication, with_context};
 use crate::protocol::outbound::Tombstone;
 use crate::{Federation, inbox};
 

@@ -3,7 +3,7 @@
 //! types ([`Inbound::parse`]) and each actor and event through the converters that read
 //! them, and the values Rhizome keeps are checked one by one.
 
-use rhizome_federation::activities::network::parse as read_publication;
+use rhizome_federation::astointernal::publication as read_publication;
 use rhizome_federation::fetch::remote_actor_from_json;
 use rhizome_federation::keys::parse_public;
 use rhizome_federation::protocol::{Activity, ActivityType, Inbound, RemoteActorJson, id_of};

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::Federation;
 use crate::error::FederationError;
-use crate::objects::as_json;
+use crate::internaltoas::as_json;
 use crate::protocol::outbound::Outbound;
 use crate::protocol::{Activity, Inbound, Verb, context};
 

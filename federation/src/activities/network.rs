@@ -4,19 +4,18 @@
 //! resources and calls, kept with attribution. Backfill lives in `backfill.rs`.
 
 use chrono::{DateTime, Utc};
-use rhizome_node::listing::RemoteFacts;
-use rhizome_node::network::{Following, RemotePublication, Scope};
+use rhizome_node::network::{Following, Scope};
 use rhizome_node::social::{FollowState, RemoteActor};
-use rhizome_node::theme::Theme;
-use rhizome_node::{PublicationKind, Territory, now};
+use rhizome_node::{Territory, now};
 use serde_json::Value;
 
 use super::{Address, outgoing, outgoing_scoped, territory_actor};
 use crate::Federation;
+use crate::astointernal;
 use crate::error::FederationError;
 use crate::fetch::{FetchError, check_url};
 use crate::protocol::outbound::Embedded;
-use crate::protocol::{ObjectType, Verb, id_of, ids_of, inbound};
+use crate::protocol::{Verb, id_of, ids_of, inbound};
 
 impl Federation {
     /// Resolves `@name@host`, `name@host` or an actor URL to an actor id, via WebFinger.
@@ -364,7 +363,7 @@ async fn keep_within(
         tracing::debug!(actor = %actor.id, "publication from an actor nobody here follows ignored");
         return Ok(false);
     }
-    let item = parse(object, &actor.id).map_err(FederationError::Malformed)?;
+    let item = astointernal::publication(object, &actor.id).map_err(FederationError::Malformed)?;
     if let Some(min) = min_published
         && item.publication.published < min
         && item.publication.ends_at.is_none_or(|end| end < now())
@@ -501,87 +500,4 @@ pub async fn receive_delete(
         relay(fed, id, actor).await?;
     }
     Ok(())
-}
-
-/// A remote publication with what scopes filter on.
-#[derive(Debug)]
-pub struct Parsed {
-    pub publication: RemotePublication,
-    pub themes: Vec<Theme>,
-    pub position: Option<(f64, f64)>,
-}
-
-/// Reads an Event or Page from another server. Its id must be on its author's host.
-pub fn parse(object: &Value, actor_id: &str) -> Result<Parsed, String> {
-    let id = id_of(object).ok_or("object without id")?;
-    let same_host = url::Url::parse(id)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        == url::Url::parse(actor_id)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned));
-    if !same_host {
-        return Err(format!("{id} is not on its author's host"));
-    }
-    let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
-    if !attributed.is_empty() && !attributed.contains(&actor_id) {
-        return Err("the object is attributed to someone else".into());
-    }
-    let kind = match ObjectType::of(object) {
-        Some(ObjectType::Event) => PublicationKind::Event,
-        Some(ObjectType::Page) if object.get("callType").is_some() => PublicationKind::Call,
-        Some(ObjectType::Page | ObjectType::Article) => PublicationKind::Resource,
-        _ => {
-            let named = object.get("type").and_then(Value::as_str);
-            return Err(format!("not an event, resource or call: {named:?}"));
-        }
-    };
-    let time = |field: &str| {
-        object
-            .get(field)
-            .and_then(Value::as_str)
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let title: String = object
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect();
-    if title.trim().is_empty() {
-        return Err("no name".into());
-    }
-    let starts_at = time("startTime");
-    if kind == PublicationKind::Event && starts_at.is_none() {
-        return Err("an event without startTime".into());
-    }
-    let ends_at = time("endTime");
-    // Dates are stored, indexed and written in calendars alike only within these years.
-    for (field, date) in [("startTime", starts_at), ("endTime", ends_at)] {
-        if let Some(date) = date {
-            rhizome_node::validation::year_in_range(field, date).map_err(|e| e.to_string())?;
-        }
-    }
-    let published = time("published").unwrap_or_else(now);
-    // Read once here, kept with the publication: the network index is built from them.
-    let facts = RemoteFacts::read(object);
-    Ok(Parsed {
-        publication: RemotePublication {
-            id: id.to_owned(),
-            actor_id: actor_id.to_owned(),
-            kind,
-            title,
-            starts_at,
-            ends_at: ends_at.or(starts_at),
-            object: object.clone(),
-            published,
-            updated: time("updated").unwrap_or(published),
-            deleted_at: None,
-            facts: facts.clone(),
-        },
-        themes: facts.themes,
-        position: facts.position,
-    })
 }

@@ -8,9 +8,9 @@ use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
 
 use super::{Address, outgoing, territory_actor};
 use crate::Federation;
+use crate::internaltoas::actor::territory_object;
+use crate::internaltoas::publication::{EventCounts, object, tombstone};
 use crate::keys::KeyError;
-use crate::objects::actor::territory_object;
-use crate::objects::publication::{EventCounts, object, tombstone};
 use crate::protocol::Verb;
 
 #[async_trait::async_trait]

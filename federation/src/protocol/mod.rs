@@ -1,5 +1,5 @@
 //! Wire shapes: what Rhizome reads from other servers, and the JSON-LD context it writes.
-//! Outgoing objects are built in `objects/`; these types parse what Mastodon, Mobilizon
+//! Outgoing objects are built in `internaltoas/`; these types parse what Mastodon, Mobilizon
 //! and others send, accepting the variations they actually use.
 
 pub mod inbound;

@@ -1,5 +1,5 @@
 //! Activities as Rhizome sends them: typed envelopes serialised by serde, the verb an
-//! enum. The objects they carry (events, pages, actors) are built in `objects/`.
+//! enum. The objects they carry (events, pages, actors) are built in `internaltoas/`.
 
 use serde::Serialize;
 use serde_json::Value;

@@ -1,5 +1,5 @@
-//! Conversions from the domain to ActivityStreams JSON: territories become
-//! `Organization` actors, events `Event`, resources and calls `Page`.
+//! Domain -> AS: what Rhizome sends. Territories become `Organization` actors, events
+//! `Event`, resources and calls `Page`. Its opposite (AS -> domain) is `astointernal/`.
 
 pub mod actor;
 pub mod publication;

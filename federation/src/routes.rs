@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use crate::error::FederationError;
 use crate::internaltoas::{actor, as_json, publication, with_context};
-use crate::protocol::outbound::Tombstone;
+use crate::protocol::outbound::{
+    CollectionType, OrderedCollection, OrderedCollectionPage, Tombstone,
+};
 use crate::{Federation, inbox};
 
 /// Routes mountable on any state that can hand out a [`Federation`].
@@ -354,12 +356,13 @@ async fn outbox(
         .ok_or(FederationError::NotFound)?;
     let id = fed.urls.outbox(&slug);
     let total = fed.store.outbox_count(territory.id).await?;
-    Ok(ActivityJson(match q.page {
-        None => with_context(json!({
-            "id": id, "type": "OrderedCollection", "totalItems": total,
-            "first": format!("{id}?page=1"),
-            "last": format!("{id}?page={}", ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)),
-        })),
+    let page_url = |page: i64| format!("{id}?page={page}");
+    let doc = match q.page {
+        None => as_json(&OrderedCollection {
+            first: Some(page_url(1)),
+            last: Some(page_url(((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1))),
+            ..OrderedCollection::counted(id.clone(), total)
+        }),
         Some(page) => {
             let page = page.max(1);
             let mut items = Vec::new();
@@ -370,20 +373,18 @@ async fn outbox(
             {
                 items.push(fed.without_deleted_content(strip_context(item)).await?);
             }
-            let mut doc = json!({
-                "id": format!("{id}?page={page}"), "type": "OrderedCollectionPage", "partOf": id,
-                "totalItems": total,
-                "orderedItems": items,
-            });
-            if page * PAGE_SIZE < total {
-                doc["next"] = json!(format!("{id}?page={}", page + 1));
-            }
-            if page > 1 {
-                doc["prev"] = json!(format!("{id}?page={}", page - 1));
-            }
-            with_context(doc)
+            as_json(&OrderedCollectionPage {
+                id: page_url(page),
+                kind: CollectionType::OrderedCollectionPage,
+                part_of: id.clone(),
+                total_items: total,
+                ordered_items: items,
+                next: (page * PAGE_SIZE < total).then(|| page_url(page + 1)),
+                prev: (page > 1).then(|| page_url(page - 1)),
+            })
         }
-    }))
+    };
+    Ok(ActivityJson(with_context(doc)))
 }
 
 impl Federation {
@@ -428,7 +429,7 @@ async fn followers(
         .await?
         .ok_or(FederationError::NotFound)?;
     let total = fed.store.follower_count(territory.id).await?;
-    Ok(ActivityJson(with_context(json!({
-        "id": fed.urls.followers(&slug), "type": "OrderedCollection", "totalItems": total,
-    }))))
+    Ok(ActivityJson(with_context(as_json(
+        &OrderedCollection::counted(fed.urls.followers(&slug), total),
+    ))))
 }

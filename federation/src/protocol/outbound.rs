@@ -59,3 +59,52 @@ impl Tombstone {
         }
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CollectionType {
+    OrderedCollection,
+    OrderedCollectionPage,
+}
+
+/// A collection served whole or as the index of its pages (outbox, followers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollection {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: CollectionType,
+    pub total_items: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+}
+
+impl OrderedCollection {
+    /// A collection that gives only its size.
+    pub fn counted(id: String, total_items: i64) -> OrderedCollection {
+        OrderedCollection {
+            id,
+            kind: CollectionType::OrderedCollection,
+            total_items,
+            first: None,
+            last: None,
+        }
+    }
+}
+
+/// One page of an [`OrderedCollection`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollectionPage {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: CollectionType,
+    pub part_of: String,
+    pub total_items: i64,
+    pub ordered_items: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}

@@ -3,15 +3,18 @@
 
 use chrono::SecondsFormat;
 use rhizome_node::markdown::{self, escape};
-use rhizome_node::publication::Image;
-use rhizome_node::publication::call::Call;
+use rhizome_node::publication::audience::Audience;
+use rhizome_node::publication::call::{Call, CallStatus, CallType};
 use rhizome_node::publication::event::{Event, EventFormat, EventStatus, RegistrationMode};
-use rhizome_node::publication::resource::Resource;
+use rhizome_node::publication::resource::{Level, Resource, ResourceType};
+use rhizome_node::publication::{Image, Link};
 use rhizome_node::text::Lang;
+use rhizome_node::theme::Theme;
 use rhizome_node::{Publication, PublicationBody, Territory};
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{hashtags, place_json};
+use super::{as_json, hashtags, place_json};
 use crate::protocol::outbound::Tombstone;
 use crate::protocol::{ObjectType, PUBLIC};
 use crate::urls::Urls;
@@ -22,44 +25,142 @@ pub struct EventCounts {
     pub participants: i64,
 }
 
+/// A publication as an AS object: the fields every kind has, then its kind's own
+/// ([`KindFields`]), then its attachments.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicationObject<'a> {
+    pub id: String,
+    pub url: String,
+    pub attributed_to: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub published: String,
+    pub updated: String,
+    pub name: &'a str,
+    pub summary: String,
+    pub media_type: &'static str,
+    pub in_language: &'a str,
+    pub tag: Vec<Value>,
+    pub themes: &'a [Theme],
+    pub comments_enabled: bool,
+    #[serde(flatten)]
+    pub fields: KindFields<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Vec<Value>>,
+}
+
+/// What each kind adds: an `Event`, or a `Page` for a resource or a call.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum KindFields<'a> {
+    Event(EventFields<'a>),
+    Resource(ResourceFields<'a>),
+    Call(CallFields<'a>),
+}
+
+/// An event as FEP-8a8e and Mobilizon write it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventFields<'a> {
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    pub content: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub timezone: &'a str,
+    pub is_online: bool,
+    pub format: EventFormat,
+    pub join_mode: &'static str,
+    /// A term of the context, which expands to schema.org's IRI; the plain name is what
+    /// Mobilizon sends and what JSON readers compare.
+    pub event_status: &'static str,
+    #[serde(rename = "ical:status")]
+    pub ical_status: &'static str,
+    pub participant_count: i64,
+    pub audience_type: Vec<Value>,
+    /// A `Place`, a `VirtualLocation`, or both in a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum_attendee_capacity: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining_attendee_capacity: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceFields<'a> {
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    pub content: String,
+    pub learning_resource_type: &'a ResourceType,
+    pub educational_level: &'a Option<Level>,
+    pub license: &'a url::Url,
+    pub audience_type: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallFields<'a> {
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    pub content: String,
+    pub call_type: &'a CallType,
+    pub call_status: &'a CallStatus,
+    pub objectives: &'a [String],
+    pub skills_wanted: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub radius_km: Option<f64>,
+}
+
 /// The AS object of a publication, without `@context` (embedded in activities).
 pub fn object(urls: &Urls, territory: &Territory, p: &Publication, counts: EventCounts) -> Value {
+    as_json(&publication_object(urls, territory, p, counts))
+}
+
+/// [`object`], typed.
+pub fn publication_object<'a>(
+    urls: &Urls,
+    territory: &Territory,
+    p: &'a Publication,
+    counts: EventCounts,
+) -> PublicationObject<'a> {
     let id = urls.publication(p.body.kind(), p.id);
-    let actor = urls.territory(&territory.profile.slug);
-    let mut object = json!({
-        "id": id,
-        "url": id,
-        "attributedTo": actor,
-        "to": [PUBLIC],
-        "cc": [urls.followers(&territory.profile.slug)],
-        "published": p.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-        "updated": p.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
-        "name": p.body.title(),
-        "summary": summary(&p.body),
-        "mediaType": "text/html",
-        "inLanguage": p.body.language(),
-        "tag": hashtags(urls, p.body.themes(), tags(&p.body)),
-        "themes": p.body.themes(),
-        "commentsEnabled": true,
-    });
-    let extra = match &p.body {
+    let (fields, mut attachment) = match &p.body {
         PublicationBody::Event(e) => event_fields(e, counts),
         PublicationBody::Resource(r) => resource_fields(r),
-        PublicationBody::Call(c) => call_fields(c),
+        PublicationBody::Call(c) => (call_fields(c), None),
     };
-    if let (Some(o), Value::Object(extra)) = (object.as_object_mut(), extra) {
-        o.extend(extra);
-    }
     if let Some(image) = p.body.image() {
         // First among the attachments: Mastodon shows it as the post's picture, with
         // `name` as its description.
-        let attachment = image_attachment(urls, image);
-        match object.get_mut("attachment") {
-            Some(Value::Array(list)) => list.insert(0, attachment),
-            _ => object["attachment"] = json!([attachment]),
-        }
+        attachment
+            .get_or_insert_with(Vec::new)
+            .insert(0, image_attachment(urls, image));
     }
-    object
+    PublicationObject {
+        url: id.clone(),
+        id,
+        attributed_to: urls.territory(&territory.profile.slug),
+        to: vec![PUBLIC.into()],
+        cc: vec![urls.followers(&territory.profile.slug)],
+        published: p.created_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        updated: p.updated_at.to_rfc3339_opts(SecondsFormat::Millis, true),
+        name: p.body.title(),
+        summary: summary(&p.body),
+        media_type: "text/html",
+        in_language: p.body.language(),
+        tag: hashtags(urls, p.body.themes(), tags(&p.body)),
+        themes: p.body.themes(),
+        comments_enabled: true,
+        fields,
+        attachment,
+    }
 }
 
 /// A publication's picture as an AS `Image` attachment.
@@ -83,36 +184,21 @@ fn tags(body: &PublicationBody) -> &[String] {
     }
 }
 
-fn event_fields(e: &Event, counts: EventCounts) -> Value {
+fn audience_type(audience: &Audience) -> Vec<Value> {
+    audience
+        .age_groups
+        .iter()
+        .map(|g| serde_json::to_value(g).unwrap_or_default())
+        .chain(audience.publics.iter().map(|p| json!(p)))
+        .collect()
+}
+
+fn link(l: &Link) -> Value {
+    json!({"type": "Link", "href": l.url, "name": l.title})
+}
+
+fn event_fields(e: &Event, counts: EventCounts) -> (KindFields<'_>, Option<Vec<Value>>) {
     let tz = e.tz();
-    let mut fields = json!({
-        "type": "Event",
-        "content": markdown::to_html(&e.description),
-        "startTime": e.starts_at.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true),
-        "endTime": e.ends_at.with_timezone(&tz).to_rfc3339_opts(SecondsFormat::Secs, true),
-        "timezone": e.timezone,
-        "isOnline": e.format == EventFormat::Online,
-        "format": e.format,
-        "joinMode": match e.registration.mode {
-            RegistrationMode::None | RegistrationMode::Open => "free",
-            RegistrationMode::Approval => "restricted",
-            RegistrationMode::External => "external",
-        },
-        // Terms of the context, which expand to schema.org's IRIs; the plain names are
-        // what Mobilizon sends and what JSON readers compare.
-        "eventStatus": match e.status {
-            EventStatus::Scheduled => "EventScheduled",
-            EventStatus::Cancelled => "EventCancelled",
-            EventStatus::Postponed => "EventPostponed",
-        },
-        "ical:status": match e.status {
-            EventStatus::Scheduled => "CONFIRMED",
-            EventStatus::Cancelled => "CANCELLED",
-            EventStatus::Postponed => "TENTATIVE",
-        },
-        "participantCount": counts.participants,
-        "audienceType": e.audience.age_groups.iter().map(|g| serde_json::to_value(g).unwrap_or_default()).chain(e.audience.publics.iter().map(|p| json!(p))).collect::<Vec<_>>(),
-    });
     let mut locations = Vec::new();
     if let Some(place) = &e.place {
         locations.push(place_json(place));
@@ -120,69 +206,89 @@ fn event_fields(e: &Event, counts: EventCounts) -> Value {
     if let Some(url) = &e.online_url {
         locations.push(json!({"type": "VirtualLocation", "url": url}));
     }
-    match locations.len() {
-        0 => {}
-        1 => fields["location"] = locations.remove(0),
-        _ => fields["location"] = json!(locations),
-    }
-    if let Some(capacity) = e.capacity {
-        fields["maximumAttendeeCapacity"] = json!(capacity);
-        fields["remainingAttendeeCapacity"] =
-            json!((i64::from(capacity) - counts.participants).max(0));
-    }
-    let mut attachments: Vec<Value> = e
-        .links
-        .iter()
-        .map(|l| json!({"type": "Link", "href": l.url, "name": l.title}))
-        .collect();
+    let location = match locations.len() {
+        0 => None,
+        1 => Some(locations.remove(0)),
+        _ => Some(json!(locations)),
+    };
+    let mut attachments: Vec<Value> = e.links.iter().map(link).collect();
     if let Some(url) = &e.registration.url {
         attachments.push(json!({"type": "Link", "href": url, "name": "Inscription"}));
     }
-    if !attachments.is_empty() {
-        fields["attachment"] = json!(attachments);
-    }
-    fields
+    let fields = EventFields {
+        kind: ObjectType::Event,
+        content: markdown::to_html(&e.description),
+        start_time: e
+            .starts_at
+            .with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        end_time: e
+            .ends_at
+            .with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        timezone: &e.timezone,
+        is_online: e.format == EventFormat::Online,
+        format: e.format,
+        join_mode: match e.registration.mode {
+            RegistrationMode::None | RegistrationMode::Open => "free",
+            RegistrationMode::Approval => "restricted",
+            RegistrationMode::External => "external",
+        },
+        event_status: match e.status {
+            EventStatus::Scheduled => "EventScheduled",
+            EventStatus::Cancelled => "EventCancelled",
+            EventStatus::Postponed => "EventPostponed",
+        },
+        ical_status: match e.status {
+            EventStatus::Scheduled => "CONFIRMED",
+            EventStatus::Cancelled => "CANCELLED",
+            EventStatus::Postponed => "TENTATIVE",
+        },
+        participant_count: counts.participants,
+        audience_type: audience_type(&e.audience),
+        location,
+        maximum_attendee_capacity: e.capacity,
+        remaining_attendee_capacity: e
+            .capacity
+            .map(|capacity| (i64::from(capacity) - counts.participants).max(0)),
+    };
+    (
+        KindFields::Event(fields),
+        (!attachments.is_empty()).then_some(attachments),
+    )
 }
 
-fn resource_fields(r: &Resource) -> Value {
-    let mut attachments: Vec<Value> = r
-        .links
-        .iter()
-        .map(|l| json!({"type": "Link", "href": l.url, "name": l.title}))
-        .collect();
+fn resource_fields(r: &Resource) -> (KindFields<'_>, Option<Vec<Value>>) {
+    let mut attachments: Vec<Value> = r.links.iter().map(link).collect();
     attachments.extend(r.attachments.iter().map(
         |a| json!({"type": "Document", "url": a.url, "mediaType": a.media_type, "name": a.name}),
     ));
-    json!({
-        "type": "Page",
-        "content": markdown::to_html(&r.body),
-        "learningResourceType": r.resource_type,
-        "educationalLevel": r.level,
-        "license": r.license,
-        "audienceType": r.audience.age_groups.iter().map(|g| serde_json::to_value(g).unwrap_or_default()).chain(r.audience.publics.iter().map(|p| json!(p))).collect::<Vec<_>>(),
-        "attachment": attachments,
-    })
+    let fields = ResourceFields {
+        kind: ObjectType::Page,
+        content: markdown::to_html(&r.body),
+        learning_resource_type: &r.resource_type,
+        educational_level: &r.level,
+        license: &r.license,
+        audience_type: audience_type(&r.audience),
+    };
+    // Always there for a resource, even empty.
+    (KindFields::Resource(fields), Some(attachments))
 }
 
-fn call_fields(c: &Call) -> Value {
-    let mut fields = json!({
-        "type": "Page",
-        "content": markdown::to_html(&c.description),
-        "callType": c.call_type,
-        "callStatus": c.status,
-        "objectives": c.objectives,
-        "skillsWanted": c.skills_wanted,
-    });
-    if let Some(end) = c.deadline_end() {
-        fields["endTime"] = json!(end.to_rfc3339_opts(SecondsFormat::Secs, true));
-    }
-    if let Some(place) = &c.scope.place {
-        fields["location"] = place_json(place);
-    }
-    if let Some(radius) = c.scope.radius_km {
-        fields["radiusKm"] = json!(radius);
-    }
-    fields
+fn call_fields(c: &Call) -> KindFields<'_> {
+    KindFields::Call(CallFields {
+        kind: ObjectType::Page,
+        content: markdown::to_html(&c.description),
+        call_type: &c.call_type,
+        call_status: &c.status,
+        objectives: &c.objectives,
+        skills_wanted: &c.skills_wanted,
+        end_time: c
+            .deadline_end()
+            .map(|end| end.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        location: c.scope.place.as_ref().map(place_json),
+        radius_km: c.scope.radius_km,
+    })
 }
 
 /// One short HTML paragraph that reads well alone in a Mastodon timeline, in the

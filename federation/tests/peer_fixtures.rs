@@ -359,3 +359,20 @@ fn a_remote_event_outside_the_years_window_is_refused_with_the_reason() {
         );
     }
 }
+
+#[test]
+fn activities_about_unknown_object_types_are_ignored() {
+    for (path, kind) in [
+        ("mastodon/undo_follow.json", "Undo"),
+        ("mobilizon/accept_join.json", "Accept"),
+        ("mastodon/create_note.json", "Create"),
+    ] {
+        let mut doc = fixture(path);
+        doc["object"]["type"] = "EmojiReact".into();
+        let activity: Activity = serde_json::from_value(doc).unwrap();
+        match Inbound::parse(&activity, activity.actor.as_str()).unwrap() {
+            Inbound::Other { kind: ignored } => assert_eq!(ignored, kind, "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+}

@@ -134,11 +134,14 @@ pub enum ObjectType {
     Announce,
     Join,
     Tombstone,
+    /// Any other type: read, never sent.
+    #[serde(other)]
+    Other,
 }
 
 impl ObjectType {
-    /// The type of an embedded object; `None` for an object given by id, or of a type
-    /// Rhizome does not tell apart.
+    /// The type of an embedded object; `None` for an object given by id or without a
+    /// `type`, [`ObjectType::Other`] for a type Rhizome does not tell apart.
     pub fn of(object: &Value) -> Option<ObjectType> {
         let name = object.get("type")?.as_str()?;
         ObjectType::deserialize(

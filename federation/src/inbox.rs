@@ -13,7 +13,7 @@ use rhizome_node::social::{RemoteActor, host_of};
 
 use crate::error::FederationError;
 use crate::fetch::FetchError;
-use crate::protocol::{Activity, id_of, strip_control};
+use crate::protocol::{Activity, ActivityType, Verb, id_of, strip_control};
 use crate::signatures::{self, PendingSignature};
 use crate::{Federation, activities};
 
@@ -109,7 +109,7 @@ async fn receive(
             .mark_received(activity.id.as_str(), rhizome_node::now())
             .await?
         {
-            activities::network::receive_relayed(fed, &activity, &relay).await?;
+            activities::network::receive_relayed(fed, id_of(&activity.object), &relay).await?;
         }
         return Ok(StatusCode::ACCEPTED);
     }
@@ -144,7 +144,7 @@ async fn verified_sender(
     match verify_signer(fed, pending, activity.actor.as_str()).await {
         Ok(actor) => Ok(Some(actor)),
         Err(FederationError::UnknownKey(_) | FederationError::KeyFetch(_))
-            if activity.kind == "Delete"
+            if activity.kind == ActivityType::Verb(Verb::Delete)
                 && id_of(&activity.object) == Some(activity.actor.as_str()) =>
         {
             tracing::debug!(actor = %activity.actor, "Delete of an unknown, gone actor ignored");

@@ -4,14 +4,17 @@
 #![recursion_limit = "256"]
 
 pub mod activities;
+pub mod astointernal;
 pub mod backfill;
 pub mod delivery;
 pub mod discovery;
 pub mod error;
 pub mod fetch;
 pub mod inbox;
+pub mod internaltoas;
 pub mod keys;
-pub mod objects;
+/// The former name of [`internaltoas`], still used by the web crate.
+pub use internaltoas as objects;
 pub mod protocol;
 pub mod routes;
 pub mod signatures;

@@ -12,7 +12,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::FederationError;
-use crate::objects::{actor, publication, with_context};
+use crate::internaltoas::{actor, as_json, publication, with_context};
+use crate::protocol::outbound::{
+    CollectionType, OrderedCollection, OrderedCollectionPage, Tombstone,
+};
 use crate::{Federation, inbox};
 
 /// Routes mountable on any state that can hand out a [`Federation`].
@@ -126,7 +129,9 @@ impl Federation {
             .filter(|p| p.body.kind() == kind)
             .ok_or(FederationError::NotFound)?;
         if p.deleted_at.is_some() {
-            let gone = ActivityJson(with_context(publication::tombstone(&self.urls, &p)));
+            let gone = ActivityJson(with_context(as_json(&publication::tombstone(
+                &self.urls, &p,
+            ))));
             return Ok((StatusCode::GONE, gone).into_response());
         }
         let territory = self
@@ -351,12 +356,13 @@ async fn outbox(
         .ok_or(FederationError::NotFound)?;
     let id = fed.urls.outbox(&slug);
     let total = fed.store.outbox_count(territory.id).await?;
-    Ok(ActivityJson(match q.page {
-        None => with_context(json!({
-            "id": id, "type": "OrderedCollection", "totalItems": total,
-            "first": format!("{id}?page=1"),
-            "last": format!("{id}?page={}", ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)),
-        })),
+    let page_url = |page: i64| format!("{id}?page={page}");
+    let doc = match q.page {
+        None => as_json(&OrderedCollection {
+            first: Some(page_url(1)),
+            last: Some(page_url(((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1))),
+            ..OrderedCollection::counted(id.clone(), total)
+        }),
         Some(page) => {
             let page = page.max(1);
             let mut items = Vec::new();
@@ -367,20 +373,18 @@ async fn outbox(
             {
                 items.push(fed.without_deleted_content(strip_context(item)).await?);
             }
-            let mut doc = json!({
-                "id": format!("{id}?page={page}"), "type": "OrderedCollectionPage", "partOf": id,
-                "totalItems": total,
-                "orderedItems": items,
-            });
-            if page * PAGE_SIZE < total {
-                doc["next"] = json!(format!("{id}?page={}", page + 1));
-            }
-            if page > 1 {
-                doc["prev"] = json!(format!("{id}?page={}", page - 1));
-            }
-            with_context(doc)
+            as_json(&OrderedCollectionPage {
+                id: page_url(page),
+                kind: CollectionType::OrderedCollectionPage,
+                part_of: id.clone(),
+                total_items: total,
+                ordered_items: items,
+                next: (page * PAGE_SIZE < total).then(|| page_url(page + 1)),
+                prev: (page > 1).then(|| page_url(page - 1)),
+            })
         }
-    }))
+    };
+    Ok(ActivityJson(with_context(doc)))
 }
 
 impl Federation {
@@ -400,9 +404,9 @@ impl Federation {
         let object = match self.store.publication(uuid).await? {
             Some(p) if p.deleted_at.is_none() => return Ok(activity),
             Some(p) => publication::tombstone(&self.urls, &p),
-            None => json!({"id": self.urls.publication(kind, uuid), "type": "Tombstone"}),
+            None => Tombstone::bare(self.urls.publication(kind, uuid)),
         };
-        activity["object"] = object;
+        activity["object"] = as_json(&object);
         Ok(activity)
     }
 }
@@ -425,7 +429,7 @@ async fn followers(
         .await?
         .ok_or(FederationError::NotFound)?;
     let total = fed.store.follower_count(territory.id).await?;
-    Ok(ActivityJson(with_context(json!({
-        "id": fed.urls.followers(&slug), "type": "OrderedCollection", "totalItems": total,
-    }))))
+    Ok(ActivityJson(with_context(as_json(
+        &OrderedCollection::counted(fed.urls.followers(&slug), total),
+    ))))
 }

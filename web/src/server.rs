@@ -56,7 +56,7 @@ pub fn app(state: AppState) -> Router {
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let store = rhizome_node::store::open(&config.database_url()).await?;
     store.migrate().await?;
-    rhizome_federation::objects::remote_facts::convert_stored(&*store).await?;
+    rhizome_federation::astointernal::facts::convert_stored(&*store).await?;
     Ok(store)
 }
 

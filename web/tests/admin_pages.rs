@@ -532,7 +532,7 @@ async fn an_admin_hides_a_remote_publication_for_good() {
         published: "2030-01-01T00:00:00Z".parse().unwrap(),
         updated: updated.parse().unwrap(),
         deleted_at: None,
-        facts: rhizome_federation::objects::remote_facts::remote_facts(&object),
+        facts: rhizome_federation::astointernal::facts::remote_facts(&object),
     };
     assert!(
         node.store

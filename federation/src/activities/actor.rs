@@ -2,24 +2,24 @@
 //! account itself (we forget it and what it left here).
 
 use rhizome_node::social::RemoteActor;
+use serde_json::Value;
 
 use crate::Federation;
 use crate::error::FederationError;
 use crate::fetch::remote_actor_from_json;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::id_of;
 
 pub async fn receive_update(
     fed: &Federation,
-    activity: &Activity,
+    object: Value,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if id_of(&activity.object) != Some(actor.id.as_str()) {
+    if id_of(&object) != Some(actor.id.as_str()) {
         return Err(FederationError::Forbidden(
             "an actor may only update itself".into(),
         ));
     }
-    let updated =
-        remote_actor_from_json(activity.object.clone()).map_err(FederationError::Malformed)?;
+    let updated = remote_actor_from_json(object).map_err(FederationError::Malformed)?;
     fed.store.upsert_remote_actor(&updated).await?;
     tracing::info!(actor = %actor.id, "remote actor updated");
     Ok(())

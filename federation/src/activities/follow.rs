@@ -3,24 +3,23 @@
 
 use rhizome_node::social::{FollowState, Follower, RemoteActor};
 use rhizome_node::{Territory, now};
-use serde_json::{Value, json};
 
-use super::{Address, object_type, outgoing, territory_actor};
+use super::{Address, outgoing, territory_actor};
 use crate::Federation;
 use crate::error::FederationError;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::outbound::Embedded;
+use crate::protocol::{Verb, inbound};
 
 pub async fn receive_follow(
     fed: &Federation,
-    activity: &Activity,
+    activity: inbound::Follow,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    let target = id_of(&activity.object)
-        .ok_or_else(|| FederationError::Malformed("Follow without object".into()))?;
+    let target = activity.target.as_str();
     // Following the node itself, or the public collection as relay clients do.
     if target == fed.urls.instance_actor() || crate::protocol::is_public(&serde_json::json!(target))
     {
-        return follow_node(fed, activity, actor).await;
+        return follow_node(fed, &activity, actor).await;
     }
     let slug = fed
         .urls
@@ -45,13 +44,12 @@ pub async fn receive_follow(
         created_at: now(),
     };
     let reply = (state == FollowState::Accepted)
-        .then(|| answer(fed, &territory, &follower, actor, "Accept"));
+        .then(|| answer(fed, &territory, &follower, actor, Verb::Accept));
     fed.store.upsert_follower(&follower, reply.as_ref()).await?;
     // A Rhizome follower may ask only for part of what we publish; a scope that does not
     // parse is ignored (the follower gets everything and filters itself).
     let scope = activity
         .scope
-        .clone()
         .and_then(|s| serde_json::from_value::<rhizome_node::network::Scope>(s).ok())
         .and_then(|s| s.validate().ok())
         .filter(|s| *s != rhizome_node::network::Scope::default());
@@ -65,21 +63,10 @@ pub async fn receive_follow(
 
 pub async fn receive_undo(
     fed: &Federation,
-    activity: &Activity,
+    undo: inbound::UndoFollow,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    let follow = &activity.object;
-    if object_type(follow) != Some("Follow")
-        || id_of(follow.get("actor").unwrap_or(&Value::Null)) != Some(actor.id.as_str())
-    {
-        return Err(FederationError::Malformed(
-            "Undo of a Follow that is not the sender's".into(),
-        ));
-    }
-    let target = follow
-        .get("object")
-        .and_then(|o| id_of(o))
-        .unwrap_or_default();
+    let target = undo.target.as_str();
     // Following the node itself, or the public collection as relay clients do.
     if target == fed.urls.instance_actor() || crate::protocol::is_public(&serde_json::json!(target))
     {
@@ -101,15 +88,20 @@ pub async fn receive_undo(
 /// so that it can pass each subscriber's publications on to the others.
 async fn follow_node(
     fed: &Federation,
-    activity: &Activity,
+    activity: &inbound::Follow,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
     let me = fed.urls.instance_actor();
-    let follow = json!({"id": activity.id, "type": "Follow", "actor": actor.id, "object": me});
+    let follow = Embedded {
+        id: activity.id.to_string(),
+        kind: Verb::Follow,
+        actor: actor.id.clone(),
+        object: me.clone(),
+    };
     let accept = outgoing(
         fed,
         uuid::Uuid::nil(),
-        "Accept",
+        Verb::Accept,
         &me,
         follow,
         Address::only(actor),
@@ -163,12 +155,12 @@ pub async fn decide(
             state: FollowState::Accepted,
             ..follower
         };
-        let reply = answer(fed, territory, &accepted, &actor, "Accept");
+        let reply = answer(fed, territory, &accepted, &actor, Verb::Accept);
         fed.store.upsert_follower(&accepted, Some(&reply)).await?;
     } else {
         fed.store.remove_follower(territory.id, actor_id).await?;
         fed.store
-            .enqueue(&answer(fed, territory, &follower, &actor, "Reject"))
+            .enqueue(&answer(fed, territory, &follower, &actor, Verb::Reject))
             .await?;
     }
     fed.wake_delivery();
@@ -180,9 +172,14 @@ fn answer(
     territory: &Territory,
     follower: &Follower,
     actor: &RemoteActor,
-    kind: &str,
+    verb: Verb,
 ) -> rhizome_node::outbox::Outgoing {
     let me = territory_actor(fed, territory);
-    let follow = json!({"id": follower.follow_activity_id, "type": "Follow", "actor": actor.id, "object": me});
-    outgoing(fed, territory.id, kind, &me, follow, Address::only(actor))
+    let follow = Embedded {
+        id: follower.follow_activity_id.clone(),
+        kind: Verb::Follow,
+        actor: actor.id.clone(),
+        object: me.clone(),
+    };
+    outgoing(fed, territory.id, verb, &me, follow, Address::only(actor))
 }

@@ -12,14 +12,16 @@ pub mod rsvp;
 
 use chrono::SecondsFormat;
 use rhizome_node::outbox::{Outgoing, Recipients};
-use rhizome_node::social::RemoteActor;
-use serde_json::{Value, json};
+use rhizome_node::social::{ReactionKind, RemoteActor};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::Federation;
 use crate::error::FederationError;
-use crate::objects::with_context;
-use crate::protocol::{Activity, id_of};
+use crate::internaltoas::as_json;
+use crate::protocol::outbound::Outbound;
+use crate::protocol::{Activity, Inbound, Verb, context};
 
 /// Handles an activity whose signature and origin were already checked by the inbox.
 pub async fn receive(
@@ -27,65 +29,39 @@ pub async fn receive(
     activity: &Activity,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    let object_kind = object_type(&activity.object);
-    match (activity.kind.as_str(), object_kind) {
-        ("Follow", _) => follow::receive_follow(fed, activity, actor).await,
-        ("Accept", _) => network::receive_accept(fed, activity, actor).await,
-        ("Reject", _) => network::receive_reject(fed, activity, actor).await,
-        ("Create", Some("Note")) => reply::receive_create(fed, activity, actor).await,
-        ("Create" | "Update", Some("Event" | "Page" | "Article")) => {
-            network::receive_publication(fed, activity, actor).await
+    match Inbound::parse(activity, &actor.id)? {
+        Inbound::Follow(follow) => follow::receive_follow(fed, follow, actor).await,
+        Inbound::Accept(accept) => network::receive_accept(fed, accept, actor).await,
+        Inbound::Reject(reject) => network::receive_reject(fed, reject, actor).await,
+        Inbound::CreateNote(note) => reply::receive_create(fed, *note, actor).await,
+        Inbound::CreateOrUpdatePublication(object) => {
+            network::receive_publication(fed, &object, actor).await
         }
-        ("Update", Some("Person" | "Service" | "Organization" | "Group" | "Application")) => {
-            actor::receive_update(fed, activity, actor).await
+        Inbound::UpdateActor(object) => actor::receive_update(fed, object, actor).await,
+        Inbound::DeleteActor => actor::receive_delete(fed, actor).await,
+        Inbound::Delete(delete) => {
+            reply::receive_delete(fed, &delete, actor).await?;
+            network::receive_delete(fed, &delete, actor).await
         }
-        ("Delete", _) if id_of(&activity.object) == Some(actor.id.as_str()) => {
-            actor::receive_delete(fed, actor).await
-        }
-        ("Delete", _) => {
-            reply::receive_delete(fed, activity, actor).await?;
-            network::receive_delete(fed, activity, actor).await
-        }
-        ("Like", _) => {
-            reaction::receive(
-                fed,
-                activity,
-                actor,
-                rhizome_node::social::ReactionKind::Like,
-            )
-            .await
-        }
-        ("Announce", _) => {
-            if network::receive_relayed(fed, activity, actor).await? {
+        Inbound::Like(like) => reaction::receive(fed, like, actor, ReactionKind::Like).await,
+        Inbound::Announce(announce) => {
+            if network::receive_relayed(fed, announce.object.as_deref(), actor).await? {
                 return Ok(());
             }
-            reaction::receive(
-                fed,
-                activity,
-                actor,
-                rhizome_node::social::ReactionKind::Announce,
-            )
-            .await
+            reaction::receive(fed, announce, actor, ReactionKind::Announce).await
         }
-        ("Flag", _) => report::receive_flag(fed, activity, actor).await,
-        ("Join", _) => rsvp::receive_join(fed, activity, actor).await,
-        ("Leave", _) => rsvp::receive_leave(fed, activity, actor).await,
-        ("Undo", Some("Follow")) => follow::receive_undo(fed, activity, actor).await,
-        ("Undo", Some("Like" | "Announce") | None) => {
-            reaction::receive_undo(fed, activity, actor).await
+        Inbound::Flag(flag) => report::receive_flag(fed, flag, actor).await,
+        Inbound::Join(join) => rsvp::receive_join(fed, join, actor).await,
+        Inbound::Leave(leave) | Inbound::UndoJoin(leave) => {
+            rsvp::receive_leave(fed, leave, actor).await
         }
-        ("Undo", Some("Join")) => rsvp::receive_leave(fed, activity, actor).await,
-        _ => ignore(activity),
+        Inbound::UndoFollow(undo) => follow::receive_undo(fed, undo, actor).await,
+        Inbound::UndoReaction(undo) => reaction::receive_undo(fed, undo, actor).await,
+        Inbound::Other { kind } => {
+            tracing::debug!(%kind, id = %activity.id, "activity ignored");
+            Ok(())
+        }
     }
-}
-
-fn ignore(activity: &Activity) -> Result<(), FederationError> {
-    tracing::debug!(kind = %activity.kind, id = %activity.id, "activity ignored");
-    Ok(())
-}
-
-pub(crate) fn object_type(object: &Value) -> Option<&str> {
-    object.get("type").and_then(Value::as_str)
 }
 
 /// Who an activity is addressed to and where it is delivered.
@@ -127,9 +103,22 @@ impl Address {
 pub(crate) fn outgoing(
     fed: &Federation,
     sender: Uuid,
-    kind: &str,
+    verb: Verb,
     actor: &str,
-    object: Value,
+    object: impl Serialize,
+    address: Address,
+) -> Outgoing {
+    outgoing_scoped(fed, sender, verb, actor, object, None, address)
+}
+
+/// [`outgoing`], with Rhizome's `scope` extension (on a `Follow`).
+pub(crate) fn outgoing_scoped(
+    fed: &Federation,
+    sender: Uuid,
+    verb: Verb,
+    actor: &str,
+    object: impl Serialize,
+    scope: Option<Value>,
     address: Address,
 ) -> Outgoing {
     let id = Uuid::now_v7();
@@ -139,15 +128,18 @@ pub(crate) fn outgoing(
         .iter()
         .chain(&address.cc)
         .any(|a| a == crate::protocol::PUBLIC);
-    let body = with_context(json!({
-        "id": activity_id,
-        "type": kind,
-        "actor": actor,
-        "object": object,
-        "to": address.to,
-        "cc": address.cc,
-        "published": rhizome_node::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-    }));
+    let activity = Outbound {
+        context: context(),
+        id: activity_id.clone(),
+        kind: verb,
+        actor: actor.to_owned(),
+        object,
+        to: address.to,
+        cc: address.cc,
+        published: rhizome_node::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        scope,
+    };
+    let body = as_json(&activity);
     Outgoing {
         id,
         activity_id,

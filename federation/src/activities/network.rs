@@ -4,17 +4,18 @@
 //! resources and calls, kept with attribution. Backfill lives in `backfill.rs`.
 
 use chrono::{DateTime, Utc};
-use rhizome_node::network::{Following, RemotePublication, Scope};
+use rhizome_node::network::{Following, Scope};
 use rhizome_node::social::{FollowState, RemoteActor};
-use rhizome_node::theme::Theme;
-use rhizome_node::{PublicationKind, Territory, now};
-use serde_json::{Value, json};
+use rhizome_node::{Territory, now};
+use serde_json::Value;
 
-use super::{Address, object_type, outgoing, territory_actor};
+use super::{Address, outgoing, outgoing_scoped, territory_actor};
 use crate::Federation;
+use crate::astointernal;
 use crate::error::FederationError;
 use crate::fetch::{FetchError, check_url};
-use crate::protocol::{Activity, id_of, ids_of};
+use crate::protocol::outbound::Embedded;
+use crate::protocol::{Verb, id_of, ids_of, inbound};
 
 impl Federation {
     /// Resolves `@name@host`, `name@host` or an actor URL to an actor id, via WebFinger.
@@ -92,10 +93,17 @@ impl Federation {
             .map_err(|e| FederationError::Malformed(e.to_string()))?;
         let me = territory_actor(self, territory);
         let address = Address::only(&actor);
-        let mut follow = outgoing(self, territory.id, "Follow", &me, json!(actor.id), address);
-        if scope != Scope::default() {
-            follow.body["scope"] = serde_json::to_value(&scope).unwrap_or_default();
-        }
+        let wanted =
+            (scope != Scope::default()).then(|| serde_json::to_value(&scope).unwrap_or_default());
+        let follow = outgoing_scoped(
+            self,
+            territory.id,
+            Verb::Follow,
+            &me,
+            &actor.id,
+            wanted,
+            address,
+        );
         let following = Following {
             territory_id: territory.id,
             target_id: actor.id.clone(),
@@ -147,14 +155,14 @@ impl Federation {
             .map_err(|e| FederationError::Malformed(e.to_string()))?;
         let me = self.urls.instance_actor();
         let object = if relay {
-            json!(crate::protocol::PUBLIC)
+            crate::protocol::PUBLIC
         } else {
-            json!(actor.id)
+            actor.id.as_str()
         };
         let follow = outgoing(
             self,
             uuid::Uuid::nil(),
-            "Follow",
+            Verb::Follow,
             &me,
             object,
             Address::only(&actor),
@@ -196,11 +204,16 @@ impl Federation {
         let me = territory_actor(self, territory);
         let undo = match self.store.remote_actor(target_id).await? {
             Some(actor) => {
-                let follow = json!({"id": following.follow_activity_id, "type": "Follow", "actor": me, "object": target_id});
+                let follow = Embedded {
+                    id: following.follow_activity_id.clone(),
+                    kind: Verb::Follow,
+                    actor: me.clone(),
+                    object: target_id.to_owned(),
+                };
                 Some(outgoing(
                     self,
                     territory.id,
-                    "Undo",
+                    Verb::Undo,
                     &me,
                     follow,
                     Address::only(&actor),
@@ -221,15 +234,10 @@ impl Federation {
 /// publications are fetched from the actor's outbox.
 pub async fn receive_accept(
     fed: &Federation,
-    activity: &Activity,
+    accept: inbound::Answer,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if object_type(&activity.object).is_some_and(|t| t != "Follow") {
-        return Ok(()); // an Accept of something else (a Join we never sent)
-    }
-    let Some(follow_id) = id_of(&activity.object) else {
-        return Ok(());
-    };
+    let follow_id = accept.follow.as_str();
     let Some(following) = fed.store.following_by_activity(follow_id).await? else {
         if let Some(subscription) = fed.store.node_subscription_by_activity(follow_id).await?
             && subscription.target_id == actor.id
@@ -283,13 +291,11 @@ pub async fn receive_accept(
 
 pub async fn receive_reject(
     fed: &Federation,
-    activity: &Activity,
+    reject: inbound::Answer,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if let Some(following) = match id_of(&activity.object) {
-        Some(id) => fed.store.following_by_activity(id).await?,
-        None => None,
-    } && following.target_id == actor.id
+    if let Some(following) = fed.store.following_by_activity(&reject.follow).await?
+        && following.target_id == actor.id
     {
         fed.store
             .remove_following(following.territory_id, &actor.id, None)
@@ -303,11 +309,11 @@ pub async fn receive_reject(
 /// subscription to its node); a hub passes what it keeps on to its other subscribers.
 pub async fn receive_publication(
     fed: &Federation,
-    activity: &Activity,
+    object: &Value,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if keep(fed, &activity.object, actor, None).await?
-        && let Some(id) = id_of(&activity.object)
+    if keep(fed, object, actor, None).await?
+        && let Some(id) = id_of(object)
     {
         relay(fed, id, actor).await?;
     }
@@ -357,7 +363,7 @@ async fn keep_within(
         tracing::debug!(actor = %actor.id, "publication from an actor nobody here follows ignored");
         return Ok(false);
     }
-    let item = parse(object, &actor.id).map_err(FederationError::Malformed)?;
+    let item = astointernal::publication(object, &actor.id).map_err(FederationError::Malformed)?;
     if let Some(min) = min_published
         && item.publication.published < min
         && item.publication.ends_at.is_none_or(|end| end < now())
@@ -409,9 +415,9 @@ pub async fn relay(
         .enqueue(&outgoing(
             fed,
             uuid::Uuid::nil(),
-            "Announce",
+            Verb::Announce,
             &me,
-            json!(object_id),
+            object_id,
             address,
         ))
         .await?;
@@ -424,7 +430,7 @@ pub async fn relay(
 /// announcer is not a node we subscribe to (then it is an ordinary boost).
 pub async fn receive_relayed(
     fed: &Federation,
-    activity: &Activity,
+    announced: Option<&str>,
     announcer: &RemoteActor,
 ) -> Result<bool, FederationError> {
     let Some(subscription) = fed
@@ -436,7 +442,7 @@ pub async fn receive_relayed(
     else {
         return Ok(false);
     };
-    let Some(id) = id_of(&activity.object) else {
+    let Some(id) = announced else {
         return Ok(true);
     };
     if fed.urls.is_local(id)
@@ -481,89 +487,17 @@ pub async fn receive_relayed(
 
 pub async fn receive_delete(
     fed: &Federation,
-    activity: &Activity,
+    delete: &inbound::Delete,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if let Some(id) = id_of(&activity.object)
-        && fed
-            .store
-            .delete_remote_publication(id, &actor.id, now())
-            .await?
+    let id = delete.object.as_str();
+    if fed
+        .store
+        .delete_remote_publication(id, &actor.id, now())
+        .await?
     {
         // A hub passes deletions on too: receivers find the origin answering 410.
         relay(fed, id, actor).await?;
     }
     Ok(())
-}
-
-/// A remote publication with what scopes filter on.
-pub struct Parsed {
-    pub publication: RemotePublication,
-    pub themes: Vec<Theme>,
-    pub position: Option<(f64, f64)>,
-}
-
-/// Reads an Event or Page from another server. Its id must be on its author's host.
-pub fn parse(object: &Value, actor_id: &str) -> Result<Parsed, String> {
-    let id = id_of(object).ok_or("object without id")?;
-    let same_host = url::Url::parse(id)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        == url::Url::parse(actor_id)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned));
-    if !same_host {
-        return Err(format!("{id} is not on its author's host"));
-    }
-    let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
-    if !attributed.is_empty() && !attributed.contains(&actor_id) {
-        return Err("the object is attributed to someone else".into());
-    }
-    let kind = match object_type(object) {
-        Some("Event") => PublicationKind::Event,
-        Some("Page") if object.get("callType").is_some() => PublicationKind::Call,
-        Some("Page" | "Article") => PublicationKind::Resource,
-        other => return Err(format!("not an event, resource or call: {other:?}")),
-    };
-    let time = |field: &str| {
-        object
-            .get(field)
-            .and_then(Value::as_str)
-            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let title: String = object
-        .get("name")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .chars()
-        .take(300)
-        .collect();
-    if title.trim().is_empty() {
-        return Err("no name".into());
-    }
-    let starts_at = time("startTime");
-    if kind == PublicationKind::Event && starts_at.is_none() {
-        return Err("an event without startTime".into());
-    }
-    let published = time("published").unwrap_or_else(now);
-    // Read once here, kept with the publication: the network index is built from them.
-    let facts = crate::objects::remote_facts::remote_facts(object);
-    Ok(Parsed {
-        publication: RemotePublication {
-            id: id.to_owned(),
-            actor_id: actor_id.to_owned(),
-            kind,
-            title,
-            starts_at,
-            ends_at: time("endTime").or(starts_at),
-            object: object.clone(),
-            published,
-            updated: time("updated").unwrap_or(published),
-            deleted_at: None,
-            facts: facts.clone(),
-        },
-        themes: facts.themes,
-        position: facts.position,
-    })
 }

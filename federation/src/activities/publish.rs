@@ -5,13 +5,13 @@
 use rhizome_node::action::{Actions, Wire};
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
-use serde_json::Value;
 
 use super::{Address, outgoing, territory_actor};
 use crate::Federation;
+use crate::internaltoas::actor::territory_object;
+use crate::internaltoas::publication::{EventCounts, object, tombstone};
 use crate::keys::KeyError;
-use crate::objects::actor::territory_object;
-use crate::objects::publication::{EventCounts, object, tombstone};
+use crate::protocol::Verb;
 
 #[async_trait::async_trait]
 impl Wire for Federation {
@@ -22,7 +22,7 @@ impl Wire for Federation {
     ) -> Result<Outgoing, StoreError> {
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
         let object = object(&self.urls, territory, p, EventCounts::default());
-        Ok(self.to_followers(territory, "Create", object, scoped))
+        Ok(self.to_followers(territory, Verb::Create, object, scoped))
     }
 
     async fn publication_updated(
@@ -33,7 +33,7 @@ impl Wire for Federation {
         let counts = self.event_counts(p).await?;
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
         let object = object(&self.urls, territory, p, counts);
-        Ok(self.to_followers(territory, "Update", object, scoped))
+        Ok(self.to_followers(territory, Verb::Update, object, scoped))
     }
 
     async fn publication_deleted(
@@ -43,7 +43,7 @@ impl Wire for Federation {
     ) -> Result<Outgoing, StoreError> {
         // Everyone hears of a deletion, whatever their scope.
         let scoped = self.scoped_inboxes(territory, None).await?;
-        Ok(self.to_followers(territory, "Delete", tombstone(&self.urls, gone), scoped))
+        Ok(self.to_followers(territory, Verb::Delete, tombstone(&self.urls, gone), scoped))
     }
 
     fn queued(&self) {
@@ -64,7 +64,7 @@ impl Federation {
             Ok(key) => {
                 let scoped = self.scoped_inboxes(territory, None).await?;
                 let actor = territory_object(&self.urls, territory, &key.public_pem);
-                Some(self.to_followers(territory, "Update", actor, scoped))
+                Some(self.to_followers(territory, Verb::Update, actor, scoped))
             }
             Err(KeyError::Store(e)) => return Err(e),
             Err(KeyError::Corrupt(reason)) => {
@@ -91,15 +91,15 @@ impl Federation {
     fn to_followers(
         &self,
         territory: &Territory,
-        kind: &str,
-        object: Value,
+        verb: Verb,
+        object: impl serde::Serialize,
         scoped: Vec<String>,
     ) -> Outgoing {
         let actor = territory_actor(self, territory);
         outgoing(
             self,
             territory.id,
-            kind,
+            verb,
             &actor,
             object,
             Address::followers(self, territory, scoped),

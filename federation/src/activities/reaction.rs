@@ -5,15 +5,15 @@ use rhizome_node::social::{ReactionKind, RemoteActor};
 use super::local_publication;
 use crate::Federation;
 use crate::error::FederationError;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::inbound;
 
 pub async fn receive(
     fed: &Federation,
-    activity: &Activity,
+    activity: inbound::Reaction,
     actor: &RemoteActor,
     kind: ReactionKind,
 ) -> Result<(), FederationError> {
-    let Some((publication, _)) = local_publication(fed, id_of(&activity.object)).await? else {
+    let Some((publication, _)) = local_publication(fed, activity.object.as_deref()).await? else {
         return Ok(());
     };
     fed.store
@@ -24,10 +24,10 @@ pub async fn receive(
 
 pub async fn receive_undo(
     fed: &Federation,
-    activity: &Activity,
+    undo: inbound::UndoReaction,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if let Some(id) = id_of(&activity.object) {
+    if let Some(id) = &undo.reaction {
         fed.store.remove_reaction(id, &actor.id).await?;
     }
     Ok(())

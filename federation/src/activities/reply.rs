@@ -8,23 +8,19 @@ use uuid::Uuid;
 use super::local_publication;
 use crate::Federation;
 use crate::error::FederationError;
-use crate::protocol::{Activity, NoteJson, first_href, id_of, ids_of, web_url};
+use crate::protocol::{NoteJson, first_href, id_of, ids_of, inbound, web_url};
 
 /// Longest reply kept, in characters of HTML.
 const MAX_COMMENT: usize = 20_000;
 
 pub async fn receive_create(
     fed: &Federation,
-    activity: &Activity,
+    note: NoteJson,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if activity.object.get("type").and_then(|t| t.as_str()) != Some("Note") {
-        tracing::debug!(id = %activity.id, "Create of something other than a Note ignored");
-        return Ok(());
-    }
-    let note: NoteJson = serde_json::from_value(activity.object.clone())
-        .map_err(|e| FederationError::Malformed(format!("Note: {e}")))?;
-    activitypub_federation::protocol::verification::verify_domains_match(&note.id, &activity.actor)
+    let author = url::Url::parse(&actor.id)
+        .map_err(|e| FederationError::Malformed(format!("actor: {e}")))?;
+    activitypub_federation::protocol::verification::verify_domains_match(&note.id, &author)
         .map_err(|_| {
             FederationError::Malformed("the Note's id is on another host than its author".into())
         })?;
@@ -82,12 +78,10 @@ pub async fn receive_create(
 
 pub async fn receive_delete(
     fed: &Federation,
-    activity: &Activity,
+    delete: &inbound::Delete,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    let Some(id) = id_of(&activity.object) else {
-        return Err(FederationError::Malformed("Delete without object".into()));
-    };
+    let id = delete.object.as_str();
     if fed.store.delete_comment(id, &actor.id).await? {
         tracing::info!(note = id, "comment deleted by its author");
     }

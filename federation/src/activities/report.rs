@@ -3,12 +3,11 @@
 //! node's admins, who see it on the federation page.
 
 use rhizome_node::social::{RemoteActor, Report};
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::Federation;
 use crate::error::FederationError;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::inbound;
 
 /// What a reporter may write, at most (Mastodon allows 1000 characters).
 const MAX_CONTENT: usize = 5000;
@@ -17,20 +16,15 @@ const MAX_OBJECTS: usize = 50;
 
 pub async fn receive_flag(
     fed: &Federation,
-    activity: &Activity,
+    activity: inbound::Flag,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
     let ours = format!("{}/", fed.urls.base);
-    let named: Vec<&Value> = match &activity.object {
-        Value::Array(list) => list.iter().collect(),
-        other => vec![other],
-    };
-    let objects: Vec<String> = named
+    let objects: Vec<String> = activity
+        .objects
         .into_iter()
-        .filter_map(id_of)
         .filter(|id| id.starts_with(&ours))
         .take(MAX_OBJECTS)
-        .map(str::to_owned)
         .collect();
     if objects.is_empty() {
         tracing::info!(id = %activity.id, reporter = %actor.id, "report about nothing of ours ignored");

@@ -5,19 +5,19 @@
 use rhizome_node::publication::event::{EventStatus, RegistrationMode};
 use rhizome_node::social::{RemoteActor, RsvpState};
 use rhizome_node::{PublicationBody, now};
-use serde_json::json;
 
 use super::{Address, local_publication, outgoing, territory_actor};
 use crate::Federation;
 use crate::error::FederationError;
-use crate::protocol::{Activity, id_of};
+use crate::protocol::outbound::Embedded;
+use crate::protocol::{Verb, inbound};
 
 pub async fn receive_join(
     fed: &Federation,
-    activity: &Activity,
+    activity: inbound::Participation,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    let Some((publication, territory)) = local_publication(fed, id_of(&activity.object)).await?
+    let Some((publication, territory)) = local_publication(fed, activity.event.as_deref()).await?
     else {
         return Err(FederationError::NotFound);
     };
@@ -32,17 +32,24 @@ pub async fn receive_join(
         || event.registration.mode == RegistrationMode::External;
     let capacity = if closed { Some(0) } else { event.capacity };
     let me = territory_actor(fed, &territory);
-    let join = json!({"id": activity.id, "type": "Join", "actor": actor.id, "object": fed.urls.publication(publication.body.kind(), publication.id)});
+    let join = Embedded {
+        id: activity.id.to_string(),
+        kind: Verb::Join,
+        actor: actor.id.clone(),
+        object: fed
+            .urls
+            .publication(publication.body.kind(), publication.id),
+    };
     let reply = |state: RsvpState| {
-        let kind = if state == RsvpState::Accepted {
-            "Accept"
+        let verb = if state == RsvpState::Accepted {
+            Verb::Accept
         } else {
-            "Reject"
+            Verb::Reject
         };
         outgoing(
             fed,
             territory.id,
-            kind,
+            verb,
             &me,
             join.clone(),
             Address::only(actor),
@@ -67,15 +74,11 @@ pub async fn receive_join(
 
 pub async fn receive_leave(
     fed: &Federation,
-    activity: &Activity,
+    activity: inbound::Participation,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
     // `Leave{event}` (Mobilizon) or `Undo{Join{event}}`.
-    let target = match activity.kind.as_str() {
-        "Undo" => activity.object.get("object").and_then(|o| id_of(o)),
-        _ => id_of(&activity.object),
-    };
-    if let Some((publication, _)) = local_publication(fed, target).await? {
+    if let Some((publication, _)) = local_publication(fed, activity.event.as_deref()).await? {
         fed.store.cancel_rsvp(publication.id, &actor.id).await?;
     }
     Ok(())

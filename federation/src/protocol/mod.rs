@@ -1,8 +1,13 @@
 //! Wire shapes: what Rhizome reads from other servers, and the JSON-LD context it writes.
-//! Outgoing objects are built in `objects/`; these types parse what Mastodon, Mobilizon
+//! Outgoing objects are built in `internaltoas/`; these types parse what Mastodon, Mobilizon
 //! and others send, accepting the variations they actually use.
 
-use serde::{Deserialize, Deserializer};
+pub mod inbound;
+pub mod outbound;
+
+pub use inbound::Inbound;
+
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
 
 pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -95,12 +100,112 @@ fn one_id<'de, D: Deserializer<'de>>(d: D) -> Result<url::Url, D::Error> {
     id.parse().map_err(serde::de::Error::custom)
 }
 
-/// The envelope of any inbound activity; `object` is read by each activity's handler.
+/// The activity types Rhizome reads or sends, by their ActivityStreams names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verb {
+    Follow,
+    Accept,
+    Reject,
+    Create,
+    Update,
+    Delete,
+    Like,
+    Announce,
+    Flag,
+    Join,
+    Leave,
+    Undo,
+}
+
+/// The object types Rhizome tells apart, by their ActivityStreams names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ObjectType {
+    Note,
+    Event,
+    Page,
+    Article,
+    Person,
+    Service,
+    Organization,
+    Group,
+    Application,
+    Follow,
+    Like,
+    Announce,
+    Join,
+    Tombstone,
+    /// Any other type: read, never sent.
+    #[serde(other)]
+    Other,
+}
+
+impl ObjectType {
+    /// The type of an embedded object; `None` for an object given by id or without a
+    /// `type`, [`ObjectType::Other`] for a type Rhizome does not tell apart.
+    pub fn of(object: &Value) -> Option<ObjectType> {
+        let name = object.get("type")?.as_str()?;
+        ObjectType::deserialize(
+            serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),
+        )
+        .ok()
+    }
+
+    /// What Rhizome keeps as a remote event, resource or call.
+    pub fn is_publication(self) -> bool {
+        matches!(
+            self,
+            ObjectType::Event | ObjectType::Page | ObjectType::Article
+        )
+    }
+
+    /// The actor types Mastodon, Mobilizon and others use.
+    pub fn is_actor(self) -> bool {
+        matches!(
+            self,
+            ObjectType::Person
+                | ObjectType::Service
+                | ObjectType::Organization
+                | ObjectType::Group
+                | ObjectType::Application
+        )
+    }
+}
+
+/// An activity's `type`: one Rhizome knows, or any other name (kept for the logs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActivityType {
+    Verb(Verb),
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for ActivityType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        let known = Verb::deserialize(
+            serde::de::value::StrDeserializer::<serde::de::value::Error>::new(&name),
+        );
+        Ok(match known {
+            Ok(verb) => ActivityType::Verb(verb),
+            Err(_) => ActivityType::Other(name),
+        })
+    }
+}
+
+impl std::fmt::Display for ActivityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ActivityType::Verb(verb) => write!(f, "{verb:?}"),
+            ActivityType::Other(name) => f.write_str(name),
+        }
+    }
+}
+
+/// The envelope of any inbound activity; [`Inbound::parse`] reads what it means.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Activity {
     pub id: url::Url,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ActivityType,
     #[serde(deserialize_with = "one_id")]
     pub actor: url::Url,
     #[serde(default)]
@@ -296,7 +401,7 @@ mod tests {
             "../../tests/fixtures/mastodon/create_note.json"
         ))
         .unwrap();
-        assert_eq!(create.kind, "Create");
+        assert_eq!(create.kind, ActivityType::Verb(Verb::Create));
         let note: NoteJson = serde_json::from_value(create.object).unwrap();
         assert_eq!(note.kind, "Note");
         assert!(note.html().unwrap().contains("Merci"));

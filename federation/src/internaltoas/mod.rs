@@ -1,13 +1,21 @@
-//! Conversions from the domain to ActivityStreams JSON: territories become
-//! `Organization` actors, events `Event`, resources and calls `Page`.
+//! Domain -> AS: what Rhizome sends. Territories become `Organization` actors, events
+//! `Event`, resources and calls `Page`. Its opposite (AS -> domain) is `astointernal/`.
 
 pub mod actor;
 pub mod publication;
-pub mod remote_facts;
 
 use serde_json::{Value, json};
 
 use crate::protocol::context;
+
+/// A typed wire shape as JSON. Ours hold only strings, numbers, lists and JSON values, so
+/// this cannot fail; if it ever did, the error is logged and the value is `null`.
+pub fn as_json(shape: &impl serde::Serialize) -> Value {
+    serde_json::to_value(shape).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "wire shape not serialisable");
+        Value::Null
+    })
+}
 
 /// Adds the JSON-LD context to an object served on its own.
 pub fn with_context(mut object: Value) -> Value {

@@ -1,0 +1,156 @@
+//! Our actors: each territory is an `Organization` that Mastodon follows like any account;
+//! the node itself is an `Application` (FEP-2677) that signs fetches.
+
+use chrono::{DateTime, Utc};
+use rhizome_node::Territory;
+use rhizome_node::markdown;
+use rhizome_node::territory::TerritoryKind;
+use rhizome_node::theme::Theme;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{as_json, hashtags, place_json, with_context};
+use crate::urls::Urls;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ActorType {
+    Organization,
+    Application,
+}
+
+/// An actor as we serve it; a territory's carries [`TerritoryFields`] too.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Actor {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ActorType,
+    pub preferred_username: String,
+    pub name: String,
+    pub summary: String,
+    pub url: String,
+    pub inbox: String,
+    pub outbox: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followers: Option<String>,
+    pub endpoints: Endpoints,
+    pub public_key: PublicKey,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    #[serde(flatten)]
+    pub territory: Option<TerritoryFields>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    pub shared_inbox: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    pub id: String,
+    pub owner: String,
+    pub public_key_pem: String,
+}
+
+impl PublicKey {
+    fn of(id: &str, public_pem: &str) -> PublicKey {
+        PublicKey {
+            id: Urls::key_id(id),
+            owner: id.to_owned(),
+            public_key_pem: public_pem.to_owned(),
+        }
+    }
+}
+
+/// What a territory's actor says beyond any actor's fields.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TerritoryFields {
+    pub indexable: bool,
+    pub published: DateTime<Utc>,
+    pub tag: Vec<Value>,
+    /// Profile fields (`PropertyValue`), as Mastodon shows them.
+    pub attachment: Vec<Value>,
+    /// `rhizome:kind`.
+    #[serde(rename = "kind")]
+    pub territory_kind: TerritoryKind,
+    pub themes: Vec<Theme>,
+    pub in_language: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Value>,
+}
+
+/// A territory's actor document, as served at its URL.
+pub fn territory(urls: &Urls, t: &Territory, public_pem: &str) -> Value {
+    with_context(as_json(&territory_object(urls, t, public_pem)))
+}
+
+/// A territory's actor without `@context`, as embedded in its `Update`.
+pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str) -> Actor {
+    let p = &t.profile;
+    let id = urls.territory(&p.slug);
+    let mut fields = Vec::new();
+    if let Some(website) = &p.website {
+        let href = markdown::escape(website.as_str());
+        fields.push(json!({"type": "PropertyValue", "name": "Site", "value": format!("<a href=\"{href}\" rel=\"me nofollow noopener\">{href}</a>")}));
+    }
+    if let Some(contact) = &p.contact {
+        fields.push(
+            json!({"type": "PropertyValue", "name": "Contact", "value": markdown::escape(contact)}),
+        );
+    }
+    Actor {
+        kind: ActorType::Organization,
+        preferred_username: p.slug.clone(),
+        name: p.name.clone(),
+        summary: markdown::to_html(&p.description),
+        url: id.clone(),
+        inbox: urls.inbox(&p.slug),
+        outbox: urls.outbox(&p.slug),
+        followers: Some(urls.followers(&p.slug)),
+        endpoints: Endpoints {
+            shared_inbox: urls.shared_inbox(),
+        },
+        public_key: PublicKey::of(&id, public_pem),
+        manually_approves_followers: p.manually_approves_followers,
+        discoverable: true,
+        territory: Some(TerritoryFields {
+            indexable: true,
+            published: t.created_at,
+            tag: hashtags(urls, &p.themes, &p.tags),
+            attachment: fields,
+            territory_kind: p.kind,
+            themes: p.themes.clone(),
+            in_language: p.languages.clone(),
+            location: (!p.place.is_empty()).then(|| place_json(&p.place)),
+        }),
+        id,
+    }
+}
+
+/// The node's own actor. It follows nothing on its own yet; it signs GETs and will carry
+/// node-to-node subscriptions.
+pub fn instance(urls: &Urls, domain: &str, public_pem: &str) -> Value {
+    let id = urls.instance_actor();
+    with_context(as_json(&Actor {
+        kind: ActorType::Application,
+        preferred_username: domain.to_owned(),
+        name: format!("Rhizome · {domain}"),
+        summary: "Nœud Rhizome d'un réseau de territoires apprenants.".into(),
+        url: urls.base.clone(),
+        inbox: urls.shared_inbox(),
+        outbox: format!("{id}/outbox"),
+        followers: None,
+        endpoints: Endpoints {
+            shared_inbox: urls.shared_inbox(),
+        },
+        public_key: PublicKey::of(&id, public_pem),
+        manually_approves_followers: true,
+        discoverable: false,
+        territory: None,
+        id,
+    }))
+}

@@ -1,0 +1,192 @@
+//! What an inbound activity means: the verified envelope ([`Activity`]) read once into
+//! [`Inbound`], one variant per thing Rhizome does with it, and a catch-all for the rest
+//! (accepted and ignored). Lenient where peers differ: ids as strings or objects, `object`
+//! embedded or by id, `Leave{event}` (Mobilizon) or `Undo{Join}`.
+
+use serde_json::Value;
+
+use super::{Activity, ActivityType, NoteJson, ObjectType, Verb, id_of, ids_of};
+use crate::error::FederationError;
+
+/// A verified inbound activity, by what it asks of us.
+#[derive(Debug, Clone)]
+pub enum Inbound {
+    /// Follow of a territory, of the node's instance actor, or of the public collection.
+    Follow(Follow),
+    /// Accept of one of our `Follow`s (an `Accept` of anything else is [`Inbound::Other`]).
+    Accept(Answer),
+    /// Reject of one of our `Follow`s.
+    Reject(Answer),
+    /// A `Note`: perhaps a reply to one of our publications.
+    CreateNote(Box<NoteJson>),
+    /// An Event, Page or Article created or updated, kept as sent.
+    CreateOrUpdatePublication(Value),
+    /// The sender's own actor document, changed.
+    UpdateActor(Value),
+    /// The sender deletes its own account.
+    DeleteActor,
+    /// Delete of something else: a reply, or a publication we keep a copy of.
+    Delete(Delete),
+    Like(Reaction),
+    Announce(Reaction),
+    Flag(Flag),
+    Join(Participation),
+    /// `Leave{event}`, as Mobilizon sends it.
+    Leave(Participation),
+    UndoFollow(UndoFollow),
+    /// `Undo` of a `Like` or `Announce`, or of an activity named by id only.
+    UndoReaction(UndoReaction),
+    /// `Undo{Join{event}}`.
+    UndoJoin(Participation),
+    /// Anything Rhizome does not act on; accepted and ignored.
+    Other {
+        kind: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Follow {
+    pub id: url::Url,
+    /// The followed actor's id (or the public collection's, for relays).
+    pub target: String,
+    /// Rhizome's extension: what the follower wants (`rhizome:scope`), as sent.
+    pub scope: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The id of the `Follow` answered.
+    pub follow: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Delete {
+    pub object: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reaction {
+    pub id: url::Url,
+    /// The id of the liked or boosted object, if the activity names one.
+    pub object: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub id: url::Url,
+    /// Every object id the report names, ours or not.
+    pub objects: Vec<String>,
+    pub content: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Participation {
+    pub id: url::Url,
+    /// The id of the event joined or left.
+    pub event: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UndoFollow {
+    /// What the undone `Follow` followed (empty when it names nothing).
+    pub target: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UndoReaction {
+    /// The id of the undone `Like` or `Announce`.
+    pub reaction: Option<String>,
+}
+
+impl Inbound {
+    /// Reads a verified activity from `sender` (its `actor`). A known activity missing
+    /// what it needs is `Malformed`, with a reason naming the field.
+    pub fn parse(activity: &Activity, sender: &str) -> Result<Inbound, FederationError> {
+        let object = &activity.object;
+        let object_type = ObjectType::of(object);
+        let object_id = id_of(object).map(str::to_owned);
+        let ActivityType::Verb(verb) = &activity.kind else {
+            return Ok(activity.other());
+        };
+        Ok(match (verb, object_type) {
+            (Verb::Follow, _) => Inbound::Follow(Follow {
+                id: activity.id.clone(),
+                target: object_id
+                    .ok_or_else(|| FederationError::Malformed("Follow without object".into()))?,
+                scope: activity.scope.clone(),
+            }),
+            (Verb::Accept, None | Some(ObjectType::Follow)) => match object_id {
+                Some(follow) => Inbound::Accept(Answer { follow }),
+                None => activity.other(),
+            },
+            (Verb::Reject, _) => match object_id {
+                Some(follow) => Inbound::Reject(Answer { follow }),
+                None => activity.other(),
+            },
+            (Verb::Create, Some(ObjectType::Note)) => Inbound::CreateNote(Box::new(
+                serde_json::from_value(object.clone())
+                    .map_err(|e| FederationError::Malformed(format!("Note: {e}")))?,
+            )),
+            (Verb::Create | Verb::Update, Some(t)) if t.is_publication() => {
+                Inbound::CreateOrUpdatePublication(object.clone())
+            }
+            (Verb::Update, Some(t)) if t.is_actor() => Inbound::UpdateActor(object.clone()),
+            (Verb::Delete, _) if object_id.as_deref() == Some(sender) => Inbound::DeleteActor,
+            (Verb::Delete, _) => Inbound::Delete(Delete {
+                object: object_id
+                    .ok_or_else(|| FederationError::Malformed("Delete without object".into()))?,
+            }),
+            (Verb::Like, _) => Inbound::Like(activity.reaction()),
+            (Verb::Announce, _) => Inbound::Announce(activity.reaction()),
+            (Verb::Flag, _) => Inbound::Flag(Flag {
+                id: activity.id.clone(),
+                objects: ids_of(object).into_iter().map(str::to_owned).collect(),
+                content: activity.content.clone(),
+            }),
+            (Verb::Join, _) => Inbound::Join(Participation {
+                id: activity.id.clone(),
+                event: object_id,
+            }),
+            (Verb::Leave, _) => Inbound::Leave(Participation {
+                id: activity.id.clone(),
+                event: object_id,
+            }),
+            (Verb::Undo, Some(ObjectType::Follow)) => {
+                let inner = |field: &str| object.get(field).and_then(id_of);
+                if inner("actor") != Some(sender) {
+                    return Err(FederationError::Malformed(
+                        "Undo of a Follow that is not the sender's".into(),
+                    ));
+                }
+                Inbound::UndoFollow(UndoFollow {
+                    target: inner("object").unwrap_or_default().to_owned(),
+                })
+            }
+            (Verb::Undo, None | Some(ObjectType::Like | ObjectType::Announce)) => {
+                Inbound::UndoReaction(UndoReaction {
+                    reaction: object_id,
+                })
+            }
+            (Verb::Undo, Some(ObjectType::Join)) => Inbound::UndoJoin(Participation {
+                id: activity.id.clone(),
+                event: object.get("object").and_then(id_of).map(str::to_owned),
+            }),
+            _ => activity.other(),
+        })
+    }
+}
+
+impl Activity {
+    fn other(&self) -> Inbound {
+        Inbound::Other {
+            kind: self.kind.to_string(),
+        }
+    }
+
+    fn reaction(&self) -> Reaction {
+        Reaction {
+            id: self.id.clone(),
+            object: id_of(&self.object).map(str::to_owned),
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Activities as Rhizome sends them: typed envelopes serialised by serde, the verb an
+//! enum. The objects they carry (events, pages, actors) are built in `internaltoas/`.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{ObjectType, Verb};
+
+/// An activity as queued for delivery, `@context` first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outbound<O> {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Verb,
+    pub actor: String,
+    pub object: O,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub published: String,
+    /// Rhizome's extension on `Follow`: what the follower wants (`rhizome:scope`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Value>,
+}
+
+/// An earlier activity, named inside the one that answers or undoes it:
+/// `Accept{Follow}`, `Reject{Join}`, `Undo{Follow}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Embedded {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Verb,
+    pub actor: String,
+    pub object: String,
+}
+
+/// What a deleted publication's URL serves, and what `Delete` carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tombstone {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub former_type: Option<ObjectType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
+}
+
+impl Tombstone {
+    /// A tombstone that says no more than that `id` is gone.
+    pub fn bare(id: String) -> Tombstone {
+        Tombstone {
+            id,
+            kind: ObjectType::Tombstone,
+            former_type: None,
+            deleted: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum CollectionType {
+    OrderedCollection,
+    OrderedCollectionPage,
+}
+
+/// A collection served whole or as the index of its pages (outbox, followers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollection {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: CollectionType,
+    pub total_items: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<String>,
+}
+
+impl OrderedCollection {
+    /// A collection that gives only its size.
+    pub fn counted(id: String, total_items: i64) -> OrderedCollection {
+        OrderedCollection {
+            id,
+            kind: CollectionType::OrderedCollection,
+            total_items,
+            first: None,
+            last: None,
+        }
+    }
+}
+
+/// One page of an [`OrderedCollection`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedCollectionPage {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: CollectionType,
+    pub part_of: String,
+    pub total_items: i64,
+    pub ordered_items: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
+}

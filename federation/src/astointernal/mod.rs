@@ -5,7 +5,6 @@
 pub mod facts;
 
 use chrono::{DateTime, Utc};
-use rhizome_node::listing::RemoteFacts;
 use rhizome_node::network::RemotePublication;
 use rhizome_node::theme::Theme;
 use rhizome_node::{PublicationKind, now};

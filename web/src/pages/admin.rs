@@ -20,14 +20,14 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::Page;
+use super::access::{Admin, Editor};
+use super::error::{PageError, bad_form, internal, not_found, shown};
 use super::labels::{LANGUAGES, THEMES};
 use super::manage::{
-    Field, Values, Widget, editable_territory, family, field, form_json, form_view, required,
-    take_csrf,
+    Field, Values, Widget, family, field, form_json, form_view, required, take_csrf,
 };
 use super::public::territory_card;
 use crate::AppState;
-use crate::session::Viewer;
 
 /// What a page shows after a change, by the `done` query parameter: only known keys.
 const NOTICES: &[&str] = &[
@@ -64,25 +64,6 @@ fn when(t: Option<DateTime<Utc>>) -> Option<minijinja::Value> {
     })
 }
 
-/// The logged-in editor of the territory `slug`, or the page to show instead.
-async fn editor_of(page: &Page, state: &AppState, slug: &str) -> Result<Territory, Response> {
-    let viewer: Viewer = page.require_login()?.clone();
-    editable_territory(page, state, &viewer, slug).await
-}
-
-/// Checks the form's CSRF token, then finds the territory its editor works on.
-async fn editor_form(
-    page: &Page,
-    state: &AppState,
-    headers: &HeaderMap,
-    csrf: Option<&str>,
-    slug: &str,
-) -> Result<Territory, Response> {
-    page.require_login()?;
-    page.check_form(state, headers, csrf)?;
-    editor_of(page, state, slug).await
-}
-
 fn back(path: &str, done: &str) -> Response {
     Redirect::to(&format!("{path}?done={done}")).into_response()
 }
@@ -100,15 +81,12 @@ struct FollowForm {
 }
 
 pub async fn followers(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
-    let territory = match editor_of(&page, &state, &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     render_followers(&page, &state, &territory, &FollowForm::default(), &done).await
 }
 
@@ -193,20 +171,19 @@ pub struct Decision {
 
 /// Approves or refuses a pending follow request, as `POST /api/v1/territories/{slug}/followers`.
 pub async fn decide(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(form): Form<Decision>,
-) -> Response {
-    let territory = match editor_form(&page, &state, &headers, form.csrf.as_deref(), &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let approve = match form.decision.as_str() {
         "approve" => true,
         "refuse" => false,
-        _ => return page.error(&state, StatusCode::BAD_REQUEST, "admin-bad-form"),
+        _ => return Err(bad_form("admin-bad-form")),
     };
     match rhizome_federation::activities::follow::decide(
         &state.federation,
@@ -218,32 +195,31 @@ pub async fn decide(
     {
         Ok(()) => {
             tracing::info!(territory = %slug, actor = %form.actor, approve, "follow request decided from the web");
-            back(
+            Ok(back(
                 &format!("/manage/t/{slug}/followers"),
                 if approve { "approved" } else { "refused" },
-            )
+            ))
         }
         Err(FederationError::NotFound) => {
-            page.error(&state, StatusCode::NOT_FOUND, "admin-no-such-follower")
+            Err(shown(StatusCode::NOT_FOUND, "admin-no-such-follower"))
         }
-        Err(e) => page.failed(&state, e),
+        Err(e) => Err(internal(e)),
     }
 }
 
 /// Follows another territory, as `POST /api/v1/territories/{slug}/following`; the scope
 /// is the kinds and themes ticked (none: everything).
 pub async fn follow(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(mut values): Form<Values>,
-) -> Response {
+) -> Result<Response, PageError> {
     let csrf = take_csrf(&mut values);
-    let territory = match editor_form(&page, &state, &headers, csrf.as_deref(), &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+    page.check_form(&state, &headers, csrf.as_deref())?;
     let all = |name: &str| -> Vec<String> {
         values
             .iter()
@@ -285,13 +261,13 @@ pub async fn follow(
             }
         },
     };
-    match outcome {
+    Ok(match outcome {
         Ok(()) => back(&format!("/manage/t/{slug}/followers"), "followed"),
         Err(message) => {
             form.error = Some(message);
             render_followers(&page, &state, &territory, &form, &Done::default()).await
         }
-    }
+    })
 }
 
 #[derive(Deserialize)]
@@ -301,26 +277,23 @@ pub struct Target {
 }
 
 pub async fn unfollow(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(form): Form<Target>,
-) -> Response {
-    let territory = match editor_form(&page, &state, &headers, form.csrf.as_deref(), &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     match state
         .federation
         .unfollow_remote(&territory, &form.target)
         .await
     {
-        Ok(true) => back(&format!("/manage/t/{slug}/followers"), "unfollowed"),
-        Ok(false) | Err(FederationError::NotFound) => {
-            page.error(&state, StatusCode::NOT_FOUND, "error-not-found")
-        }
-        Err(e) => page.failed(&state, e),
+        Ok(true) => Ok(back(&format!("/manage/t/{slug}/followers"), "unfollowed")),
+        Ok(false) | Err(FederationError::NotFound) => Err(not_found()),
+        Err(e) => Err(internal(e)),
     }
 }
 
@@ -328,32 +301,23 @@ pub async fn unfollow(
 // Moderation
 
 pub async fn comments(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
     axum::extract::Query(done): axum::extract::Query<Done>,
-) -> Response {
-    let territory = match editor_of(&page, &state, &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
-    let comments = match state.store.territory_comments(territory.id, 200).await {
-        Ok(list) => list,
-        Err(e) => return page.failed(&state, e),
-    };
+) -> Result<Response, PageError> {
+    let comments = state.store.territory_comments(territory.id, 200).await?;
     let mut titles: Vec<(Uuid, Option<(String, String)>)> = Vec::new();
     let mut views = Vec::new();
     for c in &comments {
         let on = match titles.iter().find(|(id, _)| *id == c.publication_id) {
             Some((_, found)) => found.clone(),
             None => {
-                let found = match state.store.publication(c.publication_id).await {
-                    Ok(p) => p.map(|p| {
-                        let path = format!("/{}/{}", p.body.kind().segment(), p.id);
-                        (path, p.body.title().to_owned())
-                    }),
-                    Err(e) => return page.failed(&state, e),
-                };
+                let found = (state.store.publication(c.publication_id).await?).map(|p| {
+                    let path = format!("/{}/{}", p.body.kind().segment(), p.id);
+                    (path, p.body.title().to_owned())
+                });
                 titles.push((c.publication_id, found.clone()));
                 found
             }
@@ -368,7 +332,7 @@ pub async fn comments(
             on_title => on.map(|(_, title)| title),
         });
     }
-    page.render(
+    Ok(page.render(
         &state,
         "manage/comments.html",
         context! {
@@ -376,7 +340,7 @@ pub async fn comments(
             comments => views,
             notice => notice(&done),
         },
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -388,33 +352,28 @@ pub struct Hide {
 /// Hides a reply, as `DELETE /api/v1/{collection}/{id}/comments/{comment}`: only one made
 /// to this territory's publications.
 pub async fn hide_comment(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(form): Form<Hide>,
-) -> Response {
-    let territory = match editor_form(&page, &state, &headers, form.csrf.as_deref(), &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let Ok(id) = form.comment.parse::<Uuid>() else {
-        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+        return Err(not_found());
     };
-    let belongs = match state.store.territory_comments(territory.id, i64::MAX).await {
-        Ok(list) => list.iter().any(|c| c.id == id),
-        Err(e) => return page.failed(&state, e),
-    };
-    match belongs {
-        false => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
-        true => match state.store.hide_comment(id).await {
-            Ok(_) => {
-                tracing::info!(territory = %slug, comment = %id, "comment hidden from the web");
-                back(&format!("/manage/t/{slug}/comments"), "hidden")
-            }
-            Err(e) => page.failed(&state, e),
-        },
+    let comments = state
+        .store
+        .territory_comments(territory.id, i64::MAX)
+        .await?;
+    if !comments.iter().any(|c| c.id == id) {
+        return Err(not_found());
     }
+    state.store.hide_comment(id).await?;
+    tracing::info!(territory = %slug, comment = %id, "comment hidden from the web");
+    Ok(back(&format!("/manage/t/{slug}/comments"), "hidden"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -498,15 +457,12 @@ fn render_settings(
 }
 
 pub async fn settings_form(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
-    Path(slug): Path<String>,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
-    let territory = match editor_of(&page, &state, &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
     render_settings(
         &page,
         &state,
@@ -519,50 +475,46 @@ pub async fn settings_form(
 
 /// Saves the profile through the API's own merge-patch validation.
 pub async fn save_settings(
-    page: Page,
+    Editor {
+        page,
+        mut territory,
+        ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     Form(mut values): Form<Values>,
-) -> Response {
+) -> Result<Response, PageError> {
     let csrf = take_csrf(&mut values);
-    let mut territory = match editor_form(&page, &state, &headers, csrf.as_deref(), &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+    page.check_form(&state, &headers, csrf.as_deref())?;
     let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
     match crate::api::patched_profile(&state, &territory, &patch) {
         Ok(profile) => territory.profile = profile,
         Err(e) => {
-            return render_settings(
+            return Ok(render_settings(
                 &page,
                 &state,
                 &territory,
                 &values,
                 Some((&e.field, &page.lang.rule(&e.rule))),
                 &Done::default(),
-            );
+            ));
         }
     }
     territory.updated_at = rhizome_node::now();
-    if let Err(e) = state.federation.update_territory(&territory).await {
-        return page.failed(&state, e);
-    }
+    (state.federation.update_territory(&territory).await).map_err(internal)?;
     tracing::info!(territory = %slug, "territory profile saved from the web");
-    back(&format!("/manage/t/{slug}/settings"), "saved")
+    Ok(back(&format!("/manage/t/{slug}/settings"), "saved"))
 }
 
 // ---------------------------------------------------------------------------------------
 // The node's federation (admins)
 
 pub async fn federation(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
     render_federation(&page, &state, &done, "", "", None).await
 }
 
@@ -658,35 +610,25 @@ fn domain_of(typed: &str) -> Option<String> {
 }
 
 pub async fn block(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<BlockForm>,
-) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let Some(domain) = domain_of(&form.domain) else {
         let message = page.lang.text("admin-bad-domain", &Default::default());
-        return render_federation(
-            &page,
-            &state,
-            &Done::default(),
-            &form.domain,
-            &form.reason,
-            Some(message),
-        )
-        .await;
+        let (typed, reason) = (&form.domain, &form.reason);
+        let done = Done::default();
+        return Ok(render_federation(&page, &state, &done, typed, reason, Some(message)).await);
     };
-    if let Err(e) = state.store.block_domain(&domain, form.reason.trim()).await {
-        return page.failed(&state, e);
-    }
+    state
+        .store
+        .block_domain(&domain, form.reason.trim())
+        .await?;
     state.federation.blocks_changed().await;
     tracing::info!(%domain, "domain blocked from the web");
-    back("/manage/federation", "blocked")
+    Ok(back("/manage/federation", "blocked"))
 }
 
 #[derive(Deserialize)]
@@ -696,26 +638,18 @@ pub struct UnblockForm {
 }
 
 pub async fn unblock(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<UnblockForm>,
-) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    if !state.store.unblock_domain(&form.domain).await? {
+        return Err(not_found());
     }
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    match state.store.unblock_domain(&form.domain).await {
-        Ok(true) => {
-            state.federation.blocks_changed().await;
-            tracing::info!(domain = %form.domain, "domain unblocked from the web");
-            back("/manage/federation", "unblocked")
-        }
-        Ok(false) => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
-        Err(e) => page.failed(&state, e),
-    }
+    state.federation.blocks_changed().await;
+    tracing::info!(domain = %form.domain, "domain unblocked from the web");
+    Ok(back("/manage/federation", "unblocked"))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -761,13 +695,10 @@ fn render_node_settings(
 }
 
 pub async fn node_settings_form(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
     let form = NodeForm {
         csrf: None,
         name: page.settings.get("name").cloned().unwrap_or_default(),
@@ -777,37 +708,26 @@ pub async fn node_settings_form(
 }
 
 pub async fn save_node_settings(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<NodeForm>,
-) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let values = [form.name.trim(), form.about.trim()];
     for ((key, max, lines), value) in NODE_SETTINGS.iter().zip(values) {
         if let Err(e) = rhizome_node::validation::bounded_text(key, value, *max, *lines) {
             let message = page.lang.rule(&e.rule);
-            return render_node_settings(
-                &page,
-                &state,
-                &form,
-                Some((key, message)),
-                &Done::default(),
-            );
+            let error = Some((*key, message));
+            let done = Done::default();
+            return Ok(render_node_settings(&page, &state, &form, error, &done));
         }
     }
     for ((key, _, _), value) in NODE_SETTINGS.iter().zip(values) {
-        if let Err(e) = state.set_node_setting(key, value).await {
-            return page.failed(&state, e);
-        }
+        (state.set_node_setting(key, value).await).map_err(internal)?;
     }
     tracing::info!("node settings saved from the web");
-    back("/manage/node", "saved")
+    Ok(back("/manage/node", "saved"))
 }
 
 #[derive(Deserialize)]
@@ -823,34 +743,22 @@ pub struct HideForm {
 /// for good: our copy is dropped and a redelivery does not bring it back. Its origin is
 /// untouched (block the domain to refuse everything from there).
 pub async fn hide_remote(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<HideForm>,
-) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    let found = match state.store.remote_publication(&form.id).await {
-        Ok(found) => found,
-        Err(e) => return page.failed(&state, e),
-    };
-    let Some(publication) = found.filter(|p| p.deleted_at.is_none()) else {
-        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
-    };
-    if let Err(e) = state
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let publication = (state.store.remote_publication(&form.id).await?)
+        .filter(|p| p.deleted_at.is_none())
+        .ok_or_else(not_found)?;
+    state
         .store
         .delete_remote_publication(&publication.id, &publication.actor_id, rhizome_node::now())
-        .await
-    {
-        return page.failed(&state, e);
-    }
+        .await?;
     tracing::info!(id = %publication.id, by = %page.here, "remote publication hidden");
     let back_to = super::account::redirect_target(&state.config, form.back.as_deref(), "/events");
-    Redirect::to(&back_to).into_response()
+    Ok(Redirect::to(&back_to).into_response())
 }
 
 #[derive(Deserialize)]
@@ -861,23 +769,17 @@ pub struct CsrfForm {
 /// An admin has dealt with a report (removed the content, blocked the sender, or found
 /// nothing wrong): it leaves the list.
 pub async fn resolve_report(
-    page: Page,
+    Admin(page): Admin,
     State(state): State<AppState>,
     Path(id): Path<uuid::Uuid>,
     headers: HeaderMap,
     Form(form): Form<CsrfForm>,
-) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    if !state.store.resolve_report(id, rhizome_node::now()).await? {
+        return Err(not_found());
     }
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    match state.store.resolve_report(id, rhizome_node::now()).await {
-        Ok(true) => back("/manage/federation", "resolved"),
-        Ok(false) => page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
-        Err(e) => page.failed(&state, e),
-    }
+    Ok(back("/manage/federation", "resolved"))
 }
 
 #[cfg(test)]

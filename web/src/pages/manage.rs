@@ -19,6 +19,8 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::Page;
+use super::access::Editor;
+use super::error::{PageError, forbidden, internal, not_found, shown};
 use super::labels::{LANGUAGES, THEMES};
 use super::public::{items, territory_card};
 use crate::AppState;
@@ -357,61 +359,50 @@ pub(super) fn form_view(
         .collect()
 }
 
+/// The territory `slug`, if the viewer edits it.
 pub(super) async fn editable_territory(
-    page: &Page,
     state: &AppState,
     viewer: &Viewer,
     slug: &str,
-) -> Result<Territory, Response> {
-    match state.store.territory_by_slug(slug).await {
-        Ok(Some(t)) if viewer.principal.require_editor(t.id).is_ok() => Ok(t),
-        Ok(Some(_)) => Err(page.error(state, StatusCode::FORBIDDEN, "error-forbidden")),
-        Ok(None) => Err(page.error(state, StatusCode::NOT_FOUND, "error-no-territory")),
-        Err(e) => Err(page.failed(state, e)),
-    }
+) -> Result<Territory, PageError> {
+    let territory = (state.store.territory_by_slug(slug).await?)
+        .ok_or_else(|| shown(StatusCode::NOT_FOUND, "error-no-territory"))?;
+    viewer
+        .principal
+        .require_editor(territory.id)
+        .map_err(|_| forbidden())?;
+    Ok(territory)
 }
 
 /// A live publication the viewer may edit, with its territory.
 async fn editable_publication(
-    page: &Page,
     state: &AppState,
     viewer: &Viewer,
     collection: &str,
     id: &str,
-) -> Result<(Publication, Territory), Response> {
-    let not_found = || page.error(state, StatusCode::NOT_FOUND, "error-not-found");
+) -> Result<(Publication, Territory), PageError> {
     let (Ok(kind), Ok(id)) = (kind_of_collection(collection), id.parse::<Uuid>()) else {
         return Err(not_found());
     };
-    let publication = match state.store.publication(id).await {
-        Ok(Some(p)) if p.body.kind() == kind && p.deleted_at.is_none() => p,
-        Ok(_) => return Err(not_found()),
-        Err(e) => return Err(page.failed(state, e)),
-    };
-    let territory = match state.store.territory(publication.territory_id).await {
-        Ok(Some(t)) => t,
-        Ok(None) => return Err(not_found()),
-        Err(e) => return Err(page.failed(state, e)),
-    };
-    if viewer.principal.require_editor(territory.id).is_err() {
-        return Err(page.error(state, StatusCode::FORBIDDEN, "error-forbidden"));
-    }
+    let publication = (state.store.publication(id).await?)
+        .filter(|p| p.body.kind() == kind && p.deleted_at.is_none())
+        .ok_or_else(not_found)?;
+    let territory =
+        (state.store.territory(publication.territory_id).await?).ok_or_else(not_found)?;
+    viewer
+        .principal
+        .require_editor(territory.id)
+        .map_err(|_| forbidden())?;
     Ok((publication, territory))
 }
 
 /// The editor's home: their territories, each with its publications and a way to add one.
-pub async fn dashboard(page: Page, State(state): State<AppState>) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v,
-        Err(to_login) => return to_login,
-    };
-    let territories = match state.store.territories().await {
-        Ok(all) => all
-            .into_iter()
-            .filter(|t| viewer.principal.require_editor(t.id).is_ok())
-            .collect::<Vec<_>>(),
-        Err(e) => return page.failed(&state, e),
-    };
+pub async fn dashboard(page: Page, State(state): State<AppState>) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    let territories = (state.store.territories().await?)
+        .into_iter()
+        .filter(|t| viewer.principal.require_editor(t.id).is_ok())
+        .collect::<Vec<_>>();
     let mut sections = Vec::new();
     for t in &territories {
         let query = PublicationQuery {
@@ -420,15 +411,13 @@ pub async fn dashboard(page: Page, State(state): State<AppState>) -> Response {
             limit: 100,
             ..Default::default()
         };
-        match state.store.publications(&query).await {
-            Ok(list) => sections.push(context! {
-                territory => territory_card(&state, t),
-                publications => items(&page, &list, std::slice::from_ref(t)),
-            }),
-            Err(e) => return page.failed(&state, e),
-        }
+        let list = state.store.publications(&query).await?;
+        sections.push(context! {
+            territory => territory_card(&state, t),
+            publications => items(&page, &list, std::slice::from_ref(t)),
+        });
     }
-    page.render(&state, "manage/dashboard.html", context! { sections })
+    Ok(page.render(&state, "manage/dashboard.html", context! { sections }))
 }
 
 /// A publication form to draw: for which territory, posting where, filled with what.
@@ -482,6 +471,82 @@ impl<'a> FormPage<'a> {
         };
         let message = page.lang.text(e.message_key(), &Default::default());
         self.render_status(page, state, status, Some((PHOTO_FIELD, &message)))
+    }
+
+    /// The photo sent with the form, if any; the form again when it is refused.
+    async fn photo(
+        &mut self,
+        page: &Page,
+        state: &AppState,
+        form: &Submitted,
+    ) -> Result<Option<NewPhoto>, PageError> {
+        let photo = new_photo(form)
+            .await
+            .map_err(|e| self.refuse_photo(page, state, e))?;
+        self.photo_lost = photo.is_some();
+        Ok(photo)
+    }
+
+    /// What the form asks of the publication's picture (`current`, if it has one): the
+    /// `image` to put in the draft or patch, if any; the form again when a description
+    /// comes without a photo.
+    fn image_change(
+        &self,
+        page: &Page,
+        state: &AppState,
+        photo: Option<&NewPhoto>,
+        current: Option<&Image>,
+    ) -> Result<Option<Value>, PageError> {
+        let alt = first_value(self.values, ALT_FIELD).filter(|a| !a.trim().is_empty());
+        let remove = first_value(self.values, REMOVE_FIELD).is_some();
+        match (photo, current) {
+            (Some(p), _) => Ok(Some(p.image(alt))),
+            (None, Some(_)) if remove => Ok(Some(Value::Null)),
+            // The picture stays; its description may change, and may not be emptied. A
+            // form without the photo fields (a script's) leaves the picture as it is.
+            (None, Some(_)) if first_value(self.values, ALT_FIELD).is_some() => {
+                Ok(Some(json!({"alt": alt})))
+            }
+            (None, Some(_)) => Ok(None),
+            (None, None) if alt.is_some() => {
+                let message = page
+                    .lang
+                    .text("media-alt-without-photo", &Default::default());
+                Err(self
+                    .render(page, state, Some((PHOTO_FIELD, &message)))
+                    .into())
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// What the use cases made of the form; the form again, its field marked, when they
+    /// refused it.
+    fn checked<T>(
+        &self,
+        page: &Page,
+        state: &AppState,
+        checked: Result<T, ActionError>,
+    ) -> Result<T, PageError> {
+        checked.map_err(|e| match e {
+            ActionError::Invalid(e) => {
+                let message = page.lang.rule(&e.rule);
+                self.render(page, state, Some((&e.field, &message))).into()
+            }
+            other => other.into(),
+        })
+    }
+
+    /// The form with the publication as it would look, when the editor asked for that.
+    fn preview(
+        &mut self,
+        page: &Page,
+        state: &AppState,
+        body: &PublicationBody,
+    ) -> Option<Response> {
+        first_value(self.values, PREVIEW_FIELD)?;
+        self.preview = Some(preview_of(page, body));
+        Some(self.render(page, state, None))
     }
 
     fn render_status(
@@ -677,36 +742,63 @@ async fn new_photo(form: &Submitted) -> Result<Option<NewPhoto>, MediaError> {
     }))
 }
 
-/// Stores a photo about to be published; the page to show when the disk refuses.
-async fn store_photo(
-    page: &Page,
-    state: &AppState,
-    photo: Option<&NewPhoto>,
-) -> Result<(), Response> {
+/// The API's draft of what a publication form sent, with its picture, if any.
+fn new_draft(kind: PublicationKind, values: &Values, image: Option<Value>) -> Draft {
+    let mut json = draft_of(kind, values);
+    if let Some(image) = image {
+        json["image"] = image;
+    }
+    Draft {
+        kind,
+        json,
+        past_events: PastEvents::Refused,
+    }
+}
+
+/// Stores a photo about to be published.
+async fn store_photo(state: &AppState, photo: Option<&NewPhoto>) -> Result<(), PageError> {
     match photo {
-        Some(p) => media::store(&state.config.data_dir, &p.name, &p.picture)
-            .await
-            .map_err(|e| page.failed(state, e)),
+        Some(p) => {
+            (media::store(&state.config.data_dir, &p.name, &p.picture).await).map_err(internal)
+        }
         None => Ok(()),
     }
 }
 
+/// What an action did; a photo stored for it is removed again when it failed.
+async fn unless_failed<T>(
+    state: &AppState,
+    photo: Option<&NewPhoto>,
+    done: Result<T, ActionError>,
+) -> Result<T, PageError> {
+    if let (Err(_), Some(p)) = (&done, photo) {
+        media::discard(&state.config.data_dir, &p.name).await;
+    }
+    Ok(done?)
+}
+
+/// Reads a publication form and checks it comes from our pages.
+async fn submitted(
+    page: &Page,
+    state: &AppState,
+    headers: &HeaderMap,
+    request: Request,
+) -> Result<Submitted, PageError> {
+    let mut form = read_form(state, request)
+        .await
+        .map_err(|status| shown(status, "media-bad-form"))?;
+    page.check_form(state, headers, take_csrf(&mut form.values).as_deref())?;
+    Ok(form)
+}
+
 pub async fn new_form(
-    page: Page,
+    Editor {
+        page, territory, ..
+    }: Editor,
     State(state): State<AppState>,
     Path((slug, collection)): Path<(String, String)>,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v.clone(),
-        Err(to_login) => return to_login,
-    };
-    let Ok(kind) = kind_of_collection(&collection) else {
-        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
-    };
-    let territory = match editable_territory(&page, &state, &viewer, &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let language = territory
         .profile
         .languages
@@ -719,7 +811,7 @@ pub async fn new_form(
         ("timezone".to_owned(), territory.profile.timezone.clone()),
     ];
     let action = format!("/manage/t/{slug}/{collection}/new");
-    FormPage::new(kind, &territory, &action, &defaults).render(&page, &state, None)
+    Ok(FormPage::new(kind, &territory, &action, &defaults).render(&page, &state, None))
 }
 
 /// The form's CSRF token, taken out of the values.
@@ -728,197 +820,90 @@ pub(super) fn take_csrf(values: &mut Values) -> Option<String> {
     Some(values.remove(at).1)
 }
 
+/// Publishes what the form describes, with `state.actions.publish` as the API does.
 pub async fn create(
-    page: Page,
+    Editor {
+        page,
+        viewer,
+        territory,
+    }: Editor,
     State(state): State<AppState>,
     Path((slug, collection)): Path<(String, String)>,
     headers: HeaderMap,
     request: Request,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v.clone(),
-        Err(to_login) => return to_login,
-    };
-    let mut form = match read_form(&state, request).await {
-        Ok(form) => form,
-        Err(status) => return page.error(&state, status, "media-bad-form"),
-    };
-    if let Err(refused) = page.check_form(&state, &headers, take_csrf(&mut form.values).as_deref())
-    {
-        return refused;
-    }
-    let Ok(kind) = kind_of_collection(&collection) else {
-        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
-    };
-    let territory = match editable_territory(&page, &state, &viewer, &slug).await {
-        Ok(t) => t,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = submitted(&page, &state, &headers, request).await?;
+    let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let action = format!("/manage/t/{slug}/{collection}/new");
     let mut form_page = FormPage::new(kind, &territory, &action, &form.values);
-    let photo = match new_photo(&form).await {
-        Ok(photo) => photo,
-        Err(e) => return form_page.refuse_photo(&page, &state, e),
-    };
-    form_page.photo_lost = photo.is_some();
-    let alt = first_value(&form.values, ALT_FIELD).filter(|a| !a.trim().is_empty());
-    let mut draft = draft_of(kind, &form.values);
-    match &photo {
-        Some(p) => draft["image"] = p.image(alt),
-        None if alt.is_some() => {
-            let message = page
-                .lang
-                .text("media-alt-without-photo", &Default::default());
-            return form_page.render(&page, &state, Some((PHOTO_FIELD, &message)));
-        }
-        None => {}
+    let photo = form_page.photo(&page, &state, &form).await?;
+    let image = form_page.image_change(&page, &state, photo.as_ref(), None)?;
+    let draft = new_draft(kind, &form.values, image);
+    let editor = &viewer.principal;
+    let checked = (state.actions).check_draft(editor, &territory, draft.clone());
+    let body = form_page.checked(&page, &state, checked)?;
+    if let Some(preview) = form_page.preview(&page, &state, &body) {
+        return Ok(preview);
     }
-    let draft = Draft {
-        kind,
-        json: draft,
-        past_events: PastEvents::Refused,
-    };
-    let body = match state
-        .actions
-        .check_draft(&viewer.principal, &territory, draft.clone())
-    {
-        Ok(body) => body,
-        Err(ActionError::Invalid(e)) => {
-            return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
-        }
-        Err(e) => return page.refused(&state, e),
-    };
-    if first_value(&form.values, PREVIEW_FIELD).is_some() {
-        form_page.preview = Some(preview_of(&page, &body));
-        return form_page.render(&page, &state, None);
-    }
-    if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
-        return failed;
-    }
-    match state
-        .actions
-        .publish(&viewer.principal, &territory, draft)
-        .await
-    {
-        Ok(publication) => {
-            Redirect::to(&format!("/{collection}/{}", publication.id)).into_response()
-        }
-        Err(e) => {
-            if let Some(p) = &photo {
-                media::discard(&state.config.data_dir, &p.name).await;
-            }
-            page.refused(&state, e)
-        }
-    }
+    store_photo(&state, photo.as_ref()).await?;
+    let published = state.actions.publish(editor, &territory, draft).await;
+    let publication = unless_failed(&state, photo.as_ref(), published).await?;
+    Ok(Redirect::to(&format!("/{collection}/{}", publication.id)).into_response())
 }
 
 pub async fn edit_form(
     page: Page,
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v.clone(),
-        Err(to_login) => return to_login,
-    };
-    let (publication, territory) =
-        match editable_publication(&page, &state, &viewer, &collection, &id).await {
-            Ok(found) => found,
-            Err(r) => return r,
-        };
+) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    let (publication, territory) = editable_publication(&state, viewer, &collection, &id).await?;
     let action = format!("/manage/{collection}/{id}/edit");
     let mut values = values_of(&publication.body);
     if let Some(image) = publication.body.image() {
         values.push((ALT_FIELD.to_owned(), image.alt.clone()));
     }
-    FormPage {
+    Ok(FormPage {
         image: publication.body.image(),
         ..FormPage::new(publication.body.kind(), &territory, &action, &values)
     }
-    .render(&page, &state, None)
+    .render(&page, &state, None))
 }
 
+/// Saves the changes the form describes, with `state.actions.edit` as the API does.
 pub async fn update(
     page: Page,
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
     headers: HeaderMap,
     request: Request,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v.clone(),
-        Err(to_login) => return to_login,
-    };
-    let mut form = match read_form(&state, request).await {
-        Ok(form) => form,
-        Err(status) => return page.error(&state, status, "media-bad-form"),
-    };
-    if let Err(refused) = page.check_form(&state, &headers, take_csrf(&mut form.values).as_deref())
-    {
-        return refused;
-    }
-    let (publication, territory) =
-        match editable_publication(&page, &state, &viewer, &collection, &id).await {
-            Ok(found) => found,
-            Err(r) => return r,
-        };
+) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    let form = submitted(&page, &state, &headers, request).await?;
+    let (publication, territory) = editable_publication(&state, viewer, &collection, &id).await?;
     let kind = publication.body.kind();
     let action = format!("/manage/{collection}/{id}/edit");
-    let current = publication.body.image().cloned();
+    let current = publication.body.image();
     let mut form_page = FormPage {
-        image: current.as_ref(),
+        image: current,
         ..FormPage::new(kind, &territory, &action, &form.values)
     };
-    let photo = match new_photo(&form).await {
-        Ok(photo) => photo,
-        Err(e) => return form_page.refuse_photo(&page, &state, e),
-    };
-    form_page.photo_lost = photo.is_some();
-    let alt = first_value(&form.values, ALT_FIELD).filter(|a| !a.trim().is_empty());
-    let remove = first_value(&form.values, REMOVE_FIELD).is_some();
+    let photo = form_page.photo(&page, &state, &form).await?;
     let mut patch = patch_of(kind, &form.values);
-    match (&photo, &current) {
-        (Some(p), _) => patch["image"] = p.image(alt),
-        (None, _) if remove => patch["image"] = Value::Null,
-        // The picture stays; its description may change, and may not be emptied. A form
-        // without the photo fields (a script's) leaves the picture as it is.
-        (None, Some(_)) if first_value(&form.values, ALT_FIELD).is_some() => {
-            patch["image"] = json!({"alt": alt})
-        }
-        (None, Some(_)) => {}
-        (None, None) if alt.is_some() => {
-            let message = page
-                .lang
-                .text("media-alt-without-photo", &Default::default());
-            return form_page.render(&page, &state, Some((PHOTO_FIELD, &message)));
-        }
-        (None, None) => {}
+    if let Some(image) = form_page.image_change(&page, &state, photo.as_ref(), current)? {
+        patch["image"] = image;
     }
-    let edited =
-        match (state.actions).check_edit(&viewer.principal, &territory, &publication, &patch) {
-            Ok(edited) => edited,
-            Err(ActionError::Invalid(e)) => {
-                return form_page.render(&page, &state, Some((&e.field, &page.lang.rule(&e.rule))));
-            }
-            Err(e) => return page.refused(&state, e),
-        };
-    if first_value(&form.values, PREVIEW_FIELD).is_some() {
-        form_page.preview = Some(preview_of(&page, &edited.body));
-        return form_page.render(&page, &state, None);
+    let checked = (state.actions).check_edit(&viewer.principal, &territory, &publication, &patch);
+    let edited = form_page.checked(&page, &state, checked)?;
+    if let Some(preview) = form_page.preview(&page, &state, &edited.body) {
+        return Ok(preview);
     }
-    if let Err(failed) = store_photo(&page, &state, photo.as_ref()).await {
-        return failed;
-    }
+    store_photo(&state, photo.as_ref()).await?;
     let saved = (state.actions)
         .edit(&viewer.principal, &territory, &publication, &patch)
         .await;
-    if let Err(e) = saved {
-        if let Some(p) = &photo {
-            media::discard(&state.config.data_dir, &p.name).await;
-        }
-        return page.refused(&state, e);
-    }
-    Redirect::to(&format!("/{collection}/{id}")).into_response()
+    unless_failed(&state, photo.as_ref(), saved).await?;
+    Ok(Redirect::to(&format!("/{collection}/{id}")).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -932,26 +917,14 @@ pub async fn delete(
     Path((collection, id)): Path<(String, String)>,
     headers: HeaderMap,
     Form(form): Form<CsrfOnly>,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v.clone(),
-        Err(to_login) => return to_login,
-    };
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    let (publication, territory) =
-        match editable_publication(&page, &state, &viewer, &collection, &id).await {
-            Ok(found) => found,
-            Err(r) => return r,
-        };
-    let deleted = (state.actions)
+) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let (publication, territory) = editable_publication(&state, viewer, &collection, &id).await?;
+    (state.actions)
         .delete(&viewer.principal, &territory, &publication)
-        .await;
-    if let Err(e) = deleted {
-        return page.refused(&state, e);
-    }
-    Redirect::to("/manage").into_response()
+        .await?;
+    Ok(Redirect::to("/manage").into_response())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! returns what the caller renders. Callers only translate requests and render results.
 
 pub mod publication;
+pub mod territory;
 
 use std::sync::Arc;
 
@@ -47,6 +48,13 @@ pub trait Wire: Send + Sync + 'static {
         territory: &Territory,
         gone: &Publication,
     ) -> Result<Outgoing, StoreError>;
+
+    /// The `Update` of an edited territory's actor, for its followers; `None` when the
+    /// territory cannot sign it (its key unreadable): the profile is saved all the same.
+    async fn territory_updated(
+        &self,
+        territory: &Territory,
+    ) -> Result<Option<Outgoing>, StoreError>;
 
     /// New activities were queued: deliver them soon.
     fn queued(&self);

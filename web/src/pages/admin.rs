@@ -477,8 +477,8 @@ pub async fn settings_form(
 pub async fn save_settings(
     Editor {
         page,
-        mut territory,
-        ..
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -488,22 +488,22 @@ pub async fn save_settings(
     let csrf = take_csrf(&mut values);
     page.check_form(&state, &headers, csrf.as_deref())?;
     let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
-    match crate::api::patched_profile(&state, &territory, &patch) {
-        Ok(profile) => territory.profile = profile,
+    let profile = match crate::api::patched_profile(&state, &territory, &patch) {
+        Ok(profile) => profile,
         Err(e) => {
+            let error = Some((e.field.as_str(), page.lang.rule(&e.rule)));
+            let error = error
+                .as_ref()
+                .map(|(field, message)| (*field, message.as_str()));
+            let done = Done::default();
             return Ok(render_settings(
-                &page,
-                &state,
-                &territory,
-                &values,
-                Some((&e.field, &page.lang.rule(&e.rule))),
-                &Done::default(),
+                &page, &state, &territory, &values, error, &done,
             ));
         }
-    }
-    territory.updated_at = rhizome_node::now();
-    (state.federation.update_territory(&territory).await).map_err(internal)?;
-    tracing::info!(territory = %slug, "territory profile saved from the web");
+    };
+    (state.actions)
+        .edit_territory(&viewer.principal, &territory, profile)
+        .await?;
     Ok(back(&format!("/manage/t/{slug}/settings"), "saved"))
 }
 

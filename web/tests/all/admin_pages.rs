@@ -4,7 +4,7 @@
 //! territory's profile through the API's validation. Every POST without its CSRF token is
 //! refused.
 
-mod common;
+use crate::common;
 
 use common::Node;
 use common::mastodon::FakeMastodon;

@@ -3,6 +3,7 @@
 //! the change together with the activities that tell the network (one transaction), and
 //! returns what the caller renders. Callers only translate requests and render results.
 
+pub mod moderation;
 pub mod publication;
 pub mod territory;
 

@@ -354,6 +354,27 @@ async fn an_editor_hides_a_reply_and_it_leaves_the_public_page() {
     )
     .await;
     assert_eq!(status, 404);
+    // The use case the page and the API call refuses a member who does not edit the
+    // territory, and the reply stays.
+    let territory = (node.store.territory_by_slug("fablab").await)
+        .unwrap()
+        .unwrap();
+    let stranger = rhizome_node::Principal {
+        member: rhizome_node::Member::new("stranger", "a long enough password", false).unwrap(),
+        editor_of: vec![],
+    };
+    let refused = (node.federation().actions())
+        .hide_comment(&stranger, &territory, comment.parse().unwrap())
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(rhizome_node::action::ActionError::Forbidden(_))
+        ),
+        "{refused:?}"
+    );
+    let (_, html) = get(&browser(), &node, &event_page).await;
+    assert!(html.contains("grille-pain"), "{html}");
     let (status, _, location) = post(
         &editor,
         &node,

@@ -68,7 +68,9 @@ pub struct Hide {
 /// to this territory's publications.
 pub async fn hide_comment(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -79,14 +81,8 @@ pub async fn hide_comment(
     let Ok(id) = form.comment.parse::<Uuid>() else {
         return Err(not_found());
     };
-    let comments = state
-        .store
-        .territory_comments(territory.id, i64::MAX)
+    (state.actions)
+        .hide_comment(&viewer.principal, &territory, id)
         .await?;
-    if !comments.iter().any(|c| c.id == id) {
-        return Err(not_found());
-    }
-    state.store.hide_comment(id).await?;
-    tracing::info!(territory = %slug, comment = %id, "comment hidden from the web");
     Ok(back(&format!("/manage/t/{slug}/comments"), "hidden"))
 }

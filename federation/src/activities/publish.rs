@@ -65,6 +65,10 @@ impl Wire for Federation {
         }
     }
 
+    async fn blocks_changed(&self) {
+        Federation::blocks_changed(self).await;
+    }
+
     fn queued(&self) {
         self.wake_delivery();
     }

@@ -57,6 +57,9 @@ pub trait Wire: Send + Sync + 'static {
         territory: &Territory,
     ) -> Result<Option<Outgoing>, StoreError>;
 
+    /// The node's domain blocks changed: read them again before the next request.
+    async fn blocks_changed(&self);
+
     /// New activities were queued: deliver them soon.
     fn queued(&self);
 }

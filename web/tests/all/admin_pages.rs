@@ -54,6 +54,27 @@ async fn the_federation_page_is_for_admins_and_blocks_take_effect() {
     )
     .await;
     assert_eq!(status, 403, "an editor cannot block");
+    // Nor through the use case the page and the command line share.
+    let editor_principal = rhizome_node::Principal {
+        member: node
+            .store
+            .member_by_username("camille")
+            .await
+            .unwrap()
+            .unwrap(),
+        editor_of: vec![],
+    };
+    let refused = (node.federation().actions())
+        .block_domain(&editor_principal, "spam.example", "spam")
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(rhizome_node::action::ActionError::Forbidden(_))
+        ),
+        "{refused:?}"
+    );
+    assert!(node.store.blocked_domains().await.unwrap().is_empty());
     assert_eq!(
         get(&browser(), &node, "/manage/federation").await.0,
         303,

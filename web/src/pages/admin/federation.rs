@@ -9,6 +9,8 @@ use minijinja::context;
 use rhizome_node::outbox::DEAD_AFTER_FAILURES;
 use serde::Deserialize;
 
+use rhizome_node::action::moderation::typed_domain;
+
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Admin;
@@ -99,22 +101,6 @@ pub struct BlockForm {
     reason: String,
 }
 
-/// A domain as typed (`Mastodon.example`, `https://spam.example/`), or `None`.
-pub(super) fn domain_of(typed: &str) -> Option<String> {
-    let domain = typed
-        .trim()
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_lowercase();
-    let ok = !domain.is_empty()
-        && domain.len() <= 253
-        && domain
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '_'));
-    ok.then_some(domain)
-}
-
 pub async fn block(
     Admin(page): Admin,
     State(state): State<AppState>,
@@ -122,18 +108,16 @@ pub async fn block(
     Form(form): Form<BlockForm>,
 ) -> Result<Response, PageError> {
     page.check_form(&state, &headers, form.csrf.as_deref())?;
-    let Some(domain) = domain_of(&form.domain) else {
+    let Some(domain) = typed_domain(&form.domain) else {
         let message = page.lang.text("admin-bad-domain", &Default::default());
         let (typed, reason) = (&form.domain, &form.reason);
         let done = Done::default();
         return Ok(render_federation(&page, &state, &done, typed, reason, Some(message)).await);
     };
-    state
-        .store
-        .block_domain(&domain, form.reason.trim())
+    let admin = page.require_login()?;
+    (state.actions)
+        .block_domain(&admin.principal, &domain, &form.reason)
         .await?;
-    state.federation.blocks_changed().await;
-    tracing::info!(%domain, "domain blocked from the web");
     Ok(back("/manage/federation", "blocked"))
 }
 
@@ -150,11 +134,10 @@ pub async fn unblock(
     Form(form): Form<UnblockForm>,
 ) -> Result<Response, PageError> {
     page.check_form(&state, &headers, form.csrf.as_deref())?;
-    if !state.store.unblock_domain(&form.domain).await? {
-        return Err(not_found());
-    }
-    state.federation.blocks_changed().await;
-    tracing::info!(domain = %form.domain, "domain unblocked from the web");
+    let admin = page.require_login()?;
+    (state.actions)
+        .unblock_domain(&admin.principal, &form.domain)
+        .await?;
     Ok(back("/manage/federation", "unblocked"))
 }
 

@@ -158,6 +158,35 @@ test("the visitor switches language and the choice sticks", async () => {
   assert.deepEqual(problems.get(page), []);
 });
 
+test("the Arabic home page reads right to left", async () => {
+  const page = await visitor({ viewport: DESKTOP, locale: "ar" });
+  await page.goto(`${BASE}/`);
+  assert.equal(await page.getAttribute("html", "lang"), "ar");
+  assert.equal(await page.getAttribute("html", "dir"), "rtl");
+  const layout = await page.evaluate(() => {
+    const items = [...document.querySelectorAll("header.site nav li")];
+    const box = (e) => e.getBoundingClientRect();
+    return {
+      direction: getComputedStyle(document.body).direction,
+      headingAlign: getComputedStyle(document.querySelector("main h1, main h2")).textAlign,
+      first: box(items[0]),
+      last: box(items[items.length - 1]),
+      brand: box(document.querySelector("header.site .brand")),
+      width: window.innerWidth,
+    };
+  });
+  assert.equal(layout.direction, "rtl");
+  assert.ok(["start", "right"].includes(layout.headingAlign), `headings align ${layout.headingAlign}`);
+  // The nav's first item (the agenda) is on the right, the next ones to its left; the
+  // node's name starts the header, on the right too.
+  assert.ok(layout.first.left > layout.last.left, "the nav runs right to left");
+  assert.ok(layout.brand.left > layout.width / 2, "the node's name is on the right");
+  // Nothing hidden past the start edge widens the page (the skip link once did, on the left).
+  await assertNoHorizontalScroll(page);
+  await shot(page, "home-arabic-desktop");
+  assert.deepEqual(problems.get(page), []);
+});
+
 test("the map page opens without errors and shows territories", async () => {
   const page = await visitor({ viewport: DESKTOP });
   await page.goto(`${BASE}/map`);

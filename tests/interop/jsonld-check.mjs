@@ -1,5 +1,5 @@
 // Expands every object and activity Rhizome sends (the golden files written by
-// `cargo test -p rhizome-web --test federation golden`) with a real JSON-LD processor and
+// `cargo test -p rhizome-web --test all golden`) with a real JSON-LD processor and
 // fails on any term it would drop or could only turn into a blank-node IRI: a receiver that
 // reads JSON-LD (Fedify, pyld) would lose that field. The ActivityStreams and security-v1
 // contexts are read from ./contexts, never fetched.

@@ -7,7 +7,7 @@
 //!     cargo bench -p rhizome-web --bench network            # 1000 nodes
 //!     SIM_NODES=200 cargo bench -p rhizome-web --bench network
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/all/common/mod.rs"]
 mod common;
 #[path = "../../federation/benches/report.rs"]
 mod report;

@@ -189,14 +189,9 @@ async fn federation(cmd: FederationCommand, config: &Config) -> anyhow::Result<(
     let store = server::open_store(config).await?;
     match cmd {
         FederationCommand::Block { domain, reason } => {
-            let domain = domain
-                .trim()
-                .trim_start_matches("https://")
-                .trim_end_matches('/')
-                .to_lowercase();
-            if domain.is_empty() || domain.contains('/') {
+            let Some(domain) = rhizome_node::action::moderation::typed_domain(&domain) else {
                 bail!("not a domain: {domain:?}");
-            }
+            };
             store.block_domain(&domain, &reason).await?;
             println!("blocked {domain} (takes effect within seconds on a running node)");
         }

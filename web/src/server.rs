@@ -33,7 +33,7 @@ pub fn app(state: AppState) -> Router {
     let https = state.config.scheme == "https";
     let router = Router::new()
         .merge(crate::api::routes())
-        .merge(crate::pages::routes())
+        .merge(crate::pages::routes(state.clone()))
         .merge(crate::feeds::routes())
         .merge(crate::widget::routes())
         .merge(crate::media::routes())

@@ -46,6 +46,29 @@ impl Wire for Federation {
         Ok(self.to_followers(territory, Verb::Delete, tombstone(&self.urls, gone), scoped))
     }
 
+    /// The actor's `Update`, so that Mastodon shows the new profile at once.
+    async fn territory_updated(
+        &self,
+        territory: &Territory,
+    ) -> Result<Option<Outgoing>, StoreError> {
+        match self.keys.local(territory.id).await {
+            Ok(key) => {
+                let scoped = self.scoped_inboxes(territory, None).await?;
+                let actor = territory_object(&self.urls, territory, &key.public_pem);
+                Ok(Some(self.to_followers(territory, Verb::Update, actor, scoped)))
+            }
+            Err(KeyError::Store(e)) => Err(e),
+            Err(KeyError::Corrupt(reason)) => {
+                tracing::error!(territory = %territory.profile.slug, %reason, "territory key unreadable: profile saved without an Update");
+                Ok(None)
+            }
+        }
+    }
+
+    async fn blocks_changed(&self) {
+        Federation::blocks_changed(self).await;
+    }
+
     fn queued(&self) {
         self.wake_delivery();
     }
@@ -55,28 +78,6 @@ impl Federation {
     /// The use cases, with this node's federation as their wire.
     pub fn actions(&self) -> Actions {
         Actions::new(self.store.clone(), std::sync::Arc::new(self.clone()))
-    }
-
-    /// Saves a territory's edited profile and, in the same transaction, queues an `Update`
-    /// of its actor to every follower, so that Mastodon shows the new profile at once.
-    pub async fn update_territory(&self, territory: &Territory) -> Result<(), StoreError> {
-        let announce = match self.keys.local(territory.id).await {
-            Ok(key) => {
-                let scoped = self.scoped_inboxes(territory, None).await?;
-                let actor = territory_object(&self.urls, territory, &key.public_pem);
-                Some(self.to_followers(territory, Verb::Update, actor, scoped))
-            }
-            Err(KeyError::Store(e)) => return Err(e),
-            Err(KeyError::Corrupt(reason)) => {
-                tracing::error!(territory = %territory.profile.slug, %reason, "territory key unreadable: profile saved without an Update");
-                None
-            }
-        };
-        self.store
-            .update_territory(territory, announce.as_ref())
-            .await?;
-        self.wake_delivery();
-        Ok(())
     }
 
     pub async fn event_counts(&self, p: &Publication) -> Result<EventCounts, StoreError> {

@@ -3,7 +3,9 @@
 //! the change together with the activities that tell the network (one transaction), and
 //! returns what the caller renders. Callers only translate requests and render results.
 
+pub mod moderation;
 pub mod publication;
+pub mod territory;
 
 use std::sync::Arc;
 
@@ -47,6 +49,16 @@ pub trait Wire: Send + Sync + 'static {
         territory: &Territory,
         gone: &Publication,
     ) -> Result<Outgoing, StoreError>;
+
+    /// The `Update` of an edited territory's actor, for its followers; `None` when the
+    /// territory cannot sign it (its key unreadable): the profile is saved all the same.
+    async fn territory_updated(
+        &self,
+        territory: &Territory,
+    ) -> Result<Option<Outgoing>, StoreError>;
+
+    /// The node's domain blocks changed: read them again before the next request.
+    async fn blocks_changed(&self);
 
     /// New activities were queued: deliver them soon.
     fn queued(&self);

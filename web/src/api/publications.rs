@@ -221,7 +221,13 @@ pub async fn hide_comment(
         .await?
         .iter()
         .any(|c| c.id == comment_id);
-    if !belongs || !state.store.hide_comment(comment_id).await? {
+    if !belongs {
+        return Err(ApiError::NotFound);
+    }
+    let hidden = (state.actions)
+        .hide_comment(&principal, &territory, comment_id)
+        .await?;
+    if !hidden {
         return Err(ApiError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)

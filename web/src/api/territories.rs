@@ -71,12 +71,13 @@ pub async fn update(
     Path(slug): Path<String>,
     JsonBody(patch): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
-    let mut territory = find(&state, &slug).await?;
+    let territory = find(&state, &slug).await?;
     principal.require_editor(territory.id)?;
-    territory.profile = patched_profile(&state, &territory, &patch)?;
-    territory.updated_at = rhizome_node::now();
-    state.federation.update_territory(&territory).await?;
-    Ok(Json(view(&state, &territory)))
+    let profile = patched_profile(&state, &territory, &patch)?;
+    let edited = (state.actions)
+        .edit_territory(&principal, &territory, profile)
+        .await?;
+    Ok(Json(view(&state, &edited)))
 }
 
 /// The profile a JSON merge patch makes of the territory's, validated: the one set of

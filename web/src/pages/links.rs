@@ -15,6 +15,7 @@ use rhizome_node::{Member, StoreError};
 use serde::{Deserialize, Serialize};
 
 use super::Page;
+use super::error::{PageError, internal, shown};
 use crate::AppState;
 use crate::server::ClientAddress;
 use crate::session::{self, LoginRefused};
@@ -119,23 +120,14 @@ async fn new_password(
 
 /// The link behind a token, if it is live and for `purpose`; otherwise the page to show:
 /// 404 for a token never issued, 410 for one used or expired.
-async fn live_link(
-    page: &Page,
-    state: &AppState,
-    token: &str,
-    purpose: &str,
-) -> Result<OneTimeLink, Response> {
-    let link = match state.store.link(&hash_token(token)).await {
-        Ok(link) => link.filter(|l| l.purpose.as_str() == purpose),
-        Err(e) => return Err(page.failed(state, e)),
-    };
-    match link {
-        None => Err(page.error(state, StatusCode::NOT_FOUND, "link-unknown")),
-        Some(l) if !l.is_live(rhizome_node::now()) => {
-            Err(page.error(state, StatusCode::GONE, "link-gone"))
-        }
-        Some(l) => Ok(l),
+async fn live_link(state: &AppState, token: &str, purpose: &str) -> Result<OneTimeLink, PageError> {
+    let link = (state.store.link(&hash_token(token)).await?)
+        .filter(|l| l.purpose.as_str() == purpose)
+        .ok_or_else(|| shown(StatusCode::NOT_FOUND, "link-unknown"))?;
+    if !link.is_live(rhizome_node::now()) {
+        return Err(shown(StatusCode::GONE, "link-gone"));
     }
+    Ok(link)
 }
 
 /// Logs `member_id` in, ending the visitor's previous session if any, and goes to /manage.
@@ -197,14 +189,11 @@ pub async fn invite_form(
     page: Page,
     State(state): State<AppState>,
     Path(token): Path<String>,
-) -> Response {
-    let link = match live_link(&page, &state, &token, "invitation").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let link = live_link(&state, &token, "invitation").await?;
     let mut fields = vec![Field::username("")];
     fields.extend(Field::new_password());
-    render_invite(&page, &state, StatusCode::OK, &token, &link, &fields, None).await
+    Ok(render_invite(&page, &state, StatusCode::OK, &token, &link, &fields, None).await)
 }
 
 pub async fn accept_invite(
@@ -215,14 +204,9 @@ pub async fn accept_invite(
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<AccountForm>,
-) -> Response {
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    let link = match live_link(&page, &state, &token, "invitation").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let link = live_link(&state, &token, "invitation").await?;
     let username = form.username.trim();
     let mut fields = vec![Field::username(username)];
     fields.extend(Field::new_password());
@@ -230,7 +214,7 @@ pub async fn accept_invite(
         .await
         .is_err()
     {
-        return render_invite(
+        return Ok(render_invite(
             &page,
             &state,
             StatusCode::TOO_MANY_REQUESTS,
@@ -239,7 +223,7 @@ pub async fn accept_invite(
             &fields,
             Some("login-too-many"),
         )
-        .await;
+        .await);
     }
     if validate_username(username).is_err() {
         complain(&page, &mut fields, "username", "account-username-invalid");
@@ -247,12 +231,12 @@ pub async fn accept_invite(
         match state.store.member_by_username(username).await {
             Ok(Some(_)) => complain(&page, &mut fields, "username", "account-username-taken"),
             Ok(None) => {}
-            Err(e) => return page.failed(&state, e),
+            Err(e) => return Err(internal(e)),
         }
     }
     let hash = new_password(&page, &state, &mut fields, &form).await;
     let (Some(hash), false) = (hash, has_errors(&fields)) else {
-        return render_invite(
+        return Ok(render_invite(
             &page,
             &state,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -261,7 +245,7 @@ pub async fn accept_invite(
             &fields,
             None,
         )
-        .await;
+        .await);
     };
     let member = Member {
         id: uuid::Uuid::now_v7(),
@@ -270,31 +254,33 @@ pub async fn accept_invite(
         is_admin: false,
         created_at: rhizome_node::now(),
     };
-    match state
-        .store
-        .accept_invitation(&link.token_hash, &member)
-        .await
-    {
-        Ok(member) => {
-            tracing::info!(username = %member.username, admin = member.is_admin, "invitation accepted");
-            log_in_and_manage(&page, &state, jar, member.id).await
-        }
-        Err(StoreError::NotFound) => page.error(&state, StatusCode::GONE, "link-gone"),
-        Err(StoreError::Conflict(_)) => {
-            complain(&page, &mut fields, "username", "account-username-taken");
-            render_invite(
-                &page,
-                &state,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &token,
-                &link,
-                &fields,
-                None,
-            )
+    Ok(
+        match state
+            .store
+            .accept_invitation(&link.token_hash, &member)
             .await
-        }
-        Err(e) => page.failed(&state, e),
-    }
+        {
+            Ok(member) => {
+                tracing::info!(username = %member.username, admin = member.is_admin, "invitation accepted");
+                log_in_and_manage(&page, &state, jar, member.id).await
+            }
+            Err(StoreError::NotFound) => return Err(shown(StatusCode::GONE, "link-gone")),
+            Err(StoreError::Conflict(_)) => {
+                complain(&page, &mut fields, "username", "account-username-taken");
+                render_invite(
+                    &page,
+                    &state,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &token,
+                    &link,
+                    &fields,
+                    None,
+                )
+                .await
+            }
+            Err(e) => return Err(internal(e)),
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -331,13 +317,10 @@ pub async fn reset_form(
     page: Page,
     State(state): State<AppState>,
     Path(token): Path<String>,
-) -> Response {
-    let link = match live_link(&page, &state, &token, "password_reset").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let link = live_link(&state, &token, "password_reset").await?;
     let fields = Field::new_password();
-    render_reset(&page, &state, StatusCode::OK, &token, &link, &fields, None).await
+    Ok(render_reset(&page, &state, StatusCode::OK, &token, &link, &fields, None).await)
 }
 
 pub async fn reset(
@@ -348,20 +331,15 @@ pub async fn reset(
     headers: HeaderMap,
     jar: CookieJar,
     Form(form): Form<AccountForm>,
-) -> Response {
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    let link = match live_link(&page, &state, &token, "password_reset").await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let link = live_link(&state, &token, "password_reset").await?;
     let mut fields = Field::new_password();
     if session::admit(&state, &format!("link:{}", link.token_hash), source)
         .await
         .is_err()
     {
-        return render_reset(
+        return Ok(render_reset(
             &page,
             &state,
             StatusCode::TOO_MANY_REQUESTS,
@@ -370,10 +348,10 @@ pub async fn reset(
             &fields,
             Some("login-too-many"),
         )
-        .await;
+        .await);
     }
     let Some(hash) = new_password(&page, &state, &mut fields, &form).await else {
-        return render_reset(
+        return Ok(render_reset(
             &page,
             &state,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -382,15 +360,15 @@ pub async fn reset(
             &fields,
             None,
         )
-        .await;
+        .await);
     };
     match state.store.reset_password(&link.token_hash, &hash).await {
         Ok(member) => {
             tracing::info!(username = %member.username, "password reset by link; sessions ended");
-            log_in_and_manage(&page, &state, jar, member.id).await
+            Ok(log_in_and_manage(&page, &state, jar, member.id).await)
         }
-        Err(StoreError::NotFound) => page.error(&state, StatusCode::GONE, "link-gone"),
-        Err(e) => page.failed(&state, e),
+        Err(StoreError::NotFound) => Err(shown(StatusCode::GONE, "link-gone")),
+        Err(e) => Err(internal(e)),
     }
 }
 
@@ -407,15 +385,16 @@ fn change_fields() -> Vec<Field> {
     fields
 }
 
-pub async fn password_form(page: Page, State(state): State<AppState>) -> Response {
-    if let Err(r) = page.require_login() {
-        return r;
-    }
-    page.render(
+pub async fn password_form(
+    page: Page,
+    State(state): State<AppState>,
+) -> Result<Response, PageError> {
+    page.require_login()?;
+    Ok(page.render(
         &state,
         "manage/password.html",
         context! { fields => change_fields() },
-    )
+    ))
 }
 
 pub async fn change_password(
@@ -424,14 +403,9 @@ pub async fn change_password(
     ClientAddress(source): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<AccountForm>,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
+) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let member = &viewer.principal.member;
     let mut fields = change_fields();
     let again = |fields: &[Field], status: StatusCode, error: Option<&str>| {
@@ -445,20 +419,20 @@ pub async fn change_password(
     match session::check_own_password(&state, source, member, &form.current).await {
         Ok(()) => {}
         Err(LoginRefused::TooMany) => {
-            return again(
+            return Ok(again(
                 &fields,
                 StatusCode::TOO_MANY_REQUESTS,
                 Some("login-too-many"),
-            );
+            ));
         }
         Err(LoginRefused::Wrong) => {
             complain(&page, &mut fields, "current", "account-password-wrong")
         }
-        Err(LoginRefused::Store(e)) => return page.failed(&state, e),
+        Err(LoginRefused::Store(e)) => return Err(internal(e)),
     }
     let hash = new_password(&page, &state, &mut fields, &form).await;
     let (Some(hash), false) = (hash, has_errors(&fields)) else {
-        return again(&fields, StatusCode::UNPROCESSABLE_ENTITY, None);
+        return Ok(again(&fields, StatusCode::UNPROCESSABLE_ENTITY, None));
     };
     let saved = async {
         state.store.set_password_hash(member.id, &hash).await?;
@@ -468,14 +442,14 @@ pub async fn change_password(
             .await
     };
     if let Err(e) = saved.await {
-        return page.failed(&state, e);
+        return Err(internal(e));
     }
     tracing::info!(username = %member.username, "password changed; other sessions ended");
-    page.render(
+    Ok(page.render(
         &state,
         "manage/password.html",
         context! { fields => change_fields(), notice => "account-password-changed" },
-    )
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -505,11 +479,9 @@ async fn render_invitations(page: &Page, state: &AppState, link: Option<String>)
     )
 }
 
-pub async fn invitations(page: Page, State(state): State<AppState>) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
-    render_invitations(&page, &state, None).await
+pub async fn invitations(page: Page, State(state): State<AppState>) -> Result<Response, PageError> {
+    page.require_admin(&state)?;
+    Ok(render_invitations(&page, &state, None).await)
 }
 
 /// Creates an invitation and shows its link, once: only its hash is kept.
@@ -518,30 +490,22 @@ pub async fn create_invitation(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<InvitationForm>,
-) -> Response {
-    if let Err(r) = page.require_admin(&state) {
-        return r;
-    }
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
+) -> Result<Response, PageError> {
+    page.require_admin(&state)?;
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let territory_id = if form.territory.is_empty() {
         None
     } else {
-        match state.store.territory_by_slug(&form.territory).await {
-            Ok(Some(t)) => Some(t.id),
-            Ok(None) => return page.error(&state, StatusCode::NOT_FOUND, "error-no-territory"),
-            Err(e) => return page.failed(&state, e),
-        }
+        let territory = (state.store.territory_by_slug(&form.territory).await?)
+            .ok_or_else(|| shown(StatusCode::NOT_FOUND, "error-no-territory"))?;
+        Some(territory.id)
     };
     let (token, link) = OneTimeLink::issue(LinkPurpose::Invitation {
         territory_id,
         admin: form.admin.is_some(),
     });
-    if let Err(e) = state.store.insert_link(&link).await {
-        return page.failed(&state, e);
-    }
+    state.store.insert_link(&link).await?;
     tracing::info!(territory = %form.territory, admin = form.admin.is_some(), "invitation created from the web");
     let url = format!("{}/invite/{token}", state.config.base_url());
-    render_invitations(&page, &state, Some(url)).await
+    Ok(render_invitations(&page, &state, Some(url)).await)
 }

@@ -5,9 +5,11 @@
 // `Response`, large but returned once per request.
 #![allow(clippy::result_large_err)]
 
+mod access;
 mod account;
 mod admin;
 mod assets;
+pub(crate) mod error;
 mod labels;
 mod links;
 mod lists;
@@ -39,7 +41,8 @@ pub fn templates() -> Environment<'static> {
     env
 }
 
-pub fn routes() -> Router<AppState> {
+/// The page routes; their error pages are rendered in the visitor's language.
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/t/{slug}", get(public::territory))
@@ -112,6 +115,10 @@ pub fn routes() -> Router<AppState> {
             post(admin::resolve_report),
         )
         .route("/assets/{*file}", get(assets::serve))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            error::render_error_pages,
+        ))
 }
 
 /// Who is asking, in which language, from which page: what every page needs to render
@@ -218,23 +225,14 @@ impl Page {
     }
 
     /// The page for a store failure: logged, and a plain apology for the visitor.
-    pub fn failed(&self, state: &AppState, e: impl std::fmt::Display) -> Response {
-        tracing::error!(error = %e, "page failed");
-        self.error(state, StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    pub fn failed(&self, _state: &AppState, e: impl std::fmt::Display) -> Response {
+        error::internal(e).into_response()
     }
 
     /// The page for an action refused by the use cases (a validation error is shown on its
     /// form by the caller, not here).
-    pub fn refused(&self, state: &AppState, e: ActionError) -> Response {
-        match e {
-            ActionError::NotFound => self.error(state, StatusCode::NOT_FOUND, "error-not-found"),
-            ActionError::Gone => self.error(state, StatusCode::GONE, "error-gone"),
-            ActionError::Forbidden(_) => {
-                self.error(state, StatusCode::FORBIDDEN, "error-forbidden")
-            }
-            ActionError::Invalid(e) => self.failed(state, format!("unshown validation error: {e}")),
-            ActionError::Store(e) => self.failed(state, e),
-        }
+    pub fn refused(&self, _state: &AppState, e: ActionError) -> Response {
+        error::PageError::from(e).into_response()
     }
 
     /// Sends visitors who are not logged in to the login form, then back here.

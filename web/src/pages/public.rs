@@ -23,6 +23,7 @@ use rhizome_node::StoreError;
 use crate::server::ClientAddress;
 
 use super::Page;
+use super::error::{PageError, forbidden, not_found};
 use crate::AppState;
 use crate::api::kind_of_collection;
 
@@ -610,37 +611,26 @@ pub async fn remove_registration(
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<RemoveRegistrationForm>,
-) -> Response {
-    let viewer = match page.require_login() {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    if let Err(refused) = page.check_form(&state, &headers, form.csrf.as_deref()) {
-        return refused;
-    }
-    let Ok(id) = id.parse::<Uuid>() else {
-        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
-    };
-    let territory_id = match state.store.publication(id).await {
-        Ok(Some(Publication {
+) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let id = id.parse::<Uuid>().map_err(|_| not_found())?;
+    let territory_id = match state.store.publication(id).await? {
+        Some(Publication {
             body: PublicationBody::Event(_),
             deleted_at: None,
             territory_id,
             ..
-        })) => territory_id,
-        Ok(_) => return page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
-        Err(e) => return page.failed(&state, e),
+        }) => territory_id,
+        _ => return Err(not_found()),
     };
-    if viewer.principal.require_editor(territory_id).is_err() {
-        return page.error(&state, StatusCode::FORBIDDEN, "error-forbidden");
-    }
-    match state.store.cancel_rsvp(id, &form.participant).await {
-        Ok(removed) => {
-            tracing::info!(event = %id, by = %viewer.principal.member.username, removed, "registration removed by an organiser");
-            Redirect::to(&format!("/events/{id}#registrations")).into_response()
-        }
-        Err(e) => page.failed(&state, e),
-    }
+    viewer
+        .principal
+        .require_editor(territory_id)
+        .map_err(|_| forbidden())?;
+    let removed = state.store.cancel_rsvp(id, &form.participant).await?;
+    tracing::info!(event = %id, by = %viewer.principal.member.username, removed, "registration removed by an organiser");
+    Ok(Redirect::to(&format!("/events/{id}#registrations")).into_response())
 }
 
 /// Enough to catch typing mistakes; the address is only shown to the organisers.

@@ -119,18 +119,10 @@ pub const PASSWORD: &str = "a long enough password";
 /// A node with an admin (returns their API token), the territory `territory` (its JSON
 /// as the API takes it) and [`EDITOR`] as its editor.
 pub async fn node_with_editor(territory: serde_json::Value) -> (Node, String) {
-    let node = Node::start(super::Backend::Sqlite).await.unwrap();
-    let admin = node.member("admin", true).await;
     let slug = territory["slug"].as_str().unwrap().to_owned();
-    let (status, body) = node
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(territory),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    let (node, admin) = Node::with_territory(super::Backend::Sqlite, territory)
+        .await
+        .unwrap();
     let editor = rhizome_node::Member::new(EDITOR, PASSWORD, false).unwrap();
     node.store.insert_member(&editor).await.unwrap();
     let territory = node.store.territory_by_slug(&slug).await.unwrap().unwrap();

@@ -2,7 +2,7 @@
 //! node and read back with parsers (`icalendar`, `atom_syndication`), as a calendar app or
 //! feed reader would.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -35,17 +35,10 @@ fn place() -> Value {
 /// A node with one territory and five events: summer and winter in Paris, one in
 /// Montreal's zone, one that ended ten days ago and one that ended 45 days ago.
 async fn fixture() -> Fixture {
-    let node = Node::start(Backend::Sqlite).await.unwrap();
-    let token = node.member("admin", true).await;
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&token),
-            Some(serde_json::from_str(FABLAB).unwrap()),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    let (node, token) =
+        Node::with_territory(Backend::Sqlite, serde_json::from_str(FABLAB).unwrap())
+            .await
+            .unwrap();
     // Whole seconds, as calendars write them.
     let ago = |days: i64| {
         (Utc::now() - Duration::days(days)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

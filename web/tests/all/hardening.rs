@@ -3,7 +3,7 @@
 //! by the work a wrong password costs, open redirects, slow headers and connection floods,
 //! HSTS on https.
 
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;

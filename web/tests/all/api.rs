@@ -1,7 +1,7 @@
 //! The JSON API over real HTTP: the happy path on both databases, then every kind of bad
 //! input the API must refuse with a 4xx naming the field, leaving nothing half-written.
 
-mod common;
+use crate::common;
 
 use common::{Backend, Node};
 use reqwest::Method;
@@ -23,17 +23,8 @@ fn event() -> Value {
 
 /// Starts a node with an admin, a territory and its token.
 async fn node_with_territory(backend: Backend) -> Option<(Node, String)> {
-    let node = Node::start(backend).await?;
-    let admin = node.member("admin", true).await;
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(serde_json::from_str(FABLAB).unwrap()),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    let (node, admin) =
+        Node::with_territory(backend, serde_json::from_str(FABLAB).unwrap()).await?;
     Some((node, admin))
 }
 

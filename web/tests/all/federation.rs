@@ -3,11 +3,14 @@
 //! likes, boosts, registers; the fablab edits, cancels and deletes; the citizen rotates
 //! their key and finally deletes their account. Then every kind of bad request.
 
-mod common;
+use crate::common;
 
 use common::mastodon::FakeMastodon;
 use common::{Backend, Node};
 use reqwest::Method;
+use rhizome_node::action::ActionError;
+use rhizome_node::territory::TerritoryProfile;
+use rhizome_node::{Member, Principal};
 use serde_json::{Value, json};
 
 struct Story {
@@ -20,12 +23,9 @@ struct Story {
 async fn setup(backend: Backend) -> Option<Story> {
     let node = Node::start(backend).await?;
     let token = node.member("admin", true).await;
-    let (status, body) = node
-        .send(Method::POST, "/api/v1/territories", Some(&token),
-              Some(json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab", "languages": ["fr"],
-                          "description": "Un **atelier** partagé", "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}})))
+    node.territory(&token, json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab", "languages": ["fr"],
+        "description": "Un **atelier** partagé", "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}))
         .await;
-    assert_eq!(status, 201, "{body}");
     let masto = FakeMastodon::start().await;
     let inbox = node.url("/t/fablab/inbox");
     Some(Story {
@@ -613,11 +613,9 @@ async fn authorized_fetch_requires_signed_gets() {
         .await
         .unwrap();
     let token = node.member("admin", true).await;
-    node.send(
-        Method::POST,
-        "/api/v1/territories",
-        Some(&token),
-        Some(json!({"slug": "lab", "name": "Lab", "kind": "fablab"})),
+    node.territory(
+        &token,
+        json!({"slug": "lab", "name": "Lab", "kind": "fablab"}),
     )
     .await;
     let response = node
@@ -859,15 +857,11 @@ async fn refusals_name_what_was_wrong_not_what_our_resolver_said() {
         .await
         .unwrap();
     let token = node.member("admin", true).await;
-    let (status, _) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&token),
-            Some(json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"})),
-        )
-        .await;
-    assert_eq!(status, 201);
+    node.territory(
+        &token,
+        json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"}),
+    )
+    .await;
     let masto = FakeMastodon::start().await;
     let inbox = node.url("/t/fablab/inbox");
     let actor = "https://localhost/users/mallory";
@@ -895,6 +889,90 @@ async fn alice_follows(story: &Story) {
         .masto
         .wait_for("Accept", |a| a["type"] == "Accept")
         .await;
+}
+
+/// A Spanish online event reaches Mastodon with its summary in Spanish: the date and
+/// "en línea" come from the Spanish catalogue, whatever the territory's language.
+#[tokio::test]
+async fn a_spanish_event_reaches_mastodon_with_a_spanish_summary() {
+    let Some(story) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    alice_follows(&story).await;
+    let draft = event_draft(json!({
+        "title": "Taller en línea", "language": "es", "format": "online", "place": null,
+        "online_url": "https://visio.example/taller", "capacity": null
+    }));
+    let (status, body) = story
+        .node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(&story.token),
+            Some(draft),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let create = story
+        .masto
+        .wait_for("Create{Event}", |a| a["type"] == "Create")
+        .await;
+    let summary = create["object"]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("martes, 2 de diciembre de 2031, 18:00–21:00 (Europe/Paris) · en línea"),
+        "{summary}"
+    );
+}
+
+/// Editing a territory is one use case (`Actions::edit_territory`, as the API and the
+/// settings page call it): refused to a member who does not edit it, and for an editor
+/// stored together with the `Update` that tells its followers.
+#[tokio::test]
+async fn a_territory_is_edited_by_its_editors_only_and_its_followers_hear_of_it() {
+    let Some(story) = setup(Backend::Sqlite).await else {
+        return;
+    };
+    alice_follows(&story).await;
+    let actions = story.node.federation().actions();
+    let territory = (story.node.store.territory_by_slug("fablab").await)
+        .unwrap()
+        .unwrap();
+    let renamed = TerritoryProfile {
+        name: "Fablab du Poitou".into(),
+        ..territory.profile.clone()
+    };
+    let member = |editor_of: Vec<uuid::Uuid>| Principal {
+        member: Member::new("camille", "a long enough password", false).unwrap(),
+        editor_of,
+    };
+    let refused = actions
+        .edit_territory(&member(vec![]), &territory, renamed.clone())
+        .await;
+    assert!(
+        matches!(refused, Err(ActionError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let unchanged = (story.node.store.territory(territory.id).await)
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged.profile.name, "Fablab de Poitiers");
+
+    let edited = actions
+        .edit_territory(&member(vec![territory.id]), &territory, renamed)
+        .await
+        .unwrap();
+    assert!(edited.updated_at > territory.updated_at);
+    let stored = (story.node.store.territory(territory.id).await)
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.profile.name, "Fablab du Poitou");
+    let update = story
+        .masto
+        .wait_for("Update of the actor", |a| {
+            a["type"] == "Update" && a["object"]["type"] == "Organization"
+        })
+        .await;
+    assert_eq!(update["object"]["name"], "Fablab du Poitou");
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! in and publishes through the forms (CSRF and validation included), a visitor
 //! registers, hostile text stays inert.
 
-mod common;
+use crate::common;
 
 use common::Node;
 use common::pages::{PASSWORD, attr_of, browser, get, login, node_with_editor, post, text_of};
@@ -465,15 +465,11 @@ async fn an_editor_publishes_edits_and_deletes_from_the_forms() {
 #[tokio::test]
 async fn an_editor_cannot_touch_another_territory() {
     let (node, admin) = node().await;
-    let (status, _) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(json!({"slug": "other", "name": "Autre lieu", "kind": "tiers_lieu"})),
-        )
-        .await;
-    assert_eq!(status, 201);
+    node.territory(
+        &admin,
+        json!({"slug": "other", "name": "Autre lieu", "kind": "tiers_lieu"}),
+    )
+    .await;
     let id = {
         let (status, body) = node
             .send(

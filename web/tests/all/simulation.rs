@@ -1,7 +1,7 @@
 //! The network simulation at test size: 20 nodes, one hub, scoped follows, a node down.
 //! The 1000-node run is a benchmark: `cargo bench -p rhizome-web --bench network`.
 
-mod common;
+use crate::common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_nodes_propagate_and_discover_each_other() {

@@ -2,7 +2,7 @@
 //! connected network, verifying each node's own directory before listing it; lying
 //! directories and garbage peer lists get nowhere.
 
-mod common;
+use crate::common;
 
 use common::mastodon::FakeMastodon;
 use common::{Backend, Node};
@@ -23,15 +23,7 @@ async fn node(i: usize) -> Node {
     let territory = json!({"slug": format!("t{i}"), "name": format!("Territoire {i}"), "kind": KINDS[i % 5],
         "themes": [if i.is_multiple_of(2) { "climate" } else { "culture" }], "languages": ["fr"],
         "place": {"address": "France", "latitude": 46.0 + i as f64, "longitude": 0.3}});
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&token),
-            Some(territory),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    node.territory(&token, territory).await;
     node
 }
 

@@ -110,6 +110,32 @@ impl Node {
         token
     }
 
+    /// Creates a territory through the API as `token` (an admin's): `profile` is the
+    /// API's JSON; answers the territory as the API shows it.
+    pub async fn territory(&self, token: &str, profile: serde_json::Value) -> serde_json::Value {
+        let (status, body) = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/territories",
+                Some(token),
+                Some(profile),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+
+    /// A node with an admin (whose token comes back) and one territory, `profile`.
+    pub async fn with_territory(
+        backend: Backend,
+        profile: serde_json::Value,
+    ) -> Option<(Node, String)> {
+        let node = Node::start(backend).await?;
+        let admin = node.member("admin", true).await;
+        node.territory(&admin, profile).await;
+        Some((node, admin))
+    }
+
     /// Takes the node off the network: its port refuses connections from now on.
     pub fn stop(&self) {
         self.server.abort();

@@ -2,7 +2,7 @@
 //! backfill of what was published before, live Create/Update/Delete afterwards, scoped
 //! subscriptions, unfollow, and the directory.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -11,20 +11,13 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 async fn node_with(slug: &str, name: &str) -> (Node, String) {
-    let node = Node::start(Backend::Sqlite).await.unwrap();
-    let token = node.member("admin", true).await;
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&token),
-            Some(
-                json!({"slug": slug, "name": name, "kind": "tiers_lieu", "languages": ["fr"],
+    let (node, token) = Node::with_territory(
+        Backend::Sqlite,
+        json!({"slug": slug, "name": name, "kind": "tiers_lieu", "languages": ["fr"],
                           "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    )
+    .await
+    .unwrap();
     (node, token)
 }
 
@@ -576,15 +569,11 @@ mod hub {
             .await
             .unwrap();
         let token = node.member("admin", true).await;
-        let (status, body) = node
-            .send(
-                Method::POST,
-                "/api/v1/territories",
-                Some(&token),
-                Some(json!({"slug": slug, "name": name, "kind": "tiers_lieu"})),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
+        node.territory(
+            &token,
+            json!({"slug": slug, "name": name, "kind": "tiers_lieu"}),
+        )
+        .await;
         (node, token)
     }
 
@@ -712,15 +701,11 @@ mod hub {
     #[tokio::test]
     async fn a_node_subscription_brings_every_territorys_history_within_its_scope() {
         let (a, a_token) = start("fablab", "Fablab A", false).await;
-        let (status, _) = a
-            .send(
-                Method::POST,
-                "/api/v1/territories",
-                Some(&a_token),
-                Some(json!({"slug": "ville", "name": "Ville A", "kind": "learning_city"})),
-            )
-            .await;
-        assert_eq!(status, 201);
+        a.territory(
+            &a_token,
+            json!({"slug": "ville", "name": "Ville A", "kind": "learning_city"}),
+        )
+        .await;
         // Published before anyone subscribes.
         publish_on(&a, &a_token, "fablab", "Atelier passé au fablab").await;
         publish_on(&a, &a_token, "ville", "Forum de la ville").await;
@@ -910,11 +895,9 @@ mod relay {
             .await
             .unwrap();
         let h_token = h.member("admin", true).await;
-        h.send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&h_token),
-            Some(json!({"slug": "reseau", "name": "Réseau", "kind": "network"})),
+        h.territory(
+            &h_token,
+            json!({"slug": "reseau", "name": "Réseau", "kind": "network"}),
         )
         .await;
         let (x, x_token) = node_with("fablab", "Fablab X").await;

@@ -4,7 +4,7 @@
 //! territory's profile through the API's validation. Every POST without its CSRF token is
 //! refused.
 
-mod common;
+use crate::common;
 
 use common::Node;
 use common::mastodon::FakeMastodon;
@@ -54,6 +54,27 @@ async fn the_federation_page_is_for_admins_and_blocks_take_effect() {
     )
     .await;
     assert_eq!(status, 403, "an editor cannot block");
+    // Nor through the use case the page and the command line share.
+    let editor_principal = rhizome_node::Principal {
+        member: node
+            .store
+            .member_by_username("camille")
+            .await
+            .unwrap()
+            .unwrap(),
+        editor_of: vec![],
+    };
+    let refused = (node.federation().actions())
+        .block_domain(&editor_principal, "spam.example", "spam")
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(rhizome_node::action::ActionError::Forbidden(_))
+        ),
+        "{refused:?}"
+    );
+    assert!(node.store.blocked_domains().await.unwrap().is_empty());
     assert_eq!(
         get(&browser(), &node, "/manage/federation").await.0,
         303,
@@ -354,6 +375,27 @@ async fn an_editor_hides_a_reply_and_it_leaves_the_public_page() {
     )
     .await;
     assert_eq!(status, 404);
+    // The use case the page and the API call refuses a member who does not edit the
+    // territory, and the reply stays.
+    let territory = (node.store.territory_by_slug("fablab").await)
+        .unwrap()
+        .unwrap();
+    let stranger = rhizome_node::Principal {
+        member: rhizome_node::Member::new("stranger", "a long enough password", false).unwrap(),
+        editor_of: vec![],
+    };
+    let refused = (node.federation().actions())
+        .hide_comment(&stranger, &territory, comment.parse().unwrap())
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(rhizome_node::action::ActionError::Forbidden(_))
+        ),
+        "{refused:?}"
+    );
+    let (_, html) = get(&browser(), &node, &event_page).await;
+    assert!(html.contains("grille-pain"), "{html}");
     let (status, _, location) = post(
         &editor,
         &node,

@@ -2,7 +2,7 @@
 //! is checked by its bytes, resized, stripped of its metadata, stored under a name of the
 //! node's choosing, shown with its text alternative and federated as an `Image`.
 
-mod common;
+use crate::common;
 
 use common::pages::{
     EDITOR, PASSWORD, attr_of, browser, get, login, node_with_editor, post_multipart, text_of,
@@ -481,17 +481,10 @@ async fn media_paths_cannot_leave_the_media_folder() {
 
 #[tokio::test]
 async fn the_api_takes_pictures_with_their_description() {
-    let node = Node::start(Backend::Sqlite).await.unwrap();
-    let admin = node.member("admin", true).await;
-    let (status, _) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories",
-            Some(&admin),
-            Some(serde_json::from_str(FABLAB).unwrap()),
-        )
-        .await;
-    assert_eq!(status, 201);
+    let (node, admin) =
+        Node::with_territory(Backend::Sqlite, serde_json::from_str(FABLAB).unwrap())
+            .await
+            .unwrap();
     let event = |image: Option<serde_json::Value>| {
         let mut e = json!({"title": "Repair café", "starts_at": "2030-12-03T18:00",
             "ends_at": "2030-12-03T21:00", "place": {"name": "La Fabrique"}});

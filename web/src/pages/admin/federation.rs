@@ -1,0 +1,174 @@
+//! The node's federation for its admins: delivery state per server, domain blocks, and
+//! publications from other servers taken out of this node's views.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use rhizome_node::outbox::DEAD_AFTER_FAILURES;
+use serde::Deserialize;
+
+use rhizome_node::action::moderation::typed_domain;
+
+use crate::AppState;
+use crate::pages::Page;
+use crate::pages::access::Admin;
+use crate::pages::error::{PageError, not_found};
+
+use super::{Done, back, notice, when};
+
+pub async fn federation(
+    Admin(page): Admin,
+    State(state): State<AppState>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    render_federation(&page, &state, &done, "", "", None).await
+}
+
+async fn render_federation(
+    page: &Page,
+    state: &AppState,
+    done: &Done,
+    domain: &str,
+    reason: &str,
+    error: Option<String>,
+) -> Response {
+    let loaded = async {
+        Ok::<_, rhizome_node::StoreError>((
+            state.store.pending_deliveries().await?,
+            state.store.servers().await?,
+            state.store.blocked_domains().await?,
+            state.store.peer_count().await?,
+            state.store.verified_peers(100_000).await?.len(),
+            state.store.reports(true, 100).await?,
+        ))
+    };
+    let (pending, servers, blocked, peers, verified, reports) = match loaded.await {
+        Ok(found) => found,
+        Err(e) => return page.failed(state, e),
+    };
+    let now = rhizome_node::now();
+    let servers: Vec<_> = servers
+        .iter()
+        .map(|s| {
+            let quiet_for_a_day = s
+                .last_success
+                .is_none_or(|t| now - t > chrono::Duration::days(1));
+            context! {
+                host => s.host,
+                queued => s.queued,
+                failures => s.consecutive_failures,
+                last_success => when(s.last_success),
+                last_failure => when(s.last_failure),
+                last_error => s.last_error,
+                next_attempt => when(s.next_attempt),
+                dead => s.consecutive_failures >= DEAD_AFTER_FAILURES && quiet_for_a_day,
+            }
+        })
+        .collect();
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        state,
+        status,
+        "manage/federation.html",
+        context! {
+            pending, servers, blocked, peers, verified,
+            reports => reports.iter().map(|r| context! {
+                id => r.id,
+                reporter => r.reporter,
+                host => rhizome_node::social::host_of(&r.reporter),
+                content => r.content,
+                objects => r.objects,
+                received => when(Some(r.created_at)),
+            }).collect::<Vec<_>>(),
+            configured => state.config.blocked_domains,
+            notice => notice(done),
+            form => context! { domain, reason, error },
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct BlockForm {
+    csrf: Option<String>,
+    domain: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn block(
+    Admin(page): Admin,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<BlockForm>,
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let Some(domain) = typed_domain(&form.domain) else {
+        let message = page.lang.text("admin-bad-domain", &Default::default());
+        let (typed, reason) = (&form.domain, &form.reason);
+        let done = Done::default();
+        return Ok(render_federation(&page, &state, &done, typed, reason, Some(message)).await);
+    };
+    let admin = page.require_login()?;
+    (state.actions)
+        .block_domain(&admin.principal, &domain, &form.reason)
+        .await?;
+    Ok(back("/manage/federation", "blocked"))
+}
+
+#[derive(Deserialize)]
+pub struct UnblockForm {
+    csrf: Option<String>,
+    domain: String,
+}
+
+pub async fn unblock(
+    Admin(page): Admin,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<UnblockForm>,
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let admin = page.require_login()?;
+    (state.actions)
+        .unblock_domain(&admin.principal, &form.domain)
+        .await?;
+    Ok(back("/manage/federation", "unblocked"))
+}
+
+#[derive(Deserialize)]
+pub struct HideForm {
+    csrf: Option<String>,
+    /// The remote publication's id (its URL).
+    id: String,
+    /// The list to go back to.
+    back: Option<String>,
+}
+
+/// An admin takes a publication from another server out of this node's network views
+/// for good: our copy is dropped and a redelivery does not bring it back. Its origin is
+/// untouched (block the domain to refuse everything from there).
+pub async fn hide_remote(
+    Admin(page): Admin,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<HideForm>,
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let publication = (state.store.remote_publication(&form.id).await?)
+        .filter(|p| p.deleted_at.is_none())
+        .ok_or_else(not_found)?;
+    state
+        .store
+        .delete_remote_publication(&publication.id, &publication.actor_id, rhizome_node::now())
+        .await?;
+    tracing::info!(id = %publication.id, by = %page.here, "remote publication hidden");
+    let back_to =
+        crate::pages::account::redirect_target(&state.config, form.back.as_deref(), "/events");
+    Ok(Redirect::to(&back_to).into_response())
+}

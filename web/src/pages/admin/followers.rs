@@ -1,0 +1,250 @@
+//! A territory's followers (approve, refuse) and the territories it follows (follow,
+//! unfollow), for its editors; each does what the JSON API does.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+use rhizome_federation::FederationError;
+use rhizome_node::Territory;
+use rhizome_node::network::Scope;
+use rhizome_node::social::FollowState;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::pages::Page;
+use crate::pages::access::Editor;
+use crate::pages::error::{PageError, bad_form, internal, not_found, shown};
+use crate::pages::labels::THEMES;
+use crate::pages::manage::{Values, take_csrf};
+use crate::pages::public::territory_card;
+
+use super::{Done, back, notice, when};
+
+/// The follow form as typed, and what was wrong with it.
+#[derive(Default)]
+struct FollowForm {
+    target: String,
+    kinds: Vec<String>,
+    themes: Vec<String>,
+    error: Option<String>,
+}
+
+pub async fn followers(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    render_followers(&page, &state, &territory, &FollowForm::default(), &done).await
+}
+
+async fn render_followers(
+    page: &Page,
+    state: &AppState,
+    territory: &Territory,
+    form: &FollowForm,
+    done: &Done,
+) -> Response {
+    let loaded = async {
+        let followers = state.store.followers(territory.id, 1000, 0).await?;
+        let mut accepted = Vec::new();
+        let mut pending = Vec::new();
+        for f in &followers {
+            let actor = state.store.remote_actor(&f.actor_id).await?;
+            let view = context! {
+                actor_id => f.actor_id,
+                handle => actor.as_ref().map(|a| a.handle()).unwrap_or_else(|| f.actor_id.clone()),
+                name => actor.as_ref().and_then(|a| a.name.clone()),
+                url => actor.as_ref().and_then(|a| a.url.clone()),
+                since => when(Some(f.created_at)),
+            };
+            match f.state {
+                FollowState::Accepted => accepted.push(view),
+                FollowState::Pending => pending.push(view),
+            }
+        }
+        let following: Vec<_> = state
+            .store
+            .followings(territory.id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                context! {
+                    target => f.target_id,
+                    state => f.state.as_str(),
+                    kinds => f.scope.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+                    themes => f.scope.themes.iter().map(crate::pages::public::enum_name).collect::<Vec<_>>(),
+                    since => when(Some(f.created_at)),
+                }
+            })
+            .collect();
+        Ok::<_, rhizome_node::StoreError>((accepted, pending, following))
+    };
+    let (accepted, pending, following) = match loaded.await {
+        Ok(found) => found,
+        Err(e) => return page.failed(state, e),
+    };
+    let status = if form.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        state,
+        status,
+        "manage/followers.html",
+        context! {
+            territory => territory_card(state, territory),
+            manual => territory.profile.manually_approves_followers,
+            accepted, pending, following,
+            notice => notice(done),
+            kinds => ["event", "resource", "call"],
+            themes => THEMES,
+            form => context! {
+                target => form.target,
+                kinds => form.kinds,
+                themes => form.themes,
+                error => form.error,
+            },
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    csrf: Option<String>,
+    actor: String,
+    decision: String,
+}
+
+/// Approves or refuses a pending follow request, as `POST /api/v1/territories/{slug}/followers`.
+pub async fn decide(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Decision>,
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "refuse" => false,
+        _ => return Err(bad_form("admin-bad-form")),
+    };
+    match rhizome_federation::activities::follow::decide(
+        &state.federation,
+        &territory,
+        &form.actor,
+        approve,
+    )
+    .await
+    {
+        Ok(()) => {
+            tracing::info!(territory = %slug, actor = %form.actor, approve, "follow request decided from the web");
+            Ok(back(
+                &format!("/manage/t/{slug}/followers"),
+                if approve { "approved" } else { "refused" },
+            ))
+        }
+        Err(FederationError::NotFound) => {
+            Err(shown(StatusCode::NOT_FOUND, "admin-no-such-follower"))
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
+/// Follows another territory, as `POST /api/v1/territories/{slug}/following`; the scope
+/// is the kinds and themes ticked (none: everything).
+pub async fn follow(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(mut values): Form<Values>,
+) -> Result<Response, PageError> {
+    let csrf = take_csrf(&mut values);
+    page.check_form(&state, &headers, csrf.as_deref())?;
+    let all = |name: &str| -> Vec<String> {
+        values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let mut form = FollowForm {
+        target: all("target").into_iter().next().unwrap_or_default(),
+        kinds: all("kinds"),
+        themes: all("themes"),
+        error: None,
+    };
+    let scope =
+        serde_json::from_value::<Scope>(json!({"kinds": form.kinds, "themes": form.themes}))
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.validate().map_err(|e| page.lang.rule(&e.rule)));
+    let outcome = match scope {
+        Err(message) => Err(message),
+        Ok(_) if form.target.is_empty() => {
+            Err(page.lang.text("admin-target-required", &Default::default()))
+        }
+        Ok(scope) => match state
+            .federation
+            .follow_remote(&territory, &form.target, scope)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(FederationError::Malformed(reason)) => Err(reason),
+            Err(FederationError::NotFound) => Err(page
+                .lang
+                .text("admin-target-not-found", &Default::default())),
+            Err(e) => {
+                tracing::warn!(error = %e, target = %form.target, "follow from the web failed");
+                Err(page
+                    .lang
+                    .text("admin-target-unreachable", &Default::default()))
+            }
+        },
+    };
+    Ok(match outcome {
+        Ok(()) => back(&format!("/manage/t/{slug}/followers"), "followed"),
+        Err(message) => {
+            form.error = Some(message);
+            render_followers(&page, &state, &territory, &form, &Done::default()).await
+        }
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Target {
+    csrf: Option<String>,
+    target: String,
+}
+
+pub async fn unfollow(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<Target>,
+) -> Result<Response, PageError> {
+    page.check_form(&state, &headers, form.csrf.as_deref())?;
+    match state
+        .federation
+        .unfollow_remote(&territory, &form.target)
+        .await
+    {
+        Ok(true) => Ok(back(&format!("/manage/t/{slug}/followers"), "unfollowed")),
+        Ok(false) | Err(FederationError::NotFound) => Err(not_found()),
+        Err(e) => Err(internal(e)),
+    }
+}

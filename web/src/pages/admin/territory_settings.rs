@@ -1,0 +1,149 @@
+//! A territory's profile, edited by its editors through the API's own merge-patch rules.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use minijinja::context;
+use rhizome_node::Territory;
+use serde_json::Value;
+
+use crate::AppState;
+use crate::pages::Page;
+use crate::pages::access::Editor;
+use crate::pages::error::PageError;
+use crate::pages::labels::{LANGUAGES, THEMES};
+use crate::pages::manage::{
+    Field, Values, Widget, family, field, form_json, form_view, required, take_csrf,
+};
+use crate::pages::public::territory_card;
+
+use super::{Done, back, notice};
+
+const TERRITORY_FIELDS: &[Field] = &[
+    required(field("name", "field-name", Widget::Text)),
+    field("description", "field-description", Widget::Textarea),
+    field("place.name", "field-place-name", Widget::Text),
+    field("place.address", "field-place-address", Widget::Text),
+    field("place.latitude", "field-latitude", Widget::Number),
+    field("place.longitude", "field-longitude", Widget::Number),
+    family(
+        field("themes", "field-themes", Widget::Choices(THEMES)),
+        "theme",
+    ),
+    family(
+        field("languages", "field-languages", Widget::Choices(LANGUAGES)),
+        "language",
+    ),
+    field("website", "field-website", Widget::Url),
+    field("contact", "field-contact", Widget::Text),
+    field(
+        "manually_approves_followers",
+        "field-manually-approves",
+        Widget::Checkbox,
+    ),
+];
+
+/// The form values showing the territory's profile as it is.
+fn profile_values(territory: &Territory) -> Values {
+    let json = serde_json::to_value(&territory.profile).unwrap_or_default();
+    let mut values = Values::new();
+    for f in TERRITORY_FIELDS {
+        let mut at = &json;
+        for part in f.name.split('.') {
+            at = at.get(part).unwrap_or(&Value::Null);
+        }
+        match (f.widget, at) {
+            (_, Value::Null) | (Widget::Checkbox, Value::Bool(false)) => {}
+            (Widget::Checkbox, _) => values.push((f.name.to_owned(), "on".into())),
+            (_, Value::Array(list)) => {
+                for v in list.iter().filter_map(Value::as_str) {
+                    values.push((f.name.to_owned(), v.to_owned()));
+                }
+            }
+            (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
+            (_, other) => values.push((f.name.to_owned(), other.to_string())),
+        }
+    }
+    values
+}
+
+fn render_settings(
+    page: &Page,
+    state: &AppState,
+    territory: &Territory,
+    values: &Values,
+    error: Option<(&str, &str)>,
+    done: &Done,
+) -> Response {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page.render_status(
+        state,
+        status,
+        "manage/settings.html",
+        context! {
+            territory => territory_card(state, territory),
+            fields => form_view(TERRITORY_FIELDS, values, error),
+            notice => notice(done),
+            error => error.map(|(field, message)| context! {
+                field, message,
+                anchor => field.split('[').next().unwrap_or(field).replace('.', "-"),
+            }),
+        },
+    )
+}
+
+pub async fn settings_form(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Response {
+    render_settings(
+        &page,
+        &state,
+        &territory,
+        &profile_values(&territory),
+        None,
+        &done,
+    )
+}
+
+/// Saves the profile through the API's own merge-patch validation.
+pub async fn save_settings(
+    Editor {
+        page,
+        viewer,
+        territory,
+    }: Editor,
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    Form(mut values): Form<Values>,
+) -> Result<Response, PageError> {
+    let csrf = take_csrf(&mut values);
+    page.check_form(&state, &headers, csrf.as_deref())?;
+    let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
+    let profile = match crate::api::patched_profile(&state, &territory, &patch) {
+        Ok(profile) => profile,
+        Err(e) => {
+            let error = Some((e.field.as_str(), page.lang.rule(&e.rule)));
+            let error = error
+                .as_ref()
+                .map(|(field, message)| (*field, message.as_str()));
+            let done = Done::default();
+            return Ok(render_settings(
+                &page, &state, &territory, &values, error, &done,
+            ));
+        }
+    };
+    (state.actions)
+        .edit_territory(&viewer.principal, &territory, profile)
+        .await?;
+    Ok(back(&format!("/manage/t/{slug}/settings"), "saved"))
+}

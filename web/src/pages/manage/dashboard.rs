@@ -1,0 +1,77 @@
+//! The editor's home, and the territories and publications an editor may change.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use minijinja::context;
+use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::{Publication, Territory};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::api::kind_of_collection;
+use crate::pages::Page;
+use crate::pages::error::{PageError, forbidden, not_found, shown};
+use crate::pages::public::{items, territory_card};
+use crate::session::Viewer;
+
+/// The territory `slug`, if the viewer edits it.
+pub(in crate::pages) async fn editable_territory(
+    state: &AppState,
+    viewer: &Viewer,
+    slug: &str,
+) -> Result<Territory, PageError> {
+    let territory = (state.store.territory_by_slug(slug).await?)
+        .ok_or_else(|| shown(StatusCode::NOT_FOUND, "error-no-territory"))?;
+    viewer
+        .principal
+        .require_editor(territory.id)
+        .map_err(|_| forbidden())?;
+    Ok(territory)
+}
+
+/// A live publication the viewer may edit, with its territory.
+pub(super) async fn editable_publication(
+    state: &AppState,
+    viewer: &Viewer,
+    collection: &str,
+    id: &str,
+) -> Result<(Publication, Territory), PageError> {
+    let (Ok(kind), Ok(id)) = (kind_of_collection(collection), id.parse::<Uuid>()) else {
+        return Err(not_found());
+    };
+    let publication = (state.store.publication(id).await?)
+        .filter(|p| p.body.kind() == kind && p.deleted_at.is_none())
+        .ok_or_else(not_found)?;
+    let territory =
+        (state.store.territory(publication.territory_id).await?).ok_or_else(not_found)?;
+    viewer
+        .principal
+        .require_editor(territory.id)
+        .map_err(|_| forbidden())?;
+    Ok((publication, territory))
+}
+
+/// The editor's home: their territories, each with its publications and a way to add one.
+pub async fn dashboard(page: Page, State(state): State<AppState>) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    let territories = (state.store.territories().await?)
+        .into_iter()
+        .filter(|t| viewer.principal.require_editor(t.id).is_ok())
+        .collect::<Vec<_>>();
+    let mut sections = Vec::new();
+    for t in &territories {
+        let query = PublicationQuery {
+            territory_id: Some(t.id),
+            order: Order::Newest,
+            limit: 100,
+            ..Default::default()
+        };
+        let list = state.store.publications(&query).await?;
+        sections.push(context! {
+            territory => territory_card(&state, t),
+            publications => items(&page, &list, std::slice::from_ref(t)),
+        });
+    }
+    Ok(page.render(&state, "manage/dashboard.html", context! { sections }))
+}

@@ -1,0 +1,16 @@
+//! Editors' pages: their territories, and forms to publish, edit, cancel and delete
+//! events, resources and calls. A form's field names are the JSON paths of the API's
+//! drafts, so the domain's validation names the field to mark, and forms and API share
+//! one set of rules.
+
+mod dashboard;
+mod fields;
+mod publication_form;
+mod upload;
+
+pub use dashboard::dashboard;
+pub(super) use dashboard::editable_territory;
+pub(super) use fields::{
+    Field, Values, Widget, family, field, form_json, form_view, required, take_csrf,
+};
+pub use publication_form::{create, delete, edit_form, new_form, update};

@@ -1,0 +1,145 @@
+//! Reading a publication form (multipart with a photo, or URL-encoded) and storing the
+//! photo it carries.
+
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{StatusCode, header};
+use rhizome_node::action::ActionError;
+use serde_json::{Value, json};
+
+use super::fields::Values;
+use super::publication_form::PHOTO_FIELD;
+use crate::AppState;
+use crate::media::{self, MediaError, Picture};
+use crate::pages::error::{PageError, internal};
+
+/// What a publication form sent: its values and the photo chosen, if any.
+pub(super) struct Submitted {
+    pub(super) values: Values,
+    photo: Option<Bytes>,
+    /// The body went past [`media::MAX_UPLOAD_BYTES`]; the values read before are kept.
+    too_large: bool,
+}
+
+/// Reads a publication form, sent as `multipart/form-data` (the forms we draw, which may
+/// carry a photo) or URL-encoded (older pages, scripts). Fails with the status to answer.
+pub(super) async fn read_form(state: &AppState, request: Request) -> Result<Submitted, StatusCode> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    if !multipart {
+        let Form(values) = Form::<Values>::from_request(request, state)
+            .await
+            .map_err(|e| e.status())?;
+        return Ok(Submitted {
+            values,
+            photo: None,
+            too_large: false,
+        });
+    }
+    let mut form = Multipart::from_request(request, state)
+        .await
+        .map_err(|e| e.status())?;
+    let mut submitted = Submitted {
+        values: Values::new(),
+        photo: None,
+        too_large: false,
+    };
+    let too_large = |e: axum::extract::multipart::MultipartError| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => Ok(()),
+        status => Err(status),
+    };
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                too_large(e)?;
+                submitted.too_large = true;
+                break;
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == PHOTO_FIELD {
+            match field.bytes().await {
+                // No file chosen: browsers still send the part, empty.
+                Ok(bytes) if bytes.is_empty() => {}
+                Ok(bytes) => submitted.photo = Some(bytes),
+                Err(e) => {
+                    too_large(e)?;
+                    submitted.too_large = true;
+                    break;
+                }
+            }
+        } else {
+            match field.text().await {
+                Ok(text) => submitted.values.push((name, text)),
+                Err(e) => {
+                    too_large(e)?;
+                    submitted.too_large = true;
+                    break;
+                }
+            }
+        }
+    }
+    Ok(submitted)
+}
+
+/// A processed photo and the name it will be stored under.
+pub(super) struct NewPhoto {
+    name: String,
+    picture: Picture,
+}
+
+impl NewPhoto {
+    pub(super) fn image(&self, alt: Option<&str>) -> Value {
+        json!({"url": Picture::url(&self.name), "alt": alt.unwrap_or_default()})
+    }
+}
+
+/// Checks and converts the photo sent, if any.
+pub(super) async fn new_photo(form: &Submitted) -> Result<Option<NewPhoto>, MediaError> {
+    if form.too_large {
+        return Err(MediaError::TooLarge);
+    }
+    let Some(bytes) = form.photo.clone() else {
+        return Ok(None);
+    };
+    let picture = media::process(bytes).await?;
+    Ok(Some(NewPhoto {
+        name: picture.new_name(),
+        picture,
+    }))
+}
+
+/// Stores a photo about to be published.
+pub(super) async fn store_photo(
+    state: &AppState,
+    photo: Option<&NewPhoto>,
+) -> Result<(), PageError> {
+    match photo {
+        Some(p) => {
+            (media::store(&state.config.data_dir, &p.name, &p.picture).await).map_err(internal)
+        }
+        None => Ok(()),
+    }
+}
+
+/// What an action did; a photo stored for it is removed again when it failed.
+pub(super) async fn unless_failed<T>(
+    state: &AppState,
+    photo: Option<&NewPhoto>,
+    done: Result<T, ActionError>,
+) -> Result<T, PageError> {
+    if let (Err(_), Some(p)) = (&done, photo) {
+        media::discard(&state.config.data_dir, &p.name).await;
+    }
+    Ok(done?)
+}

@@ -1,0 +1,19 @@
+//! Every web test in one binary, so that `cargo test` links them once: each suite is a
+//! module (`cargo test -p rhizome-web --test all pages::` runs one), sharing the set-up
+//! in `common` (a node on SQLite or PostgreSQL, members, territories, a Mastodon-shaped
+//! peer).
+
+mod common;
+
+mod admin_pages;
+mod api;
+mod cli;
+mod discovery;
+mod durability;
+mod federation;
+mod feeds;
+mod hardening;
+mod media;
+mod network;
+mod pages;
+mod simulation;

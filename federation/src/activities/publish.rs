@@ -55,7 +55,12 @@ impl Wire for Federation {
             Ok(key) => {
                 let scoped = self.scoped_inboxes(territory, None).await?;
                 let actor = territory_object(&self.urls, territory, &key.public_pem);
-                Ok(Some(self.to_followers(territory, Verb::Update, actor, scoped)))
+                Ok(Some(self.to_followers(
+                    territory,
+                    Verb::Update,
+                    actor,
+                    scoped,
+                )))
             }
             Err(KeyError::Store(e)) => Err(e),
             Err(KeyError::Corrupt(reason)) => {

@@ -13,8 +13,6 @@ pub mod fetch;
 pub mod inbox;
 pub mod internaltoas;
 pub mod keys;
-/// The former name of [`internaltoas`], still used by the web crate.
-pub use internaltoas as objects;
 pub mod protocol;
 pub mod routes;
 pub mod signatures;

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::text::Lang;
 use rhizome_node::validation::{self, Lines};
 use rhizome_node::{Publication, PublicationBody, markdown};
 
@@ -102,8 +103,8 @@ fn entry(state: &AppState, p: &Publication, author: &Person) -> Entry {
         PublicationBody::Resource(r) => &r.body,
         PublicationBody::Call(c) => &c.description,
     };
-    // The federation summary is built from plain values; sanitised all the same.
-    let summary = markdown::sanitize(&rhizome_federation::objects::publication::summary(&p.body));
+    // The same line Mastodon shows, in the publication's language.
+    let summary = Lang::for_content(p.body.language()).summary(&p.body);
     Entry {
         title: Text::plain(p.body.title()),
         id: url.clone(),
@@ -120,7 +121,7 @@ fn entry(state: &AppState, p: &Publication, author: &Person) -> Entry {
                 ..Default::default()
             })
             .collect(),
-        summary: Some(Text::html(summary)),
+        summary: Some(Text::plain(summary)),
         content: (!text.trim().is_empty()).then(|| Content {
             value: Some(markdown::to_html(text)),
             content_type: Some("html".into()),

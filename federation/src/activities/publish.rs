@@ -4,6 +4,7 @@
 
 use rhizome_node::action::{Actions, Wire};
 use rhizome_node::outbox::Outgoing;
+use rhizome_node::social::{Follower, RemoteActor};
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
 
 use super::{Address, outgoing, territory_actor};
@@ -68,6 +69,17 @@ impl Wire for Federation {
                 Ok(None)
             }
         }
+    }
+
+    fn follow_answered(
+        &self,
+        territory: &Territory,
+        follower: &Follower,
+        actor: &RemoteActor,
+        accepted: bool,
+    ) -> Outgoing {
+        let verb = if accepted { Verb::Accept } else { Verb::Reject };
+        super::follow::answer(self, territory, follower, actor, verb)
     }
 
     async fn blocks_changed(&self) {

@@ -5,6 +5,7 @@
 
 pub mod moderation;
 pub mod publication;
+pub mod social;
 pub mod territory;
 
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use async_trait::async_trait;
 
 use crate::member::Forbidden;
 use crate::outbox::Outgoing;
+use crate::social::{Follower, RemoteActor};
 use crate::store::{Store, StoreError};
 use crate::validation::ValidationError;
 use crate::{Publication, Territory};
@@ -56,6 +58,15 @@ pub trait Wire: Send + Sync + 'static {
         &self,
         territory: &Territory,
     ) -> Result<Option<Outgoing>, StoreError>;
+
+    /// The `Accept` (or `Reject`) of `follower`'s follow request, for that actor alone.
+    fn follow_answered(
+        &self,
+        territory: &Territory,
+        follower: &Follower,
+        actor: &RemoteActor,
+        accepted: bool,
+    ) -> Outgoing;
 
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);

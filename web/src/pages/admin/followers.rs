@@ -8,6 +8,7 @@ use axum::response::Response;
 use minijinja::context;
 use rhizome_federation::FederationError;
 use rhizome_node::Territory;
+use rhizome_node::action::ActionError;
 use rhizome_node::network::Scope;
 use rhizome_node::social::FollowState;
 use serde::Deserialize;
@@ -124,7 +125,9 @@ pub struct Decision {
 /// Approves or refuses a pending follow request, as `POST /api/v1/territories/{slug}/followers`.
 pub async fn decide(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -137,25 +140,16 @@ pub async fn decide(
         "refuse" => false,
         _ => return Err(bad_form("admin-bad-form")),
     };
-    match rhizome_federation::activities::follow::decide(
-        &state.federation,
-        &territory,
-        &form.actor,
-        approve,
-    )
-    .await
+    match (state.actions)
+        .decide_follower(&viewer.principal, &territory, &form.actor, approve)
+        .await
     {
-        Ok(()) => {
-            tracing::info!(territory = %slug, actor = %form.actor, approve, "follow request decided from the web");
-            Ok(back(
-                &format!("/manage/t/{slug}/followers"),
-                if approve { "approved" } else { "refused" },
-            ))
-        }
-        Err(FederationError::NotFound) => {
-            Err(shown(StatusCode::NOT_FOUND, "admin-no-such-follower"))
-        }
-        Err(e) => Err(internal(e)),
+        Ok(()) => Ok(back(
+            &format!("/manage/t/{slug}/followers"),
+            if approve { "approved" } else { "refused" },
+        )),
+        Err(ActionError::NotFound) => Err(shown(StatusCode::NOT_FOUND, "admin-no-such-follower")),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -1,0 +1,47 @@
+//! A territory's followers: its editors approve or refuse the follow requests held for
+//! them (territories that approve followers by hand); the follower hears the answer.
+
+use super::{ActionError, Actions};
+use crate::social::{FollowState, Follower};
+use crate::{Principal, Territory};
+
+impl Actions {
+    /// Approves (`Accept`) or refuses (`Reject`, and the request is dropped) the follow
+    /// request of `actor_id` to `territory`.
+    pub async fn decide_follower(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        actor_id: &str,
+        approve: bool,
+    ) -> Result<(), ActionError> {
+        who.require_editor(territory.id)?;
+        let follower = self
+            .store
+            .followers(territory.id, i64::MAX, 0)
+            .await?
+            .into_iter()
+            .find(|f| f.actor_id == actor_id)
+            .ok_or(ActionError::NotFound)?;
+        let actor = (self.store.remote_actor(actor_id).await?).ok_or(ActionError::NotFound)?;
+        if approve {
+            let accepted = Follower {
+                state: FollowState::Accepted,
+                ..follower
+            };
+            let reply = self
+                .wire
+                .follow_answered(territory, &accepted, &actor, true);
+            self.store.upsert_follower(&accepted, Some(&reply)).await?;
+        } else {
+            self.store.remove_follower(territory.id, actor_id).await?;
+            let reply = self
+                .wire
+                .follow_answered(territory, &follower, &actor, false);
+            self.store.enqueue(&reply).await?;
+        }
+        self.wire.queued();
+        tracing::info!(territory = %territory.profile.slug, actor = %actor_id, approve, by = %who.member.username, "follow request decided");
+        Ok(())
+    }
+}

@@ -186,23 +186,16 @@ impl Federation {
         Ok(subscription)
     }
 
-    /// Ends a subscription and tells the other side with `Undo{Follow}`.
-    pub async fn unfollow_remote(
+    /// The `Undo{Follow}` that ends `following`, for the followed actor; `None` when that
+    /// actor was never fetched (nowhere to send it).
+    pub(crate) async fn undo_following(
         &self,
         territory: &Territory,
-        target_id: &str,
-    ) -> Result<bool, FederationError> {
-        let Some(following) = self
-            .store
-            .followings(territory.id)
-            .await?
-            .into_iter()
-            .find(|f| f.target_id == target_id)
-        else {
-            return Ok(false);
-        };
+        following: &Following,
+    ) -> Result<Option<rhizome_node::outbox::Outgoing>, rhizome_node::StoreError> {
+        let target_id = following.target_id.as_str();
         let me = territory_actor(self, territory);
-        let undo = match self.store.remote_actor(target_id).await? {
+        Ok(match self.store.remote_actor(target_id).await? {
             Some(actor) => {
                 let follow = Embedded {
                     id: following.follow_activity_id.clone(),
@@ -220,13 +213,7 @@ impl Federation {
                 ))
             }
             None => None,
-        };
-        let removed = self
-            .store
-            .remove_following(territory.id, target_id, undo.as_ref())
-            .await?;
-        self.wake_delivery();
-        Ok(removed)
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 //! in the same transaction as the change; and a territory's `Update` when its profile changes.
 
 use rhizome_node::action::{Actions, Wire};
+use rhizome_node::network::Following;
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::social::{Follower, RemoteActor};
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
@@ -80,6 +81,14 @@ impl Wire for Federation {
     ) -> Outgoing {
         let verb = if accepted { Verb::Accept } else { Verb::Reject };
         super::follow::answer(self, territory, follower, actor, verb)
+    }
+
+    async fn following_ended(
+        &self,
+        territory: &Territory,
+        following: &Following,
+    ) -> Result<Option<Outgoing>, StoreError> {
+        self.undo_following(territory, following).await
     }
 
     async fn blocks_changed(&self) {

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::member::Forbidden;
+use crate::network::Following;
 use crate::outbox::Outgoing;
 use crate::social::{Follower, RemoteActor};
 use crate::store::{Store, StoreError};
@@ -67,6 +68,14 @@ pub trait Wire: Send + Sync + 'static {
         actor: &RemoteActor,
         accepted: bool,
     ) -> Outgoing;
+
+    /// The `Undo{Follow}` that ends one of `territory`'s subscriptions, for the followed
+    /// actor; `None` when there is nowhere to send it.
+    async fn following_ended(
+        &self,
+        territory: &Territory,
+        following: &Following,
+    ) -> Result<Option<Outgoing>, StoreError>;
 
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);

@@ -1,5 +1,6 @@
-//! A territory's followers: its editors approve or refuse the follow requests held for
-//! them (territories that approve followers by hand); the follower hears the answer.
+//! A territory's followers and followings: its editors approve or refuse the follow
+//! requests held for them (territories that approve followers by hand), the follower
+//! hearing the answer; and end the territory's subscriptions to actors elsewhere.
 
 use super::{ActionError, Actions};
 use crate::social::{FollowState, Follower};
@@ -42,6 +43,33 @@ impl Actions {
         }
         self.wire.queued();
         tracing::info!(territory = %territory.profile.slug, actor = %actor_id, approve, by = %who.member.username, "follow request decided");
+        Ok(())
+    }
+}
+
+impl Actions {
+    /// Ends `territory`'s subscription to `target_id` and tells the other side with
+    /// `Undo{Follow}`, stored in the same transaction.
+    pub async fn unfollow(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        target_id: &str,
+    ) -> Result<(), ActionError> {
+        who.require_editor(territory.id)?;
+        let following = (self.store.followings(territory.id).await?)
+            .into_iter()
+            .find(|f| f.target_id == target_id)
+            .ok_or(ActionError::NotFound)?;
+        let undo = self.wire.following_ended(territory, &following).await?;
+        if !(self.store)
+            .remove_following(territory.id, target_id, undo.as_ref())
+            .await?
+        {
+            return Err(ActionError::NotFound);
+        }
+        self.wire.queued();
+        tracing::info!(territory = %territory.profile.slug, target = %target_id, by = %who.member.username, "unfollowed");
         Ok(())
     }
 }

@@ -93,16 +93,10 @@ pub async fn unfollow(
 ) -> Result<StatusCode, ApiError> {
     let territory = find(&state, &slug).await?;
     principal.require_editor(territory.id)?;
-    if state
-        .federation
-        .unfollow_remote(&territory, &q.target)
-        .await
-        .map_err(federation_error)?
-    {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    (state.actions)
+        .unfollow(&principal, &territory, &q.target)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -66,3 +66,23 @@ async fn only_admins_hide_a_remote_publication() {
         .await;
     assert!(matches!(unknown, Err(ActionError::NotFound)), "{unknown:?}");
 }
+
+#[tokio::test]
+async fn only_editors_unfollow_and_only_what_is_followed() {
+    let node = node().await;
+    let territory = node.state.actions.territory("fablab").await.unwrap();
+    let target = "https://elsewhere.example/t/ville";
+    let outsider = member("lou", vec![]);
+    let refused = (node.state.actions)
+        .unfollow(&outsider, &territory, target)
+        .await;
+    assert!(
+        matches!(refused, Err(ActionError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let editor = member("camille", vec![territory.id]);
+    let unknown = (node.state.actions)
+        .unfollow(&editor, &territory, target)
+        .await;
+    assert!(matches!(unknown, Err(ActionError::NotFound)), "{unknown:?}");
+}

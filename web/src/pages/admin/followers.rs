@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Editor;
-use crate::pages::error::{PageError, bad_form, internal, not_found, shown};
+use crate::pages::error::{PageError, bad_form, shown};
 use crate::pages::labels::THEMES;
 use crate::pages::manage::{Values, take_csrf};
 use crate::pages::public::territory_card;
@@ -224,7 +224,9 @@ pub struct Target {
 
 pub async fn unfollow(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -232,13 +234,8 @@ pub async fn unfollow(
     Form(form): Form<Target>,
 ) -> Result<Response, PageError> {
     page.check_form(&state, &headers, form.csrf.as_deref())?;
-    match state
-        .federation
-        .unfollow_remote(&territory, &form.target)
-        .await
-    {
-        Ok(true) => Ok(back(&format!("/manage/t/{slug}/followers"), "unfollowed")),
-        Ok(false) | Err(FederationError::NotFound) => Err(not_found()),
-        Err(e) => Err(internal(e)),
-    }
+    (state.actions)
+        .unfollow(&viewer.principal, &territory, &form.target)
+        .await?;
+    Ok(back(&format!("/manage/t/{slug}/followers"), "unfollowed"))
 }

@@ -69,14 +69,14 @@ impl Federation {
             })
     }
 
-    /// Follows a remote actor on behalf of a territory. The `Follow` is queued in the same
-    /// transaction as the subscription; publications flow once the other side accepts.
-    pub async fn follow_remote(
+    /// The `Follow` of a remote actor by a territory, and the pending subscription, for
+    /// `Actions::follow` to store together (`Wire::follow_request`).
+    pub(crate) async fn follow_remote(
         &self,
         territory: &Territory,
         target: &str,
         scope: Scope,
-    ) -> Result<Following, FederationError> {
+    ) -> Result<(Following, rhizome_node::outbox::Outgoing), FederationError> {
         let target_id = self
             .resolve(target)
             .await
@@ -112,15 +112,10 @@ impl Federation {
             scope,
             created_at: now(),
         };
-        self.store
-            .upsert_following(&following, Some(&follow))
-            .await?;
-        self.wake_delivery();
         if let Some(host) = rhizome_node::social::host_of(&actor.id) {
             self.learn_peer(&host, "contact").await;
         }
-        tracing::info!(territory = %territory.profile.slug, target = %actor.id, "follow sent");
-        Ok(following)
+        Ok((following, follow))
     }
 
     /// This node's instance actor follows another node (`host`, `acct:host@host` or an actor

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::member::Forbidden;
-use crate::network::Following;
+use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
 use crate::social::{Follower, RemoteActor};
 use crate::store::{Store, StoreError};
@@ -69,6 +69,17 @@ pub trait Wire: Send + Sync + 'static {
         accepted: bool,
     ) -> Outgoing;
 
+    /// Finds `target` (`@name@host` or an actor URL) elsewhere and builds the `Follow` of
+    /// it by `territory`, asking for `scope`: the subscription, pending, and its activity.
+    /// Refuses an actor of this node (`Invalid`, field `target`), one that does not resolve
+    /// (`Invalid`) and one whose server cannot be reached (`Unreachable`).
+    async fn follow_request(
+        &self,
+        territory: &Territory,
+        target: &str,
+        scope: Scope,
+    ) -> Result<(Following, Outgoing), ActionError>;
+
     /// The `Undo{Follow}` that ends one of `territory`'s subscriptions, for the followed
     /// actor; `None` when there is nowhere to send it.
     async fn following_ended(
@@ -97,6 +108,9 @@ pub enum ActionError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another server could not be asked (down, refused, answered nonsense).
+    #[error("unreachable: {0}")]
+    Unreachable(String),
 }
 
 impl Actions {

@@ -3,6 +3,7 @@
 //! hearing the answer; and end the territory's subscriptions to actors elsewhere.
 
 use super::{ActionError, Actions};
+use crate::network::{Following, Scope};
 use crate::social::{FollowState, Follower};
 use crate::{Principal, Territory};
 
@@ -48,6 +49,26 @@ impl Actions {
 }
 
 impl Actions {
+    /// `territory` follows `target` on another server (an `@name@host` or an actor URL),
+    /// asking only for what `scope` admits (already validated); the `Follow` is queued in
+    /// the same transaction as the subscription, and publications flow once accepted.
+    pub async fn follow(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        target: &str,
+        scope: Scope,
+    ) -> Result<Following, ActionError> {
+        who.require_editor(territory.id)?;
+        let (following, follow) = self.wire.follow_request(territory, target, scope).await?;
+        self.store
+            .upsert_following(&following, Some(&follow))
+            .await?;
+        self.wire.queued();
+        tracing::info!(territory = %territory.profile.slug, target = %following.target_id, by = %who.member.username, "follow sent");
+        Ok(following)
+    }
+
     /// Ends `territory`'s subscription to `target_id` and tells the other side with
     /// `Undo{Follow}`, stored in the same transaction.
     pub async fn unfollow(

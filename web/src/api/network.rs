@@ -50,11 +50,9 @@ pub async fn follow(
     principal.require_editor(territory.id)?;
     let request: FollowRequest = parse_draft(body)?;
     let scope = request.scope.validate()?;
-    let following = state
-        .federation
-        .follow_remote(&territory, &request.target, scope)
-        .await
-        .map_err(federation_error)?;
+    let following = (state.actions)
+        .follow(&principal, &territory, &request.target, scope)
+        .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(

@@ -86,3 +86,34 @@ async fn only_editors_unfollow_and_only_what_is_followed() {
         .await;
     assert!(matches!(unknown, Err(ActionError::NotFound)), "{unknown:?}");
 }
+
+#[tokio::test]
+async fn only_editors_follow_and_not_an_actor_of_this_node() {
+    let node = node().await;
+    let territory = node.state.actions.territory("fablab").await.unwrap();
+    let here = node.url("/t/fablab");
+    let scope = rhizome_node::network::Scope::default();
+    let outsider = member("lou", vec![]);
+    let refused = (node.state.actions)
+        .follow(&outsider, &territory, &here, scope.clone())
+        .await;
+    assert!(
+        matches!(refused, Err(ActionError::Forbidden(_))),
+        "{refused:?}"
+    );
+    let editor = member("camille", vec![territory.id]);
+    let local = (node.state.actions)
+        .follow(&editor, &territory, &here, scope)
+        .await;
+    assert!(
+        matches!(&local, Err(ActionError::Invalid(e)) if e.field == "target"),
+        "{local:?}"
+    );
+    assert!(
+        node.store
+            .followings(territory.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
-use rhizome_federation::FederationError;
 use rhizome_node::Territory;
 use rhizome_node::action::ActionError;
 use rhizome_node::network::Scope;
@@ -157,7 +156,9 @@ pub async fn decide(
 /// is the kinds and themes ticked (none: everything).
 pub async fn follow(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -189,14 +190,13 @@ pub async fn follow(
         Ok(_) if form.target.is_empty() => {
             Err(page.lang.text("admin-target-required", &Default::default()))
         }
-        Ok(scope) => match state
-            .federation
-            .follow_remote(&territory, &form.target, scope)
+        Ok(scope) => match (state.actions)
+            .follow(&viewer.principal, &territory, &form.target, scope)
             .await
         {
             Ok(_) => Ok(()),
-            Err(FederationError::Malformed(reason)) => Err(reason),
-            Err(FederationError::NotFound) => Err(page
+            Err(ActionError::Invalid(e)) => Err(e.rule),
+            Err(ActionError::NotFound) => Err(page
                 .lang
                 .text("admin-target-not-found", &Default::default())),
             Err(e) => {

@@ -53,6 +53,7 @@ impl From<ActionError> for ApiError {
             ActionError::Forbidden(f) => f.into(),
             ActionError::Invalid(v) => v.into(),
             ActionError::Store(s) => s.into(),
+            ActionError::Unreachable(reason) => ApiError::Internal(reason),
         }
     }
 }

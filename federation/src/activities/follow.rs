@@ -131,43 +131,8 @@ async fn follow_node(
     Ok(())
 }
 
-/// An editor approves or refuses a pending follow request.
-pub async fn decide(
-    fed: &Federation,
-    territory: &Territory,
-    actor_id: &str,
-    approve: bool,
-) -> Result<(), FederationError> {
-    let follower = fed
-        .store
-        .followers(territory.id, i64::MAX, 0)
-        .await?
-        .into_iter()
-        .find(|f| f.actor_id == actor_id)
-        .ok_or(FederationError::NotFound)?;
-    let actor = fed
-        .store
-        .remote_actor(actor_id)
-        .await?
-        .ok_or(FederationError::NotFound)?;
-    if approve {
-        let accepted = Follower {
-            state: FollowState::Accepted,
-            ..follower
-        };
-        let reply = answer(fed, territory, &accepted, &actor, Verb::Accept);
-        fed.store.upsert_follower(&accepted, Some(&reply)).await?;
-    } else {
-        fed.store.remove_follower(territory.id, actor_id).await?;
-        fed.store
-            .enqueue(&answer(fed, territory, &follower, &actor, Verb::Reject))
-            .await?;
-    }
-    fed.wake_delivery();
-    Ok(())
-}
-
-fn answer(
+/// Our answer to a follow request (`Accept` or `Reject`), for the follower alone.
+pub(crate) fn answer(
     fed: &Federation,
     territory: &Territory,
     follower: &Follower,

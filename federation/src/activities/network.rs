@@ -69,14 +69,14 @@ impl Federation {
             })
     }
 
-    /// Follows a remote actor on behalf of a territory. The `Follow` is queued in the same
-    /// transaction as the subscription; publications flow once the other side accepts.
-    pub async fn follow_remote(
+    /// The `Follow` of a remote actor by a territory, and the pending subscription, for
+    /// `Actions::follow` to store together (`Wire::follow_request`).
+    pub(crate) async fn follow_remote(
         &self,
         territory: &Territory,
         target: &str,
         scope: Scope,
-    ) -> Result<Following, FederationError> {
+    ) -> Result<(Following, rhizome_node::outbox::Outgoing), FederationError> {
         let target_id = self
             .resolve(target)
             .await
@@ -112,15 +112,10 @@ impl Federation {
             scope,
             created_at: now(),
         };
-        self.store
-            .upsert_following(&following, Some(&follow))
-            .await?;
-        self.wake_delivery();
         if let Some(host) = rhizome_node::social::host_of(&actor.id) {
             self.learn_peer(&host, "contact").await;
         }
-        tracing::info!(territory = %territory.profile.slug, target = %actor.id, "follow sent");
-        Ok(following)
+        Ok((following, follow))
     }
 
     /// This node's instance actor follows another node (`host`, `acct:host@host` or an actor
@@ -186,23 +181,16 @@ impl Federation {
         Ok(subscription)
     }
 
-    /// Ends a subscription and tells the other side with `Undo{Follow}`.
-    pub async fn unfollow_remote(
+    /// The `Undo{Follow}` that ends `following`, for the followed actor; `None` when that
+    /// actor was never fetched (nowhere to send it).
+    pub(crate) async fn undo_following(
         &self,
         territory: &Territory,
-        target_id: &str,
-    ) -> Result<bool, FederationError> {
-        let Some(following) = self
-            .store
-            .followings(territory.id)
-            .await?
-            .into_iter()
-            .find(|f| f.target_id == target_id)
-        else {
-            return Ok(false);
-        };
+        following: &Following,
+    ) -> Result<Option<rhizome_node::outbox::Outgoing>, rhizome_node::StoreError> {
+        let target_id = following.target_id.as_str();
         let me = territory_actor(self, territory);
-        let undo = match self.store.remote_actor(target_id).await? {
+        Ok(match self.store.remote_actor(target_id).await? {
             Some(actor) => {
                 let follow = Embedded {
                     id: following.follow_activity_id.clone(),
@@ -220,13 +208,7 @@ impl Federation {
                 ))
             }
             None => None,
-        };
-        let removed = self
-            .store
-            .remove_following(territory.id, target_id, undo.as_ref())
-            .await?;
-        self.wake_delivery();
-        Ok(removed)
+        })
     }
 }
 

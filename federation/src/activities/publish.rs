@@ -2,12 +2,15 @@
 //! `Tombstone`), built here and written to the outbox by the use cases (`rhizome_node::action`)
 //! in the same transaction as the change; and a territory's `Update` when its profile changes.
 
-use rhizome_node::action::{Actions, Wire};
+use rhizome_node::action::{ActionError, Actions, Wire};
+use rhizome_node::network::{Following, Scope};
 use rhizome_node::outbox::Outgoing;
-use rhizome_node::{Publication, PublicationBody, StoreError, Territory};
+use rhizome_node::social::{Follower, RemoteActor};
+use rhizome_node::{Publication, PublicationBody, StoreError, Territory, ValidationError};
 
 use super::{Address, outgoing, territory_actor};
 use crate::Federation;
+use crate::error::FederationError;
 use crate::internaltoas::actor::territory_object;
 use crate::internaltoas::publication::{EventCounts, object, tombstone};
 use crate::keys::KeyError;
@@ -68,6 +71,42 @@ impl Wire for Federation {
                 Ok(None)
             }
         }
+    }
+
+    fn follow_answered(
+        &self,
+        territory: &Territory,
+        follower: &Follower,
+        actor: &RemoteActor,
+        accepted: bool,
+    ) -> Outgoing {
+        let verb = if accepted { Verb::Accept } else { Verb::Reject };
+        super::follow::answer(self, territory, follower, actor, verb)
+    }
+
+    async fn follow_request(
+        &self,
+        territory: &Territory,
+        target: &str,
+        scope: Scope,
+    ) -> Result<(Following, Outgoing), ActionError> {
+        self.follow_remote(territory, target, scope)
+            .await
+            .map_err(|e| match e {
+                FederationError::Malformed(reason) => {
+                    ActionError::Invalid(ValidationError::new("target", reason))
+                }
+                FederationError::NotFound => ActionError::NotFound,
+                other => ActionError::Unreachable(other.to_string()),
+            })
+    }
+
+    async fn following_ended(
+        &self,
+        territory: &Territory,
+        following: &Following,
+    ) -> Result<Option<Outgoing>, StoreError> {
+        self.undo_following(territory, following).await
     }
 
     async fn blocks_changed(&self) {

@@ -5,6 +5,7 @@
 
 pub mod moderation;
 pub mod publication;
+pub mod social;
 pub mod territory;
 
 use std::sync::Arc;
@@ -12,7 +13,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::member::Forbidden;
+use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
+use crate::social::{Follower, RemoteActor};
 use crate::store::{Store, StoreError};
 use crate::validation::ValidationError;
 use crate::{Publication, Territory};
@@ -57,6 +60,34 @@ pub trait Wire: Send + Sync + 'static {
         territory: &Territory,
     ) -> Result<Option<Outgoing>, StoreError>;
 
+    /// The `Accept` (or `Reject`) of `follower`'s follow request, for that actor alone.
+    fn follow_answered(
+        &self,
+        territory: &Territory,
+        follower: &Follower,
+        actor: &RemoteActor,
+        accepted: bool,
+    ) -> Outgoing;
+
+    /// Finds `target` (`@name@host` or an actor URL) elsewhere and builds the `Follow` of
+    /// it by `territory`, asking for `scope`: the subscription, pending, and its activity.
+    /// Refuses an actor of this node (`Invalid`, field `target`), one that does not resolve
+    /// (`Invalid`) and one whose server cannot be reached (`Unreachable`).
+    async fn follow_request(
+        &self,
+        territory: &Territory,
+        target: &str,
+        scope: Scope,
+    ) -> Result<(Following, Outgoing), ActionError>;
+
+    /// The `Undo{Follow}` that ends one of `territory`'s subscriptions, for the followed
+    /// actor; `None` when there is nowhere to send it.
+    async fn following_ended(
+        &self,
+        territory: &Territory,
+        following: &Following,
+    ) -> Result<Option<Outgoing>, StoreError>;
+
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);
 
@@ -77,6 +108,9 @@ pub enum ActionError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another server could not be asked (down, refused, answered nonsense).
+    #[error("unreachable: {0}")]
+    Unreachable(String),
 }
 
 impl Actions {

@@ -1,5 +1,5 @@
 //! Moderation: a territory's editors hide replies from the fediverse; the node's admins
-//! block and unblock other servers' domains.
+//! hide other servers' publications and block and unblock other servers' domains.
 
 use uuid::Uuid;
 
@@ -69,6 +69,27 @@ impl Actions {
         }
         self.wire.blocks_changed().await;
         tracing::info!(%domain, by = %who.member.username, "domain unblocked");
+        Ok(())
+    }
+}
+
+impl Actions {
+    /// Takes a publication from another server out of this node's network views for good
+    /// (admins): our copy is dropped and a redelivery does not bring it back. Its origin is
+    /// untouched (block the domain to refuse everything from there).
+    pub async fn hide_remote_publication(
+        &self,
+        who: &Principal,
+        id: &str,
+    ) -> Result<(), ActionError> {
+        who.require_admin()?;
+        let publication = (self.store.remote_publication(id).await?)
+            .filter(|p| p.deleted_at.is_none())
+            .ok_or(ActionError::NotFound)?;
+        self.store
+            .delete_remote_publication(&publication.id, &publication.actor_id, crate::now())
+            .await?;
+        tracing::info!(id = %publication.id, by = %who.member.username, "remote publication hidden");
         Ok(())
     }
 }

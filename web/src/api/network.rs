@@ -50,11 +50,9 @@ pub async fn follow(
     principal.require_editor(territory.id)?;
     let request: FollowRequest = parse_draft(body)?;
     let scope = request.scope.validate()?;
-    let following = state
-        .federation
-        .follow_remote(&territory, &request.target, scope)
-        .await
-        .map_err(federation_error)?;
+    let following = (state.actions)
+        .follow(&principal, &territory, &request.target, scope)
+        .await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(
@@ -93,16 +91,10 @@ pub async fn unfollow(
 ) -> Result<StatusCode, ApiError> {
     let territory = find(&state, &slug).await?;
     principal.require_editor(territory.id)?;
-    if state
-        .federation
-        .unfollow_remote(&territory, &q.target)
-        .await
-        .map_err(federation_error)?
-    {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
-    }
+    (state.actions)
+        .unfollow(&principal, &territory, &q.target)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -133,13 +133,8 @@ pub async fn decide_follower(
     let territory = find(&state, &slug).await?;
     principal.require_editor(territory.id)?;
     let decision: FollowDecision = parse_draft(body)?;
-    rhizome_federation::activities::follow::decide(
-        &state.federation,
-        &territory,
-        &decision.actor,
-        decision.approve,
-    )
-    .await
-    .map_err(super::network::federation_error)?;
+    (state.actions)
+        .decide_follower(&principal, &territory, &decision.actor, decision.approve)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,3 +17,4 @@ mod media;
 mod network;
 mod pages;
 mod simulation;
+mod use_cases;

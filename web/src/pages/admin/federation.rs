@@ -14,7 +14,7 @@ use rhizome_node::action::moderation::typed_domain;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Admin;
-use crate::pages::error::{PageError, not_found};
+use crate::pages::error::PageError;
 
 use super::{Done, back, notice, when};
 
@@ -151,8 +151,7 @@ pub struct HideForm {
 }
 
 /// An admin takes a publication from another server out of this node's network views
-/// for good: our copy is dropped and a redelivery does not bring it back. Its origin is
-/// untouched (block the domain to refuse everything from there).
+/// (`Actions::hide_remote_publication`), then goes back to the list.
 pub async fn hide_remote(
     Admin(page): Admin,
     State(state): State<AppState>,
@@ -160,14 +159,10 @@ pub async fn hide_remote(
     Form(form): Form<HideForm>,
 ) -> Result<Response, PageError> {
     page.check_form(&state, &headers, form.csrf.as_deref())?;
-    let publication = (state.store.remote_publication(&form.id).await?)
-        .filter(|p| p.deleted_at.is_none())
-        .ok_or_else(not_found)?;
-    state
-        .store
-        .delete_remote_publication(&publication.id, &publication.actor_id, rhizome_node::now())
+    let admin = page.require_login()?;
+    (state.actions)
+        .hide_remote_publication(&admin.principal, &form.id)
         .await?;
-    tracing::info!(id = %publication.id, by = %page.here, "remote publication hidden");
     let back_to =
         crate::pages::account::redirect_target(&state.config, form.back.as_deref(), "/events");
     Ok(Redirect::to(&back_to).into_response())

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use minijinja::context;
-use rhizome_federation::FederationError;
 use rhizome_node::Territory;
+use rhizome_node::action::ActionError;
 use rhizome_node::network::Scope;
 use rhizome_node::social::FollowState;
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Editor;
-use crate::pages::error::{PageError, bad_form, internal, not_found, shown};
+use crate::pages::error::{PageError, bad_form, shown};
 use crate::pages::labels::THEMES;
 use crate::pages::manage::{Values, take_csrf};
 use crate::pages::public::territory_card;
@@ -124,7 +124,9 @@ pub struct Decision {
 /// Approves or refuses a pending follow request, as `POST /api/v1/territories/{slug}/followers`.
 pub async fn decide(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -137,25 +139,16 @@ pub async fn decide(
         "refuse" => false,
         _ => return Err(bad_form("admin-bad-form")),
     };
-    match rhizome_federation::activities::follow::decide(
-        &state.federation,
-        &territory,
-        &form.actor,
-        approve,
-    )
-    .await
+    match (state.actions)
+        .decide_follower(&viewer.principal, &territory, &form.actor, approve)
+        .await
     {
-        Ok(()) => {
-            tracing::info!(territory = %slug, actor = %form.actor, approve, "follow request decided from the web");
-            Ok(back(
-                &format!("/manage/t/{slug}/followers"),
-                if approve { "approved" } else { "refused" },
-            ))
-        }
-        Err(FederationError::NotFound) => {
-            Err(shown(StatusCode::NOT_FOUND, "admin-no-such-follower"))
-        }
-        Err(e) => Err(internal(e)),
+        Ok(()) => Ok(back(
+            &format!("/manage/t/{slug}/followers"),
+            if approve { "approved" } else { "refused" },
+        )),
+        Err(ActionError::NotFound) => Err(shown(StatusCode::NOT_FOUND, "admin-no-such-follower")),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -163,7 +156,9 @@ pub async fn decide(
 /// is the kinds and themes ticked (none: everything).
 pub async fn follow(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -195,14 +190,13 @@ pub async fn follow(
         Ok(_) if form.target.is_empty() => {
             Err(page.lang.text("admin-target-required", &Default::default()))
         }
-        Ok(scope) => match state
-            .federation
-            .follow_remote(&territory, &form.target, scope)
+        Ok(scope) => match (state.actions)
+            .follow(&viewer.principal, &territory, &form.target, scope)
             .await
         {
             Ok(_) => Ok(()),
-            Err(FederationError::Malformed(reason)) => Err(reason),
-            Err(FederationError::NotFound) => Err(page
+            Err(ActionError::Invalid(e)) => Err(e.rule),
+            Err(ActionError::NotFound) => Err(page
                 .lang
                 .text("admin-target-not-found", &Default::default())),
             Err(e) => {
@@ -230,7 +224,9 @@ pub struct Target {
 
 pub async fn unfollow(
     Editor {
-        page, territory, ..
+        page,
+        viewer,
+        territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -238,13 +234,8 @@ pub async fn unfollow(
     Form(form): Form<Target>,
 ) -> Result<Response, PageError> {
     page.check_form(&state, &headers, form.csrf.as_deref())?;
-    match state
-        .federation
-        .unfollow_remote(&territory, &form.target)
-        .await
-    {
-        Ok(true) => Ok(back(&format!("/manage/t/{slug}/followers"), "unfollowed")),
-        Ok(false) | Err(FederationError::NotFound) => Err(not_found()),
-        Err(e) => Err(internal(e)),
-    }
+    (state.actions)
+        .unfollow(&viewer.principal, &territory, &form.target)
+        .await?;
+    Ok(back(&format!("/manage/t/{slug}/followers"), "unfollowed"))
 }

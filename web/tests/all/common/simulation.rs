@@ -150,7 +150,13 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
             } else {
                 Scope::default()
             };
-            fed.follow_remote(&me, &nodes[j].url(&format!("/t/t{j}")), scope)
+            let admin = rhizome_node::Principal {
+                member: rhizome_node::member::Member::new("sim", "a long enough password", true)
+                    .unwrap(),
+                editor_of: vec![],
+            };
+            (fed.actions())
+                .follow(&admin, &me, &nodes[j].url(&format!("/t/t{j}")), scope)
                 .await
                 .unwrap();
         }

@@ -130,7 +130,16 @@ impl Node {
         backend: Backend,
         profile: serde_json::Value,
     ) -> Option<(Node, String)> {
-        let node = Node::start(backend).await?;
+        Node::configured_with_territory(backend, |_| {}, profile).await
+    }
+
+    /// [`Node::with_territory`] with its configuration first adjusted.
+    pub async fn configured_with_territory(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+        profile: serde_json::Value,
+    ) -> Option<(Node, String)> {
+        let node = Node::start_with(backend, adjust).await?;
         let admin = node.member("admin", true).await;
         node.territory(&admin, profile).await;
         Some((node, admin))
@@ -160,6 +169,31 @@ impl Node {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// GETs `path` and parses the answer as JSON (failing the test when it is not).
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// GETs `url` (any node's) as a peer would, asking for ActivityPub JSON.
+    pub async fn activity_json(&self, url: &str) -> serde_json::Value {
+        self.http
+            .get(url)
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     pub async fn send(
@@ -206,3 +240,20 @@ pub async fn eventually_within(
 pub async fn eventually(what: &str, done: impl AsyncFnMut() -> bool) {
     eventually_within(what, std::time::Duration::from_secs(20), done).await;
 }
+
+/// Two `#[tokio::test]` functions running one story, on SQLite and on PostgreSQL, named
+/// as given (the PostgreSQL one must contain `postgres`: CI selects those by that filter).
+macro_rules! on_both_backends {
+    ($story:path => $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $story($crate::common::Backend::Sqlite).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            $story($crate::common::Backend::Postgres).await;
+        }
+    };
+}
+pub(crate) use on_both_backends;

@@ -243,6 +243,8 @@ pub async fn eventually(what: &str, done: impl AsyncFnMut() -> bool) {
 
 /// Two `#[tokio::test]` functions running one story, on SQLite and on PostgreSQL, named
 /// as given (the PostgreSQL one must contain `postgres`: CI selects those by that filter).
+// Unused where a bench includes this module.
+#[allow(unused_macros)]
 macro_rules! on_both_backends {
     ($story:path => $sqlite:ident, $postgres:ident) => {
         #[tokio::test]
@@ -256,4 +258,5 @@ macro_rules! on_both_backends {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use on_both_backends;

@@ -35,12 +35,7 @@ async fn happy_path(backend: Backend) {
     // A script logs in with a password and gets a token.
     let editor = rhizome_node::Member::new("camille", "a long enough password", false).unwrap();
     node.store.insert_member(&editor).await.unwrap();
-    let territory = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
+    let territory = node.stored_territory("fablab").await;
     node.store
         .grant_editor(editor.id, territory.id)
         .await
@@ -536,12 +531,7 @@ async fn tokens_and_territory_rights_are_enforced() {
     // An editor of "ville" touching "fablab": 403, whatever they send.
     let editor = rhizome_node::Member::new("dominique", "a long enough password", false).unwrap();
     node.store.insert_member(&editor).await.unwrap();
-    let ville = node
-        .store
-        .territory_by_slug("ville")
-        .await
-        .unwrap()
-        .unwrap();
+    let ville = node.stored_territory("ville").await;
     node.store.grant_editor(editor.id, ville.id).await.unwrap();
     let (token, record) = rhizome_node::ApiToken::issue(editor.id, "t");
     node.store.insert_token(&record).await.unwrap();

@@ -4,19 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rhizome");
-
-/// Runs the binary in `dir` with a clean environment for its settings.
-fn rhizome(dir: &std::path::Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("RHIZOME_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
-}
+use crate::common::rhizome;
 
 fn output(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().unwrap();

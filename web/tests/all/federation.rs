@@ -872,9 +872,7 @@ async fn a_territory_is_edited_by_its_editors_only_and_its_followers_hear_of_it(
     };
     alice_follows(&story).await;
     let actions = story.node.federation().actions();
-    let territory = (story.node.store.territory_by_slug("fablab").await)
-        .unwrap()
-        .unwrap();
+    let territory = story.node.stored_territory("fablab").await;
     let renamed = TerritoryProfile {
         name: "Fablab du Poitou".into(),
         ..territory.profile.clone()

@@ -382,14 +382,7 @@ async fn bad_follow_targets_are_refused_with_a_reason() {
     assert_eq!((status, &body["field"]), (422, &json!("scope.near")));
     assert!(
         b.store
-            .followings(
-                b.store
-                    .territory_by_slug("ville")
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id
-            )
+            .followings(b.stored_territory("ville").await.id)
             .await
             .unwrap()
             .is_empty()
@@ -411,7 +404,7 @@ mod backfill_bounds {
         let (b, _) = node_with("ville", "Ville").await;
         let peer = FakeMastodon::start().await;
         let alice = peer.actor_id("alice");
-        let ville = b.store.territory_by_slug("ville").await.unwrap().unwrap();
+        let ville = b.stored_territory("ville").await;
         let following = Following {
             territory_id: ville.id,
             target_id: alice.clone(),

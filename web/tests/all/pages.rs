@@ -811,12 +811,7 @@ async fn issue_link(node: &Node, purpose: LinkPurpose, expired: bool) -> String 
 #[tokio::test]
 async fn an_invitation_makes_an_editor_once() {
     let (node, _) = node().await;
-    let fablab = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
+    let fablab = node.stored_territory("fablab").await;
     let invite = issue_link(
         &node,
         LinkPurpose::Invitation {

@@ -125,6 +125,12 @@ impl Node {
         body
     }
 
+    /// The stored territory `slug`, which the test made.
+    pub async fn stored_territory(&self, slug: &str) -> rhizome_node::Territory {
+        let found = self.store.territory_by_slug(slug).await.unwrap();
+        found.unwrap_or_else(|| panic!("no territory {slug}"))
+    }
+
     /// A node with an admin (whose token comes back) and one territory, `profile`.
     pub async fn with_territory(
         backend: Backend,
@@ -173,27 +179,17 @@ impl Node {
 
     /// GETs `path` and parses the answer as JSON (failing the test when it is not).
     pub async fn get_json(&self, path: &str) -> serde_json::Value {
-        self.http
-            .get(self.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_answer(self.http.get(self.url(path))).await
     }
 
     /// GETs `url` (any node's) as a peer would, asking for ActivityPub JSON.
     pub async fn activity_json(&self, url: &str) -> serde_json::Value {
-        self.http
-            .get(url)
-            .header("accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        json_answer(
+            self.http
+                .get(url)
+                .header("accept", "application/activity+json"),
+        )
+        .await
     }
 
     pub async fn send(
@@ -218,6 +214,24 @@ impl Node {
             serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
         )
     }
+}
+
+/// The `rhizome` binary run in `dir` with a clean environment for its settings: no
+/// `RHIZOME_*` variable from the test's own.
+pub fn rhizome(dir: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rhizome"));
+    cmd.current_dir(dir).args(args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("RHIZOME_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Sends `request` and parses its answer as JSON, failing the test when it is not.
+async fn json_answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
 }
 
 /// Polls `done` every 100 ms until it holds; fails the test naming `what` after `limit`.

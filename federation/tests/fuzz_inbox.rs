@@ -366,12 +366,17 @@ async fn deliver(
     }
 }
 
-#[test]
-fn fuzzed_activities_never_panic_and_end_in_a_clean_answer() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// The runtime the fuzzing tests block on, as `#[tokio::test]` would make it.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn fuzzed_activities_never_panic_and_end_in_a_clean_answer() {
+    let runtime = current_thread_runtime();
     let dir = tempfile::tempdir().unwrap();
     let (fed, sender, local) = runtime.block_on(node(dir.path()));
     let ids = Arc::new(ids(&local));
@@ -432,10 +437,7 @@ fn fuzzed_activities_never_panic_and_end_in_a_clean_answer() {
 
 #[test]
 fn fuzzed_bytes_never_panic_the_inbox_parser() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = current_thread_runtime();
     let dir = tempfile::tempdir().unwrap();
     let (fed, sender, _) = runtime.block_on(node(dir.path()));
     let mut runner = TestRunner::new(Cases {

@@ -6,6 +6,13 @@ use std::process::{Child, Command, Stdio};
 
 use crate::common::rhizome;
 
+/// Runs the binary in `dir` with `args`, which must succeed; gives what it printed.
+fn succeeds(dir: &std::path::Path, args: &[&str]) -> String {
+    let (ok, out, err) = output(&mut rhizome(dir, args));
+    assert!(ok, "{err}");
+    out
+}
+
 fn output(cmd: &mut Command) -> (bool, String, String) {
     let out = cmd.output().unwrap();
     (
@@ -46,11 +53,7 @@ fn serve(dir: &std::path::Path) -> (Server, String) {
 #[test]
 fn a_newcomer_goes_from_nothing_to_a_published_event() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, out, err) = output(&mut rhizome(
-        dir.path(),
-        &["admin", "create-user", "--admin", "alice"],
-    ));
-    assert!(ok, "{err}");
+    let out = succeeds(dir.path(), &["admin", "create-user", "--admin", "alice"]);
     let password = out
         .lines()
         .find_map(|l| l.strip_prefix("password: "))
@@ -61,7 +64,7 @@ fn a_newcomer_goes_from_nothing_to_a_published_event() {
         "SQLite file under the data directory"
     );
 
-    let (ok, out, err) = output(&mut rhizome(
+    let out = succeeds(
         dir.path(),
         &[
             "territory",
@@ -85,8 +88,7 @@ fn a_newcomer_goes_from_nothing_to_a_published_event() {
             "--scale",
             "neighbourhood",
         ],
-    ));
-    assert!(ok, "{err}");
+    );
     assert!(out.contains("@tiers-lieu-bellevue@localhost:8080"), "{out}");
 
     let (server, address) = serve(dir.path());
@@ -227,12 +229,8 @@ fn printed_link(out: &str, prefix: &str) -> String {
 #[test]
 fn the_cli_prints_invitation_and_reset_links_that_work() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, _, err) = output(&mut rhizome(
-        dir.path(),
-        &["admin", "create-user", "--admin", "alice"],
-    ));
-    assert!(ok, "{err}");
-    let (ok, _, err) = output(&mut rhizome(
+    succeeds(dir.path(), &["admin", "create-user", "--admin", "alice"]);
+    succeeds(
         dir.path(),
         &[
             "territory",
@@ -244,8 +242,7 @@ fn the_cli_prints_invitation_and_reset_links_that_work() {
             "--kind",
             "fablab",
         ],
-    ));
-    assert!(ok, "{err}");
+    );
     fails_with(
         &mut rhizome(dir.path(), &["admin", "invite", "--editor-of", "nowhere"]),
         "no territory \"nowhere\"",
@@ -254,18 +251,13 @@ fn the_cli_prints_invitation_and_reset_links_that_work() {
         &mut rhizome(dir.path(), &["admin", "reset-link", "nobody"]),
         "no member named \"nobody\"",
     );
-    let (ok, out, err) = output(&mut rhizome(
-        dir.path(),
-        &["admin", "invite", "--editor-of", "fablab"],
-    ));
-    assert!(ok, "{err}");
+    let out = succeeds(dir.path(), &["admin", "invite", "--editor-of", "fablab"]);
     assert!(
         out.contains("7 days") && out.contains("editor of fablab"),
         "{out}"
     );
     let invite = printed_link(&out, "/invite/");
-    let (ok, out, err) = output(&mut rhizome(dir.path(), &["admin", "reset-link", "alice"]));
-    assert!(ok, "{err}");
+    let out = succeeds(dir.path(), &["admin", "reset-link", "alice"]);
     let reset = printed_link(&out, "/reset/");
 
     let (server, address) = serve(dir.path());

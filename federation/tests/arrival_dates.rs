@@ -2,15 +2,11 @@
 //! kept when its dates are within `rhizome_node::validation::YEARS`, refused with a reason
 //! naming the field when they are not, and then nothing of it is stored.
 
-use std::sync::Arc;
+mod common;
 
 use rhizome_federation::protocol::Activity;
 use rhizome_federation::{Federation, FederationError, activities};
-use rhizome_node::network::{Following, Scope};
-use rhizome_node::social::{FollowState, RemoteActor};
-use rhizome_node::store::SqliteStore;
-use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{Config, Store, Territory};
+use rhizome_node::social::RemoteActor;
 use serde_json::{Value, json};
 
 /// Gancio's instance actor, which publishes every event of its node.
@@ -26,46 +22,9 @@ fn create_event() -> Value {
 
 /// A node with one territory that follows the Gancio actor.
 async fn node(dir: &std::path::Path) -> (Federation, RemoteActor) {
-    let store = SqliteStore::open(&dir.join("arrival.db")).await.unwrap();
-    store.migrate().await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(store);
-    let config = Config {
-        domain: "localhost:9".into(),
-        data_dir: dir.to_owned(),
-        development_mode: true,
-        ..Config::default()
-    };
-    let fed = Federation::new(store.clone(), Arc::new(config));
-    let draft: TerritoryDraft =
-        serde_json::from_value(json!({"slug": "lab", "name": "Lab", "kind": "fablab"})).unwrap();
-    let territory = Territory::new(draft.validate("Europe/Rome").unwrap());
-    store.insert_territory(&territory).await.unwrap();
-    let actor = RemoteActor {
-        id: GANCIO.into(),
-        inbox: format!("{GANCIO}/inbox"),
-        shared_inbox: None,
-        public_key_id: format!("{GANCIO}#main-key"),
-        public_key_pem: "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n".into(),
-        username: Some("relay".into()),
-        name: Some("Gancio".into()),
-        url: None,
-        fetched_at: rhizome_node::now(),
-    };
-    store.upsert_remote_actor(&actor).await.unwrap();
-    store
-        .upsert_following(
-            &Following {
-                territory_id: territory.id,
-                target_id: GANCIO.into(),
-                state: FollowState::Accepted,
-                follow_activity_id: format!("{}#follows/gancio", fed.urls.territory("lab")),
-                scope: Scope::default(),
-                created_at: rhizome_node::now(),
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    let (fed, store, territory) = common::lab_node(dir, "arrival.db", "Europe/Rome").await;
+    let actor = common::sender(GANCIO, "relay", "Gancio");
+    common::follow_sender(&fed, &*store, &territory, &actor, "gancio").await;
     (fed, actor)
 }
 

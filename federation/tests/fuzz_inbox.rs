@@ -6,6 +6,8 @@
 //! never one of ours (`Internal`). Every URL points at a closed loopback port, so the
 //! fetches some activities cause fail at once without leaving the machine.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -15,11 +17,8 @@ use proptest::sample::select;
 use proptest::test_runner::{Config as Cases, TestCaseError, TestRunner};
 use rhizome_federation::protocol::{Activity, NoteJson, RemoteActorJson};
 use rhizome_federation::{Federation, FederationError, activities};
-use rhizome_node::network::{Following, Scope};
-use rhizome_node::social::{FollowState, RemoteActor};
-use rhizome_node::store::SqliteStore;
-use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{Config, Publication, PublicationBody, PublicationKind, Store, Territory};
+use rhizome_node::social::RemoteActor;
+use rhizome_node::{Publication, PublicationBody, PublicationKind};
 use serde_json::{Map, Value, json};
 
 /// Cases per test: a second or two in a debug build.
@@ -315,20 +314,7 @@ struct Local {
 }
 
 async fn node(dir: &std::path::Path) -> (Federation, RemoteActor, Local) {
-    let store = SqliteStore::open(&dir.join("fuzz.db")).await.unwrap();
-    store.migrate().await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(store);
-    let config = Config {
-        domain: "localhost:9".into(),
-        data_dir: dir.to_owned(),
-        development_mode: true,
-        ..Config::default()
-    };
-    let fed = Federation::new(store.clone(), Arc::new(config));
-    let draft: TerritoryDraft =
-        serde_json::from_value(json!({"slug": "lab", "name": "Lab", "kind": "fablab"})).unwrap();
-    let territory = Territory::new(draft.validate("Europe/Paris").unwrap());
-    store.insert_territory(&territory).await.unwrap();
+    let (fed, store, territory) = common::lab_node(dir, "fuzz.db", "Europe/Paris").await;
     let body = PublicationBody::from_draft(
         PublicationKind::Event,
         json!({"title": "Repair café", "starts_at": "2031-01-01T10:00", "ends_at": "2031-01-01T12:00", "place": {"name": "Lab"}, "capacity": 2, "registration": {"mode": "open"}}),
@@ -338,32 +324,12 @@ async fn node(dir: &std::path::Path) -> (Federation, RemoteActor, Local) {
     let publication = Publication::new(territory.id, body);
     store.insert_publication(&publication, None).await.unwrap();
     let actor = RemoteActor {
-        id: ACTOR.into(),
-        inbox: format!("{ACTOR}/inbox"),
         shared_inbox: Some("http://127.0.0.2:9/inbox".into()),
-        public_key_id: format!("{ACTOR}#main-key"),
-        public_key_pem: "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----\n".into(),
-        username: Some("ann".into()),
-        name: Some("Ann".into()),
         url: Some(ACTOR.into()),
-        fetched_at: rhizome_node::now(),
+        ..common::sender(ACTOR, "ann", "Ann")
     };
-    store.upsert_remote_actor(&actor).await.unwrap();
     // The territory follows the sender, so its publications are kept and converted.
-    store
-        .upsert_following(
-            &Following {
-                territory_id: territory.id,
-                target_id: ACTOR.into(),
-                state: FollowState::Accepted,
-                follow_activity_id: format!("{}#follows/ann", fed.urls.territory("lab")),
-                scope: Scope::default(),
-                created_at: rhizome_node::now(),
-            },
-            None,
-        )
-        .await
-        .unwrap();
+    common::follow_sender(&fed, &*store, &territory, &actor, "ann").await;
     let local = Local {
         publication_id: publication.id,
         territory: fed.urls.territory("lab"),
@@ -400,12 +366,17 @@ async fn deliver(
     }
 }
 
-#[test]
-fn fuzzed_activities_never_panic_and_end_in_a_clean_answer() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
+/// The runtime the fuzzing tests block on, as `#[tokio::test]` would make it.
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn fuzzed_activities_never_panic_and_end_in_a_clean_answer() {
+    let runtime = current_thread_runtime();
     let dir = tempfile::tempdir().unwrap();
     let (fed, sender, local) = runtime.block_on(node(dir.path()));
     let ids = Arc::new(ids(&local));
@@ -466,10 +437,7 @@ fn fuzzed_activities_never_panic_and_end_in_a_clean_answer() {
 
 #[test]
 fn fuzzed_bytes_never_panic_the_inbox_parser() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = current_thread_runtime();
     let dir = tempfile::tempdir().unwrap();
     let (fed, sender, _) = runtime.block_on(node(dir.path()));
     let mut runner = TestRunner::new(Cases {

@@ -185,12 +185,7 @@ async fn an_editor_approves_a_follow_request_and_follows_another_actor() {
         .post("alice", &node.url("/t/fablab/inbox"), &follow)
         .await;
     assert_eq!(status, 202, "{body}");
-    let territory = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
+    let territory = node.stored_territory("fablab").await;
     let alice = masto.actor_id("alice");
     let followers = node.store.followers(territory.id, 10, 0).await.unwrap();
     assert_eq!(followers[0].state, FollowState::Pending);
@@ -377,9 +372,7 @@ async fn an_editor_hides_a_reply_and_it_leaves_the_public_page() {
     assert_eq!(status, 404);
     // The use case the page and the API call refuses a member who does not edit the
     // territory, and the reply stays.
-    let territory = (node.store.territory_by_slug("fablab").await)
-        .unwrap()
-        .unwrap();
+    let territory = node.stored_territory("fablab").await;
     let stranger = rhizome_node::Principal {
         member: rhizome_node::Member::new("stranger", "a long enough password", false).unwrap(),
         editor_of: vec![],

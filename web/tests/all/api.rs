@@ -35,12 +35,7 @@ async fn happy_path(backend: Backend) {
     // A script logs in with a password and gets a token.
     let editor = rhizome_node::Member::new("camille", "a long enough password", false).unwrap();
     node.store.insert_member(&editor).await.unwrap();
-    let territory = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
+    let territory = node.stored_territory("fablab").await;
     node.store
         .grant_editor(editor.id, territory.id)
         .await
@@ -209,15 +204,7 @@ async fn happy_path(backend: Backend) {
     assert!(list["items"].as_array().unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn happy_path_sqlite() {
-    happy_path(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn happy_path_postgres() {
-    happy_path(Backend::Postgres).await;
-}
+common::on_both_backends!(happy_path => happy_path_sqlite, happy_path_postgres);
 
 /// The network agenda searched over HTTP: accents, prefixes, every word required, paging,
 /// a territory handle, and input full of search syntax answered without an error.
@@ -311,15 +298,7 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-#[tokio::test]
-async fn network_search_sqlite() {
-    network_search(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn network_search_postgres() {
-    network_search(Backend::Postgres).await;
-}
+common::on_both_backends!(network_search => network_search_sqlite, network_search_postgres);
 
 /// Sends a bad event and checks the status and the field named.
 async fn refused(node: &Node, token: &str, body: Value, status: u16, field: &str) {
@@ -363,78 +342,19 @@ fn json_patch_merge(target: &mut Value, patch: &Value) {
 #[tokio::test]
 async fn bad_input_is_refused_with_the_field_named() {
     let (node, admin) = node_with_territory(Backend::Sqlite).await.unwrap();
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"capacity": "ten"})),
-        422,
-        "capacity",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"title": null})),
-        422,
-        "title",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"ends_at": "2030-12-03T17:00"})),
-        422,
-        "ends_at",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"timezone": "Europe/Poitiers"})),
-        422,
-        "timezone",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"place": {"latitude": 123.0}})),
-        422,
-        "place.latitude",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"title": "é".repeat(201)})),
-        422,
-        "title",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"description": "x".repeat(60_000)})),
-        422,
-        "description",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"tags": ["ok", "not ok"]})),
-        422,
-        "tags[1]",
-    )
-    .await;
-    refused(
-        &node,
-        &admin,
-        event_with(json!({"online_url": "javascript:alert(1)"})),
-        422,
-        "online_url",
-    )
-    .await;
+    for (patch, field) in [
+        (json!({"capacity": "ten"}), "capacity"),
+        (json!({"title": null}), "title"),
+        (json!({"ends_at": "2030-12-03T17:00"}), "ends_at"),
+        (json!({"timezone": "Europe/Poitiers"}), "timezone"),
+        (json!({"place": {"latitude": 123.0}}), "place.latitude"),
+        (json!({"title": "é".repeat(201)}), "title"),
+        (json!({"description": "x".repeat(60_000)}), "description"),
+        (json!({"tags": ["ok", "not ok"]}), "tags[1]"),
+        (json!({"online_url": "javascript:alert(1)"}), "online_url"),
+    ] {
+        refused(&node, &admin, event_with(patch), 422, field).await;
+    }
 
     // Not JSON at all, or not declared as JSON.
     let resp = node
@@ -611,12 +531,7 @@ async fn tokens_and_territory_rights_are_enforced() {
     // An editor of "ville" touching "fablab": 403, whatever they send.
     let editor = rhizome_node::Member::new("dominique", "a long enough password", false).unwrap();
     node.store.insert_member(&editor).await.unwrap();
-    let ville = node
-        .store
-        .territory_by_slug("ville")
-        .await
-        .unwrap()
-        .unwrap();
+    let ville = node.stored_territory("ville").await;
     node.store.grant_editor(editor.id, ville.id).await.unwrap();
     let (token, record) = rhizome_node::ApiToken::issue(editor.id, "t");
     node.store.insert_token(&record).await.unwrap();
@@ -797,15 +712,7 @@ async fn control_characters_are_refused(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn control_characters_are_refused_sqlite() {
-    control_characters_are_refused(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn control_characters_are_refused_postgres() {
-    control_characters_are_refused(Backend::Postgres).await;
-}
+common::on_both_backends!(control_characters_are_refused => control_characters_are_refused_sqlite, control_characters_are_refused_postgres);
 
 /// Dates far outside any plausible agenda (year 10000 vanished from the agenda and could
 /// no longer be edited) are refused, naming the field.

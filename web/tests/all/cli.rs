@@ -4,18 +4,13 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rhizome");
+use crate::common::rhizome;
 
-/// Runs the binary in `dir` with a clean environment for its settings.
-fn rhizome(dir: &std::path::Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("RHIZOME_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd
+/// Runs the binary in `dir` with `args`, which must succeed; gives what it printed.
+fn succeeds(dir: &std::path::Path, args: &[&str]) -> String {
+    let (ok, out, err) = output(&mut rhizome(dir, args));
+    assert!(ok, "{err}");
+    out
 }
 
 fn output(cmd: &mut Command) -> (bool, String, String) {
@@ -58,11 +53,7 @@ fn serve(dir: &std::path::Path) -> (Server, String) {
 #[test]
 fn a_newcomer_goes_from_nothing_to_a_published_event() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, out, err) = output(&mut rhizome(
-        dir.path(),
-        &["admin", "create-user", "--admin", "alice"],
-    ));
-    assert!(ok, "{err}");
+    let out = succeeds(dir.path(), &["admin", "create-user", "--admin", "alice"]);
     let password = out
         .lines()
         .find_map(|l| l.strip_prefix("password: "))
@@ -73,7 +64,7 @@ fn a_newcomer_goes_from_nothing_to_a_published_event() {
         "SQLite file under the data directory"
     );
 
-    let (ok, out, err) = output(&mut rhizome(
+    let out = succeeds(
         dir.path(),
         &[
             "territory",
@@ -97,8 +88,7 @@ fn a_newcomer_goes_from_nothing_to_a_published_event() {
             "--scale",
             "neighbourhood",
         ],
-    ));
-    assert!(ok, "{err}");
+    );
     assert!(out.contains("@tiers-lieu-bellevue@localhost:8080"), "{out}");
 
     let (server, address) = serve(dir.path());
@@ -239,12 +229,8 @@ fn printed_link(out: &str, prefix: &str) -> String {
 #[test]
 fn the_cli_prints_invitation_and_reset_links_that_work() {
     let dir = tempfile::tempdir().unwrap();
-    let (ok, _, err) = output(&mut rhizome(
-        dir.path(),
-        &["admin", "create-user", "--admin", "alice"],
-    ));
-    assert!(ok, "{err}");
-    let (ok, _, err) = output(&mut rhizome(
+    succeeds(dir.path(), &["admin", "create-user", "--admin", "alice"]);
+    succeeds(
         dir.path(),
         &[
             "territory",
@@ -256,8 +242,7 @@ fn the_cli_prints_invitation_and_reset_links_that_work() {
             "--kind",
             "fablab",
         ],
-    ));
-    assert!(ok, "{err}");
+    );
     fails_with(
         &mut rhizome(dir.path(), &["admin", "invite", "--editor-of", "nowhere"]),
         "no territory \"nowhere\"",
@@ -266,18 +251,13 @@ fn the_cli_prints_invitation_and_reset_links_that_work() {
         &mut rhizome(dir.path(), &["admin", "reset-link", "nobody"]),
         "no member named \"nobody\"",
     );
-    let (ok, out, err) = output(&mut rhizome(
-        dir.path(),
-        &["admin", "invite", "--editor-of", "fablab"],
-    ));
-    assert!(ok, "{err}");
+    let out = succeeds(dir.path(), &["admin", "invite", "--editor-of", "fablab"]);
     assert!(
         out.contains("7 days") && out.contains("editor of fablab"),
         "{out}"
     );
     let invite = printed_link(&out, "/invite/");
-    let (ok, out, err) = output(&mut rhizome(dir.path(), &["admin", "reset-link", "alice"]));
-    assert!(ok, "{err}");
+    let out = succeeds(dir.path(), &["admin", "reset-link", "alice"]);
     let reset = printed_link(&out, "/reset/");
 
     let (server, address) = serve(dir.path());

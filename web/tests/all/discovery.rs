@@ -80,15 +80,7 @@ async fn a_fresh_node_finds_a_connected_network_from_one_seed() {
             "Territoire 9"
         ]
     );
-    let peers: Value = fresh
-        .http
-        .get(fresh.url("/peers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let peers: Value = fresh.get_json("/peers").await;
     assert_eq!(peers["peers"].as_array().unwrap().len(), 5);
 
     // Searchable by name, kind, theme and distance.
@@ -166,15 +158,7 @@ async fn lying_directories_and_garbage_lists_are_not_listed() {
     assert_eq!((round.checked, round.verified, round.failed), (2, 1, 1));
     // Only the first 1000 entries were read: 5 were garbage or ourselves, 995 new hosts.
     assert_eq!(round.learnt, 995);
-    let peers: Value = fresh
-        .http
-        .get(fresh.url("/peers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let peers: Value = fresh.get_json("/peers").await;
     assert_eq!(
         peers["peers"],
         json!([host_of(garbage.base())]),

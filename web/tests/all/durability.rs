@@ -20,7 +20,6 @@ use rhizome_node::store::{PostgresStore, SqliteStore};
 use rhizome_node::territory::TerritoryDraft;
 use rhizome_node::{ApiToken, Member, Store, Territory};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rhizome");
 const INBOXES: usize = 1000;
 const SERVERS: usize = 4;
 
@@ -79,13 +78,7 @@ impl Drop for Server {
 /// The binary run in `dir` with its configuration file and no other `RHIZOME_*` setting
 /// from the test's environment.
 fn rhizome(dir: &std::path::Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("RHIZOME_") {
-            cmd.env_remove(key);
-        }
-    }
+    let mut cmd = crate::common::rhizome(dir, args);
     cmd.env("RHIZOME_CONFIG", dir.join("rhizome.toml"));
     cmd
 }

@@ -139,16 +139,7 @@ async fn full_story(backend: Backend) {
             a["type"] == "Accept" && a["object"]["actor"] == masto.actor_id("bob")
         })
         .await;
-    let followers: Value = node
-        .http
-        .get(node.url("/t/fablab/followers"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let followers: Value = node.activity_json(&node.url("/t/fablab/followers")).await;
     assert_eq!(followers["totalItems"], 2);
 
     // The fablab publishes; Mastodon receives a signed Create{Event} it can show.
@@ -208,15 +199,7 @@ async fn full_story(backend: Backend) {
     let fetched: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status} {text}: {e}"));
     assert_eq!(fetched["name"], "Repair café");
-    let outbox: Value = node
-        .http
-        .get(node.url("/t/fablab/outbox?page=1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let outbox: Value = node.get_json("/t/fablab/outbox?page=1").await;
     assert_eq!(outbox["orderedItems"][0]["object"]["id"], event_url);
 
     // Alice replies; the reply appears under the event, sanitised.
@@ -404,15 +387,7 @@ async fn full_story(backend: Backend) {
         )
         .await;
     assert_eq!(status, 202, "{body}");
-    let followers: Value = node
-        .http
-        .get(node.url("/t/fablab/followers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let followers: Value = node.get_json("/t/fablab/followers").await;
     assert_eq!(
         followers["totalItems"], 1,
         "alice unfollowed with her new key"
@@ -425,15 +400,7 @@ async fn full_story(backend: Backend) {
     delete_bob["actor"] = masto.actor_id("bob").into();
     delete_bob["object"] = masto.actor_id("bob").into();
     assert_eq!(masto.post("bob", &inbox, &delete_bob).await.0, 202);
-    let followers: Value = node
-        .http
-        .get(node.url("/t/fablab/followers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let followers: Value = node.get_json("/t/fablab/followers").await;
     assert_eq!(followers["totalItems"], 0);
     assert!(
         node.store
@@ -453,15 +420,7 @@ async fn full_story(backend: Backend) {
     assert!(peer.last_success.is_some());
 }
 
-#[tokio::test]
-async fn mastodon_story_sqlite() {
-    full_story(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn mastodon_story_postgres() {
-    full_story(Backend::Postgres).await;
-}
+common::on_both_backends!(full_story => mastodon_story_sqlite, mastodon_story_postgres);
 
 #[tokio::test]
 async fn forged_unsigned_malformed_and_oversized_requests_get_a_4xx_with_a_reason() {
@@ -541,15 +500,7 @@ async fn forged_unsigned_malformed_and_oversized_requests_get_a_4xx_with_a_reaso
         404
     );
     // None of that followed anyone.
-    let followers: Value = node
-        .http
-        .get(node.url("/t/fablab/followers"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let followers: Value = node.get_json("/t/fablab/followers").await;
     assert_eq!(followers["totalItems"], 0);
     // A duplicate is answered but handled once.
     assert_eq!(masto.post("alice", &inbox, &follow).await.0, 202);
@@ -609,15 +560,13 @@ async fn blocked_servers_are_refused_and_not_delivered_to() {
 
 #[tokio::test]
 async fn authorized_fetch_requires_signed_gets() {
-    let node = Node::start_with(Backend::Sqlite, |c| c.authorized_fetch = true)
-        .await
-        .unwrap();
-    let token = node.member("admin", true).await;
-    node.territory(
-        &token,
+    let (node, _admin) = Node::configured_with_territory(
+        Backend::Sqlite,
+        |c| c.authorized_fetch = true,
         json!({"slug": "lab", "name": "Lab", "kind": "fablab"}),
     )
-    .await;
+    .await
+    .unwrap();
     let response = node
         .http
         .get(node.url("/t/lab"))
@@ -692,16 +641,7 @@ async fn follow_requests_wait_for_an_editor_when_the_territory_asks() {
         )
         .await;
     assert_eq!(status, 200);
-    let actor: Value = node
-        .http
-        .get(node.url("/t/fablab"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let actor: Value = node.activity_json(&node.url("/t/fablab")).await;
     assert_eq!(actor["manuallyApprovesFollowers"], true);
     assert_eq!(
         masto
@@ -853,15 +793,13 @@ async fn forged_signatures_do_not_make_the_node_refetch_the_actor_each_time() {
 #[tokio::test]
 async fn refusals_name_what_was_wrong_not_what_our_resolver_said() {
     // Outside development mode, names resolving to loopback are refused by the resolver.
-    let node = Node::start_with(Backend::Sqlite, |c| c.development_mode = false)
-        .await
-        .unwrap();
-    let token = node.member("admin", true).await;
-    node.territory(
-        &token,
+    let (node, _admin) = Node::configured_with_territory(
+        Backend::Sqlite,
+        |c| c.development_mode = false,
         json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"}),
     )
-    .await;
+    .await
+    .unwrap();
     let masto = FakeMastodon::start().await;
     let inbox = node.url("/t/fablab/inbox");
     let actor = "https://localhost/users/mallory";
@@ -934,9 +872,7 @@ async fn a_territory_is_edited_by_its_editors_only_and_its_followers_hear_of_it(
     };
     alice_follows(&story).await;
     let actions = story.node.federation().actions();
-    let territory = (story.node.store.territory_by_slug("fablab").await)
-        .unwrap()
-        .unwrap();
+    let territory = story.node.stored_territory("fablab").await;
     let renamed = TerritoryProfile {
         name: "Fablab du Poitou".into(),
         ..territory.profile.clone()
@@ -1109,15 +1045,7 @@ async fn control_characters_in_remote_text_are_stripped(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn control_characters_in_remote_text_are_stripped_sqlite() {
-    control_characters_in_remote_text_are_stripped(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn control_characters_in_remote_text_are_stripped_postgres() {
-    control_characters_in_remote_text_are_stripped(Backend::Postgres).await;
-}
+common::on_both_backends!(control_characters_in_remote_text_are_stripped => control_characters_in_remote_text_are_stripped_sqlite, control_characters_in_remote_text_are_stripped_postgres);
 
 #[tokio::test]
 async fn negotiated_urls_vary_by_accept_and_discovery_documents_allow_any_origin() {
@@ -1211,15 +1139,8 @@ async fn a_deleted_resource_is_only_a_tombstone_in_the_outbox_and_nodeinfo_lists
         .await;
     assert_eq!(status, 204);
     let page: Value = node
-        .http
-        .get(node.url("/t/fablab/outbox?page=1"))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .activity_json(&node.url("/t/fablab/outbox?page=1"))
+        .await;
     let text = page.to_string();
     assert!(!text.contains(secret), "{text}");
     assert!(!text.contains("Guide à retirer"), "{text}");
@@ -1239,15 +1160,7 @@ async fn a_deleted_resource_is_only_a_tombstone_in_the_outbox_and_nodeinfo_lists
     }
 
     // NodeInfo's territories carry what docs/FEDERATION.md says.
-    let nodeinfo: Value = node
-        .http
-        .get(node.url("/nodeinfo/2.1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let nodeinfo: Value = node.get_json("/nodeinfo/2.1").await;
     let entry = &nodeinfo["metadata"]["territories"][0];
     assert_eq!(entry["slug"], "fablab");
     assert_eq!(entry["name"], "Fablab de Poitiers");
@@ -1399,18 +1312,6 @@ fn golden(name: &str, doc: &Value, node: &Node, masto: &FakeMastodon) -> Option<
     }
 }
 
-async fn activity_json(node: &Node, url: &str) -> Value {
-    node.http
-        .get(url)
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Every kind of object and activity Rhizome sends, as a Mastodon-shaped peer receives or
 /// fetches them, kept as golden files: a change on the wire shows in review, and
 /// `tests/interop/jsonld-check.mjs` expands each with a real JSON-LD processor.
@@ -1426,9 +1327,9 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
     let mut docs: Vec<(&str, Value)> = Vec::new();
     docs.push((
         "actor-territory",
-        activity_json(node, &node.url("/t/fablab")).await,
+        node.activity_json(&node.url("/t/fablab")).await,
     ));
-    docs.push(("actor-node", activity_json(node, &node.url("/actor")).await));
+    docs.push(("actor-node", node.activity_json(&node.url("/actor")).await));
 
     alice_follows(&story).await;
     docs.push((
@@ -1499,7 +1400,7 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
     ] {
         docs.push((
             name,
-            activity_json(node, item["url"].as_str().unwrap()).await,
+            node.activity_json(item["url"].as_str().unwrap()).await,
         ));
     }
 
@@ -1608,19 +1509,20 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
     ));
     docs.push((
         "tombstone",
-        activity_json(node, on_site["url"].as_str().unwrap()).await,
+        node.activity_json(on_site["url"].as_str().unwrap()).await,
     ));
     docs.push((
         "outbox",
-        activity_json(node, &node.url("/t/fablab/outbox")).await,
+        node.activity_json(&node.url("/t/fablab/outbox")).await,
     ));
     docs.push((
         "outbox-page",
-        activity_json(node, &node.url("/t/fablab/outbox?page=1")).await,
+        node.activity_json(&node.url("/t/fablab/outbox?page=1"))
+            .await,
     ));
     docs.push((
         "followers",
-        activity_json(node, &node.url("/t/fablab/followers")).await,
+        node.activity_json(&node.url("/t/fablab/followers")).await,
     ));
 
     let differences: Vec<String> = docs

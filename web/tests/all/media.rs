@@ -188,16 +188,7 @@ async fn a_photo_chosen_in_the_form_is_resized_stripped_shown_and_federated() {
     );
 
     // The AS object carries it as an Image attachment, described, at an absolute URL.
-    let object: serde_json::Value = node
-        .http
-        .get(node.url(&path))
-        .header("accept", "application/activity+json")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let object: serde_json::Value = node.activity_json(&node.url(&path)).await;
     assert_eq!(
         object["attachment"][0],
         json!({"type": "Image", "mediaType": "image/jpeg", "url": node.url(&src), "name": "Des vélos en réparation"}),

@@ -341,30 +341,14 @@ async fn territories_follow_each_other_across_nodes_with_history() {
     common::eventually("Undo{Follow} arriving", async || followers(&a).await == 1).await;
 
     // The directory, as JSON and in NodeInfo.
-    let directory: Value = a
-        .http
-        .get(a.url("/directory"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let directory: Value = a.get_json("/directory").await;
     let fablab = &directory["territories"][0];
     assert_eq!(fablab["handle"], format!("@fablab@{a_domain}"));
     assert_eq!(fablab["kind"], "tiers_lieu");
     assert_eq!(fablab["place"]["latitude"], 46.58);
     assert_eq!(fablab["counts"]["upcoming_events"], 2);
     assert_eq!(fablab["counts"]["resources"], 1);
-    let nodeinfo: Value = a
-        .http
-        .get(a.url("/nodeinfo/2.1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let nodeinfo: Value = a.get_json("/nodeinfo/2.1").await;
     assert_eq!(
         nodeinfo["metadata"]["territories"][0]["name"],
         "Fablab de Poitiers"
@@ -398,14 +382,7 @@ async fn bad_follow_targets_are_refused_with_a_reason() {
     assert_eq!((status, &body["field"]), (422, &json!("scope.near")));
     assert!(
         b.store
-            .followings(
-                b.store
-                    .territory_by_slug("ville")
-                    .await
-                    .unwrap()
-                    .unwrap()
-                    .id
-            )
+            .followings(b.stored_territory("ville").await.id)
             .await
             .unwrap()
             .is_empty()
@@ -427,7 +404,7 @@ mod backfill_bounds {
         let (b, _) = node_with("ville", "Ville").await;
         let peer = FakeMastodon::start().await;
         let alice = peer.actor_id("alice");
-        let ville = b.store.territory_by_slug("ville").await.unwrap().unwrap();
+        let ville = b.stored_territory("ville").await;
         let following = Following {
             territory_id: ville.id,
             target_id: alice.clone(),
@@ -565,16 +542,13 @@ mod hub {
     use super::*;
 
     async fn start(slug: &str, name: &str, hub: bool) -> (Node, String) {
-        let node = Node::start_with(Backend::Sqlite, |c| c.hub = hub)
-            .await
-            .unwrap();
-        let token = node.member("admin", true).await;
-        node.territory(
-            &token,
+        Node::configured_with_territory(
+            Backend::Sqlite,
+            |c| c.hub = hub,
             json!({"slug": slug, "name": name, "kind": "tiers_lieu"}),
         )
-        .await;
-        (node, token)
+        .await
+        .unwrap()
     }
 
     async fn publish_on(node: &Node, token: &str, slug: &str, title: &str) {
@@ -833,16 +807,7 @@ mod relay {
         // The relay forwards Y's Create under its own signature (Mastodon relays).
         let y_event = publish(&y, &y_token, "events", event("Atelier Y", 8, "culture")).await;
         let y_event_id = y_event["url"].as_str().unwrap().to_owned();
-        let y_object: Value = y
-            .http
-            .get(&y_event_id)
-            .header("accept", "application/activity+json")
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let y_object: Value = y.activity_json(&y_event_id).await;
         let forwarded = json!({"id": format!("{}/activities/forwarded-1", y.base), "type": "Create",
             "actor": y.url("/t/fablab"), "to": [PUBLIC], "object": y_object});
         assert_eq!(
@@ -891,15 +856,13 @@ mod relay {
 
     #[tokio::test]
     async fn a_relay_client_subscribes_to_our_hub() {
-        let h = Node::start_with(Backend::Sqlite, |c| c.hub = true)
-            .await
-            .unwrap();
-        let h_token = h.member("admin", true).await;
-        h.territory(
-            &h_token,
+        let (h, h_token) = Node::configured_with_territory(
+            Backend::Sqlite,
+            |c| c.hub = true,
             json!({"slug": "reseau", "name": "Réseau", "kind": "network"}),
         )
-        .await;
+        .await
+        .unwrap();
         let (x, x_token) = node_with("fablab", "Fablab X").await;
         let client = FakeMastodon::start().await;
         let instance = client.actor_id("instance");

@@ -776,6 +776,13 @@ async fn network_lists_filter_and_page_from_the_query_string() {
     assert!(text_of(&html, ".items").contains("Fresque du climat"));
 }
 
+/// A fresh browser logs in as camille with `new` and is refused with `old`.
+async fn only_the_new_password_logs_in(node: &Node, old: &str, new: &str) {
+    let fresh = browser();
+    assert_eq!(login_as(&fresh, node, "camille", old).await, 401);
+    assert_eq!(login_as(&fresh, node, "camille", new).await, 303);
+}
+
 async fn login_as(client: &reqwest::Client, node: &Node, username: &str, password: &str) -> u16 {
     let (status, _, _) = post(
         client,
@@ -804,12 +811,7 @@ async fn issue_link(node: &Node, purpose: LinkPurpose, expired: bool) -> String 
 #[tokio::test]
 async fn an_invitation_makes_an_editor_once() {
     let (node, _) = node().await;
-    let fablab = node
-        .store
-        .territory_by_slug("fablab")
-        .await
-        .unwrap()
-        .unwrap();
+    let fablab = node.stored_territory("fablab").await;
     let invite = issue_link(
         &node,
         LinkPurpose::Invitation {
@@ -1035,15 +1037,7 @@ async fn a_reset_link_replaces_the_password_and_ends_sessions() {
         303,
         "the session opened before the reset is over"
     );
-    let fresh = browser();
-    assert_eq!(
-        login_as(&fresh, &node, "camille", "a long enough password").await,
-        401
-    );
-    assert_eq!(
-        login_as(&fresh, &node, "camille", "my new long password").await,
-        303
-    );
+    only_the_new_password_logs_in(&node, "a long enough password", "my new long password").await;
 
     let (status, _, _) = post(
         &browser(),
@@ -1107,15 +1101,7 @@ async fn members_change_their_password() {
         303,
         "others end"
     );
-    let fresh = browser();
-    assert_eq!(
-        login_as(&fresh, &node, "camille", "a long enough password").await,
-        401
-    );
-    assert_eq!(
-        login_as(&fresh, &node, "camille", "my new long password").await,
-        303
-    );
+    only_the_new_password_logs_in(&node, "a long enough password", "my new long password").await;
 }
 
 #[tokio::test]

@@ -125,12 +125,27 @@ impl Node {
         body
     }
 
+    /// The stored territory `slug`, which the test made.
+    pub async fn stored_territory(&self, slug: &str) -> rhizome_node::Territory {
+        let found = self.store.territory_by_slug(slug).await.unwrap();
+        found.unwrap_or_else(|| panic!("no territory {slug}"))
+    }
+
     /// A node with an admin (whose token comes back) and one territory, `profile`.
     pub async fn with_territory(
         backend: Backend,
         profile: serde_json::Value,
     ) -> Option<(Node, String)> {
-        let node = Node::start(backend).await?;
+        Node::configured_with_territory(backend, |_| {}, profile).await
+    }
+
+    /// [`Node::with_territory`] with its configuration first adjusted.
+    pub async fn configured_with_territory(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+        profile: serde_json::Value,
+    ) -> Option<(Node, String)> {
+        let node = Node::start_with(backend, adjust).await?;
         let admin = node.member("admin", true).await;
         node.territory(&admin, profile).await;
         Some((node, admin))
@@ -162,6 +177,21 @@ impl Node {
         format!("{}{path}", self.base)
     }
 
+    /// GETs `path` and parses the answer as JSON (failing the test when it is not).
+    pub async fn get_json(&self, path: &str) -> serde_json::Value {
+        json_answer(self.http.get(self.url(path))).await
+    }
+
+    /// GETs `url` (any node's) as a peer would, asking for ActivityPub JSON.
+    pub async fn activity_json(&self, url: &str) -> serde_json::Value {
+        json_answer(
+            self.http
+                .get(url)
+                .header("accept", "application/activity+json"),
+        )
+        .await
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -186,6 +216,24 @@ impl Node {
     }
 }
 
+/// The `rhizome` binary run in `dir` with a clean environment for its settings: no
+/// `RHIZOME_*` variable from the test's own.
+pub fn rhizome(dir: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_rhizome"));
+    cmd.current_dir(dir).args(args);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("RHIZOME_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+/// Sends `request` and parses its answer as JSON, failing the test when it is not.
+async fn json_answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// Polls `done` every 100 ms until it holds; fails the test naming `what` after `limit`.
 pub async fn eventually_within(
     what: &str,
@@ -206,3 +254,23 @@ pub async fn eventually_within(
 pub async fn eventually(what: &str, done: impl AsyncFnMut() -> bool) {
     eventually_within(what, std::time::Duration::from_secs(20), done).await;
 }
+
+/// Two `#[tokio::test]` functions running one story, on SQLite and on PostgreSQL, named
+/// as given (the PostgreSQL one must contain `postgres`: CI selects those by that filter).
+// Unused where a bench includes this module.
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($story:path => $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $story($crate::common::Backend::Sqlite).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            $story($crate::common::Backend::Postgres).await;
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;

@@ -29,16 +29,7 @@ pub async fn post(
     path: &str,
     form: &[(&str, &str)],
 ) -> (u16, String, Option<String>) {
-    answer(
-        client
-            .post(node.url(path))
-            .header("Origin", node.base.clone())
-            .form(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    answer(from_page(client, node, path).form(form)).await
 }
 
 /// Posts a `multipart/form-data` form (one with a file input), as [`post`].
@@ -48,19 +39,18 @@ pub async fn post_multipart(
     path: &str,
     form: reqwest::multipart::Form,
 ) -> (u16, String, Option<String>) {
-    answer(
-        client
-            .post(node.url(path))
-            .header("Origin", node.base.clone())
-            .multipart(form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+    answer(from_page(client, node, path).multipart(form)).await
 }
 
-async fn answer(response: reqwest::Response) -> (u16, String, Option<String>) {
+/// A POST to `path` with the `Origin` of the node's own pages.
+fn from_page(client: &reqwest::Client, node: &Node, path: &str) -> reqwest::RequestBuilder {
+    client
+        .post(node.url(path))
+        .header("Origin", node.base.clone())
+}
+
+async fn answer(request: reqwest::RequestBuilder) -> (u16, String, Option<String>) {
+    let response = request.send().await.unwrap();
     let location = response
         .headers()
         .get("location")

@@ -129,12 +129,7 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
         fed.subscribe_node(&nodes[region(i)].host(), Scope::default(), false)
             .await
             .unwrap();
-        let me = nodes[i]
-            .store
-            .territory_by_slug(&format!("t{i}"))
-            .await
-            .unwrap()
-            .unwrap();
+        let me = nodes[i].stored_territory(&format!("t{i}")).await;
         for _ in 0..2 {
             let mut j = hubs + rng.below(n - hubs);
             while region(j) != region(i) || j == i {
@@ -210,12 +205,7 @@ pub async fn run(n: usize, events: usize, seed: u64) -> Report {
         while !up(p) {
             p = hubs + rng.below(n - hubs);
         }
-        let t = nodes[p]
-            .store
-            .territory_by_slug(&format!("t{p}"))
-            .await
-            .unwrap()
-            .unwrap();
+        let t = nodes[p].stored_territory(&format!("t{p}")).await;
         let theme = if k % 2 == 0 { "climate" } else { "culture" };
         let body = PublicationBody::from_draft(
             PublicationKind::Event,

@@ -92,7 +92,7 @@ impl Lang {
                     EventStatus::Scheduled => String::new(),
                     other => format!(
                         "{} · ",
-                        self.label("status", &serde_name(other)).to_uppercase()
+                        self.label("status", &serde_name(&other)).to_uppercase()
                     ),
                 };
                 format!("{status}{} · {}", self.when(e), self.where_(e))
@@ -103,11 +103,11 @@ impl Lang {
                 } else {
                     &r.summary
                 };
-                let kind = self.label("resource-type", &serde_name(r.resource_type));
+                let kind = self.label("resource-type", &serde_name(&r.resource_type));
                 format!("{text} · {kind} · {}", licence_label(r.license.as_str()))
             }
             PublicationBody::Call(c) => {
-                let mut parts = vec![self.label("call-type", &serde_name(c.call_type))];
+                let mut parts = vec![self.label("call-type", &serde_name(&c.call_type))];
                 if let Some(d) = c.deadline {
                     let mut args = Args::new();
                     args.insert("date".into(), FluentValue::from(self.date(d)));
@@ -125,11 +125,12 @@ impl Lang {
     }
 }
 
-/// The wire name serde gives a fixed value (`cancelled`, `lessons_learned`).
-fn serde_name<T: serde::Serialize>(value: T) -> String {
+/// The name serde gives a fixed value (`cancelled`, `tiers_lieu`): its wire name, and the
+/// end of its catalogue key.
+pub fn serde_name<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
-        _ => "other".to_owned(),
+        _ => String::new(),
     }
 }
 

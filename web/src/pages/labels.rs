@@ -5,8 +5,6 @@ use rhizome_node::territory::TerritoryKind;
 use rhizome_node::theme::Theme;
 use strum::VariantNames;
 
-use crate::i18n::Lang;
-
 /// Themes offered in forms and filters, by their wire names (as `Theme::slug`).
 pub const THEMES: &[&str] = <Theme as VariantNames>::VARIANTS;
 
@@ -16,16 +14,11 @@ pub const LANGUAGES: &[&str] = &["fr", "en", "es", "de", "it", "ar"];
 /// Kinds of territory offered in the directory's filter (as `TerritoryKind`'s names).
 pub const TERRITORY_KINDS: &[&str] = <TerritoryKind as VariantNames>::VARIANTS;
 
-/// The visitor-facing name of `value` in `family` (`theme`, `territory-kind`...).
-pub fn label(lang: Lang, family: &str, value: &str) -> String {
-    lang.label(family, value)
-}
-
 /// The template function `label("theme", "climate")`.
 pub fn template_function(
     state: &minijinja::State,
     family: &str,
     value: &str,
 ) -> Result<String, minijinja::Error> {
-    Ok(label(crate::i18n::of_template(state), family, value))
+    Ok(crate::i18n::of_template(state).label(family, value))
 }

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minijinja::context;
 use rhizome_node::PublicationBody;
+use rhizome_node::text::sentences::serde_name;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -32,11 +33,9 @@ pub fn territory_points(page: &Page, territories: &[rhizome_node::Territory]) ->
                 lat: t.profile.place.latitude?,
                 lon: t.profile.place.longitude?,
                 label: t.profile.name.clone(),
-                detail: super::label(
-                    page.lang,
-                    "territory-kind",
-                    &super::public::enum_name(&t.profile.kind),
-                ),
+                detail: page
+                    .lang
+                    .label("territory-kind", &serde_name(&t.profile.kind)),
                 url: format!("/t/{}", t.profile.slug),
             })
         })

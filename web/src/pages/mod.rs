@@ -29,7 +29,6 @@ use crate::AppState;
 use crate::i18n::{LANGUAGES, Lang};
 use crate::session::{self, Viewer};
 
-pub use labels::label;
 pub use public::RegistrationLimiter;
 
 /// Loads the templates once, at start-up; they are compiled into the binary.

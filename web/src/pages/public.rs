@@ -10,6 +10,7 @@ use rhizome_federation::routes::{varies_by_accept, wants_activity_json};
 use rhizome_node::publication::event::{Event, EventFormat, RegistrationMode};
 use rhizome_node::social::RsvpState;
 use rhizome_node::store::{Order, PublicationQuery};
+use rhizome_node::text::sentences::serde_name;
 use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory, markdown};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -43,7 +44,7 @@ pub fn territory_card(state: &AppState, t: &Territory) -> TerritoryCard {
     TerritoryCard {
         slug: t.profile.slug.clone(),
         name: t.profile.name.clone(),
-        kind: enum_name(&t.profile.kind),
+        kind: serde_name(&t.profile.kind),
         place: t.profile.place.label(),
         handle: format!("@{}@{}", t.profile.slug, state.config.domain),
         latitude: t.profile.place.latitude,
@@ -82,7 +83,7 @@ pub fn items(page: &Page, publications: &[Publication], territories: &[Territory
                     lang.when(e),
                     Some(e.starts_at.to_rfc3339()),
                     lang.where_(e),
-                    enum_name(&e.status),
+                    serde_name(&e.status),
                     String::new(),
                     e.place
                         .as_ref()
@@ -97,7 +98,7 @@ pub fn items(page: &Page, publications: &[Publication], territories: &[Territory
                     String::new(),
                     None,
                     String::new(),
-                    enum_name(&r.resource_type),
+                    serde_name(&r.resource_type),
                     r.summary.clone(),
                     None,
                 ),
@@ -105,7 +106,7 @@ pub fn items(page: &Page, publications: &[Publication], territories: &[Territory
                     c.deadline.map(|d| d.to_string()).unwrap_or_default(),
                     None,
                     String::new(),
-                    enum_name(&c.status),
+                    serde_name(&c.status),
                     String::new(),
                     None,
                 ),
@@ -135,14 +136,6 @@ pub fn items(page: &Page, publications: &[Publication], territories: &[Territory
             }
         })
         .collect()
-}
-
-/// The serde name of a unit enum variant: `tiers_lieu`, `cancelled`.
-pub fn enum_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// What is still current of one kind: events not over (soonest first), calls not past
@@ -279,7 +272,7 @@ async fn territory_negotiated(
         context! {
             territory => territory_card(&state, &territory),
             description_html => markdown::to_html(&profile.description),
-            themes => profile.themes.iter().map(enum_name).collect::<Vec<_>>(),
+            themes => profile.themes.iter().map(serde_name).collect::<Vec<_>>(),
             website => profile.website.as_ref().map(|u| u.to_string()),
             followers,
             upcoming => items(&page, &upcoming, only),
@@ -407,7 +400,7 @@ async fn show_publication(
             image => body.image().filter(|i| i.local_file().is_some()).map(|i| context! {
                 url => i.url, alt => i.alt,
             }),
-            themes => body.themes().iter().map(enum_name).collect::<Vec<_>>(),
+            themes => body.themes().iter().map(serde_name).collect::<Vec<_>>(),
             event => match body {
                 PublicationBody::Event(e) => Some(event_view(page, e, participants)),
                 _ => None,
@@ -450,15 +443,15 @@ fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
         on_site => e.format != EventFormat::Online,
         place => e.place,
         online_url => e.online_url.as_ref().map(|u| u.to_string()),
-        status => enum_name(&e.status),
+        status => serde_name(&e.status),
         free => e.free,
         price => e.price,
         capacity => e.capacity,
         places_left,
-        registration_mode => enum_name(&e.registration.mode),
+        registration_mode => serde_name(&e.registration.mode),
         registration_url => e.registration.url.as_ref().map(|u| u.to_string()),
         registration_open => open,
-        age_groups => e.audience.age_groups.iter().map(enum_name).collect::<Vec<_>>(),
+        age_groups => e.audience.age_groups.iter().map(serde_name).collect::<Vec<_>>(),
         publics => e.audience.publics,
         tags => e.tags,
         organisers => e.organisers,

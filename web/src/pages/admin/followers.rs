@@ -77,7 +77,7 @@ async fn render_followers(
                     target => f.target_id,
                     state => f.state.as_str(),
                     kinds => f.scope.kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-                    themes => f.scope.themes.iter().map(crate::pages::public::enum_name).collect::<Vec<_>>(),
+                    themes => f.scope.themes.iter().map(rhizome_node::text::sentences::serde_name).collect::<Vec<_>>(),
                     since => when(Some(f.created_at)),
                 }
             })

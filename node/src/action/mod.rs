@@ -5,6 +5,7 @@
 
 pub mod moderation;
 pub mod publication;
+pub mod registration;
 pub mod social;
 pub mod territory;
 
@@ -21,6 +22,7 @@ use crate::validation::ValidationError;
 use crate::{Publication, Territory};
 
 pub use publication::{Draft, PastEvents};
+pub use registration::{Closed, Registrant};
 
 /// What the use cases need: the storage, and the network side that turns a change into
 /// activities (implemented by the federation crate; the domain never builds wire JSON).
@@ -69,6 +71,17 @@ pub trait Wire: Send + Sync + 'static {
         accepted: bool,
     ) -> Outgoing;
 
+    /// The `Accept` (a place is theirs) or `Reject` of `actor`'s `Join` (`join_id`) of
+    /// `event`, for that actor alone.
+    fn registration_answered(
+        &self,
+        territory: &Territory,
+        event: &Publication,
+        actor: &RemoteActor,
+        join_id: &str,
+        accepted: bool,
+    ) -> Outgoing;
+
     /// Finds `target` (`@name@host` or an actor URL) elsewhere and builds the `Follow` of
     /// it by `territory`, asking for `scope`: the subscription, pending, and its activity.
     /// Refuses an actor of this node (`Invalid`, field `target`), one that does not resolve
@@ -108,6 +121,9 @@ pub enum ActionError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The event takes no registration now.
+    #[error(transparent)]
+    Closed(#[from] Closed),
     /// Another server could not be asked (down, refused, answered nonsense).
     #[error("unreachable: {0}")]
     Unreachable(String),

@@ -63,6 +63,9 @@ pub fn context() -> Value {
             "radiusKm": "rhizome:radiusKm",
             "callStatus": "rhizome:callStatus",
             "format": "rhizome:format",
+            "shares": "rhizome:shares",
+            "seeks": "rhizome:seeks",
+            "keywords": "sc:keywords",
             "scope": {"@id": "rhizome:scope", "@type": "@json"}
         }
     ])

@@ -275,6 +275,7 @@ async fn territory_negotiated(
             description_html => markdown::to_html(&profile.description),
             themes => profile.themes.iter().map(serde_name).collect::<Vec<_>>(),
             website => profile.website.as_ref().map(|u| u.to_string()),
+            inventory => &profile.inventory,
             followers,
             upcoming => items(&page, &upcoming, only),
             past => items(&page, &past, only),

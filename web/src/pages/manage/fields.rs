@@ -3,6 +3,7 @@
 
 use minijinja::context;
 use rhizome_node::PublicationBody;
+use rhizome_node::inventory::InventoryEntry;
 use rhizome_node::publication::PublicationKind;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -22,6 +23,9 @@ pub(in crate::pages) enum Widget {
     Checkbox,
     /// Comma-separated words, a JSON list of strings.
     List,
+    /// One entry per line, a label and its `#tags`: a JSON list of `{label, tags}`
+    /// (`inventory::InventoryEntry`).
+    Entries,
     Select(&'static [&'static str]),
     /// Several boxes, a JSON list.
     Choices(&'static [&'static str]),
@@ -223,6 +227,13 @@ pub(in crate::pages) fn form_json(
                         .collect::<Vec<_>>()
                 )
             }),
+            Widget::Entries => typed.first().map(|v| {
+                json!(
+                    v.lines()
+                        .filter_map(InventoryEntry::from_line)
+                        .collect::<Vec<_>>()
+                )
+            }),
             // A number that does not parse stays a string: validation names the field.
             Widget::Number => typed.first().map(|v| {
                 v.replace(',', ".")
@@ -265,25 +276,33 @@ pub(super) fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value
 /// The form values showing an existing publication; times in the event's own zone.
 pub(super) fn values_of(body: &PublicationBody) -> Values {
     let json = serde_json::to_value(body).unwrap_or_default();
+    let mut values = values_of_json(fields(body.kind()), &json);
+    if let PublicationBody::Event(e) = body {
+        for (name, value) in values.iter_mut() {
+            let instant = match name.as_str() {
+                "starts_at" => e.starts_at,
+                "ends_at" => e.ends_at,
+                _ => continue,
+            };
+            *value = instant
+                .with_timezone(&e.tz())
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
+        }
+    }
+    values
+}
+
+/// The form values showing a stored record (its JSON), field by field.
+pub(in crate::pages) fn values_of_json(fields: &[Field], json: &Value) -> Values {
     let mut values = Values::new();
-    for f in fields(body.kind()) {
-        let mut at = &json;
+    for f in fields {
+        let mut at = json;
         for part in f.name.split('.') {
             at = at.get(part).unwrap_or(&Value::Null);
         }
         match (f.widget, at) {
             (_, Value::Null) => {}
-            (Widget::DateTime, Value::String(_)) => {
-                if let PublicationBody::Event(e) = body {
-                    let instant = if f.name == "starts_at" {
-                        e.starts_at
-                    } else {
-                        e.ends_at
-                    };
-                    let local = instant.with_timezone(&e.tz()).format("%Y-%m-%dT%H:%M");
-                    values.push((f.name.to_owned(), local.to_string()));
-                }
-            }
             (Widget::Checkbox, Value::Bool(true)) => values.push((f.name.to_owned(), "on".into())),
             (Widget::Checkbox, _) => {}
             (Widget::Choices(_), Value::Array(list)) => {
@@ -294,6 +313,14 @@ pub(super) fn values_of(body: &PublicationBody) -> Values {
             (Widget::List, Value::Array(list)) => {
                 let words: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
                 values.push((f.name.to_owned(), words.join(", ")));
+            }
+            (Widget::Entries, Value::Array(list)) => {
+                let lines: Vec<String> = list
+                    .iter()
+                    .filter_map(|e| serde_json::from_value::<InventoryEntry>(e.clone()).ok())
+                    .map(|e| e.to_line())
+                    .collect();
+                values.push((f.name.to_owned(), lines.join("\n")));
             }
             (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
             (_, other) => values.push((f.name.to_owned(), other.to_string())),
@@ -325,6 +352,7 @@ pub(in crate::pages) fn form_view(
                 Widget::Url => ("url", &[]),
                 Widget::Checkbox => ("checkbox", &[]),
                 Widget::List => ("text", &[]),
+                Widget::Entries => ("entries", &[]),
                 Widget::Select(o) => ("select", o),
                 Widget::Choices(o) => ("choices", o),
             };

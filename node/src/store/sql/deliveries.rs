@@ -118,13 +118,13 @@ impl DeliveryStore for SqlStore {
         let mut deliveries = Vec::with_capacity(rows.len());
         for row in &rows {
             let activity_id: Uuid = row.try_get("activity_id")?;
-            if !bodies.contains_key(&activity_id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = bodies.entry(activity_id) {
                 let a = sqlx::query("SELECT sender, body FROM outbox_activities WHERE id = $1")
                     .bind(activity_id)
                     .fetch_one(&self.pool)
                     .await?;
                 let body = std::sync::Arc::new(a.try_get::<Json<serde_json::Value>, _>("body")?.0);
-                bodies.insert(activity_id, (a.try_get("sender")?, body));
+                slot.insert((a.try_get("sender")?, body));
             }
             let (sender, body) = bodies[&activity_id].clone();
             deliveries.push(Delivery {

@@ -1,7 +1,5 @@
-//! Actors: our key pairs and the remote actors we know.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/actors.rs`.
+//! [`ActorStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/actors.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -16,6 +14,7 @@ pub struct Keypair {
     pub private_pem: String,
 }
 
+/// Actors: our key pairs and the remote actors we know.
 #[async_trait]
 pub trait ActorStore: Send + Sync {
     async fn keypair(&self, owner: Uuid) -> Result<Option<Keypair>, StoreError>;

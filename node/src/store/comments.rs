@@ -1,7 +1,5 @@
-//! Replies to publications, from the fediverse.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/comments.rs`.
+//! [`CommentStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/comments.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -9,6 +7,7 @@ use uuid::Uuid;
 use crate::social::Comment;
 use crate::store::StoreError;
 
+/// Replies to publications, from the fediverse.
 #[async_trait]
 pub trait CommentStore: Send + Sync {
     /// Stores a reply; `false` if this Note was already stored.

@@ -1,8 +1,5 @@
-//! Activities in and out: ids received, the durable outbox, its deliveries and the state of
-//! remote servers.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/deliveries.rs`.
+//! [`DeliveryStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/deliveries.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -11,6 +8,8 @@ use uuid::Uuid;
 use crate::outbox::{Delivery, Outgoing, ServerState};
 use crate::store::StoreError;
 
+/// Activities in and out: ids received, the durable outbox, its deliveries and the state of
+/// remote servers.
 #[async_trait]
 pub trait DeliveryStore: Send + Sync {
     /// Remembers an inbound activity id; `false` if it was seen before.

@@ -1,7 +1,5 @@
-//! Who follows us: the followers of territories and of the node itself.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/followers.rs`.
+//! [`FollowerStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/followers.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -10,6 +8,7 @@ use crate::outbox::Outgoing;
 use crate::social::Follower;
 use crate::store::StoreError;
 
+/// Who follows us: the followers of territories and of the node itself.
 #[async_trait]
 pub trait FollowerStore: Send + Sync {
     /// Records a follow, and the `Accept` to send if any, in one transaction.

@@ -1,13 +1,12 @@
-//! The network index (local and remote publications), searched and rebuilt.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/listings.rs`.
+//! [`ListingStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/listings.rs`.
 
 use async_trait::async_trait;
 
 use crate::listing::{Listing, ListingQuery};
 use crate::store::StoreError;
 
+/// The network index (local and remote publications), searched and rebuilt.
 #[async_trait]
 pub trait ListingStore: Send + Sync {
     /// The network index (local and remote), filtered and ordered in the database; the

@@ -1,8 +1,5 @@
-//! Members and how they sign in: API tokens, browser sessions, one-time links (invitations,
-//! password resets), editor rights.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/members.rs`.
+//! [`MemberStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/members.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -10,6 +7,8 @@ use uuid::Uuid;
 use crate::member::{ApiToken, Member, OneTimeLink, Principal, Session};
 use crate::store::StoreError;
 
+/// Members and how they sign in: API tokens, browser sessions, one-time links (invitations,
+/// password resets), editor rights.
 #[async_trait]
 pub trait MemberStore: Send + Sync {
     async fn insert_member(&self, member: &Member) -> Result<(), StoreError>;

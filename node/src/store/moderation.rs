@@ -1,7 +1,5 @@
-//! Moderation: reports received and blocked domains.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/moderation.rs`.
+//! [`ModerationStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/moderation.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -10,6 +8,7 @@ use uuid::Uuid;
 use crate::social::Report;
 use crate::store::StoreError;
 
+/// Moderation: reports received and blocked domains.
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
     /// Stores a report; `false` if this activity was already stored.

@@ -1,12 +1,11 @@
-//! Node settings made from the pages.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/node_settings.rs`.
+//! [`NodeSettingsStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/node_settings.rs`.
 
 use async_trait::async_trait;
 
 use crate::store::StoreError;
 
+/// Node settings made from the pages.
 #[async_trait]
 pub trait NodeSettingsStore: Send + Sync {
     /// Node settings made from the pages, by key (`name`, `about`).

@@ -1,7 +1,5 @@
-//! Peers: other nodes this one has heard of, and their directories.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/peers.rs`.
+//! [`PeerStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/peers.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -9,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::network::Peer;
 use crate::store::StoreError;
 
+/// Peers: other nodes this one has heard of, and their directories.
 #[async_trait]
 pub trait PeerStore: Send + Sync {
     /// Remembers a host; `false` if it was already known.

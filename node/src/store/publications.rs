@@ -1,8 +1,5 @@
-//! Local publications (each write keeps its row of the network index and queues its
-//! announcement in the same transaction).
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/publications.rs`.
+//! [`PublicationStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/publications.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -42,6 +39,8 @@ pub enum Order {
     Soonest,
 }
 
+/// Local publications (each write keeps its row of the network index and queues its
+/// announcement in the same transaction).
 #[async_trait]
 pub trait PublicationStore: Send + Sync {
     /// Stores a publication and, in the same transaction, the activity announcing it.

@@ -1,7 +1,5 @@
-//! Reactions (likes, boosts) to publications.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/reactions.rs`.
+//! [`ReactionStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/reactions.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -9,6 +7,7 @@ use uuid::Uuid;
 use crate::social::{ReactionCounts, ReactionKind};
 use crate::store::StoreError;
 
+/// Reactions (likes, boosts) to publications.
 #[async_trait]
 pub trait ReactionStore: Send + Sync {
     async fn insert_reaction(

@@ -1,7 +1,5 @@
-//! What remote actors publish, and the progress of backfills.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/remote_publications.rs`.
+//! [`RemotePublicationStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/remote_publications.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -21,6 +19,7 @@ pub struct RemoteQuery {
     pub limit: i64,
 }
 
+/// What remote actors publish, and the progress of backfills.
 #[async_trait]
 pub trait RemotePublicationStore: Send + Sync {
     /// Stores or refreshes a remote publication; an older version never replaces a newer

@@ -1,7 +1,5 @@
-//! Registrations for events, from the fediverse and from visitors.
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/rsvps.rs`.
+//! [`RsvpStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/rsvps.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -15,6 +13,7 @@ use crate::store::StoreError;
 /// written in the same transaction as the registration.
 pub type RsvpReply<'a> = &'a (dyn Fn(RsvpState) -> Outgoing + Send + Sync);
 
+/// Registrations for events, from the fediverse and from visitors.
 #[async_trait]
 pub trait RsvpStore: Send + Sync {
     /// Registers `actor_id` for an event: accepted while places remain, pending when the

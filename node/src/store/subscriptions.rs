@@ -1,8 +1,5 @@
-//! Whom we follow: territories' subscriptions, and the node's own (to other nodes and
-//! relays).
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/subscriptions.rs`.
+//! [`SubscriptionStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/subscriptions.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -12,6 +9,8 @@ use crate::outbox::Outgoing;
 use crate::social::FollowState;
 use crate::store::StoreError;
 
+/// Whom we follow: territories' subscriptions, and the node's own (to other nodes and
+/// relays).
 #[async_trait]
 pub trait SubscriptionStore: Send + Sync {
     /// Records a subscription and the `Follow` that asks for it, in one transaction.

@@ -1,7 +1,5 @@
-//! Territories: their profiles (saving one re-indexes its publications).
-//!
-//! One table family of [`super::Store`]; its SQL, shared by both backends, is in
-//! `sql/territories.rs`.
+//! [`TerritoryStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/territories.rs`.
 
 use async_trait::async_trait;
 use uuid::Uuid;
@@ -10,6 +8,7 @@ use crate::outbox::Outgoing;
 use crate::store::StoreError;
 use crate::territory::Territory;
 
+/// Territories: their profiles (saving one re-indexes its publications).
 #[async_trait]
 pub trait TerritoryStore: Send + Sync {
     async fn insert_territory(&self, territory: &Territory) -> Result<(), StoreError>;

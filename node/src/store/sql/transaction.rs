@@ -119,7 +119,7 @@ pub(super) async fn index_local_in(
     Ok(())
 }
 
-pub(super) async fn insert_inboxes(
+async fn insert_inboxes(
     tx: &mut sqlx::Transaction<'_, Db>,
     activity: Uuid,
     inboxes: &[String],

@@ -17,7 +17,8 @@ use crate::member::Forbidden;
 use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
 use crate::social::{Follower, RemoteActor};
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
+use crate::store::prelude::*;
 use crate::validation::ValidationError;
 use crate::{Publication, Territory};
 

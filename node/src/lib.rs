@@ -2,6 +2,7 @@
 //! is stored. No HTTP and no ActivityPub here: `federation` and `web` build on this crate.
 
 pub mod action;
+pub mod answer;
 pub mod config;
 pub mod inventory;
 pub mod listing;

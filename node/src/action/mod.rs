@@ -3,6 +3,7 @@
 //! the change together with the activities that tell the network (one transaction), and
 //! returns what the caller renders. Callers only translate requests and render results.
 
+pub mod answer;
 pub mod moderation;
 pub mod publication;
 pub mod registration;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::answer::{Answer, Refusal, RemoteCall};
 use crate::member::Forbidden;
 use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
@@ -102,6 +104,29 @@ pub trait Wire: Send + Sync + 'static {
         following: &Following,
     ) -> Result<Option<Outgoing>, StoreError>;
 
+    /// This node's copy of a call elsewhere (`NotFound` when it knows no such call).
+    async fn remote_call(&self, id: &str) -> Result<RemoteCall, ActionError>;
+
+    /// The `Offer` carrying `answer`, made by `territory`, to `call`'s territory alone;
+    /// its activity id becomes the answer's. `Unreachable` when that territory's inbox
+    /// cannot be found.
+    async fn answer_offered(
+        &self,
+        territory: &Territory,
+        answer: &Answer,
+        call: &RemoteCall,
+    ) -> Result<Outgoing, ActionError>;
+
+    /// The `Accept` (or `Reject`) of a remote territory's answer to `call` (of
+    /// `territory`), for that territory alone.
+    async fn answer_decided(
+        &self,
+        territory: &Territory,
+        call: &Publication,
+        answer: &Answer,
+        accepted: bool,
+    ) -> Result<Outgoing, ActionError>;
+
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);
 
@@ -125,6 +150,10 @@ pub enum ActionError {
     /// The event takes no registration now.
     #[error(transparent)]
     Closed(#[from] Closed),
+    /// Refused for what the call or the answer is (closed, past its deadline, answered
+    /// twice, forged by another server).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     /// Another server could not be asked (down, refused, answered nonsense).
     #[error("unreachable: {0}")]
     Unreachable(String),

@@ -12,6 +12,7 @@ mod results;
 mod sqlite;
 
 pub mod actors;
+pub mod answers;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
@@ -32,6 +33,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 pub use actors::{ActorStore, Keypair};
+pub use answers::AnswerStore;
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
@@ -52,7 +54,7 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, CommentStore, DeliveryStore, FollowerStore, ListingStore, MemberStore,
+        ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore, MemberStore,
         ModerationStore, NodeSettingsStore, PeerStore, PublicationStore, ReactionStore,
         RemotePublicationStore, RsvpStore, Store, SubscriptionStore, TerritoryStore,
     };
@@ -103,6 +105,7 @@ pub trait Store:
     + RemotePublicationStore
     + PeerStore
     + SubscriptionStore
+    + AnswerStore
     + Send
     + Sync
     + 'static

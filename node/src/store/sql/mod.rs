@@ -12,6 +12,7 @@ mod rows;
 mod transaction;
 
 mod actors;
+mod answers;
 mod comments;
 mod deliveries;
 mod followers;

@@ -39,6 +39,10 @@ impl Urls {
     pub fn activity(&self, id: Uuid) -> String {
         format!("{}/activities/{id}", self.base)
     }
+    /// The `Note` of an answer this node sends to a call elsewhere.
+    pub fn answer(&self, id: Uuid) -> String {
+        format!("{}/answers/{id}", self.base)
+    }
     pub fn tag(&self, tag: &str) -> String {
         format!("{}/tags/{tag}", self.base)
     }

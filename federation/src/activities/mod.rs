@@ -2,6 +2,7 @@
 //! routes a verified inbound activity; anything we do not handle is accepted and ignored.
 
 pub mod actor;
+pub mod answer;
 pub mod follow;
 pub mod network;
 pub mod publish;
@@ -14,13 +15,12 @@ use chrono::SecondsFormat;
 use rhizome_node::outbox::{Outgoing, Recipients};
 use rhizome_node::social::{ReactionKind, RemoteActor};
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::Federation;
 use crate::error::FederationError;
 use crate::internaltoas::as_json;
-use crate::protocol::outbound::Outbound;
+use crate::protocol::outbound::{Extensions, Outbound};
 use crate::protocol::{Activity, Inbound, Verb, context};
 
 /// Handles an activity whose signature and origin were already checked by the inbox.
@@ -57,6 +57,11 @@ pub async fn receive(
         }
         Inbound::UndoFollow(undo) => follow::receive_undo(fed, undo, actor).await,
         Inbound::UndoReaction(undo) => reaction::receive_undo(fed, undo, actor).await,
+        Inbound::Offer(offer) => answer::receive_offer(fed, *offer, actor).await,
+        Inbound::AcceptOffer(decision) => answer::receive_decision(fed, decision, actor, true).await,
+        Inbound::RejectOffer(decision) => {
+            answer::receive_decision(fed, decision, actor, false).await
+        }
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");
             Ok(())
@@ -108,17 +113,17 @@ pub(crate) fn outgoing(
     object: impl Serialize,
     address: Address,
 ) -> Outgoing {
-    outgoing_scoped(fed, sender, verb, actor, object, None, address)
+    outgoing_extended(fed, sender, verb, actor, object, Extensions::default(), address)
 }
 
-/// [`outgoing`], with Rhizome's `scope` extension (on a `Follow`).
-pub(crate) fn outgoing_scoped(
+/// [`outgoing`], with Rhizome's `scope` (on a `Follow`) or a `target` (on an `Offer`).
+pub(crate) fn outgoing_extended(
     fed: &Federation,
     sender: Uuid,
     verb: Verb,
     actor: &str,
     object: impl Serialize,
-    scope: Option<Value>,
+    extensions: Extensions,
     address: Address,
 ) -> Outgoing {
     let id = Uuid::now_v7();
@@ -137,7 +142,8 @@ pub(crate) fn outgoing_scoped(
         to: address.to,
         cc: address.cc,
         published: rhizome_node::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-        scope,
+        scope: extensions.scope,
+        target: extensions.target,
     };
     let body = as_json(&activity);
     Outgoing {

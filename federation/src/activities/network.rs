@@ -9,12 +9,12 @@ use rhizome_node::social::{FollowState, RemoteActor};
 use rhizome_node::{Territory, now};
 use serde_json::Value;
 
-use super::{Address, outgoing, outgoing_scoped, territory_actor};
+use super::{Address, outgoing, outgoing_extended, territory_actor};
 use crate::Federation;
 use crate::astointernal;
 use crate::error::FederationError;
 use crate::fetch::{FetchError, check_url};
-use crate::protocol::outbound::Embedded;
+use crate::protocol::outbound::{Embedded, Extensions};
 use crate::protocol::{Verb, id_of, ids_of, inbound};
 
 impl Federation {
@@ -95,13 +95,16 @@ impl Federation {
         let address = Address::only(&actor);
         let wanted =
             (scope != Scope::default()).then(|| serde_json::to_value(&scope).unwrap_or_default());
-        let follow = outgoing_scoped(
+        let follow = outgoing_extended(
             self,
             territory.id,
             Verb::Follow,
             &me,
             &actor.id,
-            wanted,
+            Extensions {
+                scope: wanted,
+                target: None,
+            },
             address,
         );
         let following = Following {

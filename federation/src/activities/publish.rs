@@ -3,6 +3,7 @@
 //! in the same transaction as the change; and a territory's `Update` when its profile changes.
 
 use rhizome_node::action::{ActionError, Actions, Wire};
+use rhizome_node::answer::{Answer, RemoteCall};
 use rhizome_node::network::{Following, Scope};
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::social::{Follower, RemoteActor};
@@ -118,6 +119,33 @@ impl Wire for Federation {
         following: &Following,
     ) -> Result<Option<Outgoing>, StoreError> {
         self.undo_following(territory, following).await
+    }
+
+    async fn remote_call(&self, id: &str) -> Result<RemoteCall, ActionError> {
+        match self.known_remote_call(id).await {
+            Ok(Some(call)) => Ok(call),
+            Ok(None) => Err(ActionError::NotFound),
+            Err(e) => Err(ActionError::Unreachable(e.to_string())),
+        }
+    }
+
+    async fn answer_offered(
+        &self,
+        territory: &Territory,
+        answer: &Answer,
+        call: &RemoteCall,
+    ) -> Result<Outgoing, ActionError> {
+        self.offer(territory, answer, call).await
+    }
+
+    async fn answer_decided(
+        &self,
+        territory: &Territory,
+        call: &Publication,
+        answer: &Answer,
+        accepted: bool,
+    ) -> Result<Outgoing, ActionError> {
+        self.offer_decided(territory, call, answer, accepted).await
     }
 
     async fn blocks_changed(&self) {

@@ -2,6 +2,7 @@
 //! AS (what we send), is `internaltoas/`; the inbound activities themselves are read in
 //! `protocol::inbound`.
 
+pub mod answer;
 pub mod facts;
 
 use chrono::{DateTime, Utc};

@@ -2,6 +2,7 @@
 //! `Event`, resources and calls `Page`. Its opposite (AS -> domain) is `astointernal/`.
 
 pub mod actor;
+pub mod answer;
 pub mod publication;
 
 use serde_json::{Value, json};

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use serde::Deserialize;
+
 use super::{Activity, ActivityType, NoteJson, ObjectType, Verb, id_of, ids_of};
 use crate::error::FederationError;
 
@@ -38,6 +40,12 @@ pub enum Inbound {
     UndoReaction(UndoReaction),
     /// `Undo{Join{event}}`.
     UndoJoin(Participation),
+    /// An answer to one of our calls, from a territory elsewhere.
+    Offer(Box<Offer>),
+    /// `Accept{Offer}`: the call's territory accepted one of our answers.
+    AcceptOffer(OfferDecision),
+    /// `Reject{Offer}`: the call's territory declined one of our answers.
+    RejectOffer(OfferDecision),
     /// Anything Rhizome does not act on; accepted and ignored.
     Other {
         kind: String,
@@ -57,6 +65,34 @@ pub struct Follow {
 pub struct Answer {
     /// The id of the `Follow` answered.
     pub follow: String,
+}
+
+/// `Offer{Note}`: an answer to a call (`target`, and the Note's `inReplyTo`).
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub id: url::Url,
+    pub note: AnswerNote,
+    /// The call answered, as `target` names it (absent: the Note's `inReplyTo`).
+    pub target: Option<String>,
+}
+
+/// The Note inside an `Offer`: a reply to the call with Rhizome's two extensions.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnswerNote {
+    #[serde(flatten)]
+    pub note: NoteJson,
+    /// `rhizome:offers`: what the answering territory offers.
+    #[serde(default)]
+    pub offers: Option<String>,
+    /// `rhizome:contact`: how to reach it.
+    #[serde(default)]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OfferDecision {
+    /// The id of the `Offer` accepted or rejected.
+    pub offer: String,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +155,20 @@ impl Inbound {
                 Some(follow) => Inbound::Accept(Answer { follow }),
                 None => activity.other(),
             },
+            (Verb::Accept, Some(ObjectType::Offer)) => Inbound::AcceptOffer(OfferDecision {
+                offer: object_id
+                    .ok_or_else(|| FederationError::Malformed("Accept of an Offer without id".into()))?,
+            }),
+            (Verb::Reject, Some(ObjectType::Offer)) => Inbound::RejectOffer(OfferDecision {
+                offer: object_id
+                    .ok_or_else(|| FederationError::Malformed("Reject of an Offer without id".into()))?,
+            }),
+            (Verb::Offer, Some(ObjectType::Note)) => Inbound::Offer(Box::new(Offer {
+                id: activity.id.clone(),
+                note: serde_json::from_value(object.clone())
+                    .map_err(|e| FederationError::Malformed(format!("object: {e}")))?,
+                target: id_of(&activity.target).map(str::to_owned),
+            })),
             (Verb::Reject, _) => match object_id {
                 Some(follow) => Inbound::Reject(Answer { follow }),
                 None => activity.other(),

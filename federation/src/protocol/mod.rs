@@ -62,6 +62,8 @@ pub fn context() -> Value {
             "skillsWanted": "rhizome:skillsWanted",
             "radiusKm": "rhizome:radiusKm",
             "callStatus": "rhizome:callStatus",
+            "offers": "rhizome:offers",
+            "contact": "rhizome:contact",
             "format": "rhizome:format",
             "shares": "rhizome:shares",
             "seeks": "rhizome:seeks",
@@ -118,6 +120,8 @@ pub enum Verb {
     Join,
     Leave,
     Undo,
+    /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
+    Offer,
 }
 
 /// The object types Rhizome tells apart, by their ActivityStreams names.
@@ -136,6 +140,7 @@ pub enum ObjectType {
     Like,
     Announce,
     Join,
+    Offer,
     Tombstone,
     /// Any other type: read, never sent.
     #[serde(other)]
@@ -219,6 +224,9 @@ pub struct Activity {
     /// What a `Flag` says about the reported objects.
     #[serde(default)]
     pub content: Option<String>,
+    /// What an `Offer` answers (a call).
+    #[serde(default)]
+    pub target: Value,
 }
 
 /// A remote actor as Mastodon (Person, Service, Group, Organization, Application) and

@@ -22,6 +22,36 @@ pub struct Outbound<O> {
     /// Rhizome's extension on `Follow`: what the follower wants (`rhizome:scope`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<Value>,
+    /// What an `Offer` answers: the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// What an activity carries beyond the common envelope.
+#[derive(Debug, Clone, Default)]
+pub struct Extensions {
+    pub scope: Option<Value>,
+    pub target: Option<String>,
+}
+
+/// The Note of an answer to a call, inside the `Offer` that carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnswerNote {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    pub attributed_to: String,
+    pub content: String,
+    pub in_reply_to: String,
+    /// `rhizome:offers`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offers: Option<String>,
+    /// `rhizome:contact`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    pub to: Vec<String>,
+    pub published: String,
 }
 
 /// An earlier activity, named inside the one that answers or undoes it:
@@ -33,6 +63,17 @@ pub struct Embedded {
     pub kind: Verb,
     pub actor: String,
     pub object: String,
+}
+
+/// An `Offer` named inside the `Accept` or `Reject` that answers it: its id, its actor
+/// and the call it answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferRef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Verb,
+    pub actor: String,
+    pub target: String,
 }
 
 /// What a deleted publication's URL serves, and what `Delete` carries.

@@ -1,0 +1,55 @@
+//! What answers need of other servers' objects: a remote call's state from this node's
+//! copy of it, and the text of an answer that arrived in an `Offer`.
+
+use rhizome_node::answer::{AnswerText, RemoteCall, remote_text};
+use rhizome_node::listing::html_text;
+use rhizome_node::network::RemotePublication;
+use rhizome_node::publication::PublicationKind;
+use rhizome_node::publication::call::CallStatus;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::protocol::first_href;
+use crate::protocol::inbound::AnswerNote;
+
+/// A stored remote publication read as a call; `None` when it is something else or gone.
+/// An unknown or missing `callStatus` reads as open (servers that do not say).
+pub fn remote_call(p: &RemotePublication) -> Option<RemoteCall> {
+    if p.kind != PublicationKind::Call || p.deleted_at.is_some() {
+        return None;
+    }
+    let status = p
+        .object
+        .get("callStatus")
+        .and_then(|s| CallStatus::deserialize(s).ok())
+        .unwrap_or_default();
+    let outcome = p
+        .object
+        .get("outcome")
+        .and_then(Value::as_str)
+        .map(html_text)
+        .filter(|o| !o.is_empty());
+    Some(RemoteCall {
+        id: p.id.clone(),
+        actor_id: p.actor_id.clone(),
+        title: p.title.clone(),
+        status,
+        outcome,
+        deadline_end: p.ends_at,
+        url: p
+            .object
+            .get("url")
+            .and_then(first_href)
+            .filter(|u| crate::protocol::web_url(u).is_some())
+            .map(str::to_owned),
+    })
+}
+
+/// An answer's text as it arrived, cleaned.
+pub fn answer_text(note: &AnswerNote) -> AnswerText {
+    remote_text(
+        &html_text(note.note.html().unwrap_or_default()),
+        note.offers.as_deref(),
+        note.contact.as_deref(),
+    )
+}

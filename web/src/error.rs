@@ -4,6 +4,7 @@
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use rhizome_node::action::ActionError;
+use rhizome_node::answer::Refusal;
 use rhizome_node::member::Forbidden;
 use rhizome_node::{StoreError, ValidationError};
 use serde_json::json;
@@ -31,6 +32,9 @@ pub enum ApiError {
     Gone,
     #[error("{0} is already taken")]
     Conflict(&'static str),
+    /// What the call or the answer is forbids it (closed, past its deadline, twice...).
+    #[error(transparent)]
+    Refused(Refusal),
     #[error("internal error")]
     Internal(String),
 }
@@ -54,6 +58,7 @@ impl From<ActionError> for ApiError {
             ActionError::Invalid(v) => v.into(),
             ActionError::Store(s) => s.into(),
             ActionError::Closed(why) => ValidationError::new("event", why.to_string()).into(),
+            ActionError::Refused(refusal) => ApiError::Refused(refusal),
             ActionError::Unreachable(reason) => ApiError::Internal(reason),
         }
     }
@@ -77,7 +82,7 @@ impl ApiError {
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Gone => StatusCode::GONE,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Refused(_) => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +97,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::Conflict(field) => {
                 json!({"error": "conflict", "field": field, "message": self.to_string()})
+            }
+            ApiError::Refused(refusal) => {
+                tracing::info!(reason = %refusal, "request refused");
+                json!({"error": "refused", "reason": refusal_code(refusal), "message": self.to_string()})
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
@@ -110,6 +119,18 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+/// A stable name for each refusal, for clients to act on.
+pub fn refusal_code(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::CallClosed => "call_closed",
+        Refusal::PastDeadline => "past_deadline",
+        Refusal::AnsweredTwice => "answered_twice",
+        Refusal::AlreadyDecided => "already_decided",
+        Refusal::OwnCall => "own_call",
+        Refusal::Forged(_) => "forged",
     }
 }
 

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
 
+pub(crate) mod answers;
 mod network;
 pub use network::{DirectoryParams, NetworkParams, directory_items, network_items};
 mod publications;
@@ -30,6 +31,22 @@ pub fn routes() -> Router<AppState> {
             get(network::following)
                 .post(network::follow)
                 .delete(network::unfollow),
+        )
+        .route(
+            "/api/v1/calls/{id}/answers",
+            get(answers::list).post(answers::create),
+        )
+        .route("/api/v1/calls/{id}/in-progress", post(answers::in_progress))
+        .route("/api/v1/calls/{id}/close", post(answers::close))
+        .route("/api/v1/answers/{id}/decision", post(answers::decide))
+        .route("/api/v1/network/answers", post(answers::create_remote))
+        .route(
+            "/api/v1/territories/{slug}/answers",
+            get(answers::of_territory),
+        )
+        .route(
+            "/api/v1/territories/{slug}/partners",
+            get(answers::partners),
         )
         .route("/api/v1/network/directory", get(network::directory))
         .route(

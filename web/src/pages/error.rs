@@ -70,6 +70,9 @@ impl From<ActionError> for PageError {
             ActionError::Invalid(e) => internal(format!("unshown validation error: {e}")),
             ActionError::Store(e) => e.into(),
             ActionError::Closed(_) => shown(StatusCode::UNPROCESSABLE_ENTITY, "register-closed"),
+            ActionError::Refused(refusal) => {
+                shown(StatusCode::CONFLICT, super::answers::refusal_key(&refusal))
+            }
             ActionError::Unreachable(reason) => internal(reason),
         }
     }

@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 mod access;
+pub(crate) mod answers;
 mod account;
 mod admin;
 mod assets;

@@ -116,6 +116,9 @@ pub struct CallFields<'a> {
     pub location: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub radius_km: Option<f64>,
+    /// What came of it, as HTML (Rhizome).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
 }
 
 /// The AS object of a publication, without `@context` (embedded in activities).
@@ -288,6 +291,7 @@ fn call_fields(c: &Call) -> KindFields<'_> {
             .map(|end| end.to_rfc3339_opts(SecondsFormat::Secs, true)),
         location: c.scope.place.as_ref().map(place_json),
         radius_km: c.scope.radius_km,
+        outcome: c.outcome.as_deref().map(markdown::to_html),
     })
 }
 

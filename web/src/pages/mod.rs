@@ -48,6 +48,21 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/t/{slug}", get(public::territory))
         .route("/{collection}/{id}", get(public::publication))
         .route("/events/{id}/register", post(public::register))
+        .route("/calls/{id}/answer", post(answers::answer))
+        .route("/manage/t/{slug}/answers", get(manage::answers::answers))
+        .route(
+            "/manage/t/{slug}/answers/decide",
+            post(manage::answers::decide),
+        )
+        .route(
+            "/manage/t/{slug}/answers/in-progress",
+            post(manage::answers::in_progress),
+        )
+        .route("/manage/t/{slug}/answers/close", post(manage::answers::close))
+        .route(
+            "/manage/t/{slug}/answers/elsewhere",
+            post(manage::answers::answer_elsewhere),
+        )
         .route(
             "/events/{id}/registrations/remove",
             post(public::remove_registration),

@@ -265,6 +265,10 @@ async fn territory_negotiated(
         .partition(|p| p.body.ends_at().is_none_or(|end| end >= now));
     past.reverse();
     past.truncate(10);
+    let partnerships = match super::answers::territory_section(&state, &territory).await {
+        Ok(list) => list,
+        Err(e) => return e.into_response(),
+    };
     let only = std::slice::from_ref(&territory);
     let profile = &territory.profile;
     page.render(
@@ -282,6 +286,7 @@ async fn territory_negotiated(
             resources => items(&page, &resources, only),
             calls => items(&page, &calls, only),
             actor => state.federation.urls.territory(&profile.slug),
+            partnerships,
         },
     )
 }
@@ -375,6 +380,15 @@ async fn show_publication(
         },
         _ => Vec::new(),
     };
+    let answers = match &publication.body {
+        PublicationBody::Call(call) => {
+            match super::answers::call_section(page, state, publication.id, call, &territory, None, None).await {
+                Ok(section) => Some(section),
+                Err(e) => return e.into_response(),
+            }
+        }
+        _ => None,
+    };
     let body = &publication.body;
     let text = match body {
         PublicationBody::Event(e) => &e.description,
@@ -413,6 +427,7 @@ async fn show_publication(
             can_edit,
             registration,
             registrations,
+            answers,
         },
     )
 }

@@ -6,6 +6,7 @@
 mod common;
 
 mod admin_pages;
+mod answers;
 mod api;
 mod cli;
 mod discovery;

@@ -3,6 +3,7 @@
 //! drafts, so the domain's validation names the field to mark, and forms and API share
 //! one set of rules.
 
+pub(super) mod answers;
 mod dashboard;
 mod fields;
 mod publication_form;

@@ -49,6 +49,8 @@ impl From<ActionError> for FederationError {
             ActionError::Forbidden(f) => FederationError::Forbidden(f.to_string()),
             ActionError::Store(e) => e.into(),
             ActionError::Unreachable(reason) => FederationError::Internal(reason),
+            // Closed, past its deadline, twice, forged: refused for what it is.
+            ActionError::Refused(refusal) => FederationError::Forbidden(refusal.to_string()),
             refused @ (ActionError::Invalid(_) | ActionError::Closed(_)) => {
                 FederationError::Malformed(refused.to_string())
             }

@@ -18,18 +18,6 @@ use crate::internaltoas::answer::answer_note;
 use crate::protocol::outbound::{Extensions, OfferRef};
 use crate::protocol::{Verb, id_of, ids_of, inbound};
 
-/// A refused use case, as the sending server hears it.
-fn refused(e: ActionError) -> FederationError {
-    match e {
-        ActionError::NotFound | ActionError::Gone => FederationError::NotFound,
-        ActionError::Refused(refusal) => FederationError::Forbidden(refusal.to_string()),
-        ActionError::Forbidden(f) => FederationError::Forbidden(f.to_string()),
-        ActionError::Invalid(v) => FederationError::Malformed(v.to_string()),
-        ActionError::Store(s) => s.into(),
-        ActionError::Unreachable(reason) => FederationError::Internal(reason),
-    }
-}
-
 fn forged(reason: &str) -> FederationError {
     FederationError::Forbidden(Refusal::Forged(reason.into()).to_string())
 }
@@ -73,8 +61,7 @@ pub async fn receive_offer(
             offer.id.as_str(),
             answer_text(&offer.note),
         )
-        .await
-        .map_err(refused)?;
+        .await?;
     Ok(())
 }
 
@@ -88,7 +75,7 @@ pub async fn receive_decision(
     fed.actions()
         .receive_decision(&decision.offer, &actor.id, accepted)
         .await
-        .map_err(refused)
+        .map_err(FederationError::from)
 }
 
 impl Federation {

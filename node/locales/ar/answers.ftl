@@ -53,5 +53,4 @@ answer-refused-twice = سبق أن ردّ الإقليم نفسه أو العن�
 answer-refused-decided = سبق البتّ في هذا الرد.
 answer-refused-own-call = لا يردّ الإقليم على دعوته الخاصة.
 answer-refused-forged = مرفوض: هذا لا يأتي ممن يدّعيه.
-rule-must-be-an-e-mail-address-name-example-org = يجب أن يكون عنوان بريد إلكتروني (name@example.org)
 rule-choose-the-territory-that-answers = اختر الإقليم الذي يردّ

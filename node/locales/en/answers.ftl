@@ -53,5 +53,4 @@ answer-refused-twice = This call was already answered by the same territory or a
 answer-refused-decided = This answer was already decided.
 answer-refused-own-call = A territory does not answer its own call.
 answer-refused-forged = Refused: this does not come from whom it claims.
-rule-must-be-an-e-mail-address-name-example-org = must be an e-mail address (name@example.org)
 rule-choose-the-territory-that-answers = choose the territory that answers

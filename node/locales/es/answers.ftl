@@ -53,5 +53,4 @@ answer-refused-twice = El mismo territorio o la misma dirección ya respondió a
 answer-refused-decided = Esta respuesta ya fue decidida.
 answer-refused-own-call = Un territorio no responde a su propia convocatoria.
 answer-refused-forged = Rechazado: esto no viene de quien dice.
-rule-must-be-an-e-mail-address-name-example-org = debe ser un correo electrónico (nombre@ejemplo.org)
 rule-choose-the-territory-that-answers = elige el territorio que responde

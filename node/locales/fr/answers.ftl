@@ -53,5 +53,4 @@ answer-refused-twice = Le même territoire ou la même adresse a déjà répondu
 answer-refused-decided = Cette réponse a déjà été traitée.
 answer-refused-own-call = Un territoire ne répond pas à son propre appel.
 answer-refused-forged = Refusé : cela ne vient pas de qui le prétend.
-rule-must-be-an-e-mail-address-name-example-org = doit être une adresse électronique (nom@exemple.org)
 rule-choose-the-territory-that-answers = choisissez le territoire qui répond

@@ -2236,3 +2236,157 @@ async fn migrate_rebuilds_an_empty_index() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].title, "Guide");
 }
+
+mod answers {
+    //! Answers to calls: one per call and responder, decided once, with the `Offer` or the
+    //! `Accept` queued in the same transaction.
+
+    use super::*;
+    use rhizome_node::answer::{Answer, AnswerState, AnswerText, CallRef, Responder};
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use uuid::Uuid;
+
+    conformance!(answers_are_unique_per_responder_and_decided_once);
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    fn text(message: &str) -> AnswerText {
+        AnswerText {
+            message: message.into(),
+            offers: Some("Un barnum".into()),
+            contact: None,
+        }
+    }
+
+    fn offer(sender: Uuid) -> Outgoing {
+        let id = Uuid::now_v7();
+        Outgoing {
+            id,
+            activity_id: format!("https://here.example/activities/{id}"),
+            sender,
+            body: json!({"type": "Offer", "id": format!("https://here.example/activities/{id}")}),
+            recipients: Recipients::Inboxes(vec!["https://there.example/inbox".into()]),
+            public: false,
+        }
+    }
+
+    async fn answers_are_unique_per_responder_and_decided_once(store: &dyn Store) {
+        let ville = territory("ville", "Ville");
+        let fablab = territory("fablab", "Fablab");
+        store.insert_territory(&ville).await.unwrap();
+        store.insert_territory(&fablab).await.unwrap();
+        let need = call(&ville, "Besoin", "2031-01-01");
+        store.insert_publication(&need, None).await.unwrap();
+        let here = CallRef::Local(need.id);
+
+        // A visitor, a territory elsewhere (its Offer's id kept), and a local territory
+        // answering a call elsewhere with its Offer queued.
+        let visitor = Answer::new(
+            here.clone(),
+            Responder::Visitor {
+                name: "Ana".into(),
+                email: "Ana@Example.org".into(),
+            },
+            text("Je viens"),
+        );
+        store.insert_answer(&visitor, None).await.unwrap();
+        let mut remote = Answer::new(
+            here.clone(),
+            Responder::RemoteTerritory("https://there.example/t/x".into()),
+            text("Nous aussi"),
+        );
+        remote.ap_id = Some("https://there.example/activities/1".into());
+        store.insert_answer(&remote, None).await.unwrap();
+        let elsewhere = CallRef::Remote("https://there.example/calls/9".into());
+        let mut ours = Answer::new(
+            elsewhere.clone(),
+            Responder::LocalTerritory(fablab.id),
+            text("Avec plaisir"),
+        );
+        let queued = offer(fablab.id);
+        ours.ap_id = Some(queued.activity_id.clone());
+        store.insert_answer(&ours, Some(&queued)).await.unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+
+        assert_eq!(store.answer(visitor.id).await.unwrap().as_ref(), Some(&visitor));
+        assert_eq!(store.answers_to(&here).await.unwrap(), vec![visitor.clone(), remote.clone()]);
+        assert_eq!(
+            store
+                .answer_by_ap_id("https://there.example/activities/1")
+                .await
+                .unwrap(),
+            Some(remote.clone())
+        );
+        assert_eq!(store.answers_by(fablab.id).await.unwrap(), vec![ours.clone()]);
+
+        // The same responder twice (an address whatever its case), nothing stored, no Offer.
+        let twice = Answer::new(
+            here.clone(),
+            Responder::Visitor {
+                name: "A.".into(),
+                email: "ana@example.org".into(),
+            },
+            text("Encore"),
+        );
+        assert!(matches!(
+            store.insert_answer(&twice, None).await,
+            Err(StoreError::Conflict("answer"))
+        ));
+        let again = Answer::new(
+            elsewhere.clone(),
+            Responder::LocalTerritory(fablab.id),
+            text("Encore"),
+        );
+        assert!(matches!(
+            store.insert_answer(&again, Some(&offer(fablab.id))).await,
+            Err(StoreError::Conflict("answer"))
+        ));
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        assert_eq!(store.answers_to(&here).await.unwrap().len(), 2);
+
+        // Decided once; the partners of both territories are the accepted answers.
+        let at = rhizome_node::now();
+        let accept = offer(ville.id);
+        store
+            .decide_answer(remote.id, AnswerState::Accepted, at, false, Some(&accept))
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 2);
+        assert!(matches!(
+            store
+                .decide_answer(remote.id, AnswerState::Declined, at, false, Some(&offer(ville.id)))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.pending_deliveries().await.unwrap(), 2);
+        store
+            .decide_answer(visitor.id, AnswerState::Declined, at, true, None)
+            .await
+            .unwrap();
+        let decided = store.answer(visitor.id).await.unwrap().unwrap();
+        assert_eq!(
+            (decided.state, decided.decided_at, decided.tell_by_mail),
+            (AnswerState::Declined, Some(at), true)
+        );
+        store
+            .decide_answer(ours.id, AnswerState::Accepted, at, false, None)
+            .await
+            .unwrap();
+        let ville_partners: Vec<Uuid> = (store.partnerships(ville.id).await.unwrap())
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(ville_partners, vec![remote.id]);
+        let fablab_partners: Vec<Uuid> = (store.partnerships(fablab.id).await.unwrap())
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(fablab_partners, vec![ours.id]);
+    }
+}

@@ -515,3 +515,99 @@ async fn forged_offers_and_accepts_from_other_servers_are_refused() {
         .await;
     assert_eq!(all["items"][0]["state"], "pending");
 }
+
+/// The activities answers travel in, as a Mastodon-shaped peer receives them, kept with
+/// the other golden files (`federation::golden`).
+#[tokio::test]
+async fn golden_files_hold_the_activities_of_answers() {
+    let (node, token) = node_with(Backend::Sqlite, "fablab", "Fablab de Poitiers")
+        .await
+        .unwrap();
+    let masto = FakeMastodon::start().await;
+    let alice = masto.actor_id("alice");
+    // A call elsewhere, as this node keeps a copy of what it follows.
+    let call_id = format!("{}/calls/1", masto.base());
+    let now = rhizome_node::now();
+    node.store
+        .upsert_remote_publication(&rhizome_node::network::RemotePublication {
+            id: call_id.clone(),
+            actor_id: alice.clone(),
+            kind: rhizome_node::PublicationKind::Call,
+            title: "Cherche imprimante".into(),
+            starts_at: None,
+            ends_at: None,
+            object: json!({"id": call_id, "type": "Page", "name": "Cherche imprimante",
+                           "attributedTo": alice, "callStatus": "open"}),
+            published: now,
+            updated: now,
+            deleted_at: None,
+            facts: Default::default(),
+        })
+        .await
+        .unwrap();
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/network/answers",
+            Some(&token),
+            Some(json!({"call": call_id, "territory": "fablab", "message": "Nous avons une imprimante.\n\nÀ prêter.",
+                        "offers": "Une imprimante 3D", "contact": "05 49 00 00 00"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let mut docs = vec![(
+        "offer",
+        masto.wait_for("Offer", |a| a["type"] == "Offer").await,
+    )];
+
+    // Answers from elsewhere to a call here, accepted and declined.
+    let call = publish_call(&node, &token, "fablab", json!({"type": "need", "title": "Besoin"})).await;
+    let call_url = call["url"].as_str().unwrap();
+    let inbox = node.url("/t/fablab/inbox");
+    for name in ["alice", "bob"] {
+        let actor = masto.actor_id(name);
+        let offer = json!({"@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{}/offers/{name}", masto.base()), "type": "Offer", "actor": actor,
+            "target": call_url, "to": [node.url("/t/fablab")],
+            "object": {"id": format!("{}/notes/{name}", masto.base()), "type": "Note", "attributedTo": actor,
+                       "content": "<p>Présent</p>", "inReplyTo": call_url}});
+        let (status, text) = masto.post(name, &inbox, &offer).await;
+        assert_eq!(status, 202, "{text}");
+    }
+    let (_, answers) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/calls/{}/answers", call["id"].as_str().unwrap()),
+            Some(&token),
+            None,
+        )
+        .await;
+    for (answer, accept) in answers["items"].as_array().unwrap().iter().zip([true, false]) {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/answers/{}/decision", answer["id"].as_str().unwrap()),
+                Some(&token),
+                Some(json!({"accept": accept})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    docs.push((
+        "accept-offer",
+        masto
+            .wait_for("Accept{Offer}", |a| a["type"] == "Accept" && a["object"]["type"] == "Offer")
+            .await,
+    ));
+    docs.push((
+        "reject-offer",
+        masto
+            .wait_for("Reject{Offer}", |a| a["type"] == "Reject" && a["object"]["type"] == "Offer")
+            .await,
+    ));
+    let differences: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, doc)| crate::federation::golden(name, doc, &node, &masto))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
+}

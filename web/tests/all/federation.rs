@@ -1293,7 +1293,7 @@ fn normalised(doc: &Value, node: &Node, masto: &FakeMastodon) -> Value {
 }
 
 /// Compares `doc` with its golden file, or rewrites it when `RHIZOME_UPDATE_GOLDEN` is set.
-fn golden(name: &str, doc: &Value, node: &Node, masto: &FakeMastodon) -> Option<String> {
+pub(crate) fn golden(name: &str, doc: &Value, node: &Node, masto: &FakeMastodon) -> Option<String> {
     let path = format!("{GOLDEN}/{name}.json");
     let text = serde_json::to_string_pretty(&normalised(doc, node, masto)).unwrap() + "\n";
     if std::env::var_os("RHIZOME_UPDATE_GOLDEN").is_some() {

@@ -514,6 +514,25 @@ async fn forged_offers_and_accepts_from_other_servers_are_refused() {
         )
         .await;
     assert_eq!(all["items"][0]["state"], "pending");
+
+    // A Mastodon user's plain reply to the call stays a comment, not an answer.
+    let mut reply = masto.fixture("create_note.json", &a.base, "");
+    reply["object"]["inReplyTo"] = json!(call_url);
+    let (status, text) = masto.post("alice", &inbox, &reply).await;
+    assert_eq!(status, 202, "{text}");
+    let (_, comments) = a
+        .send(Method::GET, &format!("/api/v1/calls/{call_id}/comments"), None, None)
+        .await;
+    assert_eq!(comments["items"].as_array().map(Vec::len), Some(1), "{comments}");
+    let (_, all) = a
+        .send(
+            Method::GET,
+            &format!("/api/v1/calls/{call_id}/answers"),
+            Some(&a_token),
+            None,
+        )
+        .await;
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(1));
 }
 
 /// The activities answers travel in, as a Mastodon-shaped peer receives them, kept with

@@ -241,6 +241,61 @@ test("a hostile reply from the fediverse is shown without running", async () => 
   assert.deepEqual(problems.get(page), []);
 });
 
+test("a call is answered by a visitor (held) and by an editor for a territory", async () => {
+  // The call, published through the API by the editor.
+  const json = (path, body, token) =>
+    fetch(`${BASE}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const { body: issued } = await json("/api/v1/tokens", { username: process.env.EDITOR, password: process.env.PASSWORD });
+  const { status, body: call } = await json(
+    "/api/v1/territories/tiers-lieu-niort/calls",
+    { type: "partners", title: "Partenaires pour la fête de la Grange", description: "Stands, musique, repas." },
+    issued.token,
+  );
+  assert.equal(status, 201);
+  const callPath = new URL(call.url).pathname;
+
+  // A visitor answers from a phone: the answer is held, the call shows nothing of it.
+  const page = await visitor();
+  await page.goto(`${BASE}${callPath}`);
+  await page.getByLabel("Votre nom").fill("Inès Moreau");
+  await page.getByLabel("Votre adresse e-mail").fill("ines@example.org");
+  await page.getByLabel("Votre message").fill("Je peux tenir un stand de réparation.");
+  await page.getByLabel("Ce que vous proposez").fill("Un barnum et des outils");
+  await assertNoHorizontalScroll(page);
+  await shot(page, "call-answer-form-phone");
+  await page.getByRole("button", { name: "Envoyer la réponse" }).click();
+  assert.match(await page.locator(".notice").textContent(), /attend les responsables/);
+  await page.goto(`${BASE}${callPath}`);
+  assert.doesNotMatch(await page.locator("main").textContent(), /Inès Moreau/);
+  assert.deepEqual(problems.get(page), []);
+
+  // The editor answers for the fablab, chosen among the territories they edit.
+  const editor = await visitor();
+  await login(editor);
+  await editor.goto(`${BASE}${callPath}`);
+  await editor.getByLabel("Répondre au nom de").selectOption("fablab");
+  await editor.getByLabel("Votre message").fill("Le fablab apporte ses imprimantes.");
+  await editor.getByRole("button", { name: "Envoyer la réponse" }).click();
+  assert.match(await editor.locator(".notice").textContent(), /envoyée/);
+
+  // The call's editors accept the visitor in /manage: she is a partner on the call's page.
+  await editor.goto(`${BASE}/manage/t/tiers-lieu-niort/answers`);
+  const visitorAnswer = editor.locator(".answer").filter({ hasText: "Inès Moreau" });
+  assert.match(await visitorAnswer.textContent(), /ines@example.org/);
+  await visitorAnswer.getByRole("button", { name: "Accepter" }).click();
+  assert.match(await editor.locator(".notice").textContent(), /acceptée/);
+  await assertNoHorizontalScroll(editor);
+  await shot(editor, "manage-answers-phone");
+  await page.goto(`${BASE}${callPath}`);
+  assert.match(await page.locator(".partners").textContent(), /Inès Moreau/);
+  assert.doesNotMatch(await page.locator(".partners").textContent(), /Fablab/);
+  assert.deepEqual(problems.get(editor), []);
+});
+
 test("the main pages fit a 360-pixel screen and read without JavaScript", async () => {
   const page = await visitor({ javaScriptEnabled: false });
   for (const path of ["/", "/t/fablab", eventPath, "/events", "/resources", "/calls", "/network", "/map", "/login"]) {

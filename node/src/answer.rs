@@ -206,7 +206,12 @@ impl AnswerDraft {
         Ok(AnswerText {
             message,
             offers: v::optional_text("offers", self.offers.clone(), v::MAX_SHORT, v::Lines::Many)?,
-            contact: v::optional_text("contact", self.contact.clone(), v::MAX_SHORT, v::Lines::One)?,
+            contact: v::optional_text(
+                "contact",
+                self.contact.clone(),
+                v::MAX_SHORT,
+                v::Lines::One,
+            )?,
         })
     }
 

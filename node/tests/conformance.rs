@@ -2314,8 +2314,14 @@ mod answers {
         store.insert_answer(&ours, Some(&queued)).await.unwrap();
         assert_eq!(store.pending_deliveries().await.unwrap(), 1);
 
-        assert_eq!(store.answer(visitor.id).await.unwrap().as_ref(), Some(&visitor));
-        assert_eq!(store.answers_to(&here).await.unwrap(), vec![visitor.clone(), remote.clone()]);
+        assert_eq!(
+            store.answer(visitor.id).await.unwrap().as_ref(),
+            Some(&visitor)
+        );
+        assert_eq!(
+            store.answers_to(&here).await.unwrap(),
+            vec![visitor.clone(), remote.clone()]
+        );
         assert_eq!(
             store
                 .answer_by_ap_id("https://there.example/activities/1")
@@ -2323,7 +2329,10 @@ mod answers {
                 .unwrap(),
             Some(remote.clone())
         );
-        assert_eq!(store.answers_by(fablab.id).await.unwrap(), vec![ours.clone()]);
+        assert_eq!(
+            store.answers_by(fablab.id).await.unwrap(),
+            vec![ours.clone()]
+        );
 
         // The same responder twice (an address whatever its case), nothing stored, no Offer.
         let twice = Answer::new(
@@ -2360,7 +2369,13 @@ mod answers {
         assert_eq!(store.pending_deliveries().await.unwrap(), 2);
         assert!(matches!(
             store
-                .decide_answer(remote.id, AnswerState::Declined, at, false, Some(&offer(ville.id)))
+                .decide_answer(
+                    remote.id,
+                    AnswerState::Declined,
+                    at,
+                    false,
+                    Some(&offer(ville.id))
+                )
                 .await,
             Err(StoreError::NotFound)
         ));

@@ -36,7 +36,9 @@ pub async fn receive_offer(
     if activitypub_federation::protocol::verification::verify_domains_match(&note.id, &author)
         .is_err()
     {
-        return Err(forged("the answer's Note is on another host than its sender"));
+        return Err(forged(
+            "the answer's Note is on another host than its sender",
+        ));
     }
     if !ids_of(&note.attributed_to).contains(&actor.id.as_str()) {
         return Err(forged("the answer's Note is not attributed to its sender"));
@@ -52,7 +54,9 @@ pub async fn receive_offer(
         return Err(forged("the call answered is not one of this node's"));
     };
     if publication.body.kind() != PublicationKind::Call {
-        return Err(FederationError::Malformed("only calls can be answered".into()));
+        return Err(FederationError::Malformed(
+            "only calls can be answered".into(),
+        ));
     }
     fed.actions()
         .receive_answer(

@@ -58,7 +58,9 @@ pub async fn receive(
         Inbound::UndoFollow(undo) => follow::receive_undo(fed, undo, actor).await,
         Inbound::UndoReaction(undo) => reaction::receive_undo(fed, undo, actor).await,
         Inbound::Offer(offer) => answer::receive_offer(fed, *offer, actor).await,
-        Inbound::AcceptOffer(decision) => answer::receive_decision(fed, decision, actor, true).await,
+        Inbound::AcceptOffer(decision) => {
+            answer::receive_decision(fed, decision, actor, true).await
+        }
         Inbound::RejectOffer(decision) => {
             answer::receive_decision(fed, decision, actor, false).await
         }
@@ -113,7 +115,15 @@ pub(crate) fn outgoing(
     object: impl Serialize,
     address: Address,
 ) -> Outgoing {
-    outgoing_extended(fed, sender, verb, actor, object, Extensions::default(), address)
+    outgoing_extended(
+        fed,
+        sender,
+        verb,
+        actor,
+        object,
+        Extensions::default(),
+        address,
+    )
 }
 
 /// [`outgoing`], with Rhizome's `scope` (on a `Follow`) or a `target` (on an `Offer`).

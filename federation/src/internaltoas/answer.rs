@@ -28,9 +28,7 @@ pub fn answer_note(
         offers: answer.text.offers.clone(),
         contact: answer.text.contact.clone(),
         to: vec![call_actor.to_owned()],
-        published: answer
-            .created_at
-            .to_rfc3339_opts(SecondsFormat::Secs, true),
+        published: answer.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
     }
 }
 

@@ -156,12 +156,14 @@ impl Inbound {
                 None => activity.other(),
             },
             (Verb::Accept, Some(ObjectType::Offer)) => Inbound::AcceptOffer(OfferDecision {
-                offer: object_id
-                    .ok_or_else(|| FederationError::Malformed("Accept of an Offer without id".into()))?,
+                offer: object_id.ok_or_else(|| {
+                    FederationError::Malformed("Accept of an Offer without id".into())
+                })?,
             }),
             (Verb::Reject, Some(ObjectType::Offer)) => Inbound::RejectOffer(OfferDecision {
-                offer: object_id
-                    .ok_or_else(|| FederationError::Malformed("Reject of an Offer without id".into()))?,
+                offer: object_id.ok_or_else(|| {
+                    FederationError::Malformed("Reject of an Offer without id".into())
+                })?,
             }),
             (Verb::Offer, Some(ObjectType::Note)) => Inbound::Offer(Box::new(Offer {
                 id: activity.id.clone(),

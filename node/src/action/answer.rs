@@ -64,10 +64,9 @@ impl Actions {
                 Responder::LocalTerritory(territory.id)
             }
             (Some(_), None) => {
-                return Err(crate::member::Forbidden(
-                    "log in to answer on behalf of a territory",
-                )
-                .into());
+                return Err(
+                    crate::member::Forbidden("log in to answer on behalf of a territory").into(),
+                );
             }
             (None, _) => draft.visitor()?,
         };
@@ -155,8 +154,9 @@ impl Actions {
         let CallRef::Local(call_id) = answer.call else {
             return Err(ActionError::NotFound);
         };
-        let (publication, territory) =
-            self.editable_publication(who, PublicationKind::Call, call_id).await?;
+        let (publication, territory) = self
+            .editable_publication(who, PublicationKind::Call, call_id)
+            .await?;
         Ok((answer, publication, territory))
     }
 
@@ -254,8 +254,9 @@ impl Actions {
         who: &Principal,
         call_id: Uuid,
     ) -> Result<Publication, ActionError> {
-        let (publication, territory) =
-            self.editable_publication(who, PublicationKind::Call, call_id).await?;
+        let (publication, territory) = self
+            .editable_publication(who, PublicationKind::Call, call_id)
+            .await?;
         let patch = serde_json::json!({ "status": CallStatus::InProgress });
         self.edit(who, &territory, &publication, &patch).await
     }
@@ -268,8 +269,9 @@ impl Actions {
         call_id: Uuid,
         outcome: &str,
     ) -> Result<Publication, ActionError> {
-        let (publication, territory) =
-            self.editable_publication(who, PublicationKind::Call, call_id).await?;
+        let (publication, territory) = self
+            .editable_publication(who, PublicationKind::Call, call_id)
+            .await?;
         if outcome.trim().is_empty() {
             return Err(ValidationError::new("outcome", "must not be empty").into());
         }

@@ -101,7 +101,10 @@ async fn call_view(state: &AppState, call: &CallRef) -> Result<Option<Value>, Ap
                                   "url": format!("{}/t/{}", state.config.base_url(), territory.profile.slug)},
                 }))
             }
-            Err(rhizome_node::action::ActionError::NotFound | rhizome_node::action::ActionError::Gone) => None,
+            Err(
+                rhizome_node::action::ActionError::NotFound
+                | rhizome_node::action::ActionError::Gone,
+            ) => None,
             Err(e) => return Err(e.into()),
         },
         CallRef::Remote(id) => match state.federation.known_remote_call(id).await {
@@ -309,4 +312,3 @@ fn status_of(p: &rhizome_node::Publication) -> Value {
         _ => Value::Null,
     }
 }
-

@@ -115,7 +115,10 @@ pub async fn call_section(
 }
 
 /// A territory's partnerships, for its page.
-pub async fn territory_section(state: &AppState, territory: &Territory) -> Result<Vec<serde_json::Value>, PageError> {
+pub async fn territory_section(
+    state: &AppState,
+    territory: &Territory,
+) -> Result<Vec<serde_json::Value>, PageError> {
     partnerships_view(state, territory)
         .await
         .map_err(super::error::internal)
@@ -155,7 +158,18 @@ pub async fn answer(
                     "territory" => "territory",
                     _ => "message",
                 };
-                return show_form(&page, &state, id, call, &territory, &form, field, page.lang.rule(&e.rule), StatusCode::UNPROCESSABLE_ENTITY).await;
+                return show_form(
+                    &page,
+                    &state,
+                    id,
+                    call,
+                    &territory,
+                    &form,
+                    field,
+                    page.lang.rule(&e.rule),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
             }
             Err(ActionError::Refused(r)) => Err(("form", refusal_key(&r), StatusCode::CONFLICT)),
             Err(other) => return Err(other.into()),
@@ -172,7 +186,10 @@ pub async fn answer(
         )),
         Err((field, key, status)) => {
             let message = page.lang.text(key, &Default::default());
-            show_form(&page, &state, id, call, &territory, &form, field, message, status).await
+            show_form(
+                &page, &state, id, call, &territory, &form, field, message, status,
+            )
+            .await
         }
     }
 }
@@ -190,7 +207,16 @@ async fn show_form(
     message: String,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let answers = call_section(page, state, id, call, territory, Some(form), Some((field, message))).await?;
+    let answers = call_section(
+        page,
+        state,
+        id,
+        call,
+        territory,
+        Some(form),
+        Some((field, message)),
+    )
+    .await?;
     Ok(page.render_status(
         state,
         status,

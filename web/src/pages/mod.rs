@@ -6,9 +6,9 @@
 #![allow(clippy::result_large_err)]
 
 mod access;
-pub(crate) mod answers;
 mod account;
 mod admin;
+pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
 mod labels;
@@ -58,7 +58,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/manage/t/{slug}/answers/in-progress",
             post(manage::answers::in_progress),
         )
-        .route("/manage/t/{slug}/answers/close", post(manage::answers::close))
+        .route(
+            "/manage/t/{slug}/answers/close",
+            post(manage::answers::close),
+        )
         .route(
             "/manage/t/{slug}/answers/elsewhere",
             post(manage::answers::answer_elsewhere),

@@ -382,7 +382,17 @@ async fn show_publication(
     };
     let answers = match &publication.body {
         PublicationBody::Call(call) => {
-            match super::answers::call_section(page, state, publication.id, call, &territory, None, None).await {
+            match super::answers::call_section(
+                page,
+                state,
+                publication.id,
+                call,
+                &territory,
+                None,
+                None,
+            )
+            .await
+            {
                 Ok(section) => Some(section),
                 Err(e) => return e.into_response(),
             }

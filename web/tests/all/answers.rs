@@ -117,8 +117,10 @@ async fn a_need_on_a_answered_from_b_becomes_a_partnership(backend: Backend) {
             Method::POST,
             "/api/v1/network/answers",
             Some(&b_token),
-            Some(json!({"call": need_url, "territory": "fablab", "message": "Nous pouvons imprimer.",
-                        "offers": "Deux imprimantes", "contact": "05 49 00 00 00"})),
+            Some(
+                json!({"call": need_url, "territory": "fablab", "message": "Nous pouvons imprimer.",
+                        "offers": "Deux imprimantes", "contact": "05 49 00 00 00"}),
+            ),
         )
         .await;
     assert_eq!(status, 201, "{answer}");
@@ -160,7 +162,10 @@ async fn a_need_on_a_answered_from_b_becomes_a_partnership(backend: Backend) {
     let (status, decided) = a
         .send(
             Method::POST,
-            &format!("/api/v1/answers/{}/decision", received["id"].as_str().unwrap()),
+            &format!(
+                "/api/v1/answers/{}/decision",
+                received["id"].as_str().unwrap()
+            ),
             Some(&a_token),
             Some(json!({"accept": true})),
         )
@@ -194,7 +199,12 @@ async fn a_need_on_a_answered_from_b_becomes_a_partnership(backend: Backend) {
         "{b_page}"
     );
     let (_, partners) = b
-        .send(Method::GET, "/api/v1/territories/fablab/partners", None, None)
+        .send(
+            Method::GET,
+            "/api/v1/territories/fablab/partners",
+            None,
+            None,
+        )
         .await;
     assert_eq!(partners["items"][0]["partner"]["name"], "Ville apprenante");
     assert_eq!(partners["items"][0]["call"]["id"], need_url);
@@ -222,7 +232,12 @@ async fn a_need_on_a_answered_from_b_becomes_a_partnership(backend: Backend) {
     assert_eq!(body["status"], "closed");
     eventually("B shows the outcome", async || {
         let (_, partners) = b
-            .send(Method::GET, "/api/v1/territories/fablab/partners", None, None)
+            .send(
+                Method::GET,
+                "/api/v1/territories/fablab/partners",
+                None,
+                None,
+            )
             .await;
         partners["items"][0]["call"]["status"] == "closed"
     })
@@ -344,7 +359,11 @@ async fn visitors_answers_are_held_until_an_editor_accepts_them() {
     let (_, public) = a.send(Method::GET, &path, None, None).await;
     assert_eq!(public["items"][0]["responder"]["name"], "Ana Martin");
     assert!(public["items"][0]["responder"].get("email").is_none());
-    assert!(page(&a, &format!("/calls/{id}")).await.contains("Ana Martin"));
+    assert!(
+        page(&a, &format!("/calls/{id}"))
+            .await
+            .contains("Ana Martin")
+    );
     // Nothing of it went to the follower.
     assert_eq!(
         masto.received_count(|activity| activity.to_string().contains("Ana Martin")),
@@ -364,12 +383,20 @@ async fn refusals_store_nothing() {
             Method::POST,
             "/api/v1/territories",
             Some(&a_token),
-            Some(json!({"slug": "fablab", "name": "Fablab", "kind": "fablab", "languages": ["fr"],
-                        "place": {"address": "Poitiers"}})),
+            Some(
+                json!({"slug": "fablab", "name": "Fablab", "kind": "fablab", "languages": ["fr"],
+                        "place": {"address": "Poitiers"}}),
+            ),
         )
         .await;
     assert_eq!(fablab["slug"], "fablab");
-    let open = publish_call(&a, &a_token, "ville", json!({"type": "need", "title": "Ouvert"})).await;
+    let open = publish_call(
+        &a,
+        &a_token,
+        "ville",
+        json!({"type": "need", "title": "Ouvert"}),
+    )
+    .await;
     let past = publish_call(
         &a,
         &a_token,
@@ -380,12 +407,19 @@ async fn refusals_store_nothing() {
     let answer = |call: &Value, token: Option<String>, body: Value| {
         let a = &a;
         let path = format!("/api/v1/calls/{}/answers", call["id"].as_str().unwrap());
-        async move { a.send(Method::POST, &path, token.as_deref(), Some(body)).await }
+        async move {
+            a.send(Method::POST, &path, token.as_deref(), Some(body))
+                .await
+        }
     };
     let as_fablab = json!({"territory": "fablab", "message": "Présent"});
     // Past its deadline.
     let (status, body) = answer(&past, Some(a_token.clone()), as_fablab.clone()).await;
-    assert_eq!((status, body["reason"].clone()), (409, json!("past_deadline")), "{body}");
+    assert_eq!(
+        (status, body["reason"].clone()),
+        (409, json!("past_deadline")),
+        "{body}"
+    );
     // On behalf of a territory one does not edit, or without logging in.
     let (status, body) = answer(&open, Some(other.clone()), as_fablab.clone()).await;
     assert_eq!(status, 403, "{body}");
@@ -398,7 +432,11 @@ async fn refusals_store_nothing() {
         json!({"territory": "ville", "message": "Moi"}),
     )
     .await;
-    assert_eq!((status, body["reason"].clone()), (409, json!("own_call")), "{body}");
+    assert_eq!(
+        (status, body["reason"].clone()),
+        (409, json!("own_call")),
+        "{body}"
+    );
     // An empty message names its field.
     let (status, body) = answer(
         &open,
@@ -406,7 +444,11 @@ async fn refusals_store_nothing() {
         json!({"territory": "fablab", "message": " "}),
     )
     .await;
-    assert_eq!((status, body["field"].clone()), (422, json!("message")), "{body}");
+    assert_eq!(
+        (status, body["field"].clone()),
+        (422, json!("message")),
+        "{body}"
+    );
     // None of these was stored.
     let (_, all) = a
         .send(
@@ -421,7 +463,11 @@ async fn refusals_store_nothing() {
     let (status, body) = answer(&open, Some(a_token.clone()), as_fablab.clone()).await;
     assert_eq!(status, 201, "{body}");
     let (status, body) = answer(&open, Some(a_token.clone()), as_fablab).await;
-    assert_eq!((status, body["reason"].clone()), (409, json!("answered_twice")), "{body}");
+    assert_eq!(
+        (status, body["reason"].clone()),
+        (409, json!("answered_twice")),
+        "{body}"
+    );
     let (status, body) = a
         .send(
             Method::POST,
@@ -438,7 +484,13 @@ async fn forged_offers_and_accepts_from_other_servers_are_refused() {
     let (a, a_token) = node_with(Backend::Sqlite, "ville", "Ville apprenante")
         .await
         .unwrap();
-    let call = publish_call(&a, &a_token, "ville", json!({"type": "need", "title": "Besoin"})).await;
+    let call = publish_call(
+        &a,
+        &a_token,
+        "ville",
+        json!({"type": "need", "title": "Besoin"}),
+    )
+    .await;
     let call_url = call["url"].as_str().unwrap().to_owned();
     let call_id = call["id"].as_str().unwrap().to_owned();
     let masto = FakeMastodon::start().await;
@@ -457,15 +509,35 @@ async fn forged_offers_and_accepts_from_other_servers_are_refused() {
     for (name, activity) in [
         (
             "attributed to another",
-            offer("/offers/1", note(format!("{}/notes/1", masto.base()), "https://else.example/u/x", &call_url), &call_url),
+            offer(
+                "/offers/1",
+                note(
+                    format!("{}/notes/1", masto.base()),
+                    "https://else.example/u/x",
+                    &call_url,
+                ),
+                &call_url,
+            ),
         ),
         (
             "note on another host",
-            offer("/offers/2", note("https://else.example/notes/2".into(), &actor, &call_url), &call_url),
+            offer(
+                "/offers/2",
+                note("https://else.example/notes/2".into(), &actor, &call_url),
+                &call_url,
+            ),
         ),
         (
             "call not ours",
-            offer("/offers/3", note(format!("{}/notes/3", masto.base()), &actor, "https://else.example/calls/1"), "https://else.example/calls/1"),
+            offer(
+                "/offers/3",
+                note(
+                    format!("{}/notes/3", masto.base()),
+                    &actor,
+                    "https://else.example/calls/1",
+                ),
+                "https://else.example/calls/1",
+            ),
         ),
     ] {
         let (status, text) = masto.post("alice", &inbox, &activity).await;
@@ -481,7 +553,11 @@ async fn forged_offers_and_accepts_from_other_servers_are_refused() {
         .await;
     assert_eq!(all["items"], json!([]));
     // A genuine one is stored, pending.
-    let genuine = offer("/offers/4", note(format!("{}/notes/4", masto.base()), &actor, &call_url), &call_url);
+    let genuine = offer(
+        "/offers/4",
+        note(format!("{}/notes/4", masto.base()), &actor, &call_url),
+        &call_url,
+    );
     let (status, text) = masto.post("alice", &inbox, &genuine).await;
     assert_eq!(status, 202, "{text}");
     let (_, all) = a
@@ -521,9 +597,18 @@ async fn forged_offers_and_accepts_from_other_servers_are_refused() {
     let (status, text) = masto.post("alice", &inbox, &reply).await;
     assert_eq!(status, 202, "{text}");
     let (_, comments) = a
-        .send(Method::GET, &format!("/api/v1/calls/{call_id}/comments"), None, None)
+        .send(
+            Method::GET,
+            &format!("/api/v1/calls/{call_id}/comments"),
+            None,
+            None,
+        )
         .await;
-    assert_eq!(comments["items"].as_array().map(Vec::len), Some(1), "{comments}");
+    assert_eq!(
+        comments["items"].as_array().map(Vec::len),
+        Some(1),
+        "{comments}"
+    );
     let (_, all) = a
         .send(
             Method::GET,
@@ -580,7 +665,13 @@ async fn golden_files_hold_the_activities_of_answers() {
     )];
 
     // Answers from elsewhere to a call here, accepted and declined.
-    let call = publish_call(&node, &token, "fablab", json!({"type": "need", "title": "Besoin"})).await;
+    let call = publish_call(
+        &node,
+        &token,
+        "fablab",
+        json!({"type": "need", "title": "Besoin"}),
+    )
+    .await;
     let call_url = call["url"].as_str().unwrap();
     let inbox = node.url("/t/fablab/inbox");
     for name in ["alice", "bob"] {
@@ -601,11 +692,19 @@ async fn golden_files_hold_the_activities_of_answers() {
             None,
         )
         .await;
-    for (answer, accept) in answers["items"].as_array().unwrap().iter().zip([true, false]) {
+    for (answer, accept) in answers["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([true, false])
+    {
         let (status, body) = node
             .send(
                 Method::POST,
-                &format!("/api/v1/answers/{}/decision", answer["id"].as_str().unwrap()),
+                &format!(
+                    "/api/v1/answers/{}/decision",
+                    answer["id"].as_str().unwrap()
+                ),
                 Some(&token),
                 Some(json!({"accept": accept})),
             )
@@ -615,13 +714,17 @@ async fn golden_files_hold_the_activities_of_answers() {
     docs.push((
         "accept-offer",
         masto
-            .wait_for("Accept{Offer}", |a| a["type"] == "Accept" && a["object"]["type"] == "Offer")
+            .wait_for("Accept{Offer}", |a| {
+                a["type"] == "Accept" && a["object"]["type"] == "Offer"
+            })
             .await,
     ));
     docs.push((
         "reject-offer",
         masto
-            .wait_for("Reject{Offer}", |a| a["type"] == "Reject" && a["object"]["type"] == "Offer")
+            .wait_for("Reject{Offer}", |a| {
+                a["type"] == "Reject" && a["object"]["type"] == "Offer"
+            })
             .await,
     ));
     let differences: Vec<String> = docs

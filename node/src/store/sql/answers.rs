@@ -41,12 +41,19 @@ fn answer_from_row(row: &DbRow) -> Result<Answer, StoreError> {
                 .ok_or_else(|| corrupt("actor_id", "a remote answer without it"))?,
         ),
         "visitor" => Responder::Visitor {
-            name: row.try_get::<Option<String>, _>("visitor_name")?.unwrap_or_default(),
+            name: row
+                .try_get::<Option<String>, _>("visitor_name")?
+                .unwrap_or_default(),
             email: row
                 .try_get::<Option<String>, _>("visitor_email")?
                 .ok_or_else(|| corrupt("visitor_email", "a visitor's answer without it"))?,
         },
-        other => return Err(corrupt("responder_kind", &format!("unknown value {other:?}"))),
+        other => {
+            return Err(corrupt(
+                "responder_kind",
+                &format!("unknown value {other:?}"),
+            ));
+        }
     };
     let state: String = row.try_get("state")?;
     Ok(Answer {
@@ -73,7 +80,11 @@ enum Key<'a> {
 }
 
 impl SqlStore {
-    async fn answers_where(&self, condition: &str, key: Key<'_>) -> Result<Vec<Answer>, StoreError> {
+    async fn answers_where(
+        &self,
+        condition: &str,
+        key: Key<'_>,
+    ) -> Result<Vec<Answer>, StoreError> {
         let sql = format!(
             "SELECT {ANSWER_COLUMNS} FROM call_answers a WHERE {condition} ORDER BY a.created_at, a.id"
         );
@@ -89,17 +100,17 @@ impl SqlStore {
 
 #[async_trait]
 impl AnswerStore for SqlStore {
-    async fn insert_answer(
-        &self,
-        a: &Answer,
-        offer: Option<&Outgoing>,
-    ) -> Result<(), StoreError> {
+    async fn insert_answer(&self, a: &Answer, offer: Option<&Outgoing>) -> Result<(), StoreError> {
         let (kind, territory, actor, name, email) = match &a.responder {
             Responder::LocalTerritory(id) => ("territory", Some(*id), None, None, None),
             Responder::RemoteTerritory(actor) => ("remote", None, Some(actor.as_str()), None, None),
-            Responder::Visitor { name, email } => {
-                ("visitor", None, None, Some(name.as_str()), Some(email.as_str()))
-            }
+            Responder::Visitor { name, email } => (
+                "visitor",
+                None,
+                None,
+                Some(name.as_str()),
+                Some(email.as_str()),
+            ),
         };
         let publication = match &a.call {
             CallRef::Local(id) => Some(*id),

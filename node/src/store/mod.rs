@@ -54,9 +54,9 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore, MemberStore,
-        ModerationStore, NodeSettingsStore, PeerStore, PublicationStore, ReactionStore,
-        RemotePublicationStore, RsvpStore, Store, SubscriptionStore, TerritoryStore,
+        ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
+        MemberStore, ModerationStore, NodeSettingsStore, PeerStore, PublicationStore,
+        ReactionStore, RemotePublicationStore, RsvpStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 

@@ -5,6 +5,7 @@ pub mod action;
 pub mod config;
 pub mod listing;
 pub mod markdown;
+pub mod matching;
 pub mod member;
 pub mod network;
 pub mod outbox;

@@ -269,8 +269,14 @@ pub fn evaluate(
 
 /// The plain ranker matching is compared with: offers (for a need) that are open and
 /// current, by the number of distinct words they share with it (stop words aside; no
-/// vocabulary, no distance, no radius); ties by id.
-pub fn word_overlap(query: &Candidate, candidates: &[Candidate], today: NaiveDate) -> Vec<String> {
+/// vocabulary, no distance); ties by id. With `within_reach`, it also keeps only what the
+/// matcher's hard filters keep (radii), so that what remains is the ranking's part.
+pub fn word_overlap(
+    query: &Candidate,
+    candidates: &[Candidate],
+    today: NaiveDate,
+    within_reach: bool,
+) -> Vec<String> {
     let words = |c: &Candidate| -> HashSet<String> {
         let text = format!("{} {} {}", c.title, c.text, c.skills.join(" "));
         normalize(&text)
@@ -283,9 +289,13 @@ pub fn word_overlap(query: &Candidate, candidates: &[Candidate], today: NaiveDat
     let mut scored: Vec<(usize, &str)> = candidates
         .iter()
         .filter(|c| {
-            c.kind.asks() != query.kind.asks()
-                && c.status == CallStatus::Open
-                && c.deadline.is_none_or(|d| d >= today)
+            if within_reach {
+                super::rank::eligible(query, c, today).is_some()
+            } else {
+                c.kind.asks() != query.kind.asks()
+                    && c.status == CallStatus::Open
+                    && c.deadline.is_none_or(|d| d >= today)
+            }
         })
         .map(|c| (words(c).intersection(&q).count(), c.id.as_str()))
         .filter(|(n, _)| *n > 0)

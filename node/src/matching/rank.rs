@@ -290,7 +290,7 @@ fn max_sorted<T: Ord>(mut terms: Vec<(T, f64)>) -> Vec<(T, f64)> {
 /// position). A query that asks gets what offers; one that offers gets what asks. A query
 /// with a radius gets nothing outside it, nor anything placeless but resources; a
 /// candidate with a radius is not suggested outside it either.
-fn eligible(query: &Candidate, c: &Candidate, today: NaiveDate) -> Option<Option<f64>> {
+pub(crate) fn eligible(query: &Candidate, c: &Candidate, today: NaiveDate) -> Option<Option<f64>> {
     if c.id == query.id
         || c.kind.asks() == query.kind.asks()
         || c.status != CallStatus::Open

@@ -792,6 +792,19 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text, in any language, read or parsed as a vocabulary: an answer or an
+        /// error, never a panic.
+        #[test]
+        fn never_panics(text in "\\PC{0,200}", lang in "(fr|en|de|)") {
+            let v = Vocabulary::builtin();
+            let lang = Some(lang.as_str()).filter(|l| !l.is_empty());
+            let r = v.read(&text, lang);
+            proptest::prop_assert!(r.concepts.len() <= r.words.len() + text.len());
+            let _ = Vocabulary::with_extra(&text);
+        }
+    }
+
     #[test]
     fn plurals_fold() {
         assert_eq!(fold_plural("velos"), "velo");

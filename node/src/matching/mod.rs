@@ -153,3 +153,35 @@ pub fn suggest_needs(
 ) -> Vec<Suggestion> {
     Matcher::builtin().suggest(offer, candidates, today)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_becomes_a_candidate_with_its_scope() {
+        let call: Call = serde_json::from_value(serde_json::json!({
+            "type": "need",
+            "title": "Apiculture urbaine",
+            "description": "Deux **ruches** sur le toit",
+            "skills_wanted": ["apiculture"],
+            "deadline": "2027-01-31",
+            "scope": {"place": {"latitude": 45.76, "longitude": 4.83}, "radius_km": 25.0},
+            "language": "fr",
+            "themes": ["climate"],
+            "tags": ["abeilles"]
+        }))
+        .unwrap();
+        let c = Candidate::from_call("id".into(), &call, Some((1.0, 2.0)), None);
+        assert_eq!(c.kind, CandidateKind::Call(CallType::Need));
+        assert!(c.kind.asks());
+        assert_eq!(c.position, Some((45.76, 4.83)));
+        assert_eq!(c.radius_km, Some(25.0));
+        assert!(c.text.contains("Deux ruches sur le toit") && c.text.contains("abeilles"));
+        assert_eq!(c.language.as_deref(), Some("fr"));
+        let mut placeless = call.clone();
+        placeless.scope = Default::default();
+        let c = Candidate::from_call("id".into(), &placeless, Some((1.0, 2.0)), None);
+        assert_eq!((c.position, c.radius_km), (Some((1.0, 2.0)), None));
+    }
+}

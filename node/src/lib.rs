@@ -7,6 +7,7 @@ pub mod config;
 pub mod inventory;
 pub mod listing;
 pub mod markdown;
+pub mod matching;
 pub mod member;
 pub mod network;
 pub mod outbox;

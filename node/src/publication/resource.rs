@@ -10,8 +10,9 @@ use crate::territory::Territory;
 use crate::theme::Theme;
 use crate::validation::{self as v, Validated};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ResourceType {
     Guide,
     Recording,
@@ -24,8 +25,9 @@ pub enum ResourceType {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Level {
     Beginner,
     Intermediate,
@@ -44,6 +46,18 @@ pub struct Attachment {
 
 /// Knowledge commons are shared under Creative Commons unless said otherwise.
 pub const DEFAULT_LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";
+
+/// The Creative Commons licences offered in forms, by their URL; people read them as
+/// [`licence_label`](crate::text::sentences::licence_label) names them. Any other licence
+/// is given by its URL.
+pub const CC_LICENCES: &[&str] = &[
+    DEFAULT_LICENSE,
+    "https://creativecommons.org/licenses/by-sa/4.0/",
+    "https://creativecommons.org/licenses/by-nc/4.0/",
+    "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    "https://creativecommons.org/licenses/by-nd/4.0/",
+    "https://creativecommons.org/publicdomain/zero/1.0/",
+];
 
 fn default_license() -> url::Url {
     DEFAULT_LICENSE.parse().expect("constant URL")

@@ -16,6 +16,8 @@ mod lists;
 mod manage;
 pub(crate) mod map;
 mod public;
+mod publication_view;
+mod territory_refs;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};

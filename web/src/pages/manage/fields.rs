@@ -4,10 +4,15 @@
 use minijinja::context;
 use rhizome_node::PublicationBody;
 use rhizome_node::publication::PublicationKind;
+use rhizome_node::publication::resource::CC_LICENCES;
+use rhizome_node::text::sentences::licence_label;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::pages::labels::{LANGUAGES, THEMES};
+use crate::pages::labels::{
+    AGE_GROUPS, CALL_STATUSES, CALL_TYPES, EVENT_FORMATS, EVENT_STATUSES, LANGUAGES, LEVELS,
+    REGISTRATION_MODES, RESOURCE_TYPES, THEMES,
+};
 
 /// How a form field is typed in and turned into JSON.
 #[derive(Clone, Copy, Serialize)]
@@ -23,8 +28,32 @@ pub(in crate::pages) enum Widget {
     /// Comma-separated words, a JSON list of strings.
     List,
     Select(&'static [&'static str]),
+    /// A select whose first option, empty, means none: the JSON value is left out.
+    MaybeSelect(&'static [&'static str]),
     /// Several boxes, a JSON list.
     Choices(&'static [&'static str]),
+    /// One entry a line, a JSON list of strings.
+    Lines,
+    /// One link a line, its URL then its title: a JSON list of `{url, title}`.
+    Links,
+    /// A licence: one of [`CC_LICENCES`] or, choosing "other", the URL typed beside it
+    /// (sent as `<name>_url`).
+    Licence,
+    /// Several boxes, one per territory known to this node (local or followed).
+    Territories,
+    /// One of the territory's events, or none.
+    Event,
+}
+
+/// The value the licence select sends when the licence is given by its URL.
+pub(in crate::pages) const OTHER_LICENCE: &str = "other";
+
+/// Options known only when the form is drawn: territories to name as partners, events a
+/// resource may come from. Each is `(value, label)`.
+#[derive(Default)]
+pub(in crate::pages) struct Known {
+    pub(in crate::pages) territories: Vec<(String, String)>,
+    pub(in crate::pages) events: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Serialize)]
@@ -70,11 +99,7 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
     field("timezone", "field-timezone", Widget::Text),
     field("description", "field-description", Widget::Textarea),
     family(
-        field(
-            "format",
-            "field-format",
-            Widget::Select(&["on_site", "online", "hybrid"]),
-        ),
+        field("format", "field-format", Widget::Select(EVENT_FORMATS)),
         "format",
     ),
     field("place.name", "field-place-name", Widget::Text),
@@ -89,11 +114,19 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
         field(
             "registration.mode",
             "field-registration",
-            Widget::Select(&["none", "open", "approval", "external"]),
+            Widget::Select(REGISTRATION_MODES),
         ),
         "registration",
     ),
     field("registration.url", "field-registration-url", Widget::Url),
+    family(
+        field("audience.age_groups", "field-age-groups", Widget::Choices(AGE_GROUPS)),
+        "age",
+    ),
+    field("audience.publics", "field-publics", Widget::List),
+    field("organisers", "field-organisers", Widget::List),
+    field("partners", "field-partners", Widget::Territories),
+    field("links", "field-links", Widget::Links),
     family(
         field("themes", "field-themes", Widget::Choices(THEMES)),
         "theme",
@@ -104,11 +137,7 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
         "language",
     ),
     family(
-        field(
-            "status",
-            "field-status",
-            Widget::Select(&["scheduled", "postponed", "cancelled"]),
-        ),
+        field("status", "field-status", Widget::Select(EVENT_STATUSES)),
         "status",
     ),
 ];
@@ -119,21 +148,24 @@ pub(super) const RESOURCE_FIELDS: &[Field] = &[
         field(
             "type",
             "field-resource-type",
-            Widget::Select(&[
-                "guide",
-                "recording",
-                "proceedings",
-                "toolkit",
-                "dataset",
-                "lessons_learned",
-                "course",
-                "other",
-            ]),
+            Widget::Select(RESOURCE_TYPES),
         ),
         "resource-type",
     ),
     field("summary", "field-summary", Widget::Text),
     field("body", "field-body", Widget::Textarea),
+    field("license", "field-licence", Widget::Licence),
+    family(
+        field("level", "field-level", Widget::MaybeSelect(LEVELS)),
+        "level",
+    ),
+    family(
+        field("audience.age_groups", "field-age-groups", Widget::Choices(AGE_GROUPS)),
+        "age",
+    ),
+    field("audience.publics", "field-publics", Widget::List),
+    field("links", "field-links", Widget::Links),
+    field("related_event", "field-related-event", Widget::Event),
     family(
         field("themes", "field-themes", Widget::Choices(THEMES)),
         "theme",
@@ -147,24 +179,24 @@ pub(super) const RESOURCE_FIELDS: &[Field] = &[
 
 pub(super) const CALL_FIELDS: &[Field] = &[
     family(
-        field(
-            "type",
-            "field-call-type",
-            Widget::Select(&["need", "offer", "partners", "project"]),
-        ),
+        field("type", "field-call-type", Widget::Select(CALL_TYPES)),
         "call-type",
     ),
     required(field("title", "field-title", Widget::Text)),
     field("description", "field-description", Widget::Textarea),
+    field("objectives", "field-objectives", Widget::Lines),
+    field("skills_wanted", "field-skills-wanted", Widget::List),
     field("deadline", "field-deadline", Widget::Date),
+    field("scope.place.name", "field-scope-place", Widget::Text),
+    field("scope.place.address", "field-place-address", Widget::Text),
+    field("scope.place.latitude", "field-latitude", Widget::Number),
+    field("scope.place.longitude", "field-longitude", Widget::Number),
+    field("scope.radius_km", "field-radius-km", Widget::Number),
     family(
-        field(
-            "status",
-            "field-status",
-            Widget::Select(&["open", "in_progress", "closed"]),
-        ),
+        field("status", "field-status", Widget::Select(CALL_STATUSES)),
         "call-status",
     ),
+    field("outcome", "field-outcome", Widget::Textarea),
     family(
         field("themes", "field-themes", Widget::Choices(THEMES)),
         "theme",
@@ -214,7 +246,25 @@ pub(in crate::pages) fn form_json(
             .collect();
         let value = match f.widget {
             Widget::Checkbox => Some(json!(!typed.is_empty())),
-            Widget::Choices(_) => Some(json!(typed)),
+            Widget::Choices(_) | Widget::Territories => Some(json!(typed)),
+            Widget::Lines => typed.first().map(|v| json!(lines(v).collect::<Vec<_>>())),
+            Widget::Links => typed.first().map(|v| {
+                let links = lines(v).map(|line| match line.split_once(char::is_whitespace) {
+                    Some((url, title)) => json!({"url": url, "title": title.trim()}),
+                    None => json!({"url": line}),
+                });
+                Value::Array(links.collect())
+            }),
+            Widget::Licence => match typed.first() {
+                Some(&OTHER_LICENCE) => {
+                    let other = format!("{}_url", f.name);
+                    first_value(values, &other)
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| json!(v))
+                }
+                other => other.map(|v| json!(v)),
+            },
             Widget::List => typed.first().map(|v| {
                 json!(
                     v.split(',')
@@ -244,6 +294,11 @@ pub(in crate::pages) fn form_json(
         }
     }
     Value::Object(draft)
+}
+
+/// The lines of a text area that say something, trimmed.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
 pub(super) fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value) {
@@ -286,7 +341,28 @@ pub(super) fn values_of(body: &PublicationBody) -> Values {
             }
             (Widget::Checkbox, Value::Bool(true)) => values.push((f.name.to_owned(), "on".into())),
             (Widget::Checkbox, _) => {}
-            (Widget::Choices(_), Value::Array(list)) => {
+            (Widget::Licence, Value::String(url)) if !CC_LICENCES.contains(&url.as_str()) => {
+                values.push((f.name.to_owned(), OTHER_LICENCE.to_owned()));
+                values.push((format!("{}_url", f.name), url.clone()));
+            }
+            (Widget::Lines, Value::Array(list)) => {
+                let lines: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                values.push((f.name.to_owned(), lines.join("\n")));
+            }
+            (Widget::Links, Value::Array(list)) => {
+                let lines: Vec<String> = list
+                    .iter()
+                    .filter_map(|l| {
+                        let url = l.get("url")?.as_str()?;
+                        Some(match l.get("title").and_then(Value::as_str) {
+                            Some(title) => format!("{url} {title}"),
+                            None => url.to_owned(),
+                        })
+                    })
+                    .collect();
+                values.push((f.name.to_owned(), lines.join("\n")));
+            }
+            (Widget::Choices(_) | Widget::Territories, Value::Array(list)) => {
                 for v in list.iter().filter_map(Value::as_str) {
                     values.push((f.name.to_owned(), v.to_owned()));
                 }
@@ -306,8 +382,13 @@ pub(super) fn values_of(body: &PublicationBody) -> Values {
 pub(in crate::pages) fn form_view(
     fields: &[Field],
     values: &Values,
+    known: &Known,
     error: Option<(&str, &str)>,
 ) -> Vec<minijinja::Value> {
+    let licences: Vec<(String, String)> = CC_LICENCES
+        .iter()
+        .map(|url| (url.to_string(), licence_label(url)))
+        .collect();
     fields
         .iter()
         .map(|f| {
@@ -316,18 +397,40 @@ pub(in crate::pages) fn form_view(
                 .filter(|(k, _)| k == f.name)
                 .map(|(_, v)| v.as_str())
                 .collect();
-            let (widget, options): (&str, &[&str]) = match f.widget {
-                Widget::Text => ("text", &[]),
-                Widget::Textarea => ("textarea", &[]),
-                Widget::DateTime => ("datetime-local", &[]),
-                Widget::Date => ("date", &[]),
-                Widget::Number => ("number", &[]),
-                Widget::Url => ("url", &[]),
-                Widget::Checkbox => ("checkbox", &[]),
-                Widget::List => ("text", &[]),
-                Widget::Select(o) => ("select", o),
-                Widget::Choices(o) => ("choices", o),
+            // Options named by the catalogue (`options`), or already named (`named`).
+            let none: &[(String, String)] = &[];
+            let (widget, options, named): (&str, &[&str], &[(String, String)]) = match f.widget {
+                Widget::Text => ("text", &[], none),
+                Widget::Textarea => ("textarea", &[], none),
+                Widget::DateTime => ("datetime-local", &[], none),
+                Widget::Date => ("date", &[], none),
+                Widget::Number => ("number", &[], none),
+                Widget::Url => ("url", &[], none),
+                Widget::Checkbox => ("checkbox", &[], none),
+                Widget::List => ("text", &[], none),
+                Widget::Select(o) => ("select", o, none),
+                Widget::MaybeSelect(o) => ("maybe-select", o, none),
+                Widget::Choices(o) => ("choices", o, none),
+                Widget::Lines => ("lines", &[], none),
+                Widget::Links => ("links", &[], none),
+                Widget::Licence => ("licence", &[], &licences),
+                Widget::Territories => ("named-choices", &[], &known.territories),
+                Widget::Event => ("named-select", &[], &known.events),
             };
+            // What the publication names already stays offered, under its own name, even
+            // when it is no longer known (a territory unfollowed since).
+            let keeps_unknown = matches!(f.widget, Widget::Territories | Widget::Event);
+            let unknown = all
+                .iter()
+                .filter(|_| keeps_unknown)
+                .filter(|v| !named.iter().any(|(value, _)| value == *v))
+                .map(|v| (v.to_string(), v.to_string()));
+            let named: Vec<minijinja::Value> = named
+                .iter()
+                .cloned()
+                .chain(unknown)
+                .map(|(value, label)| context! { value, label })
+                .collect();
             let field_error = error.and_then(|(path, message)| {
                 let path = path.split('[').next().unwrap_or(path);
                 (path == f.name || path.starts_with(&format!("{}.", f.name))).then_some(message)
@@ -339,6 +442,8 @@ pub(in crate::pages) fn form_view(
                 family => f.family,
                 widget,
                 options,
+                named,
+                other => first_value(values, &format!("{}_url", f.name)).unwrap_or(""),
                 required => f.required,
                 value => all.first().copied().unwrap_or(""),
                 values => all,

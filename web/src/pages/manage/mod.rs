@@ -11,6 +11,6 @@ mod upload;
 pub use dashboard::dashboard;
 pub(super) use dashboard::editable_territory;
 pub(super) use fields::{
-    Field, Values, Widget, family, field, form_json, form_view, required, take_csrf,
+    Field, Known, Values, Widget, family, field, form_json, form_view, required, take_csrf,
 };
 pub use publication_form::{create, delete, edit_form, new_form, update};

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::dashboard::editable_publication;
 use super::fields::{
-    Values, draft_of, fields, first_value, form_view, patch_of, take_csrf, values_of,
+    Known, Values, draft_of, fields, first_value, form_view, patch_of, take_csrf, values_of,
 };
 use super::upload::{NewPhoto, Submitted, new_photo, read_form, store_photo, unless_failed};
 use crate::AppState;
@@ -24,6 +24,7 @@ use crate::pages::Page;
 use crate::pages::access::Editor;
 use crate::pages::error::{PageError, not_found, shown};
 use crate::pages::public::territory_card;
+use crate::pages::territory_refs;
 
 /// A publication form to draw: for which territory, posting where, filled with what.
 pub(super) struct FormPage<'a> {
@@ -31,6 +32,8 @@ pub(super) struct FormPage<'a> {
     territory: &'a Territory,
     action: &'a str,
     values: &'a Values,
+    /// Territories and events the form offers.
+    known: &'a Known,
     /// The picture the publication has now (edit form).
     image: Option<&'a Image>,
     /// A photo was sent with a form that came back with an error: it must be chosen again.
@@ -45,12 +48,14 @@ impl<'a> FormPage<'a> {
         territory: &'a Territory,
         action: &'a str,
         values: &'a Values,
+        known: &'a Known,
     ) -> FormPage<'a> {
         FormPage {
             kind,
             territory,
             action,
             values,
+            known,
             image: None,
             photo_lost: false,
             preview: None,
@@ -183,7 +188,7 @@ impl<'a> FormPage<'a> {
                 kind => self.kind.as_str(),
                 territory => territory_card(state, self.territory),
                 action => self.action,
-                fields => form_view(fields(self.kind), self.values, error),
+                fields => form_view(fields(self.kind), self.values, self.known, error),
                 image => context! {
                     current => self.image.map(|i| context! {
                         url => i.url,
@@ -282,7 +287,8 @@ pub async fn new_form(
         ("timezone".to_owned(), territory.profile.timezone.clone()),
     ];
     let action = format!("/manage/t/{slug}/{collection}/new");
-    Ok(FormPage::new(kind, &territory, &action, &defaults).render(&page, &state, None))
+    let known = territory_refs::known(&state, &territory).await?;
+    Ok(FormPage::new(kind, &territory, &action, &defaults, &known).render(&page, &state, None))
 }
 
 /// Publishes what the form describes, with `state.actions.publish` as the API does.
@@ -300,7 +306,8 @@ pub async fn create(
     let form = submitted(&page, &state, &headers, request).await?;
     let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let action = format!("/manage/t/{slug}/{collection}/new");
-    let mut form_page = FormPage::new(kind, &territory, &action, &form.values);
+    let known = territory_refs::known(&state, &territory).await?;
+    let mut form_page = FormPage::new(kind, &territory, &action, &form.values, &known);
     let photo = form_page.photo(&page, &state, &form).await?;
     let image = form_page.image_change(&page, &state, photo.as_ref(), None)?;
     let draft = new_draft(kind, &form.values, image);
@@ -328,9 +335,10 @@ pub async fn edit_form(
     if let Some(image) = publication.body.image() {
         values.push((ALT_FIELD.to_owned(), image.alt.clone()));
     }
+    let known = territory_refs::known(&state, &territory).await?;
     Ok(FormPage {
         image: publication.body.image(),
-        ..FormPage::new(publication.body.kind(), &territory, &action, &values)
+        ..FormPage::new(publication.body.kind(), &territory, &action, &values, &known)
     }
     .render(&page, &state, None))
 }
@@ -349,9 +357,10 @@ pub async fn update(
     let kind = publication.body.kind();
     let action = format!("/manage/{collection}/{id}/edit");
     let current = publication.body.image();
+    let known = territory_refs::known(&state, &territory).await?;
     let mut form_page = FormPage {
         image: current,
-        ..FormPage::new(kind, &territory, &action, &form.values)
+        ..FormPage::new(kind, &territory, &action, &form.values, &known)
     };
     let photo = form_page.photo(&page, &state, &form).await?;
     let mut patch = patch_of(kind, &form.values);

@@ -62,6 +62,10 @@ pub fn context() -> Value {
             "skillsWanted": "rhizome:skillsWanted",
             "radiusKm": "rhizome:radiusKm",
             "callStatus": "rhizome:callStatus",
+            "outcome": "rhizome:outcome",
+            "organisers": "rhizome:organisers",
+            "partners": {"@id": "rhizome:partners", "@type": "@id"},
+            "relatedEvent": {"@id": "rhizome:relatedEvent", "@type": "@id"},
             "format": "rhizome:format",
             "scope": {"@id": "rhizome:scope", "@type": "@json"}
         }

@@ -37,3 +37,6 @@ fields-attachment-name = اسم المستند
 fields-attachment-remove = إزالة هذا المستند
 fields-attachment-not-allowed = هذا النوع من الملفات غير مقبول: ملفات PDF أو المستندات المفتوحة أو مستندات Office أو الصوت أو الفيديو فقط.
 fields-attachment-too-large = هذا المستند كبير جدًا: { $max } ميغابايت كحد أقصى.
+fields-remote-details = التفاصيل هنا
+fields-remote-original = اقرأ على موقعه
+fields-attachment-choose-again = كان في النموذج خطأ: اختر مستندك مرة أخرى.

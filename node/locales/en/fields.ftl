@@ -37,3 +37,6 @@ fields-attachment-name = Document name
 fields-attachment-remove = Remove this document
 fields-attachment-not-allowed = This type of file is not accepted: PDF, open or Office documents, audio or video only.
 fields-attachment-too-large = This document is too large: at most { $max } MB.
+fields-remote-details = Details here
+fields-remote-original = Read on its own site
+fields-attachment-choose-again = The form had an error: choose your document again.

@@ -37,3 +37,6 @@ fields-attachment-name = Nombre del documento
 fields-attachment-remove = Quitar este documento
 fields-attachment-not-allowed = Este tipo de archivo no se acepta: solo PDF, documentos abiertos u Office, audio o vídeo.
 fields-attachment-too-large = Este documento es demasiado grande: { $max } MB como máximo.
+fields-remote-details = Ver el detalle aquí
+fields-remote-original = Leer en su sitio
+fields-attachment-choose-again = El formulario tenía un error: vuelva a elegir su documento.

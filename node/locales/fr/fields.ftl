@@ -37,3 +37,6 @@ fields-attachment-name = Nom du document
 fields-attachment-remove = Retirer ce document
 fields-attachment-not-allowed = Ce type de fichier n'est pas accepté : PDF, documents bureautiques ouverts ou Office, audio ou vidéo seulement.
 fields-attachment-too-large = Ce document est trop lourd : { $max } Mo au plus.
+fields-remote-details = Voir le détail ici
+fields-remote-original = Lire sur son site
+fields-attachment-choose-again = Le formulaire contenait une erreur : choisissez de nouveau votre document.

@@ -14,3 +14,4 @@ pub(super) use fields::{
     Field, Known, Values, Widget, family, field, form_json, form_view, required, take_csrf,
 };
 pub use publication_form::{create, delete, edit_form, new_form, update};
+pub use upload::form_body_limit;

@@ -115,7 +115,9 @@ async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Respo
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             );
-            if let Ok(disposition) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+            if let Ok(disposition) =
+                HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
+            {
                 headers.insert(header::CONTENT_DISPOSITION, disposition);
             }
             headers.insert(
@@ -142,7 +144,8 @@ mod tests {
 
     #[test]
     fn types_are_read_from_the_bytes_not_the_name() {
-        let pdf = axum::body::Bytes::from_static(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+        let pdf =
+            axum::body::Bytes::from_static(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
         let d = check(pdf, 1024).unwrap();
         assert_eq!((d.ext, d.media_type), ("pdf", "application/pdf"));
         let html = axum::body::Bytes::from_static(b"<html><script>alert(1)</script></html>");

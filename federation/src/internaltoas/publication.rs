@@ -396,7 +396,15 @@ mod tests {
         let urls = Urls {
             base: "https://node.example".into(),
         };
-        let o = object(&urls, &t, &p, EventContext { participants: 5, ..Default::default() });
+        let o = object(
+            &urls,
+            &t,
+            &p,
+            EventContext {
+                participants: 5,
+                ..Default::default()
+            },
+        );
         assert_eq!(o["type"], "Event");
         assert_eq!(o["startTime"], "2026-12-01T18:00:00+01:00");
         assert_eq!(o["timezone"], "Europe/Paris");

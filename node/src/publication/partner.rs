@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::validation::{self as v, Validated};
 
 /// Written as a plain string on the API and in storage: a territory's uuid, or the
-/// `https` URL of a remote territory's actor.
+/// http(s) URL of a remote territory's actor.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TerritoryRef {
     Local(Uuid),
@@ -17,14 +17,16 @@ pub enum TerritoryRef {
 }
 
 impl TerritoryRef {
-    /// Reads a reference; `None` when it is neither a uuid nor an `https` URL with a host.
+    /// Reads a reference; `None` when it is neither a uuid nor an http(s) URL with a host.
     pub fn parse(s: &str) -> Option<TerritoryRef> {
         let s = s.trim();
         if let Ok(id) = s.parse::<Uuid>() {
             return Some(TerritoryRef::Local(id));
         }
         match url::Url::parse(s) {
-            Ok(u) if u.scheme() == "https" && u.host().is_some() => Some(TerritoryRef::Remote(u)),
+            Ok(u) if matches!(u.scheme(), "https" | "http") && u.host().is_some() => {
+                Some(TerritoryRef::Remote(u))
+            }
             _ => None,
         }
     }
@@ -58,7 +60,7 @@ impl<'de> Deserialize<'de> for TerritoryRef {
         let s = String::deserialize(d)?;
         TerritoryRef::parse(&s).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "{s:?} is not a territory: give a territory id of this node or the https URL of a remote territory"
+                "{s:?} is not a territory: give a territory id of this node or the URL of a remote territory"
             ))
         })
     }
@@ -89,7 +91,12 @@ mod tests {
         let remote = TerritoryRef::parse("https://other.example/t/lab").unwrap();
         assert_eq!(remote.to_string(), "https://other.example/t/lab");
         assert_eq!(remote.local(), None);
-        for bad in ["Fablab de Poitiers", "http://plain.example/t/x", "", "mailto:a@b.c"] {
+        for bad in [
+            "Fablab de Poitiers",
+            "ftp://files.example/t/x",
+            "",
+            "mailto:a@b.c",
+        ] {
             assert!(TerritoryRef::parse(bad).is_none(), "{bad}");
         }
     }

@@ -24,8 +24,8 @@ use rhizome_node::StoreError;
 use crate::server::ClientAddress;
 
 use super::Page;
-use super::publication_view;
 use super::error::{PageError, forbidden, not_found};
+use super::publication_view;
 use crate::AppState;
 use crate::api::kind_of_collection;
 

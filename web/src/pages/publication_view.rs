@@ -3,13 +3,13 @@
 //! and the event it came from; an event's partners, links and the resources it gave.
 
 use minijinja::{Value, context};
+use rhizome_node::markdown;
 use rhizome_node::publication::audience::Audience;
 use rhizome_node::publication::call::Call;
 use rhizome_node::publication::resource::Resource;
 use rhizome_node::publication::{Link, Publication, PublicationBody, PublicationKind};
 use rhizome_node::store::{PublicationQuery, StoreError};
 use rhizome_node::text::sentences::{licence_label, serde_name};
-use rhizome_node::markdown;
 
 use super::Page;
 use super::territory_refs::{self, NamedTerritory};
@@ -103,7 +103,12 @@ pub fn view(page: &Page, body: &PublicationBody, related: Related) -> Value {
 }
 
 fn call_view(page: &Page, c: &Call) -> Value {
-    let place = c.scope.place.as_ref().map(|p| p.label()).filter(|l| !l.is_empty());
+    let place = c
+        .scope
+        .place
+        .as_ref()
+        .map(|p| p.label())
+        .filter(|l| !l.is_empty());
     context! {
         call_type => serde_name(&c.call_type),
         status => serde_name(&c.status),

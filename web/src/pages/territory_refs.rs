@@ -19,7 +19,10 @@ pub struct NamedTerritory {
 
 /// How a page names a referenced territory: a local one by its name and page; a remote
 /// one by the name its actor gave, else its id.
-pub async fn named(state: &AppState, refs: &[TerritoryRef]) -> Result<Vec<NamedTerritory>, StoreError> {
+pub async fn named(
+    state: &AppState,
+    refs: &[TerritoryRef],
+) -> Result<Vec<NamedTerritory>, StoreError> {
     let mut named = Vec::with_capacity(refs.len());
     for r in refs {
         named.push(match r {
@@ -36,6 +39,16 @@ pub async fn named(state: &AppState, refs: &[TerritoryRef]) -> Result<Vec<NamedT
                     remote: false,
                 },
             },
+            // One of ours, named by its actor id (as another node sends it back).
+            TerritoryRef::Remote(url) if local_slug(state, url).is_some() => {
+                let slug = local_slug(state, url).unwrap_or_default();
+                let territory = state.store.territory_by_slug(&slug).await?;
+                NamedTerritory {
+                    name: territory.map_or_else(|| slug.clone(), |t| t.profile.name),
+                    href: format!("/t/{slug}"),
+                    remote: false,
+                }
+            }
             TerritoryRef::Remote(url) => {
                 let actor = state.store.remote_actor(url.as_str()).await?;
                 let name = actor.as_ref().and_then(|a| a.name.clone());
@@ -49,6 +62,11 @@ pub async fn named(state: &AppState, refs: &[TerritoryRef]) -> Result<Vec<NamedT
         });
     }
     Ok(named)
+}
+
+/// The slug of the local territory an actor id names, if it names one of ours.
+fn local_slug(state: &AppState, url: &url::Url) -> Option<String> {
+    state.federation.urls.parse_territory(url.as_str())
 }
 
 /// The most events a resource form offers to relate it to.
@@ -86,7 +104,11 @@ pub async fn known(state: &AppState, territory: &Territory) -> Result<Known, Sto
         .map(|p: Publication| {
             let label = match &p.body {
                 PublicationBody::Event(e) => {
-                    format!("{} ({})", e.title, e.starts_at.with_timezone(&e.tz()).format("%Y-%m-%d"))
+                    format!(
+                        "{} ({})",
+                        e.title,
+                        e.starts_at.with_timezone(&e.tz()).format("%Y-%m-%d")
+                    )
                 }
                 other => other.title().to_owned(),
             };

@@ -120,7 +120,11 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
     ),
     field("registration.url", "field-registration-url", Widget::Url),
     family(
-        field("audience.age_groups", "field-age-groups", Widget::Choices(AGE_GROUPS)),
+        field(
+            "audience.age_groups",
+            "field-age-groups",
+            Widget::Choices(AGE_GROUPS),
+        ),
         "age",
     ),
     field("audience.publics", "field-publics", Widget::List),
@@ -160,7 +164,11 @@ pub(super) const RESOURCE_FIELDS: &[Field] = &[
         "level",
     ),
     family(
-        field("audience.age_groups", "field-age-groups", Widget::Choices(AGE_GROUPS)),
+        field(
+            "audience.age_groups",
+            "field-age-groups",
+            Widget::Choices(AGE_GROUPS),
+        ),
         "age",
     ),
     field("audience.publics", "field-publics", Widget::List),
@@ -372,6 +380,14 @@ pub(super) fn values_of(body: &PublicationBody) -> Values {
                 values.push((f.name.to_owned(), words.join(", ")));
             }
             (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
+            // 30.0 km reads as it was typed: 30.
+            (Widget::Number, Value::Number(n)) => {
+                let shown = match n.as_f64() {
+                    Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => (x as i64).to_string(),
+                    _ => n.to_string(),
+                };
+                values.push((f.name.to_owned(), shown));
+            }
             (_, other) => values.push((f.name.to_owned(), other.to_string())),
         }
     }

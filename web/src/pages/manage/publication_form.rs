@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use rhizome_node::action::{ActionError, Draft, PastEvents};
 use rhizome_node::publication::Image;
-use rhizome_node::publication::resource::Attachment;
 use rhizome_node::publication::PublicationKind;
+use rhizome_node::publication::resource::Attachment;
 use rhizome_node::{PublicationBody, Territory};
 use serde_json::{Value, json};
 
@@ -102,7 +102,10 @@ impl<'a> FormPage<'a> {
             StatusCode::UNPROCESSABLE_ENTITY
         };
         let mut args = rhizome_node::text::Args::new();
-        args.insert("max".into(), (state.config.max_attachment_bytes / MIB).into());
+        args.insert(
+            "max".into(),
+            (state.config.max_attachment_bytes / MIB).into(),
+        );
         let message = page.lang.text(e.message_key(), &args);
         self.render_status(page, state, status, Some((DOCUMENT_FIELD, &message)))
     }
@@ -406,7 +409,13 @@ pub async fn edit_form(
     Ok(FormPage {
         image: publication.body.image(),
         attachments: attachments_of(&publication.body),
-        ..FormPage::new(publication.body.kind(), &territory, &action, &values, &known)
+        ..FormPage::new(
+            publication.body.kind(),
+            &territory,
+            &action,
+            &values,
+            &known,
+        )
     }
     .render(&page, &state, None))
 }

@@ -206,7 +206,11 @@ pub(super) fn new_document(
         .filter(|t| !t.is_empty())
         .map(str::to_owned)
         .or(file_name)
-        .map(|t| t.chars().take(rhizome_node::validation::MAX_SHORT).collect());
+        .map(|t| {
+            t.chars()
+                .take(rhizome_node::validation::MAX_SHORT)
+                .collect()
+        });
     Ok(Some(NewDocument {
         name: document.new_name(),
         document,
@@ -220,8 +224,9 @@ pub(super) async fn store_document(
     document: Option<&NewDocument>,
 ) -> Result<(), PageError> {
     match document {
-        Some(d) => (documents::store(&state.config.data_dir, &d.name, &d.document).await)
-            .map_err(internal),
+        Some(d) => {
+            (documents::store(&state.config.data_dir, &d.name, &d.document).await).map_err(internal)
+        }
         None => Ok(()),
     }
 }

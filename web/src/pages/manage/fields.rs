@@ -263,13 +263,11 @@ pub(in crate::pages) fn form_json(
                 });
                 Value::Array(links.collect())
             }),
+            // "Other" without its URL stays in the draft, empty: validation names the field.
             Widget::Licence => match typed.first() {
                 Some(&OTHER_LICENCE) => {
-                    let other = format!("{}_url", f.name);
-                    first_value(values, &other)
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(|v| json!(v))
+                    let other = first_value(values, &format!("{}_url", f.name));
+                    Some(json!(other.map(str::trim).unwrap_or_default()))
                 }
                 other => other.map(|v| json!(v)),
             },
@@ -535,6 +533,45 @@ mod tests {
     fn an_unparsable_number_stays_text_for_validation_to_name() {
         let draft = draft_of(PublicationKind::Event, &pairs(&[("capacity", "lots")]));
         assert_eq!(draft["capacity"], "lots");
+    }
+
+    #[test]
+    fn lines_links_and_licences_become_their_json_and_back() {
+        let values = pairs(&[
+            ("title", "Kit"),
+            ("type", "toolkit"),
+            (
+                "links",
+                "https://example.org/a  Le guide\n\nhttps://example.org/b",
+            ),
+            ("license", OTHER_LICENCE),
+            ("license_url", " https://www.gnu.org/licenses/fdl-1.3.html "),
+            ("audience.age_groups", "12-17"),
+        ]);
+        let draft = draft_of(PublicationKind::Resource, &values);
+        assert_eq!(
+            draft["links"],
+            json!([{"url": "https://example.org/a", "title": "Le guide"}, {"url": "https://example.org/b"}])
+        );
+        assert_eq!(
+            draft["license"],
+            "https://www.gnu.org/licenses/fdl-1.3.html"
+        );
+        assert_eq!(draft["audience"]["age_groups"], json!(["12-17"]));
+        let without_url = draft_of(
+            PublicationKind::Resource,
+            &pairs(&[("title", "Kit"), ("license", OTHER_LICENCE)]),
+        );
+        assert_eq!(without_url["license"], "");
+        let call = draft_of(
+            PublicationKind::Call,
+            &pairs(&[
+                ("objectives", " Former\r\n\n Ouvrir "),
+                ("scope.radius_km", "30"),
+            ]),
+        );
+        assert_eq!(call["objectives"], json!(["Former", "Ouvrir"]));
+        assert_eq!(call["scope"]["radius_km"], 30);
     }
 
     #[test]

@@ -526,7 +526,10 @@ mod tests {
         assert_eq!(patch["title"], "New");
         assert_eq!(patch["price"], Value::Null);
         assert_eq!(patch["place"]["name"], Value::Null);
-        assert!(patch.get("links").is_none());
+        // Links are on the form now: emptied, they go.
+        assert_eq!(patch["links"], Value::Null);
+        // The picture has its own fields, read apart.
+        assert!(patch.get("image").is_none());
     }
 
     #[test]

@@ -40,3 +40,5 @@ fields-attachment-too-large = هذا المستند كبير جدًا: { $max } 
 fields-remote-details = التفاصيل هنا
 fields-remote-original = اقرأ على موقعه
 fields-attachment-choose-again = كان في النموذج خطأ: اختر مستندك مرة أخرى.
+rule-is-not-a-territory-of-this-node = ليس إقليمًا في هذه العقدة
+rule-is-not-an-event-of-this-node = ليس فعالية في هذه العقدة

@@ -40,3 +40,5 @@ fields-attachment-too-large = This document is too large: at most { $max } MB.
 fields-remote-details = Details here
 fields-remote-original = Read on its own site
 fields-attachment-choose-again = The form had an error: choose your document again.
+rule-is-not-a-territory-of-this-node = is not a territory of this node
+rule-is-not-an-event-of-this-node = is not an event of this node

@@ -40,3 +40,5 @@ fields-attachment-too-large = Este documento es demasiado grande: { $max } MB co
 fields-remote-details = Ver el detalle aquí
 fields-remote-original = Leer en su sitio
 fields-attachment-choose-again = El formulario tenía un error: vuelva a elegir su documento.
+rule-is-not-a-territory-of-this-node = no es un territorio de este nodo
+rule-is-not-an-event-of-this-node = no es un evento de este nodo

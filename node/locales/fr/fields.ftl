@@ -40,3 +40,5 @@ fields-attachment-too-large = Ce document est trop lourd : { $max } Mo au plus.
 fields-remote-details = Voir le détail ici
 fields-remote-original = Lire sur son site
 fields-attachment-choose-again = Le formulaire contenait une erreur : choisissez de nouveau votre document.
+rule-is-not-a-territory-of-this-node = n'est pas un territoire de ce nœud
+rule-is-not-an-event-of-this-node = n'est pas un événement de ce nœud

@@ -5,6 +5,7 @@
 
 pub mod moderation;
 pub mod publication;
+pub mod references;
 pub mod social;
 pub mod territory;
 

@@ -451,6 +451,56 @@ async fn bad_values_are_refused_with_their_path() {
         assert_eq!(status, 422, "{body} -> {answer}");
         assert_eq!(answer["field"], field, "{body} -> {answer}");
     }
+    // What a publication names on this node must be there.
+    let a_call = api_publish(&node, &admin, "fablab", "calls", call.clone()).await;
+    let nobody = uuid::Uuid::now_v7().to_string();
+    for (collection, body, field) in [
+        (
+            "events",
+            with(&event, json!({"partners": [nobody]})),
+            "partners[0]",
+        ),
+        (
+            "resources",
+            with(&resource, json!({"related_event": nobody})),
+            "related_event",
+        ),
+        (
+            "resources",
+            with(&resource, json!({"related_event": a_call["id"]})),
+            "related_event",
+        ),
+    ] {
+        let (status, answer) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/fablab/{collection}"),
+                Some(&admin),
+                Some(body.clone()),
+            )
+            .await;
+        assert_eq!(status, 422, "{body} -> {answer}");
+        assert_eq!(answer["field"], field, "{body} -> {answer}");
+    }
+    // And an edit obeys the same rule.
+    let resource_id =
+        api_publish(&node, &admin, "fablab", "resources", resource.clone()).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let (status, answer) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/resources/{resource_id}"),
+            Some(&admin),
+            Some(json!({"related_event": nobody})),
+        )
+        .await;
+    assert_eq!(
+        (status, answer["field"].as_str()),
+        (422, Some("related_event")),
+        "{answer}"
+    );
 }
 
 /// A tiny valid PDF: one empty page.

@@ -382,6 +382,8 @@ pub async fn create(
     let editor = &viewer.principal;
     let checked = (state.actions).check_draft(editor, &territory, draft.clone());
     let body = form_page.checked(&page, &state, checked)?;
+    let referenced = state.actions.check_references(&body).await;
+    form_page.checked(&page, &state, referenced)?;
     if let Some(preview) = form_page.preview(&page, &state, &body) {
         return Ok(preview);
     }
@@ -452,6 +454,8 @@ pub async fn update(
     }
     let checked = (state.actions).check_edit(&viewer.principal, &territory, &publication, &patch);
     let edited = form_page.checked(&page, &state, checked)?;
+    let referenced = state.actions.check_references(&edited.body).await;
+    form_page.checked(&page, &state, referenced)?;
     if let Some(preview) = form_page.preview(&page, &state, &edited.body) {
         return Ok(preview);
     }

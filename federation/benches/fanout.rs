@@ -17,8 +17,9 @@ use rhizome_federation::delivery::{self, Settings};
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::social::{FollowState, Follower};
 use rhizome_node::store::SqliteStore;
+use rhizome_node::store::prelude::*;
 use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{Config, Publication, PublicationBody, Store, Territory};
+use rhizome_node::{Config, Publication, PublicationBody, Territory};
 
 mod report;
 

@@ -6,6 +6,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use rhizome_node::StoreError;
+use rhizome_node::action::ActionError;
 use serde_json::json;
 
 use crate::fetch::FetchError;
@@ -37,6 +38,22 @@ pub enum FederationError {
     Gone,
     #[error("internal error")]
     Internal(String),
+}
+
+/// A use case's refusal, said to the remote server that asked for it.
+impl From<ActionError> for FederationError {
+    fn from(e: ActionError) -> Self {
+        match e {
+            ActionError::NotFound => FederationError::NotFound,
+            ActionError::Gone => FederationError::Gone,
+            ActionError::Forbidden(f) => FederationError::Forbidden(f.to_string()),
+            ActionError::Store(e) => e.into(),
+            ActionError::Unreachable(reason) => FederationError::Internal(reason),
+            refused @ (ActionError::Invalid(_) | ActionError::Closed(_)) => {
+                FederationError::Malformed(refused.to_string())
+            }
+        }
+    }
 }
 
 impl From<StoreError> for FederationError {

@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey};
+use rhizome_node::StoreError;
 use rhizome_node::store::Keypair;
-use rhizome_node::{Store, StoreError};
+use rhizome_node::store::prelude::*;
 use uuid::Uuid;
 
 /// One of our actors' private keys, parsed and ready to sign.

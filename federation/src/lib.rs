@@ -22,7 +22,8 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rhizome_node::{Config, Store};
+use rhizome_node::Config;
+use rhizome_node::store::prelude::*;
 use tokio::sync::{Notify, RwLock};
 
 pub use error::FederationError;

@@ -259,6 +259,7 @@ impl Federation {
                 "scale": p.scale,
                 "themes": p.themes,
                 "languages": p.languages,
+                "inventory": p.inventory,
                 "counts": {
                     "upcoming_events": counts.upcoming_events,
                     "resources": counts.resources,

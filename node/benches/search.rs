@@ -17,10 +17,11 @@ use rand::{Rng, SeedableRng};
 use rhizome_node::listing::{ListingQuery, Origin, RemoteFacts};
 use rhizome_node::network::{Near, RemotePublication};
 use rhizome_node::social::RemoteActor;
+use rhizome_node::store::prelude::*;
 use rhizome_node::store::{PostgresStore, SqliteStore};
 use rhizome_node::territory::TerritoryDraft;
 use rhizome_node::theme::Theme;
-use rhizome_node::{Publication, PublicationBody, PublicationKind, Store, Territory};
+use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory};
 use serde_json::{Value, json};
 
 const CITIES: &[(&str, f64, f64)] = &[

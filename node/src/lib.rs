@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod config;
+pub mod inventory;
 pub mod listing;
 pub mod markdown;
 pub mod member;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::inventory::Inventory;
 use crate::place::Place;
 use crate::theme::Theme;
 use crate::validation::{self as v, Validated, ValidationError};
@@ -63,6 +64,9 @@ pub struct TerritoryDraft {
     /// Hold fediverse follow requests until an editor approves them.
     #[serde(default)]
     pub manually_approves_followers: bool,
+    /// What it shares and what it seeks.
+    #[serde(default, skip_serializing_if = "Inventory::is_empty")]
+    pub inventory: Inventory,
 }
 
 /// The validated, stored form of a territory.
@@ -92,6 +96,8 @@ pub struct TerritoryProfile {
     pub timezone: String,
     #[serde(default)]
     pub manually_approves_followers: bool,
+    #[serde(default, skip_serializing_if = "Inventory::is_empty")]
+    pub inventory: Inventory,
 }
 
 /// Slugs become handles and URLs: lower-case ASCII, digits, `-` and `_`, 2 to 64 long.
@@ -145,6 +151,7 @@ impl TerritoryDraft {
             contact: v::optional_text("contact", self.contact, v::MAX_SHORT, v::Lines::One)?,
             timezone: timezone.to_owned(),
             manually_approves_followers: self.manually_approves_followers,
+            inventory: self.inventory.validate("inventory")?,
         })
     }
 }
@@ -165,6 +172,7 @@ impl From<TerritoryProfile> for TerritoryDraft {
             contact: p.contact,
             timezone: Some(p.timezone),
             manually_approves_followers: p.manually_approves_followers,
+            inventory: p.inventory,
         }
     }
 }

@@ -96,6 +96,27 @@ pub fn bounded_text(field: &str, value: &str, max: usize, lines: Lines) -> Valid
     Ok(value.to_owned())
 }
 
+/// An e-mail address typed by a person: trimmed, one line, at most 254 characters, a
+/// local part and a dotted domain. Enough to catch typing mistakes, not a proof the
+/// mailbox exists.
+pub fn email(field: &str, value: &str) -> Validated<String> {
+    let value = required_text(field, value, 254)?;
+    let plausible = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !value
+                .chars()
+                .any(|c| c.is_whitespace() || c == '<' || c == '>')
+    });
+    if plausible {
+        Ok(value)
+    } else {
+        Err(ValidationError::new(field, "must be an e-mail address"))
+    }
+}
+
 /// Like [`bounded_text`], turning a blank value into `None`.
 pub fn optional_text(
     field: &str,
@@ -240,6 +261,24 @@ mod tests {
             tags("tags", vec!["a b".into()]).unwrap_err().field,
             "tags[0]"
         );
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(email("e", " Ana@Example.org ").unwrap(), "Ana@Example.org");
+        for bad in [
+            "",
+            "ana",
+            "ana@example",
+            "@example.org",
+            "ana@.org",
+            "ana@org.",
+            "a b@x.org",
+            "<a@x.org>",
+            "a@x.org\nBcc: b@y.org",
+        ] {
+            assert_eq!(email("e", bad).unwrap_err().field, "e", "{bad:?}");
+        }
     }
 
     #[test]

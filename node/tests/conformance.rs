@@ -6,9 +6,10 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use rhizome_node::member::{LinkPurpose, OneTimeLink, Session, hash_token};
 use rhizome_node::publication::PublicationKind;
+use rhizome_node::store::prelude::*;
 use rhizome_node::store::{Order, PostgresStore, PublicationQuery, SqliteStore};
 use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{ApiToken, Member, Publication, PublicationBody, Store, StoreError, Territory};
+use rhizome_node::{ApiToken, Member, Publication, PublicationBody, StoreError, Territory};
 use serde_json::json;
 
 struct Fixture {
@@ -2207,7 +2208,6 @@ mod listings {
 /// and rebuilds them.
 #[tokio::test]
 async fn migrate_rebuilds_an_empty_index() {
-    use rhizome_node::store::NetworkStore;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("rhizome.db");
     let store = SqliteStore::open(&path).await.unwrap();

@@ -12,8 +12,9 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config as Cases, TestCaseError, TestRunner};
 use rhizome_node::store::SqliteStore;
+use rhizome_node::store::prelude::*;
 use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{Publication, PublicationBody, PublicationKind, Store, Territory};
+use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory};
 use serde_json::{Map, Value, json};
 
 /// Cases per kind: enough to reach every field's rules, a few seconds in a debug build.

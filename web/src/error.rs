@@ -53,6 +53,7 @@ impl From<ActionError> for ApiError {
             ActionError::Forbidden(f) => f.into(),
             ActionError::Invalid(v) => v.into(),
             ActionError::Store(s) => s.into(),
+            ActionError::Closed(why) => ValidationError::new("event", why.to_string()).into(),
             ActionError::Unreachable(reason) => ApiError::Internal(reason),
         }
     }

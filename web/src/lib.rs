@@ -17,7 +17,8 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use rhizome_federation::Federation;
-use rhizome_node::{Config, Store};
+use rhizome_node::Config;
+use rhizome_node::store::prelude::*;
 
 /// What every handler may reach: the store, the configuration, federation and the page
 /// templates.

@@ -16,8 +16,9 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rhizome_node::member::{
     SESSION_DAYS, Session, hash_password, hash_token, unknown_member_hash, verify_password,
 };
+use rhizome_node::store::prelude::*;
 use rhizome_node::validation::Validated;
-use rhizome_node::{Config, Member, Principal, Store, StoreError, ValidationError};
+use rhizome_node::{Config, Member, Principal, StoreError, ValidationError};
 use tokio::sync::Semaphore;
 
 use crate::AppState;

@@ -86,6 +86,17 @@ impl Wire for Federation {
         super::follow::answer(self, territory, follower, actor, verb)
     }
 
+    fn registration_answered(
+        &self,
+        territory: &Territory,
+        event: &Publication,
+        actor: &RemoteActor,
+        join_id: &str,
+        accepted: bool,
+    ) -> Outgoing {
+        super::rsvp::answer(self, territory, event, actor, join_id, accepted)
+    }
+
     async fn follow_request(
         &self,
         territory: &Territory,

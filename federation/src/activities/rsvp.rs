@@ -2,9 +2,10 @@
 //! place is yours), `Reject` (full, cancelled or over) or nothing yet (approval needed);
 //! `Leave` gives the place back.
 
-use rhizome_node::publication::event::{EventStatus, RegistrationMode};
-use rhizome_node::social::{RemoteActor, RsvpState};
-use rhizome_node::{PublicationBody, now};
+use rhizome_node::action::Registrant;
+use rhizome_node::outbox::Outgoing;
+use rhizome_node::social::RemoteActor;
+use rhizome_node::{Publication, Territory};
 
 use super::{Address, local_publication, outgoing, territory_actor};
 use crate::Federation;
@@ -17,59 +18,42 @@ pub async fn receive_join(
     activity: inbound::Participation,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    let Some((publication, territory)) = local_publication(fed, activity.event.as_deref()).await?
-    else {
+    let Some((publication, _)) = local_publication(fed, activity.event.as_deref()).await? else {
         return Err(FederationError::NotFound);
     };
-    let PublicationBody::Event(event) = &publication.body else {
-        return Err(FederationError::Malformed(
-            "only events can be joined".into(),
-        ));
+    let who = Registrant::Account {
+        actor,
+        join_id: activity.id.as_str(),
     };
-    // A cancelled, finished or externally managed event has no place to give.
-    let closed = event.status == EventStatus::Cancelled
-        || event.ends_at < now()
-        || event.registration.mode == RegistrationMode::External;
-    let capacity = if closed { Some(0) } else { event.capacity };
-    let me = territory_actor(fed, &territory);
+    fed.actions().register(publication.id, who).await?;
+    Ok(())
+}
+
+/// The `Accept` (a place is theirs) or `Reject` of `actor`'s `Join` of `event`, sent to
+/// that actor alone.
+pub(crate) fn answer(
+    fed: &Federation,
+    territory: &Territory,
+    event: &Publication,
+    actor: &RemoteActor,
+    join_id: &str,
+    accepted: bool,
+) -> Outgoing {
     let join = Embedded {
-        id: activity.id.to_string(),
+        id: join_id.to_owned(),
         kind: Verb::Join,
         actor: actor.id.clone(),
-        object: fed
-            .urls
-            .publication(publication.body.kind(), publication.id),
+        object: fed.urls.publication(event.body.kind(), event.id),
     };
-    let reply = |state: RsvpState| {
-        let verb = if state == RsvpState::Accepted {
-            Verb::Accept
-        } else {
-            Verb::Reject
-        };
-        outgoing(
-            fed,
-            territory.id,
-            verb,
-            &me,
-            join.clone(),
-            Address::only(actor),
-        )
-    };
-    let state = fed
-        .store
-        .rsvp(
-            publication.id,
-            &actor.id,
-            activity.id.as_str(),
-            capacity,
-            event.registration.mode == RegistrationMode::Approval,
-            now(),
-            &reply,
-        )
-        .await?;
-    tracing::info!(event = %publication.id, participant = %actor.id, state = state.as_str(), "registration");
-    fed.wake_delivery();
-    Ok(())
+    let verb = if accepted { Verb::Accept } else { Verb::Reject };
+    outgoing(
+        fed,
+        territory.id,
+        verb,
+        &territory_actor(fed, territory),
+        join,
+        Address::only(actor),
+    )
 }
 
 pub async fn receive_leave(

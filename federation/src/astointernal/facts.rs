@@ -7,7 +7,8 @@ use rhizome_node::listing::{
     MAX_SUMMARY_CHARS, RemoteDetails, RemoteFacts, cut, html_text, one_line,
 };
 use rhizome_node::publication::event::EventStatus;
-use rhizome_node::store::{Store, StoreError};
+use rhizome_node::store::StoreError;
+use rhizome_node::store::prelude::*;
 use rhizome_node::theme::Theme;
 use rhizome_node::validation::{MAX_LIST, MAX_SHORT};
 use serde::de::DeserializeOwned;
@@ -310,7 +311,7 @@ mod tests {
     async fn stored_objects_without_facts_are_converted() {
         use rhizome_node::listing::ListingQuery;
         use rhizome_node::network::RemotePublication;
-        use rhizome_node::store::{NetworkStore, SqliteStore};
+        use rhizome_node::store::{SqliteStore, prelude::*};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rhizome.db");
         let store = SqliteStore::open(&path).await.unwrap();

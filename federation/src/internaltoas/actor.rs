@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rhizome_node::Territory;
+use rhizome_node::inventory::InventoryEntry;
 use rhizome_node::markdown;
 use rhizome_node::territory::TerritoryKind;
 use rhizome_node::theme::Theme;
@@ -81,6 +82,29 @@ pub struct TerritoryFields {
     pub in_language: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Value>,
+    /// `rhizome:shares`, `rhizome:seeks`: the territory's inventory.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shares: Vec<InventoryItem>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub seeks: Vec<InventoryItem>,
+}
+
+/// One inventory entry on the wire: its label as `name`, its tags as `keywords`.
+#[derive(Debug, Clone, Serialize)]
+pub struct InventoryItem {
+    pub name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+fn inventory_items(entries: &[InventoryEntry]) -> Vec<InventoryItem> {
+    entries
+        .iter()
+        .map(|e| InventoryItem {
+            name: e.label.clone(),
+            keywords: e.tags.clone(),
+        })
+        .collect()
 }
 
 /// A territory's actor document, as served at its URL.
@@ -126,6 +150,8 @@ pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str) -> Actor {
             themes: p.themes.clone(),
             in_language: p.languages.clone(),
             location: (!p.place.is_empty()).then(|| place_json(&p.place)),
+            shares: inventory_items(&p.inventory.shares),
+            seeks: inventory_items(&p.inventory.seeks),
         }),
         id,
     }

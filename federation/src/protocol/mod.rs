@@ -67,6 +67,9 @@ pub fn context() -> Value {
             "partners": {"@id": "rhizome:partners", "@type": "@id"},
             "relatedEvent": {"@id": "rhizome:relatedEvent", "@type": "@id"},
             "format": "rhizome:format",
+            "shares": "rhizome:shares",
+            "seeks": "rhizome:seeks",
+            "keywords": "sc:keywords",
             "scope": {"@id": "rhizome:scope", "@type": "@json"}
         }
     ])

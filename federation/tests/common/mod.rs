@@ -8,8 +8,9 @@ use rhizome_federation::Federation;
 use rhizome_node::network::{Following, Scope};
 use rhizome_node::social::{FollowState, RemoteActor};
 use rhizome_node::store::SqliteStore;
+use rhizome_node::store::prelude::*;
 use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{Config, Store, Territory};
+use rhizome_node::{Config, Territory};
 use serde_json::json;
 
 /// A node on SQLite (the database file `db` in `dir`), in development mode, with one

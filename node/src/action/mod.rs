@@ -6,6 +6,7 @@
 pub mod moderation;
 pub mod publication;
 pub mod references;
+pub mod registration;
 pub mod social;
 pub mod territory;
 
@@ -17,11 +18,13 @@ use crate::member::Forbidden;
 use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
 use crate::social::{Follower, RemoteActor};
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
+use crate::store::prelude::*;
 use crate::validation::ValidationError;
 use crate::{Publication, Territory};
 
 pub use publication::{Draft, PastEvents};
+pub use registration::{Closed, Registrant};
 
 /// What the use cases need: the storage, and the network side that turns a change into
 /// activities (implemented by the federation crate; the domain never builds wire JSON).
@@ -70,6 +73,17 @@ pub trait Wire: Send + Sync + 'static {
         accepted: bool,
     ) -> Outgoing;
 
+    /// The `Accept` (a place is theirs) or `Reject` of `actor`'s `Join` (`join_id`) of
+    /// `event`, for that actor alone.
+    fn registration_answered(
+        &self,
+        territory: &Territory,
+        event: &Publication,
+        actor: &RemoteActor,
+        join_id: &str,
+        accepted: bool,
+    ) -> Outgoing;
+
     /// Finds `target` (`@name@host` or an actor URL) elsewhere and builds the `Follow` of
     /// it by `territory`, asking for `scope`: the subscription, pending, and its activity.
     /// Refuses an actor of this node (`Invalid`, field `target`), one that does not resolve
@@ -109,6 +123,9 @@ pub enum ActionError {
     Invalid(#[from] ValidationError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The event takes no registration now.
+    #[error(transparent)]
+    Closed(#[from] Closed),
     /// Another server could not be asked (down, refused, answered nonsense).
     #[error("unreachable: {0}")]
     Unreachable(String),

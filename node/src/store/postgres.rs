@@ -7,6 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Pool, Postgres};
 
 use super::StoreError;
+use super::dialect::Dialect;
 
 pub struct PostgresStore {
     pool: Pool<Postgres>,
@@ -49,7 +50,7 @@ impl PostgresStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
-const DIALECT: super::sql::Dialect = super::sql::Dialect {
+const DIALECT: Dialect = Dialect {
     // Its generated `tsvector` (GIN-indexed).
     text_match: ("l.search_words @@ to_tsquery('simple', ", ")"),
     text_query,
@@ -66,6 +67,15 @@ fn text_query(words: &[String]) -> String {
         .join(" & ")
 }
 
-super::sql::shared_sql_store!(PostgresStore, Postgres, "postgres");
-super::federation_sql::federation_sql_store!(super::PostgresStore, sqlx::Postgres, super::DIALECT);
-super::network_sql::network_sql_store!(super::PostgresStore, sqlx::Postgres, super::DIALECT);
+/// The names the shared SQL (`sql/`) is written against, for this backend.
+mod backend {
+    pub(super) use super::{DIALECT, MIGRATOR, PostgresStore as SqlStore};
+    pub(super) type Db = sqlx::Postgres;
+    pub(super) type DbRow = sqlx::postgres::PgRow;
+    pub(super) const NAME: &str = "postgres";
+}
+
+// The same files are mounted by the other backend, with its own `backend`.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;

@@ -7,6 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Pool, Sqlite};
 
 use super::StoreError;
+use super::dialect::Dialect;
 
 pub struct SqliteStore {
     pool: Pool<Sqlite>,
@@ -47,7 +48,7 @@ impl SqliteStore {
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
-const DIALECT: super::sql::Dialect = super::sql::Dialect {
+const DIALECT: Dialect = Dialect {
     // Its rowids in the FTS5 table.
     text_match: (
         "l.seq IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH ",
@@ -67,6 +68,15 @@ fn text_query(words: &[String]) -> String {
         .join(" ")
 }
 
-super::sql::shared_sql_store!(SqliteStore, Sqlite, "sqlite");
-super::federation_sql::federation_sql_store!(super::SqliteStore, sqlx::Sqlite, super::DIALECT);
-super::network_sql::network_sql_store!(super::SqliteStore, sqlx::Sqlite, super::DIALECT);
+/// The names the shared SQL (`sql/`) is written against, for this backend.
+mod backend {
+    pub(super) use super::{DIALECT, MIGRATOR, SqliteStore as SqlStore};
+    pub(super) type Db = sqlx::Sqlite;
+    pub(super) type DbRow = sqlx::sqlite::SqliteRow;
+    pub(super) const NAME: &str = "sqlite";
+}
+
+// The same files are mounted by the other backend, with its own `backend`.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;

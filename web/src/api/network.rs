@@ -6,6 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use rhizome_node::PublicationKind;
+use rhizome_node::inventory::Inventory;
 use rhizome_node::listing::{Listing, ListingQuery, Origin};
 use rhizome_node::network::Scope;
 use rhizome_node::publication::parse_draft;
@@ -320,6 +321,7 @@ pub async fn directory_items(
             .unwrap_or_default();
         for mut entry in listed {
             entry["node"] = json!(peer.host);
+            entry["inventory"] = remote_inventory(&peer.host, &entry["inventory"]);
             entries.push(entry);
         }
     }
@@ -328,11 +330,19 @@ pub async fn directory_items(
         list.as_array()
             .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(wanted)))
     };
+    let inventory_has = |e: &Value, q: &str| {
+        serde_json::from_value::<Inventory>(e["inventory"].clone()).is_ok_and(|i| {
+            i.shares
+                .iter()
+                .chain(&i.seeks)
+                .any(|entry| entry.matches(q))
+        })
+    };
     entries.retain(|e| {
         params
             .q
             .as_deref()
-            .is_none_or(|q| text(&e["name"]).contains(&q.to_lowercase()))
+            .is_none_or(|q| text(&e["name"]).contains(&q.to_lowercase()) || inventory_has(e, q))
             && params
                 .kind
                 .as_deref()
@@ -351,6 +361,24 @@ pub async fn directory_items(
             })
     });
     Ok(entries)
+}
+
+/// A peer's inventory entry as this node will show it: read and checked like a local one,
+/// or dropped (with a log line) when it does not hold.
+fn remote_inventory(host: &str, listed: &Value) -> Value {
+    if listed.is_null() {
+        return json!({});
+    }
+    match serde_json::from_value::<Inventory>(listed.clone())
+        .map_err(|e| e.to_string())
+        .and_then(|i| i.validate("inventory").map_err(|e| e.to_string()))
+    {
+        Ok(inventory) => json!(inventory),
+        Err(reason) => {
+            tracing::info!(%host, %reason, "directory entry's inventory unreadable: left out");
+            json!({})
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -69,6 +69,7 @@ impl From<ActionError> for PageError {
             ActionError::Forbidden(_) => forbidden(),
             ActionError::Invalid(e) => internal(format!("unshown validation error: {e}")),
             ActionError::Store(e) => e.into(),
+            ActionError::Closed(_) => shown(StatusCode::UNPROCESSABLE_ENTITY, "register-closed"),
             ActionError::Unreachable(reason) => internal(reason),
         }
     }

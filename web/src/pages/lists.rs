@@ -9,6 +9,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use minijinja::context;
 use rhizome_node::PublicationKind;
+use rhizome_node::inventory::Inventory;
 use rhizome_node::network::{Near, distance_km};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -323,6 +324,8 @@ struct Entry {
     local: bool,
     slug: String,
     distance: Option<i64>,
+    /// What it shares and seeks, as `directory_items` checked it.
+    inventory: Inventory,
 }
 
 pub async fn directory(
@@ -376,6 +379,7 @@ pub async fn directory(
                 distance: point
                     .zip(position)
                     .map(|((a, b), (c, d))| distance_km(a, b, c, d).round() as i64),
+                inventory: serde_json::from_value(e["inventory"].clone()).unwrap_or_default(),
             }
         })
         .collect();

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use rhizome_federation::routes::{varies_by_accept, wants_activity_json};
+use rhizome_node::action::{ActionError, Registrant};
 use rhizome_node::publication::event::{Event, EventFormat, RegistrationMode};
 use rhizome_node::social::RsvpState;
 use rhizome_node::store::{Order, PublicationQuery};
@@ -275,6 +276,7 @@ async fn territory_negotiated(
             description_html => markdown::to_html(&profile.description),
             themes => profile.themes.iter().map(serde_name).collect::<Vec<_>>(),
             website => profile.website.as_ref().map(|u| u.to_string()),
+            inventory => &profile.inventory,
             followers,
             upcoming => items(&page, &upcoming, only),
             past => items(&page, &past, only),
@@ -422,12 +424,13 @@ async fn show_publication(
 fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
     let lang = page.lang;
     let places_left = e.capacity.map(|c| (i64::from(c) - participants).max(0));
+    // The form is offered where registering here is asked for ("just come" events count
+    // fediverse `Join`s but show no form).
     let open = matches!(
         e.registration.mode,
         RegistrationMode::Open | RegistrationMode::Approval
     ) && places_left != Some(0)
-        && e.ends_at >= rhizome_node::now()
-        && e.status == rhizome_node::publication::event::EventStatus::Scheduled;
+        && e.takes_registrations(rhizome_node::now()).is_ok();
     let map_points = e
         .place
         .as_ref()
@@ -511,78 +514,51 @@ pub async fn register(
     let Ok(id) = id.parse::<Uuid>() else {
         return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
     };
-    let event = match state.store.publication(id).await {
-        Ok(Some(Publication {
-            body: PublicationBody::Event(e),
-            deleted_at: None,
-            ..
-        })) => e,
-        Ok(_) => return page.error(&state, StatusCode::NOT_FOUND, "error-not-found"),
-        Err(e) => return page.failed(&state, e),
+    let (name, email) = (form.name.trim(), form.email.trim());
+    // Every attempt from one address counts, well-formed or not.
+    let refused = |field: &str, key: &str, status| {
+        let error = page.lang.text(key, &Default::default());
+        (context! { field, error, name, email }, status)
     };
-    let name = form.name.trim();
-    let email = form.email.trim();
-    let problem = if rhizome_node::validation::required_text("name", name, 100).is_err() {
-        Some(("name", "register-name-invalid"))
-    } else if !plausible_email(email) {
-        Some(("email", "register-email-invalid"))
-    } else if !matches!(
-        event.registration.mode,
-        RegistrationMode::Open | RegistrationMode::Approval
-    ) || event.ends_at < rhizome_node::now()
-    {
-        Some(("form", "register-closed"))
+    let (outcome, status) = if !state.registration_limiter.allow(source) {
+        tracing::warn!(event = %id, %source, "visitor registration rate-limited");
+        refused("form", "register-too-many", StatusCode::TOO_MANY_REQUESTS)
     } else {
-        None
-    };
-    let problem =
-        problem.map(|(field, message)| (field, message, StatusCode::UNPROCESSABLE_ENTITY));
-    let problem = match problem {
-        None if !state.registration_limiter.allow(source) => {
-            tracing::warn!(event = %id, %source, "visitor registration rate-limited");
-            Some(("form", "register-too-many", StatusCode::TOO_MANY_REQUESTS))
-        }
-        other => other,
-    };
-    let (outcome, status) = match problem {
-        Some((field, message, status)) => (
-            context! { field, error => page.lang.text(message, &Default::default()), name, email },
-            status,
-        ),
-        None => {
-            let state_now = state
-                .store
-                .register_visitor(
-                    id,
-                    email,
-                    name,
-                    event.capacity,
-                    event.registration.mode == RegistrationMode::Approval,
-                    rhizome_node::now(),
-                )
-                .await;
-            match state_now {
-                Ok(s) => {
-                    tracing::info!(event = %id, state = s.as_str(), "visitor registration");
-                    let key = match s {
-                        RsvpState::Accepted => "register-accepted",
-                        RsvpState::Pending => "register-pending",
-                        RsvpState::Rejected => "register-full",
-                    };
-                    (
-                        context! { done => s.as_str(), message => page.lang.text(key, &Default::default()) },
-                        StatusCode::OK,
-                    )
-                }
-                Err(StoreError::Conflict(_)) => {
-                    tracing::info!(event = %id, "visitor registration refused: address already registered");
-                    (
-                        context! { field => "email", error => page.lang.text("register-email-taken", &Default::default()), name, email },
-                        StatusCode::CONFLICT,
-                    )
-                }
-                Err(e) => return page.failed(&state, e),
+        match state
+            .actions
+            .register(id, Registrant::Visitor { name, email })
+            .await
+        {
+            Ok(s) => {
+                let key = match s {
+                    RsvpState::Accepted => "register-accepted",
+                    RsvpState::Pending => "register-pending",
+                    RsvpState::Rejected => "register-full",
+                };
+                let message = page.lang.text(key, &Default::default());
+                (context! { done => s.as_str(), message }, StatusCode::OK)
             }
+            Err(ActionError::Invalid(e)) if e.field == "name" => refused(
+                "name",
+                "register-name-invalid",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(ActionError::Invalid(e)) if e.field == "email" => refused(
+                "email",
+                "register-email-invalid",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            Err(ActionError::Closed(why)) => {
+                tracing::info!(event = %id, %why, "visitor registration refused");
+                refused("form", "register-closed", StatusCode::UNPROCESSABLE_ENTITY)
+            }
+            Err(ActionError::Store(StoreError::Conflict(_))) => {
+                tracing::info!(event = %id, "visitor registration refused: address already registered");
+                refused("email", "register-email-taken", StatusCode::CONFLICT)
+            }
+            // Not an event: nothing to register for at this address.
+            Err(ActionError::Invalid(_)) => return not_found().into_response(),
+            Err(e) => return PageError::from(e).into_response(),
         }
     };
     let mut response =
@@ -627,19 +603,4 @@ pub async fn remove_registration(
     let removed = state.store.cancel_rsvp(id, &form.participant).await?;
     tracing::info!(event = %id, by = %viewer.principal.member.username, removed, "registration removed by an organiser");
     Ok(Redirect::to(&format!("/events/{id}#registrations")).into_response())
-}
-
-/// Enough to catch typing mistakes; the address is only shown to the organisers.
-fn plausible_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && email.len() <= 254
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || c == '<' || c == '>')
 }

@@ -496,6 +496,75 @@ async fn the_profile_form_goes_through_the_api_validation() {
     );
 }
 
+/// The inventory is typed one entry a line, `#tags` after the label; a bad tag is shown
+/// beside its box and nothing is saved; the territory page shows what was saved.
+#[tokio::test]
+async fn a_territory_declares_what_it_shares_and_seeks() {
+    let (node, _) = node().await;
+    let editor = browser();
+    let csrf = login_as(&editor, &node, "camille").await;
+    let form = |shares: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Fablab de Poitiers".to_owned()),
+            ("languages", "fr".to_owned()),
+            ("inventory.shares", shares.to_owned()),
+            (
+                "inventory.seeks",
+                "Bénévoles pour le repair café\r\n\r\nMentorat #accompagnement".to_owned(),
+            ),
+        ]
+    };
+    let post_form = async |f: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post(&editor, &node, "/manage/t/fablab/settings", &pairs).await
+    };
+
+    let (status, html, _) = post_form(form("Découpeuse laser #pas/un-tag")).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        !text_of(&html, "#inventory-shares-error").is_empty(),
+        "{html}"
+    );
+    let (_, api) = node
+        .send(Method::GET, "/api/v1/territories/fablab", None, None)
+        .await;
+    assert_eq!(api.get("inventory"), None, "nothing saved: {api}");
+
+    let (status, html, _) = post_form(form(
+        "Découpeuse laser #équipement #fablab\nSalle 30 places #salle",
+    ))
+    .await;
+    assert_eq!(status, 303, "{html}");
+    let (_, api) = node
+        .send(Method::GET, "/api/v1/territories/fablab", None, None)
+        .await;
+    assert_eq!(
+        api["inventory"],
+        json!({
+            "shares": [{"label": "Découpeuse laser", "tags": ["équipement", "fablab"]},
+                       {"label": "Salle 30 places", "tags": ["salle"]}],
+            "seeks": [{"label": "Bénévoles pour le repair café", "tags": []},
+                      {"label": "Mentorat", "tags": ["accompagnement"]}]
+        })
+    );
+    let (_, html) = get(&editor, &node, "/manage/t/fablab/settings").await;
+    assert_eq!(
+        text_of(&html, "#inventory-shares"),
+        "Découpeuse laser #équipement #fablab\nSalle 30 places #salle"
+    );
+    let (_, public) = get(&browser(), &node, "/t/fablab").await;
+    let shares = text_of(&public, ".inventory-shares");
+    assert!(
+        shares.contains("Découpeuse laser") && shares.contains("#fablab"),
+        "{public}"
+    );
+    assert!(
+        text_of(&public, ".inventory-seeks").contains("Mentorat"),
+        "{public}"
+    );
+}
+
 #[tokio::test]
 async fn a_report_from_mastodon_reaches_the_admins_who_resolve_it() {
     let (node, admin_token) = node().await;

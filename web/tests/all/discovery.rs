@@ -192,6 +192,66 @@ async fn lying_directories_and_garbage_lists_are_not_listed() {
     );
 }
 
+/// A territory's inventory reaches the other nodes through its node's directory, is
+/// searchable there, and a peer's malformed inventory is left out, not its entry.
+#[tokio::test]
+async fn the_directory_carries_and_searches_inventories() {
+    let a = node(0).await;
+    let b = Node::start(Backend::Sqlite).await.unwrap();
+    let token = b.member("admin", true).await;
+    b.territory(
+        &token,
+        json!({"slug": "fablab", "name": "Fablab de Niort", "kind": "fablab",
+        "languages": ["fr"],
+        "inventory": {"shares": [{"label": "Découpeuse laser", "tags": ["équipement"]}],
+                      "seeks": [{"label": "Apiculture urbaine"}]}}),
+    )
+    .await;
+    let hostile = FakeMastodon::start().await;
+    hostile.serve(
+        "/directory",
+        json!({"node": host_of(hostile.base()), "territories": [
+            {"name": "Tiers-lieu piégé", "inventory": {"shares": [{"label": "x\u{7}".repeat(500)}], "extra": 1}}]}),
+    );
+    for peer in [host(&b), host_of(hostile.base())] {
+        assert!(a.federation().learn_peer(&peer, "contact").await);
+    }
+    a.federation().discovery_round().await.unwrap();
+
+    let search = async |q: &str| -> Vec<Value> {
+        let url = a.url(&format!("/api/v1/network/directory?q={q}"));
+        let body: Value = a.http.get(url).send().await.unwrap().json().await.unwrap();
+        body["items"].as_array().unwrap().clone()
+    };
+    let found = search("laser").await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["name"], "Fablab de Niort");
+    assert_eq!(
+        found[0]["inventory"]["seeks"][0]["label"],
+        "Apiculture urbaine"
+    );
+    assert_eq!(
+        search("apiculture").await.len(),
+        1,
+        "what it seeks is searched too"
+    );
+    assert_eq!(search("equipement").await.len(), 1, "tags, accents ignored");
+    let trapped = search("piégé").await;
+    assert_eq!(trapped.len(), 1, "the entry stays: {trapped:?}");
+    assert_eq!(trapped[0]["inventory"], json!({}), "its inventory does not");
+
+    let page = a
+        .http
+        .get(a.url("/network"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Découpeuse laser"), "{page}");
+}
+
 fn host_of(base: &str) -> String {
     base.trim_start_matches("http://").to_owned()
 }

@@ -16,9 +16,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use rhizome_node::social::{FollowState, Follower};
+use rhizome_node::store::prelude::*;
 use rhizome_node::store::{PostgresStore, SqliteStore};
 use rhizome_node::territory::TerritoryDraft;
-use rhizome_node::{ApiToken, Member, Store, Territory};
+use rhizome_node::{ApiToken, Member, Territory};
 
 const INBOXES: usize = 1000;
 const SERVERS: usize = 4;

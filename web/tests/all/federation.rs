@@ -1451,7 +1451,11 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
             Method::PATCH,
             "/api/v1/territories/fablab",
             Some(token),
-            Some(json!({"website": "https://fablab.example", "contact": "contact@fablab.example"})),
+            Some(
+                json!({"website": "https://fablab.example", "contact": "contact@fablab.example",
+                "inventory": {"shares": [{"label": "Découpeuse laser", "tags": ["équipement"]}],
+                              "seeks": [{"label": "Bénévoles pour le repair café"}]}}),
+            ),
         )
         .await;
     assert_eq!(status, 200);

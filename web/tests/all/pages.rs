@@ -597,6 +597,30 @@ async fn a_visitor_registers_until_the_event_is_full() {
     );
 }
 
+/// One rule for the page and the inbox: a cancelled event takes no registration, even
+/// with places left and its form still posted to.
+#[tokio::test]
+async fn a_cancelled_event_refuses_visitors() {
+    let (node, admin) = node().await;
+    let id = create_event(
+        &node,
+        &admin,
+        json!({"capacity": 10, "status": "cancelled"}),
+    )
+    .await;
+    let (status, html, _) = post(
+        &browser(),
+        &node,
+        &format!("/events/{id}/register"),
+        &[("name", "Alice"), ("email", "alice@example.org")],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(text_of(&html, ".register").contains("closes"), "{html}");
+    let event_id = id.parse().unwrap();
+    assert!(node.store.registrations(event_id).await.unwrap().is_empty());
+}
+
 #[tokio::test]
 async fn hostile_text_is_shown_as_text() {
     let (node, admin) = node().await;

@@ -15,6 +15,7 @@ use crate::pages::error::PageError;
 use crate::pages::labels::{LANGUAGES, THEMES};
 use crate::pages::manage::{
     Field, Known, Values, Widget, family, field, form_json, form_view, required, take_csrf,
+    values_of_json,
 };
 use crate::pages::public::territory_card;
 
@@ -38,6 +39,12 @@ const TERRITORY_FIELDS: &[Field] = &[
     field("website", "field-website", Widget::Url),
     field("contact", "field-contact", Widget::Text),
     field(
+        "inventory.shares",
+        "field-inventory-shares",
+        Widget::Entries,
+    ),
+    field("inventory.seeks", "field-inventory-seeks", Widget::Entries),
+    field(
         "manually_approves_followers",
         "field-manually-approves",
         Widget::Checkbox,
@@ -47,25 +54,7 @@ const TERRITORY_FIELDS: &[Field] = &[
 /// The form values showing the territory's profile as it is.
 fn profile_values(territory: &Territory) -> Values {
     let json = serde_json::to_value(&territory.profile).unwrap_or_default();
-    let mut values = Values::new();
-    for f in TERRITORY_FIELDS {
-        let mut at = &json;
-        for part in f.name.split('.') {
-            at = at.get(part).unwrap_or(&Value::Null);
-        }
-        match (f.widget, at) {
-            (_, Value::Null) | (Widget::Checkbox, Value::Bool(false)) => {}
-            (Widget::Checkbox, _) => values.push((f.name.to_owned(), "on".into())),
-            (_, Value::Array(list)) => {
-                for v in list.iter().filter_map(Value::as_str) {
-                    values.push((f.name.to_owned(), v.to_owned()));
-                }
-            }
-            (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
-            (_, other) => values.push((f.name.to_owned(), other.to_string())),
-        }
-    }
-    values
+    values_of_json(TERRITORY_FIELDS, &json)
 }
 
 fn render_settings(

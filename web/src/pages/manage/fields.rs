@@ -3,6 +3,7 @@
 
 use minijinja::context;
 use rhizome_node::PublicationBody;
+use rhizome_node::inventory::InventoryEntry;
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::publication::resource::CC_LICENCES;
 use rhizome_node::text::sentences::licence_label;
@@ -27,6 +28,9 @@ pub(in crate::pages) enum Widget {
     Checkbox,
     /// Comma-separated words, a JSON list of strings.
     List,
+    /// One entry per line, a label and its `#tags`: a JSON list of `{label, tags}`
+    /// (`inventory::InventoryEntry`).
+    Entries,
     Select(&'static [&'static str]),
     /// A select whose first option, empty, means none: the JSON value is left out.
     MaybeSelect(&'static [&'static str]),
@@ -279,6 +283,13 @@ pub(in crate::pages) fn form_json(
                         .collect::<Vec<_>>()
                 )
             }),
+            Widget::Entries => typed.first().map(|v| {
+                json!(
+                    v.lines()
+                        .filter_map(InventoryEntry::from_line)
+                        .collect::<Vec<_>>()
+                )
+            }),
             // A number that does not parse stays a string: validation names the field.
             Widget::Number => typed.first().map(|v| {
                 v.replace(',', ".")
@@ -326,25 +337,33 @@ pub(super) fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value
 /// The form values showing an existing publication; times in the event's own zone.
 pub(super) fn values_of(body: &PublicationBody) -> Values {
     let json = serde_json::to_value(body).unwrap_or_default();
+    let mut values = values_of_json(fields(body.kind()), &json);
+    if let PublicationBody::Event(e) = body {
+        for (name, value) in values.iter_mut() {
+            let instant = match name.as_str() {
+                "starts_at" => e.starts_at,
+                "ends_at" => e.ends_at,
+                _ => continue,
+            };
+            *value = instant
+                .with_timezone(&e.tz())
+                .format("%Y-%m-%dT%H:%M")
+                .to_string();
+        }
+    }
+    values
+}
+
+/// The form values showing a stored record (its JSON), field by field.
+pub(in crate::pages) fn values_of_json(fields: &[Field], json: &Value) -> Values {
     let mut values = Values::new();
-    for f in fields(body.kind()) {
-        let mut at = &json;
+    for f in fields {
+        let mut at = json;
         for part in f.name.split('.') {
             at = at.get(part).unwrap_or(&Value::Null);
         }
         match (f.widget, at) {
             (_, Value::Null) => {}
-            (Widget::DateTime, Value::String(_)) => {
-                if let PublicationBody::Event(e) = body {
-                    let instant = if f.name == "starts_at" {
-                        e.starts_at
-                    } else {
-                        e.ends_at
-                    };
-                    let local = instant.with_timezone(&e.tz()).format("%Y-%m-%dT%H:%M");
-                    values.push((f.name.to_owned(), local.to_string()));
-                }
-            }
             (Widget::Checkbox, Value::Bool(true)) => values.push((f.name.to_owned(), "on".into())),
             (Widget::Checkbox, _) => {}
             (Widget::Licence, Value::String(url)) if !CC_LICENCES.contains(&url.as_str()) => {
@@ -376,6 +395,14 @@ pub(super) fn values_of(body: &PublicationBody) -> Values {
             (Widget::List, Value::Array(list)) => {
                 let words: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
                 values.push((f.name.to_owned(), words.join(", ")));
+            }
+            (Widget::Entries, Value::Array(list)) => {
+                let lines: Vec<String> = list
+                    .iter()
+                    .filter_map(|e| serde_json::from_value::<InventoryEntry>(e.clone()).ok())
+                    .map(|e| e.to_line())
+                    .collect();
+                values.push((f.name.to_owned(), lines.join("\n")));
             }
             (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
             // 30.0 km reads as it was typed: 30.
@@ -422,6 +449,7 @@ pub(in crate::pages) fn form_view(
                 Widget::Url => ("url", &[], none),
                 Widget::Checkbox => ("checkbox", &[], none),
                 Widget::List => ("text", &[], none),
+                Widget::Entries => ("entries", &[], none),
                 Widget::Select(o) => ("select", o, none),
                 Widget::MaybeSelect(o) => ("maybe-select", o, none),
                 Widget::Choices(o) => ("choices", o, none),

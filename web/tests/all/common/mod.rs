@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use rhizome_federation::Federation;
 use rhizome_federation::delivery::Settings;
+use rhizome_node::store::prelude::*;
 use rhizome_node::store::{PostgresStore, SqliteStore};
-use rhizome_node::{ApiToken, Config, Member, Store};
+use rhizome_node::{ApiToken, Config, Member};
 use rhizome_web::AppState;
 
 pub struct Node {

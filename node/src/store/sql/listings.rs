@@ -1,0 +1,170 @@
+//! [`ListingStore`] in the SQL both backends share (mounted once per backend, see
+//! `mod.rs`).
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use super::backend::{DIALECT, Db, SqlStore};
+use super::rows::{
+    PUBLICATION_COLUMNS, REMOTE_COLUMNS, TERRITORY_COLUMNS, listing_from_row, publication_from_row,
+    remote_from_row, territory_from_row,
+};
+use super::transaction::upsert_listing_in;
+use crate::listing::{Listing, ListingQuery, ListingRow, Origin};
+use crate::store::{ListingStore, StoreError};
+
+/// One page of the index in SQL order, every filter applied but the exact
+/// distance (a bounding box stands in for it).
+async fn listings_page(
+    pool: &sqlx::Pool<Db>,
+    q: &ListingQuery,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Listing>, StoreError> {
+    let mut sql = sqlx::QueryBuilder::<Db>::new(
+        "SELECT l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
+                l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
+                l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place
+         FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE",
+    );
+    if let Some(kind) = q.kind {
+        sql.push(" AND l.kind = ").push_bind(kind.as_str());
+    }
+    if let Some(at) = q.current_at {
+        sql.push(" AND l.current_until >= ").push_bind(at);
+    }
+    let words = crate::listing::query_words(q.q.as_deref().unwrap_or_default());
+    if !words.is_empty() {
+        sql.push(" AND ")
+            .push(DIALECT.text_match.0)
+            .push_bind((DIALECT.text_query)(&words))
+            .push(DIALECT.text_match.1);
+    }
+    if let Some(from) = q.from {
+        sql.push(" AND l.starts_at >= ").push_bind(from);
+    }
+    if let Some(to) = q.to {
+        sql.push(" AND l.starts_at < ").push_bind(to);
+    }
+    match &q.origin {
+        Some(Origin::Territory(id)) => {
+            sql.push(" AND l.territory_id = ").push_bind(*id);
+        }
+        Some(Origin::Actor(id)) => {
+            sql.push(" AND l.actor_id = ").push_bind(id.clone());
+        }
+        None => {}
+    }
+    if let Some(theme) = q.theme {
+        sql.push(" AND (l.themes & ")
+            .push_bind(crate::listing::theme_bits(&[theme]))
+            .push(") <> 0");
+    }
+    if let Some(language) = &q.language {
+        sql.push(" AND l.language = ").push_bind(language.clone());
+    }
+    if let Some(near) = q.near {
+        let ((lat0, lat1), lons) =
+            crate::listing::bounding_box(near.latitude, near.longitude, near.km);
+        sql.push(" AND l.latitude BETWEEN ")
+            .push_bind(lat0)
+            .push(" AND ")
+            .push_bind(lat1);
+        match lons {
+            Some((lon0, lon1)) => {
+                sql.push(" AND l.longitude BETWEEN ")
+                    .push_bind(lon0)
+                    .push(" AND ")
+                    .push_bind(lon1);
+            }
+            None => {
+                sql.push(" AND l.longitude IS NOT NULL");
+            }
+        }
+    }
+    sql.push(if q.agenda_order() {
+        " ORDER BY l.starts_at ASC, l.id ASC"
+    } else {
+        " ORDER BY l.published DESC, l.id DESC"
+    });
+    sql.push(" LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows = sql.build().fetch_all(pool).await?;
+    rows.iter().map(listing_from_row).collect()
+}
+
+#[async_trait]
+impl ListingStore for SqlStore {
+    async fn listings(&self, q: &ListingQuery) -> Result<Vec<Listing>, StoreError> {
+        let (limit, offset) = (q.limit.clamp(0, 1000), q.offset.clamp(0, 100_000));
+        let Some(near) = q.near else {
+            return listings_page(&self.pool, q, limit, offset).await;
+        };
+        // The box holds corners farther than `km`: page on until `limit` rows
+        // within the circle are found (or the box is exhausted).
+        let batch = (limit + offset).clamp(50, 2000);
+        let (mut found, mut skipped, mut from) = (Vec::new(), 0, 0);
+        loop {
+            let page = listings_page(&self.pool, q, batch, from).await?;
+            let last = (page.len() as i64) < batch;
+            for l in page {
+                let within = l
+                    .latitude
+                    .zip(l.longitude)
+                    .is_some_and(|(a, b)| near.contains(a, b));
+                if !within {
+                    continue;
+                }
+                if skipped < offset {
+                    skipped += 1;
+                } else if (found.len() as i64) < limit {
+                    found.push(l);
+                }
+            }
+            if last || found.len() as i64 >= limit {
+                return Ok(found);
+            }
+            from += batch;
+        }
+    }
+
+    async fn rebuild_listings(&self) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM listings")
+            .execute(&mut *tx)
+            .await?;
+        let sql = format!("SELECT {} FROM territories", TERRITORY_COLUMNS);
+        let territories = sqlx::query(&sql)
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(territory_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let by_id: std::collections::HashMap<Uuid, &crate::Territory> =
+            territories.iter().map(|t| (t.id, t)).collect();
+        let sql = format!(
+            "SELECT {} FROM publications WHERE deleted_at IS NULL",
+            PUBLICATION_COLUMNS
+        );
+        let mut n = 0;
+        for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
+            let p = publication_from_row(&row)?;
+            if let Some(t) = by_id.get(&p.territory_id) {
+                upsert_listing_in(&mut tx, &ListingRow::local(&p, t)).await?;
+                n += 1;
+            }
+        }
+        // Rows not converted yet are listed when they get their facts.
+        let sql = format!(
+            "SELECT {REMOTE_COLUMNS} FROM remote_publications WHERE deleted_at IS NULL AND facts IS NOT NULL"
+        );
+        for row in sqlx::query(&sql).fetch_all(&mut *tx).await? {
+            upsert_listing_in(&mut tx, &ListingRow::remote(&remote_from_row(&row)?)).await?;
+            n += 1;
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,30 @@
+//! [`TerritoryStore`], one table family of [`super::Store`]; its SQL, shared by both
+//! backends, is in `sql/territories.rs`.
+
+use async_trait::async_trait;
+use uuid::Uuid;
+
+use crate::outbox::Outgoing;
+use crate::store::StoreError;
+use crate::territory::Territory;
+
+/// Territories: their profiles (saving one re-indexes its publications).
+#[async_trait]
+pub trait TerritoryStore: Send + Sync {
+    async fn insert_territory(&self, territory: &Territory) -> Result<(), StoreError>;
+
+    /// Saves a territory's profile; `announce` (its actor's `Update`) is queued in the
+    /// same transaction.
+    async fn update_territory(
+        &self,
+        territory: &Territory,
+        announce: Option<&Outgoing>,
+    ) -> Result<(), StoreError>;
+
+    async fn territory(&self, id: Uuid) -> Result<Option<Territory>, StoreError>;
+
+    async fn territory_by_slug(&self, slug: &str) -> Result<Option<Territory>, StoreError>;
+
+    /// All territories, by name.
+    async fn territories(&self) -> Result<Vec<Territory>, StoreError>;
+}

@@ -139,9 +139,9 @@ impl Federation {
             .territory(p.territory_id)
             .await?
             .ok_or(FederationError::NotFound)?;
-        let counts = self.event_counts(&p).await?;
+        let event = self.event_context(&p).await?;
         Ok(ActivityJson(with_context(publication::object(
-            &self.urls, &territory, &p, counts,
+            &self.urls, &territory, &p, event,
         )))
         .into_response())
     }

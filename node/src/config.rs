@@ -67,6 +67,9 @@ pub struct Config {
     /// for a request coming through one of them, the client's address is read from
     /// `X-Forwarded-For`. Login and registration limits count per client address.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The largest document (PDF, office file, audio, video) a resource form may attach,
+    /// in bytes.
+    pub max_attachment_bytes: usize,
 }
 
 impl Default for Config {
@@ -94,12 +97,13 @@ impl Default for Config {
             header_read_timeout_seconds: 10,
             max_connections_per_address: 64,
             trusted_proxies: Vec::new(),
+            max_attachment_bytes: 25 * 1024 * 1024,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 22] = [
+const ENV_KEYS: [&str; 23] = [
     "domain",
     "scheme",
     "listen",
@@ -122,6 +126,7 @@ const ENV_KEYS: [&str; 22] = [
     "header_read_timeout_seconds",
     "max_connections_per_address",
     "trusted_proxies",
+    "max_attachment_bytes",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -193,6 +198,12 @@ impl Config {
             return Err(ConfigError::Invalid(format!(
                 "default_timezone {:?} is not an IANA zone name",
                 self.default_timezone
+            )));
+        }
+        if self.max_attachment_bytes == 0 || self.max_attachment_bytes > 1 << 30 {
+            return Err(ConfigError::Invalid(format!(
+                "max_attachment_bytes must be between 1 and 1073741824, not {}",
+                self.max_attachment_bytes
             )));
         }
         if self.delivery_lease_seconds == 0 {

@@ -12,7 +12,9 @@ use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
 
 use crate::network::RemotePublication;
+use crate::publication::call::{CallStatus, CallType};
 use crate::publication::event::EventStatus;
+use crate::publication::resource::Level;
 use crate::publication::{Publication, PublicationBody, PublicationKind};
 use crate::territory::Territory;
 use crate::theme::Theme;
@@ -131,6 +133,32 @@ pub struct RemoteFacts {
     pub timezone: Option<String>,
     /// The first place's name and address, on one line.
     pub place: Option<String>,
+    /// What a remote Rhizome node says of its call, event or resource beyond what lists
+    /// need, for the remote publication's page. Absent from rows stored before.
+    #[serde(default)]
+    pub details: RemoteDetails,
+}
+
+/// The fields of a remote call, event or resource that Rhizome nodes send (see
+/// `docs/FEDERATION.md`); each stays empty when the object does not say it. Texts are
+/// plain, cut to their usual lengths.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RemoteDetails {
+    pub call_type: Option<CallType>,
+    pub call_status: Option<CallStatus>,
+    pub objectives: Vec<String>,
+    pub skills_wanted: Vec<String>,
+    pub outcome: Option<String>,
+    pub organisers: Vec<String>,
+    /// Partner territories' actor ids.
+    pub partners: Vec<String>,
+    /// The id of the event a resource came out of.
+    pub related_event: Option<String>,
+    pub license: Option<String>,
+    pub level: Option<Level>,
+    /// Age groups and situations, as `audienceType` lists them.
+    pub audience: Vec<String>,
 }
 
 /// One row of the index, as written.

@@ -116,6 +116,69 @@ test("an editor logs in and publishes an event with a place from a phone", async
   assert.deepEqual(problems.get(page), []);
 });
 
+/** A tiny valid PDF: one empty page. */
+const TINY_PDF = Buffer.from(
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+    "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+);
+
+test("an editor fills every field of a call and a resource from a phone, with a PDF", async () => {
+  const page = await visitor();
+  await login(page);
+  await page.goto(`${BASE}/manage/t/fablab/calls/new`);
+  await assertNoHorizontalScroll(page);
+  await page.getByLabel("Type d'appel").selectOption("project");
+  await page.getByLabel("Titre").fill("Un atelier mobile pour les villages");
+  await page.getByLabel("Objectifs").fill("Former des jeunes\nOuvrir un atelier");
+  await page.getByLabel("Compétences ou rôles recherchés").fill("soudure, électronique");
+  await page.getByLabel("Date limite").fill("2031-06-30");
+  await page.getByLabel("Lieu de la portée").fill("Poitiers");
+  await page.getByLabel("Latitude").fill("46.58");
+  await page.getByLabel("Longitude").fill("0.34");
+  await page.getByLabel("Rayon (km)").fill("30");
+  await page.getByLabel("État").selectOption("in_progress");
+  await page.getByLabel("Résultat").fill("Deux ateliers **ouverts**");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForURL(/\/calls\/[0-9a-f-]+$/);
+  assert.equal(await page.locator(".skills li").count(), 2);
+  assert.match(await page.locator(".call-facts").textContent(), /30 km/);
+  assert.equal(await page.locator(".objectives li").count(), 2);
+  assert.match(await page.locator(".outcome").textContent(), /ouverts/);
+  await shot(page, "call-phone");
+  await assertNoHorizontalScroll(page);
+
+  await page.goto(`${BASE}/manage/t/fablab/resources/new`);
+  await page.getByLabel("Titre").fill("Guide imprimable");
+  await page.getByLabel("Type de ressource").selectOption("toolkit");
+  await page.getByLabel("Licence", { exact: true }).selectOption({ label: "CC BY-SA 4.0" });
+  await page.getByLabel("Niveau").selectOption("beginner");
+  await page.getByLabel("12-17 ans").check();
+  await page.getByLabel("Liens").fill("https://example.org/guide Le guide en ligne");
+  await page.locator("#attachments-file").setInputFiles({
+    name: "guide.pdf",
+    mimeType: "application/pdf",
+    buffer: TINY_PDF,
+  });
+  await page.getByLabel("Nom du document").fill("Le guide en PDF");
+  await assertNoHorizontalScroll(page);
+  await shot(page, "resource-form-phone");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForURL(/\/resources\/[0-9a-f-]+$/);
+  assert.equal((await page.locator(".badge.licence").textContent()).trim(), "CC BY-SA 4.0");
+  assert.match(await page.locator(".resource-facts").textContent(), /12-17 ans/);
+  const attachment = page.locator(".attachments a");
+  assert.equal((await attachment.textContent()).trim(), "Le guide en PDF");
+  const download = await page.request.get(await attachment.getAttribute("href"));
+  assert.equal(download.status(), 200);
+  assert.equal(download.headers()["content-type"], "application/pdf");
+  assert.match(download.headers()["content-disposition"], /^attachment/);
+  assert.equal(download.headers()["x-content-type-options"], "nosniff");
+  assert.deepEqual(Buffer.from(await download.body()), TINY_PDF);
+  await shot(page, "resource-phone");
+  await assertNoHorizontalScroll(page);
+  assert.deepEqual(problems.get(page), []);
+});
+
 test("the event is on the agenda and in the iCal feed", async () => {
   assert.ok(eventPath, "published by the previous test");
   const page = await visitor({ viewport: DESKTOP });

@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod documents;
 pub mod error;
 pub mod extract;
 pub mod feeds;

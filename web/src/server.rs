@@ -38,6 +38,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::feeds::routes())
         .merge(crate::widget::routes())
         .merge(crate::media::routes())
+        .merge(crate::documents::routes())
         .merge(rhizome_federation::routes::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())

@@ -6,6 +6,7 @@ use rhizome_node::action::{ActionError, Actions, Wire};
 use rhizome_node::answer::{Answer, RemoteCall};
 use rhizome_node::network::{Following, Scope};
 use rhizome_node::outbox::Outgoing;
+use rhizome_node::publication::partner::TerritoryRef;
 use rhizome_node::social::{Follower, RemoteActor};
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory, ValidationError};
 
@@ -13,7 +14,7 @@ use super::{Address, outgoing, territory_actor};
 use crate::Federation;
 use crate::error::FederationError;
 use crate::internaltoas::actor::territory_object;
-use crate::internaltoas::publication::{EventCounts, object, tombstone};
+use crate::internaltoas::publication::{EventContext, object, tombstone};
 use crate::keys::KeyError;
 use crate::protocol::Verb;
 
@@ -25,7 +26,8 @@ impl Wire for Federation {
         p: &Publication,
     ) -> Result<Outgoing, StoreError> {
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
-        let object = object(&self.urls, territory, p, EventCounts::default());
+        let event = self.event_context(p).await?;
+        let object = object(&self.urls, territory, p, event);
         Ok(self.to_followers(territory, Verb::Create, object, scoped))
     }
 
@@ -34,9 +36,9 @@ impl Wire for Federation {
         territory: &Territory,
         p: &Publication,
     ) -> Result<Outgoing, StoreError> {
-        let counts = self.event_counts(p).await?;
+        let event = self.event_context(p).await?;
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
-        let object = object(&self.urls, territory, p, counts);
+        let object = object(&self.urls, territory, p, event);
         Ok(self.to_followers(territory, Verb::Update, object, scoped))
     }
 
@@ -163,12 +165,28 @@ impl Federation {
         Actions::new(self.store.clone(), std::sync::Arc::new(self.clone()))
     }
 
-    pub async fn event_counts(&self, p: &Publication) -> Result<EventCounts, StoreError> {
-        Ok(match p.body {
-            PublicationBody::Event(_) => EventCounts {
-                participants: self.store.participant_count(p.id).await?,
-            },
-            _ => EventCounts::default(),
+    /// What an event's object needs from storage: its participants, and its partners'
+    /// actor ids (a local territory's by its slug; one since deleted is left out).
+    pub async fn event_context(&self, p: &Publication) -> Result<EventContext, StoreError> {
+        let PublicationBody::Event(e) = &p.body else {
+            return Ok(EventContext::default());
+        };
+        let mut partners = Vec::with_capacity(e.partners.len());
+        for partner in &e.partners {
+            match partner {
+                TerritoryRef::Local(id) => {
+                    if let Some(t) = self.store.territory(*id).await? {
+                        partners.push(self.urls.territory(&t.profile.slug));
+                    }
+                }
+                TerritoryRef::Remote(url) => partners.push(url.to_string()),
+                // Known by name only: nothing to point to on the wire.
+                TerritoryRef::Named(_) => {}
+            }
+        }
+        Ok(EventContext {
+            participants: self.store.participant_count(p.id).await?,
+            partners,
         })
     }
 

@@ -5,30 +5,20 @@ use rhizome_node::answer::{AnswerText, RemoteCall, remote_text};
 use rhizome_node::listing::html_text;
 use rhizome_node::network::RemotePublication;
 use rhizome_node::publication::PublicationKind;
-use rhizome_node::publication::call::CallStatus;
-use serde::Deserialize;
-use serde_json::Value;
 
 use crate::protocol::first_href;
 use crate::protocol::inbound::AnswerNote;
 
-/// A stored remote publication read as a call; `None` when it is something else or gone.
-/// An unknown or missing `callStatus` reads as open (servers that do not say).
+/// A stored remote publication read as a call, from the facts read on its arrival
+/// (`facts::remote_facts`); `None` when it is something else or gone. An unknown or
+/// missing `callStatus` reads as open (servers that do not say).
 pub fn remote_call(p: &RemotePublication) -> Option<RemoteCall> {
     if p.kind != PublicationKind::Call || p.deleted_at.is_some() {
         return None;
     }
-    let status = p
-        .object
-        .get("callStatus")
-        .and_then(|s| CallStatus::deserialize(s).ok())
-        .unwrap_or_default();
-    let outcome = p
-        .object
-        .get("outcome")
-        .and_then(Value::as_str)
-        .map(html_text)
-        .filter(|o| !o.is_empty());
+    let details = &p.facts.details;
+    let status = details.call_status.unwrap_or_default();
+    let outcome = details.outcome.clone().filter(|o| !o.is_empty());
     Some(RemoteCall {
         id: p.id.clone(),
         actor_id: p.actor_id.clone(),

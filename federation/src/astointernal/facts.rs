@@ -3,12 +3,21 @@
 //! and never reads the object's JSON; rows stored before the facts were kept are converted
 //! here when the node opens its database.
 
-use rhizome_node::listing::{MAX_SUMMARY_CHARS, RemoteFacts, cut, html_text, one_line};
+use rhizome_node::listing::{
+    MAX_SUMMARY_CHARS, RemoteDetails, RemoteFacts, cut, html_text, one_line,
+};
 use rhizome_node::publication::event::EventStatus;
 use rhizome_node::store::StoreError;
 use rhizome_node::store::prelude::*;
 use rhizome_node::theme::Theme;
+use rhizome_node::validation::{MAX_LIST, MAX_SHORT};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::protocol::{id_of, ids_of};
+
+/// The longest outcome kept from a remote call, as plain text.
+const MAX_OUTCOME_CHARS: usize = 2000;
 
 /// How many unconverted rows are read at a time.
 const CONVERT_BATCH: i64 = 200;
@@ -66,6 +75,50 @@ pub fn remote_facts(object: &Value) -> RemoteFacts {
         status: remote_status(object),
         timezone,
         place: array(object.get("location")).find_map(remote_place),
+        details: remote_details(object),
+    }
+}
+
+/// The fields Rhizome nodes send beyond what lists need (`docs/FEDERATION.md`); what is
+/// absent or malformed stays empty.
+fn remote_details(object: &Value) -> RemoteDetails {
+    fn term<T: DeserializeOwned>(object: &Value, field: &str) -> Option<T> {
+        serde_json::from_value(object.get(field)?.clone()).ok()
+    }
+    let texts = |field: &str| -> Vec<String> {
+        array(object.get(field))
+            .filter_map(Value::as_str)
+            .map(|s| cut(&one_line(s), MAX_SHORT))
+            .filter(|s| !s.is_empty())
+            .take(MAX_LIST)
+            .collect()
+    };
+    let web_id = |id: &str| {
+        url::Url::parse(id)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+            .map(|u| u.to_string())
+    };
+    RemoteDetails {
+        call_type: term(object, "callType"),
+        call_status: term(object, "callStatus"),
+        objectives: texts("objectives"),
+        skills_wanted: texts("skillsWanted"),
+        outcome: object
+            .get("outcome")
+            .and_then(Value::as_str)
+            .map(|html| cut(html_text(html).trim(), MAX_OUTCOME_CHARS))
+            .filter(|s| !s.is_empty()),
+        organisers: texts("organisers"),
+        partners: ids_of(object.get("partners").unwrap_or(&Value::Null))
+            .into_iter()
+            .filter_map(web_id)
+            .take(MAX_LIST)
+            .collect(),
+        related_event: object.get("relatedEvent").and_then(id_of).and_then(web_id),
+        license: object.get("license").and_then(id_of).and_then(web_id),
+        level: term(object, "educationalLevel"),
+        audience: texts("audienceType"),
     }
 }
 
@@ -153,6 +206,8 @@ fn array(value: Option<&Value>) -> impl Iterator<Item = &Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rhizome_node::publication::call::{CallStatus, CallType};
+    use rhizome_node::publication::resource::Level;
     use serde_json::json;
 
     #[test]
@@ -178,8 +233,55 @@ mod tests {
                 status: Some(EventStatus::Postponed),
                 timezone: Some("Europe/Brussels".into()),
                 place: Some("Parc, 2 allée Liège".into()),
+                details: RemoteDetails::default(),
             }
         );
+    }
+
+    #[test]
+    fn what_rhizome_nodes_add_is_read_back_and_bounded() {
+        let call = remote_facts(&json!({
+            "type": "Page", "callType": "partners", "callStatus": "closed",
+            "objectives": ["Former  des\njeunes", 3], "skillsWanted": ["soudure", ""],
+            "outcome": "<p>Deux <b>ateliers</b> ouverts</p>",
+        }));
+        assert_eq!(
+            call.details,
+            RemoteDetails {
+                call_type: Some(CallType::Partners),
+                call_status: Some(CallStatus::Closed),
+                objectives: vec!["Former des jeunes".into()],
+                skills_wanted: vec!["soudure".into()],
+                outcome: Some("Deux ateliers ouverts".into()),
+                ..Default::default()
+            }
+        );
+        let event = remote_facts(&json!({
+            "type": "Event", "organisers": "Atelier vélo",
+            "partners": ["https://other.example/t/lab", {"id": "https://third.example/t/x"}, "javascript:alert(1)"],
+        }));
+        assert_eq!(event.details.organisers, vec!["Atelier vélo".to_owned()]);
+        assert_eq!(
+            event.details.partners,
+            vec!["https://other.example/t/lab", "https://third.example/t/x"]
+        );
+        let resource = remote_facts(&json!({
+            "type": "Page", "license": "https://creativecommons.org/licenses/by-sa/4.0/",
+            "educationalLevel": "advanced", "audienceType": ["12-17", "familles"],
+            "relatedEvent": "https://other.example/events/1",
+            "callType": "nonsense",
+        }));
+        assert_eq!(resource.details.level, Some(Level::Advanced));
+        assert_eq!(resource.details.call_type, None);
+        assert_eq!(resource.details.audience, vec!["12-17", "familles"]);
+        assert_eq!(
+            resource.details.related_event.as_deref(),
+            Some("https://other.example/events/1")
+        );
+        let long = "x".repeat(5000);
+        let bounded = remote_facts(&json!({"outcome": long, "skillsWanted": vec!["y"; 80]}));
+        assert!(bounded.details.outcome.unwrap().chars().count() <= MAX_OUTCOME_CHARS + 1);
+        assert_eq!(bounded.details.skills_wanted.len(), MAX_LIST);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rhizome_node::publication::resource::{Level, Resource, ResourceType};
 use rhizome_node::publication::{Image, Link};
 use rhizome_node::text::Lang;
 use rhizome_node::theme::Theme;
-use rhizome_node::{Publication, PublicationBody, Territory};
+use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -19,10 +19,12 @@ use crate::protocol::outbound::Tombstone;
 use crate::protocol::{ObjectType, PUBLIC};
 use crate::urls::Urls;
 
-/// Live counts shown with an event (places left).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EventCounts {
+/// What an event's object says that its body alone does not: live counts (places
+/// left) and its partner territories' actor ids, read from storage.
+#[derive(Debug, Clone, Default)]
+pub struct EventContext {
     pub participants: i64,
+    pub partners: Vec<String>,
 }
 
 /// A publication as an AS object: the fields every kind has, then its kind's own
@@ -86,6 +88,12 @@ pub struct EventFields<'a> {
     pub maximum_attendee_capacity: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remaining_attendee_capacity: Option<i64>,
+    /// People or bodies running it, as text (Rhizome).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub organisers: &'a [String],
+    /// Partner territories' actor ids (Rhizome).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partners: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +106,9 @@ pub struct ResourceFields<'a> {
     pub educational_level: &'a Option<Level>,
     pub license: &'a url::Url,
     pub audience_type: Vec<Value>,
+    /// The event it came out of, by its object id (Rhizome).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub related_event: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -122,8 +133,8 @@ pub struct CallFields<'a> {
 }
 
 /// The AS object of a publication, without `@context` (embedded in activities).
-pub fn object(urls: &Urls, territory: &Territory, p: &Publication, counts: EventCounts) -> Value {
-    as_json(&publication_object(urls, territory, p, counts))
+pub fn object(urls: &Urls, territory: &Territory, p: &Publication, event: EventContext) -> Value {
+    as_json(&publication_object(urls, territory, p, event))
 }
 
 /// [`object`], typed.
@@ -131,12 +142,12 @@ pub fn publication_object<'a>(
     urls: &Urls,
     territory: &Territory,
     p: &'a Publication,
-    counts: EventCounts,
+    event: EventContext,
 ) -> PublicationObject<'a> {
     let id = urls.publication(p.body.kind(), p.id);
     let (fields, mut attachment) = match &p.body {
-        PublicationBody::Event(e) => event_fields(e, counts),
-        PublicationBody::Resource(r) => resource_fields(r),
+        PublicationBody::Event(e) => event_fields(e, event),
+        PublicationBody::Resource(r) => resource_fields(urls, r),
         PublicationBody::Call(c) => (call_fields(c), None),
     };
     if let Some(image) = p.body.image() {
@@ -200,7 +211,8 @@ fn link(l: &Link) -> Value {
     json!({"type": "Link", "href": l.url, "name": l.title})
 }
 
-fn event_fields(e: &Event, counts: EventCounts) -> (KindFields<'_>, Option<Vec<Value>>) {
+fn event_fields(e: &Event, event: EventContext) -> (KindFields<'_>, Option<Vec<Value>>) {
+    let counts = &event;
     let tz = e.tz();
     let mut locations = Vec::new();
     if let Some(place) = &e.place {
@@ -254,6 +266,8 @@ fn event_fields(e: &Event, counts: EventCounts) -> (KindFields<'_>, Option<Vec<V
         remaining_attendee_capacity: e
             .capacity
             .map(|capacity| (i64::from(capacity) - counts.participants).max(0)),
+        organisers: &e.organisers,
+        partners: event.partners,
     };
     (
         KindFields::Event(fields),
@@ -261,7 +275,7 @@ fn event_fields(e: &Event, counts: EventCounts) -> (KindFields<'_>, Option<Vec<V
     )
 }
 
-fn resource_fields(r: &Resource) -> (KindFields<'_>, Option<Vec<Value>>) {
+fn resource_fields<'a>(urls: &Urls, r: &'a Resource) -> (KindFields<'a>, Option<Vec<Value>>) {
     let mut attachments: Vec<Value> = r.links.iter().map(link).collect();
     attachments.extend(r.attachments.iter().map(
         |a| json!({"type": "Document", "url": a.url, "mediaType": a.media_type, "name": a.name}),
@@ -273,6 +287,9 @@ fn resource_fields(r: &Resource) -> (KindFields<'_>, Option<Vec<Value>>) {
         educational_level: &r.level,
         license: &r.license,
         audience_type: audience_type(&r.audience),
+        related_event: r
+            .related_event
+            .map(|id| urls.publication(PublicationKind::Event, id)),
     };
     // Always there for a resource, even empty.
     (KindFields::Resource(fields), Some(attachments))
@@ -321,7 +338,6 @@ pub fn tombstone(urls: &Urls, p: &Publication) -> Tombstone {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rhizome_node::PublicationKind;
     use rhizome_node::territory::TerritoryDraft;
 
     fn territory() -> Territory {
@@ -380,7 +396,15 @@ mod tests {
         let urls = Urls {
             base: "https://node.example".into(),
         };
-        let o = object(&urls, &t, &p, EventCounts { participants: 5 });
+        let o = object(
+            &urls,
+            &t,
+            &p,
+            EventContext {
+                participants: 5,
+                ..Default::default()
+            },
+        );
         assert_eq!(o["type"], "Event");
         assert_eq!(o["startTime"], "2026-12-01T18:00:00+01:00");
         assert_eq!(o["timezone"], "Europe/Paris");
@@ -406,7 +430,7 @@ mod tests {
             "image": {"url": "/media/0191d5a0-0000-7000-8000-000000000001.jpg", "alt": "Des vélos réparés"},
             "links": [{"url": "https://example.org/programme"}]
         }));
-        let o = object(&urls, &t, &p, EventCounts::default());
+        let o = object(&urls, &t, &p, EventContext::default());
         assert_eq!(
             o["attachment"][0],
             json!({
@@ -417,7 +441,7 @@ mod tests {
             })
         );
         assert_eq!(o["attachment"][1]["type"], "Link");
-        let plain = object(&urls, &t, &event(json!({})), EventCounts::default());
+        let plain = object(&urls, &t, &event(json!({})), EventContext::default());
         assert!(plain.get("attachment").is_none());
     }
 }

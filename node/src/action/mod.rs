@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod moderation;
 pub mod publication;
+pub mod references;
 pub mod registration;
 pub mod social;
 pub mod territory;

@@ -50,6 +50,7 @@ impl Actions {
         draft: Draft,
     ) -> Result<Publication, ActionError> {
         let body = self.check_draft(who, territory, draft)?;
+        self.check_references(&body).await?;
         let publication = Publication::new(territory.id, body);
         self.store_new(territory, &publication).await?;
         tracing::info!(id = %publication.id, kind = publication.body.kind().as_str(),
@@ -135,6 +136,7 @@ impl Actions {
         patch: &serde_json::Value,
     ) -> Result<Publication, ActionError> {
         let edited = self.check_edit(who, territory, publication, patch)?;
+        self.check_references(&edited.body).await?;
         let update = self.wire.publication_updated(territory, &edited).await?;
         self.store
             .update_publication(&edited, Some(&update))

@@ -4,19 +4,27 @@ use serde::{Deserialize, Serialize};
 
 use crate::validation::{self as v, Validated};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, strum::VariantNames,
+)]
 pub enum AgeGroup {
     #[serde(rename = "0-6")]
+    #[strum(serialize = "0-6")]
     Under6,
     #[serde(rename = "6-11")]
+    #[strum(serialize = "6-11")]
     Children,
     #[serde(rename = "12-17")]
+    #[strum(serialize = "12-17")]
     Teenagers,
     #[serde(rename = "18-25")]
+    #[strum(serialize = "18-25")]
     YoungAdults,
     #[serde(rename = "adults")]
+    #[strum(serialize = "adults")]
     Adults,
     #[serde(rename = "seniors")]
+    #[strum(serialize = "seniors")]
     Seniors,
 }
 

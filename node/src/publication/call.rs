@@ -10,8 +10,9 @@ use crate::territory::Territory;
 use crate::theme::Theme;
 use crate::validation::{self as v, Validated, ValidationError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallType {
     Need,
     Offer,
@@ -19,8 +20,11 @@ pub enum CallType {
     Project,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::VariantNames,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CallStatus {
     #[default]
     Open,
@@ -89,7 +93,8 @@ impl Draft for Call {
             .scope
             .place
             .map(|p| p.validate("scope.place"))
-            .transpose()?;
+            .transpose()?
+            .filter(|p| !p.is_empty());
         if let Some(radius) = self.scope.radius_km {
             if !(radius > 0.0 && radius <= 20_000.0) {
                 return Err(ValidationError::new(

@@ -5,14 +5,18 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::audience::Audience;
 use super::image::{Image, validate_image};
+use super::partner::{TerritoryRef, validate_partners};
 use super::{Common, Draft, Link, PublicationBody, validate_links};
 use crate::place::Place;
 use crate::territory::Territory;
 use crate::theme::Theme;
 use crate::validation::{self as v, Validated, ValidationError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::VariantNames,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventFormat {
     #[default]
     OnSite,
@@ -20,8 +24,11 @@ pub enum EventFormat {
     Hybrid,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::VariantNames,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventStatus {
     #[default]
     Scheduled,
@@ -29,8 +36,11 @@ pub enum EventStatus {
     Postponed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::VariantNames,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RegistrationMode {
     /// Just come.
     #[default]
@@ -75,8 +85,8 @@ pub struct Event {
     pub tags: Vec<String>,
     /// People or bodies running the event.
     pub organisers: Vec<String>,
-    /// Partner territories, by handle or name.
-    pub partners: Vec<String>,
+    /// Partner territories: of this node, or elsewhere in the network.
+    pub partners: Vec<TerritoryRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
 }
@@ -122,7 +132,7 @@ pub struct EventDraft {
     #[serde(default)]
     pub organisers: Vec<String>,
     #[serde(default)]
-    pub partners: Vec<String>,
+    pub partners: Vec<TerritoryRef>,
     #[serde(default)]
     pub image: Option<Image>,
 }
@@ -275,7 +285,7 @@ impl Draft for EventDraft {
             themes: common.themes,
             tags: common.tags,
             organisers: v::text_list("organisers", self.organisers)?,
-            partners: v::text_list("partners", self.partners)?,
+            partners: validate_partners("partners", self.partners)?,
             image: validate_image("image", self.image)?,
         }))
     }

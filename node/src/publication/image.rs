@@ -87,12 +87,18 @@ impl Image {
 /// Reads a stored media file name, `<uuid>.<ext>` with a known extension, into its media
 /// type. Anything else (other characters, `..`, slashes) is not one of ours.
 pub fn media_file(name: &str) -> Option<&'static str> {
+    stored_file(name, MEDIA_TYPES)
+}
+
+/// Reads a stored file name, `<uuid>.<ext>` with an extension of `types`, into its media
+/// type.
+pub fn stored_file(name: &str, types: &[(&str, &'static str)]) -> Option<&'static str> {
     let (stem, ext) = name.split_once('.')?;
     Uuid::try_parse(stem).ok()?;
     if stem.len() != 36 {
         return None;
     }
-    MEDIA_TYPES
+    types
         .iter()
         .find(|(e, _)| *e == ext)
         .map(|(_, media_type)| *media_type)

@@ -8,6 +8,7 @@ pub mod audience;
 pub mod call;
 pub mod event;
 pub mod image;
+pub mod partner;
 pub mod resource;
 
 use chrono::{DateTime, Utc};

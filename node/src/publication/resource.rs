@@ -10,8 +10,9 @@ use crate::territory::Territory;
 use crate::theme::Theme;
 use crate::validation::{self as v, Validated};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ResourceType {
     Guide,
     Recording,
@@ -24,8 +25,9 @@ pub enum ResourceType {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Level {
     Beginner,
     Intermediate,
@@ -42,8 +44,52 @@ pub struct Attachment {
     pub name: Option<String>,
 }
 
+/// Where this node serves documents attached to resources: `/files/<uuid>.<ext>`.
+pub const FILES_PREFIX: &str = "/files/";
+
+/// The documents a resource may carry as uploaded files, by extension and media type:
+/// PDF, OpenDocument and Office files, audio and video. Their type is read from their
+/// bytes when they are uploaded, never from their name.
+pub const DOCUMENT_TYPES: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("odp", "application/vnd.oasis.opendocument.presentation"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("mp3", "audio/mpeg"),
+    ("ogg", "audio/ogg"),
+    ("opus", "audio/opus"),
+    ("m4a", "audio/mp4"),
+    ("mp4", "video/mp4"),
+    ("webm", "video/webm"),
+];
+
+/// The media type of a stored document's name (`<uuid>.pdf`); `None` for anything else.
+pub fn document_file(name: &str) -> Option<&'static str> {
+    super::image::stored_file(name, DOCUMENT_TYPES)
+}
+
 /// Knowledge commons are shared under Creative Commons unless said otherwise.
 pub const DEFAULT_LICENSE: &str = "https://creativecommons.org/licenses/by/4.0/";
+
+/// The Creative Commons licences offered in forms, by their URL; people read them as
+/// [`licence_label`](crate::text::sentences::licence_label) names them. Any other licence
+/// is given by its URL.
+pub const CC_LICENCES: &[&str] = &[
+    DEFAULT_LICENSE,
+    "https://creativecommons.org/licenses/by-sa/4.0/",
+    "https://creativecommons.org/licenses/by-nc/4.0/",
+    "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    "https://creativecommons.org/licenses/by-nd/4.0/",
+    "https://creativecommons.org/publicdomain/zero/1.0/",
+];
 
 fn default_license() -> url::Url {
     DEFAULT_LICENSE.parse().expect("constant URL")

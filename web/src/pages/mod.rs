@@ -17,6 +17,9 @@ mod lists;
 mod manage;
 pub(crate) mod map;
 mod public;
+mod publication_view;
+mod remote;
+mod territory_refs;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
@@ -43,6 +46,7 @@ pub fn templates() -> Environment<'static> {
 
 /// The page routes; their error pages are rendered in the visitor's language.
 pub fn routes(state: AppState) -> Router<AppState> {
+    let form_limit = manage::form_body_limit(&state.config);
     Router::new()
         .route("/", get(public::home))
         .route("/t/{slug}", get(public::territory))
@@ -75,6 +79,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/resources", get(lists::resources))
         .route("/calls", get(lists::calls))
         .route("/network", get(lists::directory))
+        .route("/network/publication", get(remote::remote_publication))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route(
@@ -92,18 +97,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/lang/{tag}", get(account::switch_language))
         .route("/manage", get(manage::dashboard))
-        // Publication forms may carry a photo: a larger body than elsewhere.
+        // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",
             get(manage::new_form)
                 .post(manage::create)
-                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
+                .layer(DefaultBodyLimit::max(form_limit)),
         )
         .route(
             "/manage/{collection}/{id}/edit",
             get(manage::edit_form)
                 .post(manage::update)
-                .layer(DefaultBodyLimit::max(crate::media::MAX_UPLOAD_BYTES)),
+                .layer(DefaultBodyLimit::max(form_limit)),
         )
         .route("/manage/{collection}/{id}/delete", post(manage::delete))
         .route(

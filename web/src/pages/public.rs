@@ -26,6 +26,7 @@ use crate::server::ClientAddress;
 
 use super::Page;
 use super::error::{PageError, forbidden, not_found};
+use super::publication_view;
 use crate::AppState;
 use crate::api::kind_of_collection;
 
@@ -349,10 +350,11 @@ async fn show_publication(
                 .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
         }
         let participants = state.store.participant_count(publication.id).await?;
-        Ok::<_, rhizome_node::StoreError>((territory, comments, participants))
+        let related = publication_view::related(state, &publication).await?;
+        Ok::<_, rhizome_node::StoreError>((territory, comments, participants, related))
     };
-    let (territory, comments, participants) = match loaded.await {
-        Ok((Some(t), c, n)) => (t, c, n),
+    let (territory, comments, participants, related) = match loaded.await {
+        Ok((Some(t), c, n, r)) => (t, c, n, r),
         Ok((None, ..)) => return page.error(state, StatusCode::NOT_FOUND, "error-no-territory"),
         Err(e) => return page.failed(state, e),
     };
@@ -432,6 +434,7 @@ async fn show_publication(
                 _ => None,
             },
             territory => territory_card(state, &territory),
+            fields => publication_view::view(page, body, related),
             html => markdown::to_html(text),
             comments,
             can_edit,

@@ -1361,18 +1361,21 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
     let hybrid = publish(
         "events",
         event_draft(json!({"title": "Conférence hybride", "format": "hybrid",
-                            "online_url": "https://visio.example/conference"})),
+                            "online_url": "https://visio.example/conference",
+                            "organisers": ["Atelier vélo"], "partners": ["https://other.example/t/lab"]})),
     )
     .await;
     let resource = publish(
         "resources",
-        json!({"title": "Guide du repair café", "type": "guide", "body": "# Étapes", "level": "beginner"}),
+        json!({"title": "Guide du repair café", "type": "guide", "body": "# Étapes", "level": "beginner",
+               "related_event": on_site["id"]}),
     )
     .await;
     let call = publish(
         "calls",
         json!({"title": "Cherche bénévoles", "type": "need", "deadline": "2031-01-31",
-               "skills_wanted": ["électronique"], "objectives": ["Réparer plus"]}),
+               "skills_wanted": ["électronique"], "objectives": ["Réparer plus"],
+               "outcome": "Dix **bénévoles**"}),
     )
     .await;
     docs.push((

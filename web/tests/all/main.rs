@@ -13,6 +13,7 @@ mod discovery;
 mod durability;
 mod federation;
 mod feeds;
+mod fields;
 mod hardening;
 mod media;
 mod network;

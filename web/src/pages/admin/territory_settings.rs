@@ -14,7 +14,8 @@ use crate::pages::access::Editor;
 use crate::pages::error::PageError;
 use crate::pages::labels::{LANGUAGES, THEMES};
 use crate::pages::manage::{
-    Field, Values, Widget, family, field, form_json, form_view, required, take_csrf, values_of_json,
+    Field, Known, Values, Widget, family, field, form_json, form_view, required, take_csrf,
+    values_of_json,
 };
 use crate::pages::public::territory_card;
 
@@ -75,7 +76,7 @@ fn render_settings(
         "manage/settings.html",
         context! {
             territory => territory_card(state, territory),
-            fields => form_view(TERRITORY_FIELDS, values, error),
+            fields => form_view(TERRITORY_FIELDS, values, &Known::default(), error),
             notice => notice(done),
             error => error.map(|(field, message)| context! {
                 field, message,

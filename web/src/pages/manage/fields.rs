@@ -5,10 +5,15 @@ use minijinja::context;
 use rhizome_node::PublicationBody;
 use rhizome_node::inventory::InventoryEntry;
 use rhizome_node::publication::PublicationKind;
+use rhizome_node::publication::resource::CC_LICENCES;
+use rhizome_node::text::sentences::licence_label;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::pages::labels::{LANGUAGES, THEMES};
+use crate::pages::labels::{
+    AGE_GROUPS, CALL_STATUSES, CALL_TYPES, EVENT_FORMATS, EVENT_STATUSES, LANGUAGES, LEVELS,
+    REGISTRATION_MODES, RESOURCE_TYPES, THEMES,
+};
 
 /// How a form field is typed in and turned into JSON.
 #[derive(Clone, Copy, Serialize)]
@@ -27,8 +32,32 @@ pub(in crate::pages) enum Widget {
     /// (`inventory::InventoryEntry`).
     Entries,
     Select(&'static [&'static str]),
+    /// A select whose first option, empty, means none: the JSON value is left out.
+    MaybeSelect(&'static [&'static str]),
     /// Several boxes, a JSON list.
     Choices(&'static [&'static str]),
+    /// One entry a line, a JSON list of strings.
+    Lines,
+    /// One link a line, its URL then its title: a JSON list of `{url, title}`.
+    Links,
+    /// A licence: one of [`CC_LICENCES`] or, choosing "other", the URL typed beside it
+    /// (sent as `<name>_url`).
+    Licence,
+    /// Several boxes, one per territory known to this node (local or followed).
+    Territories,
+    /// One of the territory's events, or none.
+    Event,
+}
+
+/// The value the licence select sends when the licence is given by its URL.
+pub(in crate::pages) const OTHER_LICENCE: &str = "other";
+
+/// Options known only when the form is drawn: territories to name as partners, events a
+/// resource may come from. Each is `(value, label)`.
+#[derive(Default)]
+pub(in crate::pages) struct Known {
+    pub(in crate::pages) territories: Vec<(String, String)>,
+    pub(in crate::pages) events: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Serialize)]
@@ -74,11 +103,7 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
     field("timezone", "field-timezone", Widget::Text),
     field("description", "field-description", Widget::Textarea),
     family(
-        field(
-            "format",
-            "field-format",
-            Widget::Select(&["on_site", "online", "hybrid"]),
-        ),
+        field("format", "field-format", Widget::Select(EVENT_FORMATS)),
         "format",
     ),
     field("place.name", "field-place-name", Widget::Text),
@@ -93,11 +118,23 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
         field(
             "registration.mode",
             "field-registration",
-            Widget::Select(&["none", "open", "approval", "external"]),
+            Widget::Select(REGISTRATION_MODES),
         ),
         "registration",
     ),
     field("registration.url", "field-registration-url", Widget::Url),
+    family(
+        field(
+            "audience.age_groups",
+            "field-age-groups",
+            Widget::Choices(AGE_GROUPS),
+        ),
+        "age",
+    ),
+    field("audience.publics", "field-publics", Widget::List),
+    field("organisers", "field-organisers", Widget::List),
+    field("partners", "field-partners", Widget::Territories),
+    field("links", "field-links", Widget::Links),
     family(
         field("themes", "field-themes", Widget::Choices(THEMES)),
         "theme",
@@ -108,11 +145,7 @@ pub(super) const EVENT_FIELDS: &[Field] = &[
         "language",
     ),
     family(
-        field(
-            "status",
-            "field-status",
-            Widget::Select(&["scheduled", "postponed", "cancelled"]),
-        ),
+        field("status", "field-status", Widget::Select(EVENT_STATUSES)),
         "status",
     ),
 ];
@@ -123,21 +156,28 @@ pub(super) const RESOURCE_FIELDS: &[Field] = &[
         field(
             "type",
             "field-resource-type",
-            Widget::Select(&[
-                "guide",
-                "recording",
-                "proceedings",
-                "toolkit",
-                "dataset",
-                "lessons_learned",
-                "course",
-                "other",
-            ]),
+            Widget::Select(RESOURCE_TYPES),
         ),
         "resource-type",
     ),
     field("summary", "field-summary", Widget::Text),
     field("body", "field-body", Widget::Textarea),
+    field("license", "field-licence", Widget::Licence),
+    family(
+        field("level", "field-level", Widget::MaybeSelect(LEVELS)),
+        "level",
+    ),
+    family(
+        field(
+            "audience.age_groups",
+            "field-age-groups",
+            Widget::Choices(AGE_GROUPS),
+        ),
+        "age",
+    ),
+    field("audience.publics", "field-publics", Widget::List),
+    field("links", "field-links", Widget::Links),
+    field("related_event", "field-related-event", Widget::Event),
     family(
         field("themes", "field-themes", Widget::Choices(THEMES)),
         "theme",
@@ -151,24 +191,24 @@ pub(super) const RESOURCE_FIELDS: &[Field] = &[
 
 pub(super) const CALL_FIELDS: &[Field] = &[
     family(
-        field(
-            "type",
-            "field-call-type",
-            Widget::Select(&["need", "offer", "partners", "project"]),
-        ),
+        field("type", "field-call-type", Widget::Select(CALL_TYPES)),
         "call-type",
     ),
     required(field("title", "field-title", Widget::Text)),
     field("description", "field-description", Widget::Textarea),
+    field("objectives", "field-objectives", Widget::Lines),
+    field("skills_wanted", "field-skills-wanted", Widget::List),
     field("deadline", "field-deadline", Widget::Date),
+    field("scope.place.name", "field-scope-place", Widget::Text),
+    field("scope.place.address", "field-place-address", Widget::Text),
+    field("scope.place.latitude", "field-latitude", Widget::Number),
+    field("scope.place.longitude", "field-longitude", Widget::Number),
+    field("scope.radius_km", "field-radius-km", Widget::Number),
     family(
-        field(
-            "status",
-            "field-status",
-            Widget::Select(&["open", "in_progress", "closed"]),
-        ),
+        field("status", "field-status", Widget::Select(CALL_STATUSES)),
         "call-status",
     ),
+    field("outcome", "field-outcome", Widget::Textarea),
     family(
         field("themes", "field-themes", Widget::Choices(THEMES)),
         "theme",
@@ -218,7 +258,23 @@ pub(in crate::pages) fn form_json(
             .collect();
         let value = match f.widget {
             Widget::Checkbox => Some(json!(!typed.is_empty())),
-            Widget::Choices(_) => Some(json!(typed)),
+            Widget::Choices(_) | Widget::Territories => Some(json!(typed)),
+            Widget::Lines => typed.first().map(|v| json!(lines(v).collect::<Vec<_>>())),
+            Widget::Links => typed.first().map(|v| {
+                let links = lines(v).map(|line| match line.split_once(char::is_whitespace) {
+                    Some((url, title)) => json!({"url": url, "title": title.trim()}),
+                    None => json!({"url": line}),
+                });
+                Value::Array(links.collect())
+            }),
+            // "Other" without its URL stays in the draft, empty: validation names the field.
+            Widget::Licence => match typed.first() {
+                Some(&OTHER_LICENCE) => {
+                    let other = first_value(values, &format!("{}_url", f.name));
+                    Some(json!(other.map(str::trim).unwrap_or_default()))
+                }
+                other => other.map(|v| json!(v)),
+            },
             Widget::List => typed.first().map(|v| {
                 json!(
                     v.split(',')
@@ -255,6 +311,11 @@ pub(in crate::pages) fn form_json(
         }
     }
     Value::Object(draft)
+}
+
+/// The lines of a text area that say something, trimmed.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
 pub(super) fn insert_path(map: &mut Map<String, Value>, path: &str, value: Value) {
@@ -305,7 +366,28 @@ pub(in crate::pages) fn values_of_json(fields: &[Field], json: &Value) -> Values
             (_, Value::Null) => {}
             (Widget::Checkbox, Value::Bool(true)) => values.push((f.name.to_owned(), "on".into())),
             (Widget::Checkbox, _) => {}
-            (Widget::Choices(_), Value::Array(list)) => {
+            (Widget::Licence, Value::String(url)) if !CC_LICENCES.contains(&url.as_str()) => {
+                values.push((f.name.to_owned(), OTHER_LICENCE.to_owned()));
+                values.push((format!("{}_url", f.name), url.clone()));
+            }
+            (Widget::Lines, Value::Array(list)) => {
+                let lines: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
+                values.push((f.name.to_owned(), lines.join("\n")));
+            }
+            (Widget::Links, Value::Array(list)) => {
+                let lines: Vec<String> = list
+                    .iter()
+                    .filter_map(|l| {
+                        let url = l.get("url")?.as_str()?;
+                        Some(match l.get("title").and_then(Value::as_str) {
+                            Some(title) => format!("{url} {title}"),
+                            None => url.to_owned(),
+                        })
+                    })
+                    .collect();
+                values.push((f.name.to_owned(), lines.join("\n")));
+            }
+            (Widget::Choices(_) | Widget::Territories, Value::Array(list)) => {
                 for v in list.iter().filter_map(Value::as_str) {
                     values.push((f.name.to_owned(), v.to_owned()));
                 }
@@ -323,6 +405,14 @@ pub(in crate::pages) fn values_of_json(fields: &[Field], json: &Value) -> Values
                 values.push((f.name.to_owned(), lines.join("\n")));
             }
             (_, Value::String(s)) => values.push((f.name.to_owned(), s.clone())),
+            // 30.0 km reads as it was typed: 30.
+            (Widget::Number, Value::Number(n)) => {
+                let shown = match n.as_f64() {
+                    Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => (x as i64).to_string(),
+                    _ => n.to_string(),
+                };
+                values.push((f.name.to_owned(), shown));
+            }
             (_, other) => values.push((f.name.to_owned(), other.to_string())),
         }
     }
@@ -333,8 +423,13 @@ pub(in crate::pages) fn values_of_json(fields: &[Field], json: &Value) -> Values
 pub(in crate::pages) fn form_view(
     fields: &[Field],
     values: &Values,
+    known: &Known,
     error: Option<(&str, &str)>,
 ) -> Vec<minijinja::Value> {
+    let licences: Vec<(String, String)> = CC_LICENCES
+        .iter()
+        .map(|url| (url.to_string(), licence_label(url)))
+        .collect();
     fields
         .iter()
         .map(|f| {
@@ -343,19 +438,41 @@ pub(in crate::pages) fn form_view(
                 .filter(|(k, _)| k == f.name)
                 .map(|(_, v)| v.as_str())
                 .collect();
-            let (widget, options): (&str, &[&str]) = match f.widget {
-                Widget::Text => ("text", &[]),
-                Widget::Textarea => ("textarea", &[]),
-                Widget::DateTime => ("datetime-local", &[]),
-                Widget::Date => ("date", &[]),
-                Widget::Number => ("number", &[]),
-                Widget::Url => ("url", &[]),
-                Widget::Checkbox => ("checkbox", &[]),
-                Widget::List => ("text", &[]),
-                Widget::Entries => ("entries", &[]),
-                Widget::Select(o) => ("select", o),
-                Widget::Choices(o) => ("choices", o),
+            // Options named by the catalogue (`options`), or already named (`named`).
+            let none: &[(String, String)] = &[];
+            let (widget, options, named): (&str, &[&str], &[(String, String)]) = match f.widget {
+                Widget::Text => ("text", &[], none),
+                Widget::Textarea => ("textarea", &[], none),
+                Widget::DateTime => ("datetime-local", &[], none),
+                Widget::Date => ("date", &[], none),
+                Widget::Number => ("number", &[], none),
+                Widget::Url => ("url", &[], none),
+                Widget::Checkbox => ("checkbox", &[], none),
+                Widget::List => ("text", &[], none),
+                Widget::Entries => ("entries", &[], none),
+                Widget::Select(o) => ("select", o, none),
+                Widget::MaybeSelect(o) => ("maybe-select", o, none),
+                Widget::Choices(o) => ("choices", o, none),
+                Widget::Lines => ("lines", &[], none),
+                Widget::Links => ("links", &[], none),
+                Widget::Licence => ("licence", &[], &licences),
+                Widget::Territories => ("named-choices", &[], &known.territories),
+                Widget::Event => ("named-select", &[], &known.events),
             };
+            // What the publication names already stays offered, under its own name, even
+            // when it is no longer known (a territory unfollowed since).
+            let keeps_unknown = matches!(f.widget, Widget::Territories | Widget::Event);
+            let unknown = all
+                .iter()
+                .filter(|_| keeps_unknown)
+                .filter(|v| !named.iter().any(|(value, _)| value == *v))
+                .map(|v| (v.to_string(), v.to_string()));
+            let named: Vec<minijinja::Value> = named
+                .iter()
+                .cloned()
+                .chain(unknown)
+                .map(|(value, label)| context! { value, label })
+                .collect();
             let field_error = error.and_then(|(path, message)| {
                 let path = path.split('[').next().unwrap_or(path);
                 (path == f.name || path.starts_with(&format!("{}.", f.name))).then_some(message)
@@ -367,6 +484,8 @@ pub(in crate::pages) fn form_view(
                 family => f.family,
                 widget,
                 options,
+                named,
+                other => first_value(values, &format!("{}_url", f.name)).unwrap_or(""),
                 required => f.required,
                 value => all.first().copied().unwrap_or(""),
                 values => all,
@@ -435,13 +554,55 @@ mod tests {
         assert_eq!(patch["title"], "New");
         assert_eq!(patch["price"], Value::Null);
         assert_eq!(patch["place"]["name"], Value::Null);
-        assert!(patch.get("links").is_none());
+        // Links are on the form now: emptied, they go.
+        assert_eq!(patch["links"], Value::Null);
+        // The picture has its own fields, read apart.
+        assert!(patch.get("image").is_none());
     }
 
     #[test]
     fn an_unparsable_number_stays_text_for_validation_to_name() {
         let draft = draft_of(PublicationKind::Event, &pairs(&[("capacity", "lots")]));
         assert_eq!(draft["capacity"], "lots");
+    }
+
+    #[test]
+    fn lines_links_and_licences_become_their_json_and_back() {
+        let values = pairs(&[
+            ("title", "Kit"),
+            ("type", "toolkit"),
+            (
+                "links",
+                "https://example.org/a  Le guide\n\nhttps://example.org/b",
+            ),
+            ("license", OTHER_LICENCE),
+            ("license_url", " https://www.gnu.org/licenses/fdl-1.3.html "),
+            ("audience.age_groups", "12-17"),
+        ]);
+        let draft = draft_of(PublicationKind::Resource, &values);
+        assert_eq!(
+            draft["links"],
+            json!([{"url": "https://example.org/a", "title": "Le guide"}, {"url": "https://example.org/b"}])
+        );
+        assert_eq!(
+            draft["license"],
+            "https://www.gnu.org/licenses/fdl-1.3.html"
+        );
+        assert_eq!(draft["audience"]["age_groups"], json!(["12-17"]));
+        let without_url = draft_of(
+            PublicationKind::Resource,
+            &pairs(&[("title", "Kit"), ("license", OTHER_LICENCE)]),
+        );
+        assert_eq!(without_url["license"], "");
+        let call = draft_of(
+            PublicationKind::Call,
+            &pairs(&[
+                ("objectives", " Former\r\n\n Ouvrir "),
+                ("scope.radius_km", "30"),
+            ]),
+        );
+        assert_eq!(call["objectives"], json!(["Former", "Ouvrir"]));
+        assert_eq!(call["scope"]["radius_km"], 30);
     }
 
     #[test]

@@ -9,21 +9,27 @@ use minijinja::context;
 use rhizome_node::action::{ActionError, Draft, PastEvents};
 use rhizome_node::publication::Image;
 use rhizome_node::publication::PublicationKind;
+use rhizome_node::publication::resource::Attachment;
 use rhizome_node::{PublicationBody, Territory};
 use serde_json::{Value, json};
 
 use super::dashboard::editable_publication;
 use super::fields::{
-    Values, draft_of, fields, first_value, form_view, patch_of, take_csrf, values_of,
+    Known, Values, draft_of, fields, first_value, form_view, patch_of, take_csrf, values_of,
 };
-use super::upload::{NewPhoto, Submitted, new_photo, read_form, store_photo, unless_failed};
+use super::upload::{
+    DOCUMENT_FIELD, NewDocument, NewPhoto, Submitted, new_document, new_photo, read_form,
+    store_document, store_photo, unless_failed, unless_failed_document,
+};
 use crate::AppState;
 use crate::api::kind_of_collection;
+use crate::documents::DocumentError;
 use crate::media::{self, MediaError};
 use crate::pages::Page;
 use crate::pages::access::Editor;
 use crate::pages::error::{PageError, not_found, shown};
 use crate::pages::public::territory_card;
+use crate::pages::territory_refs;
 
 /// A publication form to draw: for which territory, posting where, filled with what.
 pub(super) struct FormPage<'a> {
@@ -31,10 +37,16 @@ pub(super) struct FormPage<'a> {
     territory: &'a Territory,
     action: &'a str,
     values: &'a Values,
+    /// Territories and events the form offers.
+    known: &'a Known,
     /// The picture the publication has now (edit form).
     image: Option<&'a Image>,
     /// A photo was sent with a form that came back with an error: it must be chosen again.
     photo_lost: bool,
+    /// The documents a resource has now (edit form).
+    attachments: &'a [Attachment],
+    /// A document was sent with a form that came back with an error.
+    document_lost: bool,
     /// The publication as it would look, when the editor asked for a preview.
     preview: Option<minijinja::Value>,
 }
@@ -45,14 +57,18 @@ impl<'a> FormPage<'a> {
         territory: &'a Territory,
         action: &'a str,
         values: &'a Values,
+        known: &'a Known,
     ) -> FormPage<'a> {
         FormPage {
             kind,
             territory,
             action,
             values,
+            known,
             image: None,
             photo_lost: false,
+            attachments: &[],
+            document_lost: false,
             preview: None,
         }
     }
@@ -76,6 +92,39 @@ impl<'a> FormPage<'a> {
         };
         let message = page.lang.text(e.message_key(), &Default::default());
         self.render_status(page, state, status, Some((PHOTO_FIELD, &message)))
+    }
+
+    /// Draws the form with a refused document's reason beside the document field.
+    fn refuse_document(&self, page: &Page, state: &AppState, e: DocumentError) -> Response {
+        let status = if e == DocumentError::TooLarge {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        let mut args = rhizome_node::text::Args::new();
+        args.insert(
+            "max".into(),
+            (state.config.max_attachment_bytes / MIB).into(),
+        );
+        let message = page.lang.text(e.message_key(), &args);
+        self.render_status(page, state, status, Some((DOCUMENT_FIELD, &message)))
+    }
+
+    /// The document sent with a resource form, if any; the form again when it is refused.
+    fn document(
+        &mut self,
+        page: &Page,
+        state: &AppState,
+        form: &Submitted,
+    ) -> Result<Option<NewDocument>, PageError> {
+        if self.kind != PublicationKind::Resource {
+            return Ok(None);
+        }
+        let title = first_value(self.values, ATTACHMENT_NAME_FIELD);
+        let document =
+            new_document(state, form, title).map_err(|e| self.refuse_document(page, state, e))?;
+        self.document_lost = document.is_some();
+        Ok(document)
     }
 
     /// The photo sent with the form, if any; the form again when it is refused.
@@ -183,7 +232,7 @@ impl<'a> FormPage<'a> {
                 kind => self.kind.as_str(),
                 territory => territory_card(state, self.territory),
                 action => self.action,
-                fields => form_view(fields(self.kind), self.values, error),
+                fields => form_view(fields(self.kind), self.values, self.known, error),
                 image => context! {
                     current => self.image.map(|i| context! {
                         url => i.url,
@@ -197,6 +246,19 @@ impl<'a> FormPage<'a> {
                     photo_lost => self.photo_lost,
                     max_mib => media::MAX_UPLOAD_BYTES / (1024 * 1024),
                 },
+                attachments => (self.kind == PublicationKind::Resource).then(|| context! {
+                    current => self.attachments.iter().map(|a| context! {
+                        url => a.url.as_str(),
+                        name => a.name.clone().unwrap_or_else(|| a.url.to_string()),
+                    }).collect::<Vec<_>>(),
+                    removed => self.values.iter()
+                        .filter(|(k, _)| k == REMOVE_ATTACHMENT_FIELD)
+                        .map(|(_, v)| v.as_str()).collect::<Vec<_>>(),
+                    name => first_value(self.values, ATTACHMENT_NAME_FIELD).unwrap_or(""),
+                    error => error.filter(|(field, _)| field.starts_with("attachments")).map(|(_, m)| m),
+                    lost => self.document_lost,
+                    max_mib => state.config.max_attachment_bytes / MIB,
+                }),
                 error => error.map(|(field, message)| context! {
                     field, message,
                     anchor => anchor(field),
@@ -206,6 +268,13 @@ impl<'a> FormPage<'a> {
         )
     }
 }
+
+/// Bytes in a mebibyte, for the limits the forms state.
+const MIB: usize = 1024 * 1024;
+/// The name typed for a document to attach.
+pub(super) const ATTACHMENT_NAME_FIELD: &str = "attachments.name";
+/// A box to tick, valued with an attachment's URL, to take it off the resource.
+pub(super) const REMOVE_ATTACHMENT_FIELD: &str = "attachments.remove";
 
 /// The field a form's "Preview" button sends: check and show, store nothing.
 pub(super) const PREVIEW_FIELD: &str = "preview";
@@ -282,7 +351,8 @@ pub async fn new_form(
         ("timezone".to_owned(), territory.profile.timezone.clone()),
     ];
     let action = format!("/manage/t/{slug}/{collection}/new");
-    Ok(FormPage::new(kind, &territory, &action, &defaults).render(&page, &state, None))
+    let known = territory_refs::known(&state, &territory).await?;
+    Ok(FormPage::new(kind, &territory, &action, &defaults, &known).render(&page, &state, None))
 }
 
 /// Publishes what the form describes, with `state.actions.publish` as the API does.
@@ -300,18 +370,27 @@ pub async fn create(
     let form = submitted(&page, &state, &headers, request).await?;
     let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let action = format!("/manage/t/{slug}/{collection}/new");
-    let mut form_page = FormPage::new(kind, &territory, &action, &form.values);
+    let known = territory_refs::known(&state, &territory).await?;
+    let mut form_page = FormPage::new(kind, &territory, &action, &form.values, &known);
     let photo = form_page.photo(&page, &state, &form).await?;
     let image = form_page.image_change(&page, &state, photo.as_ref(), None)?;
-    let draft = new_draft(kind, &form.values, image);
+    let document = form_page.document(&page, &state, &form)?;
+    let mut draft = new_draft(kind, &form.values, image);
+    if let Some(d) = &document {
+        draft.json["attachments"] = json!([d.attachment(&state)]);
+    }
     let editor = &viewer.principal;
     let checked = (state.actions).check_draft(editor, &territory, draft.clone());
     let body = form_page.checked(&page, &state, checked)?;
+    let referenced = state.actions.check_references(&body).await;
+    form_page.checked(&page, &state, referenced)?;
     if let Some(preview) = form_page.preview(&page, &state, &body) {
         return Ok(preview);
     }
     store_photo(&state, photo.as_ref()).await?;
+    store_document(&state, document.as_ref()).await?;
     let published = state.actions.publish(editor, &territory, draft).await;
+    unless_failed_document(&state, document.as_ref(), &published).await;
     let publication = unless_failed(&state, photo.as_ref(), published).await?;
     Ok(Redirect::to(&format!("/{collection}/{}", publication.id)).into_response())
 }
@@ -328,9 +407,17 @@ pub async fn edit_form(
     if let Some(image) = publication.body.image() {
         values.push((ALT_FIELD.to_owned(), image.alt.clone()));
     }
+    let known = territory_refs::known(&state, &territory).await?;
     Ok(FormPage {
         image: publication.body.image(),
-        ..FormPage::new(publication.body.kind(), &territory, &action, &values)
+        attachments: attachments_of(&publication.body),
+        ..FormPage::new(
+            publication.body.kind(),
+            &territory,
+            &action,
+            &values,
+            &known,
+        )
     }
     .render(&page, &state, None))
 }
@@ -349,26 +436,69 @@ pub async fn update(
     let kind = publication.body.kind();
     let action = format!("/manage/{collection}/{id}/edit");
     let current = publication.body.image();
+    let known = territory_refs::known(&state, &territory).await?;
+    let attachments = attachments_of(&publication.body);
     let mut form_page = FormPage {
         image: current,
-        ..FormPage::new(kind, &territory, &action, &form.values)
+        attachments,
+        ..FormPage::new(kind, &territory, &action, &form.values, &known)
     };
     let photo = form_page.photo(&page, &state, &form).await?;
+    let document = form_page.document(&page, &state, &form)?;
     let mut patch = patch_of(kind, &form.values);
     if let Some(image) = form_page.image_change(&page, &state, photo.as_ref(), current)? {
         patch["image"] = image;
     }
+    if let Some(list) = attachments_change(&state, &form.values, attachments, document.as_ref()) {
+        patch["attachments"] = list;
+    }
     let checked = (state.actions).check_edit(&viewer.principal, &territory, &publication, &patch);
     let edited = form_page.checked(&page, &state, checked)?;
+    let referenced = state.actions.check_references(&edited.body).await;
+    form_page.checked(&page, &state, referenced)?;
     if let Some(preview) = form_page.preview(&page, &state, &edited.body) {
         return Ok(preview);
     }
     store_photo(&state, photo.as_ref()).await?;
+    store_document(&state, document.as_ref()).await?;
     let saved = (state.actions)
         .edit(&viewer.principal, &territory, &publication, &patch)
         .await;
+    unless_failed_document(&state, document.as_ref(), &saved).await;
     unless_failed(&state, photo.as_ref(), saved).await?;
     Ok(Redirect::to(&format!("/{collection}/{id}")).into_response())
+}
+
+/// The documents a publication carries (resources only).
+fn attachments_of(body: &PublicationBody) -> &[Attachment] {
+    match body {
+        PublicationBody::Resource(r) => &r.attachments,
+        _ => &[],
+    }
+}
+
+/// The resource's new list of attachments, when the form changes it: those ticked to be
+/// removed go, a new document comes last. `None` when nothing changes.
+fn attachments_change(
+    state: &AppState,
+    values: &Values,
+    current: &[Attachment],
+    document: Option<&NewDocument>,
+) -> Option<Value> {
+    let removed: Vec<&str> = values
+        .iter()
+        .filter(|(k, _)| k == REMOVE_ATTACHMENT_FIELD)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if removed.is_empty() && document.is_none() {
+        return None;
+    }
+    let kept = current
+        .iter()
+        .filter(|a| !removed.contains(&a.url.as_str()))
+        .map(|a| serde_json::to_value(a).unwrap_or_default());
+    let added = document.map(|d| d.attachment(state));
+    Some(Value::Array(kept.chain(added).collect()))
 }
 
 #[derive(serde::Deserialize)]

@@ -12,6 +12,7 @@ use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
 
 use crate::network::RemotePublication;
+use crate::publication::audience::{AgeGroup, Audience};
 use crate::publication::call::{CallStatus, CallType};
 use crate::publication::event::EventStatus;
 use crate::publication::resource::Level;
@@ -159,6 +160,8 @@ pub struct RemoteDetails {
     pub level: Option<Level>,
     /// Age groups and situations, as `audienceType` lists them.
     pub audience: Vec<String>,
+    /// A call's radius around its place (`radiusKm`), when it has one.
+    pub radius_km: Option<f64>,
 }
 
 /// One row of the index, as written.
@@ -182,6 +185,10 @@ pub struct ListingRow {
     pub published: DateTime<Utc>,
     /// What an event says of itself, so that the network views say it too.
     pub event: EventFacts,
+    /// What a call says of itself: the calls board and matching filter on it.
+    pub call: CallFacts,
+    /// Who it is for: every list filters on it.
+    pub audience: AudienceFacts,
 }
 
 /// An event's status, zone and place as the network views show them (empty for other
@@ -193,6 +200,77 @@ pub struct EventFacts {
     pub timezone: Option<String>,
     /// Name and address on one line.
     pub place: Option<String>,
+}
+
+/// A call's type, status, skills, reach and outcome as the index keeps them (empty for
+/// other kinds, and for what a remote call does not say).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallFacts {
+    pub call_type: Option<CallType>,
+    pub status: Option<CallStatus>,
+    /// The skills or roles wanted, each normalised (see [`normalize`]), joined by `|`.
+    pub skills: String,
+    /// How far from its place answers are welcome; none is network-wide.
+    pub radius_km: Option<f64>,
+    /// What came of it, once closed: the archive shows it.
+    pub outcome: Option<String>,
+}
+
+/// The age groups (as bits, see [`age_bits`]) and the situations (normalised, joined by
+/// `|`) a publication is for; both empty means everyone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AudienceFacts {
+    pub age_groups: i64,
+    pub publics: String,
+}
+
+/// Age groups as bits, in the order the enum lists them, for the index's filters.
+pub fn age_bits(groups: &[AgeGroup]) -> i64 {
+    groups.iter().fold(0, |bits, g| bits | (1 << (*g as i64)))
+}
+
+/// The age groups a bit set holds.
+pub fn ages_of(bits: i64) -> Vec<AgeGroup> {
+    <AgeGroup as strum::VariantArray>::VARIANTS
+        .iter()
+        .copied()
+        .filter(|g| bits & (1 << (*g as i64)) != 0)
+        .collect()
+}
+
+/// A list of texts as one `|`-joined index column, each normalised.
+pub fn joined_words(texts: &[String]) -> String {
+    texts
+        .iter()
+        .map(|t| normalize(t.trim()))
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+impl AudienceFacts {
+    pub fn of(audience: &Audience) -> AudienceFacts {
+        AudienceFacts {
+            age_groups: age_bits(&audience.age_groups),
+            publics: joined_words(&audience.publics),
+        }
+    }
+
+    /// A remote `audienceType` list: the age groups it names by their wire names, the
+    /// rest as situations.
+    pub fn of_remote(listed: &[String]) -> AudienceFacts {
+        let (mut groups, mut publics) = (Vec::new(), Vec::new());
+        for item in listed {
+            match serde_json::from_value::<AgeGroup>(serde_json::Value::String(item.clone())) {
+                Ok(group) => groups.push(group),
+                Err(_) => publics.push(item.clone()),
+            }
+        }
+        AudienceFacts {
+            age_groups: age_bits(&groups),
+            publics: joined_words(&publics),
+        }
+    }
 }
 
 impl EventStatus {
@@ -251,7 +329,11 @@ impl ListingRow {
             }
             PublicationBody::Call(c) => {
                 let text = markdown_text(&c.description);
-                (text.clone(), text, &c.tags)
+                // Searched by what it wants and aims at, too.
+                let searched = [&text, &c.skills_wanted.join(" "), &c.objectives.join(" ")]
+                    .map(|s| s.as_str())
+                    .join(" ");
+                (text, searched, &c.tags)
             }
         };
         let search = [
@@ -289,6 +371,21 @@ impl ListingRow {
                 },
                 _ => EventFacts::default(),
             },
+            call: match body {
+                PublicationBody::Call(c) => CallFacts {
+                    call_type: Some(c.call_type),
+                    status: Some(c.status),
+                    skills: joined_words(&c.skills_wanted),
+                    radius_km: c.scope.radius_km,
+                    outcome: c.outcome.as_deref().map(markdown_text),
+                },
+                _ => CallFacts::default(),
+            },
+            audience: match body {
+                PublicationBody::Event(e) => AudienceFacts::of(&e.audience),
+                PublicationBody::Resource(r) => AudienceFacts::of(&r.audience),
+                PublicationBody::Call(_) => AudienceFacts::default(),
+            },
         }
     }
 
@@ -318,6 +415,17 @@ impl ListingRow {
                 },
                 _ => EventFacts::default(),
             },
+            call: match p.kind {
+                PublicationKind::Call => CallFacts {
+                    call_type: f.details.call_type,
+                    status: f.details.call_status,
+                    skills: joined_words(&f.details.skills_wanted),
+                    radius_km: f.details.radius_km,
+                    outcome: f.details.outcome.clone(),
+                },
+                _ => CallFacts::default(),
+            },
+            audience: AudienceFacts::of_remote(&f.details.audience),
         }
     }
 }
@@ -374,6 +482,10 @@ pub struct Listing {
     pub ends_at: Option<DateTime<Utc>>,
     pub published: DateTime<Utc>,
     pub event: EventFacts,
+    /// What a call says of itself: the calls board and matching filter on it.
+    pub call: CallFacts,
+    /// Who it is for: every list filters on it.
+    pub audience: AudienceFacts,
 }
 
 impl Listing {

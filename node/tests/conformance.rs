@@ -1587,6 +1587,7 @@ mod listings {
         rebuilding_gives_the_same_index,
         events_are_listed_with_their_status_zone_and_place,
         remote_facts_are_kept_not_read_from_the_object,
+        calls_and_audiences_are_indexed,
     );
 
     async fn sqlite() -> Fixture {
@@ -2130,6 +2131,113 @@ mod listings {
         assert_eq!(listed().await, expected);
         store.rebuild_listings().await.unwrap();
         assert_eq!(listed().await, expected, "rebuilt from the stored facts");
+    }
+
+    /// The index keeps what a call says of itself (type, status, skills, reach, outcome)
+    /// and who a publication is for, for local and remote ones alike, through a rebuild.
+    async fn calls_and_audiences_are_indexed(store: &dyn Store) {
+        use rhizome_node::listing::{
+            AudienceFacts, CallFacts, RemoteDetails, RemoteFacts, age_bits,
+        };
+        use rhizome_node::publication::audience::AgeGroup;
+        use rhizome_node::publication::call::{CallStatus, CallType};
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let body = PublicationBody::from_draft(
+            PublicationKind::Call,
+            json!({"title": "Besoin de soudeurs", "type": "need", "status": "closed",
+                   "skills_wanted": ["Soudure à l'arc", "Électricité"], "outcome": "Deux **ateliers**",
+                   "scope": {"place": {"name": "Poitiers", "latitude": 46.58, "longitude": 0.34}, "radius_km": 30}}),
+            &t,
+        )
+        .unwrap();
+        store
+            .insert_publication(&Publication::new(t.id, body), None)
+            .await
+            .unwrap();
+        let kids = PublicationBody::from_draft(
+            PublicationKind::Resource,
+            json!({"title": "Guide soudure enfants", "type": "guide",
+                   "audience": {"age_groups": ["6-11", "12-17"], "publics": ["Familles"]}}),
+            &t,
+        )
+        .unwrap();
+        store
+            .insert_publication(&Publication::new(t.id, kids), None)
+            .await
+            .unwrap();
+        let remote_offer = remote(
+            "https://other.example/calls/7",
+            json!({"type": "Page", "name": "Offre soudure", "callType": "offer"}),
+            RemoteFacts {
+                keywords: "soudure".into(),
+                details: RemoteDetails {
+                    call_type: Some(CallType::Offer),
+                    call_status: Some(CallStatus::Open),
+                    skills_wanted: vec!["Soudure".into()],
+                    radius_km: Some(50.0),
+                    audience: vec!["adults".into(), "demandeurs d'emploi".into()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        );
+        let remote_offer = RemotePublication {
+            kind: PublicationKind::Call,
+            ..remote_offer
+        };
+        store
+            .upsert_remote_publication(&remote_offer)
+            .await
+            .unwrap();
+        for pass in ["written", "rebuilt"] {
+            let mut listed = find(store, words("soudure")).await;
+            listed.sort_by(|a, b| a.title.cmp(&b.title));
+            let facts: Vec<(&str, &CallFacts, &AudienceFacts)> = listed
+                .iter()
+                .map(|l| (l.title.as_str(), &l.call, &l.audience))
+                .collect();
+            assert_eq!(
+                facts,
+                vec![
+                    (
+                        "Besoin de soudeurs",
+                        &CallFacts {
+                            call_type: Some(CallType::Need),
+                            status: Some(CallStatus::Closed),
+                            skills: "soudure a l arc|electricite".into(),
+                            radius_km: Some(30.0),
+                            outcome: Some("Deux ateliers".into()),
+                        },
+                        &AudienceFacts::default()
+                    ),
+                    (
+                        "Guide soudure enfants",
+                        &CallFacts::default(),
+                        &AudienceFacts {
+                            age_groups: age_bits(&[AgeGroup::Children, AgeGroup::Teenagers]),
+                            publics: "familles".into(),
+                        }
+                    ),
+                    (
+                        "Offre soudure",
+                        &CallFacts {
+                            call_type: Some(CallType::Offer),
+                            status: Some(CallStatus::Open),
+                            skills: "soudure".into(),
+                            radius_km: Some(50.0),
+                            outcome: None,
+                        },
+                        &AudienceFacts {
+                            age_groups: age_bits(&[AgeGroup::Adults]),
+                            publics: "demandeurs d emploi".into(),
+                        }
+                    ),
+                ],
+                "{pass}"
+            );
+            store.rebuild_listings().await.unwrap();
+        }
     }
 
     /// The index keeps what an event says of itself (status, zone, place), for local and remote

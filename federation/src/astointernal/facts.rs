@@ -119,6 +119,10 @@ fn remote_details(object: &Value) -> RemoteDetails {
         license: object.get("license").and_then(id_of).and_then(web_id),
         level: term(object, "educationalLevel"),
         audience: texts("audienceType"),
+        radius_km: object
+            .get("radiusKm")
+            .and_then(Value::as_f64)
+            .filter(|r| r.is_finite() && *r > 0.0 && *r <= 20_000.0),
     }
 }
 

@@ -5,7 +5,17 @@ use serde::{Deserialize, Serialize};
 use crate::validation::{self as v, Validated};
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, strum::VariantNames,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantNames,
+    strum::VariantArray,
 )]
 pub enum AgeGroup {
     #[serde(rename = "0-6")]

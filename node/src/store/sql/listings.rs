@@ -24,7 +24,8 @@ async fn listings_page(
     let mut sql = sqlx::QueryBuilder::<Db>::new(
         "SELECT l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
                 l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
-                l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place
+                l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place,
+                l.call_type, l.call_status, l.skills, l.radius_km, l.outcome, l.age_groups, l.publics
          FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE",
     );
     if let Some(kind) = q.kind {

@@ -213,6 +213,23 @@ pub(super) fn listing_from_row(row: &DbRow) -> Result<Listing, StoreError> {
             timezone: row.try_get("timezone")?,
             place: row.try_get("place")?,
         },
+        call: crate::listing::CallFacts {
+            call_type: row
+                .try_get::<Option<&str>, _>("call_type")?
+                .map(|s| decode("listings", "call_type", s, |s| s.parse().ok()))
+                .transpose()?,
+            status: row
+                .try_get::<Option<&str>, _>("call_status")?
+                .map(|s| decode("listings", "call_status", s, |s| s.parse().ok()))
+                .transpose()?,
+            skills: row.try_get("skills")?,
+            radius_km: row.try_get("radius_km")?,
+            outcome: row.try_get("outcome")?,
+        },
+        audience: crate::listing::AudienceFacts {
+            age_groups: row.try_get("age_groups")?,
+            publics: row.try_get("publics")?,
+        },
     })
 }
 

@@ -60,13 +60,16 @@ pub(super) async fn upsert_listing_in(
     sqlx::query(
         "INSERT INTO listings (id, territory_id, actor_id, kind, title, summary, search, language,
                                themes, latitude, longitude, starts_at, ends_at, published, current_until,
-                               status, timezone, place)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                               status, timezone, place, call_type, call_status, skills, radius_km,
+                               outcome, age_groups, publics)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                 $19, $20, $21, $22, $23, $24, $25)
          ON CONFLICT (id) DO UPDATE
          SET territory_id = $2, actor_id = $3, kind = $4, title = $5, summary = $6, search = $7,
              language = $8, themes = $9, latitude = $10, longitude = $11, starts_at = $12,
              ends_at = $13, published = $14, current_until = $15, status = $16, timezone = $17,
-             place = $18",
+             place = $18, call_type = $19, call_status = $20, skills = $21, radius_km = $22,
+             outcome = $23, age_groups = $24, publics = $25",
     )
     .bind(&l.id)
     .bind(l.territory_id)
@@ -86,6 +89,13 @@ pub(super) async fn upsert_listing_in(
     .bind(l.event.status.map(|s| s.as_str()))
     .bind(&l.event.timezone)
     .bind(&l.event.place)
+    .bind(l.call.call_type.map(<&str>::from))
+    .bind(l.call.status.map(<&str>::from))
+    .bind(&l.call.skills)
+    .bind(l.call.radius_km)
+    .bind(&l.call.outcome)
+    .bind(l.audience.age_groups)
+    .bind(&l.audience.publics)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -445,6 +445,23 @@ pub struct ListingQuery {
     pub theme: Option<Theme>,
     pub language: Option<String>,
     pub near: Option<crate::network::Near>,
+    /// For this age group: a publication naming no age group is for every age and matches.
+    pub age_group: Option<AgeGroup>,
+    /// For people in this situation (normalised, see [`normalize`]): a publication naming
+    /// no situation is for everyone and matches; otherwise one of its situations starts
+    /// with these words.
+    pub public: Option<String>,
+    pub call_type: Option<CallType>,
+    pub call_status: Option<CallStatus>,
+    /// One of the skills wanted, or a word of one, starts with these words (normalised).
+    pub skills: Option<String>,
+    /// Calls whose deadline (their `ends_at`) is at or before this instant.
+    pub deadline_before: Option<DateTime<Utc>>,
+    /// Calls whose deadline is after this instant, or without deadline.
+    pub deadline_after: Option<DateTime<Utc>>,
+    /// The archive as of this instant: only events over by then and closed calls, most
+    /// recent first (events by their start, calls by their publication).
+    pub archive_at: Option<DateTime<Utc>>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -456,9 +473,9 @@ pub enum Origin {
 }
 
 impl ListingQuery {
-    /// Events by start, the rest newest first.
+    /// Events by start, the rest newest first (the archive always most recent first).
     pub fn agenda_order(&self) -> bool {
-        self.kind == Some(PublicationKind::Event)
+        self.kind == Some(PublicationKind::Event) && self.archive_at.is_none()
     }
 }
 

@@ -1588,6 +1588,7 @@ mod listings {
         events_are_listed_with_their_status_zone_and_place,
         remote_facts_are_kept_not_read_from_the_object,
         calls_and_audiences_are_indexed,
+        audience_call_and_archive_filters_apply_in_the_database,
     );
 
     async fn sqlite() -> Fixture {
@@ -2234,6 +2235,254 @@ mod listings {
                         }
                     ),
                 ],
+                "{pass}"
+            );
+            store.rebuild_listings().await.unwrap();
+        }
+    }
+
+    /// Age group and situation (open-to-everyone matches), call type, status, skills,
+    /// deadline, and the archive (past events, closed calls, searchable, most recent first),
+    /// on local and remote rows alike, and again after a rebuild.
+    async fn audience_call_and_archive_filters_apply_in_the_database(store: &dyn Store) {
+        use rhizome_node::listing::RemoteDetails;
+        use rhizome_node::publication::audience::AgeGroup;
+        use rhizome_node::publication::call::{CallStatus, CallType};
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let publish = |kind, draft| {
+            Publication::new(t.id, PublicationBody::from_draft(kind, draft, &t).unwrap())
+        };
+        for p in [
+            publish(
+                PublicationKind::Call,
+                json!({"title": "Besoin de soudeurs", "type": "need",
+                "skills_wanted": ["Soudure à l'arc"], "deadline": "2030-06-30"}),
+            ),
+            publish(
+                PublicationKind::Call,
+                json!({"title": "Fête des voisins préparée", "type": "project",
+                "status": "closed", "outcome": "Deux ateliers"}),
+            ),
+            publish(
+                PublicationKind::Resource,
+                json!({"title": "Guide enfants", "type": "guide",
+                "audience": {"age_groups": ["6-11"], "publics": ["Familles monoparentales"]}}),
+            ),
+            publish(
+                PublicationKind::Resource,
+                json!({"title": "Guide seniors", "type": "guide",
+                "audience": {"age_groups": ["seniors"]}}),
+            ),
+            publish(
+                PublicationKind::Resource,
+                json!({"title": "Guide pour tous", "type": "guide"}),
+            ),
+            event(&t, "Fête passée", "2020-01-01T10:00", "2020-01-01T12:00"),
+            event(&t, "Fête future", "2030-01-01T10:00", "2030-01-01T12:00"),
+        ] {
+            store.insert_publication(&p, None).await.unwrap();
+        }
+        let offer = remote(
+            "https://other.example/calls/7",
+            json!({"type": "Page", "name": "Offre de soudure"}),
+            RemoteFacts {
+                details: RemoteDetails {
+                    call_type: Some(CallType::Offer),
+                    call_status: Some(CallStatus::Open),
+                    skills_wanted: vec!["Soudure".into()],
+                    audience: vec!["adults".into(), "demandeurs d'emploi".into()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        );
+        store
+            .upsert_remote_publication(&RemotePublication {
+                kind: PublicationKind::Call,
+                ..offer
+            })
+            .await
+            .unwrap();
+        let day = |d: &str| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                .and_utc()
+        };
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        let calls = |q: ListingQuery| ListingQuery {
+            kind: Some(PublicationKind::Call),
+            ..q
+        };
+        let resources = |q: ListingQuery| ListingQuery {
+            kind: Some(PublicationKind::Resource),
+            ..q
+        };
+        for pass in ["written", "rebuilt"] {
+            let age = |g| ListingQuery {
+                age_group: Some(g),
+                ..Default::default()
+            };
+            assert_eq!(
+                sorted(titles(store, resources(age(AgeGroup::Children))).await),
+                ["Guide enfants", "Guide pour tous"],
+                "{pass}"
+            );
+            assert_eq!(
+                sorted(titles(store, calls(age(AgeGroup::Adults))).await),
+                [
+                    "Besoin de soudeurs",
+                    "Fête des voisins préparée",
+                    "Offre de soudure"
+                ],
+                "{pass}: local calls name no age group, so are for everyone"
+            );
+            assert_eq!(
+                titles(store, calls(age(AgeGroup::Seniors))).await.len(),
+                2,
+                "{pass}"
+            );
+            let public = |p: &str| ListingQuery {
+                public: Some(p.into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                sorted(titles(store, resources(public("Familles"))).await),
+                ["Guide enfants", "Guide pour tous", "Guide seniors"],
+                "{pass}"
+            );
+            assert_eq!(
+                sorted(titles(store, resources(public("monoparentales"))).await),
+                ["Guide enfants", "Guide pour tous", "Guide seniors"],
+                "{pass}: a word of a situation"
+            );
+            assert_eq!(
+                titles(store, calls(public("étudiants"))).await.len(),
+                2,
+                "{pass}: the remote offer is for job seekers only"
+            );
+            let of_type = |c| ListingQuery {
+                call_type: Some(c),
+                ..Default::default()
+            };
+            assert_eq!(
+                titles(store, of_type(CallType::Need)).await,
+                ["Besoin de soudeurs"],
+                "{pass}"
+            );
+            assert_eq!(
+                titles(store, of_type(CallType::Offer)).await,
+                ["Offre de soudure"],
+                "{pass}"
+            );
+            assert!(
+                titles(store, of_type(CallType::Partners)).await.is_empty(),
+                "{pass}"
+            );
+            let status = |s| ListingQuery {
+                call_status: Some(s),
+                ..Default::default()
+            };
+            assert_eq!(
+                titles(store, status(CallStatus::Closed)).await,
+                ["Fête des voisins préparée"],
+                "{pass}"
+            );
+            assert_eq!(
+                titles(store, status(CallStatus::Open)).await.len(),
+                2,
+                "{pass}"
+            );
+            let skills = |s: &str| ListingQuery {
+                skills: Some(s.into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                sorted(titles(store, skills("SOUD")).await),
+                ["Besoin de soudeurs", "Offre de soudure"],
+                "{pass}"
+            );
+            assert_eq!(
+                titles(store, skills("arc")).await,
+                ["Besoin de soudeurs"],
+                "{pass}"
+            );
+            assert!(
+                titles(store, skills("rc")).await.is_empty(),
+                "{pass}: starts of words only"
+            );
+            assert_eq!(
+                titles(store, skills("%")).await.len(),
+                8,
+                "{pass}: nothing to match is no filter"
+            );
+            let before = |d| ListingQuery {
+                deadline_before: Some(d),
+                ..Default::default()
+            };
+            assert_eq!(
+                titles(store, calls(before(day("2030-07-01")))).await,
+                ["Besoin de soudeurs"],
+                "{pass}"
+            );
+            assert!(
+                titles(store, calls(before(day("2030-06-30"))))
+                    .await
+                    .is_empty(),
+                "{pass}"
+            );
+            let after = |d| ListingQuery {
+                deadline_after: Some(d),
+                ..Default::default()
+            };
+            assert_eq!(
+                titles(store, calls(after(day("2030-06-30")))).await.len(),
+                3,
+                "{pass}"
+            );
+            assert_eq!(
+                sorted(titles(store, calls(after(day("2030-07-01")))).await),
+                ["Fête des voisins préparée", "Offre de soudure"],
+                "{pass}: without deadline"
+            );
+            let archive = ListingQuery {
+                archive_at: Some(rhizome_node::now()),
+                ..Default::default()
+            };
+            assert_eq!(
+                titles(store, archive.clone()).await,
+                ["Fête des voisins préparée", "Fête passée"],
+                "{pass}: most recent first"
+            );
+            assert_eq!(
+                titles(
+                    store,
+                    ListingQuery {
+                        q: Some("passee".into()),
+                        ..archive.clone()
+                    }
+                )
+                .await,
+                ["Fête passée"],
+                "{pass}"
+            );
+            let closed = find(
+                store,
+                ListingQuery {
+                    kind: Some(PublicationKind::Call),
+                    ..archive
+                },
+            )
+            .await;
+            assert_eq!(closed.len(), 1);
+            assert_eq!(
+                closed[0].call.outcome.as_deref(),
+                Some("Deux ateliers"),
                 "{pass}"
             );
             store.rebuild_listings().await.unwrap();

@@ -83,8 +83,11 @@ async fn listings_page(
             }
         }
     }
+    push_audience_and_call_filters(&mut sql, q);
     sql.push(if q.agenda_order() {
         " ORDER BY l.starts_at ASC, l.id ASC"
+    } else if q.archive_at.is_some() {
+        " ORDER BY COALESCE(l.starts_at, l.published) DESC, l.id DESC"
     } else {
         " ORDER BY l.published DESC, l.id DESC"
     });
@@ -94,6 +97,56 @@ async fn listings_page(
         .push_bind(offset);
     let rows = sql.build().fetch_all(pool).await?;
     rows.iter().map(listing_from_row).collect()
+}
+
+/// Who it is for, what a call says of itself, and the archive (see [`ListingQuery`]).
+/// The `|`-joined columns hold only letters, digits, spaces and `|` (see
+/// [`crate::listing::joined_words`]), as do the normalised values bound here, so no
+/// `LIKE` wildcard can come from either.
+fn push_audience_and_call_filters(sql: &mut sqlx::QueryBuilder<'_, Db>, q: &ListingQuery) {
+    if let Some(group) = q.age_group {
+        sql.push(" AND (l.age_groups = 0 OR (l.age_groups & ")
+            .push_bind(crate::listing::age_bits(&[group]))
+            .push(") <> 0)");
+    }
+    let words = |v: &Option<String>| {
+        v.as_deref()
+            .map(crate::listing::normalize)
+            .filter(|w| !w.is_empty())
+    };
+    if let Some(public) = words(&q.public) {
+        sql.push(" AND (l.publics = '' OR ('|' || l.publics) LIKE ")
+            .push_bind(format!("%|{public}%"))
+            .push(" OR (' ' || l.publics) LIKE ")
+            .push_bind(format!("% {public}%"))
+            .push(")");
+    }
+    if let Some(call_type) = q.call_type {
+        sql.push(" AND l.call_type = ")
+            .push_bind(<&str>::from(call_type));
+    }
+    if let Some(status) = q.call_status {
+        sql.push(" AND l.call_status = ")
+            .push_bind(<&str>::from(status));
+    }
+    if let Some(skills) = words(&q.skills) {
+        sql.push(" AND (('|' || l.skills) LIKE ")
+            .push_bind(format!("%|{skills}%"))
+            .push(" OR (' ' || l.skills) LIKE ")
+            .push_bind(format!("% {skills}%"))
+            .push(")");
+    }
+    if let Some(before) = q.deadline_before {
+        sql.push(" AND l.ends_at <= ").push_bind(before);
+    }
+    if let Some(after) = q.deadline_after {
+        sql.push(" AND l.current_until > ").push_bind(after);
+    }
+    if let Some(at) = q.archive_at {
+        sql.push(" AND ((l.kind = 'event' AND l.ends_at < ")
+            .push_bind(at)
+            .push(") OR (l.kind = 'call' AND l.call_status = 'closed'))");
+    }
 }
 
 #[async_trait]

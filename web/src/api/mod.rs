@@ -2,7 +2,9 @@
 
 pub(crate) mod answers;
 mod network;
-pub use network::{DirectoryParams, NetworkParams, directory_items, network_items};
+pub use network::{
+    DirectoryParams, NetworkParams, archive_items, directory_items, network_items,
+};
 mod publications;
 pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;
@@ -53,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/network/subscriptions",
             get(network::subscriptions).post(network::subscribe),
         )
+        .route("/api/v1/network/archive", get(network::archive))
         .route("/api/v1/network/{collection}", get(network::view))
         .route(
             "/api/v1/territories/{slug}/followers",

@@ -113,6 +113,23 @@ pub struct NetworkParams {
     pub language: Option<String>,
     /// `lat,lon,km`.
     pub near: Option<String>,
+    // --- Filters by audience and by what a call says of itself (branch `filters`). ---
+    /// An age group by its wire name (`0-6` … `seniors`); publications naming no age
+    /// group are for every age and match.
+    pub age_group: Option<String>,
+    /// A situation (`familles`, `demandeurs d'emploi`): publications naming none match.
+    pub public: Option<String>,
+    /// Calls only: `need`, `offer`, `partners` or `project`.
+    #[serde(rename = "type")]
+    pub call_type: Option<String>,
+    /// Calls only: `open`, `in_progress` or `closed`.
+    pub status: Option<String>,
+    /// Calls only: one of the skills wanted (or a word of it) starts with this.
+    pub skills: Option<String>,
+    /// Calls only: deadline on or before / on or after this day.
+    pub deadline_before: Option<chrono::NaiveDate>,
+    pub deadline_after: Option<chrono::NaiveDate>,
+    // --- End of the `filters` block. ---
     #[serde(default = "default_limit")]
     pub limit: usize,
     /// How many matching items to skip: the page's start.
@@ -134,6 +151,13 @@ impl Default for NetworkParams {
             theme: None,
             language: None,
             near: None,
+            age_group: None,
+            public: None,
+            call_type: None,
+            status: None,
+            skills: None,
+            deadline_before: None,
+            deadline_after: None,
             limit: default_limit(),
             offset: 0,
         }
@@ -154,12 +178,91 @@ pub async fn view(
     ))
 }
 
+/// The network's memory: past events and closed calls, local and followed, most recent
+/// first, with the same search and filters as the views.
+pub async fn archive(
+    State(state): State<AppState>,
+    params: Result<Query<NetworkParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    Ok(Json(json!({"items": archive_items(&state, params).await?})))
+}
+
 /// The network view's items as the API shows them; the pages show the same.
 pub async fn network_items(
     state: &AppState,
     kind: PublicationKind,
     params: NetworkParams,
 ) -> Result<Vec<Value>, ApiError> {
+    listed_items(state, Some(kind), params).await
+}
+
+/// The archive's items as the API shows them; the archive page shows the same.
+pub async fn archive_items(state: &AppState, params: NetworkParams) -> Result<Vec<Value>, ApiError> {
+    listed_items(state, None, params).await
+}
+
+/// A filter parameter's value read as one of an enum's wire names, or a 400 naming the
+/// parameter and the values it takes.
+fn enum_param<T: std::str::FromStr>(
+    name: &str,
+    value: Option<&str>,
+    allowed: &[&str],
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| {
+            v.parse().map_err(|_| {
+                tracing::info!(parameter = name, value = v, "refused list filter");
+                ApiError::BadRequest(format!(
+                    "{name}: unknown value {v:?}, expected one of {}",
+                    allowed.join(", ")
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// One view (a kind) or the archive (`kind` none): the index's query from the parameters,
+/// every value checked.
+async fn listed_items(
+    state: &AppState,
+    kind: Option<PublicationKind>,
+    params: NetworkParams,
+) -> Result<Vec<Value>, ApiError> {
+    use rhizome_node::publication::audience::AgeGroup;
+    use rhizome_node::publication::call::{CallStatus, CallType};
+    use strum::VariantNames;
+    if let Some(kind) = kind.filter(|k| *k != PublicationKind::Call) {
+        let calls_only = [
+            ("type", params.call_type.is_some()),
+            ("status", params.status.is_some()),
+            ("skills", params.skills.is_some()),
+            ("deadline_before", params.deadline_before.is_some()),
+            ("deadline_after", params.deadline_after.is_some()),
+        ];
+        if let Some((name, _)) = calls_only.iter().find(|(_, given)| *given) {
+            return Err(ApiError::BadRequest(format!(
+                "{name}: filters calls only, not {}",
+                kind.segment()
+            )));
+        }
+    }
+    let age_group = match params.age_group.as_deref() {
+        Some(g) => Some(
+            serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
+                tracing::info!(value = g, "refused age_group filter");
+                ApiError::BadRequest(format!(
+                    "age_group: unknown value {g:?}, expected one of {}",
+                    AgeGroup::VARIANTS.join(", ")
+                ))
+            })?,
+        ),
+        None => None,
+    };
+    let call_type =
+        enum_param::<CallType>("type", params.call_type.as_deref(), CallType::VARIANTS)?;
+    let call_status =
+        enum_param::<CallStatus>("status", params.status.as_deref(), CallStatus::VARIANTS)?;
     let theme = match &params.theme {
         Some(t) => Some(
             Theme::from_slug(t)
@@ -177,9 +280,24 @@ pub async fn network_items(
         None => None,
     };
     let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+    let archive = kind.is_none();
     let query = ListingQuery {
-        kind: Some(kind),
-        current_at: (kind != PublicationKind::Resource).then(rhizome_node::now),
+        kind,
+        current_at: kind
+            .filter(|k| *k != PublicationKind::Resource)
+            .map(|_| rhizome_node::now()),
+        archive_at: archive.then(rhizome_node::now),
+        age_group,
+        public: params.public,
+        call_type,
+        call_status,
+        skills: params.skills,
+        // A call's `ends_at` is the start of the day after its deadline.
+        deadline_before: params
+            .deadline_before
+            .and_then(|d| d.succ_opt())
+            .and_then(day_start),
+        deadline_after: params.deadline_after.and_then(day_start),
         q: params.q,
         from: params.from.and_then(day_start),
         to: params.to.and_then(|d| d.succ_opt()).and_then(day_start),
@@ -263,6 +381,14 @@ fn item_json(
         item["status"] = json!(l.event.status);
         item["timezone"] = json!(l.event.timezone);
         item["place"] = json!(l.event.place);
+    }
+    if l.kind == PublicationKind::Call {
+        // What the call says of itself, in the words of its own JSON; its deadline is the
+        // day before its `ends_at`.
+        item["type"] = json!(l.call.call_type);
+        item["status"] = json!(l.call.status);
+        item["deadline"] = json!(l.ends_at.and_then(|e| e.date_naive().pred_opt()));
+        item["outcome"] = json!(l.call.outcome);
     }
     Some(item)
 }

@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Page;
-use super::labels::{LANGUAGES, TERRITORY_KINDS, THEMES};
+use super::labels::{AGE_GROUPS, CALL_STATUSES, CALL_TYPES, LANGUAGES, TERRITORY_KINDS, THEMES};
 use crate::AppState;
-use crate::api::{DirectoryParams, NetworkParams, directory_items, network_items};
+use crate::api::{
+    DirectoryParams, NetworkParams, archive_items, directory_items, network_items,
+};
 use crate::error::ApiError;
 
 /// Items per page.
@@ -39,8 +41,35 @@ pub struct Filters {
     /// `lat,lon,km` in one value, as the API and the calendars take it (the form sends
     /// `lat`, `lon` and `km`).
     near: Option<String>,
+    // --- Audience and call filters (branch `filters`): the API's parameters. ---
+    age_group: Option<String>,
+    public: Option<String>,
+    #[serde(rename = "type")]
+    call_type: Option<String>,
+    status: Option<String>,
+    skills: Option<String>,
+    deadline_before: Option<String>,
+    deadline_after: Option<String>,
+    // --- End of the `filters` block. ---
     #[serde(default)]
     offset: usize,
+}
+
+/// Which network list a page shows: one kind's view, or the archive of every kind.
+#[derive(Clone, Copy, PartialEq)]
+enum ListView {
+    Kind(PublicationKind),
+    Archive,
+}
+
+impl ListView {
+    /// Whether the call filters (type, status, skills, deadline) apply.
+    fn has_calls(self) -> bool {
+        matches!(
+            self,
+            ListView::Kind(PublicationKind::Call) | ListView::Archive
+        )
+    }
 }
 
 /// Why a filter cannot be used: a catalogue key.
@@ -68,6 +97,13 @@ impl Filters {
             &self.lon,
             &self.km,
             &self.near,
+            &self.age_group,
+            &self.public,
+            &self.call_type,
+            &self.status,
+            &self.skills,
+            &self.deadline_before,
+            &self.deadline_after,
         ]
         .iter()
         .all(|v| Filters::given(v).is_none())
@@ -102,8 +138,25 @@ impl Filters {
             .transpose()
     }
 
-    fn network_params(&self, limit: usize) -> Result<NetworkParams, BadFilter> {
+    /// A choice among an enum's wire names (the form's options), or the error to show.
+    fn choice(value: &Option<String>, offered: &[&str]) -> Result<Option<String>, BadFilter> {
+        match Filters::given(value) {
+            Some(v) if !offered.contains(&v.as_str()) => Err(BadFilter("filter-bad-choice")),
+            v => Ok(v),
+        }
+    }
+
+    fn network_params(&self, view: ListView, limit: usize) -> Result<NetworkParams, BadFilter> {
+        let calls = view.has_calls();
+        let for_calls = |v: Result<Option<String>, BadFilter>| v.map(|v| v.filter(|_| calls));
         Ok(NetworkParams {
+            age_group: Filters::choice(&self.age_group, AGE_GROUPS)?,
+            public: Filters::given(&self.public),
+            call_type: for_calls(Filters::choice(&self.call_type, CALL_TYPES))?,
+            status: for_calls(Filters::choice(&self.status, CALL_STATUSES))?,
+            skills: Filters::given(&self.skills).filter(|_| calls),
+            deadline_before: Filters::date(&self.deadline_before)?.filter(|_| calls),
+            deadline_after: Filters::date(&self.deadline_after)?.filter(|_| calls),
             q: Filters::given(&self.q),
             from: Filters::date(&self.from)?,
             to: Filters::date(&self.to)?,
@@ -154,6 +207,13 @@ impl Filters {
             ("lon", &self.lon),
             ("km", &self.km),
             ("near", &self.near),
+            ("age_group", &self.age_group),
+            ("public", &self.public),
+            ("type", &self.call_type),
+            ("status", &self.status),
+            ("skills", &self.skills),
+            ("deadline_before", &self.deadline_before),
+            ("deadline_after", &self.deadline_after),
         ] {
             if let Some(v) = Filters::given(value) {
                 query.append_pair(name, &v);
@@ -181,6 +241,13 @@ struct Line {
     summary: String,
     /// An event's status, as its own page says it (`cancelled`, `postponed`).
     status: Option<String>,
+    /// `event`, `resource` or `call` (the archive mixes them).
+    kind: String,
+    /// A call's type, status, deadline (`YYYY-MM-DD`) and outcome, by their wire names.
+    call_type: Option<String>,
+    call_status: Option<String>,
+    deadline: Option<String>,
+    outcome: Option<String>,
     local: bool,
     slug: String,
     origin_name: String,
@@ -210,7 +277,16 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
         }),
         starts_at: starts_at.map(|s| s.to_rfc3339()),
         summary: text(&item["summary"]),
-        status: item["status"].as_str().map(str::to_owned),
+        status: (item["kind"] == "event")
+            .then(|| item["status"].as_str().map(str::to_owned))
+            .flatten(),
+        kind: text(&item["kind"]),
+        call_type: item["type"].as_str().map(str::to_owned),
+        call_status: (item["kind"] == "call")
+            .then(|| item["status"].as_str().map(str::to_owned))
+            .flatten(),
+        deadline: item["deadline"].as_str().map(str::to_owned),
+        outcome: item["outcome"].as_str().map(str::to_owned),
         local: origin["local"].as_bool().unwrap_or(false),
         slug: handle
             .trim_start_matches('@')
@@ -223,11 +299,17 @@ fn line(page: &Page, state: &AppState, item: &Value) -> Line {
     }
 }
 
-async fn list(page: Page, state: AppState, kind: PublicationKind, filters: Filters) -> Response {
-    let collection = kind.segment();
+async fn list(page: Page, state: AppState, view: ListView, filters: Filters) -> Response {
+    let (kind, collection) = match view {
+        ListView::Kind(kind) => (kind.as_str(), kind.segment()),
+        ListView::Archive => ("archive", "archive"),
+    };
     let path = format!("/{collection}");
-    let (items, error) = match filters.network_params(PAGE_SIZE + 1) {
-        Ok(params) => match network_items(&state, kind, params).await {
+    let (items, error) = match filters.network_params(view, PAGE_SIZE + 1) {
+        Ok(params) => match match view {
+            ListView::Kind(kind) => network_items(&state, kind, params).await,
+            ListView::Archive => archive_items(&state, params).await,
+        } {
             Ok(items) => (items, None),
             Err(ApiError::BadRequest(_) | ApiError::Validation(_)) => {
                 (Vec::new(), Some("filter-bad-near"))
@@ -255,12 +337,16 @@ async fn list(page: Page, state: AppState, kind: PublicationKind, filters: Filte
         status,
         "list.html",
         context! {
-            kind => kind.as_str(),
+            kind,
             collection,
             items => lines,
             filtered => !filters.is_empty(),
             params => filters,
             themes => THEMES,
+            age_groups => AGE_GROUPS,
+            with_calls => view.has_calls(),
+            call_types => CALL_TYPES,
+            call_statuses => CALL_STATUSES,
             languages_offered => LANGUAGES,
             error => error.map(|key| page.lang.text(key, &Default::default())),
             previous,
@@ -278,7 +364,7 @@ pub async fn events(
     list(
         page,
         state,
-        PublicationKind::Event,
+        ListView::Kind(PublicationKind::Event),
         filters.map(|q| q.0).unwrap_or_default(),
     )
     .await
@@ -292,7 +378,7 @@ pub async fn resources(
     list(
         page,
         state,
-        PublicationKind::Resource,
+        ListView::Kind(PublicationKind::Resource),
         filters.map(|q| q.0).unwrap_or_default(),
     )
     .await
@@ -306,7 +392,22 @@ pub async fn calls(
     list(
         page,
         state,
-        PublicationKind::Call,
+        ListView::Kind(PublicationKind::Call),
+        filters.map(|q| q.0).unwrap_or_default(),
+    )
+    .await
+}
+
+/// The archive: past events and closed calls, with their outcome.
+pub async fn archive(
+    page: Page,
+    State(state): State<AppState>,
+    filters: Result<Query<Filters>, QueryRejection>,
+) -> Response {
+    list(
+        page,
+        state,
+        ListView::Archive,
         filters.map(|q| q.0).unwrap_or_default(),
     )
     .await

@@ -78,6 +78,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/events", get(lists::events))
         .route("/resources", get(lists::resources))
         .route("/calls", get(lists::calls))
+        .route("/archive", get(lists::archive))
         .route("/network", get(lists::directory))
         .route("/network/publication", get(remote::remote_publication))
         .route("/login", get(account::login_form).post(account::login))

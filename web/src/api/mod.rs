@@ -2,9 +2,7 @@
 
 pub(crate) mod answers;
 mod network;
-pub use network::{
-    DirectoryParams, NetworkParams, archive_items, directory_items, network_items,
-};
+pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 mod publications;
 pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;

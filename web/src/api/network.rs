@@ -198,7 +198,10 @@ pub async fn network_items(
 }
 
 /// The archive's items as the API shows them; the archive page shows the same.
-pub async fn archive_items(state: &AppState, params: NetworkParams) -> Result<Vec<Value>, ApiError> {
+pub async fn archive_items(
+    state: &AppState,
+    params: NetworkParams,
+) -> Result<Vec<Value>, ApiError> {
     listed_items(state, None, params).await
 }
 
@@ -248,15 +251,13 @@ async fn listed_items(
         }
     }
     let age_group = match params.age_group.as_deref() {
-        Some(g) => Some(
-            serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
-                tracing::info!(value = g, "refused age_group filter");
-                ApiError::BadRequest(format!(
-                    "age_group: unknown value {g:?}, expected one of {}",
-                    AgeGroup::VARIANTS.join(", ")
-                ))
-            })?,
-        ),
+        Some(g) => Some(serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
+            tracing::info!(value = g, "refused age_group filter");
+            ApiError::BadRequest(format!(
+                "age_group: unknown value {g:?}, expected one of {}",
+                AgeGroup::VARIANTS.join(", ")
+            ))
+        })?),
         None => None,
     };
     let call_type =

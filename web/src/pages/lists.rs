@@ -17,9 +17,7 @@ use serde_json::Value;
 use super::Page;
 use super::labels::{AGE_GROUPS, CALL_STATUSES, CALL_TYPES, LANGUAGES, TERRITORY_KINDS, THEMES};
 use crate::AppState;
-use crate::api::{
-    DirectoryParams, NetworkParams, archive_items, directory_items, network_items,
-};
+use crate::api::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 use crate::error::ApiError;
 
 /// Items per page.

@@ -14,6 +14,7 @@ mod durability;
 mod federation;
 mod feeds;
 mod fields;
+mod filters;
 mod hardening;
 mod media;
 mod network;

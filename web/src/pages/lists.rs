@@ -178,6 +178,8 @@ impl Filters {
             ("from", Filters::given(&self.from)),
             ("to", Filters::given(&self.to)),
             ("near", self.near().ok().flatten()),
+            ("age_group", Filters::given(&self.age_group)),
+            ("public", Filters::given(&self.public)),
         ] {
             if let Some(v) = value {
                 query.append_pair(name, &v);

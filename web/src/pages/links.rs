@@ -401,21 +401,21 @@ pub async fn change_password(
     let viewer = page.require_login()?;
     let member = &viewer.principal.member;
     let mut fields = change_fields();
-    let again = |fields: &[Field], status: StatusCode, error: Option<&str>| {
+    let again = |fields: &[Field], status: StatusCode, error: Option<String>| {
         page.render_status(
             &state,
             status,
             "manage/password.html",
-            context! { fields, error => error.map(|k| page.lang.text(k, &Default::default())) },
+            context! { fields, error },
         )
     };
     match session::check_own_password(&state, source, member, &form.current).await {
         Ok(()) => {}
-        Err(LoginRefused::TooMany) => {
+        Err(LoginRefused::TooMany(wait)) => {
             return Ok(again(
                 &fields,
                 StatusCode::TOO_MANY_REQUESTS,
-                Some("login-too-many"),
+                Some(LoginRefused::too_many_message(page.lang, wait)),
             ));
         }
         Err(LoginRefused::Wrong) => {

@@ -3,16 +3,15 @@
 //! byte for byte as `data_dir/files/<uuid>.<ext>` and served at `/files/<uuid>.<ext>` as
 //! downloads, never shown inline.
 
-use std::path::{Path as FsPath, PathBuf};
-
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use axum::routing::get;
 use rhizome_node::publication::resource::{DOCUMENT_TYPES, FILES_PREFIX, document_file};
 
 use crate::AppState;
+use crate::shelf::Shelf;
 
 /// Why a document was refused; each has a catalogue key for the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -72,70 +71,21 @@ pub fn check(bytes: axum::body::Bytes, max_bytes: usize) -> Result<Document, Doc
     })
 }
 
-/// Where documents live on disk.
-pub fn files_dir(data_dir: &FsPath) -> PathBuf {
-    data_dir.join("files")
-}
-
-/// Writes a document under `name`, atomically.
-pub async fn store(data_dir: &FsPath, name: &str, document: &Document) -> std::io::Result<()> {
-    let dir = files_dir(data_dir);
-    tokio::fs::create_dir_all(&dir).await?;
-    let partial = dir.join(format!(".{name}.part"));
-    tokio::fs::write(&partial, &document.bytes).await?;
-    tokio::fs::rename(&partial, dir.join(name)).await
-}
-
-/// Removes a stored document, when what it was uploaded for could not be saved.
-pub async fn discard(data_dir: &FsPath, name: &str) {
-    if document_file(name).is_some()
-        && let Err(e) = tokio::fs::remove_file(files_dir(data_dir).join(name)).await
-    {
-        tracing::warn!(error = %e, name, "could not remove an unused document");
-    }
-}
+/// Where documents live and how they are served: as downloads only.
+pub const DOCUMENTS: Shelf = Shelf {
+    folder: "files",
+    media_type: document_file,
+    download: true,
+    shared: false,
+    what: "document",
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/files/{file}", get(serve))
 }
 
-/// Serves a stored document as a download. Only names of the form `<uuid>.<ext>` are
-/// looked up; the type is the one read from its bytes at upload, and the browser may
-/// neither guess another nor show it inline.
 async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(media_type) = document_file(&file) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match tokio::fs::read(files_dir(&state.config.data_dir).join(&file)).await {
-        Ok(bytes) => {
-            let mut response = bytes.into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            if let Ok(disposition) =
-                HeaderValue::from_str(&format!("attachment; filename=\"{file}\""))
-            {
-                headers.insert(header::CONTENT_DISPOSITION, disposition);
-            }
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; sandbox"),
-            );
-            response
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, file, "could not read a document");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    DOCUMENTS.serve(&state.config.data_dir, &file).await
 }
 
 #[cfg(test)]

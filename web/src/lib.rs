@@ -11,6 +11,7 @@ pub mod media;
 pub mod pages;
 pub mod server;
 pub mod session;
+pub mod shelf;
 pub mod widget;
 
 use std::sync::Arc;

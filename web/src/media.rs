@@ -3,12 +3,11 @@
 //! as `data_dir/media/<uuid>.<ext>` and served at `/media/<uuid>.<ext>`.
 
 use std::io::Cursor;
-use std::path::{Path as FsPath, PathBuf};
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use axum::routing::get;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -16,6 +15,7 @@ use rhizome_node::publication::image::{MEDIA_PREFIX, media_file};
 use tokio::sync::Semaphore;
 
 use crate::AppState;
+use crate::shelf::Shelf;
 
 /// The largest upload a publication form may carry, photo included.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -170,70 +170,22 @@ fn decode_error(e: image::ImageError) -> MediaError {
     }
 }
 
-/// Where pictures live on disk.
-pub fn media_dir(data_dir: &FsPath) -> PathBuf {
-    data_dir.join("media")
-}
-
-/// Writes a picture under `name` (from [`Picture::new_name`]), atomically: a reader never
-/// sees half a file.
-pub async fn store(data_dir: &FsPath, name: &str, picture: &Picture) -> std::io::Result<()> {
-    let dir = media_dir(data_dir);
-    tokio::fs::create_dir_all(&dir).await?;
-    let partial = dir.join(format!(".{name}.part"));
-    tokio::fs::write(&partial, &picture.bytes).await?;
-    tokio::fs::rename(&partial, dir.join(name)).await
-}
-
-/// Removes a stored picture, when what it was uploaded for could not be saved.
-pub async fn discard(data_dir: &FsPath, name: &str) {
-    if media_file(name).is_some()
-        && let Err(e) = tokio::fs::remove_file(media_dir(data_dir).join(name)).await
-    {
-        tracing::warn!(error = %e, name, "could not remove an unused picture");
-    }
-}
+/// Where pictures live and how they are served: shown inline, embeddable elsewhere (the
+/// agenda widget, other nodes' pages).
+pub const PICTURES: Shelf = Shelf {
+    folder: "media",
+    media_type: media_file,
+    download: false,
+    shared: true,
+    what: "picture",
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/media/{file}", get(serve))
 }
 
-/// Serves a stored picture. Only names of the form `<uuid>.<ext>` are looked up, so no
-/// path can leave the media folder; the type is ours, never guessed by the browser.
 async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    let Some(media_type) = media_file(&file) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match tokio::fs::read(media_dir(&state.config.data_dir).join(&file)).await {
-        Ok(bytes) => {
-            let mut response = bytes.into_response();
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            // A name is never reused for other bytes: caches may keep it for good.
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            );
-            headers.insert(
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; sandbox"),
-            );
-            headers.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
-            response
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, file, "could not read a picture");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    PICTURES.serve(&state.config.data_dir, &file).await
 }
 
 #[cfg(test)]

@@ -135,8 +135,8 @@ struct AccountFailures {
 pub enum Admission {
     /// Go ahead, after waiting this long (zero unless the account is under attack).
     Admitted(Duration),
-    /// Too many attempts: answer 429.
-    Refused,
+    /// Too many attempts: answer 429, and say to come back after this long.
+    Refused(Duration),
 }
 
 impl Default for LoginLimiter {
@@ -180,10 +180,12 @@ impl LoginLimiter {
                             .count()
                     });
                     let guarded = f.count >= FAILURES_BEFORE_ACCOUNT_GUARD;
-                    if recent >= FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE
-                        || (guarded && f.sources.contains_key(&source))
-                    {
-                        return Admission::Refused;
+                    if guarded && f.sources.contains_key(&source) {
+                        // Until the account's window closes.
+                        return Admission::Refused(FAILURE_WINDOW - now.duration_since(f.since));
+                    }
+                    if recent >= FAILURES_PER_ACCOUNT_AND_SOURCE_PER_MINUTE {
+                        return Admission::Refused(Duration::from_secs(60));
                     }
                     if guarded {
                         FRESH_SOURCE_DELAY
@@ -194,8 +196,11 @@ impl LoginLimiter {
                 None => Duration::ZERO,
             }
         };
-        if self.per_source.check_key(&source).is_err() {
-            return Admission::Refused;
+        if let Err(not_until) = self.per_source.check_key(&source) {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            return Admission::Refused(wait.max(Duration::from_secs(1)));
         }
         self.forget_old();
         Admission::Admitted(delay)
@@ -251,9 +256,18 @@ impl LoginLimiter {
 pub enum LoginRefused {
     /// Wrong name or password (the two are not told apart).
     Wrong,
-    /// Too many attempts: wait, or use another way in (a reset link).
-    TooMany,
+    /// Too many attempts: wait this long, or use another way in (a reset link).
+    TooMany(Duration),
     Store(StoreError),
+}
+
+impl LoginRefused {
+    /// What a visitor refused for `wait` reads: come back in so many whole minutes.
+    pub fn too_many_message(lang: crate::i18n::Lang, wait: Duration) -> String {
+        let mut args = rhizome_node::text::Args::new();
+        args.insert("minutes".into(), wait.as_secs().div_ceil(60).max(1).into());
+        lang.text("login-too-many-wait", &args)
+    }
 }
 
 impl From<StoreError> for LoginRefused {
@@ -308,9 +322,9 @@ pub async fn check_own_password(
 /// One attempt at `account` from `source` through the limiter, waiting if it says so.
 pub async fn admit(state: &AppState, account: &str, source: IpAddr) -> Result<(), LoginRefused> {
     match state.login_limiter.admit(account, source) {
-        Admission::Refused => {
-            tracing::warn!(account = %account.escape_debug(), %source, "password attempt rate-limited");
-            Err(LoginRefused::TooMany)
+        Admission::Refused(wait) => {
+            tracing::warn!(account = %account.escape_debug(), %source, wait_s = wait.as_secs(), "password attempt rate-limited");
+            Err(LoginRefused::TooMany(wait))
         }
         Admission::Admitted(delay) => {
             if !delay.is_zero() {
@@ -473,8 +487,8 @@ mod tests {
             );
             limiter.failed("admin ", from);
         }
-        assert_eq!(limiter.admit("admin", a), Admission::Refused);
-        assert_eq!(limiter.admit("admin", b), Admission::Refused);
+        assert!(matches!(limiter.admit("admin", a), Admission::Refused(_)));
+        assert!(matches!(limiter.admit("admin", b), Admission::Refused(_)));
         assert_eq!(
             limiter.admit("admin", owner),
             Admission::Admitted(FRESH_SOURCE_DELAY)

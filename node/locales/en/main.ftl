@@ -105,7 +105,11 @@ username = Username
 password = Password
 login-help = No account yet? The node's admin can create one for you.
 login-wrong = Wrong username or password.
-login-too-many = Too many attempts. Wait a minute before trying again.
+login-too-many = Too many attempts. Try again in a few minutes.
+login-too-many-wait = Too many attempts. Try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+}.
 
 ## Manage
 manage-title = My territories

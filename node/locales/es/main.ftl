@@ -105,7 +105,11 @@ username = Nombre de usuario
 password = Contraseña
 login-help = ¿Todavía no tiene cuenta? Quien administra el nodo puede crearle una.
 login-wrong = Nombre de usuario o contraseña incorrectos.
-login-too-many = Demasiados intentos. Espere un minuto antes de volver a intentarlo.
+login-too-many = Demasiados intentos. Vuelva a intentarlo dentro de unos minutos.
+login-too-many-wait = Demasiados intentos. Vuelva a intentarlo dentro de { $minutes ->
+    [one] un minuto
+   *[other] { $minutes } minutos
+}.
 
 ## Manage
 manage-title = Mis territorios

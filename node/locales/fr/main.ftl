@@ -105,7 +105,11 @@ username = Nom d'utilisateur
 password = Mot de passe
 login-help = Pas encore de compte ? L'administrateur du nœud peut vous en créer un.
 login-wrong = Nom d'utilisateur ou mot de passe incorrect.
-login-too-many = Trop de tentatives. Patientez une minute avant de réessayer.
+login-too-many = Trop de tentatives. Réessayez dans quelques minutes.
+login-too-many-wait = Trop de tentatives. Réessayez dans { $minutes ->
+    [one] une minute
+   *[other] { $minutes } minutes
+}.
 
 ## Manage
 manage-title = Mes territoires

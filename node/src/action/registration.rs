@@ -11,7 +11,7 @@ use super::{ActionError, Actions};
 use crate::publication::event::{Event, EventStatus, RegistrationMode};
 use crate::social::{RemoteActor, RsvpState};
 use crate::validation::{self as v, ValidationError};
-use crate::{Publication, PublicationBody, Territory};
+use crate::{Principal, Publication, PublicationBody, Territory};
 
 /// Who registers.
 pub enum Registrant<'a> {
@@ -122,6 +122,38 @@ impl Actions {
         };
         tracing::info!(event = %event_id, state = state.as_str(), "registration");
         Ok(state)
+    }
+
+    /// An organiser (an editor of the event's territory) removes `participant`'s
+    /// registration; its place is free again. A fediverse account hears a `Reject` of its
+    /// `Join`, queued in the same transaction. `false` when there was no such registration.
+    pub async fn remove_registration(
+        &self,
+        who: &Principal,
+        event_id: Uuid,
+        participant: &str,
+    ) -> Result<bool, ActionError> {
+        let (publication, territory, _) = self.local_event(event_id).await?;
+        who.require_editor(territory.id)?;
+        let actor = match participant.strip_prefix("mailto:") {
+            Some(_) => None,
+            None => self.store.remote_actor(participant).await?,
+        };
+        let reject = |join_id: &str| {
+            actor.as_ref().map(|actor| {
+                self.wire
+                    .registration_answered(&territory, &publication, actor, join_id, false)
+            })
+        };
+        let removed = self
+            .store
+            .remove_rsvp(publication.id, participant, &reject)
+            .await?;
+        if removed && actor.is_some() {
+            self.wire.queued();
+        }
+        tracing::info!(event = %event_id, by = %who.member.username, removed, told = actor.is_some(), "registration removed by an organiser");
+        Ok(removed)
     }
 
     /// A live local event, its territory and its body.

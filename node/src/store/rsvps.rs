@@ -13,6 +13,10 @@ use crate::store::StoreError;
 /// written in the same transaction as the registration.
 pub type RsvpReply<'a> = &'a (dyn Fn(RsvpState) -> Outgoing + Send + Sync);
 
+/// Builds what tells a participant their registration was removed, from its `Join` id;
+/// `None` when there is no one to tell (a visitor of the page).
+pub type RemovalReply<'a> = &'a (dyn Fn(&str) -> Option<Outgoing> + Send + Sync);
+
 /// Registrations for events, from the fediverse and from visitors.
 #[async_trait]
 pub trait RsvpStore: Send + Sync {
@@ -48,7 +52,18 @@ pub trait RsvpStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<RsvpState, StoreError>;
 
+    /// The participant gave their place back (`Leave`): nothing is sent.
     async fn cancel_rsvp(&self, publication_id: Uuid, actor_id: &str) -> Result<bool, StoreError>;
+
+    /// An organiser removes a registration; `reply`, given the participant's `Join` id,
+    /// builds what tells them (a `Reject`, for a fediverse account), written in the same
+    /// transaction. `false` when there was no such registration.
+    async fn remove_rsvp(
+        &self,
+        publication_id: Uuid,
+        participant: &str,
+        reply: RemovalReply<'_>,
+    ) -> Result<bool, StoreError>;
 
     /// Everyone registered for an event, in order of arrival: for its organisers only.
     async fn registrations(&self, publication_id: Uuid) -> Result<Vec<Registration>, StoreError>;

@@ -34,7 +34,7 @@ pub async fn create(
         .await
         .map_err(|refused| match refused {
             LoginRefused::Wrong => ApiError::Unauthorized,
-            LoginRefused::TooMany => ApiError::TooManyRequests,
+            LoginRefused::TooMany(_) => ApiError::TooManyRequests,
             LoginRefused::Store(e) => e.into(),
         })?;
     let (token, record) = ApiToken::issue(member.id, login.name.as_deref().unwrap_or("api"));

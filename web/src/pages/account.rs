@@ -82,20 +82,24 @@ pub async fn login(
         return refused;
     }
     let next = redirect_target(&state.config, form.next.as_deref(), "/manage");
-    let again = |status: StatusCode, message: &str| {
+    let again = |status: StatusCode, error: String| {
         page.render_status(
             &state,
             status,
             "login.html",
-            context! { next => next, username => form.username, error => page.lang.text(message, &Default::default()) },
+            context! { next => next, username => form.username, error },
         )
     };
     let member = match session::check_login(&state, source, &form.username, &form.password).await {
         Ok(member) => member,
-        Err(LoginRefused::TooMany) => {
-            return again(StatusCode::TOO_MANY_REQUESTS, "login-too-many");
+        Err(LoginRefused::TooMany(wait)) => {
+            let message = LoginRefused::too_many_message(page.lang, wait);
+            return again(StatusCode::TOO_MANY_REQUESTS, message);
         }
-        Err(LoginRefused::Wrong) => return again(StatusCode::UNAUTHORIZED, "login-wrong"),
+        Err(LoginRefused::Wrong) => {
+            let message = page.lang.text("login-wrong", &Default::default());
+            return again(StatusCode::UNAUTHORIZED, message);
+        }
         Err(LoginRefused::Store(e)) => return page.failed(&state, e),
     };
     match session::start(state.store.as_ref(), &state.config, member.id).await {

@@ -16,9 +16,8 @@ pub fn refusal_key(refusal: &Refusal) -> &'static str {
     }
 }
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
 use rhizome_node::Territory;
@@ -33,13 +32,12 @@ use super::Page;
 use super::error::{PageError, not_found};
 use crate::AppState;
 use crate::api::answers::{answers_view, partnerships_view};
+use crate::pages::access::Posted;
 use crate::server::ClientAddress;
 
 /// What the form sent, or what to show in it again.
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
 pub struct AnswerForm {
-    #[serde(default, skip_serializing)]
-    csrf: Option<String>,
     /// The answering territory's slug; empty for a visitor.
     #[serde(default)]
     territory: String,
@@ -131,10 +129,8 @@ pub async fn answer(
     State(state): State<AppState>,
     ClientAddress(source): ClientAddress,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<AnswerForm>,
+    Posted(form): Posted<AnswerForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let id: Uuid = id.parse().map_err(|_| not_found())?;
     let (publication, territory) = state.actions.publication(PublicationKind::Call, id).await?;
     let rhizome_node::PublicationBody::Call(call) = &publication.body else {

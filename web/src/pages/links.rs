@@ -2,9 +2,8 @@
 //! password; and, for a logged-in member, changing their password. Admins may create
 //! invitation links here too (the CLI prints them as well).
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use minijinja::context;
@@ -17,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::Page;
 use super::error::{PageError, internal, shown};
 use crate::AppState;
+use crate::pages::access::Posted;
 use crate::server::ClientAddress;
 use crate::session::{self, LoginRefused};
 
@@ -31,7 +31,6 @@ pub struct AccountForm {
     password: String,
     #[serde(default)]
     confirm: String,
-    csrf: Option<String>,
 }
 
 /// One input of an account form, with its error beside it. Passwords are never sent back.
@@ -201,11 +200,9 @@ pub async fn accept_invite(
     State(state): State<AppState>,
     ClientAddress(source): ClientAddress,
     Path(token): Path<String>,
-    headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<AccountForm>,
+    Posted(form): Posted<AccountForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let link = live_link(&state, &token, "invitation").await?;
     let username = form.username.trim();
     let mut fields = vec![Field::username(username)];
@@ -328,11 +325,9 @@ pub async fn reset(
     State(state): State<AppState>,
     ClientAddress(source): ClientAddress,
     Path(token): Path<String>,
-    headers: HeaderMap,
     jar: CookieJar,
-    Form(form): Form<AccountForm>,
+    Posted(form): Posted<AccountForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let link = live_link(&state, &token, "password_reset").await?;
     let mut fields = Field::new_password();
     if session::admit(&state, &format!("link:{}", link.token_hash), source)
@@ -401,28 +396,26 @@ pub async fn change_password(
     page: Page,
     State(state): State<AppState>,
     ClientAddress(source): ClientAddress,
-    headers: HeaderMap,
-    Form(form): Form<AccountForm>,
+    Posted(form): Posted<AccountForm>,
 ) -> Result<Response, PageError> {
     let viewer = page.require_login()?;
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let member = &viewer.principal.member;
     let mut fields = change_fields();
-    let again = |fields: &[Field], status: StatusCode, error: Option<&str>| {
+    let again = |fields: &[Field], status: StatusCode, error: Option<String>| {
         page.render_status(
             &state,
             status,
             "manage/password.html",
-            context! { fields, error => error.map(|k| page.lang.text(k, &Default::default())) },
+            context! { fields, error },
         )
     };
     match session::check_own_password(&state, source, member, &form.current).await {
         Ok(()) => {}
-        Err(LoginRefused::TooMany) => {
+        Err(LoginRefused::TooMany(wait)) => {
             return Ok(again(
                 &fields,
                 StatusCode::TOO_MANY_REQUESTS,
-                Some("login-too-many"),
+                Some(LoginRefused::too_many_message(page.lang, wait)),
             ));
         }
         Err(LoginRefused::Wrong) => {
@@ -460,7 +453,6 @@ pub struct InvitationForm {
     #[serde(default)]
     territory: String,
     admin: Option<String>,
-    csrf: Option<String>,
 }
 
 async fn render_invitations(page: &Page, state: &AppState, link: Option<String>) -> Response {
@@ -488,11 +480,9 @@ pub async fn invitations(page: Page, State(state): State<AppState>) -> Result<Re
 pub async fn create_invitation(
     page: Page,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<InvitationForm>,
+    Posted(form): Posted<InvitationForm>,
 ) -> Result<Response, PageError> {
     page.require_admin(&state)?;
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let territory_id = if form.territory.is_empty() {
         None
     } else {

@@ -146,7 +146,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 /// Who is asking, in which language, from which page: what every page needs to render
-/// its frame (language switcher, login state, forms' CSRF token).
+/// its frame (language switcher, login state, forms' CSRF token). Read once per request:
+/// extractors that need it too ([`access::Editor`], [`access::Posted`]) get the same.
+#[derive(Clone)]
 pub struct Page {
     pub lang: Lang,
     pub viewer: Option<Viewer>,
@@ -160,6 +162,9 @@ impl FromRequestParts<AppState> for Page {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Page, Response> {
+        if let Some(page) = parts.extensions.get::<Page>() {
+            return Ok(page.clone());
+        }
         let lang = crate::i18n::of_request(&parts.headers);
         let viewer = session::viewer(state.store.as_ref(), &parts.headers)
             .await
@@ -176,12 +181,14 @@ impl FromRequestParts<AppState> for Page {
             tracing::error!(error = %e, "node settings lookup failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         })?;
-        Ok(Page {
+        let page = Page {
             lang,
             viewer,
             here,
             settings,
-        })
+        };
+        parts.extensions.insert(page.clone());
+        Ok(page)
     }
 }
 

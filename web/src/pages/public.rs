@@ -25,7 +25,7 @@ use rhizome_node::StoreError;
 use crate::server::ClientAddress;
 
 use super::Page;
-use super::error::{PageError, forbidden, not_found};
+use super::error::{PageError, not_found};
 use super::publication_view;
 use crate::AppState;
 use crate::api::kind_of_collection;
@@ -612,20 +612,14 @@ pub async fn remove_registration(
     let viewer = page.require_login()?;
     page.check_form(&state, &headers, form.csrf.as_deref())?;
     let id = id.parse::<Uuid>().map_err(|_| not_found())?;
-    let territory_id = match state.store.publication(id).await? {
-        Some(Publication {
-            body: PublicationBody::Event(_),
-            deleted_at: None,
-            territory_id,
-            ..
-        }) => territory_id,
-        _ => return Err(not_found()),
-    };
-    viewer
-        .principal
-        .require_editor(territory_id)
-        .map_err(|_| forbidden())?;
-    let removed = state.store.cancel_rsvp(id, &form.participant).await?;
-    tracing::info!(event = %id, by = %viewer.principal.member.username, removed, "registration removed by an organiser");
+    state
+        .actions
+        .remove_registration(&viewer.principal, id, &form.participant)
+        .await
+        .map_err(|e| match e {
+            // Not an event: nothing to remove at this address.
+            ActionError::Invalid(_) => not_found(),
+            other => other.into(),
+        })?;
     Ok(Redirect::to(&format!("/events/{id}#registrations")).into_response())
 }

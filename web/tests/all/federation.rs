@@ -302,6 +302,31 @@ async fn full_story(backend: Backend) {
         })
         .await;
 
+    // The organiser removes alice's registration (the event page's button calls the same
+    // use case): she hears a Reject of her Join, and her place is free again.
+    let admin = node
+        .store
+        .member_by_username("admin")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = node.store.principal(admin).await.unwrap();
+    let event: uuid::Uuid = event_id.parse().unwrap();
+    let alice = masto.actor_id("alice");
+    assert!(
+        node.state
+            .actions
+            .remove_registration(&admin, event, &alice)
+            .await
+            .unwrap()
+    );
+    masto
+        .wait_for("Reject{Join} of alice", |a| {
+            a["type"] == "Reject" && a["object"]["id"] == join["id"]
+        })
+        .await;
+    assert_eq!(node.store.participant_count(event).await.unwrap(), 0);
+
     // The fablab cancels: Mastodon gets an Update whose summary says so.
     let (status, _) = node
         .send(
@@ -324,7 +349,7 @@ async fn full_story(backend: Backend) {
         update["object"]["summary"]
     );
     assert_eq!(update["object"]["eventStatus"], "EventCancelled");
-    assert_eq!(update["object"]["participantCount"], 1);
+    assert_eq!(update["object"]["participantCount"], 0, "alice was removed");
 
     // An editor removes a reply; redelivery does not bring it back.
     let comment_id = comments["items"][0]["id"].as_str().unwrap().to_owned();

@@ -151,6 +151,19 @@ async fn guessing_from_many_addresses_refuses_those_that_failed_not_the_owner() 
     // address that has failed on it is refused, even with the right password.
     let earlier = client_from(&node, 10);
     assert_eq!(token(&earlier, &node, "admin", PASSWORD).await, 429);
+    // The login form says how long: until the account's 15 minutes are over.
+    let form = [
+        ("username", "admin"),
+        ("password", PASSWORD),
+        ("next", "/manage"),
+    ];
+    let (status, html, _) = pages::post(&earlier, &node, "/login", &form).await;
+    assert_eq!(status, 429);
+    let said = pages::text_of(&html, ".error");
+    assert!(
+        said.contains("15 minutes") || said.contains("14 minutes"),
+        "{said}"
+    );
     // A new address is let through (after a short wait); when it fails, it is refused too.
     let newcomer = client_from(&node, 40);
     assert_eq!(token(&newcomer, &node, "admin", "a wrong guess").await, 401);

@@ -9,7 +9,7 @@ use super::backend::{Db, SqlStore};
 use super::transaction::enqueue_in;
 use crate::social::{Registration, RsvpState};
 use crate::store::results::decode;
-use crate::store::{RsvpReply, RsvpStore, StoreError};
+use crate::store::{RemovalReply, RsvpReply, RsvpStore, StoreError};
 
 /// Registers a participant inside the caller's transaction; returns the state
 /// and whether the registration is new (a repeated one keeps its state).
@@ -137,6 +137,31 @@ impl RsvpStore for SqlStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn remove_rsvp(
+        &self,
+        publication_id: Uuid,
+        participant: &str,
+        reply: RemovalReply<'_>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query(
+            "DELETE FROM rsvps WHERE publication_id = $1 AND actor_id = $2 RETURNING activity_id",
+        )
+        .bind(publication_id)
+        .bind(participant)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = removed else {
+            return Ok(false);
+        };
+        let join_id: String = row.try_get("activity_id")?;
+        if let Some(reject) = reply(&join_id) {
+            enqueue_in(&mut tx, &reject).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn registrations(&self, publication_id: Uuid) -> Result<Vec<Registration>, StoreError> {

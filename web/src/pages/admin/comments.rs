@@ -1,8 +1,6 @@
 //! Replies from the fediverse to a territory's publications, which its editors may hide.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use minijinja::context;
 use serde::Deserialize;
@@ -10,6 +8,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::pages::access::Editor;
+use crate::pages::access::Posted;
 use crate::pages::error::{PageError, not_found};
 use crate::pages::public::territory_card;
 
@@ -60,7 +59,6 @@ pub async fn comments(
 
 #[derive(Deserialize)]
 pub struct Hide {
-    csrf: Option<String>,
     comment: String,
 }
 
@@ -68,16 +66,14 @@ pub struct Hide {
 /// to this territory's publications.
 pub async fn hide_comment(
     Editor {
-        page,
+        page: _,
         viewer,
         territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<Hide>,
+    Posted(form): Posted<Hide>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let Ok(id) = form.comment.parse::<Uuid>() else {
         return Err(not_found());
     };

@@ -1,9 +1,8 @@
 //! The node's federation for its admins: delivery state per server, domain blocks, and
 //! publications from other servers taken out of this node's views.
 
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use rhizome_node::outbox::DEAD_AFTER_FAILURES;
@@ -14,6 +13,7 @@ use rhizome_node::action::moderation::typed_domain;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Admin;
+use crate::pages::access::Posted;
 use crate::pages::error::PageError;
 
 use super::{Done, back, notice, when};
@@ -95,7 +95,6 @@ async fn render_federation(
 
 #[derive(Deserialize)]
 pub struct BlockForm {
-    csrf: Option<String>,
     domain: String,
     #[serde(default)]
     reason: String,
@@ -104,10 +103,8 @@ pub struct BlockForm {
 pub async fn block(
     Admin(page): Admin,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<BlockForm>,
+    Posted(form): Posted<BlockForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let Some(domain) = typed_domain(&form.domain) else {
         let message = page.lang.text("admin-bad-domain", &Default::default());
         let (typed, reason) = (&form.domain, &form.reason);
@@ -123,17 +120,14 @@ pub async fn block(
 
 #[derive(Deserialize)]
 pub struct UnblockForm {
-    csrf: Option<String>,
     domain: String,
 }
 
 pub async fn unblock(
     Admin(page): Admin,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<UnblockForm>,
+    Posted(form): Posted<UnblockForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let admin = page.require_login()?;
     (state.actions)
         .unblock_domain(&admin.principal, &form.domain)
@@ -143,7 +137,6 @@ pub async fn unblock(
 
 #[derive(Deserialize)]
 pub struct HideForm {
-    csrf: Option<String>,
     /// The remote publication's id (its URL).
     id: String,
     /// The list to go back to.
@@ -155,10 +148,8 @@ pub struct HideForm {
 pub async fn hide_remote(
     Admin(page): Admin,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<HideForm>,
+    Posted(form): Posted<HideForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let admin = page.require_login()?;
     (state.actions)
         .hide_remote_publication(&admin.principal, &form.id)

@@ -1,9 +1,8 @@
 //! A territory's followers (approve, refuse) and the territories it follows (follow,
 //! unfollow), for its editors; each does what the JSON API does.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rhizome_node::Territory;
@@ -16,9 +15,10 @@ use serde_json::json;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Editor;
+use crate::pages::access::Posted;
 use crate::pages::error::{PageError, bad_form, shown};
 use crate::pages::labels::THEMES;
-use crate::pages::manage::{Values, take_csrf};
+use crate::pages::manage::Values;
 use crate::pages::public::territory_card;
 
 use super::{Done, back, notice, when};
@@ -116,7 +116,6 @@ async fn render_followers(
 
 #[derive(Deserialize)]
 pub struct Decision {
-    csrf: Option<String>,
     actor: String,
     decision: String,
 }
@@ -124,16 +123,14 @@ pub struct Decision {
 /// Approves or refuses a pending follow request, as `POST /api/v1/territories/{slug}/followers`.
 pub async fn decide(
     Editor {
-        page,
+        page: _,
         viewer,
         territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<Decision>,
+    Posted(form): Posted<Decision>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let approve = match form.decision.as_str() {
         "approve" => true,
         "refuse" => false,
@@ -162,11 +159,8 @@ pub async fn follow(
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(mut values): Form<Values>,
+    Posted(values): Posted<Values>,
 ) -> Result<Response, PageError> {
-    let csrf = take_csrf(&mut values);
-    page.check_form(&state, &headers, csrf.as_deref())?;
     let all = |name: &str| -> Vec<String> {
         values
             .iter()
@@ -218,22 +212,19 @@ pub async fn follow(
 
 #[derive(Deserialize)]
 pub struct Target {
-    csrf: Option<String>,
     target: String,
 }
 
 pub async fn unfollow(
     Editor {
-        page,
+        page: _,
         viewer,
         territory,
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<Target>,
+    Posted(form): Posted<Target>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     (state.actions)
         .unfollow(&viewer.principal, &territory, &form.target)
         .await?;

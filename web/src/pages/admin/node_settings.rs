@@ -1,8 +1,7 @@
 //! The node's own name and description, set by its admins.
 
-use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rhizome_node::validation::Lines;
@@ -11,13 +10,13 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Admin;
+use crate::pages::access::Posted;
 use crate::pages::error::{PageError, internal};
 
 use super::{Done, back, notice};
 
 #[derive(Deserialize, Default)]
 pub struct NodeForm {
-    csrf: Option<String>,
     #[serde(default)]
     name: String,
     #[serde(default)]
@@ -60,7 +59,6 @@ pub async fn node_settings_form(
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Response {
     let form = NodeForm {
-        csrf: None,
         name: page.settings.get("name").cloned().unwrap_or_default(),
         about: page.settings.get("about").cloned().unwrap_or_default(),
     };
@@ -70,10 +68,8 @@ pub async fn node_settings_form(
 pub async fn save_node_settings(
     Admin(page): Admin,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(form): Form<NodeForm>,
+    Posted(form): Posted<NodeForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let values = [form.name.trim(), form.about.trim()];
     for ((key, max, lines), value) in NODE_SETTINGS.iter().zip(values) {
         if let Err(e) = rhizome_node::validation::bounded_text(key, value, *max, *lines) {

@@ -1,8 +1,7 @@
 //! A territory's profile, edited by its editors through the API's own merge-patch rules.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
 use rhizome_node::Territory;
@@ -11,11 +10,11 @@ use serde_json::Value;
 use crate::AppState;
 use crate::pages::Page;
 use crate::pages::access::Editor;
+use crate::pages::access::Posted;
 use crate::pages::error::PageError;
 use crate::pages::labels::{LANGUAGES, THEMES};
 use crate::pages::manage::{
-    Field, Known, Values, Widget, family, field, form_json, form_view, required, take_csrf,
-    values_of_json,
+    Field, Known, Values, Widget, family, field, form_json, form_view, required, values_of_json,
 };
 use crate::pages::public::territory_card;
 
@@ -112,11 +111,8 @@ pub async fn save_settings(
     }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(mut values): Form<Values>,
+    Posted(values): Posted<Values>,
 ) -> Result<Response, PageError> {
-    let csrf = take_csrf(&mut values);
-    page.check_form(&state, &headers, csrf.as_deref())?;
     let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
     let profile = match crate::api::patched_profile(&state, &territory, &patch) {
         Ok(profile) => profile,

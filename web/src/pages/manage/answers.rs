@@ -4,9 +4,7 @@
 //! of another node by its address. Each change is a POST form answered with a redirect,
 //! doing what the JSON API does.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use rhizome_node::PublicationKind;
@@ -18,6 +16,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::api::answers::{answer_view, answers_view};
 use crate::pages::access::Editor;
+use crate::pages::access::Posted;
 use crate::pages::error::{PageError, not_found};
 use crate::pages::public::territory_card;
 
@@ -97,20 +96,19 @@ pub async fn answers(
 
 #[derive(Deserialize)]
 pub struct Decide {
-    csrf: Option<String>,
     answer: String,
     /// `accept` or `decline`.
     decision: String,
 }
 
 pub async fn decide(
-    Editor { page, viewer, .. }: Editor,
+    Editor {
+        page: _, viewer, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<Decide>,
+    Posted(form): Posted<Decide>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let id: Uuid = form.answer.parse().map_err(|_| not_found())?;
     let accept = match form.decision.as_str() {
         "accept" => true,
@@ -125,20 +123,19 @@ pub async fn decide(
 
 #[derive(Deserialize)]
 pub struct CallForm {
-    csrf: Option<String>,
     call: String,
     #[serde(default)]
     outcome: Option<String>,
 }
 
 pub async fn in_progress(
-    Editor { page, viewer, .. }: Editor,
+    Editor {
+        page: _, viewer, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<CallForm>,
+    Posted(form): Posted<CallForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let id: Uuid = form.call.parse().map_err(|_| not_found())?;
     (state.actions)
         .mark_call_in_progress(&viewer.principal, id)
@@ -147,13 +144,13 @@ pub async fn in_progress(
 }
 
 pub async fn close(
-    Editor { page, viewer, .. }: Editor,
+    Editor {
+        page: _, viewer, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<CallForm>,
+    Posted(form): Posted<CallForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let id: Uuid = form.call.parse().map_err(|_| not_found())?;
     let outcome = form.outcome.unwrap_or_default();
     match (state.actions)
@@ -171,7 +168,6 @@ pub async fn close(
 
 #[derive(Deserialize)]
 pub struct RemoteForm {
-    csrf: Option<String>,
     call: String,
     message: String,
     #[serde(default)]
@@ -182,13 +178,13 @@ pub struct RemoteForm {
 
 /// Answers a call of another node this node knows, by its address.
 pub async fn answer_elsewhere(
-    Editor { page, viewer, .. }: Editor,
+    Editor {
+        page: _, viewer, ..
+    }: Editor,
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<RemoteForm>,
+    Posted(form): Posted<RemoteForm>,
 ) -> Result<Response, PageError> {
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let some = |s: String| (!s.trim().is_empty()).then_some(s);
     let draft = AnswerDraft {
         territory: Some(slug.clone()),

@@ -12,8 +12,7 @@ mod upload;
 pub use dashboard::dashboard;
 pub(super) use dashboard::editable_territory;
 pub(super) use fields::{
-    Field, Known, Values, Widget, family, field, form_json, form_view, required, take_csrf,
-    values_of_json,
+    Field, Known, Values, Widget, family, field, form_json, form_view, required, values_of_json,
 };
 pub use publication_form::{create, delete, edit_form, new_form, update};
 pub use upload::form_body_limit;

@@ -152,9 +152,10 @@ pub(super) async fn store_photo(
     photo: Option<&NewPhoto>,
 ) -> Result<(), PageError> {
     match photo {
-        Some(p) => {
-            (media::store(&state.config.data_dir, &p.name, &p.picture).await).map_err(internal)
-        }
+        Some(p) => (media::PICTURES
+            .store(&state.config.data_dir, &p.name, &p.picture.bytes)
+            .await)
+            .map_err(internal),
         None => Ok(()),
     }
 }
@@ -166,7 +167,9 @@ pub(super) async fn unless_failed<T>(
     done: Result<T, ActionError>,
 ) -> Result<T, PageError> {
     if let (Err(_), Some(p)) = (&done, photo) {
-        media::discard(&state.config.data_dir, &p.name).await;
+        media::PICTURES
+            .discard(&state.config.data_dir, &p.name)
+            .await;
     }
     Ok(done?)
 }
@@ -224,9 +227,10 @@ pub(super) async fn store_document(
     document: Option<&NewDocument>,
 ) -> Result<(), PageError> {
     match document {
-        Some(d) => {
-            (documents::store(&state.config.data_dir, &d.name, &d.document).await).map_err(internal)
-        }
+        Some(d) => (documents::DOCUMENTS
+            .store(&state.config.data_dir, &d.name, &d.document.bytes)
+            .await)
+            .map_err(internal),
         None => Ok(()),
     }
 }
@@ -238,6 +242,8 @@ pub(super) async fn unless_failed_document<T>(
     done: &Result<T, ActionError>,
 ) {
     if let (Err(_), Some(d)) = (done, document) {
-        documents::discard(&state.config.data_dir, &d.name).await;
+        documents::DOCUMENTS
+            .discard(&state.config.data_dir, &d.name)
+            .await;
     }
 }

@@ -321,7 +321,7 @@ pub async fn directory_items(
             .unwrap_or_default();
         for mut entry in listed {
             entry["node"] = json!(peer.host);
-            entry["inventory"] = remote_inventory(&peer.host, &entry["inventory"]);
+            entry["inventory"] = json!(Inventory::from_directory(&peer.host, &entry["inventory"]));
             entries.push(entry);
         }
     }
@@ -361,24 +361,6 @@ pub async fn directory_items(
             })
     });
     Ok(entries)
-}
-
-/// A peer's inventory entry as this node will show it: read and checked like a local one,
-/// or dropped (with a log line) when it does not hold.
-fn remote_inventory(host: &str, listed: &Value) -> Value {
-    if listed.is_null() {
-        return json!({});
-    }
-    match serde_json::from_value::<Inventory>(listed.clone())
-        .map_err(|e| e.to_string())
-        .and_then(|i| i.validate("inventory").map_err(|e| e.to_string()))
-    {
-        Ok(inventory) => json!(inventory),
-        Err(reason) => {
-            tracing::info!(%host, %reason, "directory entry's inventory unreadable: left out");
-            json!({})
-        }
-    }
 }
 
 #[derive(Deserialize)]

@@ -2600,6 +2600,13 @@ mod matching {
         };
         let found = store.match_candidates(&query).await.unwrap();
         let ids: Vec<String> = found.iter().map(|l| l.id.clone()).collect();
+        let by_id = store
+            .listing_by_id(&guide.id.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_id, found[0]);
+        assert_eq!(store.listing_by_id("nope").await.unwrap(), None);
         // Text matches first (newest first among them), then theme matches.
         assert_eq!(
             ids,

@@ -51,6 +51,9 @@ pub trait MatchingStore: Send + Sync {
     /// with the call, within its box; text matches first, then the newest.
     async fn match_candidates(&self, query: &CandidateQuery) -> Result<Vec<Listing>, StoreError>;
 
+    /// One row of the index by its id (a local uuid as text, a remote object's URL).
+    async fn listing_by_id(&self, id: &str) -> Result<Option<Listing>, StoreError>;
+
     /// Every open call that asks (needs, partners, projects), local or remote, not past its
     /// deadline at `at`; newest first.
     async fn open_needs(&self, at: DateTime<Utc>, limit: i64) -> Result<Vec<Listing>, StoreError>;

@@ -109,6 +109,17 @@ impl MatchingStore for SqlStore {
         rows.iter().map(listing_from_row).collect()
     }
 
+    async fn listing_by_id(&self, id: &str) -> Result<Option<Listing>, StoreError> {
+        let sql = format!(
+            "SELECT {LISTING_COLUMNS} FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE l.id = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(listing_from_row).transpose()
+    }
+
     async fn open_needs(&self, at: DateTime<Utc>, limit: i64) -> Result<Vec<Listing>, StoreError> {
         let sql = format!(
             "SELECT {LISTING_COLUMNS} FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id

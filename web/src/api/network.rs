@@ -234,7 +234,7 @@ async fn origin_of(
         .map(Origin::Actor))
 }
 
-fn item_json(
+pub(crate) fn item_json(
     state: &AppState,
     territories: &[rhizome_node::Territory],
     l: &Listing,

@@ -16,6 +16,7 @@ mod links;
 mod lists;
 mod manage;
 pub(crate) mod map;
+mod matching;
 mod public;
 mod publication_view;
 mod remote;
@@ -80,6 +81,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/calls", get(lists::calls))
         .route("/network", get(lists::directory))
         .route("/network/publication", get(remote::remote_publication))
+        .route("/network/matching", get(matching::board))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route(

@@ -15,6 +15,7 @@ mod federation;
 mod feeds;
 mod fields;
 mod hardening;
+mod matching;
 mod media;
 mod network;
 mod pages;

@@ -15,6 +15,7 @@ use crate::matching::{Candidate, CandidateKind, Matcher, Need, Suggestion};
 use crate::network::Near;
 use crate::publication::PublicationKind;
 use crate::publication::call::CallStatus;
+use crate::store::Store;
 use crate::store::{CandidateQuery, InventoryOwner};
 use crate::theme::Theme;
 
@@ -126,13 +127,18 @@ fn inventory_candidates(owners: &[InventoryOwner]) -> Vec<Candidate> {
         .collect()
 }
 
-impl Actions {
+/// Matching on a store, for [`Actions`] and for whatever holds only a store (benchmarks).
+pub struct Matchmaker<'a> {
+    pub store: &'a dyn Store,
+    pub matcher: &'a Matcher<'a>,
+}
+
+impl Matchmaker<'_> {
     /// What could answer the call `id` (a local publication's uuid or a remote object's
     /// URL, as the index keys it): for a call that asks, offers, resources and inventory
     /// entries; for an offer or a resource, the needs it could serve. At most `limit`.
     pub async fn suggestions_for_call(
         &self,
-        matcher: &Matcher<'_>,
         id: &str,
         now: DateTime<Utc>,
         limit: usize,
@@ -143,21 +149,18 @@ impl Actions {
             .await?
             .ok_or(ActionError::NotFound)?;
         let owners = self.store.inventory_owners().await?;
-        self.suggest(matcher, call, &owners, now, limit).await
+        self.suggest(call, &owners, now, limit).await
     }
 
     /// The needs an offer (or a resource) could serve: [`Self::suggestions_for_call`] for
     /// what offers; `NotFound` for a call that asks.
     pub async fn needs_for(
         &self,
-        matcher: &Matcher<'_>,
         offer: &str,
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<CallSuggestions, ActionError> {
-        let found = self
-            .suggestions_for_call(matcher, offer, now, limit)
-            .await?;
+        let found = self.suggestions_for_call(offer, now, limit).await?;
         if found.asks {
             return Err(ActionError::NotFound);
         }
@@ -168,7 +171,6 @@ impl Actions {
     /// best suggestions.
     pub async fn matching_board(
         &self,
-        matcher: &Matcher<'_>,
         filter: &BoardFilter,
         now: DateTime<Utc>,
     ) -> Result<Vec<CallSuggestions>, ActionError> {
@@ -190,10 +192,7 @@ impl Actions {
                         .is_some_and(|(a, b)| near.contains(a, b))
                 });
             if kept {
-                board.push(
-                    self.suggest(matcher, need, &owners, now, filter.per_need)
-                        .await?,
-                );
+                board.push(self.suggest(need, &owners, now, filter.per_need).await?);
             }
         }
         Ok(board)
@@ -201,7 +200,6 @@ impl Actions {
 
     async fn suggest(
         &self,
-        matcher: &Matcher<'_>,
         call: Listing,
         owners: &[InventoryOwner],
         now: DateTime<Utc>,
@@ -209,7 +207,7 @@ impl Actions {
     ) -> Result<CallSuggestions, ActionError> {
         let query = self.query_of(&call).await?;
         let asks = query.kind.asks();
-        let need = Need::new(query, matcher.vocabulary);
+        let need = Need::new(query, self.matcher.vocabulary);
         let q = &need.prepared.candidate;
         let found = self
             .store
@@ -231,9 +229,9 @@ impl Actions {
         let prepared: Vec<_> = candidates
             .into_iter()
             .filter(|c| crate::matching::eligible(q, c, today).is_some())
-            .map(|c| matcher.prepare(c))
+            .map(|c| self.matcher.prepare(c))
             .collect();
-        let ranked = matcher.rank(&need.prepared, &prepared, today);
+        let ranked = self.matcher.rank(&need.prepared, &prepared, today);
         let mut by_id: std::collections::HashMap<String, Listing> =
             found.into_iter().map(|l| (l.id.clone(), l)).collect();
         let suggestions = ranked
@@ -283,5 +281,49 @@ impl Actions {
             ));
         }
         candidate_of(call).ok_or(ActionError::NotFound)
+    }
+}
+
+impl Actions {
+    /// Matching on this node's store with `matcher`.
+    pub fn matchmaker<'a>(&'a self, matcher: &'a Matcher<'a>) -> Matchmaker<'a> {
+        Matchmaker {
+            store: &*self.store,
+            matcher,
+        }
+    }
+
+    /// See [`Matchmaker::suggestions_for_call`].
+    pub async fn suggestions_for_call(
+        &self,
+        matcher: &Matcher<'_>,
+        id: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        self.matchmaker(matcher)
+            .suggestions_for_call(id, now, limit)
+            .await
+    }
+
+    /// See [`Matchmaker::needs_for`].
+    pub async fn needs_for(
+        &self,
+        matcher: &Matcher<'_>,
+        offer: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        self.matchmaker(matcher).needs_for(offer, now, limit).await
+    }
+
+    /// See [`Matchmaker::matching_board`].
+    pub async fn matching_board(
+        &self,
+        matcher: &Matcher<'_>,
+        filter: &BoardFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CallSuggestions>, ActionError> {
+        self.matchmaker(matcher).matching_board(filter, now).await
     }
 }

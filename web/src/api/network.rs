@@ -321,7 +321,12 @@ pub async fn directory_items(
             .unwrap_or_default();
         for mut entry in listed {
             entry["node"] = json!(peer.host);
-            entry["inventory"] = json!(Inventory::from_directory(&peer.host, &entry["inventory"]));
+            let inventory = Inventory::from_directory(&peer.host, &entry["inventory"]);
+            entry["inventory"] = if inventory.is_empty() {
+                json!({})
+            } else {
+                json!(inventory)
+            };
             entries.push(entry);
         }
     }

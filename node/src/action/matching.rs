@@ -6,11 +6,13 @@
 //! Storage fetches a bounded set of candidates ([`MatchingStore`]); the engine
 //! (`crate::matching`) ranks them.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ActionError, Actions};
 use crate::inventory::InventoryEntry;
-use crate::listing::{Listing, NEVER_ENDS, Origin};
+use crate::listing::{Listing, NEVER_ENDS, Origin, normalize};
 use crate::matching::{Candidate, CandidateKind, Matcher, Need, Suggestion};
 use crate::network::Near;
 use crate::publication::PublicationKind;
@@ -20,7 +22,7 @@ use crate::store::{CandidateQuery, InventoryOwner};
 use crate::theme::Theme;
 
 /// Storage hands the ranker at most this many listings for one call.
-pub const MAX_CANDIDATES: i64 = 2000;
+pub const MAX_CANDIDATES: i64 = 500;
 
 /// What a suggestion points at.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,9 +228,12 @@ impl Matchmaker<'_> {
             candidates.extend(inventory_candidates(owners));
         }
         let today: NaiveDate = now.date_naive();
+        // Reading a candidate through the vocabulary is most of the cost: only those that
+        // name one of the call's words or concepts (or a related one) can score.
+        let words = self.reachable_words(&need);
         let prepared: Vec<_> = candidates
             .into_iter()
-            .filter(|c| crate::matching::eligible(q, c, today).is_some())
+            .filter(|c| crate::matching::eligible(q, c, today).is_some() && mentions_any(c, &words))
             .map(|c| self.matcher.prepare(c))
             .collect();
         let ranked = self.matcher.rank(&need.prepared, &prepared, today);
@@ -260,6 +265,27 @@ impl Matchmaker<'_> {
         })
     }
 
+    /// Every word a candidate must start one of its words with to share anything with
+    /// `need`: its search terms and the forms of the concepts related to its own.
+    fn reachable_words(&self, need: &Need<'_>) -> HashSet<String> {
+        let vocabulary = self.matcher.vocabulary;
+        let mut words: HashSet<String> = HashSet::new();
+        let related = need
+            .prepared
+            .concept_ids()
+            .flat_map(|c| vocabulary.concept(c).related.iter().copied());
+        let forms = related.flat_map(|c| vocabulary.surface_words(c));
+        for term in need.search_terms().into_iter().chain(forms) {
+            words.extend(
+                normalize(&term)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+        words
+    }
+
     /// The call as the engine's query: a local one read whole from its publication, a
     /// remote one from what the index keeps.
     async fn query_of(&self, call: &Listing) -> Result<Candidate, ActionError> {
@@ -282,6 +308,16 @@ impl Matchmaker<'_> {
         }
         candidate_of(call).ok_or(ActionError::NotFound)
     }
+}
+
+/// Whether a word of the candidate's title, text or skills starts with one of `words`.
+fn mentions_any(c: &Candidate, words: &HashSet<String>) -> bool {
+    let text = normalize(&format!("{} {} {}", c.title, c.text, c.skills.join(" ")));
+    text.split(' ').any(|w| {
+        w.char_indices()
+            .map(|(i, ch)| &w[..i + ch.len_utf8()])
+            .any(|prefix| words.contains(prefix))
+    })
 }
 
 impl Actions {

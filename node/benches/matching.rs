@@ -180,7 +180,8 @@ fn item(rng: &mut StdRng, now: DateTime<Utc>) -> Item {
 fn inventory(rng: &mut StdRng) -> Value {
     let shares: Vec<Value> = (0..rng.random_range(1..5))
         .map(|_| {
-            let e = rhizome_node::inventory::InventoryEntry::from_line(*pick(rng, SHARES)).unwrap();
+            let line: &&str = pick(rng, SHARES);
+            let e = rhizome_node::inventory::InventoryEntry::from_line(line).unwrap();
             json!(e)
         })
         .collect();
@@ -449,7 +450,7 @@ async fn run(store: Arc<dyn Store>, backend: &str, n: usize) -> String {
     let board_time = board_start.elapsed().as_secs_f64() * 1000.0;
     format!(
         "### {backend}\n\nFilled through the store's write path (8 writers): {:.1} s. {} open needs \
-         among the calls; {} territories known with an inventory ({entries} entries shared). Floor \
+         read for the board (at most 5000); {} territories known with an inventory ({entries} entries shared). Floor \
          (one primary-key lookup on the same pool): median {floor_median:.3} ms, p95 {floor_p95:.3} ms.\n\n\
          | case | calls | suggestions (mean) | median ms | p95 ms | median / floor | p95 / floor |\n\
          | --- | --- | --- | --- | --- | --- | --- |\n{rows}\n\

@@ -70,6 +70,9 @@ pub struct Config {
     /// The largest document (PDF, office file, audio, video) a resource form may attach,
     /// in bytes.
     pub max_attachment_bytes: usize,
+    /// An admin's matching vocabulary file (same format as the shipped
+    /// `matching/vocabulary.txt`), added to the shipped one at start.
+    pub matching_vocabulary: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -98,12 +101,13 @@ impl Default for Config {
             max_connections_per_address: 64,
             trusted_proxies: Vec::new(),
             max_attachment_bytes: 25 * 1024 * 1024,
+            matching_vocabulary: None,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 23] = [
+const ENV_KEYS: [&str; 24] = [
     "domain",
     "scheme",
     "listen",
@@ -127,6 +131,7 @@ const ENV_KEYS: [&str; 23] = [
     "max_connections_per_address",
     "trusted_proxies",
     "max_attachment_bytes",
+    "matching_vocabulary",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -153,6 +158,21 @@ impl Config {
             .map_err(|e| ConfigError::Invalid(one_line(&e)))?;
         config.check()?;
         Ok(config)
+    }
+
+    /// The matching vocabulary: the shipped one, plus `matching_vocabulary` when set. Read
+    /// once at start (and kept for the process's life); errors name the file and line.
+    pub fn vocabulary(&self) -> Result<&'static crate::matching::Vocabulary, ConfigError> {
+        use crate::matching::Vocabulary;
+        let Some(path) = &self.matching_vocabulary else {
+            return Ok(Vocabulary::builtin());
+        };
+        let invalid = |reason: String| {
+            ConfigError::Invalid(format!("matching_vocabulary {}: {reason}", path.display()))
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+        let vocabulary = Vocabulary::with_extra(&text).map_err(|e| invalid(e.to_string()))?;
+        Ok(Box::leak(Box::new(vocabulary)))
     }
 
     /// The name pages show for this node.
@@ -274,6 +294,41 @@ mod tests {
                 let _ = std::fs::remove_file(&self.0);
             }
         }
+    }
+
+    #[test]
+    fn an_admin_vocabulary_is_added_and_its_errors_name_file_and_line() {
+        let c = Config::load(None).unwrap();
+        assert!(std::ptr::eq(
+            c.vocabulary().unwrap(),
+            crate::matching::Vocabulary::builtin()
+        ));
+        let f = write("[ceramics]\nfr: poterie\nen: pottery\n");
+        let c = Config {
+            matching_vocabulary: Some(f.0.clone()),
+            ..Config::default()
+        };
+        assert!(c.vocabulary().unwrap().find("ceramics").is_some());
+        let f = write("[ceramics]\nrelated: nowhere_x\n");
+        let c = Config {
+            matching_vocabulary: Some(f.0.clone()),
+            ..Config::default()
+        };
+        let err = c.vocabulary().unwrap_err().to_string();
+        assert!(
+            err.contains("matching_vocabulary") && err.contains("line 2"),
+            "{err}"
+        );
+        let c = Config {
+            matching_vocabulary: Some("/nonexistent/words.txt".into()),
+            ..Config::default()
+        };
+        assert!(
+            c.vocabulary()
+                .unwrap_err()
+                .to_string()
+                .contains("/nonexistent/words.txt")
+        );
     }
 
     #[test]

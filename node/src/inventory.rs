@@ -60,6 +60,24 @@ impl Inventory {
     pub fn is_empty(&self) -> bool {
         self.shares.is_empty() && self.seeks.is_empty()
     }
+
+    /// A peer's directory entry's `inventory`, read and checked like a local one; empty
+    /// (with a log line naming the host) when it is absent or does not hold.
+    pub fn from_directory(host: &str, listed: &serde_json::Value) -> Inventory {
+        if listed.is_null() {
+            return Inventory::default();
+        }
+        match serde_json::from_value::<Inventory>(listed.clone())
+            .map_err(|e| e.to_string())
+            .and_then(|i| i.validate("inventory").map_err(|e| e.to_string()))
+        {
+            Ok(inventory) => inventory,
+            Err(reason) => {
+                tracing::info!(%host, %reason, "directory entry's inventory unreadable: left out");
+                Inventory::default()
+            }
+        }
+    }
 }
 
 impl InventoryEntry {

@@ -301,6 +301,8 @@ impl ListingRow {
         let lang = body.language();
         let own_place = match body {
             PublicationBody::Event(e) => e.place.as_ref(),
+            // Where answers are welcome: matching measures from there.
+            PublicationBody::Call(c) => c.scope.place.as_ref(),
             _ => None,
         };
         let place = own_place.unwrap_or(&territory.profile.place);

@@ -2762,3 +2762,178 @@ mod answers {
         assert_eq!(fablab_partners, vec![ours.id]);
     }
 }
+
+mod matching {
+    //! Matching's candidates: the other direction only, open and current, by any term or
+    //! theme, within the need's box; inventories from local territories and peers.
+
+    use super::*;
+    use rhizome_node::store::CandidateQuery;
+
+    conformance!(candidates_are_the_other_direction_by_term_theme_and_box);
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    fn a_call(t: &Territory, kind: &str, title: &str, extra: serde_json::Value) -> Publication {
+        let mut draft = json!({"title": title, "type": kind, "deadline": "2027-06-30"});
+        for (k, v) in extra.as_object().unwrap() {
+            draft[k] = v.clone();
+        }
+        let body = PublicationBody::from_draft(PublicationKind::Call, draft, t).unwrap();
+        Publication::new(t.id, body)
+    }
+
+    async fn candidates_are_the_other_direction_by_term_theme_and_box(store: &dyn Store) {
+        let mut t = territory("lab", "Lab");
+        t.profile.inventory = serde_json::from_value(
+            json!({"shares": [{"label": "Découpeuse laser", "tags": ["fablab"]}]}),
+        )
+        .unwrap();
+        store.insert_territory(&t).await.unwrap();
+        let need = a_call(
+            &t,
+            "need",
+            "Cherche apiculteur",
+            json!({"skills_wanted": ["apiculture"]}),
+        );
+        let offer = a_call(&t, "offer", "Apiculteur disponible", json!({}));
+        let themed = a_call(&t, "offer", "Prêt de vélos", json!({"themes": ["climate"]}));
+        let unrelated = a_call(&t, "offer", "Cours de guitare", json!({}));
+        let closed = a_call(
+            &t,
+            "offer",
+            "Apiculture fermée",
+            json!({"status": "closed"}),
+        );
+        let past = a_call(
+            &t,
+            "offer",
+            "Apiculture passée",
+            json!({"deadline": "2026-01-01"}),
+        );
+        let far = a_call(
+            &t,
+            "offer",
+            "Apiculture à Lille",
+            json!({"scope": {"place": {"latitude": 50.63, "longitude": 3.06}}}),
+        );
+        let other_need = a_call(&t, "need", "Apiculture aussi", json!({}));
+        let guide = resource(&t, "Guide d'apiculture");
+        for p in [
+            &need,
+            &offer,
+            &themed,
+            &unrelated,
+            &closed,
+            &past,
+            &far,
+            &other_need,
+            &guide,
+        ] {
+            store.insert_publication(p, None).await.unwrap();
+        }
+        let query = CandidateQuery {
+            wants_offers: true,
+            terms: vec!["apicul".into(), "ruche".into()],
+            themes: rhizome_node::listing::theme_bits(&[rhizome_node::theme::Theme::Climate]),
+            near: Some((46.58, 0.34, 50.0)),
+            at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()),
+            exclude: Some(need.id.to_string()),
+            limit: 100,
+        };
+        let found = store.match_candidates(&query).await.unwrap();
+        let ids: Vec<String> = found.iter().map(|l| l.id.clone()).collect();
+        let by_id = store
+            .listing_by_id(&guide.id.to_string())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_id, found[0]);
+        assert_eq!(store.listing_by_id("nope").await.unwrap(), None);
+        // Text matches first (newest first among them), then theme matches.
+        assert_eq!(
+            ids,
+            vec![
+                guide.id.to_string(),
+                offer.id.to_string(),
+                themed.id.to_string()
+            ],
+            "{:?}",
+            found.iter().map(|l| &l.title).collect::<Vec<_>>()
+        );
+        let limited = store
+            .match_candidates(&CandidateQuery {
+                limit: 1,
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(limited.len(), 1);
+        let wide = store
+            .match_candidates(&CandidateQuery {
+                near: None,
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert!(wide.iter().any(|l| l.id == far.id.to_string()));
+        // For an offer: the needs.
+        let needs = store
+            .match_candidates(&CandidateQuery {
+                wants_offers: false,
+                exclude: Some(offer.id.to_string()),
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        let ids: Vec<String> = needs.iter().map(|l| l.id.clone()).collect();
+        assert_eq!(ids, vec![other_need.id.to_string(), need.id.to_string()]);
+        // Nothing to look by: nothing.
+        let none = store
+            .match_candidates(&CandidateQuery {
+                terms: vec![" ".into()],
+                themes: 0,
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+        // Every open need.
+        let open = store.open_needs(query.at.unwrap(), 10).await.unwrap();
+        assert_eq!(open.len(), 2);
+        // Inventories: the local territory, and a peer's entry (a broken one left out).
+        store
+            .learn_peer("peer.example", "seed", Utc::now())
+            .await
+            .unwrap();
+        let directory = json!({"territories": [
+            {"url": "https://peer.example/t/ruche", "name": "La Ruche", "themes": ["climate", "nonsense"],
+             "place": {"latitude": 46.6, "longitude": 0.3},
+             "inventory": {"shares": [{"label": "Extracteur de miel"}]}},
+            {"url": "https://peer.example/t/broken", "name": "Broken",
+             "inventory": {"shares": [{"label": ""}]}},
+            {"url": "https://peer.example/t/empty", "name": "Empty"}
+        ]});
+        store
+            .record_peer_check("peer.example", Some(&directory), Utc::now())
+            .await
+            .unwrap();
+        let owners = store.inventory_owners().await.unwrap();
+        assert_eq!(owners.len(), 2, "{owners:?}");
+        assert_eq!(
+            (owners[0].id.as_str(), owners[0].node.as_deref()),
+            ("lab", None)
+        );
+        assert_eq!(owners[1].id, "https://peer.example/t/ruche");
+        assert_eq!(owners[1].node.as_deref(), Some("peer.example"));
+        assert_eq!(owners[1].themes, vec![rhizome_node::theme::Theme::Climate]);
+        assert_eq!(owners[1].position, Some((46.6, 0.3)));
+        assert_eq!(owners[1].inventory.shares[0].label, "Extracteur de miel");
+    }
+}

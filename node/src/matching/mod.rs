@@ -17,6 +17,7 @@ use crate::listing::Origin;
 use crate::publication::call::{Call, CallStatus, CallType};
 use crate::theme::Theme;
 
+pub(crate) use rank::eligible;
 pub use rank::{Matcher, Prepared, Suggestion, Weights};
 pub use vocabulary::{ConceptId, Vocabulary, VocabularyError};
 

@@ -7,6 +7,8 @@ pub(super) struct Dialect {
     pub text_match: (&'static str, &'static str),
     /// A user's words (see `listing::query_words`) as the engine's query text.
     pub text_query: fn(&[String]) -> String,
+    /// Words as the engine's query text where any of them (as a prefix) is enough.
+    pub text_query_any: fn(&[String]) -> String,
     /// Ends the row selection of a delivery claim: rows another worker is claiming at the
     /// same moment are skipped rather than waited for (PostgreSQL; SQLite has one writer).
     pub skip_locked: &'static str,

@@ -17,6 +17,7 @@ pub mod comments;
 pub mod deliveries;
 pub mod followers;
 pub mod listings;
+pub mod matching;
 pub mod members;
 pub mod moderation;
 pub mod node_settings;
@@ -38,6 +39,7 @@ pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
 pub use listings::ListingStore;
+pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
 pub use members::MemberStore;
 pub use moderation::ModerationStore;
 pub use node_settings::NodeSettingsStore;
@@ -55,8 +57,9 @@ pub use territories::TerritoryStore;
 pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
-        MemberStore, ModerationStore, NodeSettingsStore, PeerStore, PublicationStore,
-        ReactionStore, RemotePublicationStore, RsvpStore, Store, SubscriptionStore, TerritoryStore,
+        MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, PeerStore,
+        PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
+        SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -102,6 +105,7 @@ pub trait Store:
     + ModerationStore
     + DeliveryStore
     + ListingStore
+    + MatchingStore
     + RemotePublicationStore
     + PeerStore
     + SubscriptionStore

@@ -54,6 +54,7 @@ const DIALECT: Dialect = Dialect {
     // Its generated `tsvector` (GIN-indexed).
     text_match: ("l.search_words @@ to_tsquery('simple', ", ")"),
     text_query,
+    text_query_any,
     skip_locked: "FOR UPDATE SKIP LOCKED",
 };
 
@@ -65,6 +66,15 @@ fn text_query(words: &[String]) -> String {
         .map(|w| format!("'{}':*", w.replace('\'', "''").replace('\\', "")))
         .collect::<Vec<_>>()
         .join(" & ")
+}
+
+/// tsquery where any word (as a prefix) is enough: `'velo':* | 'atelier':*`.
+fn text_query_any(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("'{}':*", w.replace('\'', "''").replace('\\', "")))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// The names the shared SQL (`sql/`) is written against, for this backend.

@@ -55,6 +55,7 @@ const DIALECT: Dialect = Dialect {
         ")",
     ),
     text_query,
+    text_query_any,
     skip_locked: "",
 };
 
@@ -66,6 +67,15 @@ fn text_query(words: &[String]) -> String {
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// FTS5 query where any word (as a prefix) is enough: `"velo"* OR "atelier"*`.
+fn text_query_any(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 /// The names the shared SQL (`sql/`) is written against, for this backend.

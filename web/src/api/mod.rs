@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
 
 pub(crate) mod answers;
+pub(crate) mod matching;
 mod network;
 pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 mod publications;
@@ -36,6 +37,8 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/calls/{id}/answers",
             get(answers::list).post(answers::create),
         )
+        .route("/api/v1/calls/{id}/suggestions", get(matching::suggestions))
+        .route("/api/v1/network/matching", get(matching::board))
         .route("/api/v1/calls/{id}/in-progress", post(answers::in_progress))
         .route("/api/v1/calls/{id}/close", post(answers::close))
         .route("/api/v1/answers/{id}/decision", post(answers::decide))

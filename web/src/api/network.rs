@@ -353,7 +353,7 @@ async fn origin_of(
         .map(Origin::Actor))
 }
 
-fn item_json(
+pub(crate) fn item_json(
     state: &AppState,
     territories: &[rhizome_node::Territory],
     l: &Listing,
@@ -448,7 +448,12 @@ pub async fn directory_items(
             .unwrap_or_default();
         for mut entry in listed {
             entry["node"] = json!(peer.host);
-            entry["inventory"] = remote_inventory(&peer.host, &entry["inventory"]);
+            let inventory = Inventory::from_directory(&peer.host, &entry["inventory"]);
+            entry["inventory"] = if inventory.is_empty() {
+                json!({})
+            } else {
+                json!(inventory)
+            };
             entries.push(entry);
         }
     }
@@ -488,24 +493,6 @@ pub async fn directory_items(
             })
     });
     Ok(entries)
-}
-
-/// A peer's inventory entry as this node will show it: read and checked like a local one,
-/// or dropped (with a log line) when it does not hold.
-fn remote_inventory(host: &str, listed: &Value) -> Value {
-    if listed.is_null() {
-        return json!({});
-    }
-    match serde_json::from_value::<Inventory>(listed.clone())
-        .map_err(|e| e.to_string())
-        .and_then(|i| i.validate("inventory").map_err(|e| e.to_string()))
-    {
-        Ok(inventory) => json!(inventory),
-        Err(reason) => {
-            tracing::info!(%host, %reason, "directory entry's inventory unreadable: left out");
-            json!({})
-        }
-    }
 }
 
 #[derive(Deserialize)]

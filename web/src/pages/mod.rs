@@ -16,6 +16,7 @@ mod links;
 mod lists;
 mod manage;
 pub(crate) mod map;
+mod matching;
 mod public;
 mod publication_view;
 mod remote;
@@ -81,6 +82,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/archive", get(lists::archive))
         .route("/network", get(lists::directory))
         .route("/network/publication", get(remote::remote_publication))
+        .route("/network/matching", get(matching::board))
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route(

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use rhizome_federation::routes::{varies_by_accept, wants_activity_json};
 use rhizome_node::action::{ActionError, Registrant};
+use rhizome_node::publication::call::CallStatus;
 use rhizome_node::publication::event::{Event, EventFormat, RegistrationMode};
 use rhizome_node::social::RsvpState;
 use rhizome_node::store::{Order, PublicationQuery};
@@ -402,6 +403,12 @@ async fn show_publication(
         _ => None,
     };
     let body = &publication.body;
+    let suggestions = match body {
+        PublicationBody::Call(c) if c.status == CallStatus::Open => {
+            super::matching::section(page, state, &publication.id.to_string()).await
+        }
+        _ => None,
+    };
     let text = match body {
         PublicationBody::Event(e) => &e.description,
         PublicationBody::Resource(r) => &r.body,
@@ -441,6 +448,7 @@ async fn show_publication(
             registration,
             registrations,
             answers,
+            suggestions,
         },
     )
 }

@@ -7,6 +7,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::context;
+use rhizome_node::PublicationKind;
+use rhizome_node::publication::call::CallStatus;
 use rhizome_node::publication::partner::TerritoryRef;
 use rhizome_node::text::sentences::{licence_label, serde_name};
 use serde::Deserialize;
@@ -44,6 +46,12 @@ pub async fn remote_publication(
         Err(e) => return page.failed(&state, e),
     };
     let details = &publication.facts.details;
+    let suggestions = match (publication.kind, details.call_status) {
+        (PublicationKind::Call, Some(CallStatus::Open) | None) => {
+            super::matching::section(&page, &state, &publication.id).await
+        }
+        _ => None,
+    };
     let origin_name = actor
         .as_ref()
         .and_then(|a| a.name.clone())
@@ -76,6 +84,7 @@ pub async fn remote_publication(
             }),
             level => details.level.as_ref().map(serde_name),
             audience => details.audience,
+            suggestions,
         },
     )
 }

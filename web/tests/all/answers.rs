@@ -11,7 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 /// A node with one territory, its admin's token.
-async fn node_with(backend: Backend, slug: &str, name: &str) -> Option<(Node, String)> {
+pub(crate) async fn node_with(backend: Backend, slug: &str, name: &str) -> Option<(Node, String)> {
     Node::with_territory(
         backend,
         json!({"slug": slug, "name": name, "kind": "tiers_lieu", "languages": ["fr"],
@@ -20,7 +20,7 @@ async fn node_with(backend: Backend, slug: &str, name: &str) -> Option<(Node, St
     .await
 }
 
-async fn publish_call(node: &Node, token: &str, slug: &str, body: Value) -> Value {
+pub(crate) async fn publish_call(node: &Node, token: &str, slug: &str, body: Value) -> Value {
     let (status, created) = node
         .send(
             Method::POST,
@@ -34,7 +34,7 @@ async fn publish_call(node: &Node, token: &str, slug: &str, body: Value) -> Valu
 }
 
 /// `slug` on `from` follows `target` on `to`, and waits until it is accepted.
-async fn follow(from: &Node, token: &str, slug: &str, to: &Node, target: &str) {
+pub(crate) async fn follow(from: &Node, token: &str, slug: &str, to: &Node, target: &str) {
     let (status, body) = from
         .send(
             Method::POST,
@@ -58,13 +58,13 @@ async fn follow(from: &Node, token: &str, slug: &str, to: &Node, target: &str) {
     .await;
 }
 
-async fn page(node: &Node, path: &str) -> String {
+pub(crate) async fn page(node: &Node, path: &str) -> String {
     let resp = node.http.get(node.url(path)).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{path}");
     resp.text().await.unwrap()
 }
 
-async fn network_calls(node: &Node) -> Vec<Value> {
+pub(crate) async fn network_calls(node: &Node) -> Vec<Value> {
     let (_, body) = node
         .send(Method::GET, "/api/v1/network/calls", None, None)
         .await;

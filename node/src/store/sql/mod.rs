@@ -17,6 +17,7 @@ mod comments;
 mod deliveries;
 mod followers;
 mod listings;
+mod matching;
 mod members;
 mod moderation;
 mod node_settings;

@@ -180,6 +180,13 @@ pub(super) fn remote_from_row(row: &DbRow) -> Result<RemotePublication, StoreErr
     })
 }
 
+/// The columns [`listing_from_row`] reads, on `listings l` joined with `remote_actors a`.
+pub(super) const LISTING_COLUMNS: &str =
+    "l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
+     l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
+     l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place,
+     l.call_type, l.call_status, l.skills, l.radius_km, l.outcome, l.age_groups, l.publics";
+
 pub(super) fn listing_from_row(row: &DbRow) -> Result<Listing, StoreError> {
     let kind: &str = row.try_get("kind")?;
     Ok(Listing {

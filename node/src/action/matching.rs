@@ -1,0 +1,365 @@
+//! Matching as the pages and the API ask for it: for a call the node stores (local or
+//! remote), the offers, resources and territories' inventory entries that could answer
+//! it, or for an offer the needs it could serve, ranked with their reasons; and the
+//! matching board, every open need the node knows with its best suggestions.
+//!
+//! Storage fetches a bounded set of candidates ([`MatchingStore`]); the engine
+//! (`crate::matching`) ranks them.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{ActionError, Actions};
+use crate::inventory::InventoryEntry;
+use crate::listing::{Listing, NEVER_ENDS, Origin, normalize};
+use crate::matching::{Candidate, CandidateKind, Matcher, Need, Suggestion};
+use crate::network::Near;
+use crate::publication::PublicationKind;
+use crate::publication::call::CallStatus;
+use crate::store::Store;
+use crate::store::{CandidateQuery, InventoryOwner};
+use crate::theme::Theme;
+
+/// Storage hands the ranker at most this many listings for one call.
+pub const MAX_CANDIDATES: i64 = 500;
+
+/// What a suggestion points at.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Suggested {
+    /// A publication of the index, local or remote.
+    Listing(Box<Listing>),
+    /// One entry of what a territory (local or a peer's) shares.
+    Inventory {
+        owner: Box<InventoryOwner>,
+        entry: InventoryEntry,
+    },
+}
+
+/// One ranked suggestion: what it is, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub suggested: Suggested,
+    pub why: Suggestion,
+}
+
+/// A call (or resource) and what could answer it, best first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallSuggestions {
+    pub call: Listing,
+    /// `true` when the call asks (the suggestions are offers, resources, inventories);
+    /// `false` for an offer or a resource (the suggestions are needs).
+    pub asks: bool,
+    pub suggestions: Vec<Match>,
+}
+
+/// The matching board's filters.
+#[derive(Debug, Clone, Default)]
+pub struct BoardFilter {
+    pub theme: Option<Theme>,
+    pub near: Option<Near>,
+    pub language: Option<String>,
+    /// Suggestions shown for each need.
+    pub per_need: usize,
+    /// Needs shown.
+    pub limit: usize,
+}
+
+/// A listing as the engine sees it; `None` for what matching does not read (events).
+pub fn candidate_of(l: &Listing) -> Option<Candidate> {
+    let kind = match l.kind {
+        PublicationKind::Call => CandidateKind::Call(l.call.call_type?),
+        PublicationKind::Resource => CandidateKind::Resource,
+        PublicationKind::Event => return None,
+    };
+    let origin = match (&l.territory_id, &l.actor_id) {
+        (Some(t), _) => Some(Origin::Territory(*t)),
+        (None, Some(a)) => Some(Origin::Actor(a.clone())),
+        _ => None,
+    };
+    Some(Candidate {
+        id: l.id.clone(),
+        kind,
+        title: l.title.clone(),
+        text: l.summary.clone(),
+        skills: l
+            .call
+            .skills
+            .split('|')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        themes: l.themes.clone(),
+        language: l.language.clone(),
+        position: l.latitude.zip(l.longitude),
+        radius_km: l.call.radius_km,
+        deadline: l
+            .ends_at
+            .filter(|e| *e < NEVER_ENDS)
+            .map(|e| e.date_naive()),
+        status: l.call.status.unwrap_or(CallStatus::Open),
+        origin,
+    })
+}
+
+/// What a territory shares, one candidate per entry; the id is `owner#index`.
+fn inventory_candidates(owners: &[InventoryOwner]) -> Vec<Candidate> {
+    owners
+        .iter()
+        .flat_map(|o| {
+            o.inventory
+                .shares
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Candidate {
+                    id: format!("{}#{i}", o.id),
+                    kind: CandidateKind::Inventory,
+                    title: e.label.clone(),
+                    text: e.tags.join(" "),
+                    skills: Vec::new(),
+                    themes: o.themes.clone(),
+                    language: None,
+                    position: o.position,
+                    radius_km: None,
+                    deadline: None,
+                    status: CallStatus::Open,
+                    origin: None,
+                })
+        })
+        .collect()
+}
+
+/// Matching on a store, for [`Actions`] and for whatever holds only a store (benchmarks).
+pub struct Matchmaker<'a> {
+    pub store: &'a dyn Store,
+    pub matcher: &'a Matcher<'a>,
+}
+
+impl Matchmaker<'_> {
+    /// What could answer the call `id` (a local publication's uuid or a remote object's
+    /// URL, as the index keys it): for a call that asks, offers, resources and inventory
+    /// entries; for an offer or a resource, the needs it could serve. At most `limit`.
+    pub async fn suggestions_for_call(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        let call = self
+            .store
+            .listing_by_id(id)
+            .await?
+            .ok_or(ActionError::NotFound)?;
+        let owners = self.store.inventory_owners().await?;
+        self.suggest(call, &owners, now, limit).await
+    }
+
+    /// The needs an offer (or a resource) could serve: [`Self::suggestions_for_call`] for
+    /// what offers; `NotFound` for a call that asks.
+    pub async fn needs_for(
+        &self,
+        offer: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        let found = self.suggestions_for_call(offer, now, limit).await?;
+        if found.asks {
+            return Err(ActionError::NotFound);
+        }
+        Ok(found)
+    }
+
+    /// Every open need the node knows that passes `filter`, newest first, each with its
+    /// best suggestions.
+    pub async fn matching_board(
+        &self,
+        filter: &BoardFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CallSuggestions>, ActionError> {
+        let owners = self.store.inventory_owners().await?;
+        let needs = self.store.open_needs(now, MAX_CANDIDATES).await?;
+        let mut board = Vec::new();
+        for need in needs {
+            if board.len() >= filter.limit {
+                break;
+            }
+            let kept = filter.theme.is_none_or(|t| need.themes.contains(&t))
+                && filter
+                    .language
+                    .as_deref()
+                    .is_none_or(|l| need.language.as_deref() == Some(l))
+                && filter.near.is_none_or(|near| {
+                    need.latitude
+                        .zip(need.longitude)
+                        .is_some_and(|(a, b)| near.contains(a, b))
+                });
+            if kept {
+                board.push(self.suggest(need, &owners, now, filter.per_need).await?);
+            }
+        }
+        Ok(board)
+    }
+
+    async fn suggest(
+        &self,
+        call: Listing,
+        owners: &[InventoryOwner],
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        let query = self.query_of(&call).await?;
+        let asks = query.kind.asks();
+        let need = Need::new(query, self.matcher.vocabulary);
+        let q = &need.prepared.candidate;
+        let found = self
+            .store
+            .match_candidates(&CandidateQuery {
+                wants_offers: asks,
+                terms: need.search_terms(),
+                themes: crate::listing::theme_bits(&q.themes),
+                near: q.position.zip(q.radius_km).map(|((a, b), r)| (a, b, r)),
+                at: Some(now),
+                exclude: Some(call.id.clone()),
+                limit: MAX_CANDIDATES,
+            })
+            .await?;
+        let mut candidates: Vec<Candidate> = found.iter().filter_map(candidate_of).collect();
+        if asks {
+            candidates.extend(inventory_candidates(owners));
+        }
+        let today: NaiveDate = now.date_naive();
+        // Reading a candidate through the vocabulary is most of the cost: only those that
+        // name one of the call's words or concepts (or a related one) can score.
+        let words = self.reachable_words(&need);
+        let prepared: Vec<_> = candidates
+            .into_iter()
+            .filter(|c| crate::matching::eligible(q, c, today).is_some() && mentions_any(c, &words))
+            .map(|c| self.matcher.prepare(c))
+            .collect();
+        let ranked = self.matcher.rank(&need.prepared, &prepared, today);
+        let mut by_id: std::collections::HashMap<String, Listing> =
+            found.into_iter().map(|l| (l.id.clone(), l)).collect();
+        let suggestions = ranked
+            .into_iter()
+            .take(limit)
+            .filter_map(|why| {
+                let suggested = match by_id.remove(&why.id) {
+                    Some(l) => Suggested::Listing(Box::new(l)),
+                    None => {
+                        let (owner, i) = why.id.rsplit_once('#')?;
+                        let owner = owners.iter().find(|o| o.id == owner)?;
+                        let entry = owner.inventory.shares.get(i.parse::<usize>().ok()?)?;
+                        Suggested::Inventory {
+                            owner: Box::new(owner.clone()),
+                            entry: entry.clone(),
+                        }
+                    }
+                };
+                Some(Match { suggested, why })
+            })
+            .collect();
+        Ok(CallSuggestions {
+            call,
+            asks,
+            suggestions,
+        })
+    }
+
+    /// Every word a candidate must start one of its words with to share anything with
+    /// `need`: its search terms and the forms of the concepts related to its own.
+    fn reachable_words(&self, need: &Need<'_>) -> HashSet<String> {
+        let vocabulary = self.matcher.vocabulary;
+        let mut words: HashSet<String> = HashSet::new();
+        let related = need
+            .prepared
+            .concept_ids()
+            .flat_map(|c| vocabulary.concept(c).related.iter().copied());
+        let forms = related.flat_map(|c| vocabulary.surface_words(c));
+        for term in need.search_terms().into_iter().chain(forms) {
+            words.extend(
+                normalize(&term)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+        words
+    }
+
+    /// The call as the engine's query: a local one read whole from its publication, a
+    /// remote one from what the index keeps.
+    async fn query_of(&self, call: &Listing) -> Result<Candidate, ActionError> {
+        let local = match call.territory_id {
+            Some(_) => match uuid::Uuid::parse_str(&call.id) {
+                Ok(id) => self.store.publication(id).await?,
+                Err(_) => None,
+            },
+            None => None,
+        };
+        if let Some(p) = local
+            && let crate::PublicationBody::Call(c) = &p.body
+        {
+            return Ok(Candidate::from_call(
+                call.id.clone(),
+                c,
+                call.latitude.zip(call.longitude),
+                Some(Origin::Territory(p.territory_id)),
+            ));
+        }
+        candidate_of(call).ok_or(ActionError::NotFound)
+    }
+}
+
+/// Whether a word of the candidate's title, text or skills starts with one of `words`.
+fn mentions_any(c: &Candidate, words: &HashSet<String>) -> bool {
+    let text = normalize(&format!("{} {} {}", c.title, c.text, c.skills.join(" ")));
+    text.split(' ').any(|w| {
+        w.char_indices()
+            .map(|(i, ch)| &w[..i + ch.len_utf8()])
+            .any(|prefix| words.contains(prefix))
+    })
+}
+
+impl Actions {
+    /// Matching on this node's store with `matcher`.
+    pub fn matchmaker<'a>(&'a self, matcher: &'a Matcher<'a>) -> Matchmaker<'a> {
+        Matchmaker {
+            store: &*self.store,
+            matcher,
+        }
+    }
+
+    /// See [`Matchmaker::suggestions_for_call`].
+    pub async fn suggestions_for_call(
+        &self,
+        matcher: &Matcher<'_>,
+        id: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        self.matchmaker(matcher)
+            .suggestions_for_call(id, now, limit)
+            .await
+    }
+
+    /// See [`Matchmaker::needs_for`].
+    pub async fn needs_for(
+        &self,
+        matcher: &Matcher<'_>,
+        offer: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<CallSuggestions, ActionError> {
+        self.matchmaker(matcher).needs_for(offer, now, limit).await
+    }
+
+    /// See [`Matchmaker::matching_board`].
+    pub async fn matching_board(
+        &self,
+        matcher: &Matcher<'_>,
+        filter: &BoardFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CallSuggestions>, ActionError> {
+        self.matchmaker(matcher).matching_board(filter, now).await
+    }
+}

@@ -1,0 +1,160 @@
+//! Matching over real HTTP: a need published on node A, an offer on node B that A knows
+//! (A follows B); A's need page lists B's offer under "who could help", with its reasons,
+//! and so do the JSON API and A's matching board; a territory's inventory entry is
+//! suggested too, and an unrelated offer is not.
+
+use crate::answers::{follow, network_calls, node_with, page, publish_call};
+use crate::common;
+
+use common::{Backend, eventually};
+use reqwest::Method;
+use serde_json::json;
+
+async fn a_need_on_a_lists_the_offer_of_b(backend: Backend) {
+    let Some((a, a_token)) = node_with(backend, "ville", "Ville apprenante").await else {
+        return;
+    };
+    let (b, b_token) = node_with(backend, "fablab", "Fablab de Poitiers")
+        .await
+        .unwrap();
+    let offer = publish_call(
+        &b,
+        &b_token,
+        "fablab",
+        json!({"type": "offer", "title": "Imprimantes 3D à prêter",
+               "description": "Deux imprimantes 3D et du filament.", "themes": ["science_digital"]}),
+    )
+    .await;
+    publish_call(
+        &b,
+        &b_token,
+        "fablab",
+        json!({"type": "offer", "title": "Cours de guitare", "description": "Le mardi soir."}),
+    )
+    .await;
+    follow(&a, &a_token, "ville", &b, "fablab").await;
+    eventually("A knows B's offers", async || {
+        network_calls(&a).await.len() >= 2
+    })
+    .await;
+    // A's own territory lends a machine, in its inventory.
+    let (status, body) = a
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/ville",
+            Some(&a_token),
+            Some(
+                json!({"inventory": {"shares": [{"label": "Imprimante 3D", "tags": ["fablab"]}]}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let need = publish_call(
+        &a,
+        &a_token,
+        "ville",
+        json!({"type": "need", "title": "Besoin d'impression 3D",
+               "description": "Pour un atelier d'impression 3D avec des collégiens.",
+               "deadline": "2031-06-30", "themes": ["science_digital"]}),
+    )
+    .await;
+    let need_id = need["id"].as_str().unwrap().to_owned();
+
+    // The need's page: B's offer, linked to its page on A, with a reason.
+    let html = page(&a, &format!("/calls/{need_id}")).await;
+    let offer_id = offer["url"].as_str().unwrap();
+    assert!(html.contains("class=\"suggestions\""), "{html}");
+    assert!(html.contains("Imprimantes 3D à prêter"), "{html}");
+    let link = format!(
+        "/network/publication?id={}",
+        url::form_urlencoded::byte_serialize(offer_id.as_bytes()).collect::<String>()
+    );
+    // Templates escape `/` in attributes.
+    assert!(html.contains(&link.replace('/', "&#x2f;")), "{html}");
+    assert!(html.contains("Imprimante 3D"), "inventory entry: {html}");
+    assert!(!html.contains("Cours de guitare"), "{html}");
+
+    // The JSON API says the same, with the reasons.
+    let (status, body) = a
+        .send(
+            Method::GET,
+            &format!("/api/v1/calls/{need_id}/suggestions"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["suggesting"], "offers");
+    let list = body["suggestions"].as_array().unwrap();
+    let from_b = list
+        .iter()
+        .find(|s| s["item"]["id"] == offer_id)
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(from_b["kind"], "publication");
+    assert_eq!(from_b["item"]["origin"]["local"], false);
+    assert!(
+        !from_b["reasons"]["concepts"].as_array().unwrap().is_empty(),
+        "{from_b}"
+    );
+    assert!(list.iter().any(|s| s["kind"] == "inventory"
+        && s["item"]["entry"]["label"] == "Imprimante 3D"
+        && s["item"]["territory"]["local"] == true));
+    assert!(
+        !list
+            .iter()
+            .any(|s| s["item"]["title"] == "Cours de guitare")
+    );
+    // Unknown calls and bad parameters are refused clearly.
+    let (status, _) = a
+        .send(Method::GET, "/api/v1/calls/nope/suggestions", None, None)
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = a
+        .send(
+            Method::GET,
+            "/api/v1/network/matching?theme=nonsense",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.to_string().contains("theme"), "{body}");
+
+    // The board lists A's need with B's offer; a theme filter that fits none, nothing.
+    let (status, board) = a
+        .send(Method::GET, "/api/v1/network/matching", None, None)
+        .await;
+    assert_eq!(status, 200, "{board}");
+    let needs = board["needs"].as_array().unwrap();
+    assert_eq!(needs.len(), 1, "{board}");
+    assert!(
+        needs[0]["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["item"]["id"] == offer_id)
+    );
+    let (_, none) = a
+        .send(
+            Method::GET,
+            "/api/v1/network/matching?theme=culture",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(none["needs"].as_array().unwrap().len(), 0, "{none}");
+    let html = page(&a, "/network/matching").await;
+    assert!(
+        html.contains("Besoin d&#x27;impression 3D") && html.contains("Imprimantes 3D à prêter"),
+        "{html}"
+    );
+
+    // On B, the offer's page lists A's need only once B knows it: B does not follow A.
+    let offer_local_id = offer["id"].as_str().unwrap();
+    let html = page(&b, &format!("/calls/{offer_local_id}")).await;
+    assert!(!html.contains("impression 3D"), "{html}");
+}
+
+common::on_both_backends!(a_need_on_a_lists_the_offer_of_b =>
+    a_need_on_a_lists_the_offer_of_b_sqlite,
+    a_need_on_a_lists_the_offer_of_b_postgres);

@@ -4,7 +4,7 @@
 //! 800 peers' directory entries with inventories; then `suggestions_for_call` timed for
 //! needs and offers against a floor measured in the same run on the same pool (one
 //! primary-key lookup). SQLite always; PostgreSQL too when `RHIZOME_TEST_DATABASE_URL`
-//! is set. Writes the `matching` section of BENCHMARKS.md.
+//! is set. Writes the `matching-speed` section of BENCHMARKS.md.
 //!
 //! `cargo bench -p rhizome-node --bench matching` (`MATCHING_N` changes the size).
 
@@ -505,7 +505,7 @@ fn main() {
             Utc::now().format("%Y-%m-%d %H:%M UTC")
         ));
         if n == 100_000 {
-            section::write_section("matching", &text);
+            section::write_section("matching-speed", &text);
         } else {
             println!("{text}");
         }

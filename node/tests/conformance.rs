@@ -2856,16 +2856,25 @@ mod matching {
             .unwrap();
         assert_eq!(by_id, found[0]);
         assert_eq!(store.listing_by_id("nope").await.unwrap(), None);
-        // Text matches first (newest first among them), then theme matches.
+        // What names a term, newest first; a theme alone does not bring a candidate when
+        // the call has words (the ranker would give it nothing).
         assert_eq!(
             ids,
-            vec![
-                guide.id.to_string(),
-                offer.id.to_string(),
-                themed.id.to_string()
-            ],
+            vec![guide.id.to_string(), offer.id.to_string()],
             "{:?}",
             found.iter().map(|l| &l.title).collect::<Vec<_>>()
+        );
+        // A call without words is matched by its themes.
+        let by_theme = store
+            .match_candidates(&CandidateQuery {
+                terms: vec![],
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert!(
+            by_theme.iter().any(|l| l.id == themed.id.to_string()),
+            "{by_theme:?}"
         );
         let limited = store
             .match_candidates(&CandidateQuery {

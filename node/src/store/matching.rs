@@ -47,8 +47,9 @@ pub struct InventoryOwner {
 /// Candidates for matching, straight from the index and the directory.
 #[async_trait]
 pub trait MatchingStore: Send + Sync {
-    /// At most `limit` open listings of the other direction that share a term or a theme
-    /// with the call, within its box; text matches first, then the newest.
+    /// At most `limit` open listings of the other direction, within the call's box, that
+    /// name one of its terms (by prefix); only when it has no terms, those sharing a theme.
+    /// Newest first.
     async fn match_candidates(&self, query: &CandidateQuery) -> Result<Vec<Listing>, StoreError>;
 
     /// One row of the index by its id (a local uuid as text, a remote object's URL).

@@ -62,25 +62,23 @@ impl MatchingStore for SqlStore {
         if let Some(id) = &q.exclude {
             sql.push(" AND l.id <> ").push_bind(id.clone());
         }
+        // The full-text index drives the query when the call has words: only what names
+        // one of them (or of their other-language forms) is read. A candidate sharing a
+        // theme and no word scores nothing in the ranker, so themes select only for a
+        // call without words.
         let words = index_words(&q.terms);
-        // Text matches first, then theme matches.
-        let text_first = if words.is_empty() && q.themes == 0 {
-            return Ok(Vec::new());
-        } else if words.is_empty() {
+        if !words.is_empty() {
+            sql.push(" AND ")
+                .push(DIALECT.text_match.0)
+                .push_bind((DIALECT.text_query_any)(&words))
+                .push(DIALECT.text_match.1);
+        } else if q.themes != 0 {
             sql.push(" AND (l.themes & ")
                 .push_bind(q.themes)
                 .push(") <> 0");
-            false
         } else {
-            sql.push(" AND (")
-                .push(DIALECT.text_match.0)
-                .push_bind((DIALECT.text_query_any)(&words))
-                .push(DIALECT.text_match.1)
-                .push(" OR (l.themes & ")
-                .push_bind(q.themes)
-                .push(") <> 0)");
-            true
-        };
+            return Ok(Vec::new());
+        }
         if let Some((lat, lon, km)) = q.near {
             let ((lat0, lat1), lons) = crate::listing::bounding_box(lat, lon, km);
             sql.push(" AND (l.latitude IS NULL OR (l.latitude BETWEEN ")
@@ -95,15 +93,7 @@ impl MatchingStore for SqlStore {
             }
             sql.push("))");
         }
-        if text_first {
-            sql.push(" ORDER BY CASE WHEN ")
-                .push(DIALECT.text_match.0)
-                .push_bind((DIALECT.text_query_any)(&words))
-                .push(DIALECT.text_match.1)
-                .push(" THEN 0 ELSE 1 END, l.published DESC, l.id DESC");
-        } else {
-            sql.push(" ORDER BY l.published DESC, l.id DESC");
-        }
+        sql.push(" ORDER BY l.published DESC, l.id DESC");
         sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 5000));
         let rows = sql.build().fetch_all(&self.pool).await?;
         rows.iter().map(listing_from_row).collect()

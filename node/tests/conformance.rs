@@ -2946,3 +2946,60 @@ mod matching {
         assert_eq!(owners[1].inventory.shares[0].label, "Extracteur de miel");
     }
 }
+
+mod notices {
+    //! Notices of new matches: one per call and matched publication, newest first, per
+    //! territory.
+
+    use super::*;
+    use rhizome_node::store::MatchNotice;
+
+    conformance!(a_match_is_noticed_once_per_call);
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    async fn a_match_is_noticed_once_per_call(store: &dyn Store) {
+        let lab = territory("lab", "Lab");
+        let other = territory("autre", "Autre");
+        for t in [&lab, &other] {
+            store.insert_territory(t).await.unwrap();
+        }
+        let need = call(&lab, "Besoin de soudeurs", "2031-01-01");
+        store.insert_publication(&need, None).await.unwrap();
+        let at = |minute: u32| Utc.with_ymd_and_hms(2030, 1, 1, 10, minute, 0).unwrap();
+        let notice = |matched: &str, minute: u32| MatchNotice {
+            call_id: need.id,
+            territory_id: lab.id,
+            matched_id: matched.into(),
+            matched_title: format!("Offre {matched}"),
+            created_at: at(minute),
+        };
+        let first = [
+            notice("https://other.example/calls/1", 1),
+            notice("local-2", 2),
+        ];
+        assert_eq!(store.add_match_notices(&first).await.unwrap(), 2);
+        // The same match again, and a new one: only the new one is kept.
+        let again = [
+            notice("https://other.example/calls/1", 5),
+            notice("local-3", 3),
+        ];
+        assert_eq!(store.add_match_notices(&again).await.unwrap(), 1);
+        let kept = store.match_notices(lab.id, 10).await.unwrap();
+        let ids: Vec<&str> = kept.iter().map(|n| n.matched_id.as_str()).collect();
+        assert_eq!(ids, ["local-3", "local-2", "https://other.example/calls/1"]);
+        assert_eq!(
+            kept[2].created_at,
+            at(1),
+            "the first notice stays as it was"
+        );
+        assert_eq!(store.match_notices(lab.id, 1).await.unwrap().len(), 1);
+        assert!(store.match_notices(other.id, 10).await.unwrap().is_empty());
+    }
+}

@@ -39,8 +39,6 @@ pub struct AppState {
     /// The node settings made from the pages, read once and kept until one changes:
     /// every page shows them.
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
-    /// Matching's vocabulary, read once at start (`Config::vocabulary`).
-    pub vocabulary: &'static rhizome_node::matching::Vocabulary,
 }
 
 /// Node settings by key (`name`, `about`).
@@ -64,13 +62,12 @@ impl AppState {
             passwords: Arc::new(session::PasswordHashing::default()),
             registration_limiter: Arc::default(),
             node_settings: Arc::default(),
-            vocabulary: rhizome_node::matching::Vocabulary::builtin(),
         }
     }
 
-    /// Ranks suggestions with the node's vocabulary.
+    /// Ranks suggestions with the node's vocabulary (`Vocabulary::node`).
     pub fn matcher(&self) -> rhizome_node::matching::Matcher<'static> {
-        rhizome_node::matching::Matcher::new(self.vocabulary)
+        rhizome_node::matching::Matcher::new(rhizome_node::matching::Vocabulary::node())
     }
 
     /// The node settings, from memory once read.

@@ -63,7 +63,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let vocabulary = config.vocabulary()?;
+    rhizome_node::matching::Vocabulary::install(config.vocabulary()?);
     let store = open_store(&config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
@@ -79,8 +79,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if store.member_count().await? == 0 {
         println!("{}", first_run_message(&config.base_url()));
     }
-    let mut state = AppState::new(store, config);
-    state.vocabulary = vocabulary;
+    let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
     state.federation.spawn_discovery();
     serve_on(listener, state, shutdown_signal()).await?;

@@ -361,10 +361,16 @@ async fn keep_within(
     {
         return Ok(false);
     }
-    Ok(fed
+    let kept = fed
         .store
         .upsert_remote_publication(&item.publication)
-        .await?)
+        .await?;
+    if kept {
+        // Off the inbox's path: matching reads the index and ranks.
+        let (actions, id) = (fed.actions(), item.publication.id.clone());
+        tokio::spawn(async move { actions.notice_matches(&id).await });
+    }
+    Ok(kept)
 }
 
 /// A hub passes what one subscriber published on to the other subscribers, as an

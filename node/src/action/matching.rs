@@ -18,11 +18,14 @@ use crate::network::Near;
 use crate::publication::PublicationKind;
 use crate::publication::call::CallStatus;
 use crate::store::Store;
-use crate::store::{CandidateQuery, InventoryOwner};
+use crate::store::{CandidateQuery, InventoryOwner, MatchNotice};
 use crate::theme::Theme;
 
 /// Storage hands the ranker at most this many listings for one call.
 pub const MAX_CANDIDATES: i64 = 500;
+
+/// A new publication is noticed by the calls among its best this many matches.
+pub const NOTICED_AMONG: usize = 5;
 
 /// What a suggestion points at.
 #[derive(Debug, Clone, PartialEq)]
@@ -167,6 +170,44 @@ impl Matchmaker<'_> {
             return Err(ActionError::NotFound);
         }
         Ok(found)
+    }
+
+    /// Tells the editors of this node's open calls (in `/manage`) that the publication
+    /// `id`, just indexed, is among their best matches: an offer or a resource for the
+    /// needs it could serve, a need for the offers that could answer it. Calls of its own
+    /// territory are not told; each call hears of a publication once. Returns how many
+    /// notices were new; a publication matching does not read (an event) gives none.
+    pub async fn notice_matches(&self, id: &str, now: DateTime<Utc>) -> Result<u64, ActionError> {
+        let found = match self.suggestions_for_call(id, now, NOTICED_AMONG).await {
+            Ok(found) => found,
+            Err(ActionError::NotFound) => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let notices: Vec<MatchNotice> = found
+            .suggestions
+            .iter()
+            .filter_map(|m| match &m.suggested {
+                Suggested::Listing(l)
+                    if l.kind == PublicationKind::Call
+                        && l.territory_id.is_some()
+                        && l.territory_id != found.call.territory_id =>
+                {
+                    Some(MatchNotice {
+                        call_id: l.id.parse().ok()?,
+                        territory_id: l.territory_id?,
+                        matched_id: found.call.id.clone(),
+                        matched_title: found.call.title.clone(),
+                        created_at: now,
+                    })
+                }
+                _ => None,
+            })
+            .collect();
+        let added = self.store.add_match_notices(&notices).await?;
+        if added > 0 {
+            tracing::info!(publication = %id, added, "new match noticed by open calls");
+        }
+        Ok(added)
     }
 
     /// Every open need the node knows that passes `filter`, newest first, each with its
@@ -351,6 +392,20 @@ impl Actions {
         limit: usize,
     ) -> Result<CallSuggestions, ActionError> {
         self.matchmaker(matcher).needs_for(offer, now, limit).await
+    }
+
+    /// [`Matchmaker::notice_matches`] with the node's vocabulary, for what was just
+    /// published here or arrived from elsewhere. A failure is logged, never passed on: the
+    /// publication itself is stored.
+    pub async fn notice_matches(&self, id: &str) {
+        let matcher = Matcher::new(crate::matching::Vocabulary::node());
+        if let Err(e) = self
+            .matchmaker(&matcher)
+            .notice_matches(id, crate::now())
+            .await
+        {
+            tracing::warn!(publication = %id, error = %e, "matches of a new publication not noticed");
+        }
     }
 
     /// See [`Matchmaker::matching_board`].

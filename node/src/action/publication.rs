@@ -55,6 +55,7 @@ impl Actions {
         self.store_new(territory, &publication).await?;
         tracing::info!(id = %publication.id, kind = publication.body.kind().as_str(),
             territory = %territory.profile.slug, by = %who.member.username, "published");
+        self.notice_matches(&publication.id.to_string()).await;
         Ok(publication)
     }
 

@@ -344,7 +344,26 @@ pub struct Reading {
     pub words: Vec<String>,
 }
 
+/// The vocabulary of this process's node, once [`Vocabulary::install`]ed.
+static NODE_VOCABULARY: std::sync::OnceLock<&'static Vocabulary> = std::sync::OnceLock::new();
+
 impl Vocabulary {
+    /// Makes `vocabulary` (the shipped one with the admins' file merged, see
+    /// `Config::vocabulary`) the one [`Vocabulary::node`] gives; done once, at start.
+    pub fn install(vocabulary: &'static Vocabulary) {
+        if NODE_VOCABULARY.set(vocabulary).is_err() {
+            tracing::warn!("matching vocabulary installed twice: the first one stays");
+        }
+    }
+
+    /// The vocabulary the node matches with: the installed one, else the shipped one.
+    pub fn node() -> &'static Vocabulary {
+        NODE_VOCABULARY
+            .get()
+            .copied()
+            .unwrap_or_else(Vocabulary::builtin)
+    }
+
     /// The shipped vocabulary (parsed once).
     pub fn builtin() -> &'static Vocabulary {
         static BUILT: LazyLock<Vocabulary> = LazyLock::new(|| {

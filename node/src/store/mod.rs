@@ -21,6 +21,7 @@ pub mod matching;
 pub mod members;
 pub mod moderation;
 pub mod node_settings;
+pub mod notices;
 pub mod peers;
 pub mod publications;
 pub mod reactions;
@@ -43,6 +44,7 @@ pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
 pub use members::MemberStore;
 pub use moderation::ModerationStore;
 pub use node_settings::NodeSettingsStore;
+pub use notices::{MatchNotice, NoticeStore};
 pub use peers::PeerStore;
 pub use postgres::PostgresStore;
 pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore};
@@ -57,7 +59,7 @@ pub use territories::TerritoryStore;
 pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
-        MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, PeerStore,
+        MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore, PeerStore,
         PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
         SubscriptionStore, TerritoryStore,
     };
@@ -106,6 +108,7 @@ pub trait Store:
     + DeliveryStore
     + ListingStore
     + MatchingStore
+    + NoticeStore
     + RemotePublicationStore
     + PeerStore
     + SubscriptionStore

@@ -139,7 +139,7 @@ fn match_view(page: &Page, state: &AppState, m: &Match) -> Value {
 }
 
 /// A listing's page on this node: its own for a local publication, the remote view else.
-fn listing_href(l: &Listing) -> String {
+pub(in crate::pages) fn listing_href(l: &Listing) -> String {
     if l.local() {
         format!("/{}/{}", l.kind.segment(), l.id)
     } else {

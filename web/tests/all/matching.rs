@@ -153,6 +153,54 @@ async fn a_need_on_a_lists_the_offer_of_b(backend: Backend) {
     let offer_local_id = offer["id"].as_str().unwrap();
     let html = page(&b, &format!("/calls/{offer_local_id}")).await;
     assert!(!html.contains("impression 3D"), "{html}");
+
+    // Notices: B publishes a new offer that fits A's open need; once it arrives, A's
+    // editors find it in /manage, beside the need it fits. An unrelated one is not noticed.
+    publish_call(
+        &b,
+        &b_token,
+        "fablab",
+        json!({"type": "offer", "title": "Scanner et imprimante 3D en prêt",
+               "description": "Impression 3D pour vos ateliers.", "themes": ["science_digital"]}),
+    )
+    .await;
+    publish_call(
+        &b,
+        &b_token,
+        "fablab",
+        json!({"type": "offer", "title": "Chorale du jeudi", "description": "Chant."}),
+    )
+    .await;
+    let ville = a.store.territory_by_slug("ville").await.unwrap().unwrap();
+    eventually("A's need notices B's new offer", async || {
+        a.store
+            .match_notices(ville.id, 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|n| n.matched_title == "Scanner et imprimante 3D en prêt")
+    })
+    .await;
+    let notices = a.store.match_notices(ville.id, 10).await.unwrap();
+    assert!(
+        notices.iter().all(|n| n.call_id.to_string() == need_id),
+        "{notices:?}"
+    );
+    assert!(
+        !notices
+            .iter()
+            .any(|n| n.matched_title == "Chorale du jeudi"),
+        "{notices:?}"
+    );
+    let editor = crate::common::pages::browser();
+    crate::common::pages::login(&editor, &a, "admin", crate::common::pages::PASSWORD).await;
+    let (_, dashboard) = crate::common::pages::get(&editor, &a, "/manage").await;
+    let shown = crate::common::pages::text_of(&dashboard, ".notices");
+    assert!(
+        shown.contains("Scanner et imprimante 3D en prêt")
+            && shown.contains("Besoin d'impression 3D"),
+        "{dashboard}"
+    );
 }
 
 common::on_both_backends!(a_need_on_a_lists_the_offer_of_b =>

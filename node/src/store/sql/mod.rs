@@ -21,6 +21,7 @@ mod matching;
 mod members;
 mod moderation;
 mod node_settings;
+mod notices;
 mod peers;
 mod publications;
 mod reactions;

@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::api::kind_of_collection;
 use crate::pages::Page;
 use crate::pages::error::{PageError, forbidden, not_found, shown};
+use crate::pages::matching::listing_href;
 use crate::pages::public::{items, territory_card};
 use crate::session::Viewer;
 
@@ -52,6 +53,40 @@ pub(super) async fn editable_publication(
     Ok((publication, territory))
 }
 
+/// How many new matches the dashboard shows for one territory.
+const NOTICES_SHOWN: i64 = 20;
+
+/// The newest publications that matched one of the territory's open calls, each with the
+/// call it matched and links to both; one since deleted is left out.
+async fn match_notices(
+    state: &AppState,
+    territory: &Territory,
+) -> Result<Vec<minijinja::Value>, PageError> {
+    let mut shown = Vec::new();
+    for n in state
+        .store
+        .match_notices(territory.id, NOTICES_SHOWN)
+        .await?
+    {
+        let (Some(call), Some(matched)) = (
+            state.store.listing_by_id(&n.call_id.to_string()).await?,
+            state.store.listing_by_id(&n.matched_id).await?,
+        ) else {
+            continue;
+        };
+        shown.push(context! {
+            call => call.title,
+            call_href => listing_href(&call),
+            matched => matched.title,
+            matched_href => listing_href(&matched),
+            matched_kind => matched.kind.as_str(),
+            remote => !matched.local(),
+            at => n.created_at.to_rfc3339(),
+        });
+    }
+    Ok(shown)
+}
+
 /// The editor's home: their territories, each with its publications and a way to add one.
 pub async fn dashboard(page: Page, State(state): State<AppState>) -> Result<Response, PageError> {
     let viewer = page.require_login()?;
@@ -71,6 +106,7 @@ pub async fn dashboard(page: Page, State(state): State<AppState>) -> Result<Resp
         sections.push(context! {
             territory => territory_card(&state, t),
             publications => items(&page, &list, std::slice::from_ref(t)),
+            notices => match_notices(&state, t).await?,
         });
     }
     Ok(page.render(&state, "manage/dashboard.html", context! { sections }))

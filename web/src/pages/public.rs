@@ -26,6 +26,7 @@ use rhizome_node::StoreError;
 use crate::server::ClientAddress;
 
 use super::Page;
+use super::access::Posted;
 use super::error::{PageError, not_found};
 use super::publication_view;
 use crate::AppState;
@@ -605,7 +606,6 @@ pub async fn register(
 #[derive(Deserialize)]
 pub struct RemoveRegistrationForm {
     participant: String,
-    csrf: Option<String>,
 }
 
 /// An organiser (an editor of the event's territory) removes a registration from the
@@ -614,11 +614,9 @@ pub async fn remove_registration(
     page: Page,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    Form(form): Form<RemoveRegistrationForm>,
+    Posted(form): Posted<RemoveRegistrationForm>,
 ) -> Result<Response, PageError> {
     let viewer = page.require_login()?;
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let id = id.parse::<Uuid>().map_err(|_| not_found())?;
     state
         .actions

@@ -1,7 +1,6 @@
 //! The forms to publish and edit an event, resource or call, with a photo and a preview:
 //! each handler calls the use case the API calls (`state.actions`).
 
-use axum::Form;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,6 +26,7 @@ use crate::documents::DocumentError;
 use crate::media::{self, MediaError};
 use crate::pages::Page;
 use crate::pages::access::Editor;
+use crate::pages::access::Posted;
 use crate::pages::error::{PageError, not_found, shown};
 use crate::pages::public::territory_card;
 use crate::pages::territory_refs;
@@ -501,20 +501,15 @@ fn attachments_change(
     Some(Value::Array(kept.chain(added).collect()))
 }
 
-#[derive(serde::Deserialize)]
-pub struct CsrfOnly {
-    csrf: Option<String>,
-}
-
+/// Deletes a publication from its edit page (a tombstone, its `Delete` sent).
 pub async fn delete(
     page: Page,
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
-    headers: HeaderMap,
-    Form(form): Form<CsrfOnly>,
+    // Nothing but its CSRF token, checked by `Posted`.
+    Posted(_): Posted<Values>,
 ) -> Result<Response, PageError> {
     let viewer = page.require_login()?;
-    page.check_form(&state, &headers, form.csrf.as_deref())?;
     let (publication, territory) = editable_publication(&state, viewer, &collection, &id).await?;
     (state.actions)
         .delete(&viewer.principal, &territory, &publication)

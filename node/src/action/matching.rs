@@ -11,7 +11,8 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{ActionError, Actions};
-use crate::inventory::InventoryEntry;
+use crate::Territory;
+use crate::inventory::{Inventory, InventoryEntry};
 use crate::listing::{Listing, NEVER_ENDS, Origin, normalize};
 use crate::matching::{Candidate, CandidateKind, Matcher, Need, Suggestion};
 use crate::network::Near;
@@ -26,6 +27,9 @@ pub const MAX_CANDIDATES: i64 = 500;
 
 /// A new publication is noticed by the calls among its best this many matches.
 pub const NOTICED_AMONG: usize = 5;
+
+/// How a notice names an inventory entry that matched: `inventory:<slug>#<label>`.
+pub const INVENTORY_NOTICE: &str = "inventory:";
 
 /// What a suggestion points at.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,6 +214,71 @@ impl Matchmaker<'_> {
         Ok(added)
     }
 
+    /// Tells the editors of this node's open needs (in `/manage`) that `territory` now
+    /// shares something among their best matches: each entry of its inventory's `shares`
+    /// that `before` did not hold is ranked like an offer. Its own calls are not told.
+    pub async fn notice_inventory(
+        &self,
+        territory: &Territory,
+        before: &Inventory,
+        now: DateTime<Utc>,
+    ) -> Result<u64, ActionError> {
+        let known = |e: &InventoryEntry| {
+            before
+                .shares
+                .iter()
+                .any(|b| normalize(&b.label) == normalize(&e.label))
+        };
+        let slug = &territory.profile.slug;
+        let owner = InventoryOwner {
+            id: slug.clone(),
+            name: territory.profile.name.clone(),
+            node: None,
+            position: territory
+                .profile
+                .place
+                .latitude
+                .zip(territory.profile.place.longitude),
+            themes: territory.profile.themes.clone(),
+            languages: territory.profile.languages.clone(),
+            inventory: territory.profile.inventory.clone(),
+        };
+        let entries = &territory.profile.inventory.shares;
+        let mut notices = Vec::new();
+        for (entry, query) in entries
+            .iter()
+            .zip(inventory_candidates(std::slice::from_ref(&owner)))
+        {
+            if known(entry) {
+                continue;
+            }
+            let exclude = query.id.clone();
+            let (_, found) = self
+                .rank_for(query, exclude, &[], now, NOTICED_AMONG)
+                .await?;
+            notices.extend(found.iter().filter_map(|m| match &m.suggested {
+                Suggested::Listing(l)
+                    if l.kind == PublicationKind::Call
+                        && l.territory_id.is_some_and(|t| t != territory.id) =>
+                {
+                    Some(MatchNotice {
+                        call_id: l.id.parse().ok()?,
+                        territory_id: l.territory_id?,
+                        matched_id: format!("{INVENTORY_NOTICE}{slug}#{}", normalize(&entry.label)),
+                        matched_title: format!("{} · {}", territory.profile.name, entry.label),
+                        created_at: now,
+                    })
+                }
+                _ => None,
+            }));
+        }
+        let added = self.store.add_match_notices(&notices).await?;
+        if added > 0 {
+            tracing::info!(territory = %slug, added, "new inventory entries noticed by open calls");
+        }
+        Ok(added)
+    }
+
     /// Every open need the node knows that passes `filter`, newest first, each with its
     /// best suggestions.
     pub async fn matching_board(
@@ -249,6 +318,25 @@ impl Matchmaker<'_> {
         limit: usize,
     ) -> Result<CallSuggestions, ActionError> {
         let query = self.query_of(&call).await?;
+        let exclude = call.id.clone();
+        let suggestions = self.rank_for(query, exclude, owners, now, limit).await?;
+        Ok(CallSuggestions {
+            asks: suggestions.0,
+            call,
+            suggestions: suggestions.1,
+        })
+    }
+
+    /// What could answer `query` (or what it could serve), `exclude` left out: whether it
+    /// asks, and the best `limit` matches.
+    async fn rank_for(
+        &self,
+        query: Candidate,
+        exclude: String,
+        owners: &[InventoryOwner],
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<(bool, Vec<Match>), ActionError> {
         let asks = query.kind.asks();
         let need = Need::new(query, self.matcher.vocabulary);
         let q = &need.prepared.candidate;
@@ -260,7 +348,7 @@ impl Matchmaker<'_> {
                 themes: crate::listing::theme_bits(&q.themes),
                 near: q.position.zip(q.radius_km).map(|((a, b), r)| (a, b, r)),
                 at: Some(now),
-                exclude: Some(call.id.clone()),
+                exclude: Some(exclude),
                 limit: MAX_CANDIDATES,
             })
             .await?;
@@ -299,11 +387,7 @@ impl Matchmaker<'_> {
                 Some(Match { suggested, why })
             })
             .collect();
-        Ok(CallSuggestions {
-            call,
-            asks,
-            suggestions,
-        })
+        Ok((asks, suggestions))
     }
 
     /// Every word a candidate must start one of its words with to share anything with
@@ -405,6 +489,19 @@ impl Actions {
             .await
         {
             tracing::warn!(publication = %id, error = %e, "matches of a new publication not noticed");
+        }
+    }
+
+    /// [`Matchmaker::notice_inventory`] with the node's vocabulary, after `territory`'s
+    /// profile was saved; a failure is logged, never passed on.
+    pub async fn notice_inventory(&self, territory: &Territory, before: &Inventory) {
+        let matcher = Matcher::new(crate::matching::Vocabulary::node());
+        if let Err(e) = self
+            .matchmaker(&matcher)
+            .notice_inventory(territory, before, crate::now())
+            .await
+        {
+            tracing::warn!(territory = %territory.profile.slug, error = %e, "matches of a new inventory entry not noticed");
         }
     }
 

@@ -26,6 +26,8 @@ impl Actions {
             .await?;
         self.wire.queued();
         tracing::info!(territory = %edited.profile.slug, by = %who.member.username, "territory profile edited");
+        self.notice_inventory(&edited, &territory.profile.inventory)
+            .await;
         Ok(edited)
     }
 }

@@ -206,3 +206,88 @@ async fn a_need_on_a_lists_the_offer_of_b(backend: Backend) {
 common::on_both_backends!(a_need_on_a_lists_the_offer_of_b =>
     a_need_on_a_lists_the_offer_of_b_sqlite,
     a_need_on_a_lists_the_offer_of_b_postgres);
+
+/// A territory that starts sharing something is noticed by the open needs it fits, on
+/// its own node: once, not for its own calls, and shown in /manage with a link to it.
+async fn a_new_inventory_entry_is_noticed_by_open_needs(backend: Backend) {
+    let Some((node, token)) = node_with(backend, "ville", "Ville apprenante").await else {
+        return;
+    };
+    node.territory(
+        &token,
+        json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab", "languages": ["fr"],
+               "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}),
+    )
+    .await;
+    let need = publish_call(
+        &node,
+        &token,
+        "ville",
+        json!({"type": "need", "title": "Besoin d'une découpeuse laser",
+               "description": "Pour découper du bois au laser avec les jeunes."}),
+    )
+    .await;
+    publish_call(
+        &node,
+        &token,
+        "fablab",
+        json!({"type": "need", "title": "Découpe laser pour nos panneaux", "description": "Découpeuse laser."}),
+    )
+    .await;
+    let share =
+        json!({"inventory": {"shares": [{"label": "Découpeuse laser", "tags": ["équipement"]}]}});
+    for _ in 0..2 {
+        let (status, body) = node
+            .send(
+                Method::PATCH,
+                "/api/v1/territories/fablab",
+                Some(&token),
+                Some(share.clone()),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let ville = node
+        .store
+        .territory_by_slug("ville")
+        .await
+        .unwrap()
+        .unwrap();
+    let fablab = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    let notices = node.store.match_notices(ville.id, 10).await.unwrap();
+    assert_eq!(notices.len(), 1, "once, though saved twice: {notices:?}");
+    assert_eq!(notices[0].call_id.to_string(), need["id"].as_str().unwrap());
+    assert_eq!(
+        notices[0].matched_title,
+        "Fablab de Poitiers · Découpeuse laser"
+    );
+    assert!(
+        node.store
+            .match_notices(fablab.id, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not its own calls"
+    );
+    let editor = crate::common::pages::browser();
+    crate::common::pages::login(&editor, &node, "admin", crate::common::pages::PASSWORD).await;
+    let (_, dashboard) = crate::common::pages::get(&editor, &node, "/manage").await;
+    assert!(
+        dashboard.contains("&#x2f;t&#x2f;fablab") || dashboard.contains("/t/fablab\""),
+        "{dashboard}"
+    );
+    let shown = crate::common::pages::text_of(&dashboard, ".notices");
+    assert!(
+        shown.contains("Fablab de Poitiers · Découpeuse laser"),
+        "{dashboard}"
+    );
+}
+
+common::on_both_backends!(a_new_inventory_entry_is_noticed_by_open_needs =>
+    a_new_inventory_entry_is_noticed_by_open_needs_sqlite,
+    a_new_inventory_entry_is_noticed_by_open_needs_postgres);

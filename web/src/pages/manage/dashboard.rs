@@ -15,6 +15,7 @@ use crate::pages::error::{PageError, forbidden, not_found, shown};
 use crate::pages::matching::listing_href;
 use crate::pages::public::{items, territory_card};
 use crate::session::Viewer;
+use rhizome_node::action::matching::INVENTORY_NOTICE;
 
 /// The territory `slug`, if the viewer edits it.
 pub(in crate::pages) async fn editable_territory(
@@ -68,19 +69,25 @@ async fn match_notices(
         .match_notices(territory.id, NOTICES_SHOWN)
         .await?
     {
-        let (Some(call), Some(matched)) = (
-            state.store.listing_by_id(&n.call_id.to_string()).await?,
-            state.store.listing_by_id(&n.matched_id).await?,
-        ) else {
+        let Some(call) = state.store.listing_by_id(&n.call_id.to_string()).await? else {
             continue;
+        };
+        // An inventory entry links to its territory's page; a publication to its own.
+        let (matched, matched_href) = match n.matched_id.strip_prefix(INVENTORY_NOTICE) {
+            Some(entry) => {
+                let slug = entry.split('#').next().unwrap_or_default();
+                (n.matched_title.clone(), format!("/t/{slug}"))
+            }
+            None => match state.store.listing_by_id(&n.matched_id).await? {
+                Some(l) => (l.title.clone(), listing_href(&l)),
+                None => continue,
+            },
         };
         shown.push(context! {
             call => call.title,
             call_href => listing_href(&call),
-            matched => matched.title,
-            matched_href => listing_href(&matched),
-            matched_kind => matched.kind.as_str(),
-            remote => !matched.local(),
+            matched,
+            matched_href,
             at => n.created_at.to_rfc3339(),
         });
     }

@@ -788,3 +788,38 @@ async fn node_settings_refuse_control_characters() {
     .await;
     assert_eq!(status, 303, "line breaks pass in the presentation");
 }
+
+/// A form posted with its CSRF token but missing what the action needs, or with bytes that
+/// are not a form, is refused with 422 before anything is done; without the token, 403.
+#[tokio::test]
+async fn a_malformed_form_is_refused_before_anything_is_done() {
+    let (node, _) = node().await;
+    let editor = browser();
+    let csrf = login_as(&editor, &node, "camille").await;
+    let path = "/manage/t/fablab/unfollow";
+    let (status, html, _) = post(&editor, &node, path, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(status, 422, "no target: {html}");
+    let (status, _, _) = post(&editor, &node, path, &[("target", "https://x.example/t/a")]).await;
+    assert_eq!(status, 403, "no token");
+    let response = editor
+        .post(node.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", node.base.clone())
+        .body(format!("csrf={csrf}&target=%FF%FE&&&=="))
+        .send()
+        .await
+        .unwrap();
+    // Not UTF-8 once decoded: read lossily, it names no subscription (404), never a 500.
+    assert!(
+        matches!(response.status().as_u16(), 404 | 422),
+        "{}",
+        response.status()
+    );
+    let fablab = node
+        .store
+        .territory_by_slug("fablab")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(node.store.followings(fablab.id).await.unwrap().is_empty());
+}

@@ -136,6 +136,36 @@ fn inventory_candidates(owners: &[InventoryOwner]) -> Vec<Candidate> {
         .collect()
 }
 
+/// The notices `matched` (by its id and title) gives the local calls of other territories
+/// than `from` among `suggestions`.
+fn notices_of(
+    suggestions: &[Match],
+    from: Option<uuid::Uuid>,
+    matched_id: &str,
+    matched_title: &str,
+    now: DateTime<Utc>,
+) -> Vec<MatchNotice> {
+    suggestions
+        .iter()
+        .filter_map(|m| match &m.suggested {
+            Suggested::Listing(l)
+                if l.kind == PublicationKind::Call
+                    && l.territory_id.is_some()
+                    && l.territory_id != from =>
+            {
+                Some(MatchNotice {
+                    call_id: l.id.parse().ok()?,
+                    territory_id: l.territory_id?,
+                    matched_id: matched_id.to_owned(),
+                    matched_title: matched_title.to_owned(),
+                    created_at: now,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Matching on a store, for [`Actions`] and for whatever holds only a store (benchmarks).
 pub struct Matchmaker<'a> {
     pub store: &'a dyn Store,
@@ -187,26 +217,13 @@ impl Matchmaker<'_> {
             Err(ActionError::NotFound) => return Ok(0),
             Err(e) => return Err(e),
         };
-        let notices: Vec<MatchNotice> = found
-            .suggestions
-            .iter()
-            .filter_map(|m| match &m.suggested {
-                Suggested::Listing(l)
-                    if l.kind == PublicationKind::Call
-                        && l.territory_id.is_some()
-                        && l.territory_id != found.call.territory_id =>
-                {
-                    Some(MatchNotice {
-                        call_id: l.id.parse().ok()?,
-                        territory_id: l.territory_id?,
-                        matched_id: found.call.id.clone(),
-                        matched_title: found.call.title.clone(),
-                        created_at: now,
-                    })
-                }
-                _ => None,
-            })
-            .collect();
+        let notices = notices_of(
+            &found.suggestions,
+            found.call.territory_id,
+            &found.call.id,
+            &found.call.title,
+            now,
+        );
         let added = self.store.add_match_notices(&notices).await?;
         if added > 0 {
             tracing::info!(publication = %id, added, "new match noticed by open calls");
@@ -256,21 +273,13 @@ impl Matchmaker<'_> {
             let (_, found) = self
                 .rank_for(query, exclude, &[], now, NOTICED_AMONG)
                 .await?;
-            notices.extend(found.iter().filter_map(|m| match &m.suggested {
-                Suggested::Listing(l)
-                    if l.kind == PublicationKind::Call
-                        && l.territory_id.is_some_and(|t| t != territory.id) =>
-                {
-                    Some(MatchNotice {
-                        call_id: l.id.parse().ok()?,
-                        territory_id: l.territory_id?,
-                        matched_id: format!("{INVENTORY_NOTICE}{slug}#{}", normalize(&entry.label)),
-                        matched_title: format!("{} · {}", territory.profile.name, entry.label),
-                        created_at: now,
-                    })
-                }
-                _ => None,
-            }));
+            notices.extend(notices_of(
+                &found,
+                Some(territory.id),
+                &format!("{INVENTORY_NOTICE}{slug}#{}", normalize(&entry.label)),
+                &format!("{} · {}", territory.profile.name, entry.label),
+                now,
+            ));
         }
         let added = self.store.add_match_notices(&notices).await?;
         if added > 0 {

@@ -6,6 +6,7 @@ pub mod answer;
 pub mod config;
 pub mod inventory;
 pub mod listing;
+pub mod mail;
 pub mod markdown;
 pub mod matching;
 pub mod member;

@@ -1,74 +1,16 @@
 // Rhizome's pages in a real browser: Debian's Chromium, headless, driven by playwright-core.
 // run.sh starts a node (NODE_URL) with an admin (EDITOR/PASSWORD) and two territories, and
 // a Fedify peer that follows the fablab and replies to its next event with hostile HTML.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import ICAL from "ical.js";
+import { BASE, ARTIFACTS, PHONE, DESKTOP, problems, useBrowser, visitor, shot, assertNoHorizontalScroll, login } from "./lib.mjs";
 
-const BASE = process.env.NODE_URL;
-const ARTIFACTS = process.env.ARTIFACTS;
-const PHONE = { width: 360, height: 780 };
-const DESKTOP = { width: 1280, height: 900 };
 // The event the peer waits for (tests/interop/peer.mjs checks its name, start and place).
 const EVENT = { title: "Atelier interop", start: "2031-05-06T18:00", end: "2031-05-06T20:00" };
 
-let browser;
+useBrowser();
 let eventPath;
-/** Console errors and uncaught exceptions, per page, to assert there are none. */
-const problems = new Map();
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM,
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
-});
-after(async () => browser?.close());
-
-/** A fresh visitor (no cookies) whose map tiles are answered locally: no network here. */
-async function visitor({ viewport = PHONE, locale = "fr-FR", javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ viewport, locale, javaScriptEnabled });
-  // One light grey pixel, stretched over each tile.
-  const tile = Buffer.from(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4AWP4DwABAQEAG7buVgAAAABJRU5ErkJggg==",
-    "base64",
-  );
-  await context.route(/tile\.openstreetmap\.org/, (route) =>
-    route.fulfill({ status: 200, contentType: "image/png", body: tile }),
-  );
-  const page = await context.newPage();
-  const seen = [];
-  problems.set(page, seen);
-  page.on("console", (m) => m.type() === "error" && seen.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => seen.push(`exception: ${e.message}`));
-  page.on("dialog", (d) => {
-    seen.push(`dialog: ${d.message()}`);
-    d.dismiss();
-  });
-  return page;
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
-}
-
-/** The page fits the viewport: nothing wider than the screen. */
-async function assertNoHorizontalScroll(page) {
-  const { scroll, width } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    width: window.innerWidth,
-  }));
-  assert.ok(scroll <= width, `${page.url()} is ${scroll}px wide on a ${width}px screen`);
-}
-
-async function login(page) {
-  await page.goto(`${BASE}/login`);
-  await page.getByLabel("Nom d'utilisateur").fill(process.env.EDITOR);
-  await page.getByLabel("Mot de passe").fill(process.env.PASSWORD);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.waitForURL(`${BASE}/manage`);
-}
 
 test("an editor logs in and publishes an event with a place from a phone", async () => {
   const page = await visitor();

@@ -95,4 +95,4 @@ grep -q '^PASS accept:' "$tmp/peer.out" || { echo "the peer's follow failed"; ex
 mkdir -p "$HERE/artifacts"
 NODE_URL=http://$NODE_HOST EDITOR=camille PASSWORD=$PASSWORD CHROMIUM=$CHROMIUM \
   ARTIFACTS=$HERE/artifacts PEER_OUT=$tmp/peer.out \
-  node --test --test-reporter=spec "$HERE/browser.test.mjs"
+  node --test --test-concurrency=1 --test-reporter=spec "$HERE"/*.test.mjs

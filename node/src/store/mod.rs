@@ -17,6 +17,7 @@ pub mod comments;
 pub mod deliveries;
 pub mod followers;
 pub mod listings;
+pub mod mail;
 pub mod matching;
 pub mod members;
 pub mod moderation;
@@ -40,6 +41,7 @@ pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
 pub use listings::ListingStore;
+pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
 pub use members::MemberStore;
 pub use moderation::ModerationStore;
@@ -59,8 +61,8 @@ pub use territories::TerritoryStore;
 pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
-        MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore, PeerStore,
-        PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
+        MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
+        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
         SubscriptionStore, TerritoryStore,
     };
 }
@@ -107,6 +109,7 @@ pub trait Store:
     + ModerationStore
     + DeliveryStore
     + ListingStore
+    + MailStore
     + MatchingStore
     + NoticeStore
     + RemotePublicationStore

@@ -17,6 +17,7 @@ mod comments;
 mod deliveries;
 mod followers;
 mod listings;
+mod mail;
 mod matching;
 mod members;
 mod moderation;

@@ -360,8 +360,15 @@ mod tests {
         }
         // The check sees a label out of reach.
         let mut set = LabelledSet::parse(SECOND_AUTHOR).unwrap();
-        let need = set.items.iter_mut().find(|i| i.id == "n2-repar-lyon").unwrap();
+        let need = set
+            .items
+            .iter_mut()
+            .find(|i| i.id == "n2-repar-lyon")
+            .unwrap();
         need.strong.push("i2-soudure-grenoble".into());
-        assert_eq!(unreachable_labels(&set), ["n2-repar-lyon -> i2-soudure-grenoble"]);
+        assert_eq!(
+            unreachable_labels(&set),
+            ["n2-repar-lyon -> i2-soudure-grenoble"]
+        );
     }
 }

@@ -285,12 +285,16 @@ tuned on. Measured {}.\n\n{HEADER}",
             .map(|(need, trap)| format!("`{need}` → `{trap}`"))
             .collect();
         s.push_str(&format!(
-            "\nNeeds with a trap in the matcher's top 5: {}.\n",
+            "\nNeeds with a trap in the matcher's top 5: {}. Of these {}, {} rank the trap above \
+one of their expected matches (or miss one); the others hold it only below all of them, in the \
+slots left because most needs here have one to three expected matches.\n",
             if trapped.is_empty() {
                 "none".to_owned()
             } else {
                 trapped.join(", ")
-            }
+            },
+            ours.trapped.len(),
+            ours.trapped_above_match,
         ));
     }
     s

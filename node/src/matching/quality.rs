@@ -165,6 +165,10 @@ pub struct Figures {
     pub radius_violations: usize,
     /// The needs whose first 5 hold a trap, with the trap.
     pub trapped: Vec<(String, String)>,
+    /// Of those, the needs whose first trap is ranked above one of their expected matches
+    /// (or that miss an expected match altogether); the others hold traps only below all
+    /// their expected matches, in slots left when a need has fewer than 5.
+    pub trapped_above_match: usize,
 }
 
 impl Figures {
@@ -233,9 +237,13 @@ pub fn evaluate(
         if idcg > 0.0 {
             ndcg += dcg / idcg;
         }
-        if let Some(trap) = top(5).find(|id| need.traps.contains(id)) {
+        if let Some(at) = top(5).position(|id| need.traps.contains(id)) {
             trapped += 1;
-            f.trapped.push((need.id.clone(), trap.clone()));
+            f.trapped.push((need.id.clone(), ranked[at].clone()));
+            let below = |id: &&String| ranked.iter().position(|r| r == *id).is_none_or(|r| r > at);
+            if relevant.iter().any(below) {
+                f.trapped_above_match += 1;
+            }
         }
         for id in &relevant {
             if by_id[id.as_str()].language != need.language {
@@ -370,5 +378,43 @@ mod tests {
             unreachable_labels(&set),
             ["n2-repar-lyon -> i2-soudure-grenoble"]
         );
+    }
+
+    #[test]
+    fn a_trap_above_an_expected_match_is_told_from_one_below_them_all() {
+        let set = LabelledSet::parse(SECOND_AUTHOR).unwrap();
+        let ranking = |order: &'static [&'static str]| {
+            move |need: &Candidate, _: &[Candidate]| -> Vec<String> {
+                if need.id == "n2-code-marseille" {
+                    order.iter().map(|s| s.to_string()).collect()
+                } else {
+                    Vec::new()
+                }
+            }
+        };
+        let above: &'static [&str] = &[
+            "o2-coding-marseille",
+            "o2-code-route-marseille",
+            "o2-coderdojo-aubagne",
+            "o2-stem-marseille-en",
+        ];
+        let f = evaluate(&set, Split::All, ranking(above));
+        assert_eq!(f.trapped.len(), 1);
+        assert_eq!(f.trapped_above_match, 1);
+        let below: &'static [&str] = &[
+            "o2-coding-marseille",
+            "o2-coderdojo-aubagne",
+            "o2-stem-marseille-en",
+            "o2-code-route-marseille",
+        ];
+        let f = evaluate(&set, Split::All, ranking(below));
+        assert_eq!(
+            f.trapped,
+            [(
+                "n2-code-marseille".to_owned(),
+                "o2-code-route-marseille".to_owned()
+            )]
+        );
+        assert_eq!(f.trapped_above_match, 0);
     }
 }

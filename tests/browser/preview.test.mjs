@@ -1,0 +1,87 @@
+// Link previews and the place map in a real browser: an editor places an event by a click
+// on the form's map (no geocoder is configured, so no "find" button), publishes it with a
+// title that holds `</script>`, and Chromium reads the page's OpenGraph, Twitter-card and
+// JSON-LD tags: the date in the event's zone with its offset, the place, nothing run.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { BASE, problems, useBrowser, visitor, shot, assertNoHorizontalScroll, login } from "./lib.mjs";
+
+useBrowser();
+
+const TITLE = "Café réparation </script><script>window.__xss=1</script> & co";
+
+test("a click on the form's map places the event, and its page previews with date and place", async () => {
+  const page = await visitor();
+  await login(page);
+  await page.goto(`${BASE}/manage/t/fablab/events/new`);
+  assert.equal(await page.locator("button[name=geocode]").count(), 0, "no geocoder, no find button");
+  await page.getByLabel("Titre").fill(TITLE);
+  await page.getByLabel("Début").fill("2031-06-10T18:00");
+  await page.getByLabel("Fin").fill("2031-06-10T20:00");
+  await page.getByLabel("Lieu").fill("La Fabrique");
+  await page.getByLabel("Adresse").fill("1 rue de la Paix, Poitiers");
+  const map = page.locator(".geocode-map.leaflet-container");
+  await map.waitFor();
+  await assertNoHorizontalScroll(page);
+  await map.click();
+  const latitude = Number(await page.getByLabel("Latitude").inputValue());
+  const longitude = Number(await page.getByLabel("Longitude").inputValue());
+  assert.ok(Math.abs(latitude - 46.6) < 2 && Math.abs(longitude - 2.4) < 4, `${latitude}, ${longitude}`);
+  assert.equal(await page.locator(".geocode-map .leaflet-marker-icon").count(), 1, "a marker where clicked");
+  await shot(page, "form-map-phone");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await page.waitForURL(/\/events\/[0-9a-f-]+$/);
+  const eventUrl = page.url();
+  assert.deepEqual(problems.get(page), []);
+
+  const reader = await visitor();
+  await reader.goto(eventUrl);
+  const head = await reader.evaluate(() => {
+    const meta = (name) =>
+      document.querySelector(`meta[property="${name}"], meta[name="${name}"]`)?.getAttribute("content") ?? null;
+    const ld = [...document.querySelectorAll('script[type="application/ld+json"]')].map((s) => JSON.parse(s.textContent));
+    return {
+      title: meta("og:title"),
+      description: meta("og:description"),
+      url: meta("og:url"),
+      type: meta("og:type"),
+      locale: meta("og:locale"),
+      site: meta("og:site_name"),
+      card: meta("twitter:card"),
+      ld,
+      xss: window.__xss ?? null,
+      scripts: [...document.scripts].filter((s) => !s.src && s.type !== "application/ld+json").length,
+    };
+  });
+  assert.equal(head.xss, null, "nothing of the title ran");
+  assert.equal(head.scripts, 0, "no inline script came from the title");
+  assert.equal(head.title, TITLE);
+  assert.match(head.description, /mardi 10 juin 2031, 18:00–20:00 \(Europe\/Paris\)/);
+  assert.match(head.description, /La Fabrique, 1 rue de la Paix, Poitiers/);
+  assert.equal(head.url, eventUrl);
+  assert.equal(head.type, "article");
+  assert.equal(head.locale, "fr_FR");
+  assert.equal(head.site, "Réseau des territoires apprenants");
+  assert.equal(head.card, "summary");
+  assert.equal(head.ld.length, 1);
+  const event = head.ld[0];
+  assert.equal(event["@type"], "Event");
+  assert.equal(event.name, TITLE);
+  assert.equal(event.startDate, "2031-06-10T18:00:00+02:00");
+  assert.equal(event.endDate, "2031-06-10T20:00:00+02:00");
+  assert.equal(event.location["@type"], "Place");
+  assert.equal(event.location.name, "La Fabrique");
+  assert.equal(event.location.address.streetAddress, "1 rue de la Paix, Poitiers");
+  assert.ok(Math.abs(event.location.geo.latitude - latitude) < 1e-6, "the clicked place");
+  assert.equal(event.organizer[0].name, "Fablab de Poitiers");
+  assert.deepEqual(problems.get(reader), []);
+
+  // The territory's page previews as an Organization.
+  await reader.goto(`${BASE}/t/fablab`);
+  const org = await reader.evaluate(() =>
+    JSON.parse(document.querySelector('script[type="application/ld+json"]').textContent),
+  );
+  assert.equal(org["@type"], "Organization");
+  assert.equal(org.name, "Fablab de Poitiers");
+  assert.equal(org.geo.latitude, 46.58);
+});

@@ -381,6 +381,7 @@ pub async fn create(
     if let Some((values, found)) = geocode::in_form(&page, &state, member, &form.values).await {
         let form_page = FormPage {
             geocode: Some(found),
+            photo_lost: form.photo_sent(),
             ..FormPage::new(kind, &territory, &action, &values, &known)
         };
         return Ok(form_page.render(&page, &state, None));
@@ -458,6 +459,7 @@ pub async fn update(
             image: current,
             attachments,
             geocode: Some(found),
+            photo_lost: form.photo_sent(),
             ..FormPage::new(kind, &territory, &action, &values, &known)
         };
         return Ok(form_page.render(&page, &state, None));

@@ -4,10 +4,11 @@
 
 use minijinja::Value as Ctx;
 use rhizome_node::markdown;
+use rhizome_node::network::RemotePublication;
 use rhizome_node::publication::event::{Event, EventFormat, EventStatus};
 use rhizome_node::publication::resource::Resource;
 use rhizome_node::text::sentences::serde_name;
-use rhizome_node::{Publication, PublicationBody, Territory};
+use rhizome_node::{Publication, PublicationBody, PublicationKind, Territory};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -146,6 +147,32 @@ impl Preview {
             ..Preview::site(page, state, &profile.name, &description)
         }
         .at(state.federation.urls.territory(&profile.slug))
+    }
+
+    /// A publication of another node, from what was read of it: for an event, when (in
+    /// its zone, if it named one) and where.
+    pub fn remote(page: &Page, state: &AppState, publication: &RemotePublication) -> Preview {
+        let facts = &publication.facts;
+        let when = match (publication.kind, publication.starts_at, publication.ends_at) {
+            (PublicationKind::Event, Some(start), end) => {
+                let tz = (facts.timezone.as_deref())
+                    .and_then(|z| z.parse::<chrono_tz::Tz>().ok())
+                    .unwrap_or(chrono_tz::UTC);
+                Some(page.lang.when_in(start, end.unwrap_or(start), tz))
+            }
+            _ => None,
+        };
+        let description = [
+            when.as_deref(),
+            facts.place.as_deref(),
+            Some(&facts.summary),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+        Preview::site(page, state, &publication.title, &description)
     }
 
     fn at(self, url: String) -> Preview {

@@ -65,17 +65,7 @@ pub async fn remote_publication(
         &state,
         "remote_publication.html",
         context! {
-            share => share(Preview::site(
-                &page,
-                &state,
-                &publication.title,
-                &[Some(publication.facts.summary.as_str()), publication.facts.place.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .filter(|s| !s.trim().is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-            )),
+            share => share(Preview::remote(&page, &state, &publication)),
             kind => publication.kind.as_str(),
             title => publication.title,
             summary => publication.facts.summary,

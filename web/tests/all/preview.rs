@@ -356,3 +356,54 @@ async fn the_home_lists_and_a_call_carry_preview_tags() {
     let login = page(&node, "/login", "fr").await;
     assert_eq!(meta(&login, "og:title"), None);
 }
+
+#[tokio::test]
+async fn a_publication_from_another_node_previews_with_its_date_and_place() {
+    use rhizome_node::PublicationKind;
+    use rhizome_node::listing::RemoteFacts;
+    use rhizome_node::network::RemotePublication;
+    use rhizome_node::store::prelude::*;
+
+    let (node, _) = node(Backend::Sqlite).await.unwrap();
+    let id = "https://mobilizon.example/events/5b0e1f4c";
+    let starts = chrono::DateTime::parse_from_rfc3339("2030-12-05T17:30:00Z")
+        .unwrap()
+        .to_utc();
+    let now = rhizome_node::now();
+    let remote = RemotePublication {
+        id: id.into(),
+        actor_id: "https://mobilizon.example/@cafe".into(),
+        kind: PublicationKind::Event,
+        title: "Café </script> des savoirs".into(),
+        starts_at: Some(starts),
+        ends_at: Some(starts + chrono::Duration::hours(2)),
+        object: json!({"id": id, "type": "Event"}),
+        published: now,
+        updated: now,
+        deleted_at: None,
+        facts: RemoteFacts {
+            summary: "On échange ce qu'on sait faire.".into(),
+            timezone: Some("Europe/Paris".into()),
+            place: Some("Médiathèque, Niort".into()),
+            ..RemoteFacts::default()
+        },
+    };
+    node.store.upsert_remote_publication(&remote).await.unwrap();
+    let path = format!(
+        "/network/publication?id={}",
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    );
+    let html = page(&node, &path, "fr").await;
+    assert_eq!(
+        meta(&html, "og:title").as_deref(),
+        Some("Café </script> des savoirs")
+    );
+    assert_eq!(meta(&html, "og:url"), Some(node.url(&path)));
+    assert_eq!(
+        meta(&html, "og:description").as_deref(),
+        Some(
+            "jeudi 5 décembre 2030, 18:30–20:30 (Europe/Paris) · Médiathèque, Niort · \
+             On échange ce qu'on sait faire."
+        )
+    );
+}

@@ -94,9 +94,12 @@ impl GeocodeError {
     }
 }
 
+/// A question as kept: its words in lower case, and the language of the answer.
+type Question = (String, &'static str);
+
 /// What the node keeps between searches: recent answers and each member's pace.
 pub struct Geocoder {
-    answers: Mutex<HashMap<(String, &'static str), (Instant, Vec<Found>)>>,
+    answers: Mutex<HashMap<Question, (Instant, Vec<Found>)>>,
     pace: DefaultKeyedRateLimiter<Uuid>,
 }
 
@@ -120,13 +123,13 @@ impl Geocoder {
         self.pace.check_key(&member).is_ok()
     }
 
-    fn cached(&self, key: &(String, &'static str)) -> Option<Vec<Found>> {
+    fn cached(&self, key: &Question) -> Option<Vec<Found>> {
         let answers = self.answers.lock().ok()?;
         let (at, found) = answers.get(key)?;
         (at.elapsed() < CACHE_FOR).then(|| found.clone())
     }
 
-    fn keep(&self, key: (String, &'static str), found: &[Found]) {
+    fn keep(&self, key: Question, found: &[Found]) {
         let Ok(mut answers) = self.answers.lock() else {
             return;
         };

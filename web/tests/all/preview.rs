@@ -362,7 +362,6 @@ async fn a_publication_from_another_node_previews_with_its_date_and_place() {
     use rhizome_node::PublicationKind;
     use rhizome_node::listing::RemoteFacts;
     use rhizome_node::network::RemotePublication;
-    use rhizome_node::store::prelude::*;
 
     let (node, _) = node(Backend::Sqlite).await.unwrap();
     let id = "https://mobilizon.example/events/5b0e1f4c";

@@ -340,10 +340,10 @@ pub async fn endpoint(
     let viewer = page.require_login()?;
     if let Err(e) = editable_territory(&state, viewer, &slug).await {
         let status = e.into_response().status();
-        let key = if status == StatusCode::FORBIDDEN {
-            "error-forbidden"
-        } else {
-            "error-no-territory"
+        let key = match status {
+            StatusCode::FORBIDDEN => "error-forbidden",
+            StatusCode::NOT_FOUND => "error-no-territory",
+            _ => "error-internal",
         };
         let body = json!({"error": page.lang.text(key, &Args::new())});
         return Ok((status, Json(body)).into_response());

@@ -20,7 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!map) return;
       if (marker) marker.setLatLng([la, lo]);
       else marker = L.marker([la, lo]).addTo(map);
-      if (zoom) map.setView([la, lo], zoom);
+      if (zoom) map.setView([la, lo], zoom, { animate: false });
     };
     if (typeof L !== "undefined") {
       const mapBox = box.querySelector(".geocode-map-box");

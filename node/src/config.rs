@@ -361,6 +361,22 @@ mod tests {
     }
 
     #[test]
+    fn the_geocoder_is_off_by_default_and_its_settings_are_checked() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(c.geocoder_url, None);
+        let f = write("geocoder_url = \"https://photon.example\"\ngeocoder_api = \"photon\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.geocoder_url.as_deref(), Some("https://photon.example"));
+        assert_eq!(c.geocoder_api, GeocoderApi::Photon);
+        let f = write("geocoder_api = \"google\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("google"), "{err}");
+        let f = write("geocoder_url = \"nominatim.example\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("geocoder_url"), "{err}");
+    }
+
+    #[test]
     fn defaults_need_no_file() {
         let c = Config::load(None).unwrap();
         assert!(c.database_url().starts_with("sqlite://"));

@@ -11,12 +11,14 @@ mod admin;
 pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
+pub mod geocode;
 mod labels;
 mod links;
 mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
+pub(crate) mod preview;
 mod public;
 mod publication_view;
 mod remote;
@@ -34,6 +36,7 @@ use crate::AppState;
 use crate::i18n::{LANGUAGES, Lang};
 use crate::session::{self, Viewer};
 
+pub use geocode::Geocoder;
 pub use public::RegistrationLimiter;
 
 /// Loads the templates once, at start-up; they are compiled into the binary.
@@ -100,6 +103,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/lang/{tag}", get(account::switch_language))
         .route("/manage", get(manage::dashboard))
+        .route("/manage/t/{slug}/geocode", get(geocode::endpoint))
         // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",

@@ -28,6 +28,7 @@ use crate::server::ClientAddress;
 use super::Page;
 use super::access::Posted;
 use super::error::{PageError, not_found};
+use super::preview::{Preview, share};
 use super::publication_view;
 use crate::AppState;
 use crate::api::kind_of_collection;
@@ -181,6 +182,13 @@ pub async fn home(page: Page, State(state): State<AppState>) -> Response {
             &state,
             "home.html",
             context! {
+                share => share(Preview::described(
+                    &page,
+                    &state,
+                    page.node_name(&state),
+                    "home",
+                    page.settings.get("about").map(String::as_str),
+                )),
                 about_html => page.settings.get("about").map(|a| markdown::to_html(a)),
                 points => serde_json::to_string(&super::map::territory_points(&page, &territories)).unwrap_or_default(),
                 territories => territories.iter().map(|t| territory_card(&state, t)).collect::<Vec<_>>(),
@@ -278,6 +286,7 @@ async fn territory_negotiated(
         &state,
         "territory.html",
         context! {
+            share => share(Preview::territory(&page, &state, &territory)),
             territory => territory_card(&state, &territory),
             description_html => markdown::to_html(&profile.description),
             themes => profile.themes.iter().map(serde_name).collect::<Vec<_>>(),
@@ -425,6 +434,7 @@ async fn show_publication(
         state,
         "publication.html",
         context! {
+            share => share(Preview::publication(page, state, &publication, &territory)),
             kind => kind.as_str(),
             collection => kind.segment(),
             id => publication.id,

@@ -434,7 +434,10 @@ impl Actions {
         text: &str,
     ) -> Result<usize, ActionError> {
         let (publication, territory, event, list) = self.registrations(who, event_id).await?;
-        let text = v::required_text("message", text, MESSAGE_MAX)?;
+        let text = v::bounded_text("message", text, MESSAGE_MAX, v::Lines::Many)?;
+        if text.is_empty() {
+            return Err(ValidationError::new("message", "must not be empty").into());
+        }
         let letters = self.letters(&publication, &event);
         let mut written = 0;
         let mut actors = Vec::new();

@@ -90,23 +90,13 @@ pub(crate) fn message(
     text: &str,
 ) -> Outgoing {
     let author = territory_actor(fed, territory);
-    let handle = |a: &RemoteActor| {
-        let host = url::Url::parse(&a.id)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
-        match &a.username {
-            Some(user) => format!("@{user}@{host}"),
-            None => a.id.clone(),
-        }
-    };
     let mentions: String = actors
         .iter()
         .map(|a| {
             format!(
                 r#"<span class="h-card"><a href="{}" class="u-url mention">{}</a></span> "#,
                 rhizome_node::markdown::escape(a.url.as_deref().unwrap_or(&a.id)),
-                rhizome_node::markdown::escape(&handle(a)),
+                rhizome_node::markdown::escape(&a.handle()),
             )
         })
         .collect();
@@ -124,7 +114,7 @@ pub(crate) fn message(
             .map(|a| Mention {
                 kind: "Mention",
                 href: a.id.clone(),
-                name: handle(a),
+                name: a.handle(),
             })
             .collect(),
         published: rhizome_node::now().to_rfc3339_opts(SecondsFormat::Secs, true),

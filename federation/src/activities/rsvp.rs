@@ -75,7 +75,11 @@ pub async fn receive_leave(
 ) -> Result<(), FederationError> {
     // `Leave{event}` (Mobilizon) or `Undo{Join{event}}`.
     if let Some((publication, _)) = local_publication(fed, activity.event.as_deref()).await? {
-        fed.actions().leave(publication.id, &actor.id).await?;
+        match fed.actions().leave(publication.id, &actor.id).await {
+            // Not an event: there was no place to give back.
+            Ok(_) | Err(ActionError::Invalid(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     Ok(())
 }

@@ -360,8 +360,7 @@ async fn full_story(backend: Backend) {
     );
     assert_eq!(update["object"]["eventStatus"], "EventCancelled");
     assert_eq!(
-        update["object"]["participantCount"],
-        1,
+        update["object"]["participantCount"], 1,
         "alice was removed, bob took her place"
     );
 

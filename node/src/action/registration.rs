@@ -82,7 +82,7 @@ impl Event {
     }
 }
 
-/// The letters of one event: who it is from, what it is called, where it is.
+/// The letters about one event: its title, its date and the link to its page.
 struct EventLetters<'a> {
     actions: &'a Actions,
     event: &'a Event,
@@ -149,7 +149,7 @@ fn cancel_secret() -> String {
 }
 
 /// How long before its start an event's registrants are reminded: from 24 to 36 hours,
-/// so that a task running every few hours reaches everyone once.
+/// so that the hourly task reaches everyone once, whatever the hour it runs.
 pub const REMIND_FROM: Duration = Duration::hours(24);
 pub const REMIND_UNTIL: Duration = Duration::hours(36);
 

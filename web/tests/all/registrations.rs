@@ -442,6 +442,33 @@ async fn a_cancel_link_frees_the_place_for_the_waitlist(backend: Backend) {
     assert_eq!(node.store.participant_count(event).await.unwrap(), 2);
     let registered = node.store.registrations(event).await.unwrap();
     assert!(registered.iter().all(|r| r.state == RsvpState::Accepted));
+
+    // Full again: carol waits; bob's `Leave` gives her his place, with her Accept.
+    let carol_join = join(&story, "carol", &id).await;
+    let leave = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/leave/bob", story.masto.base()),
+        "type": "Leave",
+        "actor": story.masto.actor_id("bob"),
+        "object": node.url(&format!("/events/{id}")),
+    });
+    assert_eq!(story.masto.post("bob", &story.inbox, &leave).await.0, 202);
+    story
+        .masto
+        .wait_for("Accept{Join} of carol", |a| {
+            a["type"] == "Accept" && a["object"]["id"] == carol_join["id"]
+        })
+        .await;
+    let names: Vec<String> = node
+        .store
+        .registrations(event)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.state == RsvpState::Accepted)
+        .map(|r| r.display_name.unwrap_or(r.participant))
+        .collect();
+    assert_eq!(names, ["Yann".to_owned(), story.masto.actor_id("carol")]);
 }
 
 #[tokio::test]

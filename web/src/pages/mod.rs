@@ -78,6 +78,30 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/events/{id}/registrations/remove",
             post(public::remove_registration),
         )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations",
+            get(manage::registrations::registrations),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/export.csv",
+            get(manage::registrations::export),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/decide",
+            post(manage::registrations::decide),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/remove",
+            post(manage::registrations::remove),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/message",
+            post(manage::registrations::message),
+        )
+        .route(
+            "/registrations/cancel/{token}",
+            get(manage::registrations::cancel_form).post(manage::registrations::cancel),
+        )
         .route("/map", get(map::map))
         .route("/events", get(lists::events))
         .route("/resources", get(lists::resources))

@@ -468,13 +468,12 @@ async fn show_publication(
 fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
     let lang = page.lang;
     let places_left = e.capacity.map(|c| (i64::from(c) - participants).max(0));
-    // The form is offered where registering here is asked for ("just come" events count
-    // fediverse `Join`s but show no form).
+    // The form is offered where registering here is asked for ("just come" events show
+    // none); when the event is full it puts the visitor on the waitlist.
     let open = matches!(
         e.registration.mode,
         RegistrationMode::Open | RegistrationMode::Approval
-    ) && places_left != Some(0)
-        && e.takes_registrations(rhizome_node::now()).is_ok();
+    ) && e.takes_registrations(rhizome_node::now()).is_ok();
     let map_points = e
         .place
         .as_ref()
@@ -501,6 +500,7 @@ fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
         registration_mode => serde_name(&e.registration.mode),
         registration_url => e.registration.url.as_ref().map(|u| u.to_string()),
         registration_open => open,
+        waitlist => open && places_left == Some(0),
         age_groups => e.audience.age_groups.iter().map(serde_name).collect::<Vec<_>>(),
         publics => e.audience.publics,
         tags => e.tags,
@@ -570,13 +570,21 @@ pub async fn register(
     } else {
         match state
             .actions
-            .register(id, Registrant::Visitor { name, email })
+            .register(
+                id,
+                Registrant::Visitor {
+                    name,
+                    email,
+                    lang: page.lang,
+                },
+            )
             .await
         {
             Ok(s) => {
                 let key = match s {
                     RsvpState::Accepted => "register-accepted",
                     RsvpState::Pending => "register-pending",
+                    RsvpState::Waitlisted => "register-waitlisted",
                     RsvpState::Rejected => "register-full",
                 };
                 let message = page.lang.text(key, &Default::default());

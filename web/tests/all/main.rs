@@ -22,5 +22,6 @@ mod media;
 mod network;
 mod pages;
 mod preview;
+mod registrations;
 mod simulation;
 mod use_cases;

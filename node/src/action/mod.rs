@@ -4,6 +4,7 @@
 //! returns what the caller renders. Callers only translate requests and render results.
 
 pub mod answer;
+pub mod calendars;
 pub mod mail;
 pub mod matching;
 pub mod moderation;

@@ -13,6 +13,7 @@ mod sqlite;
 
 pub mod actors;
 pub mod answers;
+pub mod calendars;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
@@ -37,6 +38,7 @@ use async_trait::async_trait;
 
 pub use actors::{ActorStore, Keypair};
 pub use answers::AnswerStore;
+pub use calendars::CalendarStore;
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
@@ -60,7 +62,7 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
+        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
         MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
         PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
         SubscriptionStore, TerritoryStore,
@@ -116,6 +118,7 @@ pub trait Store:
     + PeerStore
     + SubscriptionStore
     + AnswerStore
+    + CalendarStore
     + Send
     + Sync
     + 'static

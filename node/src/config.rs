@@ -44,6 +44,8 @@ pub struct Config {
     pub seed_peers: Vec<String>,
     /// How often discovery checks known peers and reads their lists; 0 turns it off.
     pub discovery_interval_seconds: u64,
+    /// How often each external calendar a territory subscribed to is fetched; 0 stops it.
+    pub calendar_fetch_interval_minutes: u64,
     /// Hub mode: follow back every node that follows this one, and re-announce what each
     /// publishes to the others, so a new node joins the whole network by one follow.
     pub hub: bool,
@@ -92,6 +94,7 @@ impl Default for Config {
             delivery_lease_seconds: 60,
             seed_peers: Vec::new(),
             discovery_interval_seconds: 3600,
+            calendar_fetch_interval_minutes: 60,
             hub: false,
             http_idle_timeout_seconds: 30,
             node_name: String::new(),
@@ -107,7 +110,7 @@ impl Default for Config {
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 25] = [
     "domain",
     "scheme",
     "listen",
@@ -122,6 +125,7 @@ const ENV_KEYS: [&str; 24] = [
     "delivery_lease_seconds",
     "seed_peers",
     "discovery_interval_seconds",
+    "calendar_fetch_interval_minutes",
     "hub",
     "http_idle_timeout_seconds",
     "node_name",

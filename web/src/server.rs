@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
     let https = state.config.scheme == "https";
     let router = Router::new()
         .merge(crate::api::routes())
+        .merge(crate::calendars::api::routes())
         .merge(crate::pages::routes(state.clone()))
         .merge(crate::feeds::routes())
         .merge(crate::widget::routes())
@@ -82,6 +83,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
     state.federation.spawn_discovery();
+    crate::calendars::spawn(state.clone());
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -37,7 +37,7 @@ pub fn calendar_url(typed: &str) -> Result<url::Url, ValidationError> {
         None => typed.to_owned(),
     };
     if typed.is_empty() {
-        return Err(ValidationError::new("url", "is required"));
+        return Err(ValidationError::new("url", "needs a calendar address"));
     }
     if typed.len() > MAX_URL {
         return Err(ValidationError::new(
@@ -46,9 +46,12 @@ pub fn calendar_url(typed: &str) -> Result<url::Url, ValidationError> {
         ));
     }
     let url = url::Url::parse(&typed)
-        .map_err(|_| ValidationError::new("url", "is not a URL"))?;
+        .map_err(|_| ValidationError::new("url", "is not a calendar address"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ValidationError::new("url", "must be an http(s) URL"));
+        return Err(ValidationError::new(
+            "url",
+            "must be an http or https URL",
+        ));
     }
     Ok(url)
 }

@@ -7,7 +7,7 @@ pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items
 mod publications;
 pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;
-mod territories;
+pub(crate) mod territories;
 mod tokens;
 
 use axum::Router;

@@ -8,6 +8,7 @@ mod common;
 mod admin_pages;
 mod answers;
 mod api;
+mod calendars;
 mod cli;
 mod discovery;
 mod durability;

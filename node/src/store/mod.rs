@@ -28,6 +28,7 @@ pub mod publications;
 pub mod reactions;
 pub mod remote_publications;
 pub mod rsvps;
+pub mod series;
 pub mod subscriptions;
 pub mod territories;
 
@@ -53,6 +54,7 @@ pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore}
 pub use reactions::ReactionStore;
 pub use remote_publications::{RemotePublicationStore, RemoteQuery};
 pub use rsvps::{RemovalReply, RsvpReply, RsvpStore};
+pub use series::SeriesStore;
 pub use sqlite::SqliteStore;
 pub use subscriptions::SubscriptionStore;
 pub use territories::TerritoryStore;
@@ -62,8 +64,8 @@ pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
         MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
-        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
-        SubscriptionStore, TerritoryStore,
+        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, SeriesStore,
+        Store, SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -116,6 +118,7 @@ pub trait Store:
     + PeerStore
     + SubscriptionStore
     + AnswerStore
+    + SeriesStore
     + Send
     + Sync
     + 'static

@@ -20,5 +20,6 @@ mod matching;
 mod media;
 mod network;
 mod pages;
+mod series;
 mod simulation;
 mod use_cases;

@@ -88,7 +88,8 @@ fn event_of(body: PublicationBody) -> Result<Event, ActionError> {
 impl Actions {
     /// Publishes a series: the event draft (its times are the first date's) and its
     /// `recurrence`; stores the series and publishes each occurrence starting before
-    /// `horizon`, each with its `Create`. Returns the series and those occurrences.
+    /// `horizon` (and the first in any case), each with its `Create`. Returns the series
+    /// and those occurrences, the first first.
     pub async fn publish_series(
         &self,
         who: &Principal,
@@ -125,8 +126,9 @@ impl Actions {
             .ok_or_else(|| ValidationError::new("recurrence", "gives no date"))?;
         series.template = series.occurrence_at(first);
         self.store.insert_series(&series).await?;
+        // The first date is published even when it lies beyond the window.
         let published = self
-            .sync_occurrences(territory, &mut series, first, horizon)
+            .sync_occurrences(territory, &mut series, first, horizon.max(first))
             .await?;
         tracing::info!(series = %series.id, occurrences = published.len(),
             territory = %territory.profile.slug, by = %who.member.username, "series published");

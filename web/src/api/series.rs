@@ -57,13 +57,9 @@ pub async fn create(
     let (series, published) = (state.actions)
         .publish_series(principal, territory, draft, horizon)
         .await?;
-    let first =
-        published
-            .first()
-            .ok_or(ApiError::Validation(rhizome_node::ValidationError::new(
-                "recurrence",
-                "gives no date within the publication window",
-            )))?;
+    let first = published
+        .first()
+        .ok_or_else(|| ApiError::Internal(format!("series {} published no date", series.id)))?;
     let mut body = view(state, first, &territory.profile.slug);
     body["occurrences"] = json!(published.len());
     Ok((

@@ -2,8 +2,9 @@
 //! one draft per VEVENT (or per occurrence of a recurring one) inside the import window,
 //! keyed by UID and RECURRENCE-ID. Hostile input is bounded here: a VEVENT that does not
 //! read is skipped and counted, at most [`MAX_EVENTS`] drafts come out, only events from
-//! [`PAST_DAYS`] ago to [`WINDOW_DAYS`] ahead, a recurrence never yields more than the
-//! window holds, and an unknown zone falls back to the calendar's or the territory's.
+//! [`PAST_DAYS`] ago to the node's window ahead (`series_window_days`, the window series
+//! are materialised in), a recurrence never yields more than the window holds, and an
+//! unknown zone falls back to the calendar's or the territory's.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -20,7 +21,7 @@ use crate::validation as v;
 pub const MAX_EVENTS: usize = 2000;
 /// Events over for longer than this are left alone.
 pub const PAST_DAYS: i64 = 30;
-/// How far ahead events are imported (and recurrences materialised): three months.
+/// How far ahead events are imported by default (`series_window_days`'s default).
 pub const WINDOW_DAYS: i64 = 92;
 /// The largest calendar file read, fetched or uploaded.
 pub const MAX_CALENDAR_BYTES: usize = 8 * 1024 * 1024;
@@ -129,19 +130,21 @@ pub fn read_bytes(
     bytes: &[u8],
     territory: &Territory,
     now: DateTime<Utc>,
+    window_days: i64,
 ) -> Result<ReadCalendar, CalendarError> {
     if bytes.len() > MAX_CALENDAR_BYTES {
         return Err(CalendarError::TooLarge);
     }
     let text = std::str::from_utf8(bytes).map_err(|_| CalendarError::NotText)?;
-    read(text, territory, now)
+    read(text, territory, now, window_days)
 }
 
-/// Reads an iCalendar text for `territory` at `now`.
+/// Reads an iCalendar text for `territory` at `now`, importing up to `window_days` ahead.
 pub fn read(
     text: &str,
     territory: &Territory,
     now: DateTime<Utc>,
+    window_days: i64,
 ) -> Result<ReadCalendar, CalendarError> {
     let text = text.trim_start_matches('\u{feff}');
     let unfolded = icalendar::parser::unfold(&text.replace("\r\n", "\n"));
@@ -185,7 +188,7 @@ pub fn read(
     }
     let fallback = calendar_zone.unwrap_or(territory_zone);
     let from = now - Duration::days(PAST_DAYS);
-    let until = now + Duration::days(WINDOW_DAYS);
+    let until = now + Duration::days(window_days.clamp(1, 731));
     let mut out = ReadCalendar {
         from,
         until,
@@ -714,7 +717,7 @@ mod tests {
 
     #[test]
     fn a_nextcloud_calendar_reads_with_its_zone_its_series_and_its_all_day_event() {
-        let read = read(&fixture("nextcloud.ics"), &territory(), now()).unwrap();
+        let read = read(&fixture("nextcloud.ics"), &territory(), now(), WINDOW_DAYS).unwrap();
         assert_eq!(read.report.read, 3);
         assert_eq!(read.report.malformed, 0);
         assert!(read.complete);
@@ -757,7 +760,7 @@ mod tests {
 
     #[test]
     fn google_outlook_gancio_and_mobilizon_calendars_read() {
-        let google = read(&fixture("google.ics"), &territory(), now()).unwrap();
+        let google = read(&fixture("google.ics"), &territory(), now(), WINDOW_DAYS).unwrap();
         let online = by_title(&google, "Atelier impression 3D (en ligne)");
         // UTC times shown in the calendar's zone (X-WR-TIMEZONE).
         assert_eq!(online[0].draft["timezone"], "America/Montreal");
@@ -775,13 +778,13 @@ mod tests {
         assert_eq!(floating[0].draft["starts_at"], "2026-12-13T18:00:00-05:00");
         assert_eq!(floating[0].draft["status"], "cancelled");
 
-        let outlook = read(&fixture("outlook.ics"), &territory(), now()).unwrap();
+        let outlook = read(&fixture("outlook.ics"), &territory(), now(), WINDOW_DAYS).unwrap();
         let committee = by_title(&outlook, "Comité de pilotage");
         assert_eq!(committee[0].draft["timezone"], "Europe/Paris");
         assert_eq!(committee[0].draft["starts_at"], "2026-12-07T09:30:00+01:00");
         assert_eq!(outlook.report.zone_fallbacks, 0);
 
-        let gancio = read(&fixture("gancio.ics"), &territory(), now()).unwrap();
+        let gancio = read(&fixture("gancio.ics"), &territory(), now(), WINDOW_DAYS).unwrap();
         let ride = &gancio.events[0];
         assert_eq!(ride.uid, "42@gancio.example");
         assert_eq!(ride.draft["place"]["name"], "Place du marché");
@@ -791,7 +794,7 @@ mod tests {
             "https://gancio.example/event/velorution"
         );
 
-        let mobilizon = read(&fixture("mobilizon.ics"), &territory(), now()).unwrap();
+        let mobilizon = read(&fixture("mobilizon.ics"), &territory(), now(), WINDOW_DAYS).unwrap();
         assert_eq!(
             mobilizon.events[0].draft["starts_at"],
             "2026-12-09T10:00:00+01:00"
@@ -805,21 +808,21 @@ mod tests {
     #[test]
     fn html_and_huge_documents_are_refused_whole() {
         assert_eq!(
-            read("<!DOCTYPE html><html><body>Log in</body></html>", &territory(), now())
+            read("<!DOCTYPE html><html><body>Log in</body></html>", &territory(), now(), WINDOW_DAYS)
                 .unwrap_err(),
             CalendarError::NotCalendar
         );
         let huge = vec![b'A'; MAX_CALENDAR_BYTES + 1];
         assert_eq!(
-            read_bytes(&huge, &territory(), now()).unwrap_err(),
+            read_bytes(&huge, &territory(), now(), WINDOW_DAYS).unwrap_err(),
             CalendarError::TooLarge
         );
         assert_eq!(
-            read_bytes(b"BEGIN:VCALENDAR\r\n\xff\xfe", &territory(), now()).unwrap_err(),
+            read_bytes(b"BEGIN:VCALENDAR\r\n\xff\xfe", &territory(), now(), WINDOW_DAYS).unwrap_err(),
             CalendarError::NotText
         );
         // An empty but valid calendar reads as empty and complete (so it deletes).
-        let empty = read("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", &territory(), now())
+        let empty = read("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", &territory(), now(), WINDOW_DAYS)
             .unwrap();
         assert!(empty.events.is_empty() && empty.complete);
     }
@@ -850,7 +853,7 @@ mod tests {
             ));
         }
         ics.push_str("END:VCALENDAR\r\n");
-        let read = read(&ics, &territory(), now()).unwrap();
+        let read = read(&ics, &territory(), now(), WINDOW_DAYS).unwrap();
         assert_eq!(read.report.malformed, 2);
         assert!(!read.complete);
         assert!(read.uids.contains("broken-1"), "its mirror is kept");
@@ -876,7 +879,7 @@ mod tests {
     #[test]
     fn an_edited_occurrence_replaces_its_date_and_durations_read() {
         let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTART;TZID=Europe/Paris:20261205T100000\r\nDURATION:PT1H30M\r\nRRULE:FREQ=WEEKLY;UNTIL=20261226T235959Z\r\nSUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Paris:20261212T100000\r\nDTSTART;TZID=Europe/Paris:20261212T110000\r\nDTEND;TZID=Europe/Paris:20261212T120000\r\nSUMMARY:Series (moved)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-        let read = read(ics, &territory(), now()).unwrap();
+        let read = read(ics, &territory(), now(), WINDOW_DAYS).unwrap();
         let titles: Vec<(&str, &str)> = read
             .events
             .iter()

@@ -75,6 +75,9 @@ pub struct Config {
     /// An admin's matching vocabulary file (same format as the shipped
     /// `matching/vocabulary.txt`), added to the shipped one at start.
     pub matching_vocabulary: Option<PathBuf>,
+    /// How far ahead a recurring series' occurrences are published, in days; a periodic
+    /// task extends the window as time passes.
+    pub series_window_days: u32,
 }
 
 impl Default for Config {
@@ -105,12 +108,13 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_attachment_bytes: 25 * 1024 * 1024,
             matching_vocabulary: None,
+            series_window_days: 92,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 25] = [
+const ENV_KEYS: [&str; 26] = [
     "domain",
     "scheme",
     "listen",
@@ -136,6 +140,7 @@ const ENV_KEYS: [&str; 25] = [
     "trusted_proxies",
     "max_attachment_bytes",
     "matching_vocabulary",
+    "series_window_days",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -230,6 +235,12 @@ impl Config {
                 self.max_attachment_bytes
             )));
         }
+        if !(1..=731).contains(&self.series_window_days) {
+            return Err(ConfigError::Invalid(format!(
+                "series_window_days must be between 1 and 731, not {}",
+                self.series_window_days
+            )));
+        }
         if self.delivery_lease_seconds == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_lease_seconds must be at least 1".into(),
@@ -251,6 +262,14 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Up to when recurring series are published, seen from `now`.
+    pub fn series_horizon(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        now + chrono::Duration::days(self.series_window_days.into())
     }
 
     /// The node's public base URL, without trailing slash.

@@ -3003,3 +3003,103 @@ mod notices {
         assert!(store.match_notices(other.id, 10).await.unwrap().is_empty());
     }
 }
+
+mod series {
+    //! Recurring series and the links of their occurrences.
+
+    use super::*;
+    use rhizome_node::publication::series::{RecurrenceDraft, Series, SeriesLink};
+
+    conformance!(series_round_trip_and_occurrences_are_unique_per_start);
+
+    /// A series is stored and read back whole, is found by the periodic task until its
+    /// window is reached, and two occurrences of one series cannot share a start: the
+    /// materialisation may run twice without doubling an event.
+    async fn series_round_trip_and_occurrences_are_unique_per_start(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let first = event(&t, "Permanence", "2030-03-05T14:00", "2030-03-05T17:00");
+        let PublicationBody::Event(template) = first.body.clone() else {
+            unreachable!()
+        };
+        let recurrence: RecurrenceDraft =
+            serde_json::from_value(json!({"weekdays": ["tuesday"], "skip": ["2030-03-12"]}))
+                .unwrap();
+        let now = rhizome_node::now();
+        let mut s = Series {
+            id: uuid::Uuid::now_v7(),
+            territory_id: t.id,
+            recurrence: recurrence
+                .validate(template.starts_at, template.tz())
+                .unwrap(),
+            template,
+            materialised_until: Utc.with_ymd_and_hms(2030, 3, 1, 0, 0, 0).unwrap(),
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        store.insert_series(&s).await.unwrap();
+        assert_eq!(store.series(s.id).await.unwrap().as_ref(), Some(&s));
+        let horizon = Utc.with_ymd_and_hms(2030, 6, 1, 0, 0, 0).unwrap();
+        let due = store.series_to_extend(horizon, 10).await.unwrap();
+        assert_eq!(due.iter().map(|s| s.id).collect::<Vec<_>>(), [s.id]);
+
+        let starts = s.starts_between(s.template.starts_at, horizon);
+        assert_eq!(starts[1] - starts[0], Duration::days(14), "the skip holds");
+        let occurrence = |start| Publication {
+            series: Some(SeriesLink {
+                id: s.id,
+                recurrence_id: start,
+                exception: false,
+            }),
+            ..Publication::new(t.id, PublicationBody::Event(s.occurrence_at(start)))
+        };
+        let one = occurrence(starts[0]);
+        store.insert_publication(&one, None).await.unwrap();
+        let again = store.insert_publication(&occurrence(starts[0]), None).await;
+        assert!(
+            matches!(again, Err(StoreError::Conflict("recurrence_id"))),
+            "{again:?}"
+        );
+        let two = occurrence(starts[1]);
+        store.insert_publication(&two, None).await.unwrap();
+        assert_eq!(store.publication(one.id).await.unwrap(), Some(one.clone()));
+
+        // Edited on its own: the mark is kept.
+        let mut edited = two.clone();
+        edited.series.as_mut().unwrap().exception = true;
+        store.update_publication(&edited, None).await.unwrap();
+        store.delete_publication(one.id, now, None).await.unwrap();
+        let all = store.occurrences(s.id).await.unwrap();
+        assert_eq!(all.len(), 2, "tombstones included");
+        assert!(all[0].deleted_at.is_some());
+        assert_eq!(all[1].series, edited.series);
+
+        s.materialised_until = horizon;
+        s.template.title = "Permanence numérique".into();
+        store.update_series(&s).await.unwrap();
+        assert_eq!(
+            store.series(s.id).await.unwrap().unwrap().template.title,
+            "Permanence numérique"
+        );
+        assert!(
+            store
+                .series_to_extend(horizon, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(store.live_series(Some(t.id)).await.unwrap().len(), 1);
+        assert_eq!(store.live_series(None).await.unwrap().len(), 1);
+        store.delete_series(s.id, now).await.unwrap();
+        assert!(store.live_series(Some(t.id)).await.unwrap().is_empty());
+        assert!(matches!(
+            store.delete_series(s.id, now).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.update_series(&s).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}

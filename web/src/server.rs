@@ -83,6 +83,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
     state.federation.spawn_discovery();
+    rhizome_node::action::series::spawn_extension(
+        state.actions.clone(),
+        state.config.series_window_days,
+    );
     crate::calendars::spawn(state.clone());
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");

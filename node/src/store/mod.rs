@@ -29,6 +29,7 @@ pub mod publications;
 pub mod reactions;
 pub mod remote_publications;
 pub mod rsvps;
+pub mod series;
 pub mod subscriptions;
 pub mod territories;
 
@@ -55,6 +56,7 @@ pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore}
 pub use reactions::ReactionStore;
 pub use remote_publications::{RemotePublicationStore, RemoteQuery};
 pub use rsvps::{RemovalReply, RsvpReply, RsvpStore};
+pub use series::SeriesStore;
 pub use sqlite::SqliteStore;
 pub use subscriptions::SubscriptionStore;
 pub use territories::TerritoryStore;
@@ -64,8 +66,8 @@ pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
         MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
-        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
-        SubscriptionStore, TerritoryStore,
+        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, SeriesStore,
+        Store, SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -119,6 +121,7 @@ pub trait Store:
     + SubscriptionStore
     + AnswerStore
     + CalendarStore
+    + SeriesStore
     + Send
     + Sync
     + 'static

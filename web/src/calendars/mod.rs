@@ -189,7 +189,8 @@ async fn import(
     bytes: &[u8],
     mode: ImportMode,
 ) -> Result<ImportReport, Failure> {
-    let read = calendar_import::read_bytes(bytes, territory, rhizome_node::now())
+    let window = i64::from(state.config.series_window_days);
+    let read = calendar_import::read_bytes(bytes, territory, rhizome_node::now(), window)
         .map_err(|e| Failure::new(e.code(), e.to_string()))?;
     state
         .actions

@@ -21,5 +21,6 @@ mod matching;
 mod media;
 mod network;
 mod pages;
+mod series;
 mod simulation;
 mod use_cases;

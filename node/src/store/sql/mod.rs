@@ -29,6 +29,7 @@ mod publications;
 mod reactions;
 mod remote_publications;
 mod rsvps;
+mod series;
 mod store;
 mod subscriptions;
 mod territories;

@@ -3103,3 +3103,125 @@ mod series {
         ));
     }
 }
+
+mod calendars {
+    //! External calendars a territory mirrors, and their mirrored events.
+
+    use super::*;
+    use rhizome_node::calendar_import::ImportReport;
+    use rhizome_node::store::calendars::{CalendarMirror, CalendarSubscription, CalendarSuccess};
+
+    conformance!(calendar_subscriptions_record_fetches_and_mirrors);
+
+    /// A subscription is unique per territory and URL; a success keeps its validators and
+    /// report, a failure keeps them too and only notes the attempt and its error; mirror
+    /// rows are keyed by UID and RECURRENCE-ID, found from their publication, counted, and
+    /// go with their subscription. Uploaded files (no URL) are never due for a fetch.
+    async fn calendar_subscriptions_record_fetches_and_mirrors(store: &dyn Store) {
+        let t = territory("grange", "La Grange");
+        store.insert_territory(&t).await.unwrap();
+        let url = "https://cloud.example/remote.php/dav/public-calendars/grange?export";
+        let s = CalendarSubscription::new(t.id, Some(url.into()), None);
+        store.insert_calendar_subscription(&s).await.unwrap();
+        let again = CalendarSubscription::new(t.id, Some(url.into()), None);
+        assert!(matches!(
+            store.insert_calendar_subscription(&again).await,
+            Err(StoreError::Conflict("url"))
+        ));
+        let uploads = CalendarSubscription::new(t.id, None, None);
+        store.insert_calendar_subscription(&uploads).await.unwrap();
+        assert_eq!(store.calendar_subscription(s.id).await.unwrap(), Some(s.clone()));
+        let listed = store.calendar_subscriptions(t.id).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[1].url, None);
+
+        let now = rhizome_node::now();
+        let due = store.calendar_subscriptions_due(now, 10).await.unwrap();
+        assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), [s.id], "never fetched");
+        let report = ImportReport {
+            read: 3,
+            created: 2,
+            malformed: 1,
+            unknown_zones: vec!["Mars/Olympus_Mons".into()],
+            ..ImportReport::default()
+        };
+        let success = CalendarSuccess {
+            at: now,
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Tue, 01 Dec 2026 10:00:00 GMT".into()),
+            report: Some(report.clone()),
+        };
+        store.record_calendar_success(s.id, &success).await.unwrap();
+        assert!(store.calendar_subscriptions_due(now, 10).await.unwrap().is_empty());
+        let later = now + Duration::minutes(5);
+        store
+            .record_calendar_failure(s.id, later, "unreachable", "cloud.example could not be reached")
+            .await
+            .unwrap();
+        let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
+        assert_eq!(read.fetched_at, Some(later));
+        assert_eq!(read.succeeded_at, Some(now));
+        assert_eq!(read.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(read.report, Some(report.clone()));
+        assert_eq!(read.last_error.as_deref(), Some("unreachable"));
+        // Not modified: the report stays, the error goes.
+        let not_modified = CalendarSuccess {
+            report: None,
+            at: later,
+            ..success
+        };
+        store.record_calendar_success(s.id, &not_modified).await.unwrap();
+        let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
+        assert_eq!((read.report, read.last_error), (Some(report), None));
+        assert_eq!(
+            store.calendar_subscriptions_due(later + Duration::seconds(1), 10).await.unwrap().len(),
+            1,
+            "the uploads are never due"
+        );
+
+        let p = event(&t, "Repair café", "2026-12-08T18:00", "2026-12-08T21:00");
+        store.insert_publication(&p, None).await.unwrap();
+        let q = event(&t, "Permanence", "2026-12-03T14:00", "2026-12-03T17:00");
+        store.insert_publication(&q, None).await.unwrap();
+        let mirror = CalendarMirror {
+            subscription_id: s.id,
+            uid: "repair@grange".into(),
+            recurrence_id: String::new(),
+            publication_id: p.id,
+            digest: "d1".into(),
+            starts_at: p.body.starts_at().unwrap(),
+            synced_at: now,
+        };
+        store.put_calendar_mirror(&mirror).await.unwrap();
+        let occurrence = CalendarMirror {
+            uid: "permanence@grange".into(),
+            recurrence_id: "20261203T130000Z".into(),
+            publication_id: q.id,
+            starts_at: q.body.starts_at().unwrap(),
+            ..mirror.clone()
+        };
+        store.put_calendar_mirror(&occurrence).await.unwrap();
+        let replaced = CalendarMirror {
+            digest: "d2".into(),
+            synced_at: later,
+            ..mirror.clone()
+        };
+        store.put_calendar_mirror(&replaced).await.unwrap();
+        let mirrors = store.calendar_mirrors(s.id).await.unwrap();
+        assert_eq!(mirrors, [occurrence.clone(), replaced.clone()], "by start");
+        assert_eq!(
+            store.calendar_mirror_of(p.id).await.unwrap(),
+            Some((replaced, Some(url.to_owned())))
+        );
+        assert_eq!(store.calendar_subscription(s.id).await.unwrap().unwrap().mirrored, 2);
+        store
+            .delete_calendar_mirror(s.id, "repair@grange", "")
+            .await
+            .unwrap();
+        assert_eq!(store.calendar_mirrors(s.id).await.unwrap(), [occurrence]);
+        store.delete_calendar_subscription(s.id).await.unwrap();
+        assert_eq!(store.calendar_subscription(s.id).await.unwrap(), None);
+        assert_eq!(store.calendar_mirror_of(q.id).await.unwrap(), None);
+        assert!(store.publication(q.id).await.unwrap().is_some(), "publications are the caller's");
+    }
+}

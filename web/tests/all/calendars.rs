@@ -161,6 +161,11 @@ async fn story(backend: Backend) {
     assert_eq!(status, 202, "{body}");
     masto.wait_for("Accept", |a| a["type"] == "Accept").await;
 
+    let token = {
+        let (t, record) = rhizome_node::ApiToken::issue(editor.id, "test");
+        node.store.insert_token(&record).await.unwrap();
+        t
+    };
     let calendar = CalendarServer::start().await;
     calendar.serve(fixture("nextcloud.ics"), "text/calendar; charset=utf-8", Some("\"v1\""));
     let client = browser();
@@ -217,6 +222,34 @@ async fn story(backend: Backend) {
     // The schedule leaves a calendar fetched less than an interval ago alone.
     assert_eq!(rhizome_web::calendars::fetch_due(&node.state, 60).await, 0);
 
+    // Edited here: the form says the calendar wins, and the next import puts it back.
+    let repair_id = repair[0]["id"].as_str().unwrap().to_owned();
+    let (_, form) = get(&client, &node, &format!("/manage/events/{repair_id}/edit")).await;
+    assert!(text_of(&form, ".calendar-mirror").contains(&calendar.url()), "{form}");
+    let (status, _) = node
+        .send(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/events/{repair_id}"),
+            Some(&token),
+            Some(json!({"title": "Edited here", "capacity": 3})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    calendar.serve(fixture("nextcloud.ics"), "text/calendar", Some("\"v1b\""));
+    post(
+        &client,
+        &node,
+        &format!("/manage/t/fablab/calendars/{id}/fetch"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    let (_, back) = node
+        .send(reqwest::Method::GET, &format!("/api/v1/events/{repair_id}"), None, None)
+        .await;
+    assert_eq!((&back["title"], &back["capacity"]), (&json!("Repair café"), &Value::Null));
+    let html = settings(&client, &node).await;
+    assert!(text_of(&html, ".calendar-report").contains("1 mis à jour"), "{}", text_of(&html, ".calendar-report"));
+
     // The calendar changes: the repair café moves to 18:30, the party is removed.
     let changed = fixture("nextcloud.ics").replace("T180000\r\n", "T183000\r\n");
     let start = changed.find("BEGIN:VEVENT\r\nUID:c0ffee").unwrap();
@@ -231,12 +264,15 @@ async fn story(backend: Backend) {
     assert_eq!(paris(&repair[0]["starts_at"]), format!("{} 18:30", day(7)));
     assert!(titled(&all, "Fête de la Grange").is_empty());
     let party_id = party[0]["id"].as_str().unwrap().to_owned();
-    let update = masto
-        .wait_for("Update{Repair café}", |a| {
-            a["type"] == "Update" && a["object"]["name"] == "Repair café"
+    let moved = format!("{} 18:30", day(7));
+    masto
+        .wait_for("Update{Repair café at 18:30}", |a| {
+            a["type"] == "Update"
+                && a["object"]["name"] == "Repair café"
+                && a["object"]["startTime"].is_string()
+                && paris(&a["object"]["startTime"]) == moved
         })
         .await;
-    assert_eq!(paris(&update["object"]["startTime"]), format!("{} 18:30", day(7)));
     let delete = masto
         .wait_for("Delete{Fête}", |a| {
             a["type"] == "Delete"
@@ -365,11 +401,6 @@ async fn story(backend: Backend) {
     )
     .await;
     assert_eq!(status, 303);
-    let token = {
-        let (t, record) = rhizome_node::ApiToken::issue(editor.id, "test");
-        node.store.insert_token(&record).await.unwrap();
-        t
-    };
     let (status, list) = node
         .send(reqwest::Method::GET, "/api/v1/territories/fablab/calendars", Some(&token), None)
         .await;

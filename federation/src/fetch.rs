@@ -250,7 +250,10 @@ impl Federation {
                 410 => return Err(FetchError::Gone(current)),
                 code => return Err(FetchError::Status(current, code)),
             }
-            if response.content_length().is_some_and(|n| n as usize > limit) {
+            if response
+                .content_length()
+                .is_some_and(|n| n as usize > limit)
+            {
                 return Err(FetchError::Invalid(current, "document too large".into()));
             }
             let content_type = header("content-type").unwrap_or_default().to_lowercase();

@@ -169,10 +169,10 @@ pub fn read(
                 *depth += 1;
             } else if upper.starts_with("END:") {
                 *depth -= 1;
-                if *depth == 0 {
-                    if let Some((Some(block), _)) = current.take() {
-                        blocks.push(block);
-                    }
+                if *depth == 0
+                    && let Some((Some(block), _)) = current.take()
+                {
+                    blocks.push(block);
                 }
             }
             continue;
@@ -224,7 +224,8 @@ pub fn read(
             }
             Err(reason) => {
                 out.report.malformed += 1;
-                out.report.note(format!("VEVENT {}: {reason}", out.report.read));
+                out.report
+                    .note(format!("VEVENT {}: {reason}", out.report.read));
                 // Its mirror, if any, is kept as it was; others may be deleted only when
                 // every VEVENT read (the unreadable one could be any of them).
                 if let Some(uid) = uid_of(block) {
@@ -239,6 +240,9 @@ pub fn read(
         all.extend(reader.occurrences(master, &mut overrides, &mut out.report));
     }
     all.extend(overrides.into_values());
+    // A UID listed twice (two masters, say) keeps its first reading: one mirror per key.
+    let mut keys = HashSet::new();
+    all.retain(|e| keys.insert((e.uid.clone(), e.recurrence_id.clone())));
     all.sort_by(|a, b| {
         (a.starts_at, &a.uid, &a.recurrence_id).cmp(&(b.starts_at, &b.uid, &b.recurrence_id))
     });
@@ -310,7 +314,10 @@ fn bounded(s: &str, max: usize, one_line: bool) -> String {
     } else {
         s.replace("\r\n", "\n")
     };
-    s.chars().filter(|c| *c == '\n' || !c.is_control()).take(max).collect()
+    s.chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .take(max)
+        .collect()
 }
 
 impl Reader<'_> {
@@ -531,7 +538,8 @@ impl Reader<'_> {
                 out.push(edited);
                 continue;
             }
-            let (starts_at, ends_at) = times(start, start + master.duration, master.zone, master.all_day);
+            let (starts_at, ends_at) =
+                times(start, start + master.duration, master.zone, master.all_day);
             let mut draft = master.mirrored.draft.clone();
             draft["starts_at"] = starts_at.into();
             draft["ends_at"] = ends_at.into();
@@ -659,7 +667,8 @@ fn uid_of(block: &str) -> Option<String> {
         .find_map(|l| {
             let (name, value) = l.split_once(':')?;
             let name = name.split(';').next()?;
-            name.eq_ignore_ascii_case("UID").then(|| value.trim().to_owned())
+            name.eq_ignore_ascii_case("UID")
+                .then(|| value.trim().to_owned())
         })
         .filter(|uid| !uid.is_empty() && uid.len() <= 1000)
 }
@@ -733,7 +742,10 @@ mod tests {
         );
         // The folded line is whole again, escapes read.
         let description = repair[0].draft["description"].as_str().unwrap();
-        assert!(description.contains("Les bénévoles vous aident"), "{description}");
+        assert!(
+            description.contains("Les bénévoles vous aident"),
+            "{description}"
+        );
         assert!(description.contains("\nEntrée libre."), "{description}");
         // Weekly, four times, one date excluded: three occurrences, each keyed.
         let permanence = by_title(&read, "Permanence numérique");
@@ -808,8 +820,13 @@ mod tests {
     #[test]
     fn html_and_huge_documents_are_refused_whole() {
         assert_eq!(
-            read("<!DOCTYPE html><html><body>Log in</body></html>", &territory(), now(), WINDOW_DAYS)
-                .unwrap_err(),
+            read(
+                "<!DOCTYPE html><html><body>Log in</body></html>",
+                &territory(),
+                now(),
+                WINDOW_DAYS
+            )
+            .unwrap_err(),
             CalendarError::NotCalendar
         );
         let huge = vec![b'A'; MAX_CALENDAR_BYTES + 1];
@@ -818,12 +835,23 @@ mod tests {
             CalendarError::TooLarge
         );
         assert_eq!(
-            read_bytes(b"BEGIN:VCALENDAR\r\n\xff\xfe", &territory(), now(), WINDOW_DAYS).unwrap_err(),
+            read_bytes(
+                b"BEGIN:VCALENDAR\r\n\xff\xfe",
+                &territory(),
+                now(),
+                WINDOW_DAYS
+            )
+            .unwrap_err(),
             CalendarError::NotText
         );
         // An empty but valid calendar reads as empty and complete (so it deletes).
-        let empty = read("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", &territory(), now(), WINDOW_DAYS)
-            .unwrap();
+        let empty = read(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+            &territory(),
+            now(),
+            WINDOW_DAYS,
+        )
+        .unwrap();
         assert!(empty.events.is_empty() && empty.complete);
     }
 

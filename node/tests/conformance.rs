@@ -3130,14 +3130,21 @@ mod calendars {
         ));
         let uploads = CalendarSubscription::new(t.id, None, None);
         store.insert_calendar_subscription(&uploads).await.unwrap();
-        assert_eq!(store.calendar_subscription(s.id).await.unwrap(), Some(s.clone()));
+        assert_eq!(
+            store.calendar_subscription(s.id).await.unwrap(),
+            Some(s.clone())
+        );
         let listed = store.calendar_subscriptions(t.id).await.unwrap();
         assert_eq!(listed.len(), 2);
         assert_eq!(listed[1].url, None);
 
         let now = rhizome_node::now();
         let due = store.calendar_subscriptions_due(now, 10).await.unwrap();
-        assert_eq!(due.iter().map(|d| d.id).collect::<Vec<_>>(), [s.id], "never fetched");
+        assert_eq!(
+            due.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [s.id],
+            "never fetched"
+        );
         let report = ImportReport {
             read: 3,
             created: 2,
@@ -3152,10 +3159,21 @@ mod calendars {
             report: Some(report.clone()),
         };
         store.record_calendar_success(s.id, &success).await.unwrap();
-        assert!(store.calendar_subscriptions_due(now, 10).await.unwrap().is_empty());
+        assert!(
+            store
+                .calendar_subscriptions_due(now, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         let later = now + Duration::minutes(5);
         store
-            .record_calendar_failure(s.id, later, "unreachable", "cloud.example could not be reached")
+            .record_calendar_failure(
+                s.id,
+                later,
+                "unreachable",
+                "cloud.example could not be reached",
+            )
             .await
             .unwrap();
         let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
@@ -3170,11 +3188,18 @@ mod calendars {
             at: later,
             ..success
         };
-        store.record_calendar_success(s.id, &not_modified).await.unwrap();
+        store
+            .record_calendar_success(s.id, &not_modified)
+            .await
+            .unwrap();
         let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
         assert_eq!((read.report, read.last_error), (Some(report), None));
         assert_eq!(
-            store.calendar_subscriptions_due(later + Duration::seconds(1), 10).await.unwrap().len(),
+            store
+                .calendar_subscriptions_due(later + Duration::seconds(1), 10)
+                .await
+                .unwrap()
+                .len(),
             1,
             "the uploads are never due"
         );
@@ -3213,7 +3238,15 @@ mod calendars {
             store.calendar_mirror_of(p.id).await.unwrap(),
             Some((replaced, Some(url.to_owned())))
         );
-        assert_eq!(store.calendar_subscription(s.id).await.unwrap().unwrap().mirrored, 2);
+        assert_eq!(
+            store
+                .calendar_subscription(s.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .mirrored,
+            2
+        );
         store
             .delete_calendar_mirror(s.id, "repair@grange", "")
             .await
@@ -3222,6 +3255,9 @@ mod calendars {
         store.delete_calendar_subscription(s.id).await.unwrap();
         assert_eq!(store.calendar_subscription(s.id).await.unwrap(), None);
         assert_eq!(store.calendar_mirror_of(q.id).await.unwrap(), None);
-        assert!(store.publication(q.id).await.unwrap().is_some(), "publications are the caller's");
+        assert!(
+            store.publication(q.id).await.unwrap().is_some(),
+            "publications are the caller's"
+        );
     }
 }

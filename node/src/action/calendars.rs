@@ -48,10 +48,7 @@ pub fn calendar_url(typed: &str) -> Result<url::Url, ValidationError> {
     let url = url::Url::parse(&typed)
         .map_err(|_| ValidationError::new("url", "is not a calendar address"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(ValidationError::new(
-            "url",
-            "must be an http or https URL",
-        ));
+        return Err(ValidationError::new("url", "must be an http or https URL"));
     }
     Ok(url)
 }
@@ -87,11 +84,8 @@ impl Actions {
         url: &url::Url,
     ) -> Result<CalendarSubscription, ActionError> {
         who.require_editor(territory.id)?;
-        let subscription = CalendarSubscription::new(
-            territory.id,
-            Some(url.to_string()),
-            Some(who.member.id),
-        );
+        let subscription =
+            CalendarSubscription::new(territory.id, Some(url.to_string()), Some(who.member.id));
         self.store
             .insert_calendar_subscription(&subscription)
             .await
@@ -327,7 +321,12 @@ mod tests {
                 .as_str(),
             "https://cloud.example/remote.php/dav/public-calendars/x?export"
         );
-        for bad in ["", "ftp://x.example/a.ics", "not a url", "file:///etc/passwd"] {
+        for bad in [
+            "",
+            "ftp://x.example/a.ics",
+            "not a url",
+            "file:///etc/passwd",
+        ] {
             assert_eq!(calendar_url(bad).unwrap_err().field, "url", "{bad}");
         }
     }

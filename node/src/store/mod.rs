@@ -64,10 +64,10 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
-        MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
-        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, SeriesStore,
-        Store, SubscriptionStore, TerritoryStore,
+        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
+        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
+        NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
+        SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 

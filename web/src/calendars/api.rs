@@ -40,11 +40,7 @@ fn view(s: &CalendarSubscription) -> Value {
     })
 }
 
-async fn editable(
-    state: &AppState,
-    who: &Principal,
-    slug: &str,
-) -> Result<Territory, ApiError> {
+async fn editable(state: &AppState, who: &Principal, slug: &str) -> Result<Territory, ApiError> {
     let territory = find(state, slug).await?;
     who.require_editor(territory.id)?;
     Ok(territory)
@@ -57,7 +53,9 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let territory = editable(&state, &who, &slug).await?;
     let all = state.store.calendar_subscriptions(territory.id).await?;
-    Ok(Json(json!({"items": all.iter().map(view).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"items": all.iter().map(view).collect::<Vec<_>>()}),
+    ))
 }
 
 async fn subscribe(
@@ -75,7 +73,10 @@ async fn subscribe(
     rhizome_federation::fetch::check_url(url.as_str(), state.config.development_mode).map_err(
         |e| {
             tracing::info!(error = %e, "calendar URL refused");
-            ValidationError::new("url", "is not fetched by this node (private address, IP, port or http)")
+            ValidationError::new(
+                "url",
+                "is not fetched by this node (private address, IP, port or http)",
+            )
         },
     )?;
     let subscription = state
@@ -91,7 +92,11 @@ async fn subscribe(
     Ok((StatusCode::CREATED, Json(view(&stored))))
 }
 
-async fn own(state: &AppState, who: &Principal, id: &str) -> Result<(CalendarSubscription, Territory), ApiError> {
+async fn own(
+    state: &AppState,
+    who: &Principal,
+    id: &str,
+) -> Result<(CalendarSubscription, Territory), ApiError> {
     let id: Uuid = id.parse().map_err(|_| ApiError::NotFound)?;
     let subscription = state
         .store

@@ -176,7 +176,15 @@ async fn fetch_and_import(
             ..
         } => (body, etag, last_modified),
     };
-    let report = import(state, &who, &territory, subscription, &body, ImportMode::Mirror).await?;
+    let report = import(
+        state,
+        &who,
+        &territory,
+        subscription,
+        &body,
+        ImportMode::Mirror,
+    )
+    .await?;
     Ok((Some(report), etag, last_modified))
 }
 
@@ -263,8 +271,9 @@ pub fn spawn(state: AppState) {
 
 /// Fetches the subscriptions due now; returns how many were tried.
 pub async fn fetch_due(state: &AppState, interval_minutes: u64) -> usize {
-    let before = rhizome_node::now()
-        - chrono::Duration::minutes(i64::try_from(interval_minutes).unwrap_or(i64::MAX / 120_000));
+    // At most a century: any longer is "never", and stays within chrono's range.
+    let minutes = i64::try_from(interval_minutes.min(100 * 366 * 24 * 60)).unwrap_or(0);
+    let before = rhizome_node::now() - chrono::Duration::minutes(minutes);
     let due = match state
         .store
         .calendar_subscriptions_due(before, PER_TICK)

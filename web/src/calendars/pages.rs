@@ -6,10 +6,10 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
+use rhizome_node::Territory;
 use rhizome_node::action::calendars::calendar_url;
 use rhizome_node::calendar_import::{ImportReport, MAX_CALENDAR_BYTES};
 use rhizome_node::store::calendars::CalendarSubscription;
-use rhizome_node::Territory;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -117,7 +117,10 @@ pub async fn add(
         rhizome_federation::fetch::check_url(url.as_str(), state.config.development_mode)
     {
         tracing::info!(error = %e, "calendar URL refused");
-        let error = refused(page.lang.text("calendars-error-refused-address", &Default::default()));
+        let error = refused(
+            page.lang
+                .text("calendars-error-refused-address", &Default::default()),
+        );
         return settings_with_calendar_error(&page, &state, &territory, error).await;
     }
     let subscription = match (state.actions)
@@ -194,7 +197,8 @@ pub async fn upload(
     request: Request,
 ) -> Result<Response, PageError> {
     let headers = request.headers().clone();
-    let refused = |page: &Page, key: &str| Some(("calendar-file", page.lang.text(key, &Default::default())));
+    let refused =
+        |page: &Page, key: &str| Some(("calendar-file", page.lang.text(key, &Default::default())));
     let mut form = match Multipart::from_request(request, &state).await {
         Ok(form) => form,
         Err(e) => {

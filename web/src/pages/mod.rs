@@ -134,8 +134,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route(
             "/manage/t/{slug}/calendars/upload",
-            post(crate::calendars::pages::upload)
-                .layer(DefaultBodyLimit::max(crate::calendars::pages::UPLOAD_BODY_LIMIT)),
+            post(crate::calendars::pages::upload).layer(DefaultBodyLimit::max(
+                crate::calendars::pages::UPLOAD_BODY_LIMIT,
+            )),
         )
         .route(
             "/manage/t/{slug}/calendars/{id}/fetch",

@@ -23,6 +23,8 @@ struct Served {
     content_type: String,
     etag: Option<String>,
     if_none_match: Vec<Option<String>>,
+    /// Answers only after the node's fetch time limit.
+    slow: bool,
 }
 
 /// A calendar server on loopback: answers 304 when the ETag sent still holds.
@@ -40,6 +42,10 @@ impl CalendarServer {
             axum::routing::get(move |headers: HeaderMap| {
                 let shared = shared.clone();
                 async move {
+                    let slow = shared.lock().unwrap().slow;
+                    if slow {
+                        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                    }
                     let mut s = shared.lock().unwrap();
                     let sent = headers
                         .get(header::IF_NONE_MATCH)
@@ -81,7 +87,13 @@ impl CalendarServer {
     }
 
     fn last_if_none_match(&self) -> Option<String> {
-        self.served.lock().unwrap().if_none_match.last().cloned().flatten()
+        self.served
+            .lock()
+            .unwrap()
+            .if_none_match
+            .last()
+            .cloned()
+            .flatten()
     }
 }
 
@@ -105,7 +117,9 @@ fn fixture(name: &str) -> String {
 }
 
 fn day(days: i64) -> String {
-    (Utc::now() + Duration::days(days)).format("%Y-%m-%d").to_string()
+    (Utc::now() + Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// The territory's live events, by title, through the public API.
@@ -167,7 +181,11 @@ async fn story(backend: Backend) {
         t
     };
     let calendar = CalendarServer::start().await;
-    calendar.serve(fixture("nextcloud.ics"), "text/calendar; charset=utf-8", Some("\"v1\""));
+    calendar.serve(
+        fixture("nextcloud.ics"),
+        "text/calendar; charset=utf-8",
+        Some("\"v1\""),
+    );
     let client = browser();
     let csrf = login(&client, &node, "camille", PASSWORD).await;
 
@@ -182,9 +200,17 @@ async fn story(backend: Backend) {
     assert_eq!(status, 303);
     assert!(location.unwrap().contains("done=calendar-added"));
     let all = events(&node).await;
-    assert_eq!(all.len(), 5, "one event, three occurrences, one all-day: {all:#?}");
+    assert_eq!(
+        all.len(),
+        5,
+        "one event, three occurrences, one all-day: {all:#?}"
+    );
     let repair = titled(&all, "Repair café");
-    assert_eq!(paris(&repair[0]["starts_at"]), format!("{} 18:00", day(7)), "TZID honoured");
+    assert_eq!(
+        paris(&repair[0]["starts_at"]),
+        format!("{} 18:00", day(7)),
+        "TZID honoured"
+    );
     assert_eq!(repair[0]["timezone"], "Europe/Paris");
     assert_eq!(repair[0]["place"]["name"], "La Grange");
     let permanence = titled(&all, "Permanence numérique");
@@ -197,7 +223,11 @@ async fn story(backend: Backend) {
     );
     let party = titled(&all, "Fête de la Grange");
     assert_eq!(paris(&party[0]["starts_at"]), format!("{} 00:00", day(20)));
-    assert_eq!(paris(&party[0]["ends_at"]), format!("{} 23:59", day(21)), "all-day, two days");
+    assert_eq!(
+        paris(&party[0]["ends_at"]),
+        format!("{} 23:59", day(21)),
+        "all-day, two days"
+    );
     masto
         .wait_for("Create{Repair café}", |a| {
             a["type"] == "Create" && a["object"]["name"] == "Repair café"
@@ -205,7 +235,11 @@ async fn story(backend: Backend) {
         .await;
     let html = settings(&client, &node).await;
     assert_eq!(text_of(&html, ".calendar-mirrored").trim(), "5");
-    assert!(text_of(&html, ".calendar-report").contains("3"), "{}", text_of(&html, ".calendar-report"));
+    assert!(
+        text_of(&html, ".calendar-report").contains("3"),
+        "{}",
+        text_of(&html, ".calendar-report")
+    );
     let id = attr_of(&html, "li.calendar", "data-id").unwrap();
 
     // Nothing changed: the ETag is sent back and the 304 changes nothing.
@@ -225,7 +259,10 @@ async fn story(backend: Backend) {
     // Edited here: the form says the calendar wins, and the next import puts it back.
     let repair_id = repair[0]["id"].as_str().unwrap().to_owned();
     let (_, form) = get(&client, &node, &format!("/manage/events/{repair_id}/edit")).await;
-    assert!(text_of(&form, ".calendar-mirror").contains(&calendar.url()), "{form}");
+    assert!(
+        text_of(&form, ".calendar-mirror").contains(&calendar.url()),
+        "{form}"
+    );
     let (status, _) = node
         .send(
             reqwest::Method::PATCH,
@@ -244,11 +281,23 @@ async fn story(backend: Backend) {
     )
     .await;
     let (_, back) = node
-        .send(reqwest::Method::GET, &format!("/api/v1/events/{repair_id}"), None, None)
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/v1/events/{repair_id}"),
+            None,
+            None,
+        )
         .await;
-    assert_eq!((&back["title"], &back["capacity"]), (&json!("Repair café"), &Value::Null));
+    assert_eq!(
+        (&back["title"], &back["capacity"]),
+        (&json!("Repair café"), &Value::Null)
+    );
     let html = settings(&client, &node).await;
-    assert!(text_of(&html, ".calendar-report").contains("1 mis à jour"), "{}", text_of(&html, ".calendar-report"));
+    assert!(
+        text_of(&html, ".calendar-report").contains("1 mis à jour"),
+        "{}",
+        text_of(&html, ".calendar-report")
+    );
 
     // The calendar changes: the repair café moves to 18:30, the party is removed.
     let changed = fixture("nextcloud.ics").replace("T180000\r\n", "T183000\r\n");
@@ -284,14 +333,21 @@ async fn story(backend: Backend) {
         .await;
     assert_eq!(delete["type"], "Delete");
     let (status, _) = node
-        .send(reqwest::Method::GET, &format!("/api/v1/events/{party_id}"), None, None)
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/v1/events/{party_id}"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(status, 410, "the removed event is gone");
 
     // A hostile calendar: 100 000 events (far ahead), unreadable ones, a recurrence that
     // never ends, a zone that does not exist. Bounded; nothing imported before is lost.
     let mut hostile = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:hostile\r\n");
-    hostile.push_str("BEGIN:VEVENT\r\nUID:broken\r\nDTSTART:2026\r\nno colon on this line\r\nEND:VEVENT\r\n");
+    hostile.push_str(
+        "BEGIN:VEVENT\r\nUID:broken\r\nDTSTART:2026\r\nno colon on this line\r\nEND:VEVENT\r\n",
+    );
     hostile.push_str(&format!(
         "BEGIN:VEVENT\r\nUID:forever\r\nDTSTART:{}T100000Z\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Forever\r\nEND:VEVENT\r\n",
         day(1).replace('-', "")
@@ -316,9 +372,17 @@ async fn story(backend: Backend) {
     .await;
     let all = events(&node).await;
     let forever = titled(&all, "Forever");
-    assert!((13..=15).contains(&forever.len()), "weekly, bounded by the window: {}", forever.len());
+    assert!(
+        (13..=15).contains(&forever.len()),
+        "weekly, bounded by the window: {}",
+        forever.len()
+    );
     let mars = titled(&all, "Mars");
-    assert_eq!(paris(&mars[0]["starts_at"]), format!("{} 18:00", day(4)), "the territory's zone");
+    assert_eq!(
+        paris(&mars[0]["starts_at"]),
+        format!("{} 18:00", day(4)),
+        "the territory's zone"
+    );
     assert_eq!(titled(&all, "Repair café").len(), 1, "kept: deletions held");
     assert_eq!(titled(&all, "Permanence numérique").len(), 3);
     let html = settings(&client, &node).await;
@@ -328,7 +392,11 @@ async fn story(backend: Backend) {
 
     // HTML instead of a calendar (a login page): refused, nothing touched, error shown.
     let before = events(&node).await.len();
-    calendar.serve("<!DOCTYPE html><html><body>Log in</body></html>", "text/html", None);
+    calendar.serve(
+        "<!DOCTYPE html><html><body>Log in</body></html>",
+        "text/html",
+        None,
+    );
     post(
         &client,
         &node,
@@ -354,7 +422,11 @@ async fn story(backend: Backend) {
     assert!(!text_of(&html, ".calendar-error").is_empty());
 
     // An empty but valid calendar: everything it mirrored is deleted.
-    calendar.serve("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "text/calendar", None);
+    calendar.serve(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+        "text/calendar",
+        None,
+    );
     post(
         &client,
         &node,
@@ -385,7 +457,10 @@ async fn story(backend: Backend) {
     // An upload that is not a calendar: 422, the error shown, nothing lost.
     let form = reqwest::multipart::Form::new()
         .text("csrf", csrf.clone())
-        .part("file", reqwest::multipart::Part::bytes(b"<html></html>".to_vec()).file_name("x.ics"));
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"<html></html>".to_vec()).file_name("x.ics"),
+        );
     let (status, html, _) =
         post_multipart(&client, &node, "/manage/t/fablab/calendars/upload", form).await;
     assert_eq!(status, 422);
@@ -402,7 +477,12 @@ async fn story(backend: Backend) {
     .await;
     assert_eq!(status, 303);
     let (status, list) = node
-        .send(reqwest::Method::GET, "/api/v1/territories/fablab/calendars", Some(&token), None)
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/territories/fablab/calendars",
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
@@ -434,7 +514,11 @@ async fn private_addresses_are_refused_outside_development_mode() {
                 Some(json!({"url": url})),
             )
             .await;
-        assert_eq!((status, body["field"].as_str()), (422, Some("url")), "{url}: {body}");
+        assert_eq!(
+            (status, body["field"].as_str()),
+            (422, Some("url")),
+            "{url}: {body}"
+        );
     }
     let (status, body) = node
         .send(
@@ -446,7 +530,54 @@ async fn private_addresses_are_refused_outside_development_mode() {
         .await;
     assert_eq!((status, body["field"].as_str()), (422, Some("url")));
     let (_, list) = node
-        .send(reqwest::Method::GET, "/api/v1/territories/fablab/calendars", Some(&admin), None)
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/territories/fablab/calendars",
+            Some(&admin),
+            None,
+        )
         .await;
-    assert!(list["items"].as_array().unwrap().is_empty(), "nothing subscribed");
+    assert!(
+        list["items"].as_array().unwrap().is_empty(),
+        "nothing subscribed"
+    );
+}
+
+/// A server that answers after the fetch time limit: the fetch fails, is reported, and
+/// what the calendar brought before stays as it was.
+#[tokio::test]
+async fn a_slow_calendar_server_changes_nothing() {
+    let (node, admin) = Node::with_territory(
+        Backend::Sqlite,
+        json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"}),
+    )
+    .await
+    .unwrap();
+    let calendar = CalendarServer::start().await;
+    calendar.serve(fixture("mobilizon.ics"), "text/calendar", None);
+    let (status, body) = node
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/territories/fablab/calendars",
+            Some(&admin),
+            Some(json!({"url": calendar.url()})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["mirrored"], 1);
+    assert_eq!(body["report"]["created"], 1);
+    let id = body["id"].as_str().unwrap().to_owned();
+    calendar.served.lock().unwrap().slow = true;
+    let (status, body) = node
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/calendars/{id}/fetch"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["error"]["code"], "unreachable", "{body}");
+    assert_eq!(body["mirrored"], 1);
+    assert_eq!(titled(&events(&node).await, "Atelier compost").len(), 1);
 }

@@ -541,6 +541,29 @@ async fn private_addresses_are_refused_outside_development_mode() {
         list["items"].as_array().unwrap().is_empty(),
         "nothing subscribed"
     );
+    // From the settings page: 422, the reason beside the field, nothing subscribed.
+    let client = browser();
+    let csrf = login(&client, &node, "admin", PASSWORD).await;
+    let (status, html, _) = post(
+        &client,
+        &node,
+        "/manage/t/fablab/calendars",
+        &[
+            ("csrf", &csrf),
+            ("url", "https://192.168.1.10/calendar.ics"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        text_of(&html, "#calendar-error").contains("adresse privée"),
+        "{html}"
+    );
+    assert_eq!(
+        attr_of(&html, "#calendar-url", "aria-invalid").as_deref(),
+        Some("true")
+    );
+    assert!(text_of(&html, "li.calendar").is_empty());
 }
 
 /// A server that answers after the fetch time limit: the fetch fails, is reported, and

@@ -36,6 +36,10 @@ impl Urls {
     pub fn publication(&self, kind: PublicationKind, id: Uuid) -> String {
         format!("{}/{}/{id}", self.base, kind.segment())
     }
+    /// A recurring series, which each of its occurrences names (`series`).
+    pub fn series(&self, id: Uuid) -> String {
+        format!("{}/series/{id}", self.base)
+    }
     pub fn activity(&self, id: Uuid) -> String {
         format!("{}/activities/{id}", self.base)
     }

@@ -44,6 +44,8 @@ pub struct Config {
     pub seed_peers: Vec<String>,
     /// How often discovery checks known peers and reads their lists; 0 turns it off.
     pub discovery_interval_seconds: u64,
+    /// How often each external calendar a territory subscribed to is fetched; 0 stops it.
+    pub calendar_fetch_interval_minutes: u64,
     /// Hub mode: follow back every node that follows this one, and re-announce what each
     /// publishes to the others, so a new node joins the whole network by one follow.
     pub hub: bool,
@@ -79,6 +81,9 @@ pub struct Config {
     pub geocoder_url: Option<String>,
     /// Which API `geocoder_url` speaks.
     pub geocoder_api: GeocoderApi,
+    /// How far ahead a recurring series' occurrences are published, in days; a periodic
+    /// task extends the window as time passes.
+    pub series_window_days: u32,
 }
 
 /// The geocoding APIs the forms can ask.
@@ -109,6 +114,7 @@ impl Default for Config {
             delivery_lease_seconds: 60,
             seed_peers: Vec::new(),
             discovery_interval_seconds: 3600,
+            calendar_fetch_interval_minutes: 60,
             hub: false,
             http_idle_timeout_seconds: 30,
             node_name: String::new(),
@@ -121,12 +127,13 @@ impl Default for Config {
             matching_vocabulary: None,
             geocoder_url: None,
             geocoder_api: GeocoderApi::Nominatim,
+            series_window_days: 92,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 28] = [
     "domain",
     "scheme",
     "listen",
@@ -141,6 +148,7 @@ const ENV_KEYS: [&str; 26] = [
     "delivery_lease_seconds",
     "seed_peers",
     "discovery_interval_seconds",
+    "calendar_fetch_interval_minutes",
     "hub",
     "http_idle_timeout_seconds",
     "node_name",
@@ -153,6 +161,7 @@ const ENV_KEYS: [&str; 26] = [
     "matching_vocabulary",
     "geocoder_url",
     "geocoder_api",
+    "series_window_days",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -247,6 +256,12 @@ impl Config {
                 self.max_attachment_bytes
             )));
         }
+        if !(1..=731).contains(&self.series_window_days) {
+            return Err(ConfigError::Invalid(format!(
+                "series_window_days must be between 1 and 731, not {}",
+                self.series_window_days
+            )));
+        }
         if self.delivery_lease_seconds == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_lease_seconds must be at least 1".into(),
@@ -276,6 +291,14 @@ impl Config {
             ));
         }
         Ok(())
+    }
+
+    /// Up to when recurring series are published, seen from `now`.
+    pub fn series_horizon(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        now + chrono::Duration::days(self.series_window_days.into())
     }
 
     /// The node's public base URL, without trailing slash.

@@ -3464,3 +3464,261 @@ mod registrations {
         );
     }
 }
+
+mod series {
+    //! Recurring series and the links of their occurrences.
+
+    use super::*;
+    use rhizome_node::publication::series::{RecurrenceDraft, Series, SeriesLink};
+
+    conformance!(series_round_trip_and_occurrences_are_unique_per_start);
+
+    /// A series is stored and read back whole, is found by the periodic task until its
+    /// window is reached, and two occurrences of one series cannot share a start: the
+    /// materialisation may run twice without doubling an event.
+    async fn series_round_trip_and_occurrences_are_unique_per_start(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let first = event(&t, "Permanence", "2030-03-05T14:00", "2030-03-05T17:00");
+        let PublicationBody::Event(template) = first.body.clone() else {
+            unreachable!()
+        };
+        let recurrence: RecurrenceDraft =
+            serde_json::from_value(json!({"weekdays": ["tuesday"], "skip": ["2030-03-12"]}))
+                .unwrap();
+        let now = rhizome_node::now();
+        let mut s = Series {
+            id: uuid::Uuid::now_v7(),
+            territory_id: t.id,
+            recurrence: recurrence
+                .validate(template.starts_at, template.tz())
+                .unwrap(),
+            template,
+            materialised_until: Utc.with_ymd_and_hms(2030, 3, 1, 0, 0, 0).unwrap(),
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+        };
+        store.insert_series(&s).await.unwrap();
+        assert_eq!(store.series(s.id).await.unwrap().as_ref(), Some(&s));
+        let horizon = Utc.with_ymd_and_hms(2030, 6, 1, 0, 0, 0).unwrap();
+        let due = store.series_to_extend(horizon, 10).await.unwrap();
+        assert_eq!(due.iter().map(|s| s.id).collect::<Vec<_>>(), [s.id]);
+
+        let starts = s.starts_between(s.template.starts_at, horizon);
+        assert_eq!(starts[1] - starts[0], Duration::days(14), "the skip holds");
+        let occurrence = |start| Publication {
+            series: Some(SeriesLink {
+                id: s.id,
+                recurrence_id: start,
+                exception: false,
+            }),
+            ..Publication::new(t.id, PublicationBody::Event(s.occurrence_at(start)))
+        };
+        let one = occurrence(starts[0]);
+        store.insert_publication(&one, None).await.unwrap();
+        let again = store.insert_publication(&occurrence(starts[0]), None).await;
+        assert!(
+            matches!(again, Err(StoreError::Conflict("recurrence_id"))),
+            "{again:?}"
+        );
+        let two = occurrence(starts[1]);
+        store.insert_publication(&two, None).await.unwrap();
+        assert_eq!(store.publication(one.id).await.unwrap(), Some(one.clone()));
+
+        // Edited on its own: the mark is kept.
+        let mut edited = two.clone();
+        edited.series.as_mut().unwrap().exception = true;
+        store.update_publication(&edited, None).await.unwrap();
+        store.delete_publication(one.id, now, None).await.unwrap();
+        let all = store.occurrences(s.id).await.unwrap();
+        assert_eq!(all.len(), 2, "tombstones included");
+        assert!(all[0].deleted_at.is_some());
+        assert_eq!(all[1].series, edited.series);
+
+        s.materialised_until = horizon;
+        s.template.title = "Permanence numérique".into();
+        store.update_series(&s).await.unwrap();
+        assert_eq!(
+            store.series(s.id).await.unwrap().unwrap().template.title,
+            "Permanence numérique"
+        );
+        assert!(
+            store
+                .series_to_extend(horizon, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(store.live_series(Some(t.id)).await.unwrap().len(), 1);
+        assert_eq!(store.live_series(None).await.unwrap().len(), 1);
+        store.delete_series(s.id, now).await.unwrap();
+        assert!(store.live_series(Some(t.id)).await.unwrap().is_empty());
+        assert!(matches!(
+            store.delete_series(s.id, now).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.update_series(&s).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+}
+
+mod calendars {
+    //! External calendars a territory mirrors, and their mirrored events.
+
+    use super::*;
+    use rhizome_node::calendar_import::ImportReport;
+    use rhizome_node::store::calendars::{CalendarMirror, CalendarSubscription, CalendarSuccess};
+
+    conformance!(calendar_subscriptions_record_fetches_and_mirrors);
+
+    /// A subscription is unique per territory and URL; a success keeps its validators and
+    /// report, a failure keeps them too and only notes the attempt and its error; mirror
+    /// rows are keyed by UID and RECURRENCE-ID, found from their publication, counted, and
+    /// go with their subscription. Uploaded files (no URL) are never due for a fetch.
+    async fn calendar_subscriptions_record_fetches_and_mirrors(store: &dyn Store) {
+        let t = territory("grange", "La Grange");
+        store.insert_territory(&t).await.unwrap();
+        let url = "https://cloud.example/remote.php/dav/public-calendars/grange?export";
+        let s = CalendarSubscription::new(t.id, Some(url.into()), None);
+        store.insert_calendar_subscription(&s).await.unwrap();
+        let again = CalendarSubscription::new(t.id, Some(url.into()), None);
+        assert!(matches!(
+            store.insert_calendar_subscription(&again).await,
+            Err(StoreError::Conflict("url"))
+        ));
+        let uploads = CalendarSubscription::new(t.id, None, None);
+        store.insert_calendar_subscription(&uploads).await.unwrap();
+        assert_eq!(
+            store.calendar_subscription(s.id).await.unwrap(),
+            Some(s.clone())
+        );
+        let listed = store.calendar_subscriptions(t.id).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[1].url, None);
+
+        let now = rhizome_node::now();
+        let due = store.calendar_subscriptions_due(now, 10).await.unwrap();
+        assert_eq!(
+            due.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [s.id],
+            "never fetched"
+        );
+        let report = ImportReport {
+            read: 3,
+            created: 2,
+            malformed: 1,
+            unknown_zones: vec!["Mars/Olympus_Mons".into()],
+            ..ImportReport::default()
+        };
+        let success = CalendarSuccess {
+            at: now,
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Tue, 01 Dec 2026 10:00:00 GMT".into()),
+            report: Some(report.clone()),
+        };
+        store.record_calendar_success(s.id, &success).await.unwrap();
+        assert!(
+            store
+                .calendar_subscriptions_due(now, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = now + Duration::minutes(5);
+        store
+            .record_calendar_failure(
+                s.id,
+                later,
+                "unreachable",
+                "cloud.example could not be reached",
+            )
+            .await
+            .unwrap();
+        let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
+        assert_eq!(read.fetched_at, Some(later));
+        assert_eq!(read.succeeded_at, Some(now));
+        assert_eq!(read.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(read.report, Some(report.clone()));
+        assert_eq!(read.last_error.as_deref(), Some("unreachable"));
+        // Not modified: the report stays, the error goes.
+        let not_modified = CalendarSuccess {
+            report: None,
+            at: later,
+            ..success
+        };
+        store
+            .record_calendar_success(s.id, &not_modified)
+            .await
+            .unwrap();
+        let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
+        assert_eq!((read.report, read.last_error), (Some(report), None));
+        assert_eq!(
+            store
+                .calendar_subscriptions_due(later + Duration::seconds(1), 10)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "the uploads are never due"
+        );
+
+        let p = event(&t, "Repair café", "2026-12-08T18:00", "2026-12-08T21:00");
+        store.insert_publication(&p, None).await.unwrap();
+        let q = event(&t, "Permanence", "2026-12-03T14:00", "2026-12-03T17:00");
+        store.insert_publication(&q, None).await.unwrap();
+        let mirror = CalendarMirror {
+            subscription_id: s.id,
+            uid: "repair@grange".into(),
+            recurrence_id: String::new(),
+            publication_id: p.id,
+            digest: "d1".into(),
+            starts_at: p.body.starts_at().unwrap(),
+            synced_at: now,
+        };
+        store.put_calendar_mirror(&mirror).await.unwrap();
+        let occurrence = CalendarMirror {
+            uid: "permanence@grange".into(),
+            recurrence_id: "20261203T130000Z".into(),
+            publication_id: q.id,
+            starts_at: q.body.starts_at().unwrap(),
+            ..mirror.clone()
+        };
+        store.put_calendar_mirror(&occurrence).await.unwrap();
+        let replaced = CalendarMirror {
+            digest: "d2".into(),
+            synced_at: later,
+            ..mirror.clone()
+        };
+        store.put_calendar_mirror(&replaced).await.unwrap();
+        let mirrors = store.calendar_mirrors(s.id).await.unwrap();
+        assert_eq!(mirrors, [occurrence.clone(), replaced.clone()], "by start");
+        assert_eq!(
+            store.calendar_mirror_of(p.id).await.unwrap(),
+            Some((replaced, Some(url.to_owned())))
+        );
+        assert_eq!(
+            store
+                .calendar_subscription(s.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .mirrored,
+            2
+        );
+        store
+            .delete_calendar_mirror(s.id, "repair@grange", "")
+            .await
+            .unwrap();
+        assert_eq!(store.calendar_mirrors(s.id).await.unwrap(), [occurrence]);
+        store.delete_calendar_subscription(s.id).await.unwrap();
+        assert_eq!(store.calendar_subscription(s.id).await.unwrap(), None);
+        assert_eq!(store.calendar_mirror_of(q.id).await.unwrap(), None);
+        assert!(
+            store.publication(q.id).await.unwrap().is_some(),
+            "publications are the caller's"
+        );
+    }
+}

@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
     let https = state.config.scheme == "https";
     let router = Router::new()
         .merge(crate::api::routes())
+        .merge(crate::calendars::api::routes())
         .merge(crate::pages::routes(state.clone()))
         .merge(crate::feeds::routes())
         .merge(crate::widget::routes())
@@ -83,6 +84,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     rhizome_federation::delivery::spawn(state.federation.clone());
     state.federation.spawn_discovery();
     spawn_reminders(state.actions.clone());
+    rhizome_node::action::series::spawn_extension(
+        state.actions.clone(),
+        state.config.series_window_days,
+    );
+    crate::calendars::spawn(state.clone());
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -50,6 +50,10 @@ pub struct PublicationObject<'a> {
     pub fields: KindFields<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attachment: Option<Vec<Value>>,
+    /// The recurring series an event occurrence belongs to, by its URL (Rhizome; other
+    /// servers ignore the term and see an ordinary event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
 }
 
 /// What each kind adds: an `Event`, or a `Page` for a resource or a call.
@@ -174,6 +178,7 @@ pub fn publication_object<'a>(
         comments_enabled: true,
         fields,
         attachment,
+        series: p.series.map(|s| urls.series(s.id)),
     }
 }
 

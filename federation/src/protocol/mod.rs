@@ -68,6 +68,7 @@ pub fn context() -> Value {
             "organisers": "rhizome:organisers",
             "partners": {"@id": "rhizome:partners", "@type": "@id"},
             "relatedEvent": {"@id": "rhizome:relatedEvent", "@type": "@id"},
+            "series": {"@id": "rhizome:series", "@type": "@id"},
             "format": "rhizome:format",
             "shares": "rhizome:shares",
             "seeks": "rhizome:seeks",

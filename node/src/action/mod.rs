@@ -4,12 +4,14 @@
 //! returns what the caller renders. Callers only translate requests and render results.
 
 pub mod answer;
+pub mod calendars;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
 pub mod publication;
 pub mod references;
 pub mod registration;
+pub mod series;
 pub mod social;
 pub mod territory;
 
@@ -29,6 +31,7 @@ use crate::{Publication, Territory};
 
 pub use publication::{Draft, PastEvents};
 pub use registration::{Closed, Registrant};
+pub use series::SeriesScope;
 
 /// What the use cases need: the storage, and the network side that turns a change into
 /// activities (implemented by the federation crate; the domain never builds wire JSON).

@@ -137,12 +137,7 @@ impl Actions {
         patch: &serde_json::Value,
     ) -> Result<Publication, ActionError> {
         let edited = self.check_edit(who, territory, publication, patch)?;
-        self.check_references(&edited.body).await?;
-        let update = self.wire.publication_updated(territory, &edited).await?;
-        self.store
-            .update_publication(&edited, Some(&update))
-            .await?;
-        self.wire.queued();
+        self.store_edited(territory, &edited).await?;
         tracing::info!(id = %edited.id, by = %who.member.username, "edited");
         if matches!(edited.body, crate::PublicationBody::Event(_)) {
             // More places, or registrations open again: the waitlist moves up.
@@ -153,6 +148,19 @@ impl Actions {
         Ok(edited)
     }
 
+    /// Stores an edited publication already validated, with its `Update` for the followers.
+    pub async fn store_edited(
+        &self,
+        territory: &Territory,
+        edited: &Publication,
+    ) -> Result<(), ActionError> {
+        self.check_references(&edited.body).await?;
+        let update = self.wire.publication_updated(territory, edited).await?;
+        self.store.update_publication(edited, Some(&update)).await?;
+        self.wire.queued();
+        Ok(())
+    }
+
     /// Deletes with a tombstone: the URL then answers 410 and followers drop the object.
     pub async fn delete(
         &self,
@@ -161,6 +169,17 @@ impl Actions {
         publication: &Publication,
     ) -> Result<(), ActionError> {
         who.require_editor(territory.id)?;
+        self.store_deleted(territory, publication).await?;
+        tracing::info!(id = %publication.id, by = %who.member.username, "deleted");
+        Ok(())
+    }
+
+    /// Leaves the tombstone of a publication, with its `Delete` for the followers.
+    pub async fn store_deleted(
+        &self,
+        territory: &Territory,
+        publication: &Publication,
+    ) -> Result<(), ActionError> {
         let at = crate::now();
         let gone = Publication {
             deleted_at: Some(at),
@@ -171,7 +190,6 @@ impl Actions {
             .delete_publication(publication.id, at, Some(&delete))
             .await?;
         self.wire.queued();
-        tracing::info!(id = %publication.id, by = %who.member.username, "deleted");
         Ok(())
     }
 }

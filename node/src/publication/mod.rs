@@ -10,6 +10,7 @@ pub mod event;
 pub mod image;
 pub mod partner;
 pub mod resource;
+pub mod series;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -81,6 +82,9 @@ pub struct Publication {
     pub updated_at: DateTime<Utc>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The series an event occurrence belongs to (see [`series`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<series::SeriesLink>,
     #[serde(flatten)]
     pub body: PublicationBody,
 }
@@ -225,6 +229,7 @@ impl Publication {
             created_at: now,
             updated_at: now,
             deleted_at: None,
+            series: None,
             body,
         }
     }

@@ -13,6 +13,7 @@ mod sqlite;
 
 pub mod actors;
 pub mod answers;
+pub mod calendars;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
@@ -28,6 +29,7 @@ pub mod publications;
 pub mod reactions;
 pub mod remote_publications;
 pub mod rsvps;
+pub mod series;
 pub mod subscriptions;
 pub mod territories;
 
@@ -37,6 +39,7 @@ use async_trait::async_trait;
 
 pub use actors::{ActorStore, Keypair};
 pub use answers::AnswerStore;
+pub use calendars::CalendarStore;
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
@@ -53,6 +56,7 @@ pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore}
 pub use reactions::ReactionStore;
 pub use remote_publications::{RemotePublicationStore, RemoteQuery};
 pub use rsvps::{Admission, Change, JoinAnswer, Reminder, RsvpStore};
+pub use series::SeriesStore;
 pub use sqlite::SqliteStore;
 pub use subscriptions::SubscriptionStore;
 pub use territories::TerritoryStore;
@@ -60,10 +64,10 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
-        MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
-        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, Store,
-        SubscriptionStore, TerritoryStore,
+        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
+        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
+        NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
+        SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -116,6 +120,8 @@ pub trait Store:
     + PeerStore
     + SubscriptionStore
     + AnswerStore
+    + CalendarStore
+    + SeriesStore
     + Send
     + Sync
     + 'static

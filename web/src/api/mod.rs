@@ -6,9 +6,10 @@ mod network;
 pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 mod publications;
 pub(crate) mod registrations;
+mod series;
 pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;
-mod territories;
+pub(crate) mod territories;
 mod tokens;
 
 use axum::Router;
@@ -78,6 +79,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/territories/{slug}/{collection}",
             get(publications::list_of_territory).post(publications::create),
+        )
+        .route(
+            "/api/v1/series/{id}",
+            get(series::show).delete(series::delete),
         )
         .route("/api/v1/{collection}", get(publications::list))
         .route(

@@ -146,6 +146,9 @@ pub async fn create(
 ) -> Result<impl IntoResponse, ApiError> {
     let kind = kind_of_collection(&collection)?;
     let territory = state.actions.territory(&slug).await?;
+    if kind == PublicationKind::Event && json.get("recurrence").is_some_and(|r| !r.is_null()) {
+        return super::series::create(&state, &principal, &territory, json).await;
+    }
     let draft = Draft {
         kind,
         json,
@@ -185,12 +188,31 @@ pub async fn update(
     Auth(principal): Auth,
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
+    scope: Result<Query<super::series::ScopeParams>, QueryRejection>,
     JsonBody(patch): JsonBody,
 ) -> Result<Json<Value>, ApiError> {
+    let scope = super::series::scope_of(scope)?;
     let (publication, territory) = find(&state, &collection, &id).await?;
-    let edited = (state.actions)
-        .edit(&principal, &territory, &publication, &patch)
-        .await?;
+    let edited = match (publication.series, scope) {
+        (None, None) => {
+            (state.actions)
+                .edit(&principal, &territory, &publication, &patch)
+                .await?
+        }
+        (_, scope) => {
+            let horizon = state.config.series_horizon(rhizome_node::now());
+            (state.actions)
+                .edit_occurrence(
+                    &principal,
+                    &territory,
+                    &publication,
+                    &patch,
+                    scope.unwrap_or_default(),
+                    horizon,
+                )
+                .await?
+        }
+    };
     Ok(Json(view(&state, &edited, &territory.profile.slug)))
 }
 
@@ -237,10 +259,17 @@ pub async fn delete(
     Auth(principal): Auth,
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
+    scope: Result<Query<super::series::ScopeParams>, QueryRejection>,
 ) -> Result<StatusCode, ApiError> {
+    let scope = super::series::scope_of(scope)?;
     let (publication, territory) = find(&state, &collection, &id).await?;
     (state.actions)
-        .delete(&principal, &territory, &publication)
+        .delete_occurrence(
+            &principal,
+            &territory,
+            &publication,
+            scope.unwrap_or_default(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

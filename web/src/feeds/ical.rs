@@ -1,6 +1,14 @@
 //! iCalendar (RFC 5545) agendas: a node's, a territory's, and one event's "add to
 //! calendar" file. Times are written in the event's own zone with its TZID, and each zone
 //! used is defined by a VTIMEZONE (see `vtimezone`), so every client shows the right hour.
+//!
+//! A recurring series is written as calendar apps write one: ONE VEVENT with its RRULE
+//! and its skipped dates as EXDATE (with TZID), whose UID is the series' URL, plus one
+//! VEVENT with the same UID and a RECURRENCE-ID for each occurrence edited or cancelled
+//! on its own. A cancelled occurrence stays, `STATUS:CANCELLED`, rather than becoming an
+//! EXDATE: Google Calendar, Nextcloud and Thunderbird then show it struck out, so
+//! subscribers learn it is off (an EXDATE would make it vanish silently), and it agrees
+//! with what followers received (an `Update` with `EventCancelled`) and with its page.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +23,7 @@ use icalendar::{
 };
 use rhizome_node::markdown;
 use rhizome_node::publication::event::{EventFormat, EventStatus};
+use rhizome_node::publication::series::Series;
 use rhizome_node::validation::{self, Lines};
 use rhizome_node::{PublicationBody, Territory};
 use uuid::Uuid;
@@ -45,7 +54,9 @@ pub async fn node_calendar(
         None => format!("Rhizome · {}", state.config.domain),
     };
     let zone = territory.as_ref().map(Territory::tz);
-    Ok(ics(render(&state, &name, zone, &selection.apply(&loaded))))
+    let items = selection.apply(&loaded);
+    let series = series_of(&state, &items).await?;
+    Ok(ics(render(&state, &name, zone, &items, &series)))
 }
 
 /// `GET /t/{slug}/calendar.ics`: a territory's events.
@@ -63,11 +74,14 @@ pub async fn territory_calendar(
     let selection = params.selection(DEFAULT_LIMIT, MAX_LIMIT, PAST)?;
     let territory = find(&state, &slug).await?;
     let loaded = selection.load(&state, Some(&territory)).await?;
+    let items = selection.apply(&loaded);
+    let series = series_of(&state, &items).await?;
     Ok(ics(render(
         &state,
         &territory.profile.name,
         Some(territory.tz()),
-        &selection.apply(&loaded),
+        &items,
+        &series,
     )))
 }
 
@@ -96,8 +110,9 @@ pub async fn single_event(
     };
     let selection = AgendaParams::default().selection(1, 1, PAST)?;
     let items = selection.apply(&loaded);
-    // `apply` filters nothing without parameters, whatever the dates.
-    Ok(ics(render(&state, &title, None, &items)))
+    // `apply` filters nothing without parameters, whatever the dates. One occurrence of a
+    // series is added to a calendar as the event it is.
+    Ok(ics(render(&state, &title, None, &items, &BTreeMap::new())))
 }
 
 /// `GET /network/calendar.ics`: the network agenda (this node's events and those of the
@@ -224,21 +239,110 @@ fn zone_used(zones: &mut Zones, tz: Tz, span: Span) {
         .push(span);
 }
 
-pub fn render(state: &AppState, name: &str, zone: Option<Tz>, items: &[Listed]) -> String {
+/// The live series the listed occurrences belong to, by id.
+async fn series_of(state: &AppState, items: &[Listed<'_>]) -> Result<SeriesById, ApiError> {
+    let mut found = SeriesById::new();
+    for link in items.iter().filter_map(|i| i.publication.series) {
+        if found.contains_key(&link.id) {
+            continue;
+        }
+        if let Some(s) = state.store.series(link.id).await?
+            && s.deleted_at.is_none()
+        {
+            found.insert(link.id, s);
+        }
+    }
+    Ok(found)
+}
+
+/// Series by id.
+pub type SeriesById = BTreeMap<Uuid, Series>;
+
+/// How far a series' VTIMEZONE observances reach: its rule goes on past the occurrences
+/// stored, and calendar apps expand it themselves.
+const SERIES_ZONE_REACH: Duration = Duration::days(3 * 366);
+
+/// The calendar: plain events as they are; an occurrence of a live series in `series` as
+/// that series' one VEVENT (written once), and as an override of it when edited or
+/// cancelled on its own.
+pub fn render(
+    state: &AppState,
+    name: &str,
+    zone: Option<Tz>,
+    items: &[Listed],
+    series: &SeriesById,
+) -> String {
     let mut calendar = calendar_named(name);
     if let Some(zone) = zone {
         calendar.append_property(Property::new("X-WR-TIMEZONE", zone.name()));
     }
     let mut zones = Zones::new();
+    let mut written = std::collections::HashSet::new();
     for item in items {
         zone_used(
             &mut zones,
             item.event.tz(),
             (item.event.starts_at, item.event.ends_at),
         );
-        calendar.push(vevent(state, item));
+        let link = item.publication.series;
+        let Some((link, s)) = link.and_then(|l| Some((l, series.get(&l.id)?))) else {
+            calendar.push(vevent(state, item));
+            continue;
+        };
+        if written.insert(s.id) {
+            let start = s.template.starts_at;
+            zone_used(
+                &mut zones,
+                s.template.tz(),
+                (start, start + SERIES_ZONE_REACH),
+            );
+            calendar.push(series_vevent(state, s, item));
+        }
+        if link.exception {
+            let mut ev = vevent(state, item);
+            ev.uid(&series_url(state, s))
+                .recurrence_id(local_time(link.recurrence_id, s.template.tz()));
+            calendar.push(ev.done());
+        }
     }
     with_timezones(&calendar, zones)
+}
+
+fn series_url(state: &AppState, s: &Series) -> String {
+    state.federation.urls.series(s.id)
+}
+
+/// A series as one VEVENT: its first date, its RRULE and EXDATEs, what every occurrence
+/// says (from the series' template), the series' page as its URL.
+fn series_vevent(state: &AppState, s: &Series, item: &Listed) -> icalendar::Event {
+    let template = Listed {
+        publication: item.publication,
+        event: &s.template,
+        territory: item.territory,
+    };
+    let mut ev = vevent(state, &template);
+    let url = series_url(state, s);
+    let tz = s.template.tz();
+    ev.uid(&url)
+        .url(&url)
+        .timestamp(s.updated_at)
+        .created(s.created_at)
+        .last_modified(s.updated_at)
+        .sequence(sequence(s.created_at, s.updated_at))
+        .description(&description(&s.template.description, &url))
+        .add_property("RRULE", &s.recurrence.rule);
+    if !s.recurrence.exdates.is_empty() {
+        let dates: Vec<String> = s
+            .recurrence
+            .exdates
+            .iter()
+            .map(|t| t.format("%Y%m%dT%H%M%S").to_string())
+            .collect();
+        let mut exdate = Property::new("EXDATE", dates.join(","));
+        exdate.add_parameter("TZID", tz.name());
+        ev.append_multi_property(exdate.done());
+    }
+    ev.done()
 }
 
 /// The calendar's text with a VTIMEZONE for each zone used.

@@ -5,9 +5,9 @@
 // `Response`, large but returned once per request.
 #![allow(clippy::result_large_err)]
 
-mod access;
+pub(crate) mod access;
 mod account;
-mod admin;
+pub(crate) mod admin;
 pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
@@ -155,6 +155,24 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/manage/t/{slug}/settings",
             get(admin::settings_form).post(admin::save_settings),
+        )
+        .route(
+            "/manage/t/{slug}/calendars",
+            post(crate::calendars::pages::add),
+        )
+        .route(
+            "/manage/t/{slug}/calendars/upload",
+            post(crate::calendars::pages::upload).layer(DefaultBodyLimit::max(
+                crate::calendars::pages::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/manage/t/{slug}/calendars/{id}/fetch",
+            post(crate::calendars::pages::fetch_now),
+        )
+        .route(
+            "/manage/t/{slug}/calendars/{id}/remove",
+            post(crate::calendars::pages::remove),
         )
         .route("/manage/federation", get(admin::federation))
         .route("/manage/federation/block", post(admin::block))

@@ -1403,6 +1403,11 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
                             "organisers": ["Atelier vélo"], "partners": ["https://other.example/t/lab"]})),
     )
     .await;
+    let occurrence = publish(
+        "events",
+        event_draft(json!({"title": "Permanence", "recurrence": {"count": 2}})),
+    )
+    .await;
     let resource = publish(
         "resources",
         json!({"title": "Guide du repair café", "type": "guide", "body": "# Étapes", "level": "beginner",
@@ -1436,6 +1441,7 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
         ("event-on-site", &on_site),
         ("event-online", &online),
         ("event-hybrid", &hybrid),
+        ("event-occurrence", &occurrence),
         ("resource", &resource),
         ("call", &call),
     ] {

@@ -13,6 +13,7 @@ mod transaction;
 
 mod actors;
 mod answers;
+mod calendars;
 mod comments;
 mod deliveries;
 mod followers;
@@ -28,6 +29,7 @@ mod publications;
 mod reactions;
 mod remote_publications;
 mod rsvps;
+mod series;
 mod store;
 mod subscriptions;
 mod territories;

@@ -25,8 +25,9 @@ impl PublicationStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO publications
-               (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+               (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at,
+                series_id, recurrence_id, series_exception)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(p.id)
         .bind(p.territory_id)
@@ -38,9 +39,16 @@ impl PublicationStore for SqlStore {
         .bind(Json(&p.body))
         .bind(p.created_at)
         .bind(p.updated_at)
+        .bind(p.series.map(|s| s.id))
+        .bind(p.series.map(|s| s.recurrence_id))
+        .bind(p.series.is_some_and(|s| s.exception))
         .execute(&mut *tx)
         .await
-        .map_err(conflict_on("id"))?;
+        .map_err(conflict_on(if p.series.is_some() {
+            "recurrence_id"
+        } else {
+            "id"
+        }))?;
         index_local_in(&mut tx, p).await?;
         if let Some(a) = announce {
             enqueue_in(&mut tx, a).await?;
@@ -57,7 +65,8 @@ impl PublicationStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE publications
-             SET title = $2, language = $3, starts_at = $4, ends_at = $5, data = $6, updated_at = $7
+             SET title = $2, language = $3, starts_at = $4, ends_at = $5, data = $6, updated_at = $7,
+                 series_id = $8, recurrence_id = $9, series_exception = $10
              WHERE id = $1 AND deleted_at IS NULL",
         )
         .bind(p.id)
@@ -67,8 +76,12 @@ impl PublicationStore for SqlStore {
         .bind(p.body.ends_at())
         .bind(Json(&p.body))
         .bind(p.updated_at)
+        .bind(p.series.map(|s| s.id))
+        .bind(p.series.map(|s| s.recurrence_id))
+        .bind(p.series.is_some_and(|s| s.exception))
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(conflict_on("recurrence_id"))?;
         touched(done.rows_affected())?;
         index_local_in(&mut tx, p).await?;
         if let Some(a) = announce {

@@ -19,8 +19,7 @@ pub(super) const TERRITORY_COLUMNS: &str = "id, data, created_at, updated_at";
 pub(super) const MEMBER_COLUMNS: &str =
     "m.id, m.username, m.password_hash, m.is_admin, m.created_at";
 
-pub(super) const PUBLICATION_COLUMNS: &str =
-    "id, territory_id, data, created_at, updated_at, deleted_at";
+pub(super) const PUBLICATION_COLUMNS: &str = "id, territory_id, data, created_at, updated_at, deleted_at, series_id, recurrence_id, series_exception";
 
 pub(super) fn territory_from_row(row: &DbRow) -> Result<Territory, sqlx::Error> {
     Ok(Territory {
@@ -82,6 +81,14 @@ pub(super) fn publication_from_row(row: &DbRow) -> Result<Publication, sqlx::Err
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         deleted_at: row.try_get("deleted_at")?,
+        series: match row.try_get::<Option<uuid::Uuid>, _>("series_id")? {
+            Some(id) => Some(crate::publication::series::SeriesLink {
+                id,
+                recurrence_id: row.try_get("recurrence_id")?,
+                exception: row.try_get("series_exception")?,
+            }),
+            None => None,
+        },
     })
 }
 

@@ -52,6 +52,8 @@ pub(super) struct FormPage<'a> {
     preview: Option<minijinja::Value>,
     /// What the form's "find coordinates" button found.
     geocode: Option<minijinja::Value>,
+    /// The calendar an imported event mirrors (its URL; none for an uploaded file).
+    mirrored: Option<Option<String>>,
 }
 
 impl<'a> FormPage<'a> {
@@ -74,6 +76,7 @@ impl<'a> FormPage<'a> {
             document_lost: false,
             preview: None,
             geocode: None,
+            mirrored: None,
         }
     }
 
@@ -234,6 +237,7 @@ impl<'a> FormPage<'a> {
             "manage/form.html",
             context! {
                 kind => self.kind.as_str(),
+                mirrored => self.mirrored.as_ref().map(|url| context! { url }),
                 territory => territory_card(state, self.territory),
                 action => self.action,
                 fields => form_view(fields(self.kind), self.values, self.known, error),
@@ -423,9 +427,16 @@ pub async fn edit_form(
         values.push((ALT_FIELD.to_owned(), image.alt.clone()));
     }
     let known = territory_refs::known(&state, &territory).await?;
+    // An imported event: the calendar wins, and the form says so.
+    let mirrored = state
+        .store
+        .calendar_mirror_of(publication.id)
+        .await?
+        .map(|(_, url)| url);
     Ok(FormPage {
         image: publication.body.image(),
         attachments: attachments_of(&publication.body),
+        mirrored,
         ..FormPage::new(
             publication.body.kind(),
             &territory,

@@ -73,6 +73,13 @@ pub struct Config {
     /// An admin's matching vocabulary file (same format as the shipped
     /// `matching/vocabulary.txt`), added to the shipped one at start.
     pub matching_vocabulary: Option<PathBuf>,
+    /// The SMTP server letters are sent through, in lettre's URL form
+    /// (`smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`); none,
+    /// no mail is sent or queued.
+    pub smtp_url: Option<String>,
+    /// The letters' sender address (`rhizome@node.example` or
+    /// `Réseau <rhizome@node.example>`); `rhizome@<domain>` when unset.
+    pub mail_from: Option<String>,
 }
 
 impl Default for Config {
@@ -102,12 +109,14 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_attachment_bytes: 25 * 1024 * 1024,
             matching_vocabulary: None,
+            smtp_url: None,
+            mail_from: None,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 24] = [
+const ENV_KEYS: [&str; 26] = [
     "domain",
     "scheme",
     "listen",
@@ -132,6 +141,8 @@ const ENV_KEYS: [&str; 24] = [
     "trusted_proxies",
     "max_attachment_bytes",
     "matching_vocabulary",
+    "smtp_url",
+    "mail_from",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -241,6 +252,7 @@ impl Config {
                 "max_connections_per_address must be at least 1".into(),
             ));
         }
+        crate::mail::sender::check_config(self).map_err(ConfigError::Invalid)?;
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_concurrency must be at least 1".into(),

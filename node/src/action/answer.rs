@@ -53,7 +53,7 @@ impl Actions {
         call_id: Uuid,
         draft: AnswerDraft,
     ) -> Result<Answer, ActionError> {
-        let (_, call_territory) = self.call_open_to_answers(call_id).await?;
+        let (call, call_territory) = self.call_open_to_answers(call_id).await?;
         let text = draft.text()?;
         let responder = match (&draft.territory, who) {
             (Some(slug), Some(who)) => {
@@ -76,6 +76,7 @@ impl Actions {
             .await
             .map_err(refused_if_twice)?;
         tracing::info!(call = %call_id, answer = %answer.id, responder = %answer.responder.key(), "call answered");
+        self.tell_of_answer(&call, &call_territory, &answer).await;
         Ok(answer)
     }
 
@@ -125,7 +126,7 @@ impl Actions {
             }
             return Err(Refusal::Forged("this Offer id belongs to another answer".into()).into());
         }
-        self.call_open_to_answers(call_id).await?;
+        let (call, call_territory) = self.call_open_to_answers(call_id).await?;
         if text.message.is_empty() {
             return Err(ValidationError::new("object.content", "must not be empty").into());
         }
@@ -140,6 +141,7 @@ impl Actions {
             .await
             .map_err(refused_if_twice)?;
         tracing::info!(call = %call_id, answer = %answer.id, actor = %actor_id, "answer received");
+        self.tell_of_answer(&call, &call_territory, &answer).await;
         Ok(answer)
     }
 

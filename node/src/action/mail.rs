@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use super::{ActionError, Actions};
+use crate::answer::{Answer, Responder};
 use crate::mail::{EDITOR_NEWS, Letter, MailChoices};
+use crate::store::notices::MatchNotice;
+use crate::{Publication, Territory};
 use crate::text::{Args, Lang};
 use crate::validation::ValidationError;
 
@@ -34,11 +37,25 @@ impl Actions {
     /// `mail-<kind>-subject`/`-body`, in their language, with `args` and `territory` (the
     /// territory's name, unless given); those who take a daily digest get it in the next
     /// one instead.
-    pub async fn tell_editors(
-        &self,
+    ///
+    /// `args` are copied before anything waits (message arguments are not `Sync`), so the
+    /// future is `Send` and may be awaited in any handler.
+    pub fn tell_editors<'a>(
+        &'a self,
         territory_id: Uuid,
         kind: &str,
         args: &Args,
+    ) -> impl Future<Output = Result<(), ActionError>> + Send + use<'a> {
+        let kind = kind.to_owned();
+        let args = args.clone();
+        async move { self.tell_editors_owned(territory_id, &kind, args).await }
+    }
+
+    async fn tell_editors_owned(
+        &self,
+        territory_id: Uuid,
+        kind: &str,
+        mut args: Args,
     ) -> Result<(), ActionError> {
         if !self.mailing.on {
             tracing::debug!(kind, "no smtp_url: editors not told");
@@ -48,7 +65,6 @@ impl Actions {
         if recipients.is_empty() {
             return Ok(());
         }
-        let mut args = args.clone();
         if !args.contains_key("territory")
             && let Some(territory) = self.store.territory(territory_id).await?
         {
@@ -73,8 +89,8 @@ impl Actions {
 
     /// [`Actions::tell_editors`] where the news is a side effect of something already
     /// stored: a failure is logged, never passed on.
-    pub async fn tell_editors_or_log(&self, territory_id: Uuid, kind: &str, args: &Args) {
-        if let Err(e) = self.tell_editors(territory_id, kind, args).await {
+    pub async fn tell_editors_or_log(&self, territory_id: Uuid, kind: &str, args: Args) {
+        if let Err(e) = self.tell_editors_owned(territory_id, kind, args).await {
             tracing::warn!(territory = %territory_id, kind, error = %e, "editors not told");
         }
     }
@@ -136,5 +152,80 @@ impl Actions {
         self.set_mail_choices(member_id, email, lang, choices.digest, choices.refused)
             .await?;
         Ok(())
+    }
+
+    /// Tells the editors of `territory` that `answer` came to their `call`.
+    pub(crate) async fn tell_of_answer(
+        &self,
+        call: &Publication,
+        territory: &Territory,
+        answer: &Answer,
+    ) {
+        let from = match &answer.responder {
+            Responder::LocalTerritory(id) => match self.store.territory(*id).await {
+                Ok(Some(t)) => t.profile.name,
+                _ => id.to_string(),
+            },
+            Responder::RemoteTerritory(actor) => actor.clone(),
+            Responder::Visitor { name, .. } => name.clone(),
+        };
+        let mut args = Args::new();
+        args.insert("call".into(), call.body.title().to_owned().into());
+        args.insert("from".into(), from.into());
+        args.insert("message".into(), answer.text.message.clone().into());
+        args.insert(
+            "link".into(),
+            format!(
+                "{}/manage/t/{}/answers",
+                self.mailing.base_url, territory.profile.slug
+            )
+            .into(),
+        );
+        self.tell_editors_or_log(territory.id, "new-answer", args)
+            .await;
+    }
+
+    /// Tells the editors of `territory` that `actor` asks to follow it.
+    pub async fn tell_of_follow_request(&self, territory: &Territory, actor: &str) {
+        let mut args = Args::new();
+        args.insert("actor".into(), actor.to_owned().into());
+        args.insert(
+            "link".into(),
+            format!(
+                "{}/manage/t/{}/followers",
+                self.mailing.base_url, territory.profile.slug
+            )
+            .into(),
+        );
+        self.tell_editors_or_log(territory.id, "follow-request", args)
+            .await;
+    }
+
+    /// Tells each territory's editors of the new matches `notices` hold for its calls:
+    /// one letter per territory, listing them all.
+    pub(crate) async fn tell_of_matches(&self, notices: &[MatchNotice]) {
+        let territories: BTreeSet<Uuid> = notices.iter().map(|n| n.territory_id).collect();
+        for territory_id in territories {
+            let mut lines = Vec::new();
+            for n in notices.iter().filter(|n| n.territory_id == territory_id) {
+                let call = match self.store.publication(n.call_id).await {
+                    Ok(Some(p)) => p.body.title().to_owned(),
+                    _ => continue,
+                };
+                lines.push(format!("• {call} ← {}", n.matched_title));
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            let mut args = Args::new();
+            args.insert("count".into(), (lines.len() as i64).into());
+            args.insert("matches".into(), lines.join("\n").into());
+            args.insert(
+                "link".into(),
+                format!("{}/manage", self.mailing.base_url).into(),
+            );
+            self.tell_editors_or_log(territory_id, "new-match", args)
+                .await;
+        }
     }
 }

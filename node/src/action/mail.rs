@@ -11,9 +11,9 @@ use super::{ActionError, Actions};
 use crate::answer::{Answer, Responder};
 use crate::mail::{EDITOR_NEWS, Letter, MailChoices};
 use crate::store::notices::MatchNotice;
-use crate::{Publication, Territory};
 use crate::text::{Args, Lang};
 use crate::validation::ValidationError;
+use crate::{Publication, Territory};
 
 impl Actions {
     /// Puts `letter` in the mail queue, to be sent as soon as possible. Without

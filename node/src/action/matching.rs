@@ -295,7 +295,10 @@ impl Matchmaker<'_> {
 
     /// Stores `notices`, one territory at a time; returns those of the territories that
     /// got at least one new notice (their editors are told, once for the batch).
-    async fn add_notices(&self, notices: Vec<MatchNotice>) -> Result<Vec<MatchNotice>, ActionError> {
+    async fn add_notices(
+        &self,
+        notices: Vec<MatchNotice>,
+    ) -> Result<Vec<MatchNotice>, ActionError> {
         let mut territories: Vec<uuid::Uuid> = notices.iter().map(|n| n.territory_id).collect();
         territories.sort();
         territories.dedup();

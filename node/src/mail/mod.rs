@@ -113,9 +113,7 @@ pub struct DigestItem {
 pub fn retry_delay(failures: i32) -> Option<chrono::Duration> {
     const MINUTES: [i64; 8] = [1, 5, 30, 120, 720, 720, 720, 720];
     let index = usize::try_from(failures).ok()?.checked_sub(1)?;
-    MINUTES
-        .get(index)
-        .map(|m| chrono::Duration::minutes(*m))
+    MINUTES.get(index).map(|m| chrono::Duration::minutes(*m))
 }
 
 /// Writes `items` (news for one member, oldest first) as one digest letter to `to`.
@@ -164,10 +162,7 @@ mod tests {
         assert_eq!(retry_delay(1), Some(chrono::Duration::minutes(1)));
         assert_eq!(retry_delay(2), Some(chrono::Duration::minutes(5)));
         assert_eq!(retry_delay(4), Some(chrono::Duration::hours(2)));
-        let total: i64 = (1..)
-            .map_while(retry_delay)
-            .map(|d| d.num_minutes())
-            .sum();
+        let total: i64 = (1..).map_while(retry_delay).map(|d| d.num_minutes()).sum();
         assert!((40 * 60..=56 * 60).contains(&total), "{total} minutes");
         assert_eq!(retry_delay(9), None);
     }
@@ -192,8 +187,18 @@ mod tests {
         let letter = write_digest(Lang("en"), "a@example.org", &items, "http://x/manage");
         assert_eq!(letter.kind, DIGEST);
         assert!(letter.subject.contains('2'), "{}", letter.subject);
-        for part in ["Première nouvelle", "Corps un", "Second news", "Body two", "http://x/manage"] {
-            assert!(letter.body.contains(part), "{part} missing from {}", letter.body);
+        for part in [
+            "Première nouvelle",
+            "Corps un",
+            "Second news",
+            "Body two",
+            "http://x/manage",
+        ] {
+            assert!(
+                letter.body.contains(part),
+                "{part} missing from {}",
+                letter.body
+            );
         }
         let fr = write_digest(Lang("fr"), "a@example.org", &items, "http://x/manage");
         assert_ne!(fr.subject, letter.subject);

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::{ClaimedLetter, retry_delay, write_digest};
@@ -281,7 +281,11 @@ mod tests {
         ] {
             assert_eq!(check_config(&config(Some(good), None)), Ok(()), "{good}");
         }
-        for bad in ["mail.example", "http://mail.example", "smtp://mail.example?tls=maybe"] {
+        for bad in [
+            "mail.example",
+            "http://mail.example",
+            "smtp://mail.example?tls=maybe",
+        ] {
             let err = check_config(&config(Some(bad), None)).unwrap_err();
             assert!(err.starts_with("smtp_url "), "{err}");
             assert!(!err.contains('\n'), "{err}");

@@ -62,8 +62,7 @@ pub trait MailStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// The editors of a territory who have an address, with their choices.
-    async fn territory_recipients(&self, territory_id: Uuid)
-    -> Result<Vec<Recipient>, StoreError>;
+    async fn territory_recipients(&self, territory_id: Uuid) -> Result<Vec<Recipient>, StoreError>;
 
     /// Keeps a piece of news (written as `letter`) for `member_id`'s next digest.
     async fn add_digest_item(

@@ -99,6 +99,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(links::invitations).post(links::create_invitation),
         )
         .route("/lang/{tag}", get(account::switch_language))
+        .route(
+            "/manage/mail",
+            get(account::mail_form).post(account::save_mail),
+        )
         .route("/manage", get(manage::dashboard))
         // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(

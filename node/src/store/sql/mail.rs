@@ -90,7 +90,12 @@ impl MailStore for SqlStore {
             .await?;
         let mut claimed = rows
             .iter()
-            .map(|row| Ok(ClaimedLetter { queued: queued_from_row(row)?, claim }))
+            .map(|row| {
+                Ok(ClaimedLetter {
+                    queued: queued_from_row(row)?,
+                    claim,
+                })
+            })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         claimed.sort_by_key(|c| c.queued.id);
         Ok(claimed)
@@ -196,10 +201,7 @@ impl MailStore for SqlStore {
         Ok(())
     }
 
-    async fn territory_recipients(
-        &self,
-        territory_id: Uuid,
-    ) -> Result<Vec<Recipient>, StoreError> {
+    async fn territory_recipients(&self, territory_id: Uuid) -> Result<Vec<Recipient>, StoreError> {
         let rows = sqlx::query(
             "SELECT m.id FROM members m JOIN territory_editors e ON e.member_id = m.id
              WHERE e.territory_id = $1 AND m.email IS NOT NULL ORDER BY m.username",
@@ -239,12 +241,11 @@ impl MailStore for SqlStore {
     }
 
     async fn digests_due(&self, before: DateTime<Utc>) -> Result<Vec<Uuid>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT DISTINCT member_id FROM mail_digest_items WHERE created_at < $1",
-        )
-        .bind(before)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query("SELECT DISTINCT member_id FROM mail_digest_items WHERE created_at < $1")
+                .bind(before)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows
             .iter()
             .map(|r| r.try_get("member_id"))

@@ -16,6 +16,7 @@ mod feeds;
 mod fields;
 mod filters;
 mod hardening;
+mod mail;
 mod matching;
 mod media;
 mod network;

@@ -504,3 +504,59 @@ fn the_cli_mails_an_invitation_and_a_reset_link() {
     assert!(err.contains("smtp_url"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
+
+/// A territory that starts sharing what a need asks for: the need's editors get one letter
+/// for the batch, naming the need and the match; saving it again sends none.
+#[tokio::test]
+async fn new_matches_are_mailed_once_per_batch() {
+    let smtp = SmtpServer::start();
+    let (node, admin) = node_mailing_to(Backend::Sqlite, Some(smtp.url()))
+        .await
+        .unwrap();
+    editor(&node, "ville", "ana", "ana@example.org", false, &[]).await;
+    node.territory(
+        &admin,
+        json!({"slug": "fablab", "name": "Fablab de Poitiers", "kind": "fablab", "languages": ["fr"],
+               "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}),
+    )
+    .await;
+    publish_call(
+        &node,
+        &admin,
+        "ville",
+        json!({"type": "need", "title": "Besoin d'une découpeuse laser",
+               "description": "Pour découper du bois au laser avec les jeunes."}),
+    )
+    .await;
+    let share =
+        json!({"inventory": {"shares": [{"label": "Découpeuse laser", "tags": ["équipement"]}]}});
+    for _ in 0..2 {
+        let (status, body) = node
+            .send(
+                Method::PATCH,
+                "/api/v1/territories/fablab",
+                Some(&admin),
+                Some(share.clone()),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let mail = received(&smtp, "ana@example.org", 1).await.remove(0);
+    assert!(
+        mail.subject().contains("Ville apprenante"),
+        "{}",
+        mail.subject()
+    );
+    assert!(
+        mail.body.contains("Besoin d'une découpeuse laser")
+            && mail.body.contains("Fablab de Poitiers · Découpeuse laser"),
+        "{}",
+        mail.body
+    );
+    assert!(mail.body.contains(&node.url("/manage")), "{}", mail.body);
+    let sender = Sender::new(node.store.clone(), &node.state.config)
+        .unwrap()
+        .unwrap();
+    sender.run_once(rhizome_node::now()).await.unwrap();
+    assert_eq!(smtp.inbox.to("ana@example.org").len(), 1);
+}

@@ -29,3 +29,9 @@ CREATE TABLE mail_digest_items (
     created_at  TEXT NOT NULL
 );
 CREATE INDEX mail_digest_items_by_member ON mail_digest_items (member_id, created_at);
+
+-- The address an invitation was mailed to, given to the member who accepts it.
+CREATE TABLE invitation_addresses (
+    token_hash  TEXT PRIMARY KEY REFERENCES one_time_links(token_hash) ON DELETE CASCADE,
+    email       TEXT NOT NULL
+);

@@ -3015,6 +3015,7 @@ mod mail {
         failed_letters_wait_then_are_given_up_and_kept,
         mail_choices_round_trip_and_addresses_are_unique_without_case,
         a_digest_takes_a_members_news_once_into_one_letter,
+        an_invitation_keeps_the_address_it_was_mailed_to,
     );
 
     async fn sqlite() -> Fixture {
@@ -3299,5 +3300,30 @@ mod mail {
         );
         assert_eq!(store.unsent_letters(10).await.unwrap().len(), 1);
         assert_eq!(store.digests_due(at(23, 59)).await.unwrap(), vec![ana.id]);
+    }
+
+    async fn an_invitation_keeps_the_address_it_was_mailed_to(store: &dyn Store) {
+        let (hash, link) = invitation(None, false);
+        store.insert_link(&link).await.unwrap();
+        assert_eq!(store.invited_address(&hash).await.unwrap(), None);
+        store
+            .set_invited_address(&hash, "rita@example.org")
+            .await
+            .unwrap();
+        store
+            .set_invited_address(&hash, "Rita@Example.org")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.invited_address(&hash).await.unwrap().as_deref(),
+            Some("Rita@Example.org")
+        );
+        // Only for a link that exists.
+        assert!(
+            store
+                .set_invited_address("0000", "x@example.org")
+                .await
+                .is_err()
+        );
     }
 }

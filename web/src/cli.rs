@@ -341,6 +341,7 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
             };
             println!("(single use, valid {INVITATION_DAYS} days: whoever opens it becomes {role})");
             if let Some(email) = email {
+                store.set_invited_address(&link.token_hash, &email).await?;
                 let mut args = MessageArgs::new();
                 args.insert(
                     "link".into(),

@@ -145,6 +145,25 @@ impl Actions {
         Ok(choices)
     }
 
+    /// Gives `member_id`, who just accepted the invitation `token_hash`, the address it
+    /// was mailed to, unless another member has it (then they set one themselves).
+    pub async fn adopt_invited_address(
+        &self,
+        token_hash: &str,
+        member_id: Uuid,
+    ) -> Result<(), ActionError> {
+        let Some(email) = self.store.invited_address(token_hash).await? else {
+            return Ok(());
+        };
+        match self.set_member_email(member_id, &email).await {
+            Err(ActionError::Invalid(e)) => {
+                tracing::info!(member = %member_id, field = %e.field, "invited address not kept");
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
     /// Sets only a member's address, keeping their other choices (the CLI).
     pub async fn set_member_email(&self, member_id: Uuid, email: &str) -> Result<(), ActionError> {
         let choices = self.mail_choices(member_id).await?;

@@ -85,4 +85,10 @@ pub trait MailStore: Send + Sync {
         at: DateTime<Utc>,
         write: DigestWriter<'_>,
     ) -> Result<usize, StoreError>;
+
+    /// Remembers the address the invitation `token_hash` was sent to.
+    async fn set_invited_address(&self, token_hash: &str, email: &str) -> Result<(), StoreError>;
+
+    /// The address the invitation `token_hash` was sent to, if it was mailed.
+    async fn invited_address(&self, token_hash: &str) -> Result<Option<String>, StoreError>;
 }

@@ -560,3 +560,51 @@ async fn new_matches_are_mailed_once_per_batch() {
     sender.run_once(rhizome_node::now()).await.unwrap();
     assert_eq!(smtp.inbox.to("ana@example.org").len(), 1);
 }
+
+/// An invitation mailed by the CLI gives the newcomer who accepts it that address.
+#[tokio::test]
+async fn an_invited_member_keeps_the_address_the_invitation_went_to() {
+    let smtp = SmtpServer::start();
+    let (node, _) = node_mailing_to(Backend::Sqlite, Some(smtp.url()))
+        .await
+        .unwrap();
+    let out = rhizome(
+        node.data_dir(),
+        &["admin", "invite", "--email", "Rita@Example.org"],
+    )
+    .env("RHIZOME_DATA_DIR", node.data_dir())
+    .env("RHIZOME_SMTP_URL", smtp.url())
+    .output()
+    .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = printed
+        .lines()
+        .find_map(|l| l.find("/invite/").map(|at| l[at..].trim().to_owned()))
+        .unwrap();
+    assert_eq!(smtp.inbox.to("Rita@Example.org").len(), 1);
+    let (status, _, _) = pages::post(
+        &browser(),
+        &node,
+        &path,
+        &[
+            ("username", "rita"),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let rita = node
+        .store
+        .member_by_username("rita")
+        .await
+        .unwrap()
+        .unwrap();
+    let choices = node.store.member_mail(rita.id).await.unwrap().unwrap();
+    assert_eq!(choices.email.as_deref(), Some("Rita@Example.org"));
+}

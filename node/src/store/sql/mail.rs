@@ -295,4 +295,24 @@ impl MailStore for SqlStore {
         tx.commit().await?;
         Ok(items.len())
     }
+
+    async fn set_invited_address(&self, token_hash: &str, email: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO invitation_addresses (token_hash, email) VALUES ($1, $2)
+             ON CONFLICT (token_hash) DO UPDATE SET email = $2",
+        )
+        .bind(token_hash)
+        .bind(email)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn invited_address(&self, token_hash: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT email FROM invitation_addresses WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.try_get("email")).transpose()?)
+    }
 }

@@ -61,6 +61,24 @@ mail-digest-body =
     (تتلقى ملخّصًا واحدًا في اليوم؛ يمكنك تغيير ذلك من صفحة حسابك.)
 
     — Rhizome
+mail-answer-accepted-subject = قُبل ردّك على «{ $call }»
+mail-answer-accepted-body =
+    مرحبًا { $name }،
+
+    قبِل { $territory } ردّك على دعوة «{ $call }». سيتواصل معك الفريق على هذا العنوان.
+
+    الدعوة: { $link }
+
+    — Rhizome
+mail-answer-declined-subject = ردّك على «{ $call }»
+mail-answer-declined-body =
+    مرحبًا { $name }،
+
+    شكرًا على ردّك على دعوة «{ $call }». لم يعتمده { $territory } هذه المرة.
+
+    الدعوة: { $link }
+
+    — Rhizome
 mail-invitation-subject = دعوة للانضمام إلى { $node }
 mail-invitation-body =
     مرحبًا،

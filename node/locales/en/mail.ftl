@@ -61,6 +61,24 @@ mail-digest-body =
     (You get one digest a day; change this on your account page.)
 
     — Rhizome
+mail-answer-accepted-subject = Your answer to "{ $call }" is accepted
+mail-answer-accepted-body =
+    Hello { $name },
+
+    { $territory } accepted your answer to the call "{ $call }". The team will contact you at this address.
+
+    The call: { $link }
+
+    — Rhizome
+mail-answer-declined-subject = Your answer to "{ $call }"
+mail-answer-declined-body =
+    Hello { $name },
+
+    Thank you for your answer to the call "{ $call }". { $territory } did not take it up this time.
+
+    The call: { $link }
+
+    — Rhizome
 mail-invitation-subject = Invitation to join { $node }
 mail-invitation-body =
     Hello,

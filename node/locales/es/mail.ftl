@@ -61,6 +61,24 @@ mail-digest-body =
     (Recibe un resumen al día; puede cambiarlo en la página de su cuenta.)
 
     — Rhizome
+mail-answer-accepted-subject = Su respuesta a «{ $call }» ha sido aceptada
+mail-answer-accepted-body =
+    Hola, { $name }:
+
+    { $territory } ha aceptado su respuesta a la convocatoria «{ $call }». El equipo se pondrá en contacto con usted en esta dirección.
+
+    La convocatoria: { $link }
+
+    — Rhizome
+mail-answer-declined-subject = Su respuesta a «{ $call }»
+mail-answer-declined-body =
+    Hola, { $name }:
+
+    Gracias por su respuesta a la convocatoria «{ $call }». { $territory } no la ha retenido esta vez.
+
+    La convocatoria: { $link }
+
+    — Rhizome
 mail-invitation-subject = Invitación a unirse a { $node }
 mail-invitation-body =
     Hola:

@@ -61,6 +61,24 @@ mail-digest-body =
     (Vous recevez un résumé par jour ; changez ce choix sur la page de votre compte.)
 
     — Rhizome
+mail-answer-accepted-subject = Votre réponse à « { $call } » est acceptée
+mail-answer-accepted-body =
+    Bonjour { $name },
+
+    { $territory } a accepté votre réponse à l'appel « { $call } ». L'équipe vous contactera à cette adresse.
+
+    L'appel : { $link }
+
+    — Rhizome
+mail-answer-declined-subject = Votre réponse à « { $call } »
+mail-answer-declined-body =
+    Bonjour { $name },
+
+    Merci pour votre réponse à l'appel « { $call } ». { $territory } ne l'a pas retenue cette fois.
+
+    L'appel : { $link }
+
+    — Rhizome
 mail-invitation-subject = Invitation à rejoindre { $node }
 mail-invitation-body =
     Bonjour,

@@ -164,7 +164,7 @@ impl Actions {
 
     /// Accepts (the responder becomes a partner of the call) or declines an answer. A
     /// territory elsewhere hears it (`Accept` or `Reject` of its `Offer`); a visitor's
-    /// address is marked to be told (mail arrives with issue 12).
+    /// address is marked to be told, and mailed the decision when the node sends mail.
     pub async fn decide_answer(
         &self,
         who: &Principal,
@@ -202,6 +202,8 @@ impl Actions {
             self.wire.queued();
         }
         tracing::info!(answer = %answer.id, call = %publication.id, state = state.as_str(), tell_by_mail, by = %who.member.username, "answer decided");
+        self.tell_visitor_of_decision(&publication, &territory, &answer, accept)
+            .await;
         Ok(Answer {
             state,
             decided_at: Some(at),

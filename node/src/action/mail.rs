@@ -204,6 +204,41 @@ impl Actions {
             .await;
     }
 
+    /// Mails a visitor whose `answer` to `call` was accepted or declined; nothing for a
+    /// territory's answer (it hears over ActivityPub or sees it here). Written in the
+    /// call's language, the one the visitor read, when it is offered.
+    pub(crate) async fn tell_visitor_of_decision(
+        &self,
+        call: &Publication,
+        territory: &Territory,
+        answer: &Answer,
+        accepted: bool,
+    ) {
+        let Responder::Visitor { name, email } = &answer.responder else {
+            return;
+        };
+        let mut args = Args::new();
+        args.insert("name".into(), name.clone().into());
+        args.insert("call".into(), call.body.title().to_owned().into());
+        args.insert("territory".into(), territory.profile.name.clone().into());
+        args.insert(
+            "link".into(),
+            format!("{}/calls/{}", self.mailing.base_url, call.id).into(),
+        );
+        let kind = if accepted {
+            "answer-accepted"
+        } else {
+            "answer-declined"
+        };
+        let lang = Lang::offered(call.body.language()).unwrap_or_default();
+        if let Err(e) = self
+            .post_letter(Letter::write(lang, kind, email, &args))
+            .await
+        {
+            tracing::warn!(answer = %answer.id, error = %e, "visitor not told of the decision");
+        }
+    }
+
     /// Tells the editors of `territory` that `actor` asks to follow it.
     pub async fn tell_of_follow_request(&self, territory: &Territory, actor: &str) {
         let mut args = Args::new();

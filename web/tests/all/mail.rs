@@ -608,3 +608,59 @@ async fn an_invited_member_keeps_the_address_the_invitation_went_to() {
     let choices = node.store.member_mail(rita.id).await.unwrap().unwrap();
     assert_eq!(choices.email.as_deref(), Some("Rita@Example.org"));
 }
+
+/// A visitor whose answer is decided is mailed the decision, in the call's language.
+#[tokio::test]
+async fn a_visitor_is_mailed_the_decision_on_their_answer() {
+    let smtp = SmtpServer::start();
+    let (node, admin) = node_mailing_to(Backend::Sqlite, Some(smtp.url()))
+        .await
+        .unwrap();
+    let call = publish_call(
+        &node,
+        &admin,
+        "ville",
+        json!({"type": "partners", "title": "Partners for the street party", "language": "en"}),
+    )
+    .await;
+    let id = call["id"].as_str().unwrap();
+    for (name, email) in [("Léa", "lea@example.org"), ("Omar", "omar@example.org")] {
+        visitor_answers(&node, id, name, email, "I can help.").await;
+    }
+    let (_, answers) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/calls/{id}/answers"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    for answer in answers["items"].as_array().unwrap() {
+        let accept = answer["responder"]["name"] == "Léa";
+        let (status, body) = node
+            .send(
+                Method::POST,
+                &format!(
+                    "/api/v1/answers/{}/decision",
+                    answer["id"].as_str().unwrap()
+                ),
+                Some(&admin),
+                Some(json!({"accept": accept})),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let accepted = received(&smtp, "lea@example.org", 1).await.remove(0);
+    assert_eq!(
+        accepted.subject(),
+        "Your answer to \"Partners for the street party\" is accepted"
+    );
+    assert!(accepted.body.contains("Hello Léa"), "{}", accepted.body);
+    assert!(accepted.body.contains(&node.url(&format!("/calls/{id}"))));
+    let declined = received(&smtp, "omar@example.org", 1).await.remove(0);
+    assert!(
+        declined.body.contains("did not take it up"),
+        "{}",
+        declined.body
+    );
+}

@@ -366,6 +366,16 @@ mod tests {
         assert!(Config::load(Some(&f.0)).is_err());
         let f = write("listen = \"not an address\"\n");
         assert!(Config::load(Some(&f.0)).is_err());
+        let f =
+            write("smtp_url = \"smtp://127.0.0.1:2525\"\nmail_from = \"agenda@node.example\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        let f = write("smtp_url = \"http://mail.example\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("smtp_url") && !err.contains('\n'), "{err}");
+        let f = write("mail_from = \"nobody\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("mail_from"), "{err}");
         let f = write("default_timezone = \"Europe/Atlantis\"\n");
         assert!(
             Config::load(Some(&f.0))

@@ -28,7 +28,7 @@ impl Actions {
             return Ok(());
         }
         self.store.queue_letter(&letter, crate::now()).await?;
-        crate::mail::QUEUED.notify_one();
+        crate::mail::wake_senders();
         Ok(())
     }
 

@@ -148,9 +148,17 @@ impl Mailing {
     }
 }
 
-/// Wakes the sending worker when a letter was queued (one per process is enough: a
+/// Wakes the sending workers when a letter was queued (one signal per process: a
 /// spurious wake costs one empty claim).
 pub(crate) static QUEUED: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Wakes every worker of this process waiting for letters (several nodes may share one
+/// process, as in tests), and leaves a wake for one that is busy sending, so that a
+/// letter queued during its round is not left for the next poll.
+pub(crate) fn wake_senders() {
+    QUEUED.notify_waiters();
+    QUEUED.notify_one();
+}
 
 #[cfg(test)]
 mod tests {

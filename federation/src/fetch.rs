@@ -180,6 +180,60 @@ impl Federation {
         Ok(value)
     }
 
+    /// GETs a public document that is not ActivityStreams (a geocoder's answer) under
+    /// the same rules as [`Federation::fetch_json`]: [`check_url`], blocked hosts, the
+    /// node's client (no redirects, private addresses refused at connect time outside
+    /// development mode), only a 200, at most `limit` bytes, all within `timeout`. Unsigned;
+    /// the User-Agent names the node, as public services ask.
+    pub async fn fetch_public(
+        &self,
+        url: &str,
+        accept: &str,
+        limit: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, FetchError> {
+        let parsed = check_url(url, self.config.development_mode)?;
+        let host = rhizome_node::social::host_of(url).unwrap_or_default();
+        if self.is_blocked(&host).await {
+            return Err(FetchError::Blocked(host));
+        }
+        let agent = format!(
+            "Rhizome/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            self.config.base_url()
+        );
+        let request = self
+            .http
+            .get(parsed)
+            .header("accept", accept)
+            .header("user-agent", agent)
+            .send();
+        let read = async {
+            let response = request
+                .await
+                .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
+            match response.status().as_u16() {
+                200 => {}
+                code => return Err(FetchError::Status(url.to_owned(), code)),
+            }
+            if response
+                .content_length()
+                .is_some_and(|n| n as usize > limit)
+            {
+                return Err(FetchError::Invalid(
+                    url.to_owned(),
+                    "document too large".into(),
+                ));
+            }
+            read_limited(response, limit)
+                .await
+                .map_err(|e| FetchError::Invalid(url.to_owned(), e))
+        };
+        tokio::time::timeout(timeout, read)
+            .await
+            .unwrap_or_else(|_| Err(FetchError::Http(url.to_owned(), "timed out".into())))
+    }
+
     /// A remote actor: from the database when fresh, else fetched and stored.
     pub async fn actor(&self, id: &str, refresh: bool) -> Result<RemoteActor, FetchError> {
         if !refresh

@@ -80,6 +80,23 @@ pub struct Config {
     /// The letters' sender address (`rhizome@node.example` or
     /// `Réseau <rhizome@node.example>`); `rhizome@<domain>` when unset.
     pub mail_from: Option<String>,
+    /// A geocoder for the forms' "find coordinates from the address" (a Nominatim or
+    /// Photon server's base URL, `https://nominatim.example`); unset, the forms offer
+    /// none. It is asked with the federation's fetch rules.
+    pub geocoder_url: Option<String>,
+    /// Which API `geocoder_url` speaks.
+    pub geocoder_api: GeocoderApi,
+}
+
+/// The geocoding APIs the forms can ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GeocoderApi {
+    /// `GET /search?format=jsonv2&q=`: a JSON array, coordinates as strings.
+    #[default]
+    Nominatim,
+    /// `GET /api?q=`: a GeoJSON FeatureCollection, coordinates `[lon, lat]`.
+    Photon,
 }
 
 impl Default for Config {
@@ -111,12 +128,14 @@ impl Default for Config {
             matching_vocabulary: None,
             smtp_url: None,
             mail_from: None,
+            geocoder_url: None,
+            geocoder_api: GeocoderApi::Nominatim,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 26] = [
+const ENV_KEYS: [&str; 28] = [
     "domain",
     "scheme",
     "listen",
@@ -143,6 +162,8 @@ const ENV_KEYS: [&str; 26] = [
     "matching_vocabulary",
     "smtp_url",
     "mail_from",
+    "geocoder_url",
+    "geocoder_api",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -253,6 +274,14 @@ impl Config {
             ));
         }
         crate::mail::sender::check_config(self).map_err(ConfigError::Invalid)?;
+        if let Some(url) = &self.geocoder_url
+            && !url::Url::parse(url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "geocoder_url must be an http(s) URL, not {url:?}"
+            )));
+        }
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_concurrency must be at least 1".into(),
@@ -341,6 +370,22 @@ mod tests {
                 .to_string()
                 .contains("/nonexistent/words.txt")
         );
+    }
+
+    #[test]
+    fn the_geocoder_is_off_by_default_and_its_settings_are_checked() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(c.geocoder_url, None);
+        let f = write("geocoder_url = \"https://photon.example\"\ngeocoder_api = \"photon\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.geocoder_url.as_deref(), Some("https://photon.example"));
+        assert_eq!(c.geocoder_api, GeocoderApi::Photon);
+        let f = write("geocoder_api = \"google\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("google"), "{err}");
+        let f = write("geocoder_url = \"nominatim.example\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("geocoder_url"), "{err}");
     }
 
     #[test]

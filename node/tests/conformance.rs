@@ -746,9 +746,7 @@ mod federation {
 
     use super::*;
     use rhizome_node::outbox::{Outgoing, Recipients};
-    use rhizome_node::social::{
-        Comment, FollowState, Follower, ReactionKind, RemoteActor, RsvpState,
-    };
+    use rhizome_node::social::{Comment, FollowState, Follower, ReactionKind, RemoteActor};
     use rhizome_node::store::Keypair;
     use uuid::Uuid;
 
@@ -757,7 +755,6 @@ mod federation {
         followers_fan_out_to_distinct_inboxes,
         deliveries_are_leased_retried_and_counted,
         claims_are_bounded_per_server_and_stale_ones_undo_nothing,
-        registrations_respect_capacity,
         comments_reactions_and_forgetting_an_actor,
         activities_are_deduplicated,
         domain_blocks_are_listed,
@@ -1060,74 +1057,6 @@ mod federation {
         // A delivery that went through is done, even if its worker's claim had run out.
         store.deliveries_succeeded(&first, later).await.unwrap();
         assert_eq!(store.pending_deliveries().await.unwrap(), 1);
-    }
-
-    async fn registrations_respect_capacity(store: &dyn Store) {
-        let t = territory("lab", "Lab");
-        store.insert_territory(&t).await.unwrap();
-        let e = event(&t, "Atelier", "2030-01-01T10:00", "2030-01-01T12:00");
-        store.insert_publication(&e, None).await.unwrap();
-        let reply = |state: RsvpState| {
-            let mut o = outgoing(
-                t.id,
-                Recipients::Inboxes(vec!["https://m.example/inbox".into()]),
-            );
-            o.body =
-                json!({"type": if state == RsvpState::Accepted { "Accept" } else { "Reject" }});
-            o.public = false;
-            o
-        };
-        let now = rhizome_node::now();
-        let join = |who: &'static str| {
-            let reply = &reply;
-            async move {
-                store
-                    .rsvp(
-                        e.id,
-                        who,
-                        &format!("{who}#join"),
-                        Some(2),
-                        false,
-                        now,
-                        reply,
-                    )
-                    .await
-                    .unwrap()
-            }
-        };
-        assert_eq!(join("https://m.example/a").await, RsvpState::Accepted);
-        assert_eq!(join("https://m.example/a").await, RsvpState::Accepted);
-        assert_eq!(join("https://m.example/b").await, RsvpState::Accepted);
-        assert_eq!(join("https://m.example/c").await, RsvpState::Rejected);
-        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
-        assert!(
-            store
-                .cancel_rsvp(e.id, "https://m.example/a")
-                .await
-                .unwrap()
-        );
-        assert_eq!(join("https://m.example/c").await, RsvpState::Accepted);
-        // Approval mode: pending, and no reply yet.
-        let before = store.pending_deliveries().await.unwrap();
-        let state = store
-            .rsvp(
-                e.id,
-                "https://m.example/d",
-                "d#join",
-                None,
-                true,
-                now,
-                &reply,
-            )
-            .await
-            .unwrap();
-        assert_eq!(state, RsvpState::Pending);
-        assert_eq!(store.pending_deliveries().await.unwrap(), before);
-        assert_eq!(
-            store.outbox_count(t.id).await.unwrap(),
-            0,
-            "replies are not public"
-        );
     }
 
     async fn comments_reactions_and_forgetting_an_actor(store: &dyn Store) {
@@ -3324,6 +3253,538 @@ mod mail {
                 .set_invited_address("0000", "x@example.org")
                 .await
                 .is_err()
+        );
+    }
+}
+
+/// Registrations: places counted, the waitlist in order and moved up in the same
+/// transaction as the change that frees a place, decisions, cancel links, reminders.
+mod registrations {
+    use super::*;
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::social::{JoinReply, RemoteActor, RsvpState};
+    use rhizome_node::store::Admission;
+    use uuid::Uuid;
+
+    conformance!(
+        registrations_respect_capacity_and_wait_in_line,
+        a_freed_place_goes_to_the_first_in_line_with_its_accept,
+        two_requests_for_the_last_place_take_it_once,
+        decisions_are_made_once_and_refusals_free_places,
+        cancel_links_work_once,
+        reminders_are_taken_once,
+    );
+
+    const OPEN: Admission = Admission {
+        capacity: Some(2),
+        needs_approval: false,
+        open: true,
+    };
+
+    async fn actor(store: &dyn Store, name: &str) -> RemoteActor {
+        let id = format!("https://m.example/users/{name}");
+        let actor = RemoteActor {
+            id: id.clone(),
+            inbox: format!("{id}/inbox"),
+            shared_inbox: None,
+            public_key_id: format!("{id}#main-key"),
+            public_key_pem: "PEM".into(),
+            username: Some(name.into()),
+            name: None,
+            url: None,
+            fetched_at: rhizome_node::now(),
+        };
+        store.upsert_remote_actor(&actor).await.unwrap();
+        actor
+    }
+
+    /// The answer as the tests read it back: `{type, to, object}`, to the actor alone.
+    fn answer(sender: Uuid) -> impl Fn(&RemoteActor, &str, JoinReply) -> Outgoing + Send + Sync {
+        move |actor: &RemoteActor, join: &str, reply: JoinReply| {
+            let id = Uuid::now_v7();
+            Outgoing {
+                id,
+                activity_id: format!("https://here.example/activities/{id}"),
+                sender,
+                body: json!({"type": format!("{reply:?}"), "to": actor.id, "object": join}),
+                recipients: Recipients::Inboxes(vec![actor.inbox.clone()]),
+                public: false,
+            }
+        }
+    }
+
+    /// Answers queued since the last call: `(type, to)`, in order.
+    async fn told(store: &dyn Store) -> Vec<(String, String)> {
+        let now = rhizome_node::now();
+        let claimed = store
+            .claim_deliveries(now, Duration::seconds(60), 100, 100)
+            .await
+            .unwrap();
+        store.deliveries_succeeded(&claimed, now).await.unwrap();
+        let mut told: Vec<_> = claimed
+            .iter()
+            .map(|d| {
+                (
+                    d.activity_id,
+                    d.body["type"].as_str().unwrap().to_owned(),
+                    d.body["to"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        told.sort();
+        told.into_iter().map(|(_, t, to)| (t, to)).collect()
+    }
+
+    async fn an_event(store: &dyn Store) -> (Territory, Publication) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let e = event(&t, "Atelier", "2030-01-01T10:00", "2030-01-01T12:00");
+        store.insert_publication(&e, None).await.unwrap();
+        (t, e)
+    }
+
+    fn states(list: &[rhizome_node::social::Registration]) -> Vec<(String, RsvpState)> {
+        list.iter()
+            .map(|r| {
+                (
+                    r.participant.rsplit('/').next().unwrap().to_owned(),
+                    r.state,
+                )
+            })
+            .collect()
+    }
+
+    async fn registrations_respect_capacity_and_wait_in_line(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let mut who = Vec::new();
+        for name in ["a", "b", "c", "d"] {
+            who.push(actor(store, name).await);
+        }
+        let join = |i: usize| {
+            let (who, answer) = (&who, &answer);
+            async move {
+                store
+                    .rsvp(
+                        e.id,
+                        &who[i],
+                        &format!("{}#join", who[i].id),
+                        OPEN,
+                        now,
+                        answer,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(join(0).await, RsvpState::Accepted);
+        assert_eq!(
+            join(0).await,
+            RsvpState::Accepted,
+            "a repeated Join keeps its state"
+        );
+        assert_eq!(join(1).await, RsvpState::Accepted);
+        assert_eq!(join(2).await, RsvpState::Waitlisted);
+        assert_eq!(join(3).await, RsvpState::Waitlisted);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
+        // One Accept each for a and b (the repeat gets none); nothing yet for c and d.
+        assert_eq!(
+            told(store).await,
+            vec![
+                ("Accept".into(), who[0].id.clone()),
+                ("Accept".into(), who[1].id.clone())
+            ]
+        );
+        let list = store.registrations(e.id).await.unwrap();
+        assert_eq!(
+            states(&list),
+            vec![
+                ("a".into(), RsvpState::Accepted),
+                ("b".into(), RsvpState::Accepted),
+                ("c".into(), RsvpState::Waitlisted),
+                ("d".into(), RsvpState::Waitlisted)
+            ]
+        );
+        // A visitor with the same address twice: refused; the case of it is ignored.
+        let visitor = |email: &'static str| async move {
+            store
+                .register_visitor(
+                    e.id,
+                    email,
+                    "Zoé",
+                    OPEN,
+                    &format!("hash-{email}"),
+                    "fr",
+                    now,
+                )
+                .await
+        };
+        assert_eq!(
+            visitor("zoe@example.org").await.unwrap(),
+            RsvpState::Waitlisted
+        );
+        assert!(matches!(
+            visitor(" ZOE@example.org").await,
+            Err(StoreError::Conflict("email"))
+        ));
+        // Approval mode: pending, no answer; closed: rejected at once.
+        let f = event(&t, "Autre", "2030-01-02T10:00", "2030-01-02T12:00");
+        store.insert_publication(&f, None).await.unwrap();
+        let approval = Admission {
+            capacity: None,
+            needs_approval: true,
+            open: true,
+        };
+        let state = store
+            .rsvp(f.id, &who[0], "a#join2", approval, now, &answer)
+            .await
+            .unwrap();
+        assert_eq!(state, RsvpState::Pending);
+        let closed = Admission {
+            open: false,
+            ..approval
+        };
+        let state = store
+            .rsvp(f.id, &who[1], "b#join2", closed, now, &answer)
+            .await
+            .unwrap();
+        assert_eq!(state, RsvpState::Rejected);
+        assert_eq!(
+            told(store).await,
+            vec![("Reject".into(), who[1].id.clone())]
+        );
+        assert_eq!(
+            store.outbox_count(t.id).await.unwrap(),
+            0,
+            "answers are not public"
+        );
+    }
+
+    async fn a_freed_place_goes_to_the_first_in_line_with_its_accept(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let mut who = Vec::new();
+        for name in ["a", "b", "c", "d"] {
+            let a = actor(store, name).await;
+            store
+                .rsvp(e.id, &a, &format!("{}#join", a.id), OPEN, now, &answer)
+                .await
+                .unwrap();
+            who.push(a);
+        }
+        store
+            .register_visitor(e.id, "zoe@example.org", "Zoé", OPEN, "hash-zoe", "es", now)
+            .await
+            .unwrap();
+        told(store).await;
+        // a leaves: c, first in line, takes the place and hears its Accept.
+        let change = store
+            .cancel_rsvp(e.id, &who[0].id, OPEN, &answer)
+            .await
+            .unwrap();
+        assert!(change.done);
+        assert_eq!(
+            states(&change.promoted),
+            vec![("c".into(), RsvpState::Accepted)]
+        );
+        assert_eq!(
+            told(store).await,
+            vec![("Accept".into(), who[2].id.clone())]
+        );
+        // Leaving twice changes nothing and promotes nobody.
+        let again = store
+            .cancel_rsvp(e.id, &who[0].id, OPEN, &answer)
+            .await
+            .unwrap();
+        assert_eq!(again, Default::default());
+        // An organiser removes b: b hears a Reject, d takes the place with an Accept.
+        let change = store
+            .remove_rsvp(e.id, &who[1].id, OPEN, &answer)
+            .await
+            .unwrap();
+        assert_eq!(
+            states(&change.promoted),
+            vec![("d".into(), RsvpState::Accepted)]
+        );
+        assert_eq!(
+            told(store).await,
+            vec![
+                ("Reject".into(), who[1].id.clone()),
+                ("Accept".into(), who[3].id.clone())
+            ]
+        );
+        // More places: the visitor is next, promoted with nothing on the wire (their
+        // letter is the caller's), and keeps the language they registered in.
+        let more = Admission {
+            capacity: Some(5),
+            ..OPEN
+        };
+        let promoted = store.promote_waitlist(e.id, more, &answer).await.unwrap();
+        assert_eq!(promoted.len(), 1);
+        assert_eq!(promoted[0].email(), Some("zoe@example.org"));
+        assert_eq!(promoted[0].language.as_deref(), Some("es"));
+        assert_eq!(told(store).await, vec![]);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 3);
+        // A closed event moves nobody up.
+        let x = actor(store, "x").await;
+        let full = Admission {
+            capacity: Some(3),
+            ..OPEN
+        };
+        store
+            .rsvp(e.id, &x, "x#join", full, now, &answer)
+            .await
+            .unwrap();
+        let closed = Admission {
+            open: false,
+            ..more
+        };
+        assert!(
+            store
+                .promote_waitlist(e.id, closed, &answer)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    async fn two_requests_for_the_last_place_take_it_once(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let one = Admission {
+            capacity: Some(1),
+            ..OPEN
+        };
+        let (a, b) = (actor(store, "a").await, actor(store, "b").await);
+        let (ra, rb) = tokio::join!(
+            store.rsvp(e.id, &a, "a#join", one, now, &answer),
+            store.register_visitor(e.id, "zoe@example.org", "Zoé", one, "hash", "fr", now),
+        );
+        let mut got = vec![ra.unwrap(), rb.unwrap()];
+        got.sort_by_key(|s| s.as_str());
+        assert_eq!(got, vec![RsvpState::Accepted, RsvpState::Waitlisted]);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 1);
+        // Two leaving at once with two in line: each place goes to one of them, once.
+        let c = actor(store, "c").await;
+        store
+            .rsvp(e.id, &b, "b#join", one, now, &answer)
+            .await
+            .unwrap();
+        store
+            .rsvp(e.id, &c, "c#join", one, now, &answer)
+            .await
+            .unwrap();
+        let two = Admission {
+            capacity: Some(2),
+            ..OPEN
+        };
+        let filled = store.promote_waitlist(e.id, two, &answer).await.unwrap();
+        assert_eq!(filled.len(), 1);
+        let holders: Vec<String> = store
+            .registrations(e.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.state == RsvpState::Accepted)
+            .map(|r| r.participant)
+            .collect();
+        let (x, y) = (holders[0].clone(), holders[1].clone());
+        let (cx, cy) = tokio::join!(
+            store.cancel_rsvp(e.id, &x, two, &answer),
+            store.cancel_rsvp(e.id, &y, two, &answer),
+        );
+        let promoted = cx.unwrap().promoted.len() + cy.unwrap().promoted.len();
+        assert_eq!(promoted, 2, "both left in line are in, once each");
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
+    }
+
+    async fn decisions_are_made_once_and_refusals_free_places(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let approval = Admission {
+            capacity: Some(1),
+            needs_approval: true,
+            open: true,
+        };
+        let (a, b) = (actor(store, "a").await, actor(store, "b").await);
+        assert_eq!(
+            store
+                .rsvp(e.id, &a, "a#join", approval, now, &answer)
+                .await
+                .unwrap(),
+            RsvpState::Pending
+        );
+        assert_eq!(
+            store
+                .rsvp(e.id, &b, "b#join", approval, now, &answer)
+                .await
+                .unwrap(),
+            RsvpState::Waitlisted,
+            "a pending registration holds its place"
+        );
+        // Refused: a hears a Reject; b moves up to pending (organisers approve each one).
+        let change = store
+            .decide_rsvp(e.id, &a.id, false, "new", approval, &answer)
+            .await
+            .unwrap();
+        assert!(change.done);
+        assert_eq!(
+            states(&change.promoted),
+            vec![("b".into(), RsvpState::Pending)]
+        );
+        assert_eq!(told(store).await, vec![("Reject".into(), a.id.clone())]);
+        // Deciding again is harmless: nothing changes, nothing is sent.
+        let again = store
+            .decide_rsvp(e.id, &a.id, true, "new", approval, &answer)
+            .await
+            .unwrap();
+        assert!(!again.done);
+        // Approved: b hears its Accept, once.
+        assert!(
+            store
+                .decide_rsvp(e.id, &b.id, true, "new", approval, &answer)
+                .await
+                .unwrap()
+                .done
+        );
+        assert!(
+            !store
+                .decide_rsvp(e.id, &b.id, true, "new", approval, &answer)
+                .await
+                .unwrap()
+                .done
+        );
+        assert_eq!(told(store).await, vec![("Accept".into(), b.id.clone())]);
+        assert!(matches!(
+            store
+                .decide_rsvp(
+                    e.id,
+                    "https://m.example/users/nobody",
+                    true,
+                    "new",
+                    approval,
+                    &answer
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        // An approved visitor's cancel link is the new one.
+        let f = event(&t, "Autre", "2030-01-02T10:00", "2030-01-02T12:00");
+        store.insert_publication(&f, None).await.unwrap();
+        store
+            .register_visitor(f.id, "zoe@example.org", "Zoé", approval, "first", "fr", now)
+            .await
+            .unwrap();
+        store
+            .decide_rsvp(
+                f.id,
+                "mailto:zoe@example.org",
+                true,
+                "second",
+                approval,
+                &answer,
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .registration_by_cancel_token("first")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let (event_id, r) = store
+            .registration_by_cancel_token("second")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((event_id, r.state), (f.id, RsvpState::Accepted));
+    }
+
+    async fn cancel_links_work_once(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let one = Admission {
+            capacity: Some(1),
+            ..OPEN
+        };
+        store
+            .register_visitor(e.id, "zoe@example.org", "Zoé", one, "zoe-hash", "fr", now)
+            .await
+            .unwrap();
+        let a = actor(store, "a").await;
+        store
+            .rsvp(e.id, &a, "a#join", one, now, &answer)
+            .await
+            .unwrap();
+        told(store).await;
+        let (event_id, r) = store
+            .registration_by_cancel_token("zoe-hash")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(event_id, e.id);
+        assert_eq!(r.display_name.as_deref(), Some("Zoé"));
+        let change = store
+            .cancel_rsvp(e.id, &r.participant, one, &answer)
+            .await
+            .unwrap();
+        assert_eq!(
+            states(&change.promoted),
+            vec![("a".into(), RsvpState::Accepted)]
+        );
+        assert_eq!(told(store).await, vec![("Accept".into(), a.id.clone())]);
+        assert!(
+            store
+                .registration_by_cancel_token("zoe-hash")
+                .await
+                .unwrap()
+                .is_none(),
+            "used once"
+        );
+        assert!(
+            store
+                .registration_by_cancel_token("unknown")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    async fn reminders_are_taken_once(store: &dyn Store) {
+        let (_, e) = an_event(store).await; // starts 2030-01-01T10:00 (Europe/Paris)
+        let now = rhizome_node::now();
+        store
+            .register_visitor(e.id, "zoe@example.org", "Zoé", OPEN, "h1", "fr", now)
+            .await
+            .unwrap();
+        let start = match &e.body {
+            PublicationBody::Event(ev) => ev.starts_at,
+            _ => unreachable!(),
+        };
+        // The window is of start times: one that ends before the start takes nothing, one
+        // around it takes the reminder, once.
+        let before = store
+            .take_reminders(start - Duration::hours(12), start, now)
+            .await
+            .unwrap();
+        assert!(before.is_empty());
+        let (from, to) = (start - Duration::hours(1), start + Duration::hours(1));
+        let due = store.take_reminders(from, to, now).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].publication_id, e.id);
+        assert_eq!(due[0].registration.email(), Some("zoe@example.org"));
+        assert!(
+            store
+                .take_reminders(from, to, now)
+                .await
+                .unwrap()
+                .is_empty()
         );
     }
 }

@@ -88,9 +88,28 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         sender.spawn();
     }
     state.federation.spawn_discovery();
+    spawn_reminders(state.actions.clone());
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every hour, queues the letters that remind visitors of the events they registered for,
+/// the day before (`Actions::send_reminders`: each once).
+fn spawn_reminders(actions: rhizome_node::action::Actions) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match actions.send_reminders(rhizome_node::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "registration reminders queued"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "registration reminders failed: tried again in an hour")
+                }
+            }
+        }
+    });
 }
 
 /// How long connections may take to finish their requests once the node is stopping.

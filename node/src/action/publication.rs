@@ -144,6 +144,12 @@ impl Actions {
             .await?;
         self.wire.queued();
         tracing::info!(id = %edited.id, by = %who.member.username, "edited");
+        if matches!(edited.body, crate::PublicationBody::Event(_)) {
+            // More places, or registrations open again: the waitlist moves up.
+            if let Err(e) = self.fill_from_waitlist(edited.id).await {
+                tracing::warn!(id = %edited.id, error = %e, "waitlist not moved up after an edit");
+            }
+        }
         Ok(edited)
     }
 

@@ -52,7 +52,7 @@ pub use postgres::PostgresStore;
 pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore};
 pub use reactions::ReactionStore;
 pub use remote_publications::{RemotePublicationStore, RemoteQuery};
-pub use rsvps::{RemovalReply, RsvpReply, RsvpStore};
+pub use rsvps::{Admission, Change, JoinAnswer, Reminder, RsvpStore};
 pub use sqlite::SqliteStore;
 pub use subscriptions::SubscriptionStore;
 pub use territories::TerritoryStore;

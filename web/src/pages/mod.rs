@@ -11,12 +11,14 @@ mod admin;
 pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
+pub mod geocode;
 mod labels;
 mod links;
 mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
+pub(crate) mod preview;
 mod public;
 mod publication_view;
 mod remote;
@@ -34,6 +36,7 @@ use crate::AppState;
 use crate::i18n::{LANGUAGES, Lang};
 use crate::session::{self, Viewer};
 
+pub use geocode::Geocoder;
 pub use public::RegistrationLimiter;
 
 /// Loads the templates once, at start-up; they are compiled into the binary.
@@ -75,6 +78,30 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/events/{id}/registrations/remove",
             post(public::remove_registration),
         )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations",
+            get(manage::registrations::registrations),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/export.csv",
+            get(manage::registrations::export),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/decide",
+            post(manage::registrations::decide),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/remove",
+            post(manage::registrations::remove),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/message",
+            post(manage::registrations::message),
+        )
+        .route(
+            "/registrations/cancel/{token}",
+            get(manage::registrations::cancel_form).post(manage::registrations::cancel),
+        )
         .route("/map", get(map::map))
         .route("/events", get(lists::events))
         .route("/resources", get(lists::resources))
@@ -104,6 +131,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(account::mail_form).post(account::save_mail),
         )
         .route("/manage", get(manage::dashboard))
+        .route("/manage/t/{slug}/geocode", get(geocode::endpoint))
         // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",

@@ -12,6 +12,7 @@ use crate::pages::Page;
 use crate::pages::access::Editor;
 use crate::pages::access::Posted;
 use crate::pages::error::PageError;
+use crate::pages::geocode;
 use crate::pages::labels::{LANGUAGES, THEMES};
 use crate::pages::manage::{
     Field, Known, Values, Widget, family, field, form_json, form_view, required, values_of_json,
@@ -63,6 +64,7 @@ fn render_settings(
     values: &Values,
     error: Option<(&str, &str)>,
     done: &Done,
+    geocode: Option<minijinja::Value>,
 ) -> Response {
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -77,6 +79,8 @@ fn render_settings(
             territory => territory_card(state, territory),
             fields => form_view(TERRITORY_FIELDS, values, &Known::default(), error),
             notice => notice(done),
+            geocoder => geocode::form_context(page, state),
+            geocode,
             error => error.map(|(field, message)| context! {
                 field, message,
                 anchor => field.split('[').next().unwrap_or(field).replace('.', "-"),
@@ -99,6 +103,7 @@ pub async fn settings_form(
         &profile_values(&territory),
         None,
         &done,
+        None,
     )
 }
 
@@ -113,6 +118,19 @@ pub async fn save_settings(
     Path(slug): Path<String>,
     Posted(values): Posted<Values>,
 ) -> Result<Response, PageError> {
+    let member = viewer.principal.member.id;
+    if let Some((values, found)) = geocode::in_form(&page, &state, member, &values).await {
+        let done = Done::default();
+        return Ok(render_settings(
+            &page,
+            &state,
+            &territory,
+            &values,
+            None,
+            &done,
+            Some(found),
+        ));
+    }
     let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
     let profile = match crate::api::patched_profile(&state, &territory, &patch) {
         Ok(profile) => profile,
@@ -123,7 +141,7 @@ pub async fn save_settings(
                 .map(|(field, message)| (*field, message.as_str()));
             let done = Done::default();
             return Ok(render_settings(
-                &page, &state, &territory, &values, error, &done,
+                &page, &state, &territory, &values, error, &done, None,
             ));
         }
     };

@@ -28,6 +28,7 @@ use crate::pages::Page;
 use crate::pages::access::Editor;
 use crate::pages::access::Posted;
 use crate::pages::error::{PageError, not_found, shown};
+use crate::pages::geocode;
 use crate::pages::public::territory_card;
 use crate::pages::territory_refs;
 
@@ -49,6 +50,8 @@ pub(super) struct FormPage<'a> {
     document_lost: bool,
     /// The publication as it would look, when the editor asked for a preview.
     preview: Option<minijinja::Value>,
+    /// What the form's "find coordinates" button found.
+    geocode: Option<minijinja::Value>,
 }
 
 impl<'a> FormPage<'a> {
@@ -70,6 +73,7 @@ impl<'a> FormPage<'a> {
             attachments: &[],
             document_lost: false,
             preview: None,
+            geocode: None,
         }
     }
 
@@ -264,6 +268,8 @@ impl<'a> FormPage<'a> {
                     anchor => anchor(field),
                 }),
                 preview => self.preview,
+                geocoder => geocode::form_context(page, state),
+                geocode => self.geocode,
             },
         )
     }
@@ -371,6 +377,15 @@ pub async fn create(
     let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let action = format!("/manage/t/{slug}/{collection}/new");
     let known = territory_refs::known(&state, &territory).await?;
+    let member = viewer.principal.member.id;
+    if let Some((values, found)) = geocode::in_form(&page, &state, member, &form.values).await {
+        let form_page = FormPage {
+            geocode: Some(found),
+            photo_lost: form.photo_sent(),
+            ..FormPage::new(kind, &territory, &action, &values, &known)
+        };
+        return Ok(form_page.render(&page, &state, None));
+    }
     let mut form_page = FormPage::new(kind, &territory, &action, &form.values, &known);
     let photo = form_page.photo(&page, &state, &form).await?;
     let image = form_page.image_change(&page, &state, photo.as_ref(), None)?;
@@ -438,6 +453,17 @@ pub async fn update(
     let current = publication.body.image();
     let known = territory_refs::known(&state, &territory).await?;
     let attachments = attachments_of(&publication.body);
+    let member = viewer.principal.member.id;
+    if let Some((values, found)) = geocode::in_form(&page, &state, member, &form.values).await {
+        let form_page = FormPage {
+            image: current,
+            attachments,
+            geocode: Some(found),
+            photo_lost: form.photo_sent(),
+            ..FormPage::new(kind, &territory, &action, &values, &known)
+        };
+        return Ok(form_page.render(&page, &state, None));
+    }
     let mut form_page = FormPage {
         image: current,
         attachments,

@@ -209,13 +209,8 @@ impl Actions {
                 self.letters(&publication, &event)
                     .post(&registration, kind, &[("cancel", cancel)])
                     .await;
-                // MERGE: tell_editors (the mail engine's; enable it when merged):
-                // let mut args = Args::new();
-                // args.insert("event".into(), FluentValue::from(event.title.clone()));
-                // args.insert("name".into(), FluentValue::from(name.clone()));
-                // let link = format!("/manage/t/{}/events/{}/registrations", territory.profile.slug, publication.id);
-                // args.insert("link".into(), FluentValue::from(self.wire.link(&link)));
-                // self.tell_editors(territory.id, "new-registration", &args).await;
+                self.tell_organisers(&territory, &publication, &event, &name, state)
+                    .await;
                 state
             }
             Registrant::Account { actor, join_id } => {
@@ -238,11 +233,39 @@ impl Actions {
                     .rsvp(publication.id, actor, join_id, admission, now, &answer)
                     .await?;
                 self.wire.queued();
+                let name = actor.name.clone().unwrap_or_else(|| actor.id.clone());
+                self.tell_organisers(&territory, &publication, &event, &name, state)
+                    .await;
                 state
             }
         };
         tracing::info!(event = %event_id, state = state.as_str(), "registration");
         Ok(state)
+    }
+
+    /// Tells the event's organisers that `name` registered (and, held or waiting, that
+    /// a decision or a place awaits them), as each chose to hear it.
+    async fn tell_organisers(
+        &self,
+        territory: &Territory,
+        publication: &Publication,
+        event: &Event,
+        name: &str,
+        state: RsvpState,
+    ) {
+        if state == RsvpState::Rejected {
+            return;
+        }
+        let mut args = Args::new();
+        args.insert("event".into(), FluentValue::from(event.title.clone()));
+        args.insert("name".into(), FluentValue::from(name.to_owned()));
+        let link = format!(
+            "/manage/t/{}/events/{}/registrations",
+            territory.profile.slug, publication.id
+        );
+        args.insert("link".into(), FluentValue::from(self.wire.link(&link)));
+        self.tell_editors_or_log(territory.id, "new-registration", args)
+            .await;
     }
 
     /// A fediverse account gave its place back (`Leave`, `Undo{Join}`); the first in line

@@ -664,3 +664,74 @@ async fn a_visitor_is_mailed_the_decision_on_their_answer() {
         declined.body
     );
 }
+
+/// A visitor's registration and a fediverse `Join` each reach the event's editors, with
+/// the link to the registrations page; an editor who turned that news off hears nothing.
+#[tokio::test]
+async fn new_registrations_are_mailed_to_the_editors() {
+    let smtp = SmtpServer::start();
+    let (node, admin) = node_mailing_to(Backend::Sqlite, Some(smtp.url()))
+        .await
+        .unwrap();
+    editor(&node, "ville", "ana", "ana@example.org", false, &[]).await;
+    editor(
+        &node,
+        "ville",
+        "bea",
+        "bea@example.org",
+        false,
+        &["new-registration"],
+    )
+    .await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/events",
+            Some(&admin),
+            Some(json!({
+                "title": "Permanence numérique", "description": "Vos questions d'ordinateur",
+                "starts_at": "2031-12-02T14:00", "ends_at": "2031-12-02T17:00",
+                "place": {"name": "Médiathèque", "address": "Poitiers"},
+                "capacity": 10, "registration": {"mode": "approval"}
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    let (status, _, _) = pages::post(
+        &browser(),
+        &node,
+        &format!("/events/{id}/register"),
+        &[("name", "Zoé Martin"), ("email", "zoe@example.org")],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let mail = received(&smtp, "ana@example.org", 1).await.remove(0);
+    assert!(
+        mail.subject().contains("Permanence numérique"),
+        "{}",
+        mail.subject()
+    );
+    assert!(mail.body.contains("Zoé Martin"), "{}", mail.body);
+    assert!(
+        mail.body
+            .contains(&node.url(&format!("/manage/t/ville/events/{id}/registrations"))),
+        "{}",
+        mail.body
+    );
+
+    let masto = common::mastodon::FakeMastodon::start().await;
+    let mut join = masto.fixture("join.json", &node.base, &id);
+    join["actor"] = masto.actor_id("alice").into();
+    let (status, text) = masto
+        .post("alice", &node.url("/t/ville/inbox"), &join)
+        .await;
+    assert_eq!(status, 202, "{text}");
+    let second = received(&smtp, "ana@example.org", 2).await.remove(1);
+    assert!(
+        second.subject().contains("Permanence numérique"),
+        "{}",
+        second.subject()
+    );
+    assert!(smtp.inbox.to("bea@example.org").is_empty());
+}

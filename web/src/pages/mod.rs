@@ -100,6 +100,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/lang/{tag}", get(account::switch_language))
         .route("/manage", get(manage::dashboard))
+        .route("/manage/t/{slug}/notices", get(manage::notices))
+        .route(
+            "/manage/t/{slug}/notices/seen",
+            post(manage::mark_notices_seen),
+        )
         // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",

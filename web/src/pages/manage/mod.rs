@@ -9,8 +9,8 @@ mod fields;
 mod publication_form;
 mod upload;
 
-pub use dashboard::dashboard;
 pub(super) use dashboard::editable_territory;
+pub use dashboard::{dashboard, mark_notices_seen, notices};
 pub(super) use fields::{
     Field, Known, Values, Widget, family, field, form_json, form_view, required, values_of_json,
 };

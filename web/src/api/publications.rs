@@ -141,7 +141,9 @@ async fn list_publications(
             continue;
         };
         // Deleted between the two reads: left out.
-        if let Some(p) = state.store.publication(id).await? {
+        if let Some(p) = state.store.publication(id).await?
+            && p.deleted_at.is_none()
+        {
             publications.push(p);
         }
     }

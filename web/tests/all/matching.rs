@@ -354,3 +354,60 @@ async fn notices_are_seen_from_the_pages(
 common::on_both_backends!(a_new_inventory_entry_is_noticed_by_open_needs =>
     a_new_inventory_entry_is_noticed_by_open_needs_sqlite,
     a_new_inventory_entry_is_noticed_by_open_needs_postgres);
+
+/// A peer's directory read again with a territory that now shares something one of our
+/// open needs could use: the need's editors are told, with a link to that territory; a
+/// directory read again unchanged tells nothing more.
+async fn a_peers_new_inventory_entry_is_noticed(backend: Backend) {
+    let Some((a, token)) = node_with(backend, "ville", "Ville apprenante").await else {
+        return;
+    };
+    let need = publish_call(
+        &a,
+        &token,
+        "ville",
+        json!({"type": "need", "title": "Besoin d'une découpeuse laser",
+               "description": "Pour découper du bois au laser avec les jeunes."}),
+    )
+    .await;
+    let b = common::Node::start(Backend::Sqlite).await.unwrap();
+    let admin = b.member("admin", true).await;
+    b.territory(
+        &admin,
+        json!({"slug": "fablab", "name": "Fablab de Niort", "kind": "fablab", "languages": ["fr"],
+               "place": {"address": "Niort", "latitude": 46.32, "longitude": -0.46},
+               "inventory": {"shares": [{"label": "Découpeuse laser", "tags": ["équipement"]},
+                                        {"label": "Cours de guitare"}]}}),
+    )
+    .await;
+    assert!(a.federation().learn_peer(&b.host(), "contact").await);
+    a.federation().discovery_round().await.unwrap();
+    let ville = a.store.territory_by_slug("ville").await.unwrap().unwrap();
+    let notices = a.store.match_notices(ville.id, false, 10).await.unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].call_id.to_string(), need["id"].as_str().unwrap());
+    assert_eq!(notices[0].matched_title, "Fablab de Niort · Découpeuse laser");
+    let peer = a.store.verified_peers(10).await.unwrap();
+    let directory = peer[0].directory.clone().unwrap();
+    a.federation()
+        .actions()
+        .notice_directory(&b.host(), Some(&directory), &directory)
+        .await;
+    assert_eq!(
+        a.store.match_notices(ville.id, false, 10).await.unwrap().len(),
+        1,
+        "nothing new, nothing told"
+    );
+    let editor = crate::common::pages::browser();
+    crate::common::pages::login(&editor, &a, "admin", crate::common::pages::PASSWORD).await;
+    let (_, dashboard) = crate::common::pages::get(&editor, &a, "/manage").await;
+    let link = crate::common::pages::attr_of(&dashboard, ".notices li a", "href").unwrap();
+    assert!(
+        link.starts_with(&format!("http://{}/t/fablab", b.host())),
+        "the peer's territory: {link}"
+    );
+}
+
+common::on_both_backends!(a_peers_new_inventory_entry_is_noticed =>
+    a_peers_new_inventory_entry_is_noticed_sqlite,
+    a_peers_new_inventory_entry_is_noticed_postgres);

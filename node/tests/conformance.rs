@@ -2793,8 +2793,9 @@ mod matching {
     }
 
     /// A call's words that name more listings together than the budget are left out of
-    /// the full-text side, the commonest first, the rarest always kept: a call saying
-    /// "atelier" and "soudure" is matched by "soudure", not by the thousand "atelier".
+    /// the full-text side, the commonest first, the rarest always kept; its concepts'
+    /// forms have a larger budget: a call saying "atelier" and "soudure" is matched by
+    /// "soudure", not by the thousand "atelier", unless "atelier" is one of its concepts.
     async fn a_word_most_listings_say_does_not_bring_them_all(store: &dyn Store) {
         let t = territory("lab", "Lab");
         store.insert_territory(&t).await.unwrap();
@@ -2825,6 +2826,15 @@ mod matching {
             .await
             .unwrap();
         assert_eq!(common.len(), 100);
+        // A form of one of the call's concepts has a larger budget: it is looked for.
+        let concept = store
+            .match_candidates(&CandidateQuery {
+                concept_terms: vec!["atelier".into()],
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(concept.len(), 100);
         // A word no listing names brings nothing, and costs nothing.
         let unknown = store
             .match_candidates(&CandidateQuery {
@@ -2888,6 +2898,7 @@ mod matching {
         let query = CandidateQuery {
             wants_offers: true,
             terms: vec!["apicul".into(), "ruche".into()],
+            concept_terms: vec!["apicul".into()],
             themes: rhizome_node::listing::theme_bits(&[rhizome_node::theme::Theme::Climate]),
             near: Some((46.58, 0.34, 50.0)),
             at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()),

@@ -445,6 +445,7 @@ impl Matchmaker<'_> {
             .match_candidates(&CandidateQuery {
                 wants_offers: asks,
                 terms: need.search_terms(),
+                concept_terms: need.concept_terms(),
                 themes: crate::listing::theme_bits(&q.themes),
                 near: q.position.zip(q.radius_km).map(|((a, b), r)| (a, b, r)),
                 at: Some(now),

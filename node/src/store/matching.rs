@@ -25,6 +25,10 @@ pub struct CandidateQuery {
     pub wants_offers: bool,
     /// Normalised words (see `matching::Need::search_terms`); any of them, as prefixes.
     pub terms: Vec<String>,
+    /// Those of `terms` that are forms of the call's concepts
+    /// (`matching::Need::concept_terms`): looked for within a larger budget than the
+    /// others (see `match_candidates`).
+    pub concept_terms: Vec<String>,
     /// Theme bits (see `listing::theme_bits`); sharing any is enough.
     pub themes: i64,
     /// (latitude, longitude, km): only what lies in that box (or has no place).
@@ -54,10 +58,11 @@ pub struct InventoryOwner {
 #[async_trait]
 pub trait MatchingStore: Send + Sync {
     /// At most `limit` open listings of the other direction, within the call's box, that
-    /// name one of its telling terms (by prefix): the rarest in the index, as long as the
-    /// listings they name stay within a budget, so that a word every listing says does
-    /// not make it read the whole index; only when it has no terms, those sharing a
-    /// theme. Newest first.
+    /// name one of its telling terms (by prefix): of its concepts' forms and of its other
+    /// words, the rarest in the index as long as the listings they name stay within a
+    /// budget (larger for the forms; the rarest form always, the rarest word when it
+    /// names no concept), so that a word every listing says does not make it read the
+    /// whole index; only when it has no terms, those sharing a theme. Newest first.
     async fn match_candidates(&self, query: &CandidateQuery) -> Result<Vec<Listing>, StoreError>;
 
     /// One row of the index by its id (a local uuid as text, a remote object's URL).

@@ -386,7 +386,10 @@ async fn a_peers_new_inventory_entry_is_noticed(backend: Backend) {
     let notices = a.store.match_notices(ville.id, false, 10).await.unwrap();
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].call_id.to_string(), need["id"].as_str().unwrap());
-    assert_eq!(notices[0].matched_title, "Fablab de Niort · Découpeuse laser");
+    assert_eq!(
+        notices[0].matched_title,
+        "Fablab de Niort · Découpeuse laser"
+    );
     let peer = a.store.verified_peers(10).await.unwrap();
     let directory = peer[0].directory.clone().unwrap();
     a.federation()
@@ -394,7 +397,11 @@ async fn a_peers_new_inventory_entry_is_noticed(backend: Backend) {
         .notice_directory(&b.host(), Some(&directory), &directory)
         .await;
     assert_eq!(
-        a.store.match_notices(ville.id, false, 10).await.unwrap().len(),
+        a.store
+            .match_notices(ville.id, false, 10)
+            .await
+            .unwrap()
+            .len(),
         1,
         "nothing new, nothing told"
     );

@@ -19,9 +19,13 @@ use crate::store::{MatchingStore, StoreError};
 
 /// A prefilter probes the index with at most this many terms.
 const MAX_TERMS: usize = 64;
-/// The listings a call's words may name together before its commonest words are left out
-/// of the full-text side (see `telling_words`).
+/// The listings a call's plain words may name together before its commonest words are
+/// left out of the full-text side (see `telling_words`).
 const TERM_BUDGET: i64 = 1000;
+/// The same for the forms of its concepts: they carry its meaning across languages, so
+/// they get more room; only a concept most listings name (a "project", a "neighbourhood")
+/// loses its commonest forms.
+const CONCEPT_BUDGET: i64 = 6000;
 /// The call types that ask; the others offer.
 const ASKING: &str = "('need', 'partners', 'project')";
 
@@ -72,7 +76,13 @@ impl MatchingStore for SqlStore {
         // call without words.
         let words = index_words(&q.terms);
         if !words.is_empty() {
-            let words = self.telling_words(words).await?;
+            let forms = index_words(&q.concept_terms);
+            let others = words.into_iter().filter(|w| !forms.contains(w)).collect();
+            let forms = self.telling_words(forms, true, CONCEPT_BUDGET).await?;
+            let mut words = self
+                .telling_words(others, forms.is_empty(), TERM_BUDGET)
+                .await?;
+            words.extend(forms);
             if words.is_empty() {
                 // No listing names any of them.
                 return Ok(Vec::new());
@@ -167,12 +177,17 @@ impl MatchingStore for SqlStore {
 }
 
 impl SqlStore {
-    /// The words a call's candidates are fetched by: the rarest of `words` in the index
-    /// first, as long as the listings they name add up to [`TERM_BUDGET`] (the rarest
-    /// always). A word most listings name (a "we are looking for" of every call) tells
-    /// nothing and would make the full-text side read most of the index; the ranker
+    /// Of `words`, those a call's candidates are fetched by: the rarest in the index
+    /// first, as long as the listings they name add up to `budget` (the rarest always
+    /// when `keep_one`). A word most listings name (a "we are looking for" of every call)
+    /// tells little and would make the full-text side read most of the index; the ranker
     /// weighs such words little anyway. A word no listing names is left out.
-    async fn telling_words(&self, words: Vec<String>) -> Result<Vec<String>, StoreError> {
+    async fn telling_words(
+        &self,
+        words: Vec<String>,
+        keep_one: bool,
+        budget: i64,
+    ) -> Result<Vec<String>, StoreError> {
         let mut counted = Vec::with_capacity(words.len());
         for word in words {
             let count = match self.matching.term_count(&word) {
@@ -205,7 +220,7 @@ impl SqlStore {
         let mut total = 0;
         let mut telling = Vec::new();
         for (count, word) in counted {
-            if !telling.is_empty() && total + count > TERM_BUDGET {
+            if (!keep_one || !telling.is_empty()) && total + count > budget {
                 continue;
             }
             total += count;

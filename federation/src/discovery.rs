@@ -108,6 +108,10 @@ impl Federation {
                     self.store
                         .record_peer_check(&peer.host, Some(&directory), rhizome_node::now())
                         .await?;
+                    // What its territories newly share may answer our open needs.
+                    self.actions()
+                        .notice_directory(&peer.host, peer.directory.as_ref(), &directory)
+                        .await;
                     for host in listed {
                         if self.learn_peer(&host, &format!("list:{}", peer.host)).await {
                             round.learnt += 1;

@@ -6,7 +6,9 @@
 //! primary-key lookup). SQLite always; PostgreSQL too when `RHIZOME_TEST_DATABASE_URL`
 //! is set. Writes the `matching-speed` section of BENCHMARKS.md.
 //!
-//! `cargo bench -p rhizome-node --bench matching` (`MATCHING_N` changes the size).
+//! `cargo bench -p rhizome-node --bench matching` (`MATCHING_N` changes the size;
+//! `MATCHING_KEEP=1` keeps the filled stores in the temporary directory and a named
+//! PostgreSQL schema for the next run, and then writes nothing to BENCHMARKS.md).
 
 #[path = "../../federation/benches/section.rs"]
 mod section;
@@ -343,10 +345,35 @@ fn percentiles(mut samples: Vec<f64>) -> (f64, f64) {
     )
 }
 
-async fn run(store: Arc<dyn Store>, backend: &str, n: usize) -> String {
+/// PostgreSQL's statistics and its full-text index's pending entries brought up to date
+/// after the fill, as autovacuum does on a live node within a minute of such a load.
+async fn analyze(url: &str, schema: &str) {
+    use sqlx::ConnectOptions;
+    let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
+    let mut conn = options
+        .options([("search_path", schema)])
+        .connect()
+        .await
+        .unwrap();
+    sqlx::query("VACUUM ANALYZE")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+}
+
+async fn run(store: Arc<dyn Store>, backend: &str, n: usize, pg: Option<(&str, &str)>) -> String {
     let now = rhizome_node::now();
-    eprintln!("{backend}: filling {n} publications…");
-    let fill_time = fill(&store, n, now).await;
+    // `MATCHING_KEEP` reuses a store filled by an earlier run the same day.
+    let fill_time = if store.territories().await.unwrap().is_empty() {
+        eprintln!("{backend}: filling {n} publications…");
+        fill(&store, n, now).await
+    } else {
+        eprintln!("{backend}: reusing the filled store");
+        Duration::ZERO
+    };
+    if let Some((url, schema)) = pg {
+        analyze(url, schema).await;
+    }
     let owners = store.inventory_owners().await.unwrap();
     let entries: usize = owners.iter().map(|o| o.inventory.shares.len()).sum();
     let matcher = Matcher::builtin();
@@ -478,10 +505,14 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
+        let keep = std::env::var_os("MATCHING_KEEP").is_some();
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = SqliteStore::open(&dir.path().join("rhizome.db"))
-            .await
-            .unwrap();
+        let path = if keep {
+            std::env::temp_dir().join(format!("rhizome-matching-{n}.db"))
+        } else {
+            dir.path().join("rhizome.db")
+        };
+        let sqlite = SqliteStore::open(&path).await.unwrap();
         sqlite.migrate().await.unwrap();
         let mut text = format!(
             "## Matching: {n} publications, 1000 territories\n\n\
@@ -491,20 +522,25 @@ fn main() {
              wanted), 30% in English, deadlines from six months ago to a year ahead, a third with a \
              radius; 200 local territories and 20 peers listing 40 each, every one with an inventory. \
              Each call timed twice over up to 200 calls after a warm-up, `Matchmaker::suggestions_for_call` \
-             end to end (the call read, candidates fetched, inventories read, ranked).\n\n"
+             end to end (the call read, candidates fetched, inventories read, ranked). PostgreSQL is \
+             vacuumed and analysed after the fill, as autovacuum would be on a live node.\n\n"
         );
-        text.push_str(&run(Arc::new(sqlite), "SQLite", n).await);
+        text.push_str(&run(Arc::new(sqlite), "SQLite", n, None).await);
         if let Ok(url) = std::env::var("RHIZOME_TEST_DATABASE_URL") {
-            let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
+            let schema = if keep {
+                format!("bench_matching_{n}")
+            } else {
+                format!("bench_{}", uuid::Uuid::new_v4().simple())
+            };
             let pg = PostgresStore::connect(&url, Some(&schema)).await.unwrap();
             pg.migrate().await.unwrap();
-            text.push_str(&run(Arc::new(pg), "PostgreSQL", n).await);
+            text.push_str(&run(Arc::new(pg), "PostgreSQL", n, Some((&url, &schema))).await);
         }
         text.push_str(&format!(
             "Measured {}.\n",
             Utc::now().format("%Y-%m-%d %H:%M UTC")
         ));
-        if n == 100_000 {
+        if n == 100_000 && !keep {
             section::write_section("matching-speed", &text);
         } else {
             println!("{text}");

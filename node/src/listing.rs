@@ -444,6 +444,8 @@ pub struct ListingQuery {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub origin: Option<Origin>,
+    /// Only this node's own publications (the local lists).
+    pub local: bool,
     pub theme: Option<Theme>,
     pub language: Option<String>,
     pub near: Option<crate::network::Near>,

@@ -2699,7 +2699,10 @@ mod matching {
     use super::*;
     use rhizome_node::store::CandidateQuery;
 
-    conformance!(candidates_are_the_other_direction_by_term_theme_and_box);
+    conformance!(
+        candidates_are_the_other_direction_by_term_theme_and_box,
+        a_word_most_listings_say_does_not_bring_them_all
+    );
 
     async fn sqlite() -> Fixture {
         super::sqlite().await
@@ -2716,6 +2719,60 @@ mod matching {
         }
         let body = PublicationBody::from_draft(PublicationKind::Call, draft, t).unwrap();
         Publication::new(t.id, body)
+    }
+
+    /// A call's words that name more listings together than the budget are left out of
+    /// the full-text side, the commonest first, the rarest always kept; its concepts'
+    /// forms have a larger budget: a call saying "atelier" and "soudure" is matched by
+    /// "soudure", not by the thousand "atelier", unless "atelier" is one of its concepts.
+    async fn a_word_most_listings_say_does_not_bring_them_all(store: &dyn Store) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        for i in 0..1005 {
+            let p = a_call(&t, "offer", &format!("Atelier ouvert {i}"), json!({}));
+            store.insert_publication(&p, None).await.unwrap();
+        }
+        let welding = a_call(&t, "offer", "Atelier de soudure", json!({}));
+        store.insert_publication(&welding, None).await.unwrap();
+        let query = CandidateQuery {
+            wants_offers: true,
+            terms: vec!["atelier".into(), "soudure".into()],
+            at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()),
+            limit: 100,
+            ..Default::default()
+        };
+        let found = store.match_candidates(&query).await.unwrap();
+        assert_eq!(
+            found.iter().map(|l| l.title.as_str()).collect::<Vec<_>>(),
+            ["Atelier de soudure"]
+        );
+        // Alone, the common word is the rarest there is: it is kept.
+        let common = store
+            .match_candidates(&CandidateQuery {
+                terms: vec!["atelier".into()],
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(common.len(), 100);
+        // A form of one of the call's concepts has a larger budget: it is looked for.
+        let concept = store
+            .match_candidates(&CandidateQuery {
+                concept_terms: vec!["atelier".into()],
+                ..query.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(concept.len(), 100);
+        // A word no listing names brings nothing, and costs nothing.
+        let unknown = store
+            .match_candidates(&CandidateQuery {
+                terms: vec!["zeppelin".into()],
+                ..query
+            })
+            .await
+            .unwrap();
+        assert!(unknown.is_empty());
     }
 
     async fn candidates_are_the_other_direction_by_term_theme_and_box(store: &dyn Store) {
@@ -2770,6 +2827,7 @@ mod matching {
         let query = CandidateQuery {
             wants_offers: true,
             terms: vec!["apicul".into(), "ruche".into()],
+            concept_terms: vec!["apicul".into()],
             themes: rhizome_node::listing::theme_bits(&[rhizome_node::theme::Theme::Climate]),
             near: Some((46.58, 0.34, 50.0)),
             at: Some(Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()),
@@ -2873,6 +2931,42 @@ mod matching {
         assert_eq!(owners[1].themes, vec![rhizome_node::theme::Theme::Climate]);
         assert_eq!(owners[1].position, Some((46.6, 0.3)));
         assert_eq!(owners[1].inventory.shares[0].label, "Extracteur de miel");
+        // Kept in memory while nothing changed; read again after any change, whoever
+        // made it: a territory saved, a peer's directory read again.
+        let again = store.inventory_owners().await.unwrap();
+        assert!(Arc::ptr_eq(&owners, &again), "the same inventories kept");
+        t.profile.inventory = serde_json::from_value(json!({"shares": [
+            {"label": "Découpeuse laser", "tags": ["fablab"]}, {"label": "Imprimante 3D"}
+        ]}))
+        .unwrap();
+        t.updated_at = Utc::now() + Duration::seconds(1);
+        store.update_territory(&t, None).await.unwrap();
+        let edited = store.inventory_owners().await.unwrap();
+        assert!(!Arc::ptr_eq(&owners, &edited));
+        assert_eq!(edited[0].inventory.shares[1].label, "Imprimante 3D");
+        let mut directory = directory;
+        directory["territories"][2]["inventory"] = json!({"shares": [{"label": "Sono"}]});
+        store
+            .record_peer_check(
+                "peer.example",
+                Some(&directory),
+                Utc::now() + Duration::seconds(2),
+            )
+            .await
+            .unwrap();
+        let listed = store.inventory_owners().await.unwrap();
+        assert_eq!(
+            listed.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
+            [
+                "lab",
+                "https://peer.example/t/ruche",
+                "https://peer.example/t/empty"
+            ]
+        );
+        assert!(Arc::ptr_eq(
+            &listed,
+            &store.inventory_owners().await.unwrap()
+        ));
     }
 }
 
@@ -2883,7 +2977,10 @@ mod notices {
     use super::*;
     use rhizome_node::store::MatchNotice;
 
-    conformance!(a_match_is_noticed_once_per_call);
+    conformance!(
+        a_match_is_noticed_once_per_call,
+        notices_are_seen_up_to_the_moment_they_were_shown
+    );
 
     async fn sqlite() -> Fixture {
         super::sqlite().await
@@ -2908,6 +3005,7 @@ mod notices {
             matched_id: matched.into(),
             matched_title: format!("Offre {matched}"),
             created_at: at(minute),
+            seen_at: None,
         };
         let first = [
             notice("https://other.example/calls/1", 1),
@@ -2920,7 +3018,7 @@ mod notices {
             notice("local-3", 3),
         ];
         assert_eq!(store.add_match_notices(&again).await.unwrap(), 1);
-        let kept = store.match_notices(lab.id, 10).await.unwrap();
+        let kept = store.match_notices(lab.id, false, 10).await.unwrap();
         let ids: Vec<&str> = kept.iter().map(|n| n.matched_id.as_str()).collect();
         assert_eq!(ids, ["local-3", "local-2", "https://other.example/calls/1"]);
         assert_eq!(
@@ -2928,8 +3026,92 @@ mod notices {
             at(1),
             "the first notice stays as it was"
         );
-        assert_eq!(store.match_notices(lab.id, 1).await.unwrap().len(), 1);
-        assert!(store.match_notices(other.id, 10).await.unwrap().is_empty());
+        assert_eq!(
+            store.match_notices(lab.id, false, 1).await.unwrap().len(),
+            1
+        );
+        assert!(
+            store
+                .match_notices(other.id, false, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    /// Seen is per territory and up to a moment: what arrives afterwards stays unseen, and
+    /// a notice seen keeps when it was seen.
+    async fn notices_are_seen_up_to_the_moment_they_were_shown(store: &dyn Store) {
+        let lab = territory("lab", "Lab");
+        let other = territory("autre", "Autre");
+        for t in [&lab, &other] {
+            store.insert_territory(t).await.unwrap();
+        }
+        let need = call(&lab, "Besoin de soudeurs", "2031-01-01");
+        let theirs = call(&other, "Besoin de bras", "2031-01-01");
+        for p in [&need, &theirs] {
+            store.insert_publication(p, None).await.unwrap();
+        }
+        let at = |minute: u32| Utc.with_ymd_and_hms(2030, 1, 1, 10, minute, 0).unwrap();
+        let notice = |call: &rhizome_node::Publication, matched: &str, minute: u32| MatchNotice {
+            call_id: call.id,
+            territory_id: call.territory_id,
+            matched_id: matched.into(),
+            matched_title: format!("Offre {matched}"),
+            created_at: at(minute),
+            seen_at: None,
+        };
+        let notices = [
+            notice(&need, "a", 1),
+            notice(&need, "b", 2),
+            notice(&theirs, "c", 2),
+        ];
+        store.add_match_notices(&notices).await.unwrap();
+        assert_eq!(store.unseen_match_notices(lab.id).await.unwrap(), 2);
+        assert_eq!(
+            store.mark_match_notices_seen(lab.id, at(3)).await.unwrap(),
+            2
+        );
+        assert_eq!(store.unseen_match_notices(lab.id).await.unwrap(), 0);
+        assert_eq!(
+            store.unseen_match_notices(other.id).await.unwrap(),
+            1,
+            "another territory's notices are not seen"
+        );
+        store
+            .add_match_notices(&[notice(&need, "d", 4)])
+            .await
+            .unwrap();
+        let unseen = store.match_notices(lab.id, true, 10).await.unwrap();
+        assert_eq!(
+            unseen
+                .iter()
+                .map(|n| n.matched_id.as_str())
+                .collect::<Vec<_>>(),
+            ["d"],
+            "what came after is still new"
+        );
+        assert_eq!(
+            store.mark_match_notices_seen(lab.id, at(3)).await.unwrap(),
+            0
+        );
+        let all = store.match_notices(lab.id, false, 10).await.unwrap();
+        let seen: Vec<(&str, Option<_>)> = all
+            .iter()
+            .map(|n| (n.matched_id.as_str(), n.seen_at))
+            .collect();
+        assert_eq!(seen, [("d", None), ("b", Some(at(3))), ("a", Some(at(3)))]);
+        assert_eq!(
+            store.mark_match_notices_seen(lab.id, at(9)).await.unwrap(),
+            1
+        );
+        let all = store.match_notices(lab.id, false, 10).await.unwrap();
+        assert_eq!(
+            all[2].seen_at,
+            Some(at(3)),
+            "seen once, seen when first seen"
+        );
+        assert_eq!(all[0].seen_at, Some(at(9)));
     }
 }
 

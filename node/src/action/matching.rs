@@ -7,6 +7,7 @@
 //! (`crate::matching`) ranks them.
 
 use std::collections::HashSet;
+use std::sync::{Arc, Mutex, Weak};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -14,7 +15,7 @@ use super::{ActionError, Actions};
 use crate::Territory;
 use crate::inventory::{Inventory, InventoryEntry};
 use crate::listing::{Listing, NEVER_ENDS, Origin, normalize};
-use crate::matching::{Candidate, CandidateKind, Matcher, Need, Suggestion};
+use crate::matching::{Candidate, CandidateKind, Matcher, Need, Prepared, Suggestion, Weights};
 use crate::network::Near;
 use crate::publication::PublicationKind;
 use crate::publication::call::CallStatus;
@@ -136,6 +137,52 @@ fn inventory_candidates(owners: &[InventoryOwner]) -> Vec<Candidate> {
         .collect()
 }
 
+/// Every inventory entry read once through the vocabulary, with the words
+/// [`mentions_any`] looks at: what the ranker compares, for as long as the store hands
+/// back the same inventories (the same `Arc`) and the matcher is the same.
+struct ReadInventories {
+    owners: Weak<[InventoryOwner]>,
+    matcher: (usize, Weights),
+    entries: Arc<[(Prepared, Vec<String>)]>,
+}
+
+/// The inventories read last (one set: a node has one store and one vocabulary).
+static READ_INVENTORIES: Mutex<Option<ReadInventories>> = Mutex::new(None);
+
+/// `owners`' entries read through `matcher`, from memory when they were already.
+fn read_inventories(
+    owners: &Arc<[InventoryOwner]>,
+    matcher: &Matcher<'_>,
+) -> Arc<[(Prepared, Vec<String>)]> {
+    let key = (
+        std::ptr::from_ref(matcher.vocabulary) as usize,
+        matcher.weights,
+    );
+    let mut kept = READ_INVENTORIES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(read) = kept.as_ref()
+        && read.matcher == key
+        && read
+            .owners
+            .upgrade()
+            .is_some_and(|o| Arc::ptr_eq(&o, owners))
+    {
+        return read.entries.clone();
+    }
+    let entries: Arc<[(Prepared, Vec<String>)]> = inventory_candidates(owners)
+        .into_iter()
+        .map(|c| {
+            let words = words_of(&c);
+            (matcher.prepare(c), words)
+        })
+        .collect();
+    *kept = Some(ReadInventories {
+        owners: Arc::downgrade(owners),
+        matcher: key,
+        entries: entries.clone(),
+    });
+    entries
+}
+
 /// The notices `matched` (by its id and title) gives the local calls of other territories
 /// than `from` among `suggestions`.
 fn notices_of(
@@ -159,6 +206,7 @@ fn notices_of(
                     matched_id: matched_id.to_owned(),
                     matched_title: matched_title.to_owned(),
                     created_at: now,
+                    seen_at: None,
                 })
             }
             _ => None,
@@ -245,12 +293,6 @@ impl Matchmaker<'_> {
         before: &Inventory,
         now: DateTime<Utc>,
     ) -> Result<Vec<MatchNotice>, ActionError> {
-        let known = |e: &InventoryEntry| {
-            before
-                .shares
-                .iter()
-                .any(|b| normalize(&b.label) == normalize(&e.label))
-        };
         let slug = &territory.profile.slug;
         let owner = InventoryOwner {
             id: slug.clone(),
@@ -265,27 +307,9 @@ impl Matchmaker<'_> {
             languages: territory.profile.languages.clone(),
             inventory: territory.profile.inventory.clone(),
         };
-        let entries = &territory.profile.inventory.shares;
-        let mut notices = Vec::new();
-        for (entry, query) in entries
-            .iter()
-            .zip(inventory_candidates(std::slice::from_ref(&owner)))
-        {
-            if known(entry) {
-                continue;
-            }
-            let exclude = query.id.clone();
-            let (_, found) = self
-                .rank_for(query, exclude, &[], now, NOTICED_AMONG)
-                .await?;
-            notices.extend(notices_of(
-                &found,
-                Some(territory.id),
-                &format!("{INVENTORY_NOTICE}{slug}#{}", normalize(&entry.label)),
-                &format!("{} · {}", territory.profile.name, entry.label),
-                now,
-            ));
-        }
+        let notices = self
+            .shares_noticed(&owner, &before.shares, Some(territory.id), now)
+            .await?;
         let added = self.add_notices(notices).await?;
         if !added.is_empty() {
             tracing::info!(territory = %slug, added = added.len(), "new inventory entries noticed by open calls");
@@ -314,6 +338,73 @@ impl Matchmaker<'_> {
             }
         }
         Ok(added)
+    }
+
+    /// [`Self::notice_inventory`] for a peer's directory read again: each entry of what a
+    /// territory it lists shares that `before` (the directory read last time, if any) did
+    /// not list for that territory is ranked like an offer, and the open needs of this
+    /// node it fits are told.
+    pub async fn notice_directory(
+        &self,
+        host: &str,
+        before: Option<&serde_json::Value>,
+        after: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<MatchNotice>, ActionError> {
+        let before = before
+            .map(|d| crate::store::matching::directory_owners(host, d))
+            .unwrap_or_default();
+        let mut notices = Vec::new();
+        for owner in crate::store::matching::directory_owners(host, after) {
+            let known = before
+                .iter()
+                .find(|b| b.id == owner.id)
+                .map(|b| b.inventory.shares.as_slice())
+                .unwrap_or_default();
+            notices.extend(self.shares_noticed(&owner, known, None, now).await?);
+        }
+        let added = self.add_notices(notices).await?;
+        if !added.is_empty() {
+            tracing::info!(peer = %host, added = added.len(), "a peer's new inventory entries noticed by open calls");
+        }
+        Ok(added)
+    }
+
+    /// The notices `owner`'s shared entries not among `known` (by their label) give the
+    /// local open needs of other territories than `from` among whose best matches they are.
+    async fn shares_noticed(
+        &self,
+        owner: &InventoryOwner,
+        known: &[InventoryEntry],
+        from: Option<uuid::Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<MatchNotice>, ActionError> {
+        let mut notices = Vec::new();
+        for (entry, query) in owner
+            .inventory
+            .shares
+            .iter()
+            .zip(inventory_candidates(std::slice::from_ref(owner)))
+        {
+            if known
+                .iter()
+                .any(|b| normalize(&b.label) == normalize(&entry.label))
+            {
+                continue;
+            }
+            let exclude = query.id.clone();
+            let (_, found) = self
+                .rank_for(query, exclude, &Arc::from([]), now, NOTICED_AMONG)
+                .await?;
+            notices.extend(notices_of(
+                &found,
+                from,
+                &format!("{INVENTORY_NOTICE}{}#{}", owner.id, normalize(&entry.label)),
+                &format!("{} · {}", owner.name, entry.label),
+                now,
+            ));
+        }
+        Ok(notices)
     }
 
     /// Every open need the node knows that passes `filter`, newest first, each with its
@@ -350,7 +441,7 @@ impl Matchmaker<'_> {
     async fn suggest(
         &self,
         call: Listing,
-        owners: &[InventoryOwner],
+        owners: &Arc<[InventoryOwner]>,
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<CallSuggestions, ActionError> {
@@ -370,7 +461,7 @@ impl Matchmaker<'_> {
         &self,
         query: Candidate,
         exclude: String,
-        owners: &[InventoryOwner],
+        owners: &Arc<[InventoryOwner]>,
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<(bool, Vec<Match>), ActionError> {
@@ -382,6 +473,7 @@ impl Matchmaker<'_> {
             .match_candidates(&CandidateQuery {
                 wants_offers: asks,
                 terms: need.search_terms(),
+                concept_terms: need.concept_terms(),
                 themes: crate::listing::theme_bits(&q.themes),
                 near: q.position.zip(q.radius_km).map(|((a, b), r)| (a, b, r)),
                 at: Some(now),
@@ -389,20 +481,32 @@ impl Matchmaker<'_> {
                 limit: MAX_CANDIDATES,
             })
             .await?;
-        let mut candidates: Vec<Candidate> = found.iter().filter_map(candidate_of).collect();
-        if asks {
-            candidates.extend(inventory_candidates(owners));
-        }
         let today: NaiveDate = now.date_naive();
         // Reading a candidate through the vocabulary is most of the cost: only those that
         // name one of the call's words or concepts (or a related one) can score.
         let words = self.reachable_words(&need);
-        let prepared: Vec<_> = candidates
-            .into_iter()
-            .filter(|c| crate::matching::eligible(q, c, today).is_some() && mentions_any(c, &words))
+        let prepared: Vec<Prepared> = found
+            .iter()
+            .filter_map(candidate_of)
+            .filter(|c| {
+                crate::matching::eligible(q, c, today).is_some()
+                    && mentions_any(&words_of(c), &words)
+            })
             .map(|c| self.matcher.prepare(c))
             .collect();
-        let ranked = self.matcher.rank(&need.prepared, &prepared, today);
+        let inventories = if asks {
+            read_inventories(owners, self.matcher)
+        } else {
+            Arc::from([])
+        };
+        let inventories = inventories.iter().filter(|(p, said)| {
+            crate::matching::eligible(q, &p.candidate, today).is_some()
+                && mentions_any(said, &words)
+        });
+        let pool: Vec<&Prepared> = prepared.iter().chain(inventories.map(|(p, _)| p)).collect();
+        let ranked = self
+            .matcher
+            .rank(&need.prepared, pool.iter().copied(), today);
         let mut by_id: std::collections::HashMap<String, Listing> =
             found.into_iter().map(|l| (l.id.clone(), l)).collect();
         let suggestions = ranked
@@ -472,10 +576,18 @@ impl Matchmaker<'_> {
     }
 }
 
-/// Whether a word of the candidate's title, text or skills starts with one of `words`.
-fn mentions_any(c: &Candidate, words: &HashSet<String>) -> bool {
-    let text = normalize(&format!("{} {} {}", c.title, c.text, c.skills.join(" ")));
-    text.split(' ').any(|w| {
+/// The normalised words of a candidate's title, text and skills.
+fn words_of(c: &Candidate) -> Vec<String> {
+    normalize(&format!("{} {} {}", c.title, c.text, c.skills.join(" ")))
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Whether one of `said` (a candidate's [`words_of`]) starts with one of `words`.
+fn mentions_any(said: &[String], words: &HashSet<String>) -> bool {
+    said.iter().any(|w| {
         w.char_indices()
             .map(|(i, ch)| &w[..i + ch.len_utf8()])
             .any(|prefix| words.contains(prefix))
@@ -544,6 +656,27 @@ impl Actions {
             Ok(added) => self.tell_of_matches(&added).await,
             Err(e) => {
                 tracing::warn!(territory = %territory.profile.slug, error = %e, "matches of a new inventory entry not noticed")
+            }
+        }
+    }
+
+    /// [`Matchmaker::notice_directory`] with the node's vocabulary, after a peer's
+    /// directory was read again; a failure is logged, never passed on.
+    pub async fn notice_directory(
+        &self,
+        host: &str,
+        before: Option<&serde_json::Value>,
+        after: &serde_json::Value,
+    ) {
+        let matcher = Matcher::new(crate::matching::Vocabulary::node());
+        match self
+            .matchmaker(&matcher)
+            .notice_directory(host, before, after, crate::now())
+            .await
+        {
+            Ok(added) => self.tell_of_matches(&added).await,
+            Err(e) => {
+                tracing::warn!(peer = %host, error = %e, "matches of a peer's new inventory entries not noticed");
             }
         }
     }

@@ -126,10 +126,23 @@ impl<'v> Need<'v> {
     /// meaningful words, and every French and English form of the concepts it names
     /// (prefix forms as their prefix). Sorted, without repetitions.
     pub fn search_terms(&self) -> Vec<String> {
-        let mut terms: Vec<String> = self.prepared.reading_words().map(str::to_owned).collect();
-        for c in self.prepared.concept_ids() {
-            terms.extend(self.vocabulary.surface_words(c));
-        }
+        let mut terms = self.concept_terms();
+        terms.extend(self.prepared.reading_words().map(str::to_owned));
+        terms.sort();
+        terms.dedup();
+        terms
+    }
+
+    /// The French and English forms of the concepts it names (prefix forms as their
+    /// prefix), sorted, without repetitions: the part of [`Self::search_terms`] a
+    /// prefilter must keep whatever their frequency, for they carry its meaning across
+    /// languages.
+    pub fn concept_terms(&self) -> Vec<String> {
+        let mut terms: Vec<String> = self
+            .prepared
+            .concept_ids()
+            .flat_map(|c| self.vocabulary.surface_words(c))
+            .collect();
         terms.sort();
         terms.dedup();
         terms

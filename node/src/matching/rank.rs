@@ -186,10 +186,10 @@ impl<'v> Matcher<'v> {
     }
 
     /// The same on candidates read beforehand.
-    pub fn rank(
+    pub fn rank<'c>(
         &self,
         query: &Prepared,
-        candidates: &[Prepared],
+        candidates: impl IntoIterator<Item = &'c Prepared>,
         today: NaiveDate,
     ) -> Vec<Suggestion> {
         let q = &query.candidate;
@@ -197,7 +197,7 @@ impl<'v> Matcher<'v> {
             return Vec::new();
         }
         let pool: Vec<(&Prepared, Option<f64>)> = candidates
-            .iter()
+            .into_iter()
             .filter_map(|c| eligible(q, &c.candidate, today).map(|d| (c, d)))
             .collect();
         if pool.is_empty() {

@@ -12,4 +12,12 @@ pub(super) struct Dialect {
     /// Ends the row selection of a delivery claim: rows another worker is claiming at the
     /// same moment are skipped rather than waited for (PostgreSQL; SQLite has one writer).
     pub skip_locked: &'static str,
+    /// The kind column of `listings l` as matching's candidate query tests it: SQLite
+    /// would otherwise walk every listing of the kind by its index and test each against
+    /// the full-text list, where reading the (few) rows the full text names is faster;
+    /// PostgreSQL's planner weighs both with its statistics.
+    pub candidate_kind: &'static str,
+    /// Run before counting the listings one word names, in the same transaction:
+    /// PostgreSQL's planner, misled by prefix queries, would read the whole table.
+    pub before_word_count: &'static str,
 }

@@ -1,6 +1,7 @@
 //! [`NoticeStore`], one table family of [`super::Store`]: what a call's editors are told
-//! in `/manage` when a new publication matches one of their open calls. Its SQL, shared
-//! by both backends, is in `sql/notices.rs`.
+//! in `/manage` when a new publication or inventory entry matches one of their open
+//! calls, and whether they saw it. Its SQL, shared by both backends, is in
+//! `sql/notices.rs`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -18,6 +19,8 @@ pub struct MatchNotice {
     pub matched_id: String,
     pub matched_title: String,
     pub created_at: DateTime<Utc>,
+    /// When an editor saw it (opened the territory's notices or marked them seen).
+    pub seen_at: Option<DateTime<Utc>>,
 }
 
 /// Notices of new matches.
@@ -27,10 +30,23 @@ pub trait NoticeStore: Send + Sync {
     /// returns how many were new.
     async fn add_match_notices(&self, notices: &[MatchNotice]) -> Result<u64, StoreError>;
 
-    /// The newest notices for a territory's calls, at most `limit`.
+    /// The newest notices for a territory's calls, at most `limit`; with `unseen`, only
+    /// those no editor saw yet.
     async fn match_notices(
         &self,
         territory_id: Uuid,
+        unseen: bool,
         limit: i64,
     ) -> Result<Vec<MatchNotice>, StoreError>;
+
+    /// How many of a territory's notices no editor saw yet.
+    async fn unseen_match_notices(&self, territory_id: Uuid) -> Result<i64, StoreError>;
+
+    /// Marks every notice of the territory kept by `at` and not seen yet as seen at `at`
+    /// (a notice arriving later stays unseen); returns how many.
+    async fn mark_match_notices_seen(
+        &self,
+        territory_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
 }

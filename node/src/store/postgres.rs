@@ -11,6 +11,8 @@ use super::dialect::Dialect;
 
 pub struct PostgresStore {
     pool: Pool<Postgres>,
+    /// What matching keeps in memory (see `MatchingStore`).
+    matching: super::matching::MatchingCache,
 }
 
 impl PostgresStore {
@@ -44,7 +46,10 @@ impl PostgresStore {
             .connect_with(options)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        Ok(PostgresStore { pool })
+        Ok(PostgresStore {
+            pool,
+            matching: Default::default(),
+        })
     }
 }
 
@@ -56,6 +61,8 @@ const DIALECT: Dialect = Dialect {
     text_query,
     text_query_any,
     skip_locked: "FOR UPDATE SKIP LOCKED",
+    candidate_kind: "l.kind",
+    before_word_count: "SET LOCAL enable_seqscan = off",
 };
 
 /// tsquery: each word a quoted prefix (`'velo':*`), all required (`&`). The words are

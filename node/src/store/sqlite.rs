@@ -11,6 +11,8 @@ use super::dialect::Dialect;
 
 pub struct SqliteStore {
     pool: Pool<Sqlite>,
+    /// What matching keeps in memory (see `MatchingStore`).
+    matching: super::matching::MatchingCache,
 }
 
 impl SqliteStore {
@@ -42,7 +44,10 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| fail(e.to_string()))?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            matching: Default::default(),
+        })
     }
 }
 
@@ -57,6 +62,9 @@ const DIALECT: Dialect = Dialect {
     text_query,
     text_query_any,
     skip_locked: "",
+    // An expression: no index of `kind` is used for it.
+    candidate_kind: "(l.kind || '')",
+    before_word_count: "",
 };
 
 /// FTS5 query: each word a quoted prefix (`"velo"*`), all required. The words are

@@ -225,6 +225,86 @@ fn enum_param<T: std::str::FromStr>(
         .transpose()
 }
 
+/// The filters by audience and by what a call says of itself, as a query string gives
+/// them: the one reader of `age_group`, `public`, `type`, `status`, `skills`,
+/// `deadline_before` and `deadline_after`, for the network views, the archive and the
+/// local lists alike (each declares the fields, this reads them).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FilterParams<'a> {
+    pub age_group: Option<&'a str>,
+    pub public: Option<&'a str>,
+    pub call_type: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub skills: Option<&'a str>,
+    pub deadline_before: Option<chrono::NaiveDate>,
+    pub deadline_after: Option<chrono::NaiveDate>,
+}
+
+impl<'a> FilterParams<'a> {
+    fn of_network(p: &'a NetworkParams) -> FilterParams<'a> {
+        FilterParams {
+            age_group: p.age_group.as_deref(),
+            public: p.public.as_deref(),
+            call_type: p.call_type.as_deref(),
+            status: p.status.as_deref(),
+            skills: p.skills.as_deref(),
+            deadline_before: p.deadline_before,
+            deadline_after: p.deadline_after,
+        }
+    }
+
+    /// Sets these filters on `query` for a list of `kind` (`None`: the archive, of every
+    /// kind), every value checked: an unknown one, or a call's filter on a list of
+    /// something else, is a 400 naming the parameter.
+    pub fn apply(
+        self,
+        kind: Option<PublicationKind>,
+        query: &mut ListingQuery,
+    ) -> Result<(), ApiError> {
+        use rhizome_node::publication::audience::AgeGroup;
+        use rhizome_node::publication::call::{CallStatus, CallType};
+        use strum::VariantNames;
+        if let Some(kind) = kind.filter(|k| *k != PublicationKind::Call) {
+            let calls_only = [
+                ("type", self.call_type.is_some()),
+                ("status", self.status.is_some()),
+                ("skills", self.skills.is_some()),
+                ("deadline_before", self.deadline_before.is_some()),
+                ("deadline_after", self.deadline_after.is_some()),
+            ];
+            if let Some((name, _)) = calls_only.iter().find(|(_, given)| *given) {
+                tracing::info!(parameter = name, "refused a call filter on another list");
+                return Err(ApiError::BadRequest(format!(
+                    "{name}: filters calls only, not {}",
+                    kind.segment()
+                )));
+            }
+        }
+        query.age_group = match self.age_group {
+            Some(g) => Some(serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
+                tracing::info!(value = g, "refused age_group filter");
+                ApiError::BadRequest(format!(
+                    "age_group: unknown value {g:?}, expected one of {}",
+                    AgeGroup::VARIANTS.join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        query.call_type = enum_param::<CallType>("type", self.call_type, CallType::VARIANTS)?;
+        query.call_status = enum_param::<CallStatus>("status", self.status, CallStatus::VARIANTS)?;
+        query.public = self.public.map(str::to_owned);
+        query.skills = self.skills.map(str::to_owned);
+        let day_start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        // A call's `ends_at` is the start of the day after its deadline.
+        query.deadline_before = self
+            .deadline_before
+            .and_then(|d| d.succ_opt())
+            .and_then(day_start);
+        query.deadline_after = self.deadline_after.and_then(day_start);
+        Ok(())
+    }
+}
+
 /// One view (a kind) or the archive (`kind` none): the index's query from the parameters,
 /// every value checked.
 async fn listed_items(
@@ -232,38 +312,8 @@ async fn listed_items(
     kind: Option<PublicationKind>,
     params: NetworkParams,
 ) -> Result<Vec<Value>, ApiError> {
-    use rhizome_node::publication::audience::AgeGroup;
-    use rhizome_node::publication::call::{CallStatus, CallType};
-    use strum::VariantNames;
-    if let Some(kind) = kind.filter(|k| *k != PublicationKind::Call) {
-        let calls_only = [
-            ("type", params.call_type.is_some()),
-            ("status", params.status.is_some()),
-            ("skills", params.skills.is_some()),
-            ("deadline_before", params.deadline_before.is_some()),
-            ("deadline_after", params.deadline_after.is_some()),
-        ];
-        if let Some((name, _)) = calls_only.iter().find(|(_, given)| *given) {
-            return Err(ApiError::BadRequest(format!(
-                "{name}: filters calls only, not {}",
-                kind.segment()
-            )));
-        }
-    }
-    let age_group = match params.age_group.as_deref() {
-        Some(g) => Some(serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
-            tracing::info!(value = g, "refused age_group filter");
-            ApiError::BadRequest(format!(
-                "age_group: unknown value {g:?}, expected one of {}",
-                AgeGroup::VARIANTS.join(", ")
-            ))
-        })?),
-        None => None,
-    };
-    let call_type =
-        enum_param::<CallType>("type", params.call_type.as_deref(), CallType::VARIANTS)?;
-    let call_status =
-        enum_param::<CallStatus>("status", params.status.as_deref(), CallStatus::VARIANTS)?;
+    let mut query = ListingQuery::default();
+    FilterParams::of_network(&params).apply(kind, &mut query)?;
     let theme = match &params.theme {
         Some(t) => Some(
             Theme::from_slug(t)
@@ -288,17 +338,6 @@ async fn listed_items(
             .filter(|k| *k != PublicationKind::Resource)
             .map(|_| rhizome_node::now()),
         archive_at: archive.then(rhizome_node::now),
-        age_group,
-        public: params.public,
-        call_type,
-        call_status,
-        skills: params.skills,
-        // A call's `ends_at` is the start of the day after its deadline.
-        deadline_before: params
-            .deadline_before
-            .and_then(|d| d.succ_opt())
-            .and_then(day_start),
-        deadline_after: params.deadline_after.and_then(day_start),
         q: params.q,
         from: params.from.and_then(day_start),
         to: params.to.and_then(|d| d.succ_opt()).and_then(day_start),
@@ -308,6 +347,7 @@ async fn listed_items(
         near: crate::feeds::near_param(params.near.as_deref())?,
         limit: params.limit.clamp(1, 500) as i64,
         offset: params.offset.min(100_000) as i64,
+        ..query
     };
     let items: Vec<Value> = state
         .store

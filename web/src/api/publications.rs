@@ -6,13 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use rhizome_node::action::{Draft, PastEvents};
+use rhizome_node::listing::{ListingQuery, Origin};
 use rhizome_node::publication::PublicationKind;
-use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::{Publication, PublicationBody, Territory};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::network::FilterParams;
 use super::territories::find as find_territory;
 use crate::AppState;
 use crate::error::ApiError;
@@ -53,6 +54,29 @@ pub struct ListParams {
     limit: i64,
     #[serde(default)]
     offset: i64,
+    // The network lists' filters, read by the same `FilterParams` (see `network.rs`).
+    age_group: Option<String>,
+    public: Option<String>,
+    #[serde(rename = "type")]
+    call_type: Option<String>,
+    status: Option<String>,
+    skills: Option<String>,
+    deadline_before: Option<chrono::NaiveDate>,
+    deadline_after: Option<chrono::NaiveDate>,
+}
+
+impl ListParams {
+    fn filters(&self) -> FilterParams<'_> {
+        FilterParams {
+            age_group: self.age_group.as_deref(),
+            public: self.public.as_deref(),
+            call_type: self.call_type.as_deref(),
+            status: self.status.as_deref(),
+            skills: self.skills.as_deref(),
+            deadline_before: self.deadline_before,
+            deadline_after: self.deadline_after,
+        }
+    }
 }
 
 fn yes() -> bool {
@@ -99,19 +123,30 @@ async fn list_publications(
             "limit must be 1 to 200 and offset at least 0".into(),
         ));
     }
-    let query = PublicationQuery {
+    // Read through the index, as the network lists are, so that each filter means the
+    // same thing on both; the index keeps a row for every live local publication.
+    let mut query = ListingQuery {
         kind: Some(kind),
-        territory_id: territory.as_ref().map(|t| t.id),
+        origin: territory.as_ref().map(|t| Origin::Territory(t.id)),
+        local: true,
         current_at: params.current.then(rhizome_node::now),
-        order: if kind == PublicationKind::Event {
-            Order::Soonest
-        } else {
-            Order::Newest
-        },
         limit: params.limit,
         offset: params.offset,
+        ..ListingQuery::default()
     };
-    let publications = state.store.publications(&query).await?;
+    params.filters().apply(Some(kind), &mut query)?;
+    let mut publications = Vec::new();
+    for listed in state.store.listings(&query).await? {
+        let Ok(id) = Uuid::parse_str(&listed.id) else {
+            continue;
+        };
+        // Deleted between the two reads: left out.
+        if let Some(p) = state.store.publication(id).await?
+            && p.deleted_at.is_none()
+        {
+            publications.push(p);
+        }
+    }
     let slugs = territory_slugs(state).await?;
     let items: Vec<Value> = publications
         .iter()

@@ -132,6 +132,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/manage", get(manage::dashboard))
         .route("/manage/t/{slug}/geocode", get(geocode::endpoint))
+        .route("/manage/t/{slug}/notices", get(manage::notices))
+        .route(
+            "/manage/t/{slug}/notices/seen",
+            post(manage::mark_notices_seen),
+        )
         // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",

@@ -286,3 +286,137 @@ async fn page_filters(backend: Backend) {
 }
 
 on_both_backends!(page_filters => page_filters_sqlite, page_filters_postgres);
+
+/// The local lists (`/api/v1/{collection}`, `/api/v1/territories/{slug}/{collection}`)
+/// take the network lists' filters and give them the same meaning: each answers what the
+/// network list answers for the same filter, less what is not this node's (or not the
+/// territory's).
+async fn local_list_filters(backend: Backend) {
+    let Some(node) = node_with_publications(backend).await else {
+        return;
+    };
+    let admin = node.member("editor", true).await;
+    node.territory(
+        &admin,
+        json!({"slug": "jardin", "name": "Jardin", "kind": "tiers_lieu", "languages": ["fr"]}),
+    )
+    .await;
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/jardin/calls",
+            Some(&admin),
+            Some(json!({"title": "Besoin de jardiniers", "type": "need",
+                        "skills_wanted": ["Soudure des tuyaux"]})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let remote = "Offre de soudure";
+    for (collection, filter, expected) in [
+        (
+            "calls",
+            "type=need",
+            &["Besoin de jardiniers", "Besoin de soudeurs"][..],
+        ),
+        ("calls", "type=offer", &[]),
+        ("calls", "status=closed", &["Fête des voisins"]),
+        (
+            "calls",
+            "skills=SOUD",
+            &["Besoin de jardiniers", "Besoin de soudeurs"],
+        ),
+        ("calls", "skills=arc&type=need", &["Besoin de soudeurs"]),
+        (
+            "calls",
+            "deadline_before=2031-06-30",
+            &["Besoin de soudeurs"],
+        ),
+        ("calls", "deadline_before=2031-06-29", &[]),
+        (
+            "calls",
+            "deadline_after=2031-07-01",
+            &["Besoin de jardiniers", "Fête des voisins"],
+        ),
+        (
+            "calls",
+            "public=demandeurs%20d%27emploi&age_group=seniors",
+            &[
+                "Besoin de jardiniers",
+                "Besoin de soudeurs",
+                "Fête des voisins",
+            ],
+        ),
+        ("events", "age_group=6-11", &["Atelier enfants"]),
+        ("events", "age_group=seniors", &["Repas seniors"]),
+        ("resources", "age_group=seniors", &["Guide pour tous"]),
+    ] {
+        let local = titles(&node, &format!("/api/v1/{collection}?{filter}")).await;
+        assert_eq!(local, expected, "/api/v1/{collection}?{filter}");
+        let mut network = titles(&node, &format!("/api/v1/network/{collection}?{filter}")).await;
+        network.retain(|t| t != remote);
+        assert_eq!(
+            local, network,
+            "{collection}?{filter}: one meaning for both lists"
+        );
+        let mut fablab: Vec<String> = expected
+            .iter()
+            .filter(|t| **t != "Besoin de jardiniers")
+            .map(|t| t.to_string())
+            .collect();
+        fablab.sort();
+        assert_eq!(
+            titles(
+                &node,
+                &format!("/api/v1/territories/fablab/{collection}?{filter}")
+            )
+            .await,
+            fablab,
+            "territories/fablab/{collection}?{filter}"
+        );
+        assert_eq!(
+            titles(
+                &node,
+                &format!("/api/v1/{collection}?territory=fablab&{filter}")
+            )
+            .await,
+            fablab
+        );
+    }
+    // Without a filter, the lists are what they were: everything current, past only on ask.
+    assert_eq!(
+        titles(&node, "/api/v1/events").await,
+        ["Atelier enfants", "Repas seniors"]
+    );
+    assert_eq!(
+        titles(&node, "/api/v1/events?current=false").await,
+        ["Atelier enfants", "Fête passée", "Repas seniors"]
+    );
+    let (_, body) = node
+        .send(Method::GET, "/api/v1/calls?type=need&limit=1", None, None)
+        .await;
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["title"], "Besoin de jardiniers", "newest first");
+    assert_eq!(items[0]["territory"], "jardin");
+    assert!(items[0]["html"].is_string(), "the publication's full form");
+    for (path, parameter) in [
+        ("/api/v1/calls?type=gift", "type"),
+        ("/api/v1/territories/fablab/calls?status=done", "status"),
+        ("/api/v1/events?age_group=99", "age_group"),
+        ("/api/v1/events?type=need", "type"),
+        (
+            "/api/v1/territories/fablab/resources?deadline_after=2031-01-01",
+            "deadline_after",
+        ),
+        (
+            "/api/v1/calls?deadline_before=30/06/2031",
+            "deadline_before",
+        ),
+    ] {
+        let (status, body) = node.send(Method::GET, path, None, None).await;
+        assert_eq!(status, 400, "{path}: {body}");
+        assert!(body.to_string().contains(parameter), "{path}: {body}");
+    }
+}
+
+on_both_backends!(local_list_filters => local_list_filters_sqlite, local_list_filters_postgres);

@@ -174,14 +174,14 @@ async fn a_need_on_a_lists_the_offer_of_b(backend: Backend) {
     let ville = a.store.territory_by_slug("ville").await.unwrap().unwrap();
     eventually("A's need notices B's new offer", async || {
         a.store
-            .match_notices(ville.id, 10)
+            .match_notices(ville.id, false, 10)
             .await
             .unwrap()
             .iter()
             .any(|n| n.matched_title == "Scanner et imprimante 3D en prêt")
     })
     .await;
-    let notices = a.store.match_notices(ville.id, 10).await.unwrap();
+    let notices = a.store.match_notices(ville.id, false, 10).await.unwrap();
     assert!(
         notices.iter().all(|n| n.call_id.to_string() == need_id),
         "{notices:?}"
@@ -259,7 +259,7 @@ async fn a_new_inventory_entry_is_noticed_by_open_needs(backend: Backend) {
         .await
         .unwrap()
         .unwrap();
-    let notices = node.store.match_notices(ville.id, 10).await.unwrap();
+    let notices = node.store.match_notices(ville.id, false, 10).await.unwrap();
     assert_eq!(notices.len(), 1, "once, though saved twice: {notices:?}");
     assert_eq!(notices[0].call_id.to_string(), need["id"].as_str().unwrap());
     assert_eq!(
@@ -268,7 +268,7 @@ async fn a_new_inventory_entry_is_noticed_by_open_needs(backend: Backend) {
     );
     assert!(
         node.store
-            .match_notices(fablab.id, 10)
+            .match_notices(fablab.id, false, 10)
             .await
             .unwrap()
             .is_empty(),
@@ -286,8 +286,135 @@ async fn a_new_inventory_entry_is_noticed_by_open_needs(backend: Backend) {
         shown.contains("Fablab de Poitiers · Découpeuse laser"),
         "{dashboard}"
     );
+    notices_are_seen_from_the_pages(&node, &editor, &token, &ville).await;
+}
+
+/// The dashboard counts the notices no editor saw and marks the new ones; opening the
+/// territory's notices marks them seen, and so does the dashboard's button, for what came
+/// since.
+async fn notices_are_seen_from_the_pages(
+    node: &crate::common::Node,
+    editor: &reqwest::Client,
+    token: &str,
+    ville: &rhizome_node::Territory,
+) {
+    use crate::common::pages::{attr_of, get, post, text_of};
+    let (_, dashboard) = get(editor, node, "/manage").await;
+    assert!(
+        text_of(&dashboard, ".notices-unseen").contains("une nouvelle"),
+        "{dashboard}"
+    );
+    assert!(text_of(&dashboard, ".notices li.new").contains("Découpeuse laser"));
+    let (status, list) = get(editor, node, "/manage/t/ville/notices").await;
+    assert_eq!(status, 200);
+    assert!(
+        text_of(&list, "li.new").contains("Fablab de Poitiers · Découpeuse laser"),
+        "new until opened: {list}"
+    );
+    assert_eq!(node.store.unseen_match_notices(ville.id).await.unwrap(), 0);
+    let (_, dashboard) = get(editor, node, "/manage").await;
+    assert!(text_of(&dashboard, ".notices-unseen").contains("rien de nouveau"));
+    assert!(text_of(&dashboard, ".notices li.new").is_empty());
+    assert!(!dashboard.contains("/notices/seen"), "nothing to mark");
+    // Something new: the dashboard's button marks it seen.
+    let share = json!({"inventory": {"shares": [
+        {"label": "Découpeuse laser", "tags": ["équipement"]},
+        {"label": "Graveuse laser pour le bois", "tags": ["équipement"]}
+    ]}});
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            "/api/v1/territories/fablab",
+            Some(token),
+            Some(share),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(node.store.unseen_match_notices(ville.id).await.unwrap(), 1);
+    let (_, dashboard) = get(editor, node, "/manage").await;
+    let csrf = attr_of(&dashboard, "input[name=csrf]", "value").unwrap();
+    let (status, _, to) = post(
+        editor,
+        node,
+        "/manage/t/ville/notices/seen",
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
+    assert_eq!((status, to.as_deref()), (303, Some("/manage")));
+    assert_eq!(node.store.unseen_match_notices(ville.id).await.unwrap(), 0);
+    // Without the page's token, nothing is marked.
+    let (status, _, _) = post(editor, node, "/manage/t/ville/notices/seen", &[]).await;
+    assert_eq!(status, 403);
+    // Not an editor of the territory: refused.
+    let stranger = crate::common::pages::browser();
+    let (status, _) = get(&stranger, node, "/manage/t/ville/notices").await;
+    assert_ne!(status, 200);
 }
 
 common::on_both_backends!(a_new_inventory_entry_is_noticed_by_open_needs =>
     a_new_inventory_entry_is_noticed_by_open_needs_sqlite,
     a_new_inventory_entry_is_noticed_by_open_needs_postgres);
+
+/// A peer's directory read again with a territory that now shares something one of our
+/// open needs could use: the need's editors are told, with a link to that territory; a
+/// directory read again unchanged tells nothing more.
+async fn a_peers_new_inventory_entry_is_noticed(backend: Backend) {
+    let Some((a, token)) = node_with(backend, "ville", "Ville apprenante").await else {
+        return;
+    };
+    let need = publish_call(
+        &a,
+        &token,
+        "ville",
+        json!({"type": "need", "title": "Besoin d'une découpeuse laser",
+               "description": "Pour découper du bois au laser avec les jeunes."}),
+    )
+    .await;
+    let b = common::Node::start(Backend::Sqlite).await.unwrap();
+    let admin = b.member("admin", true).await;
+    b.territory(
+        &admin,
+        json!({"slug": "fablab", "name": "Fablab de Niort", "kind": "fablab", "languages": ["fr"],
+               "place": {"address": "Niort", "latitude": 46.32, "longitude": -0.46},
+               "inventory": {"shares": [{"label": "Découpeuse laser", "tags": ["équipement"]},
+                                        {"label": "Cours de guitare"}]}}),
+    )
+    .await;
+    assert!(a.federation().learn_peer(&b.host(), "contact").await);
+    a.federation().discovery_round().await.unwrap();
+    let ville = a.store.territory_by_slug("ville").await.unwrap().unwrap();
+    let notices = a.store.match_notices(ville.id, false, 10).await.unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].call_id.to_string(), need["id"].as_str().unwrap());
+    assert_eq!(
+        notices[0].matched_title,
+        "Fablab de Niort · Découpeuse laser"
+    );
+    let peer = a.store.verified_peers(10).await.unwrap();
+    let directory = peer[0].directory.clone().unwrap();
+    a.federation()
+        .actions()
+        .notice_directory(&b.host(), Some(&directory), &directory)
+        .await;
+    assert_eq!(
+        a.store
+            .match_notices(ville.id, false, 10)
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "nothing new, nothing told"
+    );
+    let editor = crate::common::pages::browser();
+    crate::common::pages::login(&editor, &a, "admin", crate::common::pages::PASSWORD).await;
+    let (_, dashboard) = crate::common::pages::get(&editor, &a, "/manage").await;
+    let link = crate::common::pages::attr_of(&dashboard, ".notices li a", "href").unwrap();
+    assert!(
+        link.starts_with(&format!("http://{}/t/fablab", b.host())),
+        "the peer's territory: {link}"
+    );
+}
+
+common::on_both_backends!(a_peers_new_inventory_entry_is_noticed =>
+    a_peers_new_inventory_entry_is_noticed_sqlite,
+    a_peers_new_inventory_entry_is_noticed_postgres);

@@ -56,6 +56,9 @@ async fn listings_page(
         }
         None => {}
     }
+    if q.local {
+        sql.push(" AND l.territory_id IS NOT NULL");
+    }
     if let Some(theme) = q.theme {
         sql.push(" AND (l.themes & ")
             .push_bind(crate::listing::theme_bits(&[theme]))

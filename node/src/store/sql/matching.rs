@@ -1,24 +1,31 @@
 //! [`MatchingStore`] in the SQL both backends share (mounted once per backend, see
 //! `mod.rs`).
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use sqlx::Row;
 
 use super::backend::{DIALECT, Db, SqlStore};
 use super::rows::{
     LISTING_COLUMNS, PEER_COLUMNS, TERRITORY_COLUMNS, listing_from_row, peer_from_row,
     territory_from_row,
 };
-use crate::inventory::Inventory;
 use crate::listing::Listing;
 use crate::network::PEER_MAX_FAILURES;
-use crate::store::matching::{CandidateQuery, InventoryOwner};
+use crate::store::matching::{CandidateQuery, InventoryOwner, directory_owners};
 use crate::store::{MatchingStore, StoreError};
-use crate::theme::Theme;
 
 /// A prefilter probes the index with at most this many terms.
 const MAX_TERMS: usize = 64;
+/// The listings a call's plain words may name together before its commonest words are
+/// left out of the full-text side (see `telling_words`).
+const TERM_BUDGET: i64 = 1000;
+/// The same for the forms of its concepts: they carry its meaning across languages, so
+/// they get more room; only a concept most listings name (a "project", a "neighbourhood")
+/// loses its commonest forms.
+const CONCEPT_BUDGET: i64 = 6000;
 /// The call types that ask; the others offer.
 const ASKING: &str = "('need', 'partners', 'project')";
 
@@ -46,14 +53,15 @@ impl MatchingStore for SqlStore {
         let mut sql = sqlx::QueryBuilder::<Db>::new(format!(
             "SELECT {LISTING_COLUMNS} FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE "
         ));
+        let kind = DIALECT.candidate_kind;
         if q.wants_offers {
             sql.push(format!(
-                "(l.kind = 'resource' OR (l.kind = 'call' AND l.call_type NOT IN {ASKING}
+                "({kind} = 'resource' OR ({kind} = 'call' AND l.call_type NOT IN {ASKING}
                   AND l.call_status = 'open'))"
             ));
         } else {
             sql.push(format!(
-                "l.kind = 'call' AND l.call_type IN {ASKING} AND l.call_status = 'open'"
+                "{kind} = 'call' AND l.call_type IN {ASKING} AND l.call_status = 'open'"
             ));
         }
         if let Some(at) = q.at {
@@ -68,6 +76,17 @@ impl MatchingStore for SqlStore {
         // call without words.
         let words = index_words(&q.terms);
         if !words.is_empty() {
+            let forms = index_words(&q.concept_terms);
+            let others = words.into_iter().filter(|w| !forms.contains(w)).collect();
+            let forms = self.telling_words(forms, true, CONCEPT_BUDGET).await?;
+            let mut words = self
+                .telling_words(others, forms.is_empty(), TERM_BUDGET)
+                .await?;
+            words.extend(forms);
+            if words.is_empty() {
+                // No listing names any of them.
+                return Ok(Vec::new());
+            }
             sql.push(" AND ")
                 .push(DIALECT.text_match.0)
                 .push_bind((DIALECT.text_query_any)(&words))
@@ -125,7 +144,93 @@ impl MatchingStore for SqlStore {
         rows.iter().map(listing_from_row).collect()
     }
 
-    async fn inventory_owners(&self) -> Result<Vec<InventoryOwner>, StoreError> {
+    async fn inventory_owners(&self) -> Result<Arc<[InventoryOwner]>, StoreError> {
+        // What any change of an inventory moves: a territory saved (its `updated_at`),
+        // added or deleted; a peer's directory read again (`last_success`), a peer
+        // verified or given up on (the count).
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM territories) AS territories,
+                    (SELECT CAST(MAX(updated_at) AS TEXT) FROM territories) AS changed,
+                    (SELECT COUNT(*) FROM peers
+                      WHERE verified = TRUE AND failures < $1 AND directory IS NOT NULL) AS peers,
+                    (SELECT CAST(MAX(last_success) AS TEXT) FROM peers) AS checked",
+        )
+        .bind(PEER_MAX_FAILURES)
+        .fetch_one(&self.pool)
+        .await?;
+        let fingerprint = format!(
+            "{}|{}|{}|{}",
+            row.try_get::<i64, _>("territories")?,
+            row.try_get::<Option<String>, _>("changed")?
+                .unwrap_or_default(),
+            row.try_get::<i64, _>("peers")?,
+            row.try_get::<Option<String>, _>("checked")?
+                .unwrap_or_default(),
+        );
+        if let Some(owners) = self.matching.inventories(&fingerprint) {
+            return Ok(owners);
+        }
+        let owners: Arc<[InventoryOwner]> = self.read_inventory_owners().await?.into();
+        self.matching.keep_inventories(fingerprint, owners.clone());
+        Ok(owners)
+    }
+}
+
+impl SqlStore {
+    /// Of `words`, those a call's candidates are fetched by: the rarest in the index
+    /// first, as long as the listings they name add up to `budget` (the rarest always
+    /// when `keep_one`). A word most listings name (a "we are looking for" of every call)
+    /// tells little and would make the full-text side read most of the index; the ranker
+    /// weighs such words little anyway. A word no listing names is left out.
+    async fn telling_words(
+        &self,
+        words: Vec<String>,
+        keep_one: bool,
+        budget: i64,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut counted = Vec::with_capacity(words.len());
+        for word in words {
+            let count = match self.matching.term_count(&word) {
+                Some(n) => n,
+                None => {
+                    let sql = format!(
+                        "SELECT COUNT(*) FROM listings l WHERE {}$1{}",
+                        DIALECT.text_match.0, DIALECT.text_match.1
+                    );
+                    let mut tx = self.pool.begin().await?;
+                    if !DIALECT.before_word_count.is_empty() {
+                        sqlx::query(DIALECT.before_word_count)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let n: i64 = sqlx::query_scalar(&sql)
+                        .bind((DIALECT.text_query_any)(std::slice::from_ref(&word)))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    self.matching.keep_term_count(&word, n);
+                    n
+                }
+            };
+            if count > 0 {
+                counted.push((count, word));
+            }
+        }
+        counted.sort();
+        let mut total = 0;
+        let mut telling = Vec::new();
+        for (count, word) in counted {
+            if (!keep_one || !telling.is_empty()) && total + count > budget {
+                continue;
+            }
+            total += count;
+            telling.push(word);
+        }
+        Ok(telling)
+    }
+
+    /// Every inventory, read from the rows (see [`MatchingStore::inventory_owners`]).
+    async fn read_inventory_owners(&self) -> Result<Vec<InventoryOwner>, StoreError> {
         let sql = format!("SELECT {TERRITORY_COLUMNS} FROM territories ORDER BY slug");
         let mut owners: Vec<InventoryOwner> = Vec::new();
         for row in sqlx::query(&sql).fetch_all(&self.pool).await? {
@@ -152,46 +257,8 @@ impl MatchingStore for SqlStore {
             .await?;
         for row in rows {
             let peer = peer_from_row(&row)?;
-            let listed = peer
-                .directory
-                .as_ref()
-                .and_then(|d| d.get("territories"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for entry in listed {
-                let inventory = Inventory::from_directory(&peer.host, &entry["inventory"]);
-                let Some(id) = entry["url"].as_str().or(entry["id"].as_str()) else {
-                    continue;
-                };
-                if inventory.is_empty() {
-                    continue;
-                }
-                let strings = |v: &Value| -> Vec<String> {
-                    v.as_array()
-                        .map(|l| {
-                            l.iter()
-                                .filter_map(|x| x.as_str().map(str::to_owned))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                owners.push(InventoryOwner {
-                    id: id.to_owned(),
-                    name: entry["name"].as_str().unwrap_or(id).to_owned(),
-                    node: Some(peer.host.clone()),
-                    position: entry["place"]["latitude"]
-                        .as_f64()
-                        .zip(entry["place"]["longitude"].as_f64()),
-                    themes: strings(&entry["themes"])
-                        .iter()
-                        .filter_map(|t| {
-                            serde_json::from_value::<Theme>(Value::String(t.clone())).ok()
-                        })
-                        .collect(),
-                    languages: strings(&entry["languages"]),
-                    inventory,
-                });
+            if let Some(directory) = &peer.directory {
+                owners.extend(directory_owners(&peer.host, directory));
             }
         }
         Ok(owners)

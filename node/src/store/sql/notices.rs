@@ -1,6 +1,7 @@
 //! [`NoticeStore`] in the SQL both backends share (mounted once per backend, see `mod.rs`).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 use uuid::Uuid;
 
@@ -34,13 +35,17 @@ impl NoticeStore for SqlStore {
     async fn match_notices(
         &self,
         territory_id: Uuid,
+        unseen: bool,
         limit: i64,
     ) -> Result<Vec<MatchNotice>, StoreError> {
         let rows = sqlx::query(
-            "SELECT call_id, territory_id, matched_id, matched_title, created_at FROM match_notices
-             WHERE territory_id = $1 ORDER BY created_at DESC, matched_id LIMIT $2",
+            "SELECT call_id, territory_id, matched_id, matched_title, created_at, seen_at
+             FROM match_notices
+             WHERE territory_id = $1 AND ($2 = FALSE OR seen_at IS NULL)
+             ORDER BY created_at DESC, matched_id LIMIT $3",
         )
         .bind(territory_id)
+        .bind(unseen)
         .bind(limit.clamp(0, 1000))
         .fetch_all(&self.pool)
         .await?;
@@ -52,8 +57,34 @@ impl NoticeStore for SqlStore {
                     matched_id: row.try_get("matched_id")?,
                     matched_title: row.try_get("matched_title")?,
                     created_at: row.try_get("created_at")?,
+                    seen_at: row.try_get("seen_at")?,
                 })
             })
             .collect()
+    }
+
+    async fn unseen_match_notices(&self, territory_id: Uuid) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM match_notices WHERE territory_id = $1 AND seen_at IS NULL",
+        )
+        .bind(territory_id)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn mark_match_notices_seen(
+        &self,
+        territory_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE match_notices SET seen_at = $2
+             WHERE territory_id = $1 AND seen_at IS NULL AND created_at <= $2",
+        )
+        .bind(territory_id)
+        .bind(at)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
     }
 }

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::{Publication, Territory};
@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::api::kind_of_collection;
 use crate::pages::Page;
+use crate::pages::access::{Editor, Posted};
 use crate::pages::error::{PageError, forbidden, not_found, shown};
 use crate::pages::matching::listing_href;
 use crate::pages::public::{items, territory_card};
@@ -54,29 +55,40 @@ pub(super) async fn editable_publication(
     Ok((publication, territory))
 }
 
-/// How many new matches the dashboard shows for one territory.
-const NOTICES_SHOWN: i64 = 20;
+/// How many notices of new matches the dashboard shows for one territory.
+const NOTICES_SHOWN: i64 = 5;
 
-/// The newest publications that matched one of the territory's open calls, each with the
-/// call it matched and links to both; one since deleted is left out.
+/// How many the territory's notices page shows.
+const NOTICES_LISTED: i64 = 100;
+
+/// The newest notices of publications (or inventory entries) that matched one of the
+/// territory's open calls, each with the call it matched, links to both and whether an
+/// editor saw it; one whose publication was since deleted is left out.
 async fn match_notices(
     state: &AppState,
     territory: &Territory,
+    limit: i64,
 ) -> Result<Vec<minijinja::Value>, PageError> {
     let mut shown = Vec::new();
     for n in state
         .store
-        .match_notices(territory.id, NOTICES_SHOWN)
+        .match_notices(territory.id, false, limit)
         .await?
     {
         let Some(call) = state.store.listing_by_id(&n.call_id.to_string()).await? else {
             continue;
         };
-        // An inventory entry links to its territory's page; a publication to its own.
+        // An inventory entry links to its territory's page (a peer's by its address); a
+        // publication to its own.
         let (matched, matched_href) = match n.matched_id.strip_prefix(INVENTORY_NOTICE) {
             Some(entry) => {
-                let slug = entry.split('#').next().unwrap_or_default();
-                (n.matched_title.clone(), format!("/t/{slug}"))
+                let owner = entry.rsplit_once('#').map_or(entry, |(o, _)| o);
+                let href = if owner.starts_with("https://") || owner.starts_with("http://") {
+                    owner.to_owned()
+                } else {
+                    format!("/t/{owner}")
+                };
+                (n.matched_title.clone(), href)
             }
             None => match state.store.listing_by_id(&n.matched_id).await? {
                 Some(l) => (l.title.clone(), listing_href(&l)),
@@ -89,9 +101,45 @@ async fn match_notices(
             matched,
             matched_href,
             at => n.created_at.to_rfc3339(),
+            new => n.seen_at.is_none(),
         });
     }
     Ok(shown)
+}
+
+/// A territory's notices of new matches, newest first (`/manage/t/{slug}/notices`):
+/// opening it marks them seen, those new until now marked as such on the page.
+pub async fn notices(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+) -> Result<Response, PageError> {
+    let now = rhizome_node::now();
+    let notices = match_notices(&state, &territory, NOTICES_LISTED).await?;
+    state
+        .store
+        .mark_match_notices_seen(territory.id, now)
+        .await?;
+    Ok(page.render(
+        &state,
+        "manage/notices.html",
+        context! { territory => territory_card(&state, &territory), notices },
+    ))
+}
+
+/// Marks every notice of the territory seen, from the dashboard's button.
+pub async fn mark_notices_seen(
+    Editor { territory, .. }: Editor,
+    State(state): State<AppState>,
+    Posted(_): Posted<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let seen = state
+        .store
+        .mark_match_notices_seen(territory.id, rhizome_node::now())
+        .await?;
+    tracing::info!(territory = %territory.profile.slug, seen, "notices marked seen");
+    Ok(Redirect::to("/manage").into_response())
 }
 
 /// The editor's home: their territories, each with its publications and a way to add one.
@@ -113,7 +161,8 @@ pub async fn dashboard(page: Page, State(state): State<AppState>) -> Result<Resp
         sections.push(context! {
             territory => territory_card(&state, t),
             publications => items(&page, &list, std::slice::from_ref(t)),
-            notices => match_notices(&state, t).await?,
+            notices => match_notices(&state, t, NOTICES_SHOWN).await?,
+            unseen => state.store.unseen_match_notices(t.id).await?,
         });
     }
     Ok(page.render(&state, "manage/dashboard.html", context! { sections }))

@@ -10,8 +10,8 @@ mod publication_form;
 pub(crate) mod registrations;
 mod upload;
 
-pub use dashboard::dashboard;
 pub(super) use dashboard::editable_territory;
+pub use dashboard::{dashboard, mark_notices_seen, notices};
 pub(super) use fields::{
     Field, Known, Values, Widget, family, field, form_json, form_view, required, values_of_json,
 };

@@ -58,6 +58,14 @@ fn profile_values(territory: &Territory) -> Values {
     values_of_json(TERRITORY_FIELDS, &json)
 }
 
+/// What the settings page shows beside the profile: the places the geocoder found, and
+/// the calendar section (with an error in it or not).
+struct Sections {
+    geocode: Option<minijinja::Value>,
+    calendars: minijinja::Value,
+    calendar_error: bool,
+}
+
 fn render_settings(
     page: &Page,
     state: &AppState,
@@ -65,8 +73,11 @@ fn render_settings(
     values: &Values,
     error: Option<(&str, &str)>,
     done: &Done,
-    geocode: Option<minijinja::Value>,
-    (calendars, calendar_error): (minijinja::Value, bool),
+    Sections {
+        geocode,
+        calendars,
+        calendar_error,
+    }: Sections,
 ) -> Response {
     let status = if error.is_some() || calendar_error {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -107,8 +118,11 @@ pub async fn settings_form(
         &profile_values(&territory),
         None,
         &done,
-        None,
-        (calendars, false),
+        Sections {
+            geocode: None,
+            calendars,
+            calendar_error: false,
+        },
     ))
 }
 
@@ -128,8 +142,11 @@ pub(crate) async fn settings_with_calendar_error(
         &profile_values(territory),
         None,
         &Done::default(),
-        None,
-        (calendars, failed),
+        Sections {
+            geocode: None,
+            calendars,
+            calendar_error: failed,
+        },
     ))
 }
 
@@ -155,8 +172,11 @@ pub async fn save_settings(
             &values,
             None,
             &done,
-            Some(found),
-            (calendars, false),
+            Sections {
+                geocode: Some(found),
+                calendars,
+                calendar_error: false,
+            },
         ));
     }
     let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
@@ -176,8 +196,11 @@ pub async fn save_settings(
                 &values,
                 error,
                 &done,
-                None,
-                (calendars, false),
+                Sections {
+                    geocode: None,
+                    calendars,
+                    calendar_error: false,
+                },
             ));
         }
     };

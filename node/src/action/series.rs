@@ -86,6 +86,22 @@ fn event_of(body: PublicationBody) -> Result<Event, ActionError> {
 }
 
 impl Actions {
+    /// Validates a series' draft as `publish_series` would, storing nothing (the form's
+    /// preview): the event as it would be on its first date.
+    pub fn check_series_draft(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        mut draft: Draft,
+    ) -> Result<PublicationBody, ActionError> {
+        let recurrence = split_recurrence(&mut draft.json)
+            .ok_or_else(|| ValidationError::new("recurrence", "is required for a series"))?;
+        let body = self.check_draft(who, territory, draft)?;
+        let template = event_of(body.clone())?;
+        recurrence_of(recurrence, &template)?;
+        Ok(body)
+    }
+
     /// Publishes a series: the event draft (its times are the first date's) and its
     /// `recurrence`; stores the series and publishes each occurrence starting before
     /// `horizon` (and the first in any case), each with its `Create`. Returns the series

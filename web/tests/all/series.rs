@@ -378,3 +378,80 @@ async fn the_window_moves_on_and_extension_is_idempotent() {
         assert_eq!((day.day() - 1) / 7, nth, "{day}");
     }
 }
+
+/// The event form's "Repeat" section, without JavaScript: a weekly series on Tuesdays
+/// and Thursdays published from the form; a mistake in it comes back named; an
+/// occurrence's edit form asks which occurrences change, and "all" changes the series.
+#[tokio::test]
+async fn the_forms_publish_and_edit_a_series() {
+    use common::pages::{self, EDITOR, PASSWORD};
+    let (node, _) = pages::node_with_editor(serde_json::from_str(FABLAB).unwrap()).await;
+    let client = pages::browser();
+    let csrf = pages::login(&client, &node, EDITOR, PASSWORD).await;
+    let (status, html) = pages::get(&client, &node, "/manage/t/fablab/events/new").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="recurrence.frequency""#), "{html}");
+    assert!(html.contains(r#"name="recurrence.weekdays" value="thursday""#));
+    let first = first_tuesday();
+    let form = |until: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("title", "Permanence numérique")
+            .text("starts_at", format!("{first}T14:00"))
+            .text("ends_at", format!("{first}T17:00"))
+            .text("format", "on_site")
+            .text("place.name", "Fablab")
+            .text("language", "fr")
+            .text("free", "on")
+            .text("registration.mode", "none")
+            .text("status", "scheduled")
+            .text("recurrence.frequency", "weekly")
+            .text("recurrence.weekdays", "tuesday")
+            .text("recurrence.weekdays", "thursday")
+            .text("recurrence.monthly", "day_of_month")
+            .text("recurrence.until", until)
+    };
+    let path = "/manage/t/fablab/events/new";
+    let (status, html, _) =
+        pages::post_multipart(&client, &node, path, form("2001-01-01".into())).await;
+    assert_eq!(status, 422);
+    assert!(html.contains(r##"href="#recurrence-until""##), "{html}");
+    let until = first + Duration::days(13);
+    let (status, _, location) =
+        pages::post_multipart(&client, &node, path, form(until.to_string())).await;
+    assert_eq!(status, 303);
+    let first_id = location.unwrap().trim_start_matches("/events/").to_owned();
+    let event = node.get_json(&format!("/api/v1/events/{first_id}")).await;
+    let series = event["series"]["id"].as_str().unwrap().to_owned();
+    // Tuesday, Thursday, Tuesday, Thursday until the Monday 13 days on.
+    assert_eq!(occurrences(&node, &series).await.len(), 4);
+
+    let edit = format!("/manage/events/{first_id}/edit");
+    let (status, html) = pages::get(&client, &node, &edit).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="scope" value="following""#), "{html}");
+    assert!(
+        html.contains("tous les mardis et jeudis, 14:00–17:00"),
+        "{html}"
+    );
+    let edited = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("scope", "all")
+        .text("title", "Permanence numérique et administrative")
+        .text("starts_at", format!("{first}T14:00"))
+        .text("ends_at", format!("{first}T17:00"))
+        .text("format", "on_site")
+        .text("place.name", "Fablab")
+        .text("language", "fr")
+        .text("free", "on")
+        .text("registration.mode", "none")
+        .text("status", "scheduled");
+    let (status, html, _) = pages::post_multipart(&client, &node, &edit, edited).await;
+    assert_eq!(status, 303, "{html}");
+    for o in occurrences(&node, &series).await {
+        let e = node
+            .get_json(&format!("/api/v1/events/{}", o["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(e["title"], "Permanence numérique et administrative");
+    }
+}

@@ -5,7 +5,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
-use rhizome_node::action::{ActionError, Draft, PastEvents};
+use rhizome_node::action::{ActionError, Draft, PastEvents, SeriesScope};
 use rhizome_node::publication::Image;
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::publication::resource::Attachment;
@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::dashboard::editable_publication;
 use super::fields::{
-    Known, Values, draft_of, fields, first_value, form_view, patch_of, take_csrf, values_of,
+    Known, REPEAT_FIELDS, Values, draft_of, fields, first_value, form_view, patch_of,
+    recurrence_of, take_csrf, values_of,
 };
 use super::upload::{
     DOCUMENT_FIELD, NewDocument, NewPhoto, Submitted, new_document, new_photo, read_form,
@@ -49,7 +50,15 @@ pub(super) struct FormPage<'a> {
     document_lost: bool,
     /// The publication as it would look, when the editor asked for a preview.
     preview: Option<minijinja::Value>,
+    /// A new event's form: it offers the "Repeat" section.
+    repeat: bool,
+    /// An occurrence's edit form: it asks which occurrences the change is for; what the
+    /// series says, in one line.
+    series: Option<String>,
 }
+
+/// The field of an occurrence's edit form saying which occurrences change.
+pub(super) const SCOPE_FIELD: &str = "scope";
 
 impl<'a> FormPage<'a> {
     fn new(
@@ -70,6 +79,8 @@ impl<'a> FormPage<'a> {
             attachments: &[],
             document_lost: false,
             preview: None,
+            repeat: false,
+            series: None,
         }
     }
 
@@ -233,6 +244,11 @@ impl<'a> FormPage<'a> {
                 territory => territory_card(state, self.territory),
                 action => self.action,
                 fields => form_view(fields(self.kind), self.values, self.known, error),
+                repeat => self.repeat.then(|| form_view(REPEAT_FIELDS, self.values, self.known, error)),
+                series => self.series.as_ref().map(|rule| context! {
+                    rule,
+                    scope => first_value(self.values, SCOPE_FIELD).unwrap_or("this"),
+                }),
                 image => context! {
                     current => self.image.map(|i| context! {
                         url => i.url,
@@ -352,7 +368,11 @@ pub async fn new_form(
     ];
     let action = format!("/manage/t/{slug}/{collection}/new");
     let known = territory_refs::known(&state, &territory).await?;
-    Ok(FormPage::new(kind, &territory, &action, &defaults, &known).render(&page, &state, None))
+    Ok(FormPage {
+        repeat: kind == PublicationKind::Event,
+        ..FormPage::new(kind, &territory, &action, &defaults, &known)
+    }
+    .render(&page, &state, None))
 }
 
 /// Publishes what the form describes, with `state.actions.publish` as the API does.
@@ -371,7 +391,10 @@ pub async fn create(
     let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let action = format!("/manage/t/{slug}/{collection}/new");
     let known = territory_refs::known(&state, &territory).await?;
-    let mut form_page = FormPage::new(kind, &territory, &action, &form.values, &known);
+    let mut form_page = FormPage {
+        repeat: kind == PublicationKind::Event,
+        ..FormPage::new(kind, &territory, &action, &form.values, &known)
+    };
     let photo = form_page.photo(&page, &state, &form).await?;
     let image = form_page.image_change(&page, &state, photo.as_ref(), None)?;
     let document = form_page.document(&page, &state, &form)?;
@@ -379,8 +402,15 @@ pub async fn create(
     if let Some(d) = &document {
         draft.json["attachments"] = json!([d.attachment(&state)]);
     }
+    let recurrence = recurrence_of(&form.values).filter(|_| kind == PublicationKind::Event);
+    if let Some(r) = &recurrence {
+        draft.json["recurrence"] = r.clone();
+    }
     let editor = &viewer.principal;
-    let checked = (state.actions).check_draft(editor, &territory, draft.clone());
+    let checked = match recurrence {
+        Some(_) => (state.actions).check_series_draft(editor, &territory, draft.clone()),
+        None => (state.actions).check_draft(editor, &territory, draft.clone()),
+    };
     let body = form_page.checked(&page, &state, checked)?;
     let referenced = state.actions.check_references(&body).await;
     form_page.checked(&page, &state, referenced)?;
@@ -389,7 +419,17 @@ pub async fn create(
     }
     store_photo(&state, photo.as_ref()).await?;
     store_document(&state, document.as_ref()).await?;
-    let published = state.actions.publish(editor, &territory, draft).await;
+    let published = if draft.json.get("recurrence").is_some() {
+        let horizon = state.config.series_horizon(rhizome_node::now());
+        (state.actions)
+            .publish_series(editor, &territory, draft, horizon)
+            .await
+            .and_then(|(_, mut published)| {
+                Ok(published.drain(..).next().ok_or(ActionError::NotFound)?)
+            })
+    } else {
+        state.actions.publish(editor, &territory, draft).await
+    };
     unless_failed_document(&state, document.as_ref(), &published).await;
     let publication = unless_failed(&state, photo.as_ref(), published).await?;
     Ok(Redirect::to(&format!("/{collection}/{}", publication.id)).into_response())
@@ -408,9 +448,11 @@ pub async fn edit_form(
         values.push((ALT_FIELD.to_owned(), image.alt.clone()));
     }
     let known = territory_refs::known(&state, &territory).await?;
+    let series = series_line(&page, &state, &publication).await?;
     Ok(FormPage {
         image: publication.body.image(),
         attachments: attachments_of(&publication.body),
+        series,
         ..FormPage::new(
             publication.body.kind(),
             &territory,
@@ -438,9 +480,18 @@ pub async fn update(
     let current = publication.body.image();
     let known = territory_refs::known(&state, &territory).await?;
     let attachments = attachments_of(&publication.body);
+    let series = series_line(&page, &state, &publication).await?;
+    let in_series = series.is_some();
+    let scope = match first_value(&form.values, SCOPE_FIELD) {
+        None => SeriesScope::This,
+        Some(s) => {
+            SeriesScope::parse(s).ok_or_else(|| shown(StatusCode::BAD_REQUEST, "media-bad-form"))?
+        }
+    };
     let mut form_page = FormPage {
         image: current,
         attachments,
+        series,
         ..FormPage::new(kind, &territory, &action, &form.values, &known)
     };
     let photo = form_page.photo(&page, &state, &form).await?;
@@ -461,9 +512,23 @@ pub async fn update(
     }
     store_photo(&state, photo.as_ref()).await?;
     store_document(&state, document.as_ref()).await?;
-    let saved = (state.actions)
-        .edit(&viewer.principal, &territory, &publication, &patch)
-        .await;
+    let saved = if in_series {
+        let horizon = state.config.series_horizon(rhizome_node::now());
+        (state.actions)
+            .edit_occurrence(
+                &viewer.principal,
+                &territory,
+                &publication,
+                &patch,
+                scope,
+                horizon,
+            )
+            .await
+    } else {
+        (state.actions)
+            .edit(&viewer.principal, &territory, &publication, &patch)
+            .await
+    };
     unless_failed_document(&state, document.as_ref(), &saved).await;
     unless_failed(&state, photo.as_ref(), saved).await?;
     Ok(Redirect::to(&format!("/{collection}/{id}")).into_response())
@@ -515,4 +580,21 @@ pub async fn delete(
         .delete(&viewer.principal, &territory, &publication)
         .await?;
     Ok(Redirect::to("/manage").into_response())
+}
+
+/// What an occurrence's series says, in one line of the page's language; `None` for an
+/// event that is not part of a live series.
+async fn series_line(
+    page: &Page,
+    state: &AppState,
+    publication: &rhizome_node::Publication,
+) -> Result<Option<String>, PageError> {
+    let Some(link) = publication.series else {
+        return Ok(None);
+    };
+    match state.actions.series(link.id).await {
+        Ok((series, _)) => Ok(Some(page.lang.repeats(&series))),
+        Err(ActionError::Gone | ActionError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

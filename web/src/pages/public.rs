@@ -263,9 +263,13 @@ async fn territory_negotiated(
         Err(e) => return page.failed(&state, e),
     };
     let now = rhizome_node::now();
-    let (upcoming, mut past): (Vec<Publication>, Vec<Publication>) = events
+    let (mut upcoming, mut past): (Vec<Publication>, Vec<Publication>) = events
         .into_iter()
         .partition(|p| p.body.ends_at().is_none_or(|end| end >= now));
+    let regular = match super::series::regular(&page, &state, &territory, &mut upcoming).await {
+        Ok(list) => list,
+        Err(e) => return page.failed(&state, e),
+    };
     past.reverse();
     past.truncate(10);
     let partnerships = match super::answers::territory_section(&state, &territory).await {
@@ -285,6 +289,7 @@ async fn territory_negotiated(
             inventory => &profile.inventory,
             followers,
             upcoming => items(&page, &upcoming, only),
+            regular,
             past => items(&page, &past, only),
             resources => items(&page, &resources, only),
             calls => items(&page, &calls, only),

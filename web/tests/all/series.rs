@@ -454,4 +454,31 @@ async fn the_forms_publish_and_edit_a_series() {
             .await;
         assert_eq!(e["title"], "Permanence numérique et administrative");
     }
+
+    // The territory's page shows the series once, among its regular activities; the
+    // series' page (its URL on the wire) lists every coming date.
+    let (_, html) = pages::get(&client, &node, "/t/fablab").await;
+    assert_eq!(
+        html.matches("tous les mardis et jeudis, 14:00–17:00")
+            .count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains(&series), "the series page is linked");
+    let (status, html) = pages::get(&client, &node, &format!("/series/{series}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches(r#"class="item""#).count(), 4, "{html}");
+    let english = client
+        .get(node.url(&format!("/series/{series}")))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("every Tuesday and Thursday, 14:00–17:00"),
+        "{english}"
+    );
 }

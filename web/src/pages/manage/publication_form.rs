@@ -424,9 +424,7 @@ pub async fn create(
         (state.actions)
             .publish_series(editor, &territory, draft, horizon)
             .await
-            .and_then(|(_, mut published)| {
-                Ok(published.drain(..).next().ok_or(ActionError::NotFound)?)
-            })
+            .and_then(|(_, published)| published.into_iter().next().ok_or(ActionError::NotFound))
     } else {
         state.actions.publish(editor, &territory, draft).await
     };

@@ -24,8 +24,10 @@ use crate::publication::{PublicationKind, parse_draft};
 use crate::validation::ValidationError;
 use crate::{Principal, Publication, PublicationBody, Territory};
 
-/// How many series the periodic task extends in one pass.
+/// How many series the periodic task extends in one batch, and at most how many batches
+/// in one pass.
 const EXTEND_BATCH: i64 = 50;
+const EXTEND_BATCHES: usize = 20;
 
 /// Which occurrences an edit (or a deletion) of one occurrence changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, strum::VariantNames)]
@@ -246,7 +248,24 @@ impl Actions {
     /// The periodic task: publishes the occurrences that entered the window of every series
     /// stored only up to before `horizon`. Returns how many series were extended.
     pub async fn extend_series(&self, horizon: DateTime<Utc>) -> Result<usize, ActionError> {
+        let mut n = 0;
+        // Batch after batch while batches come full, a bounded number of times (a series
+        // that fails stays due and must not hold the task forever).
+        for _ in 0..EXTEND_BATCHES {
+            let (extended, full) = self.extend_batch(horizon).await?;
+            n += extended;
+            if !full {
+                break;
+            }
+        }
+        Ok(n)
+    }
+
+    /// One batch of [`extend_series`](Self::extend_series): how many series were extended,
+    /// and whether the batch was full.
+    async fn extend_batch(&self, horizon: DateTime<Utc>) -> Result<(usize, bool), ActionError> {
         let due = self.store.series_to_extend(horizon, EXTEND_BATCH).await?;
+        let full = due.len() as i64 == EXTEND_BATCH;
         let now = crate::now();
         let mut n = 0;
         for mut series in due {
@@ -263,7 +282,7 @@ impl Actions {
                 Err(e) => tracing::warn!(series = %series.id, error = %e, "series not extended"),
             }
         }
-        Ok(n)
+        Ok((n, full))
     }
 
     /// Edits an occurrence of a series with a merge patch, for `scope`; a `recurrence` in

@@ -377,6 +377,61 @@ async fn the_window_moves_on_and_extension_is_idempotent() {
         assert_eq!(day.weekday(), Weekday::Tue);
         assert_eq!((day.day() - 1) / 7, nth, "{day}");
     }
+
+    // Deleting "this and the following" ends the series the day before.
+    let fourth = after[3]["id"].as_str().unwrap();
+    let (status, body) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{fourth}?scope=following"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(occurrences(&node, &series).await.len(), 3);
+    for gone in &after[3..] {
+        let (status, _) = node
+            .send(
+                Method::GET,
+                &format!("/api/v1/events/{}", gone["id"].as_str().unwrap()),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, 410);
+    }
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    assert!(
+        s["recurrence"]["rule"].as_str().unwrap().contains("UNTIL="),
+        "{s}"
+    );
+    assert_eq!(s["recurrence"]["count"], Value::Null);
+    node.state
+        .actions
+        .extend_series(horizon + Duration::days(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        occurrences(&node, &series).await.len(),
+        3,
+        "nothing comes back"
+    );
+
+    // A scope that means nothing is refused, naming the parameter.
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &format!(
+                "/api/v1/events/{}?scope=everything",
+                after[0]["id"].as_str().unwrap()
+            ),
+            Some(&token),
+            Some(json!({"title": "x"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("scope"), "{body}");
 }
 
 /// The event form's "Repeat" section, without JavaScript: a weekly series on Tuesdays

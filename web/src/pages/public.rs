@@ -408,6 +408,7 @@ async fn show_publication(
         }
         _ => None,
     };
+    let series = super::series::part_of(page, state, &publication).await;
     let body = &publication.body;
     let suggestions = match body {
         PublicationBody::Call(c) if c.status == CallStatus::Open => {
@@ -455,6 +456,7 @@ async fn show_publication(
             registrations,
             answers,
             suggestions,
+            series,
         },
     )
 }

@@ -99,3 +99,14 @@ pub async fn series_page(
         },
     )
 }
+
+/// On an occurrence's page: how its series repeats, linking to the series' page; `None`
+/// for an event of no live series.
+pub async fn part_of(page: &Page, state: &AppState, p: &Publication) -> Option<minijinja::Value> {
+    let link = p.series?;
+    let (series, _) = state.actions.series(link.id).await.ok()?;
+    Some(context! {
+        rule => page.lang.repeats(&series),
+        path => format!("/series/{}", series.id),
+    })
+}

@@ -520,6 +520,12 @@ async fn the_forms_publish_and_edit_a_series() {
         "{html}"
     );
     assert!(html.contains(&series), "the series page is linked");
+    let (_, html) = pages::get(&client, &node, &format!("/events/{first_id}")).await;
+    let line = pages::text_of(&html, "dd.series a");
+    assert!(
+        line.starts_with("tous les mardis et jeudis, 14:00–17:00 · jusqu'au "),
+        "{line}"
+    );
     let (status, html) = pages::get(&client, &node, &format!("/series/{series}")).await;
     assert_eq!(status, 200);
     assert_eq!(html.matches(r#"class="item""#).count(), 4, "{html}");

@@ -303,7 +303,14 @@ impl Actions {
         };
         let mut patch = patch.clone();
         let recurrence = split_recurrence(&mut patch);
-        let (series, _) = self.series(link.id).await?;
+        let series = match self.series(link.id).await {
+            Ok((series, _)) => series,
+            // What remains of a deleted series is ordinary events.
+            Err(ActionError::Gone | ActionError::NotFound) if recurrence.is_none() => {
+                return self.edit(who, territory, occurrence, &patch).await;
+            }
+            Err(e) => return Err(e),
+        };
         let edited = self.check_edit(who, territory, occurrence, &patch)?;
         let scope = match scope {
             // Editing the series from its first date is editing all of it.
@@ -478,7 +485,13 @@ impl Actions {
         let Some(link) = occurrence.series else {
             return self.delete(who, territory, occurrence).await;
         };
-        let (series, _) = self.series(link.id).await?;
+        let series = match self.series(link.id).await {
+            Ok((series, _)) => series,
+            Err(ActionError::Gone | ActionError::NotFound) => {
+                return self.delete(who, territory, occurrence).await;
+            }
+            Err(e) => return Err(e),
+        };
         match scope {
             SeriesScope::All => self.delete_series(who, territory, &series).await,
             SeriesScope::Following if link.recurrence_id > series.template.starts_at => {

@@ -543,3 +543,68 @@ async fn the_forms_publish_and_edit_a_series() {
         "{english}"
     );
 }
+
+/// Deleting a series keeps the dates already past, which then live on as ordinary
+/// events: they can still be edited and deleted.
+#[tokio::test]
+async fn a_deleted_series_keeps_its_past_dates_as_ordinary_events() {
+    let (node, token) =
+        Node::with_territory(Backend::Sqlite, serde_json::from_str(FABLAB).unwrap())
+            .await
+            .unwrap();
+    let start = Utc::now().with_timezone(&PARIS).date_naive() - Duration::days(21);
+    let created = send(
+        &node,
+        Method::POST,
+        "/api/v1/territories/fablab/events",
+        &token,
+        Some(json!({
+            "title": "Atelier vélo", "starts_at": format!("{start}T10:00"),
+            "ends_at": format!("{start}T12:00"), "place": {"name": "Fablab"},
+            "recurrence": {"count": 6}
+        })),
+    )
+    .await;
+    let series = created["series"]["id"].as_str().unwrap().to_owned();
+    let all = occurrences(&node, &series).await;
+    assert_eq!(all.len(), 6);
+    send(
+        &node,
+        Method::DELETE,
+        &format!("/api/v1/series/{series}"),
+        &token,
+        None,
+    )
+    .await;
+    let status_of = async |o: &Value| {
+        let path = format!("/api/v1/events/{}", o["id"].as_str().unwrap());
+        node.send(Method::GET, &path, None, None).await.0
+    };
+    // Three weeks ago, two and one: kept; today's is still to come or begun (either way
+    // the dates after it are gone).
+    for past in &all[..3] {
+        assert_eq!(status_of(past).await, 200);
+    }
+    for future in &all[4..] {
+        assert_eq!(status_of(future).await, 410);
+    }
+    let past = all[0]["id"].as_str().unwrap();
+    let edited = send(
+        &node,
+        Method::PATCH,
+        &format!("/api/v1/events/{past}"),
+        &token,
+        Some(json!({"description": "Compte rendu"})),
+    )
+    .await;
+    assert_eq!(edited["description"], "Compte rendu");
+    send(
+        &node,
+        Method::DELETE,
+        &format!("/api/v1/events/{past}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status_of(&all[0]).await, 410);
+}

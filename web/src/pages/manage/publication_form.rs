@@ -564,7 +564,8 @@ fn attachments_change(
     Some(Value::Array(kept.chain(added).collect()))
 }
 
-/// Deletes a publication from its edit page (a tombstone, its `Delete` sent).
+/// Deletes a publication from its edit page (a tombstone, its `Delete` sent); an
+/// occurrence of a series alone, its date then skipped by the series.
 pub async fn delete(
     page: Page,
     State(state): State<AppState>,
@@ -575,7 +576,12 @@ pub async fn delete(
     let viewer = page.require_login()?;
     let (publication, territory) = editable_publication(&state, viewer, &collection, &id).await?;
     (state.actions)
-        .delete(&viewer.principal, &territory, &publication)
+        .delete_occurrence(
+            &viewer.principal,
+            &territory,
+            &publication,
+            SeriesScope::This,
+        )
         .await?;
     Ok(Redirect::to("/manage").into_response())
 }

@@ -1,8 +1,9 @@
 // A recurring series from a phone: the event form's "Repeat" section on a 360-pixel
-// screen, then every date of the series on the agenda, and the series once on the
-// territory's page.
+// screen, then every date of the series on the agenda, the series once on the
+// territory's page, and the territory's calendar expanded by ical.js.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import ICAL from "ical.js";
 import { BASE, problems, useBrowser, visitor, shot, assertNoHorizontalScroll, login } from "./lib.mjs";
 
 useBrowser();
@@ -49,5 +50,37 @@ test("an editor publishes a weekly series from a phone and sees its dates on the
   const regular = page.locator("#regular").locator("..");
   assert.match(await regular.textContent(), /tous les mardis, 14:00–17:00/);
   await assertNoHorizontalScroll(page);
+  assert.deepEqual(problems.get(page), []);
+});
+
+test("the territory's calendar holds the series once, and ical.js expands it at 14:00 in Paris", async () => {
+  const page = await visitor();
+  const response = await page.request.get(`${BASE}/t/fablab/calendar.ics`);
+  assert.equal(response.status(), 200);
+  const calendar = new ICAL.Component(ICAL.parse(await response.text()));
+  for (const zone of calendar.getAllSubcomponents("vtimezone")) {
+    ICAL.TimezoneService.register(zone);
+  }
+  const events = calendar
+    .getAllSubcomponents("vevent")
+    .map((v) => new ICAL.Event(v))
+    .filter((e) => e.summary === "Permanence numérique");
+  assert.equal(events.length, 1, "one VEVENT for the whole series");
+  const [series] = events;
+  assert.ok(series.isRecurring());
+  assert.match(series.uid, /\/series\/[0-9a-f-]+$/);
+  const dates = [];
+  const it = series.iterator();
+  for (let next = it.next(); next; next = it.next()) dates.push(next);
+  assert.equal(dates.length, 4, "COUNT=4");
+  for (const d of dates) {
+    const local = series.getOccurrenceDetails(d).startDate;
+    assert.equal(local.zone.tzid, "Europe/Paris");
+    assert.match(local.toString(), /T14:00:00$/);
+    assert.equal(local.dayOfWeek(), ICAL.Time.TUESDAY);
+    // Paris is UTC+1 in winter and UTC+2 in summer: the instant follows the zone.
+    const utcHour = local.toJSDate().getUTCHours();
+    assert.equal(utcHour, 14 - local.utcOffset() / 3600);
+  }
   assert.deepEqual(problems.get(page), []);
 });

@@ -60,3 +60,4 @@ series-scope-following = هذه الفعالية والتي تليها
 series-scope-all = كل فعاليات السلسلة
 series-page-title = سلسلة: { $title }
 series-dates = التواريخ
+series-imported = تتكرر كما يحدد تقويمها الأصلي، ⁦{ $start }–{ $end }⁩

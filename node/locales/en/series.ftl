@@ -57,3 +57,4 @@ series-scope-following = this and the following events
 series-scope-all = all events of the series
 series-page-title = Series: { $title }
 series-dates = Dates
+series-imported = repeats as its own calendar says, { $start }–{ $end }

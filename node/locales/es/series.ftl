@@ -57,3 +57,4 @@ series-scope-following = este evento y los siguientes
 series-scope-all = todos los eventos de la serie
 series-page-title = Serie: { $title }
 series-dates = Fechas
+series-imported = se repite según su calendario de origen, { $start }–{ $end }

@@ -57,3 +57,4 @@ series-scope-following = cet événement et les suivants
 series-scope-all = tous les événements de la série
 series-page-title = Série : { $title }
 series-dates = Dates
+series-imported = se répète comme le dit son calendrier d'origine, { $start }–{ $end }

@@ -80,6 +80,18 @@ fn recurrence_of(json: serde_json::Value, template: &Event) -> Result<Recurrence
     Ok(draft.validate(template.starts_at, template.tz())?)
 }
 
+/// Refuses to reshape a series read from another calendar: it changes there.
+fn not_imported(series: &Series) -> Result<(), ActionError> {
+    if series.recurrence.imported {
+        return Err(ValidationError::new(
+            "scope",
+            "this series comes from another calendar: change its rule there",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn event_of(body: PublicationBody) -> Result<Event, ActionError> {
     match body {
         PublicationBody::Event(e) => Ok(e),
@@ -124,6 +136,25 @@ impl Actions {
         self.check_references(&body).await?;
         let template = event_of(body)?;
         let recurrence = recurrence_of(recurrence, &template)?;
+        let (series, published) = self
+            .store_new_series(territory, template, recurrence, horizon)
+            .await?;
+        tracing::info!(series = %series.id, occurrences = published.len(),
+            territory = %territory.profile.slug, by = %who.member.username, "series published");
+        Ok((series, published))
+    }
+
+    /// Stores a series already validated (an event and its recurrence, made by
+    /// [`publish_series`](Self::publish_series) or read from another calendar with
+    /// [`Recurrence::from_rrule`]) and publishes its occurrences up to `horizon`, the first
+    /// in any case, each with its `Create`. The caller has checked who may.
+    pub async fn store_new_series(
+        &self,
+        territory: &Territory,
+        template: Event,
+        recurrence: Recurrence,
+        horizon: DateTime<Utc>,
+    ) -> Result<(Series, Vec<Publication>), ActionError> {
         let now = crate::now();
         let mut series = Series {
             id: Uuid::now_v7(),
@@ -148,8 +179,6 @@ impl Actions {
         let published = self
             .sync_occurrences(territory, &mut series, first, horizon.max(first))
             .await?;
-        tracing::info!(series = %series.id, occurrences = published.len(),
-            territory = %territory.profile.slug, by = %who.member.username, "series published");
         Ok((series, published))
     }
 
@@ -354,7 +383,12 @@ impl Actions {
                     ends_at: start + (new.ends_at - new.starts_at),
                     ..new
                 };
-                let rule = self.rule_patched(&series, recurrence, &template)?;
+                let rule = if series.recurrence.imported && recurrence.is_none() {
+                    series.recurrence.clone()
+                } else {
+                    not_imported(&series)?;
+                    self.rule_patched(&series, recurrence, &template)?
+                };
                 let mut series = Series {
                     template,
                     recurrence: rule,
@@ -366,6 +400,7 @@ impl Actions {
                 self.current(occurrence.id).await
             }
             SeriesScope::Following => {
+                not_imported(&series)?;
                 let template = event_of(edited.body)?;
                 let mut draft = series.recurrence.draft.clone();
                 // A weekly series on this day alone follows the occurrence to its new day.
@@ -495,6 +530,7 @@ impl Actions {
         match scope {
             SeriesScope::All => self.delete_series(who, territory, &series).await,
             SeriesScope::Following if link.recurrence_id > series.template.starts_at => {
+                not_imported(&series)?;
                 let ended = self.end_before(series, link.recurrence_id)?;
                 self.store.update_series(&ended).await?;
                 let now = crate::now();
@@ -519,9 +555,19 @@ impl Actions {
                 if !draft.skip.contains(&day) {
                     draft.skip.push(day);
                 }
+                let skipped = if series.recurrence.imported {
+                    let mut r = series.recurrence.clone();
+                    r.exdates
+                        .push(link.recurrence_id.with_timezone(&tz).naive_local());
+                    r.exdates.sort();
+                    r.exdates.dedup();
+                    Ok(r)
+                } else {
+                    draft.validate(series.template.starts_at, tz)
+                };
                 // A date the rule gives; only the limit on skipped dates can refuse it, and
                 // then the deletion stands without the skip.
-                match draft.validate(series.template.starts_at, tz) {
+                match skipped {
                     Ok(recurrence) => {
                         let skipped = Series {
                             recurrence,

@@ -22,6 +22,9 @@ impl Lang {
         args.insert("n".into(), FluentValue::from(draft.interval));
         args.insert("start".into(), start.format("%H:%M").to_string().into());
         args.insert("end".into(), end.format("%H:%M").to_string().into());
+        if s.recurrence.imported {
+            return self.text("series-imported", &args);
+        }
         let days = |form: &str| {
             let names: Vec<String> = draft
                 .weekdays
@@ -182,6 +185,20 @@ mod tests {
         assert_eq!(
             Lang("fr").repeats(&day),
             "le 12 de chaque mois, 09:00–10:00"
+        );
+        let imported = Series {
+            recurrence: crate::publication::series::Recurrence::from_rrule(
+                "FREQ=DAILY;BYHOUR=9",
+                Vec::new(),
+                day.template.starts_at,
+                day.template.tz(),
+            )
+            .unwrap(),
+            ..day
+        };
+        assert_eq!(
+            Lang("en").repeats(&imported),
+            "repeats as its own calendar says, 09:00–10:00"
         );
     }
 }

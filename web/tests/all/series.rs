@@ -608,3 +608,68 @@ async fn a_deleted_series_keeps_its_past_dates_as_ordinary_events() {
     .await;
     assert_eq!(status_of(&all[0]).await, 410);
 }
+
+/// A series read from another calendar (as the iCal import makes them): its RRULE is kept
+/// as written and exported as is, deleting one date makes an EXDATE, and what would
+/// reshape its rule is refused (it changes in its own calendar).
+#[tokio::test]
+async fn a_series_from_another_calendar_keeps_its_rule() {
+    use rhizome_node::publication::series::Recurrence;
+    let (node, token) =
+        Node::with_territory(Backend::Sqlite, serde_json::from_str(FABLAB).unwrap())
+            .await
+            .unwrap();
+    let territory = node.stored_territory("fablab").await;
+    let first = first_tuesday();
+    let body = rhizome_node::PublicationBody::from_draft(
+        rhizome_node::PublicationKind::Event,
+        json!({"title": "Chorale", "starts_at": format!("{first}T19:00"),
+               "ends_at": format!("{first}T21:00"), "place": {"name": "Salle"}}),
+        &territory,
+    )
+    .unwrap();
+    let rhizome_node::PublicationBody::Event(template) = body else {
+        unreachable!()
+    };
+    let rule = "FREQ=DAILY;INTERVAL=3;COUNT=4";
+    let recurrence =
+        Recurrence::from_rrule(rule, Vec::new(), template.starts_at, template.tz()).unwrap();
+    let horizon = Utc::now() + Duration::days(92);
+    let (series, published) = node
+        .state
+        .actions
+        .store_new_series(&territory, template, recurrence, horizon)
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 4);
+    let second = published[1].id;
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{second}?scope=following"),
+            Some(&token),
+            Some(json!({"title": "Chorale d'été"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "scope");
+    send(
+        &node,
+        Method::DELETE,
+        &format!("/api/v1/events/{second}"),
+        &token,
+        None,
+    )
+    .await;
+    let (_, text) = common::pages::get(&node.http, &node, "/t/fablab/calendar.ics").await;
+    assert!(text.contains(&format!("RRULE:{rule}")), "{text}");
+    let skipped = (first + Duration::days(3)).format("%Y%m%d");
+    assert!(
+        text.contains(&format!("EXDATE;TZID=Europe/Paris:{skipped}T190000")),
+        "{text}"
+    );
+    let s = node
+        .get_json(&format!("/api/v1/series/{}", series.id))
+        .await;
+    assert_eq!(s["occurrences"].as_array().unwrap().len(), 3);
+}

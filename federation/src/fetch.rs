@@ -21,6 +21,22 @@ pub const MAX_FETCH_BYTES: usize = 1024 * 1024;
 /// Known actors are refetched after this long (key rotation without an `Update`).
 pub const ACTOR_MAX_AGE: chrono::Duration = chrono::Duration::days(1);
 
+/// Redirects followed by [`Federation::fetch_document`].
+pub const MAX_REDIRECTS: usize = 3;
+
+/// What [`Federation::fetch_document`] brought back.
+#[derive(Debug)]
+pub enum Fetched {
+    /// The validators sent still hold.
+    NotModified,
+    Document {
+        body: Vec<u8>,
+        content_type: String,
+        etag: Option<String>,
+        last_modified: Option<String>,
+    },
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error("refusing to contact {0}: {1}")]
@@ -178,6 +194,120 @@ impl Federation {
             ));
         }
         Ok(value)
+    }
+
+    /// GETs a document that is not ActivityStreams (an external calendar), with the same
+    /// rules as every fetch: each URL checked, blocked hosts refused, the connect-time
+    /// address check, the client's time limit and at most `limit` bytes. Unsigned; at
+    /// most [`MAX_REDIRECTS`] redirects, each hop checked again. `validators` (ETag,
+    /// Last-Modified) make it conditional: `NotModified` when the server says so.
+    pub async fn fetch_document(
+        &self,
+        url: &str,
+        accept: &str,
+        validators: (Option<&str>, Option<&str>),
+        limit: usize,
+    ) -> Result<Fetched, FetchError> {
+        let mut current = url.to_owned();
+        for _ in 0..=MAX_REDIRECTS {
+            let parsed = check_url(&current, self.config.development_mode)?;
+            let host = host_of(&current).unwrap_or_default();
+            if self.is_blocked(&host).await {
+                return Err(FetchError::Blocked(host));
+            }
+            let mut request = self
+                .http
+                .get(parsed.clone())
+                .header("accept", accept)
+                .header("user-agent", self.user_agent());
+            if let Some(etag) = validators.0 {
+                request = request.header("if-none-match", etag);
+            }
+            if let Some(modified) = validators.1 {
+                request = request.header("if-modified-since", modified);
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| FetchError::Http(current.clone(), cause(&e)))?;
+            let status = response.status().as_u16();
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            match status {
+                200 => {}
+                304 => return Ok(Fetched::NotModified),
+                301 | 302 | 303 | 307 | 308 => {
+                    let location = header("location").ok_or_else(|| {
+                        FetchError::Invalid(current.clone(), "a redirect without Location".into())
+                    })?;
+                    current = parsed
+                        .join(&location)
+                        .map_err(|_| FetchError::Unsafe(location, "not a URL"))?
+                        .to_string();
+                    continue;
+                }
+                410 => return Err(FetchError::Gone(current)),
+                code => return Err(FetchError::Status(current, code)),
+            }
+            if response
+                .content_length()
+                .is_some_and(|n| n as usize > limit)
+            {
+                return Err(FetchError::Invalid(current, "document too large".into()));
+            }
+            let content_type = header("content-type").unwrap_or_default().to_lowercase();
+            let etag = header("etag");
+            let last_modified = header("last-modified");
+            let body = read_limited(response, limit)
+                .await
+                .map_err(|e| FetchError::Invalid(current.clone(), e))?;
+            return Ok(Fetched::Document {
+                body,
+                content_type,
+                etag,
+                last_modified,
+            });
+        }
+        Err(FetchError::Invalid(
+            url.to_owned(),
+            format!("more than {MAX_REDIRECTS} redirects"),
+        ))
+    }
+
+    /// GETs a public document that is not ActivityStreams (a geocoder's answer): what
+    /// [`Federation::fetch_document`] does, unconditional, the whole exchange within
+    /// `timeout`; only the body.
+    pub async fn fetch_public(
+        &self,
+        url: &str,
+        accept: &str,
+        limit: usize,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, FetchError> {
+        let fetched = tokio::time::timeout(
+            timeout,
+            self.fetch_document(url, accept, (None, None), limit),
+        )
+        .await
+        .unwrap_or_else(|_| Err(FetchError::Http(url.to_owned(), "timed out".into())))?;
+        match fetched {
+            Fetched::Document { body, .. } => Ok(body),
+            Fetched::NotModified => Err(FetchError::Status(url.to_owned(), 304)),
+        }
+    }
+
+    /// How the node names itself to the servers it fetches from, as public services ask.
+    fn user_agent(&self) -> String {
+        format!(
+            "Rhizome/{} (+{})",
+            env!("CARGO_PKG_VERSION"),
+            self.config.base_url()
+        )
     }
 
     /// A remote actor: from the database when fresh, else fetched and stored.

@@ -44,6 +44,8 @@ pub struct Config {
     pub seed_peers: Vec<String>,
     /// How often discovery checks known peers and reads their lists; 0 turns it off.
     pub discovery_interval_seconds: u64,
+    /// How often each external calendar a territory subscribed to is fetched; 0 stops it.
+    pub calendar_fetch_interval_minutes: u64,
     /// Hub mode: follow back every node that follows this one, and re-announce what each
     /// publishes to the others, so a new node joins the whole network by one follow.
     pub hub: bool,
@@ -73,9 +75,26 @@ pub struct Config {
     /// An admin's matching vocabulary file (same format as the shipped
     /// `matching/vocabulary.txt`), added to the shipped one at start.
     pub matching_vocabulary: Option<PathBuf>,
+    /// A geocoder for the forms' "find coordinates from the address" (a Nominatim or
+    /// Photon server's base URL, `https://nominatim.example`); unset, the forms offer
+    /// none. It is asked with the federation's fetch rules.
+    pub geocoder_url: Option<String>,
+    /// Which API `geocoder_url` speaks.
+    pub geocoder_api: GeocoderApi,
     /// How far ahead a recurring series' occurrences are published, in days; a periodic
     /// task extends the window as time passes.
     pub series_window_days: u32,
+}
+
+/// The geocoding APIs the forms can ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GeocoderApi {
+    /// `GET /search?format=jsonv2&q=`: a JSON array, coordinates as strings.
+    #[default]
+    Nominatim,
+    /// `GET /api?q=`: a GeoJSON FeatureCollection, coordinates `[lon, lat]`.
+    Photon,
 }
 
 impl Default for Config {
@@ -95,6 +114,7 @@ impl Default for Config {
             delivery_lease_seconds: 60,
             seed_peers: Vec::new(),
             discovery_interval_seconds: 3600,
+            calendar_fetch_interval_minutes: 60,
             hub: false,
             http_idle_timeout_seconds: 30,
             node_name: String::new(),
@@ -105,13 +125,15 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_attachment_bytes: 25 * 1024 * 1024,
             matching_vocabulary: None,
+            geocoder_url: None,
+            geocoder_api: GeocoderApi::Nominatim,
             series_window_days: 92,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 25] = [
+const ENV_KEYS: [&str; 28] = [
     "domain",
     "scheme",
     "listen",
@@ -126,6 +148,7 @@ const ENV_KEYS: [&str; 25] = [
     "delivery_lease_seconds",
     "seed_peers",
     "discovery_interval_seconds",
+    "calendar_fetch_interval_minutes",
     "hub",
     "http_idle_timeout_seconds",
     "node_name",
@@ -136,6 +159,8 @@ const ENV_KEYS: [&str; 25] = [
     "trusted_proxies",
     "max_attachment_bytes",
     "matching_vocabulary",
+    "geocoder_url",
+    "geocoder_api",
     "series_window_days",
 ];
 
@@ -252,6 +277,14 @@ impl Config {
                 "max_connections_per_address must be at least 1".into(),
             ));
         }
+        if let Some(url) = &self.geocoder_url
+            && !url::Url::parse(url)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "geocoder_url must be an http(s) URL, not {url:?}"
+            )));
+        }
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_concurrency must be at least 1".into(),
@@ -348,6 +381,22 @@ mod tests {
                 .to_string()
                 .contains("/nonexistent/words.txt")
         );
+    }
+
+    #[test]
+    fn the_geocoder_is_off_by_default_and_its_settings_are_checked() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(c.geocoder_url, None);
+        let f = write("geocoder_url = \"https://photon.example\"\ngeocoder_api = \"photon\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.geocoder_url.as_deref(), Some("https://photon.example"));
+        assert_eq!(c.geocoder_api, GeocoderApi::Photon);
+        let f = write("geocoder_api = \"google\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("google"), "{err}");
+        let f = write("geocoder_url = \"nominatim.example\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("geocoder_url"), "{err}");
     }
 
     #[test]

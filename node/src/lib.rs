@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod answer;
+pub mod calendar_import;
 pub mod config;
 pub mod inventory;
 pub mod listing;

@@ -148,6 +148,8 @@ pub struct Registration {
     pub display_name: Option<String>,
     pub state: RsvpState,
     pub created_at: DateTime<Utc>,
+    /// The language a visitor registered in (their letters are written in it).
+    pub language: Option<String>,
 }
 
 impl Registration {
@@ -164,8 +166,22 @@ pub enum RsvpState {
     Accepted,
     /// Waiting for an editor (events with approval).
     Pending,
-    /// No place left.
+    /// The event was full: in line for the next place that frees, in order of arrival.
+    /// A fediverse account's `Join` gets no answer while it waits (Mobilizon leaves a
+    /// participation without answer the same way), its `Accept` when promoted.
+    Waitlisted,
+    /// Refused by an organiser, or the event took no registration.
     Rejected,
+}
+
+/// What a fediverse account's `Join` is answered with (FEP-8a8e): `Accept` (a place is
+/// theirs), `Reject` (refused, or the event closed) or `Ignore` (the event takes no
+/// registration: `joinMode: none`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinReply {
+    Accept,
+    Reject,
+    Ignore,
 }
 
 impl RsvpState {
@@ -173,6 +189,7 @@ impl RsvpState {
         match self {
             RsvpState::Accepted => "accepted",
             RsvpState::Pending => "pending",
+            RsvpState::Waitlisted => "waitlisted",
             RsvpState::Rejected => "rejected",
         }
     }
@@ -182,6 +199,7 @@ impl RsvpState {
         match s {
             "accepted" => Some(RsvpState::Accepted),
             "pending" => Some(RsvpState::Pending),
+            "waitlisted" => Some(RsvpState::Waitlisted),
             "rejected" => Some(RsvpState::Rejected),
             _ => None,
         }

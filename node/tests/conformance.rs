@@ -746,9 +746,7 @@ mod federation {
 
     use super::*;
     use rhizome_node::outbox::{Outgoing, Recipients};
-    use rhizome_node::social::{
-        Comment, FollowState, Follower, ReactionKind, RemoteActor, RsvpState,
-    };
+    use rhizome_node::social::{Comment, FollowState, Follower, ReactionKind, RemoteActor};
     use rhizome_node::store::Keypair;
     use uuid::Uuid;
 
@@ -757,7 +755,6 @@ mod federation {
         followers_fan_out_to_distinct_inboxes,
         deliveries_are_leased_retried_and_counted,
         claims_are_bounded_per_server_and_stale_ones_undo_nothing,
-        registrations_respect_capacity,
         comments_reactions_and_forgetting_an_actor,
         activities_are_deduplicated,
         domain_blocks_are_listed,
@@ -1060,74 +1057,6 @@ mod federation {
         // A delivery that went through is done, even if its worker's claim had run out.
         store.deliveries_succeeded(&first, later).await.unwrap();
         assert_eq!(store.pending_deliveries().await.unwrap(), 1);
-    }
-
-    async fn registrations_respect_capacity(store: &dyn Store) {
-        let t = territory("lab", "Lab");
-        store.insert_territory(&t).await.unwrap();
-        let e = event(&t, "Atelier", "2030-01-01T10:00", "2030-01-01T12:00");
-        store.insert_publication(&e, None).await.unwrap();
-        let reply = |state: RsvpState| {
-            let mut o = outgoing(
-                t.id,
-                Recipients::Inboxes(vec!["https://m.example/inbox".into()]),
-            );
-            o.body =
-                json!({"type": if state == RsvpState::Accepted { "Accept" } else { "Reject" }});
-            o.public = false;
-            o
-        };
-        let now = rhizome_node::now();
-        let join = |who: &'static str| {
-            let reply = &reply;
-            async move {
-                store
-                    .rsvp(
-                        e.id,
-                        who,
-                        &format!("{who}#join"),
-                        Some(2),
-                        false,
-                        now,
-                        reply,
-                    )
-                    .await
-                    .unwrap()
-            }
-        };
-        assert_eq!(join("https://m.example/a").await, RsvpState::Accepted);
-        assert_eq!(join("https://m.example/a").await, RsvpState::Accepted);
-        assert_eq!(join("https://m.example/b").await, RsvpState::Accepted);
-        assert_eq!(join("https://m.example/c").await, RsvpState::Rejected);
-        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
-        assert!(
-            store
-                .cancel_rsvp(e.id, "https://m.example/a")
-                .await
-                .unwrap()
-        );
-        assert_eq!(join("https://m.example/c").await, RsvpState::Accepted);
-        // Approval mode: pending, and no reply yet.
-        let before = store.pending_deliveries().await.unwrap();
-        let state = store
-            .rsvp(
-                e.id,
-                "https://m.example/d",
-                "d#join",
-                None,
-                true,
-                now,
-                &reply,
-            )
-            .await
-            .unwrap();
-        assert_eq!(state, RsvpState::Pending);
-        assert_eq!(store.pending_deliveries().await.unwrap(), before);
-        assert_eq!(
-            store.outbox_count(t.id).await.unwrap(),
-            0,
-            "replies are not public"
-        );
     }
 
     async fn comments_reactions_and_forgetting_an_actor(store: &dyn Store) {
@@ -3004,6 +2933,538 @@ mod notices {
     }
 }
 
+/// Registrations: places counted, the waitlist in order and moved up in the same
+/// transaction as the change that frees a place, decisions, cancel links, reminders.
+mod registrations {
+    use super::*;
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::social::{JoinReply, RemoteActor, RsvpState};
+    use rhizome_node::store::Admission;
+    use uuid::Uuid;
+
+    conformance!(
+        registrations_respect_capacity_and_wait_in_line,
+        a_freed_place_goes_to_the_first_in_line_with_its_accept,
+        two_requests_for_the_last_place_take_it_once,
+        decisions_are_made_once_and_refusals_free_places,
+        cancel_links_work_once,
+        reminders_are_taken_once,
+    );
+
+    const OPEN: Admission = Admission {
+        capacity: Some(2),
+        needs_approval: false,
+        open: true,
+    };
+
+    async fn actor(store: &dyn Store, name: &str) -> RemoteActor {
+        let id = format!("https://m.example/users/{name}");
+        let actor = RemoteActor {
+            id: id.clone(),
+            inbox: format!("{id}/inbox"),
+            shared_inbox: None,
+            public_key_id: format!("{id}#main-key"),
+            public_key_pem: "PEM".into(),
+            username: Some(name.into()),
+            name: None,
+            url: None,
+            fetched_at: rhizome_node::now(),
+        };
+        store.upsert_remote_actor(&actor).await.unwrap();
+        actor
+    }
+
+    /// The answer as the tests read it back: `{type, to, object}`, to the actor alone.
+    fn answer(sender: Uuid) -> impl Fn(&RemoteActor, &str, JoinReply) -> Outgoing + Send + Sync {
+        move |actor: &RemoteActor, join: &str, reply: JoinReply| {
+            let id = Uuid::now_v7();
+            Outgoing {
+                id,
+                activity_id: format!("https://here.example/activities/{id}"),
+                sender,
+                body: json!({"type": format!("{reply:?}"), "to": actor.id, "object": join}),
+                recipients: Recipients::Inboxes(vec![actor.inbox.clone()]),
+                public: false,
+            }
+        }
+    }
+
+    /// Answers queued since the last call: `(type, to)`, in order.
+    async fn told(store: &dyn Store) -> Vec<(String, String)> {
+        let now = rhizome_node::now();
+        let claimed = store
+            .claim_deliveries(now, Duration::seconds(60), 100, 100)
+            .await
+            .unwrap();
+        store.deliveries_succeeded(&claimed, now).await.unwrap();
+        let mut told: Vec<_> = claimed
+            .iter()
+            .map(|d| {
+                (
+                    d.activity_id,
+                    d.body["type"].as_str().unwrap().to_owned(),
+                    d.body["to"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        told.sort();
+        told.into_iter().map(|(_, t, to)| (t, to)).collect()
+    }
+
+    async fn an_event(store: &dyn Store) -> (Territory, Publication) {
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let e = event(&t, "Atelier", "2030-01-01T10:00", "2030-01-01T12:00");
+        store.insert_publication(&e, None).await.unwrap();
+        (t, e)
+    }
+
+    fn states(list: &[rhizome_node::social::Registration]) -> Vec<(String, RsvpState)> {
+        list.iter()
+            .map(|r| {
+                (
+                    r.participant.rsplit('/').next().unwrap().to_owned(),
+                    r.state,
+                )
+            })
+            .collect()
+    }
+
+    async fn registrations_respect_capacity_and_wait_in_line(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let mut who = Vec::new();
+        for name in ["a", "b", "c", "d"] {
+            who.push(actor(store, name).await);
+        }
+        let join = |i: usize| {
+            let (who, answer) = (&who, &answer);
+            async move {
+                store
+                    .rsvp(
+                        e.id,
+                        &who[i],
+                        &format!("{}#join", who[i].id),
+                        OPEN,
+                        now,
+                        answer,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(join(0).await, RsvpState::Accepted);
+        assert_eq!(
+            join(0).await,
+            RsvpState::Accepted,
+            "a repeated Join keeps its state"
+        );
+        assert_eq!(join(1).await, RsvpState::Accepted);
+        assert_eq!(join(2).await, RsvpState::Waitlisted);
+        assert_eq!(join(3).await, RsvpState::Waitlisted);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
+        // One Accept each for a and b (the repeat gets none); nothing yet for c and d.
+        assert_eq!(
+            told(store).await,
+            vec![
+                ("Accept".into(), who[0].id.clone()),
+                ("Accept".into(), who[1].id.clone())
+            ]
+        );
+        let list = store.registrations(e.id).await.unwrap();
+        assert_eq!(
+            states(&list),
+            vec![
+                ("a".into(), RsvpState::Accepted),
+                ("b".into(), RsvpState::Accepted),
+                ("c".into(), RsvpState::Waitlisted),
+                ("d".into(), RsvpState::Waitlisted)
+            ]
+        );
+        // A visitor with the same address twice: refused; the case of it is ignored.
+        let visitor = |email: &'static str| async move {
+            store
+                .register_visitor(
+                    e.id,
+                    email,
+                    "Zoé",
+                    OPEN,
+                    &format!("hash-{email}"),
+                    "fr",
+                    now,
+                )
+                .await
+        };
+        assert_eq!(
+            visitor("zoe@example.org").await.unwrap(),
+            RsvpState::Waitlisted
+        );
+        assert!(matches!(
+            visitor(" ZOE@example.org").await,
+            Err(StoreError::Conflict("email"))
+        ));
+        // Approval mode: pending, no answer; closed: rejected at once.
+        let f = event(&t, "Autre", "2030-01-02T10:00", "2030-01-02T12:00");
+        store.insert_publication(&f, None).await.unwrap();
+        let approval = Admission {
+            capacity: None,
+            needs_approval: true,
+            open: true,
+        };
+        let state = store
+            .rsvp(f.id, &who[0], "a#join2", approval, now, &answer)
+            .await
+            .unwrap();
+        assert_eq!(state, RsvpState::Pending);
+        let closed = Admission {
+            open: false,
+            ..approval
+        };
+        let state = store
+            .rsvp(f.id, &who[1], "b#join2", closed, now, &answer)
+            .await
+            .unwrap();
+        assert_eq!(state, RsvpState::Rejected);
+        assert_eq!(
+            told(store).await,
+            vec![("Reject".into(), who[1].id.clone())]
+        );
+        assert_eq!(
+            store.outbox_count(t.id).await.unwrap(),
+            0,
+            "answers are not public"
+        );
+    }
+
+    async fn a_freed_place_goes_to_the_first_in_line_with_its_accept(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let mut who = Vec::new();
+        for name in ["a", "b", "c", "d"] {
+            let a = actor(store, name).await;
+            store
+                .rsvp(e.id, &a, &format!("{}#join", a.id), OPEN, now, &answer)
+                .await
+                .unwrap();
+            who.push(a);
+        }
+        store
+            .register_visitor(e.id, "zoe@example.org", "Zoé", OPEN, "hash-zoe", "es", now)
+            .await
+            .unwrap();
+        told(store).await;
+        // a leaves: c, first in line, takes the place and hears its Accept.
+        let change = store
+            .cancel_rsvp(e.id, &who[0].id, OPEN, &answer)
+            .await
+            .unwrap();
+        assert!(change.done);
+        assert_eq!(
+            states(&change.promoted),
+            vec![("c".into(), RsvpState::Accepted)]
+        );
+        assert_eq!(
+            told(store).await,
+            vec![("Accept".into(), who[2].id.clone())]
+        );
+        // Leaving twice changes nothing and promotes nobody.
+        let again = store
+            .cancel_rsvp(e.id, &who[0].id, OPEN, &answer)
+            .await
+            .unwrap();
+        assert_eq!(again, Default::default());
+        // An organiser removes b: b hears a Reject, d takes the place with an Accept.
+        let change = store
+            .remove_rsvp(e.id, &who[1].id, OPEN, &answer)
+            .await
+            .unwrap();
+        assert_eq!(
+            states(&change.promoted),
+            vec![("d".into(), RsvpState::Accepted)]
+        );
+        assert_eq!(
+            told(store).await,
+            vec![
+                ("Reject".into(), who[1].id.clone()),
+                ("Accept".into(), who[3].id.clone())
+            ]
+        );
+        // More places: the visitor is next, promoted with nothing on the wire (their
+        // letter is the caller's), and keeps the language they registered in.
+        let more = Admission {
+            capacity: Some(5),
+            ..OPEN
+        };
+        let promoted = store.promote_waitlist(e.id, more, &answer).await.unwrap();
+        assert_eq!(promoted.len(), 1);
+        assert_eq!(promoted[0].email(), Some("zoe@example.org"));
+        assert_eq!(promoted[0].language.as_deref(), Some("es"));
+        assert_eq!(told(store).await, vec![]);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 3);
+        // A closed event moves nobody up.
+        let x = actor(store, "x").await;
+        let full = Admission {
+            capacity: Some(3),
+            ..OPEN
+        };
+        store
+            .rsvp(e.id, &x, "x#join", full, now, &answer)
+            .await
+            .unwrap();
+        let closed = Admission {
+            open: false,
+            ..more
+        };
+        assert!(
+            store
+                .promote_waitlist(e.id, closed, &answer)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    async fn two_requests_for_the_last_place_take_it_once(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let one = Admission {
+            capacity: Some(1),
+            ..OPEN
+        };
+        let (a, b) = (actor(store, "a").await, actor(store, "b").await);
+        let (ra, rb) = tokio::join!(
+            store.rsvp(e.id, &a, "a#join", one, now, &answer),
+            store.register_visitor(e.id, "zoe@example.org", "Zoé", one, "hash", "fr", now),
+        );
+        let mut got = vec![ra.unwrap(), rb.unwrap()];
+        got.sort_by_key(|s| s.as_str());
+        assert_eq!(got, vec![RsvpState::Accepted, RsvpState::Waitlisted]);
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 1);
+        // Two leaving at once with two in line: each place goes to one of them, once.
+        let c = actor(store, "c").await;
+        store
+            .rsvp(e.id, &b, "b#join", one, now, &answer)
+            .await
+            .unwrap();
+        store
+            .rsvp(e.id, &c, "c#join", one, now, &answer)
+            .await
+            .unwrap();
+        let two = Admission {
+            capacity: Some(2),
+            ..OPEN
+        };
+        let filled = store.promote_waitlist(e.id, two, &answer).await.unwrap();
+        assert_eq!(filled.len(), 1);
+        let holders: Vec<String> = store
+            .registrations(e.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.state == RsvpState::Accepted)
+            .map(|r| r.participant)
+            .collect();
+        let (x, y) = (holders[0].clone(), holders[1].clone());
+        let (cx, cy) = tokio::join!(
+            store.cancel_rsvp(e.id, &x, two, &answer),
+            store.cancel_rsvp(e.id, &y, two, &answer),
+        );
+        let promoted = cx.unwrap().promoted.len() + cy.unwrap().promoted.len();
+        assert_eq!(promoted, 2, "both left in line are in, once each");
+        assert_eq!(store.participant_count(e.id).await.unwrap(), 2);
+    }
+
+    async fn decisions_are_made_once_and_refusals_free_places(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let approval = Admission {
+            capacity: Some(1),
+            needs_approval: true,
+            open: true,
+        };
+        let (a, b) = (actor(store, "a").await, actor(store, "b").await);
+        assert_eq!(
+            store
+                .rsvp(e.id, &a, "a#join", approval, now, &answer)
+                .await
+                .unwrap(),
+            RsvpState::Pending
+        );
+        assert_eq!(
+            store
+                .rsvp(e.id, &b, "b#join", approval, now, &answer)
+                .await
+                .unwrap(),
+            RsvpState::Waitlisted,
+            "a pending registration holds its place"
+        );
+        // Refused: a hears a Reject; b moves up to pending (organisers approve each one).
+        let change = store
+            .decide_rsvp(e.id, &a.id, false, "new", approval, &answer)
+            .await
+            .unwrap();
+        assert!(change.done);
+        assert_eq!(
+            states(&change.promoted),
+            vec![("b".into(), RsvpState::Pending)]
+        );
+        assert_eq!(told(store).await, vec![("Reject".into(), a.id.clone())]);
+        // Deciding again is harmless: nothing changes, nothing is sent.
+        let again = store
+            .decide_rsvp(e.id, &a.id, true, "new", approval, &answer)
+            .await
+            .unwrap();
+        assert!(!again.done);
+        // Approved: b hears its Accept, once.
+        assert!(
+            store
+                .decide_rsvp(e.id, &b.id, true, "new", approval, &answer)
+                .await
+                .unwrap()
+                .done
+        );
+        assert!(
+            !store
+                .decide_rsvp(e.id, &b.id, true, "new", approval, &answer)
+                .await
+                .unwrap()
+                .done
+        );
+        assert_eq!(told(store).await, vec![("Accept".into(), b.id.clone())]);
+        assert!(matches!(
+            store
+                .decide_rsvp(
+                    e.id,
+                    "https://m.example/users/nobody",
+                    true,
+                    "new",
+                    approval,
+                    &answer
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        // An approved visitor's cancel link is the new one.
+        let f = event(&t, "Autre", "2030-01-02T10:00", "2030-01-02T12:00");
+        store.insert_publication(&f, None).await.unwrap();
+        store
+            .register_visitor(f.id, "zoe@example.org", "Zoé", approval, "first", "fr", now)
+            .await
+            .unwrap();
+        store
+            .decide_rsvp(
+                f.id,
+                "mailto:zoe@example.org",
+                true,
+                "second",
+                approval,
+                &answer,
+            )
+            .await
+            .unwrap();
+        assert!(
+            store
+                .registration_by_cancel_token("first")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let (event_id, r) = store
+            .registration_by_cancel_token("second")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((event_id, r.state), (f.id, RsvpState::Accepted));
+    }
+
+    async fn cancel_links_work_once(store: &dyn Store) {
+        let (t, e) = an_event(store).await;
+        let answer = answer(t.id);
+        let now = rhizome_node::now();
+        let one = Admission {
+            capacity: Some(1),
+            ..OPEN
+        };
+        store
+            .register_visitor(e.id, "zoe@example.org", "Zoé", one, "zoe-hash", "fr", now)
+            .await
+            .unwrap();
+        let a = actor(store, "a").await;
+        store
+            .rsvp(e.id, &a, "a#join", one, now, &answer)
+            .await
+            .unwrap();
+        told(store).await;
+        let (event_id, r) = store
+            .registration_by_cancel_token("zoe-hash")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(event_id, e.id);
+        assert_eq!(r.display_name.as_deref(), Some("Zoé"));
+        let change = store
+            .cancel_rsvp(e.id, &r.participant, one, &answer)
+            .await
+            .unwrap();
+        assert_eq!(
+            states(&change.promoted),
+            vec![("a".into(), RsvpState::Accepted)]
+        );
+        assert_eq!(told(store).await, vec![("Accept".into(), a.id.clone())]);
+        assert!(
+            store
+                .registration_by_cancel_token("zoe-hash")
+                .await
+                .unwrap()
+                .is_none(),
+            "used once"
+        );
+        assert!(
+            store
+                .registration_by_cancel_token("unknown")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    async fn reminders_are_taken_once(store: &dyn Store) {
+        let (_, e) = an_event(store).await; // starts 2030-01-01T10:00 (Europe/Paris)
+        let now = rhizome_node::now();
+        store
+            .register_visitor(e.id, "zoe@example.org", "Zoé", OPEN, "h1", "fr", now)
+            .await
+            .unwrap();
+        let start = match &e.body {
+            PublicationBody::Event(ev) => ev.starts_at,
+            _ => unreachable!(),
+        };
+        // The window is of start times: one that ends before the start takes nothing, one
+        // around it takes the reminder, once.
+        let before = store
+            .take_reminders(start - Duration::hours(12), start, now)
+            .await
+            .unwrap();
+        assert!(before.is_empty());
+        let (from, to) = (start - Duration::hours(1), start + Duration::hours(1));
+        let due = store.take_reminders(from, to, now).await.unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!(due[0].publication_id, e.id);
+        assert_eq!(due[0].registration.email(), Some("zoe@example.org"));
+        assert!(
+            store
+                .take_reminders(from, to, now)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
+
 mod series {
     //! Recurring series and the links of their occurrences.
 
@@ -3101,5 +3562,163 @@ mod series {
             store.update_series(&s).await,
             Err(StoreError::NotFound)
         ));
+    }
+}
+
+mod calendars {
+    //! External calendars a territory mirrors, and their mirrored events.
+
+    use super::*;
+    use rhizome_node::calendar_import::ImportReport;
+    use rhizome_node::store::calendars::{CalendarMirror, CalendarSubscription, CalendarSuccess};
+
+    conformance!(calendar_subscriptions_record_fetches_and_mirrors);
+
+    /// A subscription is unique per territory and URL; a success keeps its validators and
+    /// report, a failure keeps them too and only notes the attempt and its error; mirror
+    /// rows are keyed by UID and RECURRENCE-ID, found from their publication, counted, and
+    /// go with their subscription. Uploaded files (no URL) are never due for a fetch.
+    async fn calendar_subscriptions_record_fetches_and_mirrors(store: &dyn Store) {
+        let t = territory("grange", "La Grange");
+        store.insert_territory(&t).await.unwrap();
+        let url = "https://cloud.example/remote.php/dav/public-calendars/grange?export";
+        let s = CalendarSubscription::new(t.id, Some(url.into()), None);
+        store.insert_calendar_subscription(&s).await.unwrap();
+        let again = CalendarSubscription::new(t.id, Some(url.into()), None);
+        assert!(matches!(
+            store.insert_calendar_subscription(&again).await,
+            Err(StoreError::Conflict("url"))
+        ));
+        let uploads = CalendarSubscription::new(t.id, None, None);
+        store.insert_calendar_subscription(&uploads).await.unwrap();
+        assert_eq!(
+            store.calendar_subscription(s.id).await.unwrap(),
+            Some(s.clone())
+        );
+        let listed = store.calendar_subscriptions(t.id).await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert_eq!(listed[1].url, None);
+
+        let now = rhizome_node::now();
+        let due = store.calendar_subscriptions_due(now, 10).await.unwrap();
+        assert_eq!(
+            due.iter().map(|d| d.id).collect::<Vec<_>>(),
+            [s.id],
+            "never fetched"
+        );
+        let report = ImportReport {
+            read: 3,
+            created: 2,
+            malformed: 1,
+            unknown_zones: vec!["Mars/Olympus_Mons".into()],
+            ..ImportReport::default()
+        };
+        let success = CalendarSuccess {
+            at: now,
+            etag: Some("\"v1\"".into()),
+            last_modified: Some("Tue, 01 Dec 2026 10:00:00 GMT".into()),
+            report: Some(report.clone()),
+        };
+        store.record_calendar_success(s.id, &success).await.unwrap();
+        assert!(
+            store
+                .calendar_subscriptions_due(now, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = now + Duration::minutes(5);
+        store
+            .record_calendar_failure(
+                s.id,
+                later,
+                "unreachable",
+                "cloud.example could not be reached",
+            )
+            .await
+            .unwrap();
+        let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
+        assert_eq!(read.fetched_at, Some(later));
+        assert_eq!(read.succeeded_at, Some(now));
+        assert_eq!(read.etag.as_deref(), Some("\"v1\""));
+        assert_eq!(read.report, Some(report.clone()));
+        assert_eq!(read.last_error.as_deref(), Some("unreachable"));
+        // Not modified: the report stays, the error goes.
+        let not_modified = CalendarSuccess {
+            report: None,
+            at: later,
+            ..success
+        };
+        store
+            .record_calendar_success(s.id, &not_modified)
+            .await
+            .unwrap();
+        let read = store.calendar_subscription(s.id).await.unwrap().unwrap();
+        assert_eq!((read.report, read.last_error), (Some(report), None));
+        assert_eq!(
+            store
+                .calendar_subscriptions_due(later + Duration::seconds(1), 10)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "the uploads are never due"
+        );
+
+        let p = event(&t, "Repair café", "2026-12-08T18:00", "2026-12-08T21:00");
+        store.insert_publication(&p, None).await.unwrap();
+        let q = event(&t, "Permanence", "2026-12-03T14:00", "2026-12-03T17:00");
+        store.insert_publication(&q, None).await.unwrap();
+        let mirror = CalendarMirror {
+            subscription_id: s.id,
+            uid: "repair@grange".into(),
+            recurrence_id: String::new(),
+            publication_id: p.id,
+            digest: "d1".into(),
+            starts_at: p.body.starts_at().unwrap(),
+            synced_at: now,
+        };
+        store.put_calendar_mirror(&mirror).await.unwrap();
+        let occurrence = CalendarMirror {
+            uid: "permanence@grange".into(),
+            recurrence_id: "20261203T130000Z".into(),
+            publication_id: q.id,
+            starts_at: q.body.starts_at().unwrap(),
+            ..mirror.clone()
+        };
+        store.put_calendar_mirror(&occurrence).await.unwrap();
+        let replaced = CalendarMirror {
+            digest: "d2".into(),
+            synced_at: later,
+            ..mirror.clone()
+        };
+        store.put_calendar_mirror(&replaced).await.unwrap();
+        let mirrors = store.calendar_mirrors(s.id).await.unwrap();
+        assert_eq!(mirrors, [occurrence.clone(), replaced.clone()], "by start");
+        assert_eq!(
+            store.calendar_mirror_of(p.id).await.unwrap(),
+            Some((replaced, Some(url.to_owned())))
+        );
+        assert_eq!(
+            store
+                .calendar_subscription(s.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .mirrored,
+            2
+        );
+        store
+            .delete_calendar_mirror(s.id, "repair@grange", "")
+            .await
+            .unwrap();
+        assert_eq!(store.calendar_mirrors(s.id).await.unwrap(), [occurrence]);
+        store.delete_calendar_subscription(s.id).await.unwrap();
+        assert_eq!(store.calendar_subscription(s.id).await.unwrap(), None);
+        assert_eq!(store.calendar_mirror_of(q.id).await.unwrap(), None);
+        assert!(
+            store.publication(q.id).await.unwrap().is_some(),
+            "publications are the caller's"
+        );
     }
 }

@@ -12,7 +12,7 @@ BIN=$ROOT/target/debug/rhizome
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rhizome-browser.XXXXXX")
-node_pid="" peer_pid=""
+node_pid="" peer_pid="" geo_pid=""
 
 stop() {
   [ -n "$1" ] || return 0
@@ -24,6 +24,7 @@ on_exit() {
   local rc=$?
   stop "$peer_pid"
   stop "$node_pid"
+  stop "$geo_pid"
   if [ "$rc" -ne 0 ]; then
     for log in node.log peer.out peer.err; do
       [ -s "$tmp/$log" ] && { echo "--- last lines of $tmp/$log"; tail -n 30 "$tmp/$log"; }
@@ -54,9 +55,9 @@ for dir in "$HERE" "$INTEROP"; do
   fi
 done
 
-read -r NODE_PORT PEER_PORT < <(python3 -c '
+read -r NODE_PORT PEER_PORT GEO_PORT < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(2)]
+socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
 NODE_HOST=localhost:$NODE_PORT
@@ -67,7 +68,13 @@ listen = "127.0.0.1:$NODE_PORT"
 data_dir = "$tmp/data"
 development_mode = true
 node_name = "Réseau des territoires apprenants"
+geocoder_url = "http://127.0.0.1:$GEO_PORT"
 TOML
+# A geocoder answering every search as Nominatim would (its file is its /search answer).
+mkdir -p "$tmp/geocoder"
+cp "$HERE/nominatim-search.json" "$tmp/geocoder/search"
+python3 -m http.server "$GEO_PORT" --bind 127.0.0.1 --directory "$tmp/geocoder" >"$tmp/geocoder.log" 2>&1 &
+geo_pid=$!
 rz() { timeout "$STEP_TIMEOUT" "$BIN" --config "$tmp/rhizome.toml" "$@"; }
 rz admin create-user --admin camille >"$tmp/user.txt"
 PASSWORD=$(sed -n 's/^password: //p' "$tmp/user.txt")

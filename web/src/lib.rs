@@ -1,6 +1,7 @@
 //! Rhizome's HTTP side: the JSON API, the HTML pages and the server start-up.
 
 pub mod api;
+pub mod calendars;
 pub mod cli;
 pub mod documents;
 pub mod error;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub passwords: Arc<session::PasswordHashing>,
     /// Anonymous event registrations per source address.
     pub registration_limiter: Arc<pages::RegistrationLimiter>,
+    /// The forms' geocoder searches: recent answers, each member's pace.
+    pub geocoder: Arc<pages::Geocoder>,
     /// The node settings made from the pages, read once and kept until one changes:
     /// every page shows them.
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
@@ -61,6 +64,7 @@ impl AppState {
             login_limiter: Arc::new(session::LoginLimiter::default()),
             passwords: Arc::new(session::PasswordHashing::default()),
             registration_limiter: Arc::default(),
+            geocoder: Arc::default(),
             node_settings: Arc::default(),
         }
     }

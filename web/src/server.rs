@@ -34,6 +34,7 @@ pub fn app(state: AppState) -> Router {
     let https = state.config.scheme == "https";
     let router = Router::new()
         .merge(crate::api::routes())
+        .merge(crate::calendars::api::routes())
         .merge(crate::pages::routes(state.clone()))
         .merge(crate::feeds::routes())
         .merge(crate::widget::routes())
@@ -82,13 +83,33 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
     state.federation.spawn_discovery();
+    spawn_reminders(state.actions.clone());
     rhizome_node::action::series::spawn_extension(
         state.actions.clone(),
         state.config.series_window_days,
     );
+    crate::calendars::spawn(state.clone());
     serve_on(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Every hour, queues the letters that remind visitors of the events they registered for,
+/// the day before (`Actions::send_reminders`: each once).
+fn spawn_reminders(actions: rhizome_node::action::Actions) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match actions.send_reminders(rhizome_node::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminders = n, "registration reminders queued"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "registration reminders failed: tried again in an hour")
+                }
+            }
+        }
+    });
 }
 
 /// How long connections may take to finish their requests once the node is stopping.

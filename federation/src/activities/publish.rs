@@ -7,7 +7,7 @@ use rhizome_node::answer::{Answer, RemoteCall};
 use rhizome_node::network::{Following, Scope};
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::publication::partner::TerritoryRef;
-use rhizome_node::social::{Follower, RemoteActor};
+use rhizome_node::social::{Follower, JoinReply, RemoteActor};
 use rhizome_node::{Publication, PublicationBody, StoreError, Territory, ValidationError};
 
 use super::{Address, outgoing, territory_actor};
@@ -93,9 +93,23 @@ impl Wire for Federation {
         event: &Publication,
         actor: &RemoteActor,
         join_id: &str,
-        accepted: bool,
+        reply: JoinReply,
     ) -> Outgoing {
-        super::rsvp::answer(self, territory, event, actor, join_id, accepted)
+        super::rsvp::answer(self, territory, event, actor, join_id, reply)
+    }
+
+    fn participants_messaged(
+        &self,
+        territory: &Territory,
+        event: &Publication,
+        actors: &[RemoteActor],
+        text: &str,
+    ) -> Outgoing {
+        super::rsvp::message(self, territory, event, actors, text)
+    }
+
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.urls.base)
     }
 
     async fn follow_request(

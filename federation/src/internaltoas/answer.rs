@@ -34,7 +34,7 @@ pub fn answer_note(
 
 /// Plain text as HTML: escaped, one paragraph per blank-line-separated block, line
 /// breaks kept.
-fn paragraphs(text: &str) -> String {
+pub(crate) fn paragraphs(text: &str) -> String {
     text.split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())

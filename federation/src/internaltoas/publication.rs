@@ -250,7 +250,9 @@ fn event_fields(e: &Event, event: EventContext) -> (KindFields<'_>, Option<Vec<V
         is_online: e.format == EventFormat::Online,
         format: e.format,
         join_mode: match e.registration.mode {
-            RegistrationMode::None | RegistrationMode::Open => "free",
+            // FEP-8a8e: no registration, just come; a `Join` gets `Ignore`.
+            RegistrationMode::None => "none",
+            RegistrationMode::Open => "free",
             RegistrationMode::Approval => "restricted",
             RegistrationMode::External => "external",
         },

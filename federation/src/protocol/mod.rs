@@ -125,6 +125,8 @@ pub enum Verb {
     Join,
     Leave,
     Undo,
+    /// The answer to a `Join` of an event that takes no registration (FEP-8a8e).
+    Ignore,
     /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
     Offer,
 }

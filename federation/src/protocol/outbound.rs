@@ -54,6 +54,33 @@ pub struct AnswerNote {
     pub published: String,
 }
 
+/// A direct `Note` to a few accounts (the organisers' message to an event's
+/// participants), mentioning each of them, addressed to them only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectNote {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    pub attributed_to: String,
+    pub content: String,
+    /// The event it is about.
+    pub context: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub tag: Vec<Mention>,
+    pub published: String,
+}
+
+/// A `Mention` of an account in a `Note`'s `tag`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub href: String,
+    pub name: String,
+}
+
 /// An earlier activity, named inside the one that answers or undoes it:
 /// `Accept{Follow}`, `Reject{Join}`, `Undo{Follow}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

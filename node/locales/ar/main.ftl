@@ -283,7 +283,7 @@ registrations-remove-confirm = هل تريد إزالة هذا التسجيل؟ 
 registrations-at = تاريخ الاستلام
 registration-state-accepted = مقبول
 registration-state-pending = قيد الانتظار
-registration-state-rejected = مرفوض (مكتمل)
+registration-state-rejected = مرفوض
 
 ## Validation rules (from the domain), by their words
 rule-other = هذه القيمة غير مقبولة ({ $rule }).

@@ -260,7 +260,7 @@ registrations-remove = Remove
 registrations-remove-confirm = Remove this registration? Its place becomes free.
 registration-state-accepted = Accepted
 registration-state-pending = Waiting
-registration-state-rejected = Refused (full)
+registration-state-rejected = Refused
 
 ## Validation rules (from the domain), by their words
 rule-other = This value is not accepted ({ $rule }).

@@ -260,7 +260,7 @@ registrations-remove-confirm = ¿Quitar esta inscripción? Su plaza queda libre.
 registrations-at = Recibida el
 registration-state-accepted = Aceptada
 registration-state-pending = Pendiente
-registration-state-rejected = Rechazada (completo)
+registration-state-rejected = Rechazada
 
 ## Validation rules (from the domain), by their words
 rule-other = Este valor no se acepta ({ $rule }).

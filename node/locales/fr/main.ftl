@@ -260,7 +260,7 @@ registrations-remove = Retirer
 registrations-remove-confirm = Retirer cette inscription ? Sa place redevient libre.
 registration-state-accepted = Acceptée
 registration-state-pending = En attente
-registration-state-rejected = Refusée (complet)
+registration-state-rejected = Refusée
 
 ## Validation rules (from the domain), by their words
 rule-other = Cette valeur n'est pas acceptée ({ $rule }).

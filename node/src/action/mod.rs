@@ -4,6 +4,7 @@
 //! returns what the caller renders. Callers only translate requests and render results.
 
 pub mod answer;
+pub mod calendars;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
@@ -22,7 +23,7 @@ use crate::answer::{Answer, Refusal, RemoteCall};
 use crate::member::Forbidden;
 use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
-use crate::social::{Follower, RemoteActor};
+use crate::social::{Follower, JoinReply, RemoteActor};
 use crate::store::StoreError;
 use crate::store::prelude::*;
 use crate::validation::ValidationError;
@@ -79,16 +80,29 @@ pub trait Wire: Send + Sync + 'static {
         accepted: bool,
     ) -> Outgoing;
 
-    /// The `Accept` (a place is theirs) or `Reject` of `actor`'s `Join` (`join_id`) of
-    /// `event`, for that actor alone.
+    /// The `Accept` (a place is theirs), `Reject` or `Ignore` of `actor`'s `Join`
+    /// (`join_id`) of `event`, for that actor alone.
     fn registration_answered(
         &self,
         territory: &Territory,
         event: &Publication,
         actor: &RemoteActor,
         join_id: &str,
-        accepted: bool,
+        reply: JoinReply,
     ) -> Outgoing;
+
+    /// The organisers' message `text` (plain) about `event` to its fediverse participants:
+    /// a direct `Note` mentioning each of `actors`, addressed to them only.
+    fn participants_messaged(
+        &self,
+        territory: &Territory,
+        event: &Publication,
+        actors: &[RemoteActor],
+        text: &str,
+    ) -> Outgoing;
+
+    /// This node's public address of `path` (which starts with `/`), for links in letters.
+    fn link(&self, path: &str) -> String;
 
     /// Finds `target` (`@name@host` or an actor URL) elsewhere and builds the `Follow` of
     /// it by `territory`, asking for `scope`: the subscription, pending, and its activity.

@@ -139,6 +139,12 @@ impl Actions {
         let edited = self.check_edit(who, territory, publication, patch)?;
         self.store_edited(territory, &edited).await?;
         tracing::info!(id = %edited.id, by = %who.member.username, "edited");
+        if matches!(edited.body, crate::PublicationBody::Event(_)) {
+            // More places, or registrations open again: the waitlist moves up.
+            if let Err(e) = self.fill_from_waitlist(edited.id).await {
+                tracing::warn!(id = %edited.id, error = %e, "waitlist not moved up after an edit");
+            }
+        }
         Ok(edited)
     }
 

@@ -165,6 +165,10 @@ pub struct Figures {
     pub radius_violations: usize,
     /// The needs whose first 5 hold a trap, with the trap.
     pub trapped: Vec<(String, String)>,
+    /// Of those, the needs whose first trap is ranked above one of their expected matches
+    /// (or that miss an expected match altogether); the others hold traps only below all
+    /// their expected matches, in slots left when a need has fewer than 5.
+    pub trapped_above_match: usize,
 }
 
 impl Figures {
@@ -233,9 +237,13 @@ pub fn evaluate(
         if idcg > 0.0 {
             ndcg += dcg / idcg;
         }
-        if let Some(trap) = top(5).find(|id| need.traps.contains(id)) {
+        if let Some(at) = top(5).position(|id| need.traps.contains(id)) {
             trapped += 1;
-            f.trapped.push((need.id.clone(), trap.clone()));
+            f.trapped.push((need.id.clone(), ranked[at].clone()));
+            let below = |id: &&String| ranked.iter().position(|r| r == *id).is_none_or(|r| r > at);
+            if relevant.iter().any(below) {
+                f.trapped_above_match += 1;
+            }
         }
         for id in &relevant {
             if by_id[id.as_str()].language != need.language {
@@ -302,4 +310,111 @@ pub fn word_overlap(
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().map(|(_, id)| id.to_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SET: &str = include_str!("../../tests/data/matching/set.json");
+    const SECOND_AUTHOR: &str = include_str!("../../tests/data/matching/second_author.json");
+
+    /// Labels that break the sets' rule: a relevant candidate is open, current and within
+    /// both the need's and its own radius.
+    fn unreachable_labels(set: &LabelledSet) -> Vec<String> {
+        let by_id: HashMap<&str, &LabelledItem> =
+            set.items.iter().map(|i| (i.id.as_str(), i)).collect();
+        let mut bad = Vec::new();
+        for need in set.needs(Split::All) {
+            for id in need.strong.iter().chain(&need.plausible) {
+                let c = by_id[id.as_str()];
+                let current = c.status == CallStatus::Open
+                    && c.deadline.is_none_or(|d| d >= set.reference_date);
+                let within = match (need.position, c.position) {
+                    (Some((la, lo)), Some((cla, clo))) => {
+                        let d = distance_km(la, lo, cla, clo);
+                        need.radius_km.is_none_or(|r| d <= r) && c.radius_km.is_none_or(|r| d <= r)
+                    }
+                    _ => true,
+                };
+                if !current || !within {
+                    bad.push(format!("{} -> {id}", need.id));
+                }
+            }
+        }
+        bad
+    }
+
+    #[test]
+    fn second_authors_set_is_large_bilingual_and_graded() {
+        let set = LabelledSet::parse(SECOND_AUTHOR).unwrap();
+        assert!(set.items.len() >= 120, "{} items", set.items.len());
+        let needs = set.needs(Split::All);
+        assert!(needs.len() >= 40, "{} needs", needs.len());
+        for lang in ["fr", "en"] {
+            assert!(needs.iter().filter(|n| n.language == lang).count() >= 10);
+        }
+        assert!(needs.iter().all(|n| !n.strong.is_empty()));
+        assert!(needs.iter().filter(|n| !n.traps.is_empty()).count() >= needs.len() / 2);
+        let f = evaluate(&set, Split::All, |_, _| Vec::new());
+        assert!(f.cross_language_strong_pairs >= 10, "{f:?}");
+    }
+
+    #[test]
+    fn relevant_labels_are_open_current_and_within_reach() {
+        for (name, json) in [("set.json", SET), ("second_author.json", SECOND_AUTHOR)] {
+            let set = LabelledSet::parse(json).unwrap();
+            assert_eq!(unreachable_labels(&set), Vec::<String>::new(), "{name}");
+        }
+        // The check sees a label out of reach.
+        let mut set = LabelledSet::parse(SECOND_AUTHOR).unwrap();
+        let need = set
+            .items
+            .iter_mut()
+            .find(|i| i.id == "n2-repar-lyon")
+            .unwrap();
+        need.strong.push("i2-soudure-grenoble".into());
+        assert_eq!(
+            unreachable_labels(&set),
+            ["n2-repar-lyon -> i2-soudure-grenoble"]
+        );
+    }
+
+    #[test]
+    fn a_trap_above_an_expected_match_is_told_from_one_below_them_all() {
+        let set = LabelledSet::parse(SECOND_AUTHOR).unwrap();
+        let ranking = |order: &'static [&'static str]| {
+            move |need: &Candidate, _: &[Candidate]| -> Vec<String> {
+                if need.id == "n2-code-marseille" {
+                    order.iter().map(|s| s.to_string()).collect()
+                } else {
+                    Vec::new()
+                }
+            }
+        };
+        let above: &'static [&str] = &[
+            "o2-coding-marseille",
+            "o2-code-route-marseille",
+            "o2-coderdojo-aubagne",
+            "o2-stem-marseille-en",
+        ];
+        let f = evaluate(&set, Split::All, ranking(above));
+        assert_eq!(f.trapped.len(), 1);
+        assert_eq!(f.trapped_above_match, 1);
+        let below: &'static [&str] = &[
+            "o2-coding-marseille",
+            "o2-coderdojo-aubagne",
+            "o2-stem-marseille-en",
+            "o2-code-route-marseille",
+        ];
+        let f = evaluate(&set, Split::All, ranking(below));
+        assert_eq!(
+            f.trapped,
+            [(
+                "n2-code-marseille".to_owned(),
+                "o2-code-route-marseille".to_owned()
+            )]
+        );
+        assert_eq!(f.trapped_above_match, 0);
+    }
 }

@@ -13,6 +13,7 @@ mod sqlite;
 
 pub mod actors;
 pub mod answers;
+pub mod calendars;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
@@ -38,6 +39,7 @@ use async_trait::async_trait;
 
 pub use actors::{ActorStore, Keypair};
 pub use answers::AnswerStore;
+pub use calendars::CalendarStore;
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
@@ -53,7 +55,7 @@ pub use postgres::PostgresStore;
 pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore};
 pub use reactions::ReactionStore;
 pub use remote_publications::{RemotePublicationStore, RemoteQuery};
-pub use rsvps::{RemovalReply, RsvpReply, RsvpStore};
+pub use rsvps::{Admission, Change, JoinAnswer, Reminder, RsvpStore};
 pub use series::SeriesStore;
 pub use sqlite::SqliteStore;
 pub use subscriptions::SubscriptionStore;
@@ -62,10 +64,10 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, AnswerStore, CommentStore, DeliveryStore, FollowerStore, ListingStore,
-        MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore, NoticeStore,
-        PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore, SeriesStore,
-        Store, SubscriptionStore, TerritoryStore,
+        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
+        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
+        NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
+        SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -118,6 +120,7 @@ pub trait Store:
     + PeerStore
     + SubscriptionStore
     + AnswerStore
+    + CalendarStore
     + SeriesStore
     + Send
     + Sync

@@ -2,7 +2,7 @@
 //! event happens, a publication's one-line summary (what Mastodon shows of it), the names
 //! of fixed values and of licences.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use fluent_templates::fluent_bundle::FluentValue;
 
@@ -49,8 +49,12 @@ impl Lang {
     /// When an event happens, on one line, in its own zone with the date written out:
     /// "mardi 1 décembre 2026, 18:00–21:00 (Europe/Paris)".
     pub fn when(self, e: &Event) -> String {
-        let tz = e.tz();
-        let (start, end) = (e.starts_at.with_timezone(&tz), e.ends_at.with_timezone(&tz));
+        self.when_in(e.starts_at, e.ends_at, e.tz())
+    }
+
+    /// [`Lang::when`] for any span shown in the zone `tz` (a remote event's, say).
+    pub fn when_in(self, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>, tz: Tz) -> String {
+        let (start, end) = (starts_at.with_timezone(&tz), ends_at.with_timezone(&tz));
         let mut args = Args::new();
         let mut set = |name: &'static str, value: String| {
             args.insert(name.into(), FluentValue::from(value));

@@ -5,10 +5,11 @@ pub(crate) mod matching;
 mod network;
 pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 mod publications;
+pub(crate) mod registrations;
 mod series;
 pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;
-mod territories;
+pub(crate) mod territories;
 mod tokens;
 
 use axum::Router;
@@ -39,6 +40,18 @@ pub fn routes() -> Router<AppState> {
             get(answers::list).post(answers::create),
         )
         .route("/api/v1/calls/{id}/suggestions", get(matching::suggestions))
+        .route(
+            "/api/v1/events/{id}/registrations",
+            get(registrations::list),
+        )
+        .route(
+            "/api/v1/events/{id}/registrations/decision",
+            post(registrations::decide),
+        )
+        .route(
+            "/api/v1/events/{id}/registrations/message",
+            post(registrations::message),
+        )
         .route("/api/v1/network/matching", get(matching::board))
         .route("/api/v1/calls/{id}/in-progress", post(answers::in_progress))
         .route("/api/v1/calls/{id}/close", post(answers::close))

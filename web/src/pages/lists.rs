@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use super::Page;
 use super::labels::{AGE_GROUPS, CALL_STATUSES, CALL_TYPES, LANGUAGES, TERRITORY_KINDS, THEMES};
+use super::preview::{Preview, share};
 use crate::AppState;
 use crate::api::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 use crate::error::ApiError;
@@ -337,6 +338,13 @@ async fn list(page: Page, state: AppState, view: ListView, filters: Filters) -> 
         status,
         "list.html",
         context! {
+            share => share(Preview::described(
+                &page,
+                &state,
+                &page.lang.text(&format!("list-title-{kind}"), &Default::default()),
+                &format!("list-{kind}"),
+                None,
+            )),
             kind,
             collection,
             items => lines,
@@ -496,6 +504,13 @@ pub async fn directory(
         },
         "network.html",
         context! {
+            share => share(Preview::described(
+                &page,
+                &state,
+                &page.lang.text("network-title", &Default::default()),
+                "network",
+                None,
+            )),
             items,
             filtered => !filters.is_empty(),
             params => filters,

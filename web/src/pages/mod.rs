@@ -5,18 +5,20 @@
 // `Response`, large but returned once per request.
 #![allow(clippy::result_large_err)]
 
-mod access;
+pub(crate) mod access;
 mod account;
-mod admin;
+pub(crate) mod admin;
 pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
+pub mod geocode;
 mod labels;
 mod links;
 mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
+pub(crate) mod preview;
 mod public;
 mod publication_view;
 mod remote;
@@ -35,6 +37,7 @@ use crate::AppState;
 use crate::i18n::{LANGUAGES, Lang};
 use crate::session::{self, Viewer};
 
+pub use geocode::Geocoder;
 pub use public::RegistrationLimiter;
 
 /// Loads the templates once, at start-up; they are compiled into the binary.
@@ -77,6 +80,30 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/events/{id}/registrations/remove",
             post(public::remove_registration),
         )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations",
+            get(manage::registrations::registrations),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/export.csv",
+            get(manage::registrations::export),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/decide",
+            post(manage::registrations::decide),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/remove",
+            post(manage::registrations::remove),
+        )
+        .route(
+            "/manage/t/{slug}/events/{id}/registrations/message",
+            post(manage::registrations::message),
+        )
+        .route(
+            "/registrations/cancel/{token}",
+            get(manage::registrations::cancel_form).post(manage::registrations::cancel),
+        )
         .route("/map", get(map::map))
         .route("/events", get(lists::events))
         .route("/resources", get(lists::resources))
@@ -102,6 +129,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/lang/{tag}", get(account::switch_language))
         .route("/manage", get(manage::dashboard))
+        .route("/manage/t/{slug}/geocode", get(geocode::endpoint))
         // Publication forms may carry a photo and a document: a larger body than elsewhere.
         .route(
             "/manage/t/{slug}/{collection}/new",
@@ -129,6 +157,24 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/manage/t/{slug}/settings",
             get(admin::settings_form).post(admin::save_settings),
+        )
+        .route(
+            "/manage/t/{slug}/calendars",
+            post(crate::calendars::pages::add),
+        )
+        .route(
+            "/manage/t/{slug}/calendars/upload",
+            post(crate::calendars::pages::upload).layer(DefaultBodyLimit::max(
+                crate::calendars::pages::UPLOAD_BODY_LIMIT,
+            )),
+        )
+        .route(
+            "/manage/t/{slug}/calendars/{id}/fetch",
+            post(crate::calendars::pages::fetch_now),
+        )
+        .route(
+            "/manage/t/{slug}/calendars/{id}/remove",
+            post(crate::calendars::pages::remove),
         )
         .route("/manage/federation", get(admin::federation))
         .route("/manage/federation/block", post(admin::block))

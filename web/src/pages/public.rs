@@ -28,6 +28,7 @@ use crate::server::ClientAddress;
 use super::Page;
 use super::access::Posted;
 use super::error::{PageError, not_found};
+use super::preview::{Preview, share};
 use super::publication_view;
 use crate::AppState;
 use crate::api::kind_of_collection;
@@ -181,6 +182,13 @@ pub async fn home(page: Page, State(state): State<AppState>) -> Response {
             &state,
             "home.html",
             context! {
+                share => share(Preview::described(
+                    &page,
+                    &state,
+                    page.node_name(&state),
+                    "home",
+                    page.settings.get("about").map(String::as_str),
+                )),
                 about_html => page.settings.get("about").map(|a| markdown::to_html(a)),
                 points => serde_json::to_string(&super::map::territory_points(&page, &territories)).unwrap_or_default(),
                 territories => territories.iter().map(|t| territory_card(&state, t)).collect::<Vec<_>>(),
@@ -282,6 +290,7 @@ async fn territory_negotiated(
         &state,
         "territory.html",
         context! {
+            share => share(Preview::territory(&page, &state, &territory)),
             territory => territory_card(&state, &territory),
             description_html => markdown::to_html(&profile.description),
             themes => profile.themes.iter().map(serde_name).collect::<Vec<_>>(),
@@ -431,6 +440,7 @@ async fn show_publication(
         state,
         "publication.html",
         context! {
+            share => share(Preview::publication(page, state, &publication, &territory)),
             kind => kind.as_str(),
             collection => kind.segment(),
             id => publication.id,
@@ -465,13 +475,12 @@ async fn show_publication(
 fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
     let lang = page.lang;
     let places_left = e.capacity.map(|c| (i64::from(c) - participants).max(0));
-    // The form is offered where registering here is asked for ("just come" events count
-    // fediverse `Join`s but show no form).
+    // The form is offered where registering here is asked for ("just come" events show
+    // none); when the event is full it puts the visitor on the waitlist.
     let open = matches!(
         e.registration.mode,
         RegistrationMode::Open | RegistrationMode::Approval
-    ) && places_left != Some(0)
-        && e.takes_registrations(rhizome_node::now()).is_ok();
+    ) && e.takes_registrations(rhizome_node::now()).is_ok();
     let map_points = e
         .place
         .as_ref()
@@ -498,6 +507,7 @@ fn event_view(page: &Page, e: &Event, participants: i64) -> Value {
         registration_mode => serde_name(&e.registration.mode),
         registration_url => e.registration.url.as_ref().map(|u| u.to_string()),
         registration_open => open,
+        waitlist => open && places_left == Some(0),
         age_groups => e.audience.age_groups.iter().map(serde_name).collect::<Vec<_>>(),
         publics => e.audience.publics,
         tags => e.tags,
@@ -567,13 +577,21 @@ pub async fn register(
     } else {
         match state
             .actions
-            .register(id, Registrant::Visitor { name, email })
+            .register(
+                id,
+                Registrant::Visitor {
+                    name,
+                    email,
+                    lang: page.lang,
+                },
+            )
             .await
         {
             Ok(s) => {
                 let key = match s {
                     RsvpState::Accepted => "register-accepted",
                     RsvpState::Pending => "register-pending",
+                    RsvpState::Waitlisted => "register-waitlisted",
                     RsvpState::Rejected => "register-full",
                 };
                 let message = page.lang.text(key, &Default::default());

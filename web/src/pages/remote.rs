@@ -14,6 +14,7 @@ use rhizome_node::text::sentences::{licence_label, serde_name};
 use serde::Deserialize;
 
 use super::Page;
+use super::preview::{Preview, share};
 use super::territory_refs;
 use crate::AppState;
 
@@ -64,6 +65,7 @@ pub async fn remote_publication(
         &state,
         "remote_publication.html",
         context! {
+            share => share(Preview::remote(&page, &state, &publication)),
             kind => publication.kind.as_str(),
             title => publication.title,
             summary => publication.facts.summary,

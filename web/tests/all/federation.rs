@@ -283,7 +283,8 @@ async fn full_story(backend: Backend) {
         (Some(1), Some(1))
     );
 
-    // Registration, Mobilizon style, with one place: alice gets it, bob is refused.
+    // Registration, Mobilizon style, with one place: alice gets it, bob waits in line
+    // (his Join gets no answer yet).
     let join = masto.fixture("join.json", &node.base, &event_id);
     assert_eq!(masto.post("alice", &inbox, &join).await.0, 202);
     let accepted = masto
@@ -296,14 +297,19 @@ async fn full_story(backend: Backend) {
     bob_join["id"] = format!("{}/join/bob", masto.base()).into();
     bob_join["actor"] = masto.actor_id("bob").into();
     assert_eq!(masto.post("bob", &inbox, &bob_join).await.0, 202);
-    masto
-        .wait_for("Reject{Join}", |a| {
-            a["type"] == "Reject" && a["object"]["id"] == bob_join["id"]
-        })
-        .await;
+    let event: uuid::Uuid = event_id.parse().unwrap();
+    let waiting = node.store.registrations(event).await.unwrap();
+    assert_eq!(
+        waiting.last().map(|r| (r.participant.as_str(), r.state)),
+        Some((
+            masto.actor_id("bob").as_str(),
+            rhizome_node::social::RsvpState::Waitlisted
+        ))
+    );
 
     // The organiser removes alice's registration (the event page's button calls the same
-    // use case): she hears a Reject of her Join, and her place is free again.
+    // use case): she hears a Reject of her Join, and her place goes to bob, who hears
+    // the Accept of his.
     let admin = node
         .store
         .member_by_username("admin")
@@ -311,7 +317,6 @@ async fn full_story(backend: Backend) {
         .unwrap()
         .unwrap();
     let admin = node.store.principal(admin).await.unwrap();
-    let event: uuid::Uuid = event_id.parse().unwrap();
     let alice = masto.actor_id("alice");
     assert!(
         node.state
@@ -325,7 +330,12 @@ async fn full_story(backend: Backend) {
             a["type"] == "Reject" && a["object"]["id"] == join["id"]
         })
         .await;
-    assert_eq!(node.store.participant_count(event).await.unwrap(), 0);
+    masto
+        .wait_for("Accept{Join} of bob", |a| {
+            a["type"] == "Accept" && a["object"]["id"] == bob_join["id"]
+        })
+        .await;
+    assert_eq!(node.store.participant_count(event).await.unwrap(), 1);
 
     // The fablab cancels: Mastodon gets an Update whose summary says so.
     let (status, _) = node
@@ -349,7 +359,10 @@ async fn full_story(backend: Backend) {
         update["object"]["summary"]
     );
     assert_eq!(update["object"]["eventStatus"], "EventCancelled");
-    assert_eq!(update["object"]["participantCount"], 0, "alice was removed");
+    assert_eq!(
+        update["object"]["participantCount"], 1,
+        "alice was removed, bob took her place"
+    );
 
     // An editor removes a reply; redelivery does not bring it back.
     let comment_id = comments["items"][0]["id"].as_str().unwrap().to_owned();
@@ -1451,6 +1464,22 @@ async fn golden_files_hold_every_object_and_activity_rhizome_sends() {
     bob_join["id"] = format!("{}/join/bob", masto.base()).into();
     bob_join["actor"] = masto.actor_id("bob").into();
     assert_eq!(masto.post("bob", inbox, &bob_join).await.0, 202);
+    // The event is full: bob waits in line, unanswered, until the organiser removes him.
+    let admin = node
+        .store
+        .member_by_username("admin")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = node.store.principal(admin).await.unwrap();
+    let event: uuid::Uuid = event_id.parse().unwrap();
+    assert!(
+        node.state
+            .actions
+            .remove_registration(&admin, event, &masto.actor_id("bob"))
+            .await
+            .unwrap()
+    );
     docs.push((
         "reject-join",
         masto

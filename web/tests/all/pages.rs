@@ -538,7 +538,7 @@ async fn logins_are_rate_limited() {
 }
 
 #[tokio::test]
-async fn a_visitor_registers_until_the_event_is_full() {
+async fn a_visitor_registers_then_waits_in_line_when_the_event_is_full() {
     let (node, admin) = node().await;
     let id = create_event(&node, &admin, json!({"capacity": 1})).await;
     let visitor = browser();
@@ -576,7 +576,10 @@ async fn a_visitor_registers_until_the_event_is_full() {
         &[("name", "Bob"), ("email", "bob@example.org")],
     )
     .await;
-    assert!(text_of(&html, ".register").contains("complet"), "{html}");
+    assert!(
+        text_of(&html, ".notice-waitlisted").contains("liste d'attente"),
+        "{html}"
+    );
     let event_id = id.parse().unwrap();
     assert_eq!(node.store.participant_count(event_id).await.unwrap(), 1);
 
@@ -592,7 +595,7 @@ async fn a_visitor_registers_until_the_event_is_full() {
         "{table}"
     );
     assert!(
-        table.contains("Acceptée") && table.contains("Refusée"),
+        table.contains("Acceptée") && table.contains("Liste d'attente"),
         "{table}"
     );
 }

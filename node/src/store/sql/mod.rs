@@ -13,6 +13,7 @@ mod transaction;
 
 mod actors;
 mod answers;
+mod calendars;
 mod comments;
 mod deliveries;
 mod followers;

@@ -8,7 +8,7 @@ mod federation;
 mod followers;
 mod node_settings;
 mod reports;
-mod territory_settings;
+pub(crate) mod territory_settings;
 
 pub use comments::{comments, hide_comment};
 pub use federation::{block, federation, hide_remote, unblock};
@@ -33,6 +33,10 @@ const NOTICES: &[&str] = &[
     "blocked",
     "unblocked",
     "resolved",
+    "calendar-added",
+    "calendar-removed",
+    "calendar-fetched",
+    "calendar-imported",
 ];
 
 #[derive(Deserialize, Default)]
@@ -48,7 +52,7 @@ fn notice(done: &Done) -> Option<String> {
 }
 
 /// Shown as a `<time>`: machine-readable, and a date the reader can take in at once.
-fn when(t: Option<DateTime<Utc>>) -> Option<minijinja::Value> {
+pub(crate) fn when(t: Option<DateTime<Utc>>) -> Option<minijinja::Value> {
     t.map(|t| {
         context! {
             iso => t.to_rfc3339(),

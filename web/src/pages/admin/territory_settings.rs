@@ -1,4 +1,5 @@
-//! A territory's profile, edited by its editors through the API's own merge-patch rules.
+//! A territory's profile, edited by its editors through the API's own merge-patch rules,
+//! and the calendars it mirrors (their section: `crate::calendars::pages`).
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,6 +13,7 @@ use crate::pages::Page;
 use crate::pages::access::Editor;
 use crate::pages::access::Posted;
 use crate::pages::error::PageError;
+use crate::pages::geocode;
 use crate::pages::labels::{LANGUAGES, THEMES};
 use crate::pages::manage::{
     Field, Known, Values, Widget, family, field, form_json, form_view, required, values_of_json,
@@ -63,8 +65,10 @@ fn render_settings(
     values: &Values,
     error: Option<(&str, &str)>,
     done: &Done,
+    geocode: Option<minijinja::Value>,
+    (calendars, calendar_error): (minijinja::Value, bool),
 ) -> Response {
-    let status = if error.is_some() {
+    let status = if error.is_some() || calendar_error {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -77,6 +81,9 @@ fn render_settings(
             territory => territory_card(state, territory),
             fields => form_view(TERRITORY_FIELDS, values, &Known::default(), error),
             notice => notice(done),
+            geocoder => geocode::form_context(page, state),
+            geocode,
+            calendars,
             error => error.map(|(field, message)| context! {
                 field, message,
                 anchor => field.split('[').next().unwrap_or(field).replace('.', "-"),
@@ -91,15 +98,39 @@ pub async fn settings_form(
     }: Editor,
     State(state): State<AppState>,
     axum::extract::Query(done): axum::extract::Query<Done>,
-) -> Response {
-    render_settings(
+) -> Result<Response, PageError> {
+    let calendars = crate::calendars::pages::section(&state, &territory, None).await?;
+    Ok(render_settings(
         &page,
         &state,
         &territory,
         &profile_values(&territory),
         None,
         &done,
-    )
+        None,
+        (calendars, false),
+    ))
+}
+
+/// The settings page as it is, with an error in its calendar section (422).
+pub(crate) async fn settings_with_calendar_error(
+    page: &Page,
+    state: &AppState,
+    territory: &Territory,
+    error: Option<(&str, String)>,
+) -> Result<Response, PageError> {
+    let failed = error.is_some();
+    let calendars = crate::calendars::pages::section(state, territory, error).await?;
+    Ok(render_settings(
+        page,
+        state,
+        territory,
+        &profile_values(territory),
+        None,
+        &Done::default(),
+        None,
+        (calendars, failed),
+    ))
 }
 
 /// Saves the profile through the API's own merge-patch validation.
@@ -113,6 +144,21 @@ pub async fn save_settings(
     Path(slug): Path<String>,
     Posted(values): Posted<Values>,
 ) -> Result<Response, PageError> {
+    let member = viewer.principal.member.id;
+    if let Some((values, found)) = geocode::in_form(&page, &state, member, &values).await {
+        let done = Done::default();
+        let calendars = crate::calendars::pages::section(&state, &territory, None).await?;
+        return Ok(render_settings(
+            &page,
+            &state,
+            &territory,
+            &values,
+            None,
+            &done,
+            Some(found),
+            (calendars, false),
+        ));
+    }
     let patch = form_json(TERRITORY_FIELDS, &values, Some(Value::Null));
     let profile = match crate::api::patched_profile(&state, &territory, &patch) {
         Ok(profile) => profile,
@@ -122,8 +168,16 @@ pub async fn save_settings(
                 .as_ref()
                 .map(|(field, message)| (*field, message.as_str()));
             let done = Done::default();
+            let calendars = crate::calendars::pages::section(&state, &territory, None).await?;
             return Ok(render_settings(
-                &page, &state, &territory, &values, error, &done,
+                &page,
+                &state,
+                &territory,
+                &values,
+                error,
+                &done,
+                None,
+                (calendars, false),
             ));
         }
     };

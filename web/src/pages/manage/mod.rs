@@ -7,6 +7,7 @@ pub(super) mod answers;
 mod dashboard;
 mod fields;
 mod publication_form;
+pub(crate) mod registrations;
 mod upload;
 
 pub use dashboard::dashboard;

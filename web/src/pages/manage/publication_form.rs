@@ -29,6 +29,7 @@ use crate::pages::Page;
 use crate::pages::access::Editor;
 use crate::pages::access::Posted;
 use crate::pages::error::{PageError, not_found, shown};
+use crate::pages::geocode;
 use crate::pages::public::territory_card;
 use crate::pages::territory_refs;
 
@@ -55,6 +56,10 @@ pub(super) struct FormPage<'a> {
     /// An occurrence's edit form: it asks which occurrences the change is for; what the
     /// series says, in one line.
     series: Option<String>,
+    /// What the form's "find coordinates" button found.
+    geocode: Option<minijinja::Value>,
+    /// The calendar an imported event mirrors (its URL; none for an uploaded file).
+    mirrored: Option<Option<String>>,
 }
 
 /// The field of an occurrence's edit form saying which occurrences change.
@@ -81,6 +86,8 @@ impl<'a> FormPage<'a> {
             preview: None,
             repeat: false,
             series: None,
+            geocode: None,
+            mirrored: None,
         }
     }
 
@@ -241,6 +248,7 @@ impl<'a> FormPage<'a> {
             "manage/form.html",
             context! {
                 kind => self.kind.as_str(),
+                mirrored => self.mirrored.as_ref().map(|url| context! { url }),
                 territory => territory_card(state, self.territory),
                 action => self.action,
                 fields => form_view(fields(self.kind), self.values, self.known, error),
@@ -280,6 +288,8 @@ impl<'a> FormPage<'a> {
                     anchor => anchor(field),
                 }),
                 preview => self.preview,
+                geocoder => geocode::form_context(page, state),
+                geocode => self.geocode,
             },
         )
     }
@@ -391,6 +401,16 @@ pub async fn create(
     let kind = kind_of_collection(&collection).map_err(|_| not_found())?;
     let action = format!("/manage/t/{slug}/{collection}/new");
     let known = territory_refs::known(&state, &territory).await?;
+    let member = viewer.principal.member.id;
+    if let Some((values, found)) = geocode::in_form(&page, &state, member, &form.values).await {
+        let form_page = FormPage {
+            geocode: Some(found),
+            photo_lost: form.photo_sent(),
+            repeat: kind == PublicationKind::Event,
+            ..FormPage::new(kind, &territory, &action, &values, &known)
+        };
+        return Ok(form_page.render(&page, &state, None));
+    }
     let mut form_page = FormPage {
         repeat: kind == PublicationKind::Event,
         ..FormPage::new(kind, &territory, &action, &form.values, &known)
@@ -447,9 +467,16 @@ pub async fn edit_form(
     }
     let known = territory_refs::known(&state, &territory).await?;
     let series = series_line(&page, &state, &publication).await?;
+    // An imported event: the calendar wins, and the form says so.
+    let mirrored = state
+        .store
+        .calendar_mirror_of(publication.id)
+        .await?
+        .map(|(_, url)| url);
     Ok(FormPage {
         image: publication.body.image(),
         attachments: attachments_of(&publication.body),
+        mirrored,
         series,
         ..FormPage::new(
             publication.body.kind(),
@@ -480,6 +507,18 @@ pub async fn update(
     let attachments = attachments_of(&publication.body);
     let series = series_line(&page, &state, &publication).await?;
     let in_series = series.is_some();
+    let member = viewer.principal.member.id;
+    if let Some((values, found)) = geocode::in_form(&page, &state, member, &form.values).await {
+        let form_page = FormPage {
+            image: current,
+            attachments,
+            geocode: Some(found),
+            photo_lost: form.photo_sent(),
+            series,
+            ..FormPage::new(kind, &territory, &action, &values, &known)
+        };
+        return Ok(form_page.render(&page, &state, None));
+    }
     let scope = match first_value(&form.values, SCOPE_FIELD) {
         None => SeriesScope::This,
         Some(s) => {

@@ -25,6 +25,13 @@ pub(super) struct Submitted {
     too_large: bool,
 }
 
+impl Submitted {
+    /// Whether a photo came with the form: it is lost when the form is drawn again.
+    pub(super) fn photo_sent(&self) -> bool {
+        self.photo.is_some()
+    }
+}
+
 /// The file input of a resource form for a document to attach.
 pub(super) const DOCUMENT_FIELD: &str = "attachments.file";
 

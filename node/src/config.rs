@@ -75,6 +75,13 @@ pub struct Config {
     /// An admin's matching vocabulary file (same format as the shipped
     /// `matching/vocabulary.txt`), added to the shipped one at start.
     pub matching_vocabulary: Option<PathBuf>,
+    /// The SMTP server letters are sent through, in lettre's URL form
+    /// (`smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`); none,
+    /// no mail is sent or queued.
+    pub smtp_url: Option<String>,
+    /// The letters' sender address (`rhizome@node.example` or
+    /// `Réseau <rhizome@node.example>`); `rhizome@<domain>` when unset.
+    pub mail_from: Option<String>,
     /// A geocoder for the forms' "find coordinates from the address" (a Nominatim or
     /// Photon server's base URL, `https://nominatim.example`); unset, the forms offer
     /// none. It is asked with the federation's fetch rules.
@@ -125,6 +132,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_attachment_bytes: 25 * 1024 * 1024,
             matching_vocabulary: None,
+            smtp_url: None,
+            mail_from: None,
             geocoder_url: None,
             geocoder_api: GeocoderApi::Nominatim,
             series_window_days: 92,
@@ -159,6 +168,8 @@ const ENV_KEYS: [&str; 28] = [
     "trusted_proxies",
     "max_attachment_bytes",
     "matching_vocabulary",
+    "smtp_url",
+    "mail_from",
     "geocoder_url",
     "geocoder_api",
     "series_window_days",
@@ -277,6 +288,7 @@ impl Config {
                 "max_connections_per_address must be at least 1".into(),
             ));
         }
+        crate::mail::sender::check_config(self).map_err(ConfigError::Invalid)?;
         if let Some(url) = &self.geocoder_url
             && !url::Url::parse(url)
                 .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
@@ -422,6 +434,16 @@ mod tests {
         assert!(Config::load(Some(&f.0)).is_err());
         let f = write("listen = \"not an address\"\n");
         assert!(Config::load(Some(&f.0)).is_err());
+        let f =
+            write("smtp_url = \"smtp://127.0.0.1:2525\"\nmail_from = \"agenda@node.example\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.smtp_url.as_deref(), Some("smtp://127.0.0.1:2525"));
+        let f = write("smtp_url = \"http://mail.example\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("smtp_url") && !err.contains('\n'), "{err}");
+        let f = write("mail_from = \"nobody\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("mail_from"), "{err}");
         let f = write("default_timezone = \"Europe/Atlantis\"\n");
         assert!(
             Config::load(Some(&f.0))

@@ -2933,6 +2933,330 @@ mod notices {
     }
 }
 
+mod mail {
+    //! The mail queue's claims and outcomes, members' mail choices, digests.
+
+    use super::*;
+    use rhizome_node::mail::{DigestItem, Letter, MailChoices};
+
+    conformance!(
+        letters_are_claimed_once_and_marked_by_their_claim_only,
+        failed_letters_wait_then_are_given_up_and_kept,
+        mail_choices_round_trip_and_addresses_are_unique_without_case,
+        a_digest_takes_a_members_news_once_into_one_letter,
+        an_invitation_keeps_the_address_it_was_mailed_to,
+    );
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    fn letter(to: &str, subject: &str) -> Letter {
+        Letter {
+            kind: "new-answer".into(),
+            to: to.into(),
+            subject: subject.into(),
+            body: "Corps du message, accentué.".into(),
+        }
+    }
+
+    fn at(hour: u32, minute: u32) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2030, 1, 1, hour, minute, 0).unwrap()
+    }
+
+    async fn letters_are_claimed_once_and_marked_by_their_claim_only(store: &dyn Store) {
+        let first = store
+            .queue_letter(&letter("a@example.org", "Un"), at(10, 0))
+            .await
+            .unwrap();
+        let second = store
+            .queue_letter(&letter("b@example.org", "Deux"), at(10, 1))
+            .await
+            .unwrap();
+        // Not due yet.
+        assert!(
+            store
+                .claim_letters(at(9, 0), Duration::minutes(5), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let claimed = store
+            .claim_letters(at(10, 2), Duration::minutes(5), 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            claimed.iter().map(|c| c.queued.id).collect::<Vec<_>>(),
+            vec![first, second]
+        );
+        assert_eq!(claimed[0].queued.letter, letter("a@example.org", "Un"));
+        // Held: a second worker gets nothing until the lease runs out.
+        assert!(
+            store
+                .claim_letters(at(10, 3), Duration::minutes(5), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .letter_sent(first, claimed[0].claim, at(10, 3))
+                .await
+                .unwrap()
+        );
+        // The lease ran out: the unsent one is claimed again, under a new claim; the old
+        // claim can no longer mark it.
+        let again = store
+            .claim_letters(at(10, 8), Duration::minutes(5), 10)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].queued.id, second);
+        assert_ne!(again[0].claim, claimed[1].claim);
+        assert!(
+            !store
+                .letter_sent(second, claimed[1].claim, at(10, 9))
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .letter_sent(second, again[0].claim, at(10, 9))
+                .await
+                .unwrap()
+        );
+        assert!(store.unsent_letters(10).await.unwrap().is_empty());
+        assert!(
+            store
+                .claim_letters(at(23, 0), Duration::minutes(5), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    async fn failed_letters_wait_then_are_given_up_and_kept(store: &dyn Store) {
+        let id = store
+            .queue_letter(&letter("a@example.org", "Un"), at(10, 0))
+            .await
+            .unwrap();
+        let claimed = store
+            .claim_letters(at(10, 0), Duration::minutes(5), 10)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .letter_failed(
+                    id,
+                    claimed[0].claim,
+                    at(10, 0),
+                    "connection refused",
+                    Some(at(10, 1))
+                )
+                .await
+                .unwrap()
+        );
+        // Released at once, but not due before the retry.
+        assert!(
+            store
+                .claim_letters(at(10, 0), Duration::minutes(5), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let retried = store
+            .claim_letters(at(10, 1), Duration::minutes(5), 10)
+            .await
+            .unwrap();
+        assert_eq!(retried.len(), 1);
+        assert_eq!(retried[0].queued.attempts, 1);
+        assert!(
+            store
+                .letter_failed(id, retried[0].claim, at(10, 1), "550 no such mailbox", None)
+                .await
+                .unwrap()
+        );
+        // Given up: never claimed again, and still there.
+        assert!(
+            store
+                .claim_letters(at(23, 0), Duration::days(1), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let kept = store.unsent_letters(10).await.unwrap();
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].attempts, 2);
+    }
+
+    async fn mail_choices_round_trip_and_addresses_are_unique_without_case(store: &dyn Store) {
+        let lab = territory("lab", "Lab");
+        store.insert_territory(&lab).await.unwrap();
+        let ana = newcomer("ana");
+        let bob = newcomer("bob");
+        let cyd = newcomer("cyd");
+        for m in [&ana, &bob, &cyd] {
+            store.insert_member(m).await.unwrap();
+            store.grant_editor(m.id, lab.id).await.unwrap();
+        }
+        assert_eq!(
+            store.member_mail(ana.id).await.unwrap(),
+            Some(MailChoices::default())
+        );
+        assert_eq!(store.member_mail(uuid::Uuid::now_v7()).await.unwrap(), None);
+        let choices = MailChoices {
+            email: Some("Ana@Example.org".into()),
+            language: Some("en".into()),
+            digest: true,
+            refused: ["new-answer".to_owned(), "new-match".to_owned()].into(),
+        };
+        store.set_member_mail(ana.id, &choices).await.unwrap();
+        assert_eq!(
+            store.member_mail(ana.id).await.unwrap(),
+            Some(choices.clone())
+        );
+        let taken = MailChoices {
+            email: Some("ana@example.ORG".into()),
+            ..MailChoices::default()
+        };
+        assert!(matches!(
+            store.set_member_mail(bob.id, &taken).await,
+            Err(StoreError::Conflict("email"))
+        ));
+        let fewer = MailChoices {
+            refused: ["new-match".to_owned()].into(),
+            ..choices.clone()
+        };
+        store.set_member_mail(ana.id, &fewer).await.unwrap();
+        assert_eq!(store.member_mail(ana.id).await.unwrap(), Some(fewer));
+        assert!(matches!(
+            store.set_member_mail(uuid::Uuid::now_v7(), &taken).await,
+            Err(StoreError::NotFound)
+        ));
+        // Only editors with an address are recipients.
+        store
+            .set_member_mail(
+                bob.id,
+                &MailChoices {
+                    email: Some("bob@example.org".into()),
+                    ..MailChoices::default()
+                },
+            )
+            .await
+            .unwrap();
+        let recipients = store.territory_recipients(lab.id).await.unwrap();
+        assert_eq!(
+            recipients.iter().map(|r| r.member_id).collect::<Vec<_>>(),
+            vec![ana.id, bob.id]
+        );
+        assert!(recipients[0].choices.refused.contains("new-match"));
+    }
+
+    async fn a_digest_takes_a_members_news_once_into_one_letter(store: &dyn Store) {
+        let ana = newcomer("ana");
+        let bob = newcomer("bob");
+        for m in [&ana, &bob] {
+            store.insert_member(m).await.unwrap();
+        }
+        store
+            .add_digest_item(ana.id, &letter("ana@example.org", "Première"), at(9, 0))
+            .await
+            .unwrap();
+        store
+            .add_digest_item(ana.id, &letter("ana@example.org", "Seconde"), at(8, 0))
+            .await
+            .unwrap();
+        store
+            .add_digest_item(ana.id, &letter("ana@example.org", "Demain"), at(23, 0))
+            .await
+            .unwrap();
+        store
+            .add_digest_item(bob.id, &letter("bob@example.org", "Pour Bob"), at(23, 30))
+            .await
+            .unwrap();
+        assert_eq!(store.digests_due(at(12, 0)).await.unwrap(), vec![ana.id]);
+        let seen = std::sync::Mutex::new(Vec::<DigestItem>::new());
+        let write = |items: &[DigestItem]| {
+            seen.lock().unwrap().extend_from_slice(items);
+            Some(Letter {
+                kind: "digest".into(),
+                to: "ana@example.org".into(),
+                subject: format!("{} nouvelles", items.len()),
+                body: items
+                    .iter()
+                    .map(|i| i.subject.clone())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            })
+        };
+        assert_eq!(
+            store
+                .gather_digest(ana.id, at(12, 0), at(12, 0), &write)
+                .await
+                .unwrap(),
+            2
+        );
+        let subjects: Vec<String> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|i| i.subject.clone())
+            .collect();
+        assert_eq!(subjects, vec!["Seconde", "Première"], "oldest first");
+        // Taken once: a second gathering finds nothing and queues nothing.
+        assert_eq!(
+            store
+                .gather_digest(ana.id, at(12, 0), at(12, 0), &write)
+                .await
+                .unwrap(),
+            0
+        );
+        let queued = store.unsent_letters(10).await.unwrap();
+        assert_eq!(queued.len(), 1);
+        assert_eq!(queued[0].letter.subject, "2 nouvelles");
+        assert_eq!(queued[0].letter.body, "Seconde\nPremière");
+        // Dropped news (no address any more) queues nothing.
+        assert_eq!(
+            store
+                .gather_digest(bob.id, at(23, 59), at(23, 59), &|_| None)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(store.unsent_letters(10).await.unwrap().len(), 1);
+        assert_eq!(store.digests_due(at(23, 59)).await.unwrap(), vec![ana.id]);
+    }
+
+    async fn an_invitation_keeps_the_address_it_was_mailed_to(store: &dyn Store) {
+        let (hash, link) = invitation(None, false);
+        store.insert_link(&link).await.unwrap();
+        assert_eq!(store.invited_address(&hash).await.unwrap(), None);
+        store
+            .set_invited_address(&hash, "rita@example.org")
+            .await
+            .unwrap();
+        store
+            .set_invited_address(&hash, "Rita@Example.org")
+            .await
+            .unwrap();
+        assert_eq!(
+            store.invited_address(&hash).await.unwrap().as_deref(),
+            Some("Rita@Example.org")
+        );
+        // Only for a link that exists.
+        assert!(
+            store
+                .set_invited_address("0000", "x@example.org")
+                .await
+                .is_err()
+        );
+    }
+}
+
 /// Registrations: places counted, the waitlist in order and moved up in the same
 /// transaction as the change that frees a place, decisions, cancel links, reminders.
 mod registrations {

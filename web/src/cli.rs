@@ -13,6 +13,10 @@ use rhizome_node::theme::Theme;
 use rhizome_node::{ApiToken, Config, Member, Territory};
 
 use crate::server;
+use rhizome_node::mail::Letter;
+use rhizome_node::store::Store;
+use rhizome_node::text::{Args as MessageArgs, Lang};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -72,6 +76,9 @@ pub enum AdminCommand {
         /// Territories (slugs) they may edit.
         #[arg(long = "editor-of", value_name = "SLUG")]
         editor_of: Vec<String>,
+        /// Their e-mail address (for editors' news; they may change it on their account page).
+        #[arg(long, value_name = "ADDR")]
+        email: Option<String>,
     },
     /// Give a member a new random password and print it.
     ResetPassword { username: String },
@@ -83,8 +90,12 @@ pub enum AdminCommand {
         /// Make the new member a node admin.
         #[arg(long)]
         admin: bool,
+        /// Also mail the link to this address (when `smtp_url` is set).
+        #[arg(long, value_name = "ADDR")]
+        email: Option<String>,
     },
-    /// Print a single-use link (valid 1 hour) with which a member chooses a new password.
+    /// Print a single-use link (valid 1 hour) with which a member chooses a new password;
+    /// also mailed to the member's address when `smtp_url` is set.
     ResetLink { username: String },
     /// Let a member edit a territory.
     GrantEditor { username: String, territory: String },
@@ -250,10 +261,15 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
             username,
             admin,
             editor_of,
+            email,
         } => {
             let password = generate_password();
             let new =
                 Member::new(&username, &password, admin).map_err(|e| anyhow::anyhow!("{e}"))?;
+            if let Some(email) = &email {
+                rhizome_node::validation::email("email", email)
+                    .map_err(|e| anyhow::anyhow!("--email: {}", e.rule))?;
+            }
             let mut territories = Vec::new();
             for slug in &editor_of {
                 territories.push(
@@ -266,6 +282,12 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
             store.insert_member(&new).await?;
             for t in territories {
                 store.grant_editor(new.id, t.id).await?;
+            }
+            if let Some(email) = &email {
+                actions(&store, config)
+                    .set_member_email(new.id, email)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             }
             println!(
                 "created {}member {username}",
@@ -287,7 +309,15 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 .await?;
             println!("new password for {}: {password}", m.username);
         }
-        AdminCommand::Invite { editor_of, admin } => {
+        AdminCommand::Invite {
+            editor_of,
+            admin,
+            email,
+        } => {
+            if let Some(email) = &email {
+                rhizome_node::validation::email("email", email)
+                    .map_err(|e| anyhow::anyhow!("--email: {}", e.rule))?;
+            }
             let territory = match &editor_of {
                 Some(slug) => Some(
                     store
@@ -310,6 +340,18 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 (None, false) => "a member".to_owned(),
             };
             println!("(single use, valid {INVITATION_DAYS} days: whoever opens it becomes {role})");
+            if let Some(email) = email {
+                store.set_invited_address(&link.token_hash, &email).await?;
+                let mut args = MessageArgs::new();
+                args.insert(
+                    "link".into(),
+                    format!("{}/invite/{token}", config.base_url()).into(),
+                );
+                args.insert("node".into(), config.display_name().to_owned().into());
+                args.insert("days".into(), INVITATION_DAYS.into());
+                let letter = Letter::write(Lang::default(), "invitation", &email, &args);
+                crate::mail::send_now(&actions(&store, config), config, letter).await?;
+            }
         }
         AdminCommand::ResetLink { username } => {
             let m = member(username).await?;
@@ -320,6 +362,20 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
                 "(single use, valid {RESET_HOURS} hour, for {} only: give it to them privately)",
                 m.username
             );
+            let actions = actions(&store, config);
+            let choices = actions.mail_choices(m.id).await?;
+            if let Some(email) = &choices.email {
+                let mut args = MessageArgs::new();
+                args.insert(
+                    "link".into(),
+                    format!("{}/reset/{token}", config.base_url()).into(),
+                );
+                args.insert("node".into(), config.display_name().to_owned().into());
+                args.insert("name".into(), m.username.clone().into());
+                args.insert("hours".into(), RESET_HOURS.into());
+                let letter = Letter::write(choices.lang(), "reset-link", email, &args);
+                crate::mail::send_now(&actions, config, letter).await?;
+            }
         }
         AdminCommand::GrantEditor {
             username,
@@ -372,4 +428,9 @@ async fn territory(cmd: TerritoryCommand, config: &Config) -> anyhow::Result<()>
         }
     }
     Ok(())
+}
+
+/// The use cases, for commands that send mail.
+fn actions(store: &Arc<dyn Store>, config: &Config) -> rhizome_node::action::Actions {
+    rhizome_federation::Federation::new(store.clone(), Arc::new(config.clone())).actions()
 }

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod feeds;
 pub mod i18n;
+pub mod mail;
 pub mod media;
 pub mod pages;
 pub mod server;

@@ -82,6 +82,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let state = AppState::new(store, config);
     rhizome_federation::delivery::spawn(state.federation.clone());
+    if let Some(sender) =
+        rhizome_node::mail::sender::Sender::new(state.store.clone(), &state.config)
+            .map_err(anyhow::Error::msg)?
+    {
+        sender.spawn();
+    }
     state.federation.spawn_discovery();
     spawn_reminders(state.actions.clone());
     rhizome_node::action::series::spawn_extension(

@@ -57,6 +57,11 @@ pub async fn receive_follow(
         .set_follower_scope(territory.id, &actor.id, scope.as_ref())
         .await?;
     tracing::info!(territory = %slug, follower = %actor.id, state = state.as_str(), "followed");
+    if state == FollowState::Pending {
+        fed.actions()
+            .tell_of_follow_request(&territory, &actor.id)
+            .await;
+    }
     fed.wake_delivery();
     Ok(())
 }

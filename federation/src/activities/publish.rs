@@ -177,6 +177,7 @@ impl Federation {
     /// The use cases, with this node's federation as their wire.
     pub fn actions(&self) -> Actions {
         Actions::new(self.store.clone(), std::sync::Arc::new(self.clone()))
+            .with_mailing(rhizome_node::mail::Mailing::of(&self.config))
     }
 
     /// What an event's object needs from storage: its participants, and its partners'

@@ -53,7 +53,7 @@ impl Actions {
         call_id: Uuid,
         draft: AnswerDraft,
     ) -> Result<Answer, ActionError> {
-        let (_, call_territory) = self.call_open_to_answers(call_id).await?;
+        let (call, call_territory) = self.call_open_to_answers(call_id).await?;
         let text = draft.text()?;
         let responder = match (&draft.territory, who) {
             (Some(slug), Some(who)) => {
@@ -76,6 +76,7 @@ impl Actions {
             .await
             .map_err(refused_if_twice)?;
         tracing::info!(call = %call_id, answer = %answer.id, responder = %answer.responder.key(), "call answered");
+        self.tell_of_answer(&call, &call_territory, &answer).await;
         Ok(answer)
     }
 
@@ -125,7 +126,7 @@ impl Actions {
             }
             return Err(Refusal::Forged("this Offer id belongs to another answer".into()).into());
         }
-        self.call_open_to_answers(call_id).await?;
+        let (call, call_territory) = self.call_open_to_answers(call_id).await?;
         if text.message.is_empty() {
             return Err(ValidationError::new("object.content", "must not be empty").into());
         }
@@ -140,6 +141,7 @@ impl Actions {
             .await
             .map_err(refused_if_twice)?;
         tracing::info!(call = %call_id, answer = %answer.id, actor = %actor_id, "answer received");
+        self.tell_of_answer(&call, &call_territory, &answer).await;
         Ok(answer)
     }
 
@@ -162,7 +164,7 @@ impl Actions {
 
     /// Accepts (the responder becomes a partner of the call) or declines an answer. A
     /// territory elsewhere hears it (`Accept` or `Reject` of its `Offer`); a visitor's
-    /// address is marked to be told (mail arrives with issue 12).
+    /// address is marked to be told, and mailed the decision when the node sends mail.
     pub async fn decide_answer(
         &self,
         who: &Principal,
@@ -200,6 +202,8 @@ impl Actions {
             self.wire.queued();
         }
         tracing::info!(answer = %answer.id, call = %publication.id, state = state.as_str(), tell_by_mail, by = %who.member.username, "answer decided");
+        self.tell_visitor_of_decision(&publication, &territory, &answer, accept)
+            .await;
         Ok(Answer {
             state,
             decided_at: Some(at),

@@ -209,12 +209,17 @@ impl Matchmaker<'_> {
     /// Tells the editors of this node's open calls (in `/manage`) that the publication
     /// `id`, just indexed, is among their best matches: an offer or a resource for the
     /// needs it could serve, a need for the offers that could answer it. Calls of its own
-    /// territory are not told; each call hears of a publication once. Returns how many
-    /// notices were new; a publication matching does not read (an event) gives none.
-    pub async fn notice_matches(&self, id: &str, now: DateTime<Utc>) -> Result<u64, ActionError> {
+    /// territory are not told; each call hears of a publication once. Returns the
+    /// notices of the territories that got new ones; a publication matching does not read
+    /// (an event) gives none.
+    pub async fn notice_matches(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<MatchNotice>, ActionError> {
         let found = match self.suggestions_for_call(id, now, NOTICED_AMONG).await {
             Ok(found) => found,
-            Err(ActionError::NotFound) => return Ok(0),
+            Err(ActionError::NotFound) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
         let notices = notices_of(
@@ -224,9 +229,9 @@ impl Matchmaker<'_> {
             &found.call.title,
             now,
         );
-        let added = self.store.add_match_notices(&notices).await?;
-        if added > 0 {
-            tracing::info!(publication = %id, added, "new match noticed by open calls");
+        let added = self.add_notices(notices).await?;
+        if !added.is_empty() {
+            tracing::info!(publication = %id, added = added.len(), "new match noticed by open calls");
         }
         Ok(added)
     }
@@ -239,7 +244,7 @@ impl Matchmaker<'_> {
         territory: &Territory,
         before: &Inventory,
         now: DateTime<Utc>,
-    ) -> Result<u64, ActionError> {
+    ) -> Result<Vec<MatchNotice>, ActionError> {
         let known = |e: &InventoryEntry| {
             before
                 .shares
@@ -281,9 +286,32 @@ impl Matchmaker<'_> {
                 now,
             ));
         }
-        let added = self.store.add_match_notices(&notices).await?;
-        if added > 0 {
-            tracing::info!(territory = %slug, added, "new inventory entries noticed by open calls");
+        let added = self.add_notices(notices).await?;
+        if !added.is_empty() {
+            tracing::info!(territory = %slug, added = added.len(), "new inventory entries noticed by open calls");
+        }
+        Ok(added)
+    }
+
+    /// Stores `notices`, one territory at a time; returns those of the territories that
+    /// got at least one new notice (their editors are told, once for the batch).
+    async fn add_notices(
+        &self,
+        notices: Vec<MatchNotice>,
+    ) -> Result<Vec<MatchNotice>, ActionError> {
+        let mut territories: Vec<uuid::Uuid> = notices.iter().map(|n| n.territory_id).collect();
+        territories.sort();
+        territories.dedup();
+        let mut added = Vec::new();
+        for territory in territories {
+            let batch: Vec<MatchNotice> = notices
+                .iter()
+                .filter(|n| n.territory_id == territory)
+                .cloned()
+                .collect();
+            if self.store.add_match_notices(&batch).await? > 0 {
+                added.extend(batch);
+            }
         }
         Ok(added)
     }
@@ -492,12 +520,15 @@ impl Actions {
     /// publication itself is stored.
     pub async fn notice_matches(&self, id: &str) {
         let matcher = Matcher::new(crate::matching::Vocabulary::node());
-        if let Err(e) = self
+        match self
             .matchmaker(&matcher)
             .notice_matches(id, crate::now())
             .await
         {
-            tracing::warn!(publication = %id, error = %e, "matches of a new publication not noticed");
+            Ok(added) => self.tell_of_matches(&added).await,
+            Err(e) => {
+                tracing::warn!(publication = %id, error = %e, "matches of a new publication not noticed")
+            }
         }
     }
 
@@ -505,12 +536,15 @@ impl Actions {
     /// profile was saved; a failure is logged, never passed on.
     pub async fn notice_inventory(&self, territory: &Territory, before: &Inventory) {
         let matcher = Matcher::new(crate::matching::Vocabulary::node());
-        if let Err(e) = self
+        match self
             .matchmaker(&matcher)
             .notice_inventory(territory, before, crate::now())
             .await
         {
-            tracing::warn!(territory = %territory.profile.slug, error = %e, "matches of a new inventory entry not noticed");
+            Ok(added) => self.tell_of_matches(&added).await,
+            Err(e) => {
+                tracing::warn!(territory = %territory.profile.slug, error = %e, "matches of a new inventory entry not noticed")
+            }
         }
     }
 

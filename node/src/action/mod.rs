@@ -39,6 +39,8 @@ pub use series::SeriesScope;
 pub struct Actions {
     pub store: Arc<dyn Store>,
     pub wire: Arc<dyn Wire>,
+    /// Whether mail is sent, and the base of the links letters carry.
+    pub mailing: crate::mail::Mailing,
 }
 
 /// The activities that tell followers about a change, written to the outbox in the same
@@ -179,8 +181,18 @@ pub enum ActionError {
 }
 
 impl Actions {
+    /// The use cases, sending no mail (see [`Actions::with_mailing`]).
     pub fn new(store: Arc<dyn Store>, wire: Arc<dyn Wire>) -> Actions {
-        Actions { store, wire }
+        Actions {
+            store,
+            wire,
+            mailing: crate::mail::Mailing::default(),
+        }
+    }
+
+    /// The same use cases, sending mail as `mailing` says.
+    pub fn with_mailing(self, mailing: crate::mail::Mailing) -> Actions {
+        Actions { mailing, ..self }
     }
 
     /// A territory by its slug.

@@ -1,4 +1,5 @@
-//! Logging in and out, and choosing the page language.
+//! Logging in and out, choosing the page language, and the member's mail choices
+//! (`/manage/mail`: their address, which news they receive, the daily digest).
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -11,6 +12,8 @@ use serde::Deserialize;
 use rhizome_node::Config;
 
 use super::Page;
+use super::access::Posted;
+use super::error::PageError;
 use crate::AppState;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::server::ClientAddress;
@@ -152,4 +155,103 @@ pub async fn switch_language(
         .max_age(time::Duration::days(365))
         .build();
     (jar.add(cookie), Redirect::to(&back)).into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// The member's mail: their address, which news they receive, the daily digest
+
+/// One kind of editors' news on the mail form: its value and whether it is received.
+#[derive(serde::Serialize)]
+struct NewsChoice {
+    kind: &'static str,
+    label: String,
+    checked: bool,
+}
+
+fn mail_context(state: &AppState, choices: &rhizome_node::mail::MailChoices) -> minijinja::Value {
+    let news: Vec<NewsChoice> = rhizome_node::mail::EDITOR_NEWS
+        .iter()
+        .map(|kind| NewsChoice {
+            kind,
+            label: format!("account-mail-kind-{kind}"),
+            checked: !choices.refused.contains(*kind),
+        })
+        .collect();
+    context! {
+        email => choices.email.clone().unwrap_or_default(),
+        digest => choices.digest,
+        news,
+        mail_on => state.config.smtp_url.is_some(),
+    }
+}
+
+pub async fn mail_form(page: Page, State(state): State<AppState>) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    let choices = state
+        .actions
+        .mail_choices(viewer.principal.member.id)
+        .await?;
+    Ok(page.render(&state, "manage/mail.html", mail_context(&state, &choices)))
+}
+
+/// The mail form, as repeated pairs: `email`, `digest`, and one `receive` per kind of
+/// news kept (a checkbox left unticked is not sent).
+pub async fn save_mail(
+    page: Page,
+    State(state): State<AppState>,
+    Posted(pairs): Posted<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let viewer = page.require_login()?;
+    let member = &viewer.principal.member;
+    let value = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let received: std::collections::BTreeSet<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "receive")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let refused: std::collections::BTreeSet<String> = rhizome_node::mail::EDITOR_NEWS
+        .iter()
+        .filter(|kind| !received.contains(**kind))
+        .map(|kind| kind.to_string())
+        .collect();
+    let email = value("email").unwrap_or_default();
+    let digest = value("digest").is_some();
+    match state
+        .actions
+        .set_mail_choices(member.id, email, Some(page.lang), digest, refused.clone())
+        .await
+    {
+        Ok(choices) => {
+            tracing::info!(username = %member.username, "mail choices saved");
+            let mut ctx = mail_context(&state, &choices);
+            ctx = context! { notice => "account-mail-saved", ..ctx };
+            Ok(page.render(&state, "manage/mail.html", ctx))
+        }
+        Err(rhizome_node::action::ActionError::Invalid(e)) => {
+            tracing::info!(username = %member.username, field = %e.field, "mail choices refused");
+            let typed = rhizome_node::mail::MailChoices {
+                email: Some(email.to_owned()),
+                digest,
+                refused,
+                language: None,
+            };
+            let ctx = context! {
+                error => page.lang.rule(&e.rule),
+                error_field => e.field,
+                ..mail_context(&state, &typed)
+            };
+            Ok(page.render_status(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "manage/mail.html",
+                ctx,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -259,6 +259,13 @@ pub async fn accept_invite(
         {
             Ok(member) => {
                 tracing::info!(username = %member.username, admin = member.is_admin, "invitation accepted");
+                if let Err(e) = state
+                    .actions
+                    .adopt_invited_address(&link.token_hash, member.id)
+                    .await
+                {
+                    tracing::warn!(username = %member.username, error = %e, "invited address not kept");
+                }
                 log_in_and_manage(&page, &state, jar, member.id).await
             }
             Err(StoreError::NotFound) => return Err(shown(StatusCode::GONE, "link-gone")),

@@ -128,6 +128,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(links::invitations).post(links::create_invitation),
         )
         .route("/lang/{tag}", get(account::switch_language))
+        .route(
+            "/manage/mail",
+            get(account::mail_form).post(account::save_mail),
+        )
         .route("/manage", get(manage::dashboard))
         .route("/manage/t/{slug}/geocode", get(geocode::endpoint))
         // Publication forms may carry a photo and a document: a larger body than elsewhere.

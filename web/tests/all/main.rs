@@ -18,6 +18,7 @@ mod fields;
 mod filters;
 mod geocode;
 mod hardening;
+mod mail;
 mod matching;
 mod media;
 mod network;

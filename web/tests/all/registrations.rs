@@ -5,8 +5,9 @@
 //! registration is published with `joinMode: none` and answers a `Join` with `Ignore`,
 //! and the organisers' message reaches everyone.
 //!
-//! Letters are read from the mail queue (`unsent_letters`): these assertions need the
-//! mail engine to queue letters, as `Actions::post_letter` does.
+//! Letters are read from the mail queue (`unsent_letters`): the node is given an
+//! `smtp_url` (without one it queues nothing) on a loopback port where no server listens,
+//! so every letter stays queued, unsent, for the assertions to read.
 
 use reqwest::Method;
 use rhizome_node::mail::QueuedLetter;
@@ -27,7 +28,11 @@ struct Story {
 }
 
 async fn setup(backend: Backend) -> Option<Story> {
-    let node = Node::start(backend).await?;
+    let port = crate::common::smtp::SmtpServer::free_port();
+    let node = Node::start_with(backend, |c| {
+        c.smtp_url = Some(crate::common::smtp::SmtpServer::url_of(port));
+    })
+    .await?;
     let token = node.member("admin", true).await;
     node.territory(
         &token,

@@ -5,6 +5,7 @@
 pub mod mastodon;
 pub mod pages;
 pub mod simulation;
+pub mod smtp;
 
 use std::sync::Arc;
 
@@ -84,6 +85,12 @@ impl Node {
         };
         let federation = Federation::with_delivery(store.clone(), config, settings);
         rhizome_federation::delivery::spawn(federation.clone());
+        // The mail worker, as `serve` spawns it (only with `smtp_url`).
+        if let Some(sender) =
+            rhizome_node::mail::sender::Sender::new(store.clone(), &federation.config).unwrap()
+        {
+            sender.spawn();
+        }
         let state = AppState::with_federation(federation.clone());
         let served = state.clone();
         let server = tokio::spawn(async move {

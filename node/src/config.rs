@@ -142,7 +142,7 @@ impl Default for Config {
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 28] = [
+const ENV_KEYS: [&str; 30] = [
     "domain",
     "scheme",
     "listen",

@@ -58,6 +58,9 @@ fn profile_values(territory: &Territory) -> Values {
     values_of_json(TERRITORY_FIELDS, &json)
 }
 
+// Everything the settings page draws: the profile form, the geocoder's finds and the
+// calendars each have their part.
+#[allow(clippy::too_many_arguments)]
 fn render_settings(
     page: &Page,
     state: &AppState,

@@ -24,8 +24,10 @@ use crate::publication::{PublicationKind, parse_draft};
 use crate::validation::ValidationError;
 use crate::{Principal, Publication, PublicationBody, Territory};
 
-/// How many series the periodic task extends in one pass.
+/// How many series the periodic task extends in one batch, and at most how many batches
+/// in one pass.
 const EXTEND_BATCH: i64 = 50;
+const EXTEND_BATCHES: usize = 20;
 
 /// Which occurrences an edit (or a deletion) of one occurrence changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, strum::VariantNames)]
@@ -78,6 +80,18 @@ fn recurrence_of(json: serde_json::Value, template: &Event) -> Result<Recurrence
     Ok(draft.validate(template.starts_at, template.tz())?)
 }
 
+/// Refuses to reshape a series read from another calendar: it changes there.
+fn not_imported(series: &Series) -> Result<(), ActionError> {
+    if series.recurrence.imported {
+        return Err(ValidationError::new(
+            "scope",
+            "this series comes from another calendar: change its rule there",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn event_of(body: PublicationBody) -> Result<Event, ActionError> {
     match body {
         PublicationBody::Event(e) => Ok(e),
@@ -86,6 +100,22 @@ fn event_of(body: PublicationBody) -> Result<Event, ActionError> {
 }
 
 impl Actions {
+    /// Validates a series' draft as `publish_series` would, storing nothing (the form's
+    /// preview): the event as it would be on its first date.
+    pub fn check_series_draft(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        mut draft: Draft,
+    ) -> Result<PublicationBody, ActionError> {
+        let recurrence = split_recurrence(&mut draft.json)
+            .ok_or_else(|| ValidationError::new("recurrence", "is required for a series"))?;
+        let body = self.check_draft(who, territory, draft)?;
+        let template = event_of(body.clone())?;
+        recurrence_of(recurrence, &template)?;
+        Ok(body)
+    }
+
     /// Publishes a series: the event draft (its times are the first date's) and its
     /// `recurrence`; stores the series and publishes each occurrence starting before
     /// `horizon` (and the first in any case), each with its `Create`. Returns the series
@@ -106,6 +136,25 @@ impl Actions {
         self.check_references(&body).await?;
         let template = event_of(body)?;
         let recurrence = recurrence_of(recurrence, &template)?;
+        let (series, published) = self
+            .store_new_series(territory, template, recurrence, horizon)
+            .await?;
+        tracing::info!(series = %series.id, occurrences = published.len(),
+            territory = %territory.profile.slug, by = %who.member.username, "series published");
+        Ok((series, published))
+    }
+
+    /// Stores a series already validated (an event and its recurrence, made by
+    /// [`publish_series`](Self::publish_series) or read from another calendar with
+    /// [`Recurrence::from_rrule`]) and publishes its occurrences up to `horizon`, the first
+    /// in any case, each with its `Create`. The caller has checked who may.
+    pub async fn store_new_series(
+        &self,
+        territory: &Territory,
+        template: Event,
+        recurrence: Recurrence,
+        horizon: DateTime<Utc>,
+    ) -> Result<(Series, Vec<Publication>), ActionError> {
         let now = crate::now();
         let mut series = Series {
             id: Uuid::now_v7(),
@@ -130,8 +179,6 @@ impl Actions {
         let published = self
             .sync_occurrences(territory, &mut series, first, horizon.max(first))
             .await?;
-        tracing::info!(series = %series.id, occurrences = published.len(),
-            territory = %territory.profile.slug, by = %who.member.username, "series published");
         Ok((series, published))
     }
 
@@ -230,7 +277,24 @@ impl Actions {
     /// The periodic task: publishes the occurrences that entered the window of every series
     /// stored only up to before `horizon`. Returns how many series were extended.
     pub async fn extend_series(&self, horizon: DateTime<Utc>) -> Result<usize, ActionError> {
+        let mut n = 0;
+        // Batch after batch while batches come full, a bounded number of times (a series
+        // that fails stays due and must not hold the task forever).
+        for _ in 0..EXTEND_BATCHES {
+            let (extended, full) = self.extend_batch(horizon).await?;
+            n += extended;
+            if !full {
+                break;
+            }
+        }
+        Ok(n)
+    }
+
+    /// One batch of [`extend_series`](Self::extend_series): how many series were extended,
+    /// and whether the batch was full.
+    async fn extend_batch(&self, horizon: DateTime<Utc>) -> Result<(usize, bool), ActionError> {
         let due = self.store.series_to_extend(horizon, EXTEND_BATCH).await?;
+        let full = due.len() as i64 == EXTEND_BATCH;
         let now = crate::now();
         let mut n = 0;
         for mut series in due {
@@ -247,7 +311,7 @@ impl Actions {
                 Err(e) => tracing::warn!(series = %series.id, error = %e, "series not extended"),
             }
         }
-        Ok(n)
+        Ok((n, full))
     }
 
     /// Edits an occurrence of a series with a merge patch, for `scope`; a `recurrence` in
@@ -268,7 +332,14 @@ impl Actions {
         };
         let mut patch = patch.clone();
         let recurrence = split_recurrence(&mut patch);
-        let (series, _) = self.series(link.id).await?;
+        let series = match self.series(link.id).await {
+            Ok((series, _)) => series,
+            // What remains of a deleted series is ordinary events.
+            Err(ActionError::Gone | ActionError::NotFound) if recurrence.is_none() => {
+                return self.edit(who, territory, occurrence, &patch).await;
+            }
+            Err(e) => return Err(e),
+        };
         let edited = self.check_edit(who, territory, occurrence, &patch)?;
         let scope = match scope {
             // Editing the series from its first date is editing all of it.
@@ -312,7 +383,12 @@ impl Actions {
                     ends_at: start + (new.ends_at - new.starts_at),
                     ..new
                 };
-                let rule = self.rule_patched(&series, recurrence, &template)?;
+                let rule = if series.recurrence.imported && recurrence.is_none() {
+                    series.recurrence.clone()
+                } else {
+                    not_imported(&series)?;
+                    self.rule_patched(&series, recurrence, &template)?
+                };
                 let mut series = Series {
                     template,
                     recurrence: rule,
@@ -324,6 +400,7 @@ impl Actions {
                 self.current(occurrence.id).await
             }
             SeriesScope::Following => {
+                not_imported(&series)?;
                 let template = event_of(edited.body)?;
                 let mut draft = series.recurrence.draft.clone();
                 // A weekly series on this day alone follows the occurrence to its new day.
@@ -443,10 +520,17 @@ impl Actions {
         let Some(link) = occurrence.series else {
             return self.delete(who, territory, occurrence).await;
         };
-        let (series, _) = self.series(link.id).await?;
+        let series = match self.series(link.id).await {
+            Ok((series, _)) => series,
+            Err(ActionError::Gone | ActionError::NotFound) => {
+                return self.delete(who, territory, occurrence).await;
+            }
+            Err(e) => return Err(e),
+        };
         match scope {
             SeriesScope::All => self.delete_series(who, territory, &series).await,
             SeriesScope::Following if link.recurrence_id > series.template.starts_at => {
+                not_imported(&series)?;
                 let ended = self.end_before(series, link.recurrence_id)?;
                 self.store.update_series(&ended).await?;
                 let now = crate::now();
@@ -471,9 +555,19 @@ impl Actions {
                 if !draft.skip.contains(&day) {
                     draft.skip.push(day);
                 }
+                let skipped = if series.recurrence.imported {
+                    let mut r = series.recurrence.clone();
+                    r.exdates
+                        .push(link.recurrence_id.with_timezone(&tz).naive_local());
+                    r.exdates.sort();
+                    r.exdates.dedup();
+                    Ok(r)
+                } else {
+                    draft.validate(series.template.starts_at, tz)
+                };
                 // A date the rule gives; only the limit on skipped dates can refuse it, and
                 // then the deletion stands without the skip.
-                match draft.validate(series.template.starts_at, tz) {
+                match skipped {
                     Ok(recurrence) => {
                         let skipped = Series {
                             recurrence,

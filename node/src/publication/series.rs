@@ -152,6 +152,60 @@ pub struct Recurrence {
     /// Start times, local to the event's zone, that the rule gives but do not take
     /// place: the skipped dates and those inside the pause.
     pub exdates: Vec<NaiveDateTime>,
+    /// Read from another calendar ([`Recurrence::from_rrule`]): `rule` is as that calendar
+    /// wrote it and the draft's fields mean nothing; such a series changes in its calendar.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
+}
+
+/// The longest RRULE value read from another calendar.
+const MAX_RULE: usize = 500;
+
+impl Recurrence {
+    /// A recurrence as another calendar wrote it (an iCal `RRULE` value and its `EXDATE`s,
+    /// local to `tz`), for a series starting at `start`: checked by the `rrule` crate and
+    /// bounded like any other (at most [`MAX_OCCURRENCES`] dates stored, within the
+    /// window), so a rule that never ends or one that gives a date a second is harmless.
+    /// Errors are named `recurrence.rule`.
+    pub fn from_rrule(
+        rule: &str,
+        mut exdates: Vec<NaiveDateTime>,
+        start: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Validated<Recurrence> {
+        let field = "recurrence.rule";
+        let rule = rule.trim().trim_start_matches("RRULE:");
+        v::clean_text(field, rule, v::Lines::One)?;
+        if rule.is_empty() || rule.len() > MAX_RULE {
+            return Err(ValidationError::new(
+                field,
+                format!("must be an RRULE value of at most {MAX_RULE} characters"),
+            ));
+        }
+        if exdates.len() > MAX_OCCURRENCES {
+            return Err(ValidationError::new(
+                "recurrence.exdates",
+                format!("at most {MAX_OCCURRENCES} dates"),
+            ));
+        }
+        let local = start.with_timezone(&tz).naive_local();
+        let dates = expand(tz, local, rule, &[], start, start + Duration::days(400), 1)
+            .map_err(|e| ValidationError::new(field, e))?;
+        if dates.is_empty() {
+            return Err(ValidationError::new(
+                field,
+                "gives no date within a year of the first",
+            ));
+        }
+        exdates.sort();
+        exdates.dedup();
+        Ok(Recurrence {
+            draft: RecurrenceDraft::default(),
+            rule: rule.to_owned(),
+            exdates,
+            imported: true,
+        })
+    }
 }
 
 /// What links an occurrence to its series: the series' id and the start the rule gave it
@@ -369,6 +423,7 @@ impl RecurrenceDraft {
             draft,
             rule,
             exdates,
+            imported: false,
         })
     }
 }
@@ -618,6 +673,35 @@ mod tests {
             ),
             ["2027-06-01T18:00", "2027-06-15T18:00"]
         );
+    }
+
+    #[test]
+    fn a_rule_from_another_calendar_is_checked_and_bounded() {
+        let start = at("2026-12-01T18:00");
+        let r = Recurrence::from_rrule("RRULE:FREQ=DAILY", Vec::new(), start, PARIS).unwrap();
+        assert!(r.imported);
+        assert_eq!(r.rule, "FREQ=DAILY");
+        // Never ending, every day: bounded all the same.
+        let far = expand(
+            PARIS,
+            start.with_timezone(&PARIS).naive_local(),
+            &r.rule,
+            &[],
+            start,
+            start + Duration::days(5000),
+            MAX_OCCURRENCES,
+        )
+        .unwrap();
+        assert_eq!(far.len(), MAX_OCCURRENCES);
+        let err = |rule: &str| {
+            Recurrence::from_rrule(rule, Vec::new(), start, PARIS)
+                .unwrap_err()
+                .field
+        };
+        assert_eq!(err("FREQ=SOMETIMES"), "recurrence.rule");
+        assert_eq!(err("FREQ=DAILY\nX"), "recurrence.rule");
+        assert_eq!(err(&"FREQ=DAILY;".repeat(100)), "recurrence.rule");
+        assert_eq!(err("FREQ=WEEKLY;UNTIL=20200101T000000Z"), "recurrence.rule");
     }
 
     #[test]

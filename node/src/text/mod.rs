@@ -4,6 +4,7 @@
 //! language is adding a catalogue and a line to [`LANGUAGES`].
 
 pub mod sentences;
+mod series;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

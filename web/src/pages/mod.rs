@@ -22,6 +22,7 @@ pub(crate) mod preview;
 mod public;
 mod publication_view;
 mod remote;
+mod series;
 mod territory_refs;
 
 use axum::Router;
@@ -54,6 +55,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(public::home))
         .route("/t/{slug}", get(public::territory))
+        .route("/series/{id}", get(series::series_page))
         .route("/{collection}/{id}", get(public::publication))
         .route("/events/{id}/register", post(public::register))
         .route("/calls/{id}/answer", post(answers::answer))

@@ -271,9 +271,13 @@ async fn territory_negotiated(
         Err(e) => return page.failed(&state, e),
     };
     let now = rhizome_node::now();
-    let (upcoming, mut past): (Vec<Publication>, Vec<Publication>) = events
+    let (mut upcoming, mut past): (Vec<Publication>, Vec<Publication>) = events
         .into_iter()
         .partition(|p| p.body.ends_at().is_none_or(|end| end >= now));
+    let regular = match super::series::regular(&page, &state, &territory, &mut upcoming).await {
+        Ok(list) => list,
+        Err(e) => return page.failed(&state, e),
+    };
     past.reverse();
     past.truncate(10);
     let partnerships = match super::answers::territory_section(&state, &territory).await {
@@ -294,6 +298,7 @@ async fn territory_negotiated(
             inventory => &profile.inventory,
             followers,
             upcoming => items(&page, &upcoming, only),
+            regular,
             past => items(&page, &past, only),
             resources => items(&page, &resources, only),
             calls => items(&page, &calls, only),
@@ -412,6 +417,7 @@ async fn show_publication(
         }
         _ => None,
     };
+    let series = super::series::part_of(page, state, &publication).await;
     let body = &publication.body;
     let suggestions = match body {
         PublicationBody::Call(c) if c.status == CallStatus::Open => {
@@ -460,6 +466,7 @@ async fn show_publication(
             registrations,
             answers,
             suggestions,
+            series,
         },
     )
 }

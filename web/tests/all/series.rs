@@ -377,4 +377,299 @@ async fn the_window_moves_on_and_extension_is_idempotent() {
         assert_eq!(day.weekday(), Weekday::Tue);
         assert_eq!((day.day() - 1) / 7, nth, "{day}");
     }
+
+    // Deleting "this and the following" ends the series the day before.
+    let fourth = after[3]["id"].as_str().unwrap();
+    let (status, body) = node
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/events/{fourth}?scope=following"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(occurrences(&node, &series).await.len(), 3);
+    for gone in &after[3..] {
+        let (status, _) = node
+            .send(
+                Method::GET,
+                &format!("/api/v1/events/{}", gone["id"].as_str().unwrap()),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(status, 410);
+    }
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    assert!(
+        s["recurrence"]["rule"].as_str().unwrap().contains("UNTIL="),
+        "{s}"
+    );
+    assert_eq!(s["recurrence"]["count"], Value::Null);
+    node.state
+        .actions
+        .extend_series(horizon + Duration::days(60))
+        .await
+        .unwrap();
+    assert_eq!(
+        occurrences(&node, &series).await.len(),
+        3,
+        "nothing comes back"
+    );
+
+    // A scope that means nothing is refused, naming the parameter.
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &format!(
+                "/api/v1/events/{}?scope=everything",
+                after[0]["id"].as_str().unwrap()
+            ),
+            Some(&token),
+            Some(json!({"title": "x"})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("scope"), "{body}");
+}
+
+/// The event form's "Repeat" section, without JavaScript: a weekly series on Tuesdays
+/// and Thursdays published from the form; a mistake in it comes back named; an
+/// occurrence's edit form asks which occurrences change, and "all" changes the series.
+#[tokio::test]
+async fn the_forms_publish_and_edit_a_series() {
+    use common::pages::{self, EDITOR, PASSWORD};
+    let (node, _) = pages::node_with_editor(serde_json::from_str(FABLAB).unwrap()).await;
+    let client = pages::browser();
+    let csrf = pages::login(&client, &node, EDITOR, PASSWORD).await;
+    let (status, html) = pages::get(&client, &node, "/manage/t/fablab/events/new").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="recurrence.frequency""#), "{html}");
+    assert!(html.contains(r#"name="recurrence.weekdays" value="thursday""#));
+    let first = first_tuesday();
+    let form = |until: String| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("title", "Permanence numérique")
+            .text("starts_at", format!("{first}T14:00"))
+            .text("ends_at", format!("{first}T17:00"))
+            .text("format", "on_site")
+            .text("place.name", "Fablab")
+            .text("language", "fr")
+            .text("free", "on")
+            .text("registration.mode", "none")
+            .text("status", "scheduled")
+            .text("recurrence.frequency", "weekly")
+            .text("recurrence.weekdays", "tuesday")
+            .text("recurrence.weekdays", "thursday")
+            .text("recurrence.monthly", "day_of_month")
+            .text("recurrence.until", until)
+    };
+    let path = "/manage/t/fablab/events/new";
+    let (status, html, _) =
+        pages::post_multipart(&client, &node, path, form("2001-01-01".into())).await;
+    assert_eq!(status, 422);
+    assert!(html.contains(r##"href="#recurrence-until""##), "{html}");
+    let until = first + Duration::days(13);
+    let (status, _, location) =
+        pages::post_multipart(&client, &node, path, form(until.to_string())).await;
+    assert_eq!(status, 303);
+    let first_id = location.unwrap().trim_start_matches("/events/").to_owned();
+    let event = node.get_json(&format!("/api/v1/events/{first_id}")).await;
+    let series = event["series"]["id"].as_str().unwrap().to_owned();
+    // Tuesday, Thursday, Tuesday, Thursday until the Monday 13 days on.
+    assert_eq!(occurrences(&node, &series).await.len(), 4);
+
+    let edit = format!("/manage/events/{first_id}/edit");
+    let (status, html) = pages::get(&client, &node, &edit).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"name="scope" value="following""#), "{html}");
+    assert!(
+        html.contains("tous les mardis et jeudis, 14:00–17:00"),
+        "{html}"
+    );
+    let edited = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .text("scope", "all")
+        .text("title", "Permanence numérique et administrative")
+        .text("starts_at", format!("{first}T14:00"))
+        .text("ends_at", format!("{first}T17:00"))
+        .text("format", "on_site")
+        .text("place.name", "Fablab")
+        .text("language", "fr")
+        .text("free", "on")
+        .text("registration.mode", "none")
+        .text("status", "scheduled");
+    let (status, html, _) = pages::post_multipart(&client, &node, &edit, edited).await;
+    assert_eq!(status, 303, "{html}");
+    for o in occurrences(&node, &series).await {
+        let e = node
+            .get_json(&format!("/api/v1/events/{}", o["id"].as_str().unwrap()))
+            .await;
+        assert_eq!(e["title"], "Permanence numérique et administrative");
+    }
+
+    // The territory's page shows the series once, among its regular activities; the
+    // series' page (its URL on the wire) lists every coming date.
+    let (_, html) = pages::get(&client, &node, "/t/fablab").await;
+    assert_eq!(
+        html.matches("tous les mardis et jeudis, 14:00–17:00")
+            .count(),
+        1,
+        "{html}"
+    );
+    assert!(html.contains(&series), "the series page is linked");
+    let (_, html) = pages::get(&client, &node, &format!("/events/{first_id}")).await;
+    let line = pages::text_of(&html, "dd.series a");
+    assert!(
+        line.starts_with("tous les mardis et jeudis, 14:00–17:00 · jusqu'au "),
+        "{line}"
+    );
+    let (status, html) = pages::get(&client, &node, &format!("/series/{series}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches(r#"class="item""#).count(), 4, "{html}");
+    let english = client
+        .get(node.url(&format!("/series/{series}")))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        english.contains("every Tuesday and Thursday, 14:00–17:00"),
+        "{english}"
+    );
+}
+
+/// Deleting a series keeps the dates already past, which then live on as ordinary
+/// events: they can still be edited and deleted.
+#[tokio::test]
+async fn a_deleted_series_keeps_its_past_dates_as_ordinary_events() {
+    let (node, token) =
+        Node::with_territory(Backend::Sqlite, serde_json::from_str(FABLAB).unwrap())
+            .await
+            .unwrap();
+    let start = Utc::now().with_timezone(&PARIS).date_naive() - Duration::days(21);
+    let created = send(
+        &node,
+        Method::POST,
+        "/api/v1/territories/fablab/events",
+        &token,
+        Some(json!({
+            "title": "Atelier vélo", "starts_at": format!("{start}T10:00"),
+            "ends_at": format!("{start}T12:00"), "place": {"name": "Fablab"},
+            "recurrence": {"count": 6}
+        })),
+    )
+    .await;
+    let series = created["series"]["id"].as_str().unwrap().to_owned();
+    let all = occurrences(&node, &series).await;
+    assert_eq!(all.len(), 6);
+    send(
+        &node,
+        Method::DELETE,
+        &format!("/api/v1/series/{series}"),
+        &token,
+        None,
+    )
+    .await;
+    let status_of = async |o: &Value| {
+        let path = format!("/api/v1/events/{}", o["id"].as_str().unwrap());
+        node.send(Method::GET, &path, None, None).await.0
+    };
+    // Three weeks ago, two and one: kept; today's is still to come or begun (either way
+    // the dates after it are gone).
+    for past in &all[..3] {
+        assert_eq!(status_of(past).await, 200);
+    }
+    for future in &all[4..] {
+        assert_eq!(status_of(future).await, 410);
+    }
+    let past = all[0]["id"].as_str().unwrap();
+    let edited = send(
+        &node,
+        Method::PATCH,
+        &format!("/api/v1/events/{past}"),
+        &token,
+        Some(json!({"description": "Compte rendu"})),
+    )
+    .await;
+    assert_eq!(edited["description"], "Compte rendu");
+    send(
+        &node,
+        Method::DELETE,
+        &format!("/api/v1/events/{past}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(status_of(&all[0]).await, 410);
+}
+
+/// A series read from another calendar (as the iCal import makes them): its RRULE is kept
+/// as written and exported as is, deleting one date makes an EXDATE, and what would
+/// reshape its rule is refused (it changes in its own calendar).
+#[tokio::test]
+async fn a_series_from_another_calendar_keeps_its_rule() {
+    use rhizome_node::publication::series::Recurrence;
+    let (node, token) =
+        Node::with_territory(Backend::Sqlite, serde_json::from_str(FABLAB).unwrap())
+            .await
+            .unwrap();
+    let territory = node.stored_territory("fablab").await;
+    let first = first_tuesday();
+    let body = rhizome_node::PublicationBody::from_draft(
+        rhizome_node::PublicationKind::Event,
+        json!({"title": "Chorale", "starts_at": format!("{first}T19:00"),
+               "ends_at": format!("{first}T21:00"), "place": {"name": "Salle"}}),
+        &territory,
+    )
+    .unwrap();
+    let rhizome_node::PublicationBody::Event(template) = body else {
+        unreachable!()
+    };
+    let rule = "FREQ=DAILY;INTERVAL=3;COUNT=4";
+    let recurrence =
+        Recurrence::from_rrule(rule, Vec::new(), template.starts_at, template.tz()).unwrap();
+    let horizon = Utc::now() + Duration::days(92);
+    let (series, published) = node
+        .state
+        .actions
+        .store_new_series(&territory, template, recurrence, horizon)
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 4);
+    let second = published[1].id;
+    let (status, body) = node
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/events/{second}?scope=following"),
+            Some(&token),
+            Some(json!({"title": "Chorale d'été"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "scope");
+    send(
+        &node,
+        Method::DELETE,
+        &format!("/api/v1/events/{second}"),
+        &token,
+        None,
+    )
+    .await;
+    let (_, text) = common::pages::get(&node.http, &node, "/t/fablab/calendar.ics").await;
+    assert!(text.contains(&format!("RRULE:{rule}")), "{text}");
+    let skipped = (first + Duration::days(3)).format("%Y%m%d");
+    assert!(
+        text.contains(&format!("EXDATE;TZID=Europe/Paris:{skipped}T190000")),
+        "{text}"
+    );
+    let s = node
+        .get_json(&format!("/api/v1/series/{}", series.id))
+        .await;
+    assert_eq!(s["occurrences"].as_array().unwrap().len(), 3);
 }

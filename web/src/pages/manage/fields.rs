@@ -220,6 +220,59 @@ pub(super) const CALL_FIELDS: &[Field] = &[
     ),
 ];
 
+/// The "Repeat" section of a new event's form: the draft's `recurrence`, field by field.
+pub(super) const REPEAT_FIELDS: &[Field] = {
+    use rhizome_node::publication::series::{Day, Frequency, MonthlyMode};
+    use strum::VariantNames;
+    &[
+        family(
+            field(
+                "recurrence.frequency",
+                "series-repeat",
+                Widget::MaybeSelect(Frequency::VARIANTS),
+            ),
+            "series-repeat",
+        ),
+        field("recurrence.interval", "series-interval", Widget::Number),
+        family(
+            field(
+                "recurrence.weekdays",
+                "series-weekdays",
+                Widget::Choices(Day::VARIANTS),
+            ),
+            "series-day",
+        ),
+        family(
+            field(
+                "recurrence.monthly",
+                "series-monthly-mode",
+                Widget::Select(MonthlyMode::VARIANTS),
+            ),
+            "series-monthly-mode",
+        ),
+        field("recurrence.until", "series-until-label", Widget::Date),
+        field("recurrence.count", "series-count-label", Widget::Number),
+        field("recurrence.skip", "series-skip-label", Widget::Lines),
+        field("recurrence.pause.from", "series-pause-from", Widget::Date),
+        field("recurrence.pause.to", "series-pause-to", Widget::Date),
+    ]
+};
+
+/// The `recurrence` a new event's form asks for: none unless a frequency is chosen.
+pub(super) fn recurrence_of(values: &Values) -> Option<Value> {
+    first_value(values, "recurrence.frequency").filter(|f| !f.trim().is_empty())?;
+    let mut json = form_json(REPEAT_FIELDS, values, None);
+    let mut recurrence = json.get_mut("recurrence")?.take();
+    // An empty pause (neither date) is no pause; one date alone is named by validation.
+    if recurrence["pause"]
+        .as_object()
+        .is_some_and(|p| p.is_empty())
+    {
+        recurrence.as_object_mut()?.remove("pause");
+    }
+    Some(recurrence)
+}
+
 pub(super) fn fields(kind: PublicationKind) -> &'static [Field] {
     match kind {
         PublicationKind::Event => EVENT_FIELDS,

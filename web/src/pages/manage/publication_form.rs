@@ -5,7 +5,7 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
-use rhizome_node::action::{ActionError, Draft, PastEvents};
+use rhizome_node::action::{ActionError, Draft, PastEvents, SeriesScope};
 use rhizome_node::publication::Image;
 use rhizome_node::publication::PublicationKind;
 use rhizome_node::publication::resource::Attachment;
@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 
 use super::dashboard::editable_publication;
 use super::fields::{
-    Known, Values, draft_of, fields, first_value, form_view, patch_of, take_csrf, values_of,
+    Known, REPEAT_FIELDS, Values, draft_of, fields, first_value, form_view, patch_of,
+    recurrence_of, take_csrf, values_of,
 };
 use super::upload::{
     DOCUMENT_FIELD, NewDocument, NewPhoto, Submitted, new_document, new_photo, read_form,
@@ -50,11 +51,19 @@ pub(super) struct FormPage<'a> {
     document_lost: bool,
     /// The publication as it would look, when the editor asked for a preview.
     preview: Option<minijinja::Value>,
+    /// A new event's form: it offers the "Repeat" section.
+    repeat: bool,
+    /// An occurrence's edit form: it asks which occurrences the change is for; what the
+    /// series says, in one line.
+    series: Option<String>,
     /// What the form's "find coordinates" button found.
     geocode: Option<minijinja::Value>,
     /// The calendar an imported event mirrors (its URL; none for an uploaded file).
     mirrored: Option<Option<String>>,
 }
+
+/// The field of an occurrence's edit form saying which occurrences change.
+pub(super) const SCOPE_FIELD: &str = "scope";
 
 impl<'a> FormPage<'a> {
     fn new(
@@ -75,6 +84,8 @@ impl<'a> FormPage<'a> {
             attachments: &[],
             document_lost: false,
             preview: None,
+            repeat: false,
+            series: None,
             geocode: None,
             mirrored: None,
         }
@@ -241,6 +252,11 @@ impl<'a> FormPage<'a> {
                 territory => territory_card(state, self.territory),
                 action => self.action,
                 fields => form_view(fields(self.kind), self.values, self.known, error),
+                repeat => self.repeat.then(|| form_view(REPEAT_FIELDS, self.values, self.known, error)),
+                series => self.series.as_ref().map(|rule| context! {
+                    rule,
+                    scope => first_value(self.values, SCOPE_FIELD).unwrap_or("this"),
+                }),
                 image => context! {
                     current => self.image.map(|i| context! {
                         url => i.url,
@@ -362,7 +378,11 @@ pub async fn new_form(
     ];
     let action = format!("/manage/t/{slug}/{collection}/new");
     let known = territory_refs::known(&state, &territory).await?;
-    Ok(FormPage::new(kind, &territory, &action, &defaults, &known).render(&page, &state, None))
+    Ok(FormPage {
+        repeat: kind == PublicationKind::Event,
+        ..FormPage::new(kind, &territory, &action, &defaults, &known)
+    }
+    .render(&page, &state, None))
 }
 
 /// Publishes what the form describes, with `state.actions.publish` as the API does.
@@ -386,11 +406,15 @@ pub async fn create(
         let form_page = FormPage {
             geocode: Some(found),
             photo_lost: form.photo_sent(),
+            repeat: kind == PublicationKind::Event,
             ..FormPage::new(kind, &territory, &action, &values, &known)
         };
         return Ok(form_page.render(&page, &state, None));
     }
-    let mut form_page = FormPage::new(kind, &territory, &action, &form.values, &known);
+    let mut form_page = FormPage {
+        repeat: kind == PublicationKind::Event,
+        ..FormPage::new(kind, &territory, &action, &form.values, &known)
+    };
     let photo = form_page.photo(&page, &state, &form).await?;
     let image = form_page.image_change(&page, &state, photo.as_ref(), None)?;
     let document = form_page.document(&page, &state, &form)?;
@@ -398,8 +422,15 @@ pub async fn create(
     if let Some(d) = &document {
         draft.json["attachments"] = json!([d.attachment(&state)]);
     }
+    let recurrence = recurrence_of(&form.values).filter(|_| kind == PublicationKind::Event);
+    if let Some(r) = &recurrence {
+        draft.json["recurrence"] = r.clone();
+    }
     let editor = &viewer.principal;
-    let checked = (state.actions).check_draft(editor, &territory, draft.clone());
+    let checked = match recurrence {
+        Some(_) => (state.actions).check_series_draft(editor, &territory, draft.clone()),
+        None => (state.actions).check_draft(editor, &territory, draft.clone()),
+    };
     let body = form_page.checked(&page, &state, checked)?;
     let referenced = state.actions.check_references(&body).await;
     form_page.checked(&page, &state, referenced)?;
@@ -408,7 +439,15 @@ pub async fn create(
     }
     store_photo(&state, photo.as_ref()).await?;
     store_document(&state, document.as_ref()).await?;
-    let published = state.actions.publish(editor, &territory, draft).await;
+    let published = if draft.json.get("recurrence").is_some() {
+        let horizon = state.config.series_horizon(rhizome_node::now());
+        (state.actions)
+            .publish_series(editor, &territory, draft, horizon)
+            .await
+            .and_then(|(_, published)| published.into_iter().next().ok_or(ActionError::NotFound))
+    } else {
+        state.actions.publish(editor, &territory, draft).await
+    };
     unless_failed_document(&state, document.as_ref(), &published).await;
     let publication = unless_failed(&state, photo.as_ref(), published).await?;
     Ok(Redirect::to(&format!("/{collection}/{}", publication.id)).into_response())
@@ -427,6 +466,7 @@ pub async fn edit_form(
         values.push((ALT_FIELD.to_owned(), image.alt.clone()));
     }
     let known = territory_refs::known(&state, &territory).await?;
+    let series = series_line(&page, &state, &publication).await?;
     // An imported event: the calendar wins, and the form says so.
     let mirrored = state
         .store
@@ -437,6 +477,7 @@ pub async fn edit_form(
         image: publication.body.image(),
         attachments: attachments_of(&publication.body),
         mirrored,
+        series,
         ..FormPage::new(
             publication.body.kind(),
             &territory,
@@ -464,6 +505,8 @@ pub async fn update(
     let current = publication.body.image();
     let known = territory_refs::known(&state, &territory).await?;
     let attachments = attachments_of(&publication.body);
+    let series = series_line(&page, &state, &publication).await?;
+    let in_series = series.is_some();
     let member = viewer.principal.member.id;
     if let Some((values, found)) = geocode::in_form(&page, &state, member, &form.values).await {
         let form_page = FormPage {
@@ -471,13 +514,21 @@ pub async fn update(
             attachments,
             geocode: Some(found),
             photo_lost: form.photo_sent(),
+            series,
             ..FormPage::new(kind, &territory, &action, &values, &known)
         };
         return Ok(form_page.render(&page, &state, None));
     }
+    let scope = match first_value(&form.values, SCOPE_FIELD) {
+        None => SeriesScope::This,
+        Some(s) => {
+            SeriesScope::parse(s).ok_or_else(|| shown(StatusCode::BAD_REQUEST, "media-bad-form"))?
+        }
+    };
     let mut form_page = FormPage {
         image: current,
         attachments,
+        series,
         ..FormPage::new(kind, &territory, &action, &form.values, &known)
     };
     let photo = form_page.photo(&page, &state, &form).await?;
@@ -498,9 +549,23 @@ pub async fn update(
     }
     store_photo(&state, photo.as_ref()).await?;
     store_document(&state, document.as_ref()).await?;
-    let saved = (state.actions)
-        .edit(&viewer.principal, &territory, &publication, &patch)
-        .await;
+    let saved = if in_series {
+        let horizon = state.config.series_horizon(rhizome_node::now());
+        (state.actions)
+            .edit_occurrence(
+                &viewer.principal,
+                &territory,
+                &publication,
+                &patch,
+                scope,
+                horizon,
+            )
+            .await
+    } else {
+        (state.actions)
+            .edit(&viewer.principal, &territory, &publication, &patch)
+            .await
+    };
     unless_failed_document(&state, document.as_ref(), &saved).await;
     unless_failed(&state, photo.as_ref(), saved).await?;
     Ok(Redirect::to(&format!("/{collection}/{id}")).into_response())
@@ -538,7 +603,8 @@ fn attachments_change(
     Some(Value::Array(kept.chain(added).collect()))
 }
 
-/// Deletes a publication from its edit page (a tombstone, its `Delete` sent).
+/// Deletes a publication from its edit page (a tombstone, its `Delete` sent); an
+/// occurrence of a series alone, its date then skipped by the series.
 pub async fn delete(
     page: Page,
     State(state): State<AppState>,
@@ -549,7 +615,29 @@ pub async fn delete(
     let viewer = page.require_login()?;
     let (publication, territory) = editable_publication(&state, viewer, &collection, &id).await?;
     (state.actions)
-        .delete(&viewer.principal, &territory, &publication)
+        .delete_occurrence(
+            &viewer.principal,
+            &territory,
+            &publication,
+            SeriesScope::This,
+        )
         .await?;
     Ok(Redirect::to("/manage").into_response())
+}
+
+/// What an occurrence's series says, in one line of the page's language; `None` for an
+/// event that is not part of a live series.
+async fn series_line(
+    page: &Page,
+    state: &AppState,
+    publication: &rhizome_node::Publication,
+) -> Result<Option<String>, PageError> {
+    let Some(link) = publication.series else {
+        return Ok(None);
+    };
+    match state.actions.series(link.id).await {
+        Ok((series, _)) => Ok(Some(page.lang.repeats(&series))),
+        Err(ActionError::Gone | ActionError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -735,3 +735,67 @@ async fn new_registrations_are_mailed_to_the_editors() {
     );
     assert!(smtp.inbox.to("bea@example.org").is_empty());
 }
+
+/// The waitlist as registrants live it, read from the SMTP server: the first visitor's
+/// confirmation carries her cancel link, the second is told he waits; she cancels with
+/// the link and he is told the place is his.
+#[tokio::test]
+async fn a_waitlist_promotion_is_mailed() {
+    let smtp = SmtpServer::start();
+    let (node, admin) = node_mailing_to(Backend::Sqlite, Some(smtp.url()))
+        .await
+        .unwrap();
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/events",
+            Some(&admin),
+            Some(json!({
+                "title": "Repair café", "description": "Apportez vos objets",
+                "starts_at": "2031-12-06T10:00", "ends_at": "2031-12-06T12:00",
+                "place": {"name": "Atelier", "address": "Poitiers"},
+                "capacity": 1, "registration": {"mode": "open"}
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+    for (name, email) in [("Zoé", "zoe@example.org"), ("Yann", "yann@example.org")] {
+        let (status, _, _) = pages::post(
+            &browser(),
+            &node,
+            &format!("/events/{id}/register"),
+            &[("name", name), ("email", email)],
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let confirmation = received(&smtp, "zoe@example.org", 1).await.remove(0);
+    assert!(
+        confirmation.subject().contains("Repair café"),
+        "{}",
+        confirmation.subject()
+    );
+    let waiting = received(&smtp, "yann@example.org", 1).await.remove(0);
+    assert!(waiting.body.contains("attente"), "{}", waiting.body);
+    let at = confirmation
+        .body
+        .find("/registrations/cancel/")
+        .expect("the confirmation carries a cancel link");
+    let link: String = confirmation.body[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let visitor = browser();
+    let (status, _, _) = pages::post(&visitor, &node, &link, &[]).await;
+    assert_eq!(status, 200);
+    let promoted = received(&smtp, "yann@example.org", 2).await.remove(1);
+    assert!(
+        promoted.subject().contains("Une place s'est libérée"),
+        "{}",
+        promoted.subject()
+    );
+    assert!(promoted.body.contains("Repair café"), "{}", promoted.body);
+    let (status, _, _) = pages::post(&visitor, &node, &link, &[]).await;
+    assert_eq!(status, 404, "a cancel link works once");
+}

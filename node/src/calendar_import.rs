@@ -1,9 +1,11 @@
-//! Reading an external iCalendar (RFC 5545) file into the event drafts a territory mirrors:
-//! one draft per VEVENT (or per occurrence of a recurring one) inside the import window,
-//! keyed by UID and RECURRENCE-ID. Hostile input is bounded here: a VEVENT that does not
-//! read is skipped and counted, at most [`MAX_EVENTS`] drafts come out, only events from
-//! [`PAST_DAYS`] ago to the node's window ahead (`series_window_days`, the window series
-//! are materialised in), a recurrence never yields more than the window holds, and an
+//! Reading an external iCalendar (RFC 5545) file into what a territory mirrors: one event
+//! draft per single VEVENT inside the import window, keyed by UID (and RECURRENCE-ID for an
+//! override whose series is not in the file), and one series per recurring VEVENT (its
+//! RRULE and EXDATEs as written, its overrides), which the series' own rules expand and
+//! bound. Hostile input is bounded here: a VEVENT that does not read is skipped and
+//! counted, at most [`MAX_EVENTS`] drafts come out, only events from [`PAST_DAYS`] ago to
+//! the node's window ahead (`series_window_days`, the window series are materialised in),
+//! a series that started long ago is read from its first date in the window, and an
 //! unknown zone falls back to the calendar's or the territory's.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -51,7 +53,7 @@ impl CalendarError {
 }
 
 /// One event as the calendar has it, ready to publish: its key and its draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mirrored {
     pub uid: String,
     /// `""` for a single event; the occurrence's start (UTC, `YYYYMMDDTHHMMSSZ`) for one
@@ -60,6 +62,36 @@ pub struct Mirrored {
     pub starts_at: DateTime<Utc>,
     /// The event draft, as the API takes it.
     pub draft: Value,
+}
+
+/// A recurring VEVENT, mirrored as a series keyed by (calendar, UID): the master's draft
+/// (its times those of the first date kept), its rule and exceptions, and its overriding
+/// VEVENTs (each keyed by the occurrence's start, as [`recurrence_key`] writes it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedSeries {
+    pub uid: String,
+    pub starts_at: DateTime<Utc>,
+    pub draft: Value,
+    /// The `RRULE` value, as the calendar wrote it (its `COUNT` lowered by the dates left
+    /// before the window).
+    pub rule: String,
+    /// The `EXDATE`s, local to the draft's zone.
+    pub exdates: Vec<NaiveDateTime>,
+    /// Occurrences edited (or cancelled, `STATUS:CANCELLED`) in the calendar.
+    pub overrides: Vec<Mirrored>,
+}
+
+/// The mirror key of a series (its `recurrence_id`): occurrences are keyed by instants,
+/// single events by `""`.
+pub const SERIES_KEY: &str = "RRULE";
+
+impl ImportedSeries {
+    /// What decides whether the series changed since the last import.
+    pub fn digest(&self) -> String {
+        use sha2::Digest;
+        let text = serde_json::to_string(self).unwrap_or_default();
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    }
 }
 
 /// What one import did, kept with the subscription and shown on the settings page.
@@ -111,6 +143,8 @@ impl ImportReport {
 #[derive(Debug, Clone, Default)]
 pub struct ReadCalendar {
     pub events: Vec<Mirrored>,
+    /// The recurring VEVENTs, one series each.
+    pub series: Vec<ImportedSeries>,
     /// Every UID met, imported or not (outside the window, over the cap, refused...):
     /// a mirror whose UID is here is never deleted for being absent.
     pub uids: HashSet<String>,
@@ -235,10 +269,29 @@ pub fn read(
             }
         }
     }
-    let mut all: Vec<Mirrored> = Vec::new();
+    let mut seen = HashSet::new();
     for master in masters {
-        all.extend(reader.occurrences(master, &mut overrides, &mut out.report));
+        let uid = master.mirrored.uid.clone();
+        let mut mine: Vec<Mirrored> = Vec::new();
+        overrides.retain(|(u, _), o| {
+            if *u == uid {
+                mine.push(o.clone());
+                false
+            } else {
+                true
+            }
+        });
+        // A UID listed twice (two masters, say) keeps its first reading.
+        if !seen.insert(uid.clone()) {
+            continue;
+        }
+        mine.sort_by(|a, b| a.recurrence_id.cmp(&b.recurrence_id));
+        if let Some(series) = reader.series(master, mine, &mut out.report) {
+            out.kept.insert((series.uid.clone(), SERIES_KEY.to_owned()));
+            out.series.push(series);
+        }
     }
+    let mut all: Vec<Mirrored> = Vec::new();
     all.extend(overrides.into_values());
     // A UID listed twice (two masters, say) keeps its first reading: one mirror per key.
     let mut keys = HashSet::new();
@@ -487,17 +540,17 @@ impl Reader<'_> {
         Ok(draft)
     }
 
-    /// The occurrences of a recurring event inside the window, each its own draft (an
-    /// overriding VEVENT, by RECURRENCE-ID, replaces its occurrence).
-    fn occurrences(
+    /// A recurring VEVENT as a series: its rule checked by the `rrule` crate; one begun
+    /// before the window is read from its first date inside it (its `COUNT` lowered by the
+    /// dates left behind), one with no date in the window is left out. RDATEs are not kept
+    /// (noted). The series' window and caps bound how many dates are published.
+    fn series(
         &self,
         master: Read,
-        overrides: &mut HashMap<(String, String), Mirrored>,
+        overrides: Vec<Mirrored>,
         report: &mut ImportReport,
-    ) -> Vec<Mirrored> {
-        let Some(rule) = &master.rule else {
-            return vec![master.mirrored];
-        };
+    ) -> Option<ImportedSeries> {
+        let rule = master.rule.as_ref()?;
         let uid = &master.mirrored.uid;
         let tz: rrule::Tz = master.zone.into();
         let dtstart = master.mirrored.starts_at.with_timezone(&tz);
@@ -510,48 +563,72 @@ impl Reader<'_> {
             Err(e) => {
                 report.malformed += 1;
                 report.note(format!("RRULE of {uid}: {e}"));
-                return Vec::new();
+                return None;
             }
         };
         let set = rule
             .exdates
             .iter()
             .fold(set, |s, d| s.exdate(d.with_timezone(&tz)));
-        let set = rule
-            .rdates
-            .iter()
-            .fold(set, |s, d| s.rdate(d.with_timezone(&tz)));
+        if !rule.rdates.is_empty() {
+            report.note(format!("RDATE of {uid}: extra dates are not kept"));
+        }
         let from = (self.from - master.duration).with_timezone(&tz);
-        let result = set
-            .after(from)
-            .before(self.until.with_timezone(&tz))
-            .all((MAX_EVENTS + 1) as u16);
-        let upper = rule.rrule.to_ascii_uppercase();
-        if result.limited || !(upper.contains("UNTIL") || upper.contains("COUNT")) {
+        let Some(first) = set.clone().after(from).all(1).dates.first().copied() else {
+            report.outside_window += 1;
+            return None;
+        };
+        let first = first.with_timezone(&Utc);
+        if first > self.until {
+            report.outside_window += 1;
+            return None;
+        }
+        let mut text = rule.rrule.trim().to_owned();
+        if first > master.mirrored.starts_at {
+            let before = set
+                .before(first.with_timezone(&tz))
+                .all(u16::MAX)
+                .dates
+                .iter()
+                .filter(|d| d.with_timezone(&Utc) < first)
+                .count();
+            text = count_lowered(&text, before);
+        }
+        let upper = text.to_ascii_uppercase();
+        if !(upper.contains("UNTIL") || upper.contains("COUNT")) {
             report.recurrences_bounded += 1;
         }
-        let mut out = Vec::new();
-        for at in result.dates {
-            let start = at.with_timezone(&Utc);
-            let key = recurrence_key(start);
-            if let Some(edited) = overrides.remove(&(uid.clone(), key.clone())) {
-                out.push(edited);
-                continue;
-            }
-            let (starts_at, ends_at) =
-                times(start, start + master.duration, master.zone, master.all_day);
-            let mut draft = master.mirrored.draft.clone();
-            draft["starts_at"] = starts_at.into();
-            draft["ends_at"] = ends_at.into();
-            out.push(Mirrored {
-                uid: uid.clone(),
-                recurrence_id: key,
-                starts_at: start,
-                draft,
-            });
-        }
-        out
+        let (starts_at, ends_at) = times(first, first + master.duration, master.zone, master.all_day);
+        let mut draft = master.mirrored.draft;
+        draft["starts_at"] = starts_at.into();
+        draft["ends_at"] = ends_at.into();
+        Some(ImportedSeries {
+            uid: master.mirrored.uid,
+            starts_at: first,
+            draft,
+            rule: text,
+            exdates: rule
+                .exdates
+                .iter()
+                .map(|d| d.with_timezone(&master.zone).naive_local())
+                .collect(),
+            overrides,
+        })
     }
+}
+
+/// An RRULE value with its `COUNT` lowered by `by` (at least one date left).
+fn count_lowered(rule: &str, by: usize) -> String {
+    rule.split(';')
+        .map(|part| match part.split_once('=') {
+            Some((k, n)) if k.trim().eq_ignore_ascii_case("COUNT") => {
+                let n: usize = n.trim().parse().unwrap_or(1);
+                format!("COUNT={}", n.saturating_sub(by).max(1))
+            }
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// The draft's times: instants with their offset; an all-day event runs from midnight to

@@ -15,7 +15,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ActionError, Actions, Draft};
+use super::{ActionError, Actions, Draft, PastEvents};
+use crate::calendar_import::{ImportedSeries, ReadCalendar, SERIES_KEY, recurrence_key};
+use crate::store::calendars::{CalendarMirror, CalendarSubscription};
 use crate::publication::event::Event;
 use crate::publication::series::{
     Frequency, MAX_OCCURRENCES, Recurrence, RecurrenceDraft, Series, SeriesLink, local_date,
@@ -605,6 +607,159 @@ impl Actions {
         self.store.delete_series(series.id, now).await?;
         tracing::info!(series = %series.id, by = %who.member.username, "series deleted");
         Ok(())
+    }
+
+    /// Mirrors an imported calendar's recurring VEVENTs as series, keyed by (calendar,
+    /// UID) with [`SERIES_KEY`]: a new one is stored with
+    /// [`store_new_series`](Self::store_new_series); a changed one (master or overrides)
+    /// has its template and rule replaced for every occurrence not begun (scope "all") and
+    /// its overrides applied as exceptions; an unchanged one is left alone. With
+    /// `delete_missing`, a series whose UID the calendar no longer has is deleted (its
+    /// future occurrences, each with its `Delete`), unless some VEVENT did not read. The
+    /// counts go to `read.report`; `read.series` is consumed.
+    pub async fn import_series(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        subscription: &CalendarSubscription,
+        read: &mut ReadCalendar,
+        delete_missing: bool,
+        horizon: DateTime<Utc>,
+    ) -> Result<(), ActionError> {
+        who.require_editor(territory.id)?;
+        let mirrors: HashMap<String, CalendarMirror> = self
+            .store
+            .calendar_mirrors(subscription.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.recurrence_id == SERIES_KEY)
+            .map(|m| (m.uid.clone(), m))
+            .collect();
+        let report = &mut read.report;
+        for imported in std::mem::take(&mut read.series) {
+            let digest = imported.digest();
+            let existing = match mirrors.get(&imported.uid) {
+                Some(m) => match self.series(m.publication_id).await {
+                    Ok((series, _)) => Some((m.digest == digest, series)),
+                    Err(ActionError::NotFound | ActionError::Gone) => None,
+                    Err(e) => return Err(e),
+                },
+                None => None,
+            };
+            if existing.as_ref().is_some_and(|(same, _)| *same) {
+                report.unchanged += 1;
+                continue;
+            }
+            let created = existing.is_none();
+            let outcome = self
+                .mirror_series(who, territory, existing.map(|(_, s)| s), &imported, horizon)
+                .await;
+            match outcome {
+                Ok(series) => {
+                    if created {
+                        report.created += 1;
+                    } else {
+                        report.updated += 1;
+                    }
+                    self.store
+                        .put_calendar_mirror(&CalendarMirror {
+                            subscription_id: subscription.id,
+                            uid: imported.uid.clone(),
+                            recurrence_id: SERIES_KEY.to_owned(),
+                            publication_id: series.id,
+                            digest,
+                            starts_at: imported.starts_at,
+                            synced_at: crate::now(),
+                        })
+                        .await?;
+                }
+                Err(ActionError::Invalid(e)) => {
+                    report.refused += 1;
+                    report.note(format!("{}: {} {}", imported.uid, e.field, e.rule));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if delete_missing {
+            for (uid, m) in &mirrors {
+                if read.uids.contains(uid) {
+                    continue;
+                }
+                if !read.complete {
+                    report.deletions_held = true;
+                    continue;
+                }
+                match self.series(m.publication_id).await {
+                    Ok((series, _)) => {
+                        self.delete_series(who, territory, &series).await?;
+                        report.deleted += 1;
+                    }
+                    Err(ActionError::NotFound | ActionError::Gone) => {}
+                    Err(e) => return Err(e),
+                }
+                self.store
+                    .delete_calendar_mirror(subscription.id, uid, SERIES_KEY)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One imported series stored or replaced, its overrides applied as exceptions.
+    async fn mirror_series(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        existing: Option<Series>,
+        imported: &ImportedSeries,
+        horizon: DateTime<Utc>,
+    ) -> Result<Series, ActionError> {
+        let draft = Draft {
+            kind: PublicationKind::Event,
+            json: imported.draft.clone(),
+            past_events: PastEvents::Allowed,
+        };
+        let template = event_of(self.check_draft(who, territory, draft)?)?;
+        let recurrence = Recurrence::from_rrule(
+            &imported.rule,
+            imported.exdates.clone(),
+            template.starts_at,
+            template.tz(),
+        )?;
+        let series = match existing {
+            Some(series) => {
+                let mut series = Series {
+                    template,
+                    recurrence,
+                    ..series
+                };
+                self.sync_occurrences(territory, &mut series, crate::now(), horizon)
+                    .await?;
+                series
+            }
+            None => {
+                self.store_new_series(territory, template, recurrence, horizon)
+                    .await?
+                    .0
+            }
+        };
+        let occurrences = self.store.occurrences(series.id).await?;
+        for o in &imported.overrides {
+            let Some(p) = occurrences.iter().find(|p| {
+                p.deleted_at.is_none()
+                    && p.series
+                        .is_some_and(|l| recurrence_key(l.recurrence_id) == o.recurrence_id)
+            }) else {
+                continue;
+            };
+            let mut patch = o.draft.clone();
+            if patch.get("status").is_none() {
+                patch["status"] = "scheduled".into();
+            }
+            self.edit_occurrence(who, territory, p, &patch, SeriesScope::This, horizon)
+                .await?;
+        }
+        Ok(series)
     }
 }
 

@@ -584,7 +584,7 @@ impl Reader<'_> {
             return None;
         }
         let mut text = rule.rrule.trim().to_owned();
-        if first > master.mirrored.starts_at {
+        if first > master.mirrored.starts_at && text.to_ascii_uppercase().contains("COUNT") {
             let before = set
                 .before(first.with_timezone(&tz))
                 .all(u16::MAX)
@@ -824,21 +824,24 @@ mod tests {
             "{description}"
         );
         assert!(description.contains("\nEntrée libre."), "{description}");
-        // Weekly, four times, one date excluded: three occurrences, each keyed.
-        let permanence = by_title(&read, "Permanence numérique");
-        let starts: Vec<&str> = permanence
-            .iter()
-            .map(|e| e.draft["starts_at"].as_str().unwrap())
-            .collect();
+        // Weekly, four times, one date excluded: one series, its rule and EXDATE as written.
+        assert!(by_title(&read, "Permanence numérique").is_empty());
+        assert_eq!(read.series.len(), 1);
+        let permanence = &read.series[0];
+        assert_eq!(permanence.draft["title"], "Permanence numérique");
+        assert_eq!(permanence.draft["starts_at"], "2026-12-03T14:00:00+01:00");
+        assert!(permanence.rule.contains("COUNT=4"), "{}", permanence.rule);
         assert_eq!(
-            starts,
-            [
-                "2026-12-03T14:00:00+01:00",
-                "2026-12-17T14:00:00+01:00",
-                "2026-12-24T14:00:00+01:00"
-            ]
+            permanence.exdates,
+            [NaiveDate::from_ymd_opt(2026, 12, 10)
+                .unwrap()
+                .and_hms_opt(14, 0, 0)
+                .unwrap()]
         );
-        assert_eq!(permanence[0].recurrence_id, "20261203T130000Z");
+        assert!(
+            read.kept
+                .contains(&(permanence.uid.clone(), SERIES_KEY.to_owned()))
+        );
         let party = by_title(&read, "Fête de la Grange");
         assert_eq!(party[0].draft["starts_at"], "2026-12-21T00:00:00+01:00");
         assert_eq!(party[0].draft["ends_at"], "2026-12-22T23:59:00+01:00");
@@ -963,9 +966,11 @@ mod tests {
         assert!(!read.complete);
         assert!(read.uids.contains("broken-1"), "its mirror is kept");
         assert_eq!(read.events.len(), MAX_EVENTS);
-        let forever = by_title(&read, "Forever");
-        // From 30 days ago to 92 days ahead, every day: 123 occurrences at most.
-        assert!((120..=124).contains(&forever.len()), "{}", forever.len());
+        // Never ending, begun in 2020: one series, read from its first date in the window
+        // (30 days ago), bounded by the series' window.
+        assert!(by_title(&read, "Forever").is_empty());
+        assert_eq!(read.series.len(), 1);
+        assert_eq!(read.series[0].starts_at, Utc.with_ymd_and_hms(2026, 11, 1, 10, 0, 0).unwrap());
         assert_eq!(read.report.recurrences_bounded, 1);
         assert_eq!(read.report.outside_window, 1, "the event of 2020");
         assert!(read.uids.contains("old"), "never deleted for being old");
@@ -976,34 +981,47 @@ mod tests {
         assert_eq!(wrong[0].draft["starts_at"], "2026-12-10T18:00:00+01:00");
         assert_eq!(
             read.report.over_cap as usize + read.events.len(),
-            2500 + forever.len() + 1
+            2500 + 1
         );
-        assert!(read.kept.len() as u32 == read.report.over_cap);
+        // The events over the cap, and the series' key.
+        assert_eq!(
+            read.kept.len() as u32,
+            read.report.over_cap + read.series.len() as u32
+        );
     }
 
     #[test]
-    fn an_edited_occurrence_replaces_its_date_and_durations_read() {
-        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTART;TZID=Europe/Paris:20261205T100000\r\nDURATION:PT1H30M\r\nRRULE:FREQ=WEEKLY;UNTIL=20261226T235959Z\r\nSUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Paris:20261212T100000\r\nDTSTART;TZID=Europe/Paris:20261212T110000\r\nDTEND;TZID=Europe/Paris:20261212T120000\r\nSUMMARY:Series (moved)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    fn an_edited_occurrence_goes_with_its_series_and_durations_read() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTART;TZID=Europe/Paris:20261205T100000\r\nDURATION:PT1H30M\r\nRRULE:FREQ=WEEKLY;UNTIL=20261226T235959Z\r\nSUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Paris:20261212T100000\r\nDTSTART;TZID=Europe/Paris:20261212T110000\r\nDTEND;TZID=Europe/Paris:20261212T120000\r\nSUMMARY:Series (moved)\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:lonely\r\nRECURRENCE-ID:20261213T090000Z\r\nDTSTART:20261213T090000Z\r\nSUMMARY:Lonely override\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let read = read(ics, &territory(), now(), WINDOW_DAYS).unwrap();
-        let titles: Vec<(&str, &str)> = read
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.draft["title"].as_str().unwrap(),
-                    e.draft["ends_at"].as_str().unwrap(),
-                )
-            })
-            .collect();
+        assert_eq!(read.series.len(), 1);
+        let series = &read.series[0];
+        assert_eq!(series.draft["ends_at"], "2026-12-05T11:30:00+01:00");
+        assert_eq!(series.overrides.len(), 1);
+        assert_eq!(series.overrides[0].recurrence_id, "20261212T090000Z");
+        assert_eq!(series.overrides[0].draft["title"], "Series (moved)");
         assert_eq!(
-            titles,
-            [
-                ("Series", "2026-12-05T11:30:00+01:00"),
-                ("Series (moved)", "2026-12-12T12:00:00+01:00"),
-                ("Series", "2026-12-19T11:30:00+01:00"),
-                ("Series", "2026-12-26T11:30:00+01:00"),
-            ]
+            series.overrides[0].draft["ends_at"],
+            "2026-12-12T12:00:00+01:00"
         );
-        assert_eq!(read.events[1].recurrence_id, "20261212T090000Z");
+        // An override whose series is not in the file stays an event of its own.
+        assert_eq!(read.events.len(), 1);
+        assert_eq!(read.events[0].draft["title"], "Lonely override");
+    }
+
+    #[test]
+    fn a_series_begun_before_the_window_keeps_the_dates_it_has_left() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:c\r\nDTSTART:20260901T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=20\r\nSUMMARY:Counted\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:over\r\nDTSTART:20250901T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Over\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let read = read(ics, &territory(), now(), WINDOW_DAYS).unwrap();
+        assert_eq!(read.series.len(), 1, "the series over long ago is left out");
+        assert_eq!(read.report.outside_window, 1);
+        let counted = &read.series[0];
+        // Weekly from 1 September at 12:00 in Paris (the zone it is read in): the 10th
+        // date (3 November, winter time) is the first in the window.
+        assert_eq!(
+            counted.starts_at,
+            Utc.with_ymd_and_hms(2026, 11, 3, 11, 0, 0).unwrap()
+        );
+        assert_eq!(counted.rule, "FREQ=WEEKLY;COUNT=11");
     }
 }

@@ -221,6 +221,32 @@ async fn import(
         .map_err(|e| action_failure(&e))
 }
 
+/// Stops mirroring a calendar: its series' future occurrences are deleted (the series'
+/// use case, as when the calendar drops them), then its events (the calendars' use case).
+/// Returns how many were deleted.
+pub async fn unsubscribe(
+    state: &AppState,
+    who: &Principal,
+    territory: &Territory,
+    subscription: &CalendarSubscription,
+) -> Result<u32, ActionError> {
+    // A calendar read whole that has nothing: every series mirrored from it goes.
+    let mut nothing = calendar_import::ReadCalendar {
+        complete: true,
+        ..Default::default()
+    };
+    let horizon = rhizome_node::now();
+    state
+        .actions
+        .import_series(who, territory, subscription, &mut nothing, true, horizon)
+        .await?;
+    let events = state
+        .actions
+        .unsubscribe_calendar(who, territory, subscription)
+        .await?;
+    Ok(events + nothing.report.deleted)
+}
+
 /// Imports an uploaded `.ics` file into the territory's uploaded calendar: its events
 /// are added or updated, none deleted. The outcome is kept like a fetch's.
 pub async fn import_upload(

@@ -639,23 +639,22 @@ impl Actions {
         for imported in std::mem::take(&mut read.series) {
             let digest = imported.digest();
             let existing = match mirrors.get(&imported.uid) {
-                Some(m) => match self.series(m.publication_id).await {
-                    Ok((series, _)) => Some((m.digest == digest, series)),
-                    Err(ActionError::NotFound | ActionError::Gone) => None,
-                    Err(e) => return Err(e),
-                },
+                Some(m) => self
+                    .mirrored_series(m)
+                    .await?
+                    .map(|s| (m.digest == digest, s, m.publication_id)),
                 None => None,
             };
-            if existing.as_ref().is_some_and(|(same, _)| *same) {
+            if existing.as_ref().is_some_and(|(same, ..)| *same) {
                 report.unchanged += 1;
                 continue;
             }
             let created = existing.is_none();
             let outcome = self
-                .mirror_series(who, territory, existing.map(|(_, s)| s), &imported, horizon)
+                .mirror_series(who, territory, existing.map(|(_, s, a)| (s, a)), &imported, horizon)
                 .await;
             match outcome {
-                Ok(series) => {
+                Ok(anchor) => {
                     if created {
                         report.created += 1;
                     } else {
@@ -666,7 +665,7 @@ impl Actions {
                             subscription_id: subscription.id,
                             uid: imported.uid.clone(),
                             recurrence_id: SERIES_KEY.to_owned(),
-                            publication_id: series.id,
+                            publication_id: anchor,
                             digest,
                             starts_at: imported.starts_at,
                             synced_at: crate::now(),
@@ -689,13 +688,9 @@ impl Actions {
                     report.deletions_held = true;
                     continue;
                 }
-                match self.series(m.publication_id).await {
-                    Ok((series, _)) => {
-                        self.delete_series(who, territory, &series).await?;
-                        report.deleted += 1;
-                    }
-                    Err(ActionError::NotFound | ActionError::Gone) => {}
-                    Err(e) => return Err(e),
+                if let Some(series) = self.mirrored_series(m).await? {
+                    self.delete_series(who, territory, &series).await?;
+                    report.deleted += 1;
                 }
                 self.store
                     .delete_calendar_mirror(subscription.id, uid, SERIES_KEY)
@@ -705,15 +700,35 @@ impl Actions {
         Ok(())
     }
 
-    /// One imported series stored or replaced, its overrides applied as exceptions.
+    /// The live series a calendar mirror stands for: the mirror points at one of its
+    /// occurrences (its first when stored), whose link names the series.
+    async fn mirrored_series(&self, m: &CalendarMirror) -> Result<Option<Series>, ActionError> {
+        let Some(link) = self
+            .store
+            .publication(m.publication_id)
+            .await?
+            .and_then(|p| p.series)
+        else {
+            return Ok(None);
+        };
+        match self.series(link.id).await {
+            Ok((series, _)) => Ok(Some(series)),
+            Err(ActionError::NotFound | ActionError::Gone) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One imported series stored or replaced (`existing`: the series and the occurrence
+    /// its mirror points at), its overrides applied as exceptions. Returns the occurrence
+    /// the mirror points at.
     async fn mirror_series(
         &self,
         who: &Principal,
         territory: &Territory,
-        existing: Option<Series>,
+        existing: Option<(Series, Uuid)>,
         imported: &ImportedSeries,
         horizon: DateTime<Utc>,
-    ) -> Result<Series, ActionError> {
+    ) -> Result<Uuid, ActionError> {
         let draft = Draft {
             kind: PublicationKind::Event,
             json: imported.draft.clone(),
@@ -726,8 +741,8 @@ impl Actions {
             template.starts_at,
             template.tz(),
         )?;
-        let series = match existing {
-            Some(series) => {
+        let (series, anchor) = match existing {
+            Some((series, anchor)) => {
                 let mut series = Series {
                     template,
                     recurrence,
@@ -735,12 +750,16 @@ impl Actions {
                 };
                 self.sync_occurrences(territory, &mut series, crate::now(), horizon)
                     .await?;
-                series
+                (series, anchor)
             }
             None => {
-                self.store_new_series(territory, template, recurrence, horizon)
-                    .await?
-                    .0
+                let (series, published) = self
+                    .store_new_series(territory, template, recurrence, horizon)
+                    .await?;
+                let first = published
+                    .first()
+                    .ok_or_else(|| ValidationError::new("recurrence", "gives no date"))?;
+                (series, first.id)
             }
         };
         let occurrences = self.store.occurrences(series.id).await?;
@@ -759,7 +778,7 @@ impl Actions {
             self.edit_occurrence(who, territory, p, &patch, SeriesScope::This, horizon)
                 .await?;
         }
-        Ok(series)
+        Ok(anchor)
     }
 }
 

@@ -675,7 +675,14 @@ async fn recurring_story(backend: Backend) {
     let mirrors = node.store.calendar_mirrors(subscription).await.unwrap();
     assert_eq!(mirrors.len(), 1);
     assert_eq!(mirrors[0].uid, "atelier@cloud.example");
-    let series = mirrors[0].publication_id.to_string();
+    // The mirror points at the series' first occurrence, which names its series.
+    let first = node
+        .store
+        .publication(mirrors[0].publication_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let series = first.series.unwrap().id.to_string();
     let s = node.get_json(&format!("/api/v1/series/{series}")).await;
     assert_eq!(s["recurrence"]["rule"], "FREQ=WEEKLY", "{s}");
     assert_eq!(s["recurrence"]["imported"], true);

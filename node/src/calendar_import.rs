@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 use crate::territory::Territory;
 use crate::validation as v;
 
-/// The most events (occurrences included) one calendar brings in.
+/// The most single events one calendar brings in (a series' dates are bounded by the
+/// series' own limits).
 pub const MAX_EVENTS: usize = 2000;
 /// Events over for longer than this are left alone.
 pub const PAST_DAYS: i64 = 30;
@@ -56,8 +57,9 @@ impl CalendarError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mirrored {
     pub uid: String,
-    /// `""` for a single event; the occurrence's start (UTC, `YYYYMMDDTHHMMSSZ`) for one
-    /// occurrence of a recurring event.
+    /// `""` for a single event; the occurrence's start (UTC, `YYYYMMDDTHHMMSSZ`) for an
+    /// overriding VEVENT (in [`ImportedSeries::overrides`], or on its own when its series
+    /// is not in the file).
     pub recurrence_id: String,
     pub starts_at: DateTime<Utc>,
     /// The event draft, as the API takes it.
@@ -598,7 +600,8 @@ impl Reader<'_> {
         if !(upper.contains("UNTIL") || upper.contains("COUNT")) {
             report.recurrences_bounded += 1;
         }
-        let (starts_at, ends_at) = times(first, first + master.duration, master.zone, master.all_day);
+        let (starts_at, ends_at) =
+            times(first, first + master.duration, master.zone, master.all_day);
         let mut draft = master.mirrored.draft;
         draft["starts_at"] = starts_at.into();
         draft["ends_at"] = ends_at.into();
@@ -970,7 +973,10 @@ mod tests {
         // (30 days ago), bounded by the series' window.
         assert!(by_title(&read, "Forever").is_empty());
         assert_eq!(read.series.len(), 1);
-        assert_eq!(read.series[0].starts_at, Utc.with_ymd_and_hms(2026, 11, 1, 10, 0, 0).unwrap());
+        assert_eq!(
+            read.series[0].starts_at,
+            Utc.with_ymd_and_hms(2026, 11, 1, 10, 0, 0).unwrap()
+        );
         assert_eq!(read.report.recurrences_bounded, 1);
         assert_eq!(read.report.outside_window, 1, "the event of 2020");
         assert!(read.uids.contains("old"), "never deleted for being old");
@@ -979,10 +985,7 @@ mod tests {
         let wrong = by_title(&read, "Wrong zone");
         assert_eq!(wrong[0].draft["timezone"], "Europe/Paris");
         assert_eq!(wrong[0].draft["starts_at"], "2026-12-10T18:00:00+01:00");
-        assert_eq!(
-            read.report.over_cap as usize + read.events.len(),
-            2500 + 1
-        );
+        assert_eq!(read.report.over_cap as usize + read.events.len(), 2500 + 1);
         // The events over the cap, and the series' key.
         assert_eq!(
             read.kept.len() as u32,

@@ -17,12 +17,12 @@ use uuid::Uuid;
 
 use super::{ActionError, Actions, Draft, PastEvents};
 use crate::calendar_import::{ImportedSeries, ReadCalendar, SERIES_KEY, recurrence_key};
-use crate::store::calendars::{CalendarMirror, CalendarSubscription};
 use crate::publication::event::Event;
 use crate::publication::series::{
     Frequency, MAX_OCCURRENCES, Recurrence, RecurrenceDraft, Series, SeriesLink, local_date,
 };
 use crate::publication::{PublicationKind, parse_draft};
+use crate::store::calendars::{CalendarMirror, CalendarSubscription};
 use crate::validation::ValidationError;
 use crate::{Principal, Publication, PublicationBody, Territory};
 
@@ -651,7 +651,13 @@ impl Actions {
             }
             let created = existing.is_none();
             let outcome = self
-                .mirror_series(who, territory, existing.map(|(_, s, a)| (s, a)), &imported, horizon)
+                .mirror_series(
+                    who,
+                    territory,
+                    existing.map(|(_, s, a)| (s, a)),
+                    &imported,
+                    horizon,
+                )
                 .await;
             match outcome {
                 Ok(anchor) => {

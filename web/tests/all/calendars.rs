@@ -3,7 +3,10 @@
 //! changed calendar updates them and a removed event is deleted with its `Delete`
 //! delivered to a follower (the signed Mastodon-shaped peer), a hostile calendar and an
 //! HTML page are bounded or refused without losing what was imported, a one-shot upload
-//! imports a Gancio file, and private addresses are refused outside development mode.
+//! imports a Gancio file, and private addresses are refused outside development mode. A
+//! recurring VEVENT stays one series: its override and EXDATE applied, its local times
+//! kept across a daylight-saving change, a changed RRULE followed, and its future
+//! occurrences deleted (each `Delete` delivered) when the calendar drops it.
 
 use std::sync::{Arc, Mutex};
 
@@ -658,6 +661,14 @@ async fn recurring_story(backend: Backend) {
     else {
         return;
     };
+    // Alice, on a Mastodon-shaped server, follows the territory.
+    let masto = FakeMastodon::start().await;
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let (status, body) = masto
+        .post("alice", &node.url("/t/fablab/inbox"), &follow)
+        .await;
+    assert_eq!(status, 202, "{body}");
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
     let calendar = CalendarServer::start().await;
     calendar.serve(weekly_calendar("FREQ=WEEKLY"), "text/calendar", None);
     let (status, body) = node
@@ -690,13 +701,19 @@ async fn recurring_story(backend: Backend) {
 
     let weekly = occurrences(&node, &series).await;
     let starts: Vec<&str> = weekly.iter().map(|o| o.0.as_str()).collect();
-    assert_eq!(weekly[0], (format!("{} 19:00", day(7)), false, "scheduled".into()));
+    assert_eq!(
+        weekly[0],
+        (format!("{} 19:00", day(7)), false, "scheduled".into())
+    );
     assert_eq!(
         weekly[1],
         (format!("{} 20:00", day(14)), true, "scheduled".into()),
         "the override moved it and it is an exception"
     );
-    assert!(!starts.iter().any(|s| s.starts_with(&day(21))), "EXDATE: {starts:?}");
+    assert!(
+        !starts.iter().any(|s| s.starts_with(&day(21))),
+        "EXDATE: {starts:?}"
+    );
     assert_eq!(
         weekly[2],
         (format!("{} 19:00", day(28)), true, "cancelled".into()),
@@ -725,8 +742,15 @@ async fn recurring_story(backend: Backend) {
         offsets.contains("18:00") && offsets.contains("17:00"),
         "winter and summer time: {offsets:?}"
     );
-    let titles: Vec<Value> = events(&node).await.into_iter().map(|e| e["title"].clone()).collect();
-    assert!(titles.contains(&json!("Atelier vélo (déplacé)")), "{titles:?}");
+    let titles: Vec<Value> = events(&node)
+        .await
+        .into_iter()
+        .map(|e| e["title"].clone())
+        .collect();
+    assert!(
+        titles.contains(&json!("Atelier vélo (déplacé)")),
+        "{titles:?}"
+    );
 
     // Fetched again unchanged: nothing is touched.
     let fetch = format!("/api/v1/calendars/{subscription}/fetch");
@@ -737,18 +761,18 @@ async fn recurring_story(backend: Backend) {
     assert_eq!(occurrences(&node, &series).await, weekly);
 
     // Every other week now: the same series follows, its exceptions kept.
-    calendar.serve(weekly_calendar("FREQ=WEEKLY;INTERVAL=2"), "text/calendar", None);
+    calendar.serve(
+        weekly_calendar("FREQ=WEEKLY;INTERVAL=2"),
+        "text/calendar",
+        None,
+    );
     let (_, body) = node
         .send(reqwest::Method::POST, &fetch, Some(&admin), None)
         .await;
     assert_eq!(body["report"]["updated"], 1, "{body}");
     assert_eq!(body["mirrored"], 1);
     let fortnightly = occurrences(&node, &series).await;
-    let plain: Vec<&String> = fortnightly
-        .iter()
-        .filter(|o| !o.1)
-        .map(|o| &o.0)
-        .collect();
+    let plain: Vec<&String> = fortnightly.iter().filter(|o| !o.1).map(|o| &o.0).collect();
     assert!(plain.len() >= 14, "{plain:?}");
     for (k, start) in plain.iter().enumerate() {
         // Day 7, then 35, 49...: 21 is the EXDATE, 21 + 7 the cancelled exception.
@@ -759,6 +783,15 @@ async fn recurring_story(backend: Backend) {
         !fortnightly.iter().any(|o| o.0.starts_with(&day(35 + 7))),
         "the weeks in between are deleted"
     );
+
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    let later = s["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| paris(&o["starts_at"]) == format!("{} 19:00", day(35)))
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .unwrap();
 
     // The calendar drops the event: the series and its future occurrences are deleted.
     calendar.serve(
@@ -772,13 +805,27 @@ async fn recurring_story(backend: Backend) {
     assert_eq!(body["report"]["deleted"], 1, "{body}");
     assert_eq!(body["mirrored"], 0);
     let (status, _) = node
-        .send(reqwest::Method::GET, &format!("/api/v1/series/{series}"), None, None)
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/v1/series/{series}"),
+            None,
+            None,
+        )
         .await;
     assert_eq!(status, 410);
     assert!(
         titled(&events(&node).await, "Atelier vélo").is_empty(),
         "its occurrences are deleted"
     );
+    masto
+        .wait_for("Delete{a later occurrence}", |a| {
+            a["type"] == "Delete"
+                && a["object"]["id"]
+                    .as_str()
+                    .or(a["object"].as_str())
+                    .is_some_and(|o| o.contains(&later))
+        })
+        .await;
 }
 
 on_both_backends!(recurring_story => an_imported_rrule_stays_a_series, an_imported_rrule_stays_a_series_postgres);

@@ -826,6 +826,30 @@ async fn recurring_story(backend: Backend) {
                     .is_some_and(|o| o.contains(&later))
         })
         .await;
+
+    // Back in the calendar, then unsubscribed: the new series goes with the subscription.
+    calendar.serve(weekly_calendar("FREQ=WEEKLY"), "text/calendar", None);
+    let (_, body) = node
+        .send(reqwest::Method::POST, &fetch, Some(&admin), None)
+        .await;
+    assert_eq!(body["report"]["created"], 1, "{body}");
+    assert!(!titled(&events(&node).await, "Atelier vélo").is_empty());
+    let (status, body) = node
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/calendars/{subscription}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["deleted"], 1, "one series: {body}");
+    let all = events(&node).await;
+    assert!(
+        titled(&all, "Atelier vélo").is_empty()
+            && titled(&all, "Atelier vélo (déplacé)").is_empty(),
+        "{all:#?}"
+    );
 }
 
 on_both_backends!(recurring_story => an_imported_rrule_stays_a_series, an_imported_rrule_stays_a_series_postgres);

@@ -1,9 +1,11 @@
-//! Reading an external iCalendar (RFC 5545) file into the event drafts a territory mirrors:
-//! one draft per VEVENT (or per occurrence of a recurring one) inside the import window,
-//! keyed by UID and RECURRENCE-ID. Hostile input is bounded here: a VEVENT that does not
-//! read is skipped and counted, at most [`MAX_EVENTS`] drafts come out, only events from
-//! [`PAST_DAYS`] ago to the node's window ahead (`series_window_days`, the window series
-//! are materialised in), a recurrence never yields more than the window holds, and an
+//! Reading an external iCalendar (RFC 5545) file into what a territory mirrors: one event
+//! draft per single VEVENT inside the import window, keyed by UID (and RECURRENCE-ID for an
+//! override whose series is not in the file), and one series per recurring VEVENT (its
+//! RRULE and EXDATEs as written, its overrides), which the series' own rules expand and
+//! bound. Hostile input is bounded here: a VEVENT that does not read is skipped and
+//! counted, at most [`MAX_EVENTS`] drafts come out, only events from [`PAST_DAYS`] ago to
+//! the node's window ahead (`series_window_days`, the window series are materialised in),
+//! a series that started long ago is read from its first date in the window, and an
 //! unknown zone falls back to the calendar's or the territory's.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -17,7 +19,8 @@ use serde_json::{Value, json};
 use crate::territory::Territory;
 use crate::validation as v;
 
-/// The most events (occurrences included) one calendar brings in.
+/// The most single events one calendar brings in (a series' dates are bounded by the
+/// series' own limits).
 pub const MAX_EVENTS: usize = 2000;
 /// Events over for longer than this are left alone.
 pub const PAST_DAYS: i64 = 30;
@@ -51,15 +54,46 @@ impl CalendarError {
 }
 
 /// One event as the calendar has it, ready to publish: its key and its draft.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mirrored {
     pub uid: String,
-    /// `""` for a single event; the occurrence's start (UTC, `YYYYMMDDTHHMMSSZ`) for one
-    /// occurrence of a recurring event.
+    /// `""` for a single event; the occurrence's start (UTC, `YYYYMMDDTHHMMSSZ`) for an
+    /// overriding VEVENT (in [`ImportedSeries::overrides`], or on its own when its series
+    /// is not in the file).
     pub recurrence_id: String,
     pub starts_at: DateTime<Utc>,
     /// The event draft, as the API takes it.
     pub draft: Value,
+}
+
+/// A recurring VEVENT, mirrored as a series keyed by (calendar, UID): the master's draft
+/// (its times those of the first date kept), its rule and exceptions, and its overriding
+/// VEVENTs (each keyed by the occurrence's start, as [`recurrence_key`] writes it).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportedSeries {
+    pub uid: String,
+    pub starts_at: DateTime<Utc>,
+    pub draft: Value,
+    /// The `RRULE` value, as the calendar wrote it (its `COUNT` lowered by the dates left
+    /// before the window).
+    pub rule: String,
+    /// The `EXDATE`s, local to the draft's zone.
+    pub exdates: Vec<NaiveDateTime>,
+    /// Occurrences edited (or cancelled, `STATUS:CANCELLED`) in the calendar.
+    pub overrides: Vec<Mirrored>,
+}
+
+/// The mirror key of a series (its `recurrence_id`): occurrences are keyed by instants,
+/// single events by `""`.
+pub const SERIES_KEY: &str = "RRULE";
+
+impl ImportedSeries {
+    /// What decides whether the series changed since the last import.
+    pub fn digest(&self) -> String {
+        use sha2::Digest;
+        let text = serde_json::to_string(self).unwrap_or_default();
+        hex::encode(sha2::Sha256::digest(text.as_bytes()))
+    }
 }
 
 /// What one import did, kept with the subscription and shown on the settings page.
@@ -111,6 +145,8 @@ impl ImportReport {
 #[derive(Debug, Clone, Default)]
 pub struct ReadCalendar {
     pub events: Vec<Mirrored>,
+    /// The recurring VEVENTs, one series each.
+    pub series: Vec<ImportedSeries>,
     /// Every UID met, imported or not (outside the window, over the cap, refused...):
     /// a mirror whose UID is here is never deleted for being absent.
     pub uids: HashSet<String>,
@@ -235,10 +271,29 @@ pub fn read(
             }
         }
     }
-    let mut all: Vec<Mirrored> = Vec::new();
+    let mut seen = HashSet::new();
     for master in masters {
-        all.extend(reader.occurrences(master, &mut overrides, &mut out.report));
+        let uid = master.mirrored.uid.clone();
+        let mut mine: Vec<Mirrored> = Vec::new();
+        overrides.retain(|(u, _), o| {
+            if *u == uid {
+                mine.push(o.clone());
+                false
+            } else {
+                true
+            }
+        });
+        // A UID listed twice (two masters, say) keeps its first reading.
+        if !seen.insert(uid.clone()) {
+            continue;
+        }
+        mine.sort_by(|a, b| a.recurrence_id.cmp(&b.recurrence_id));
+        if let Some(series) = reader.series(master, mine, &mut out.report) {
+            out.kept.insert((series.uid.clone(), SERIES_KEY.to_owned()));
+            out.series.push(series);
+        }
     }
+    let mut all: Vec<Mirrored> = Vec::new();
     all.extend(overrides.into_values());
     // A UID listed twice (two masters, say) keeps its first reading: one mirror per key.
     let mut keys = HashSet::new();
@@ -487,17 +542,17 @@ impl Reader<'_> {
         Ok(draft)
     }
 
-    /// The occurrences of a recurring event inside the window, each its own draft (an
-    /// overriding VEVENT, by RECURRENCE-ID, replaces its occurrence).
-    fn occurrences(
+    /// A recurring VEVENT as a series: its rule checked by the `rrule` crate; one begun
+    /// before the window is read from its first date inside it (its `COUNT` lowered by the
+    /// dates left behind), one with no date in the window is left out. RDATEs are not kept
+    /// (noted). The series' window and caps bound how many dates are published.
+    fn series(
         &self,
         master: Read,
-        overrides: &mut HashMap<(String, String), Mirrored>,
+        overrides: Vec<Mirrored>,
         report: &mut ImportReport,
-    ) -> Vec<Mirrored> {
-        let Some(rule) = &master.rule else {
-            return vec![master.mirrored];
-        };
+    ) -> Option<ImportedSeries> {
+        let rule = master.rule.as_ref()?;
         let uid = &master.mirrored.uid;
         let tz: rrule::Tz = master.zone.into();
         let dtstart = master.mirrored.starts_at.with_timezone(&tz);
@@ -510,48 +565,73 @@ impl Reader<'_> {
             Err(e) => {
                 report.malformed += 1;
                 report.note(format!("RRULE of {uid}: {e}"));
-                return Vec::new();
+                return None;
             }
         };
         let set = rule
             .exdates
             .iter()
             .fold(set, |s, d| s.exdate(d.with_timezone(&tz)));
-        let set = rule
-            .rdates
-            .iter()
-            .fold(set, |s, d| s.rdate(d.with_timezone(&tz)));
+        if !rule.rdates.is_empty() {
+            report.note(format!("RDATE of {uid}: extra dates are not kept"));
+        }
         let from = (self.from - master.duration).with_timezone(&tz);
-        let result = set
-            .after(from)
-            .before(self.until.with_timezone(&tz))
-            .all((MAX_EVENTS + 1) as u16);
-        let upper = rule.rrule.to_ascii_uppercase();
-        if result.limited || !(upper.contains("UNTIL") || upper.contains("COUNT")) {
+        let Some(first) = set.clone().after(from).all(1).dates.first().copied() else {
+            report.outside_window += 1;
+            return None;
+        };
+        let first = first.with_timezone(&Utc);
+        if first > self.until {
+            report.outside_window += 1;
+            return None;
+        }
+        let mut text = rule.rrule.trim().to_owned();
+        if first > master.mirrored.starts_at && text.to_ascii_uppercase().contains("COUNT") {
+            let before = set
+                .before(first.with_timezone(&tz))
+                .all(u16::MAX)
+                .dates
+                .iter()
+                .filter(|d| d.with_timezone(&Utc) < first)
+                .count();
+            text = count_lowered(&text, before);
+        }
+        let upper = text.to_ascii_uppercase();
+        if !(upper.contains("UNTIL") || upper.contains("COUNT")) {
             report.recurrences_bounded += 1;
         }
-        let mut out = Vec::new();
-        for at in result.dates {
-            let start = at.with_timezone(&Utc);
-            let key = recurrence_key(start);
-            if let Some(edited) = overrides.remove(&(uid.clone(), key.clone())) {
-                out.push(edited);
-                continue;
-            }
-            let (starts_at, ends_at) =
-                times(start, start + master.duration, master.zone, master.all_day);
-            let mut draft = master.mirrored.draft.clone();
-            draft["starts_at"] = starts_at.into();
-            draft["ends_at"] = ends_at.into();
-            out.push(Mirrored {
-                uid: uid.clone(),
-                recurrence_id: key,
-                starts_at: start,
-                draft,
-            });
-        }
-        out
+        let (starts_at, ends_at) =
+            times(first, first + master.duration, master.zone, master.all_day);
+        let mut draft = master.mirrored.draft;
+        draft["starts_at"] = starts_at.into();
+        draft["ends_at"] = ends_at.into();
+        Some(ImportedSeries {
+            uid: master.mirrored.uid,
+            starts_at: first,
+            draft,
+            rule: text,
+            exdates: rule
+                .exdates
+                .iter()
+                .map(|d| d.with_timezone(&master.zone).naive_local())
+                .collect(),
+            overrides,
+        })
     }
+}
+
+/// An RRULE value with its `COUNT` lowered by `by` (at least one date left).
+fn count_lowered(rule: &str, by: usize) -> String {
+    rule.split(';')
+        .map(|part| match part.split_once('=') {
+            Some((k, n)) if k.trim().eq_ignore_ascii_case("COUNT") => {
+                let n: usize = n.trim().parse().unwrap_or(1);
+                format!("COUNT={}", n.saturating_sub(by).max(1))
+            }
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// The draft's times: instants with their offset; an all-day event runs from midnight to
@@ -747,21 +827,24 @@ mod tests {
             "{description}"
         );
         assert!(description.contains("\nEntrée libre."), "{description}");
-        // Weekly, four times, one date excluded: three occurrences, each keyed.
-        let permanence = by_title(&read, "Permanence numérique");
-        let starts: Vec<&str> = permanence
-            .iter()
-            .map(|e| e.draft["starts_at"].as_str().unwrap())
-            .collect();
+        // Weekly, four times, one date excluded: one series, its rule and EXDATE as written.
+        assert!(by_title(&read, "Permanence numérique").is_empty());
+        assert_eq!(read.series.len(), 1);
+        let permanence = &read.series[0];
+        assert_eq!(permanence.draft["title"], "Permanence numérique");
+        assert_eq!(permanence.draft["starts_at"], "2026-12-03T14:00:00+01:00");
+        assert!(permanence.rule.contains("COUNT=4"), "{}", permanence.rule);
         assert_eq!(
-            starts,
-            [
-                "2026-12-03T14:00:00+01:00",
-                "2026-12-17T14:00:00+01:00",
-                "2026-12-24T14:00:00+01:00"
-            ]
+            permanence.exdates,
+            [NaiveDate::from_ymd_opt(2026, 12, 10)
+                .unwrap()
+                .and_hms_opt(14, 0, 0)
+                .unwrap()]
         );
-        assert_eq!(permanence[0].recurrence_id, "20261203T130000Z");
+        assert!(
+            read.kept
+                .contains(&(permanence.uid.clone(), SERIES_KEY.to_owned()))
+        );
         let party = by_title(&read, "Fête de la Grange");
         assert_eq!(party[0].draft["starts_at"], "2026-12-21T00:00:00+01:00");
         assert_eq!(party[0].draft["ends_at"], "2026-12-22T23:59:00+01:00");
@@ -886,9 +969,14 @@ mod tests {
         assert!(!read.complete);
         assert!(read.uids.contains("broken-1"), "its mirror is kept");
         assert_eq!(read.events.len(), MAX_EVENTS);
-        let forever = by_title(&read, "Forever");
-        // From 30 days ago to 92 days ahead, every day: 123 occurrences at most.
-        assert!((120..=124).contains(&forever.len()), "{}", forever.len());
+        // Never ending, begun in 2020: one series, read from its first date in the window
+        // (30 days ago), bounded by the series' window.
+        assert!(by_title(&read, "Forever").is_empty());
+        assert_eq!(read.series.len(), 1);
+        assert_eq!(
+            read.series[0].starts_at,
+            Utc.with_ymd_and_hms(2026, 11, 1, 10, 0, 0).unwrap()
+        );
         assert_eq!(read.report.recurrences_bounded, 1);
         assert_eq!(read.report.outside_window, 1, "the event of 2020");
         assert!(read.uids.contains("old"), "never deleted for being old");
@@ -897,36 +985,46 @@ mod tests {
         let wrong = by_title(&read, "Wrong zone");
         assert_eq!(wrong[0].draft["timezone"], "Europe/Paris");
         assert_eq!(wrong[0].draft["starts_at"], "2026-12-10T18:00:00+01:00");
+        assert_eq!(read.report.over_cap as usize + read.events.len(), 2500 + 1);
+        // The events over the cap, and the series' key.
         assert_eq!(
-            read.report.over_cap as usize + read.events.len(),
-            2500 + forever.len() + 1
+            read.kept.len() as u32,
+            read.report.over_cap + read.series.len() as u32
         );
-        assert!(read.kept.len() as u32 == read.report.over_cap);
     }
 
     #[test]
-    fn an_edited_occurrence_replaces_its_date_and_durations_read() {
-        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTART;TZID=Europe/Paris:20261205T100000\r\nDURATION:PT1H30M\r\nRRULE:FREQ=WEEKLY;UNTIL=20261226T235959Z\r\nSUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Paris:20261212T100000\r\nDTSTART;TZID=Europe/Paris:20261212T110000\r\nDTEND;TZID=Europe/Paris:20261212T120000\r\nSUMMARY:Series (moved)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    fn an_edited_occurrence_goes_with_its_series_and_durations_read() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:s\r\nDTSTART;TZID=Europe/Paris:20261205T100000\r\nDURATION:PT1H30M\r\nRRULE:FREQ=WEEKLY;UNTIL=20261226T235959Z\r\nSUMMARY:Series\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Paris:20261212T100000\r\nDTSTART;TZID=Europe/Paris:20261212T110000\r\nDTEND;TZID=Europe/Paris:20261212T120000\r\nSUMMARY:Series (moved)\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:lonely\r\nRECURRENCE-ID:20261213T090000Z\r\nDTSTART:20261213T090000Z\r\nSUMMARY:Lonely override\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let read = read(ics, &territory(), now(), WINDOW_DAYS).unwrap();
-        let titles: Vec<(&str, &str)> = read
-            .events
-            .iter()
-            .map(|e| {
-                (
-                    e.draft["title"].as_str().unwrap(),
-                    e.draft["ends_at"].as_str().unwrap(),
-                )
-            })
-            .collect();
+        assert_eq!(read.series.len(), 1);
+        let series = &read.series[0];
+        assert_eq!(series.draft["ends_at"], "2026-12-05T11:30:00+01:00");
+        assert_eq!(series.overrides.len(), 1);
+        assert_eq!(series.overrides[0].recurrence_id, "20261212T090000Z");
+        assert_eq!(series.overrides[0].draft["title"], "Series (moved)");
         assert_eq!(
-            titles,
-            [
-                ("Series", "2026-12-05T11:30:00+01:00"),
-                ("Series (moved)", "2026-12-12T12:00:00+01:00"),
-                ("Series", "2026-12-19T11:30:00+01:00"),
-                ("Series", "2026-12-26T11:30:00+01:00"),
-            ]
+            series.overrides[0].draft["ends_at"],
+            "2026-12-12T12:00:00+01:00"
         );
-        assert_eq!(read.events[1].recurrence_id, "20261212T090000Z");
+        // An override whose series is not in the file stays an event of its own.
+        assert_eq!(read.events.len(), 1);
+        assert_eq!(read.events[0].draft["title"], "Lonely override");
+    }
+
+    #[test]
+    fn a_series_begun_before_the_window_keeps_the_dates_it_has_left() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:c\r\nDTSTART:20260901T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=20\r\nSUMMARY:Counted\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:over\r\nDTSTART:20250901T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nSUMMARY:Over\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let read = read(ics, &territory(), now(), WINDOW_DAYS).unwrap();
+        assert_eq!(read.series.len(), 1, "the series over long ago is left out");
+        assert_eq!(read.report.outside_window, 1);
+        let counted = &read.series[0];
+        // Weekly from 1 September at 12:00 in Paris (the zone it is read in): the 10th
+        // date (3 November, winter time) is the first in the window.
+        assert_eq!(
+            counted.starts_at,
+            Utc.with_ymd_and_hms(2026, 11, 3, 11, 0, 0).unwrap()
+        );
+        assert_eq!(counted.rule, "FREQ=WEEKLY;COUNT=11");
     }
 }

@@ -15,12 +15,14 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ActionError, Actions, Draft};
+use super::{ActionError, Actions, Draft, PastEvents};
+use crate::calendar_import::{ImportedSeries, ReadCalendar, SERIES_KEY, recurrence_key};
 use crate::publication::event::Event;
 use crate::publication::series::{
     Frequency, MAX_OCCURRENCES, Recurrence, RecurrenceDraft, Series, SeriesLink, local_date,
 };
 use crate::publication::{PublicationKind, parse_draft};
+use crate::store::calendars::{CalendarMirror, CalendarSubscription};
 use crate::validation::ValidationError;
 use crate::{Principal, Publication, PublicationBody, Territory};
 
@@ -605,6 +607,184 @@ impl Actions {
         self.store.delete_series(series.id, now).await?;
         tracing::info!(series = %series.id, by = %who.member.username, "series deleted");
         Ok(())
+    }
+
+    /// Mirrors an imported calendar's recurring VEVENTs as series, keyed by (calendar,
+    /// UID) with [`SERIES_KEY`]: a new one is stored with
+    /// [`store_new_series`](Self::store_new_series); a changed one (master or overrides)
+    /// has its template and rule replaced for every occurrence not begun (scope "all") and
+    /// its overrides applied as exceptions; an unchanged one is left alone. With
+    /// `delete_missing`, a series whose UID the calendar no longer has is deleted (its
+    /// future occurrences, each with its `Delete`), unless some VEVENT did not read. The
+    /// counts go to `read.report`; `read.series` is consumed.
+    pub async fn import_series(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        subscription: &CalendarSubscription,
+        read: &mut ReadCalendar,
+        delete_missing: bool,
+        horizon: DateTime<Utc>,
+    ) -> Result<(), ActionError> {
+        who.require_editor(territory.id)?;
+        let mirrors: HashMap<String, CalendarMirror> = self
+            .store
+            .calendar_mirrors(subscription.id)
+            .await?
+            .into_iter()
+            .filter(|m| m.recurrence_id == SERIES_KEY)
+            .map(|m| (m.uid.clone(), m))
+            .collect();
+        let report = &mut read.report;
+        for imported in std::mem::take(&mut read.series) {
+            let digest = imported.digest();
+            let existing = match mirrors.get(&imported.uid) {
+                Some(m) => self
+                    .mirrored_series(m)
+                    .await?
+                    .map(|s| (m.digest == digest, s, m.publication_id)),
+                None => None,
+            };
+            if existing.as_ref().is_some_and(|(same, ..)| *same) {
+                report.unchanged += 1;
+                continue;
+            }
+            let created = existing.is_none();
+            let outcome = self
+                .mirror_series(
+                    who,
+                    territory,
+                    existing.map(|(_, s, a)| (s, a)),
+                    &imported,
+                    horizon,
+                )
+                .await;
+            match outcome {
+                Ok(anchor) => {
+                    if created {
+                        report.created += 1;
+                    } else {
+                        report.updated += 1;
+                    }
+                    self.store
+                        .put_calendar_mirror(&CalendarMirror {
+                            subscription_id: subscription.id,
+                            uid: imported.uid.clone(),
+                            recurrence_id: SERIES_KEY.to_owned(),
+                            publication_id: anchor,
+                            digest,
+                            starts_at: imported.starts_at,
+                            synced_at: crate::now(),
+                        })
+                        .await?;
+                }
+                Err(ActionError::Invalid(e)) => {
+                    report.refused += 1;
+                    report.note(format!("{}: {} {}", imported.uid, e.field, e.rule));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if delete_missing {
+            for (uid, m) in &mirrors {
+                if read.uids.contains(uid) {
+                    continue;
+                }
+                if !read.complete {
+                    report.deletions_held = true;
+                    continue;
+                }
+                if let Some(series) = self.mirrored_series(m).await? {
+                    self.delete_series(who, territory, &series).await?;
+                    report.deleted += 1;
+                }
+                self.store
+                    .delete_calendar_mirror(subscription.id, uid, SERIES_KEY)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The live series a calendar mirror stands for: the mirror points at one of its
+    /// occurrences (its first when stored), whose link names the series.
+    async fn mirrored_series(&self, m: &CalendarMirror) -> Result<Option<Series>, ActionError> {
+        let Some(link) = self
+            .store
+            .publication(m.publication_id)
+            .await?
+            .and_then(|p| p.series)
+        else {
+            return Ok(None);
+        };
+        match self.series(link.id).await {
+            Ok((series, _)) => Ok(Some(series)),
+            Err(ActionError::NotFound | ActionError::Gone) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One imported series stored or replaced (`existing`: the series and the occurrence
+    /// its mirror points at), its overrides applied as exceptions. Returns the occurrence
+    /// the mirror points at.
+    async fn mirror_series(
+        &self,
+        who: &Principal,
+        territory: &Territory,
+        existing: Option<(Series, Uuid)>,
+        imported: &ImportedSeries,
+        horizon: DateTime<Utc>,
+    ) -> Result<Uuid, ActionError> {
+        let draft = Draft {
+            kind: PublicationKind::Event,
+            json: imported.draft.clone(),
+            past_events: PastEvents::Allowed,
+        };
+        let template = event_of(self.check_draft(who, territory, draft)?)?;
+        let recurrence = Recurrence::from_rrule(
+            &imported.rule,
+            imported.exdates.clone(),
+            template.starts_at,
+            template.tz(),
+        )?;
+        let (series, anchor) = match existing {
+            Some((series, anchor)) => {
+                let mut series = Series {
+                    template,
+                    recurrence,
+                    ..series
+                };
+                self.sync_occurrences(territory, &mut series, crate::now(), horizon)
+                    .await?;
+                (series, anchor)
+            }
+            None => {
+                let (series, published) = self
+                    .store_new_series(territory, template, recurrence, horizon)
+                    .await?;
+                let first = published
+                    .first()
+                    .ok_or_else(|| ValidationError::new("recurrence", "gives no date"))?;
+                (series, first.id)
+            }
+        };
+        let occurrences = self.store.occurrences(series.id).await?;
+        for o in &imported.overrides {
+            let Some(p) = occurrences.iter().find(|p| {
+                p.deleted_at.is_none()
+                    && p.series
+                        .is_some_and(|l| recurrence_key(l.recurrence_id) == o.recurrence_id)
+            }) else {
+                continue;
+            };
+            let mut patch = o.draft.clone();
+            if patch.get("status").is_none() {
+                patch["status"] = "scheduled".into();
+            }
+            self.edit_occurrence(who, territory, p, &patch, SeriesScope::This, horizon)
+                .await?;
+        }
+        Ok(anchor)
     }
 }
 

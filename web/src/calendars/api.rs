@@ -136,9 +136,6 @@ async fn remove(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let (subscription, territory) = own(&state, &who, &id).await?;
-    let deleted = state
-        .actions
-        .unsubscribe_calendar(&who, &territory, &subscription)
-        .await?;
+    let deleted = super::unsubscribe(&state, &who, &territory, &subscription).await?;
     Ok(Json(json!({"deleted": deleted})))
 }

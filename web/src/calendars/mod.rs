@@ -1,7 +1,7 @@
 //! External calendars a territory mirrors, on the web side: fetching a subscription with
 //! the federation crate's fetch rules (conditional GET, size and time limits, private
 //! addresses refused outside development mode), reading it and importing it through the
-//! node's use cases, and keeping the outcome for the settings page; the periodic fetch;
+//! node's use cases (recurring events as series), and keeping the outcome for the settings page; the periodic fetch;
 //! the one-shot import of an uploaded file. A fetch or a file that fails changes nothing
 //! that was imported before.
 
@@ -198,13 +198,53 @@ async fn import(
     mode: ImportMode,
 ) -> Result<ImportReport, Failure> {
     let window = i64::from(state.config.series_window_days);
-    let read = calendar_import::read_bytes(bytes, territory, rhizome_node::now(), window)
+    let now = rhizome_node::now();
+    let mut read = calendar_import::read_bytes(bytes, territory, now, window)
         .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+    // Recurring VEVENTs first, as series; their keys are kept by the events' pass.
+    state
+        .actions
+        .import_series(
+            who,
+            territory,
+            subscription,
+            &mut read,
+            mode == ImportMode::Mirror,
+            now + chrono::Duration::days(window),
+        )
+        .await
+        .map_err(|e| action_failure(&e))?;
     state
         .actions
         .import_calendar(who, territory, subscription, read, mode)
         .await
         .map_err(|e| action_failure(&e))
+}
+
+/// Stops mirroring a calendar: its series' future occurrences are deleted (the series'
+/// use case, as when the calendar drops them), then its events (the calendars' use case).
+/// Returns how many were deleted.
+pub async fn unsubscribe(
+    state: &AppState,
+    who: &Principal,
+    territory: &Territory,
+    subscription: &CalendarSubscription,
+) -> Result<u32, ActionError> {
+    // A calendar read whole that has nothing: every series mirrored from it goes.
+    let mut nothing = calendar_import::ReadCalendar {
+        complete: true,
+        ..Default::default()
+    };
+    let horizon = rhizome_node::now();
+    state
+        .actions
+        .import_series(who, territory, subscription, &mut nothing, true, horizon)
+        .await?;
+    let events = state
+        .actions
+        .unsubscribe_calendar(who, territory, subscription)
+        .await?;
+    Ok(events + nothing.report.deleted)
 }
 
 /// Imports an uploaded `.ics` file into the territory's uploaded calendar: its events

@@ -179,9 +179,7 @@ pub async fn remove(
     Posted(_): Posted<NoFields>,
 ) -> Result<Response, PageError> {
     let subscription = own_calendar(&state, &viewer, &territory, &id).await?;
-    (state.actions)
-        .unsubscribe_calendar(&viewer.principal, &territory, &subscription)
-        .await?;
+    super::unsubscribe(&state, &viewer.principal, &territory, &subscription).await?;
     Ok(back(&slug, "calendar-removed"))
 }
 

@@ -3,7 +3,10 @@
 //! changed calendar updates them and a removed event is deleted with its `Delete`
 //! delivered to a follower (the signed Mastodon-shaped peer), a hostile calendar and an
 //! HTML page are bounded or refused without losing what was imported, a one-shot upload
-//! imports a Gancio file, and private addresses are refused outside development mode.
+//! imports a Gancio file, and private addresses are refused outside development mode. A
+//! recurring VEVENT stays one series: its override and EXDATE applied, its local times
+//! kept across a daylight-saving change, a changed RRULE followed, and its future
+//! occurrences deleted (each `Delete` delivered) when the calendar drops it.
 
 use std::sync::{Arc, Mutex};
 
@@ -203,7 +206,7 @@ async fn story(backend: Backend) {
     assert_eq!(
         all.len(),
         5,
-        "one event, three occurrences, one all-day: {all:#?}"
+        "one event, a series of three occurrences, one all-day: {all:#?}"
     );
     let repair = titled(&all, "Repair café");
     assert_eq!(
@@ -234,7 +237,8 @@ async fn story(backend: Backend) {
         })
         .await;
     let html = settings(&client, &node).await;
-    assert_eq!(text_of(&html, ".calendar-mirrored").trim(), "5");
+    // Two events and one series (the weekly permanence) are mirrored.
+    assert_eq!(text_of(&html, ".calendar-mirrored").trim(), "3");
     assert!(
         text_of(&html, ".calendar-report").contains("3"),
         "{}",
@@ -604,3 +608,248 @@ async fn a_slow_calendar_server_changes_nothing() {
     assert_eq!(body["mirrored"], 1);
     assert_eq!(titled(&events(&node).await, "Atelier compost").len(), 1);
 }
+
+/// A calendar's weekly event, local to Paris, over a daylight-saving change.
+fn weekly_calendar(rule: &str) -> String {
+    let at = |days: i64| format!("{}T190000", day(days).replace('-', ""));
+    format!(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//IDN nextcloud.com//Calendar app 4.7.6//EN\r\n\
+BEGIN:VEVENT\r\nUID:atelier@cloud.example\r\nDTSTART;TZID=Europe/Paris:{}\r\nDTEND;TZID=Europe/Paris:{}\r\n\
+RRULE:{rule}\r\nEXDATE;TZID=Europe/Paris:{}\r\nSUMMARY:Atelier vélo\r\nLOCATION:La Grange\\, Poitiers\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:atelier@cloud.example\r\nRECURRENCE-ID;TZID=Europe/Paris:{}\r\n\
+DTSTART;TZID=Europe/Paris:{}T200000\r\nDTEND;TZID=Europe/Paris:{}T220000\r\nSUMMARY:Atelier vélo (déplacé)\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:atelier@cloud.example\r\nRECURRENCE-ID;TZID=Europe/Paris:{}\r\n\
+DTSTART;TZID=Europe/Paris:{}\r\nSTATUS:CANCELLED\r\nSUMMARY:Atelier vélo\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        at(7),
+        at(7).replace("T190000", "T210000"),
+        at(21),
+        at(14),
+        day(14).replace('-', ""),
+        day(14).replace('-', ""),
+        at(28),
+        at(28),
+    )
+}
+
+/// The series' live occurrences from the API: (Paris start, exception, status).
+async fn occurrences(node: &Node, series: &str) -> Vec<(String, bool, String)> {
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    let mut out: Vec<(String, bool, String)> = s["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                paris(&o["starts_at"]),
+                o["exception"].as_bool().unwrap(),
+                o["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+async fn recurring_story(backend: Backend) {
+    // Eight months ahead: a daylight-saving change always falls inside.
+    let Some((node, admin)) = Node::configured_with_territory(
+        backend,
+        |c| c.series_window_days = 240,
+        json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"}),
+    )
+    .await
+    else {
+        return;
+    };
+    // Alice, on a Mastodon-shaped server, follows the territory.
+    let masto = FakeMastodon::start().await;
+    let follow = masto.fixture("follow.json", &node.base, "");
+    let (status, body) = masto
+        .post("alice", &node.url("/t/fablab/inbox"), &follow)
+        .await;
+    assert_eq!(status, 202, "{body}");
+    masto.wait_for("Accept", |a| a["type"] == "Accept").await;
+    let calendar = CalendarServer::start().await;
+    calendar.serve(weekly_calendar("FREQ=WEEKLY"), "text/calendar", None);
+    let (status, body) = node
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/territories/fablab/calendars",
+            Some(&admin),
+            Some(json!({"url": calendar.url()})),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["mirrored"], 1, "one series: {body}");
+    assert_eq!(body["report"]["created"], 1, "{body}");
+    let subscription: uuid::Uuid = body["id"].as_str().unwrap().parse().unwrap();
+    let mirrors = node.store.calendar_mirrors(subscription).await.unwrap();
+    assert_eq!(mirrors.len(), 1);
+    assert_eq!(mirrors[0].uid, "atelier@cloud.example");
+    // The mirror points at the series' first occurrence, which names its series.
+    let first = node
+        .store
+        .publication(mirrors[0].publication_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let series = first.series.unwrap().id.to_string();
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    assert_eq!(s["recurrence"]["rule"], "FREQ=WEEKLY", "{s}");
+    assert_eq!(s["recurrence"]["imported"], true);
+    assert_eq!(s["event"]["title"], "Atelier vélo");
+
+    let weekly = occurrences(&node, &series).await;
+    let starts: Vec<&str> = weekly.iter().map(|o| o.0.as_str()).collect();
+    assert_eq!(
+        weekly[0],
+        (format!("{} 19:00", day(7)), false, "scheduled".into())
+    );
+    assert_eq!(
+        weekly[1],
+        (format!("{} 20:00", day(14)), true, "scheduled".into()),
+        "the override moved it and it is an exception"
+    );
+    assert!(
+        !starts.iter().any(|s| s.starts_with(&day(21))),
+        "EXDATE: {starts:?}"
+    );
+    assert_eq!(
+        weekly[2],
+        (format!("{} 19:00", day(28)), true, "cancelled".into()),
+        "STATUS:CANCELLED cancels that occurrence"
+    );
+    // Every week to the window's end, 19:00 in Paris on both sides of the change.
+    assert!(weekly.len() >= 30, "{}", weekly.len());
+    for (i, o) in weekly.iter().enumerate().filter(|(i, _)| *i != 1) {
+        let days = if i == 0 { 7 } else { 7 * (i as i64 + 2) };
+        assert_eq!(o.0, format!("{} 19:00", day(days)), "occurrence {i}");
+    }
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    let offsets: std::collections::BTreeSet<String> = s["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            DateTime::parse_from_rfc3339(o["starts_at"].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&Utc)
+                .format("%H:%M")
+                .to_string()
+        })
+        .collect();
+    assert!(
+        offsets.contains("18:00") && offsets.contains("17:00"),
+        "winter and summer time: {offsets:?}"
+    );
+    let titles: Vec<Value> = events(&node)
+        .await
+        .into_iter()
+        .map(|e| e["title"].clone())
+        .collect();
+    assert!(
+        titles.contains(&json!("Atelier vélo (déplacé)")),
+        "{titles:?}"
+    );
+
+    // Fetched again unchanged: nothing is touched.
+    let fetch = format!("/api/v1/calendars/{subscription}/fetch");
+    let (_, body) = node
+        .send(reqwest::Method::POST, &fetch, Some(&admin), None)
+        .await;
+    assert_eq!(body["report"]["unchanged"], 1, "{body}");
+    assert_eq!(occurrences(&node, &series).await, weekly);
+
+    // Every other week now: the same series follows, its exceptions kept.
+    calendar.serve(
+        weekly_calendar("FREQ=WEEKLY;INTERVAL=2"),
+        "text/calendar",
+        None,
+    );
+    let (_, body) = node
+        .send(reqwest::Method::POST, &fetch, Some(&admin), None)
+        .await;
+    assert_eq!(body["report"]["updated"], 1, "{body}");
+    assert_eq!(body["mirrored"], 1);
+    let fortnightly = occurrences(&node, &series).await;
+    let plain: Vec<&String> = fortnightly.iter().filter(|o| !o.1).map(|o| &o.0).collect();
+    assert!(plain.len() >= 14, "{plain:?}");
+    for (k, start) in plain.iter().enumerate() {
+        // Day 7, then 35, 49...: 21 is the EXDATE, 21 + 7 the cancelled exception.
+        let days = if k == 0 { 7 } else { 7 + 14 * (k as i64 + 1) };
+        assert_eq!(**start, format!("{} 19:00", day(days)), "{fortnightly:?}");
+    }
+    assert!(
+        !fortnightly.iter().any(|o| o.0.starts_with(&day(35 + 7))),
+        "the weeks in between are deleted"
+    );
+
+    let s = node.get_json(&format!("/api/v1/series/{series}")).await;
+    let later = s["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| paris(&o["starts_at"]) == format!("{} 19:00", day(35)))
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .unwrap();
+
+    // The calendar drops the event: the series and its future occurrences are deleted.
+    calendar.serve(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+        "text/calendar",
+        None,
+    );
+    let (_, body) = node
+        .send(reqwest::Method::POST, &fetch, Some(&admin), None)
+        .await;
+    assert_eq!(body["report"]["deleted"], 1, "{body}");
+    assert_eq!(body["mirrored"], 0);
+    let (status, _) = node
+        .send(
+            reqwest::Method::GET,
+            &format!("/api/v1/series/{series}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 410);
+    assert!(
+        titled(&events(&node).await, "Atelier vélo").is_empty(),
+        "its occurrences are deleted"
+    );
+    masto
+        .wait_for("Delete{a later occurrence}", |a| {
+            a["type"] == "Delete"
+                && a["object"]["id"]
+                    .as_str()
+                    .or(a["object"].as_str())
+                    .is_some_and(|o| o.contains(&later))
+        })
+        .await;
+
+    // Back in the calendar, then unsubscribed: the new series goes with the subscription.
+    calendar.serve(weekly_calendar("FREQ=WEEKLY"), "text/calendar", None);
+    let (_, body) = node
+        .send(reqwest::Method::POST, &fetch, Some(&admin), None)
+        .await;
+    assert_eq!(body["report"]["created"], 1, "{body}");
+    assert!(!titled(&events(&node).await, "Atelier vélo").is_empty());
+    let (status, body) = node
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/calendars/{subscription}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["deleted"], 1, "one series: {body}");
+    let all = events(&node).await;
+    assert!(
+        titled(&all, "Atelier vélo").is_empty()
+            && titled(&all, "Atelier vélo (déplacé)").is_empty(),
+        "{all:#?}"
+    );
+}
+
+on_both_backends!(recurring_story => an_imported_rrule_stays_a_series, an_imported_rrule_stays_a_series_postgres);

@@ -224,6 +224,15 @@ pub struct AudienceFacts {
     pub publics: String,
 }
 
+impl AudienceFacts {
+    /// Whether a publication is for `group`: it names that group, or no group at all
+    /// (everyone). The listings index filters by the same rule in SQL
+    /// (`sql/listings.rs`).
+    pub fn welcomes(&self, group: AgeGroup) -> bool {
+        self.age_groups == 0 || self.age_groups & age_bits(&[group]) != 0
+    }
+}
+
 /// Age groups as bits, in the order the enum lists them, for the index's filters.
 pub fn age_bits(groups: &[AgeGroup]) -> i64 {
     groups.iter().fold(0, |bits, g| bits | (1 << (*g as i64)))
@@ -543,6 +552,19 @@ pub fn bounding_box(lat: f64, lon: f64, km: f64) -> ((f64, f64), Option<(f64, f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_age_group_is_welcome_where_named_or_where_none_is() {
+        let everyone = AudienceFacts::default();
+        let teens = AudienceFacts::of(&Audience {
+            age_groups: vec![AgeGroup::Teenagers, AgeGroup::YoungAdults],
+            publics: vec![],
+        });
+        assert!(everyone.welcomes(AgeGroup::Seniors));
+        assert!(teens.welcomes(AgeGroup::Teenagers));
+        assert!(teens.welcomes(AgeGroup::YoungAdults));
+        assert!(!teens.welcomes(AgeGroup::Children));
+    }
 
     #[test]
     fn normalisation_drops_case_accents_and_syntax() {

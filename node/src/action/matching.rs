@@ -65,6 +65,8 @@ pub struct CallSuggestions {
 #[derive(Debug, Clone, Default)]
 pub struct BoardFilter {
     pub theme: Option<Theme>,
+    /// Needs for this age group (or for everyone).
+    pub age_group: Option<crate::publication::audience::AgeGroup>,
     pub near: Option<Near>,
     pub language: Option<String>,
     /// Suggestions shown for each need.
@@ -422,6 +424,7 @@ impl Matchmaker<'_> {
                 break;
             }
             let kept = filter.theme.is_none_or(|t| need.themes.contains(&t))
+                && filter.age_group.is_none_or(|g| need.audience.welcomes(g))
                 && filter
                     .language
                     .as_deref()

@@ -31,6 +31,8 @@ pub struct SuggestionParams {
 #[serde(deny_unknown_fields)]
 pub struct BoardParams {
     pub theme: Option<String>,
+    /// Needs for this age group (or for everyone).
+    pub age_group: Option<String>,
     pub language: Option<String>,
     /// `lat,lon,km`: needs whose place is within it.
     pub near: Option<String>,
@@ -58,6 +60,7 @@ impl BoardParams {
         };
         Ok(BoardFilter {
             theme,
+            age_group: crate::api::network::age_group_param(given(&self.age_group).as_deref())?,
             near: crate::feeds::near_param(given(&self.near).as_deref())?,
             language: given(&self.language),
             per_need: self.per_need.unwrap_or(3).clamp(1, 10),

@@ -2,7 +2,7 @@
 
 pub(crate) mod answers;
 pub(crate) mod matching;
-mod network;
+pub(crate) mod network;
 pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 mod publications;
 pub(crate) mod registrations;

@@ -261,7 +261,6 @@ impl<'a> FilterParams<'a> {
         kind: Option<PublicationKind>,
         query: &mut ListingQuery,
     ) -> Result<(), ApiError> {
-        use rhizome_node::publication::audience::AgeGroup;
         use rhizome_node::publication::call::{CallStatus, CallType};
         use strum::VariantNames;
         if let Some(kind) = kind.filter(|k| *k != PublicationKind::Call) {
@@ -280,16 +279,7 @@ impl<'a> FilterParams<'a> {
                 )));
             }
         }
-        query.age_group = match self.age_group {
-            Some(g) => Some(serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
-                tracing::info!(value = g, "refused age_group filter");
-                ApiError::BadRequest(format!(
-                    "age_group: unknown value {g:?}, expected one of {}",
-                    AgeGroup::VARIANTS.join(", ")
-                ))
-            })?),
-            None => None,
-        };
+        query.age_group = age_group_param(self.age_group)?;
         query.call_type = enum_param::<CallType>("type", self.call_type, CallType::VARIANTS)?;
         query.call_status = enum_param::<CallStatus>("status", self.status, CallStatus::VARIANTS)?;
         query.public = self.public.map(str::to_owned);
@@ -598,4 +588,23 @@ pub async fn subscriptions(
     Ok(Json(
         json!({"following": following, "followers": followers}),
     ))
+}
+
+/// The `age_group` parameter of every list and board; an unknown value is a 400 naming it.
+pub(crate) fn age_group_param(
+    value: Option<&str>,
+) -> Result<Option<rhizome_node::publication::audience::AgeGroup>, ApiError> {
+    use rhizome_node::publication::audience::AgeGroup;
+    use strum::VariantNames;
+    value
+        .map(|g| {
+            serde_json::from_value::<AgeGroup>(json!(g)).map_err(|_| {
+                tracing::info!(value = g, "refused age_group filter");
+                ApiError::BadRequest(format!(
+                    "age_group: unknown value {g:?}, expected one of {}",
+                    AgeGroup::VARIANTS.join(", ")
+                ))
+            })
+        })
+        .transpose()
 }

@@ -73,9 +73,11 @@ pub async fn board(
         context! {
             needs,
             themes => THEMES,
+            age_groups => super::labels::AGE_GROUPS,
             languages_offered => LANGUAGES,
             params => context! {
                 theme => params.theme, language => params.language, near => params.near,
+                age_group => params.age_group,
             },
         },
     )

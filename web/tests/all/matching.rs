@@ -143,6 +143,27 @@ async fn a_need_on_a_lists_the_offer_of_b(backend: Backend) {
         )
         .await;
     assert_eq!(none["needs"].as_array().unwrap().len(), 0, "{none}");
+    // By age group: a need that names none is for everyone; an unknown group is refused.
+    let (status, kids) = a
+        .send(
+            Method::GET,
+            "/api/v1/network/matching?age_group=6-11",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{kids}");
+    assert_eq!(kids["needs"].as_array().unwrap().len(), 1, "{kids}");
+    let (status, body) = a
+        .send(
+            Method::GET,
+            "/api/v1/network/matching?age_group=toddlers",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(body.to_string().contains("age_group"), "{body}");
     let html = page(&a, "/network/matching").await;
     assert!(
         html.contains("Besoin d&#x27;impression 3D") && html.contains("Imprimantes 3D à prêter"),

@@ -34,6 +34,51 @@ pub enum Scale {
     Country,
 }
 
+/// What a local actor is. Every local actor is a row of `territories` with a slug, a
+/// profile, keys, followers and an inbox; most are territories, the others gather what
+/// territories publish: a festival (dated), a collection (undated) or a collective (a
+/// `Group` of member territories with collegial rules). Set at creation, never changed.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantNames,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ActorRole {
+    #[default]
+    Territory,
+    Festival,
+    Collection,
+    Collective,
+}
+
+impl ActorRole {
+    /// Its name in storage and on the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Territory => "territory",
+            ActorRole::Festival => "festival",
+            ActorRole::Collection => "collection",
+            ActorRole::Collective => "collective",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActorRole> {
+        [
+            ActorRole::Territory,
+            ActorRole::Festival,
+            ActorRole::Collection,
+            ActorRole::Collective,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// Festivals, collections and collectives gather others' publications.
+    pub fn gathers(self) -> bool {
+        self != ActorRole::Territory
+    }
+}
+
 /// What an admin or editor sends to create or change a territory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +118,9 @@ pub struct TerritoryDraft {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Territory {
     pub id: Uuid,
+    /// Territory, or a festival, collection or collective (see [`ActorRole`]).
+    #[serde(default)]
+    pub role: ActorRole,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     #[serde(flatten)]
@@ -179,9 +227,15 @@ impl From<TerritoryProfile> for TerritoryDraft {
 
 impl Territory {
     pub fn new(profile: TerritoryProfile) -> Territory {
+        Territory::with_role(ActorRole::Territory, profile)
+    }
+
+    /// A new local actor of another role: a festival, a collection or a collective.
+    pub fn with_role(role: ActorRole, profile: TerritoryProfile) -> Territory {
         let now = crate::now();
         Territory {
             id: Uuid::now_v7(),
+            role,
             created_at: now,
             updated_at: now,
             profile,
@@ -196,6 +250,16 @@ impl Territory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_names_are_serde_names() {
+        for name in <ActorRole as strum::VariantNames>::VARIANTS {
+            let role = ActorRole::parse(name).unwrap();
+            assert_eq!(serde_json::to_value(role).unwrap(), *name);
+            assert_eq!(role.as_str(), *name);
+        }
+        assert_eq!(ActorRole::parse("nation"), None);
+    }
 
     #[test]
     fn offered_kind_names_are_serde_names() {

@@ -118,6 +118,7 @@ macro_rules! conformance_raw {
 conformance!(
     migrations_are_idempotent,
     territories_round_trip_and_slugs_are_unique,
+    gathering_actors_share_slugs_but_not_territory_lists,
     members_editors_and_tokens,
     publications_round_trip,
     deletion_leaves_a_tombstone,
@@ -362,6 +363,44 @@ async fn migrations_are_idempotent(store: &dyn Store) {
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     assert_eq!(store.member_count().await.unwrap(), 0);
+}
+
+async fn gathering_actors_share_slugs_but_not_territory_lists(store: &dyn Store) {
+    use rhizome_node::territory::ActorRole;
+    let fablab = territory("fablab", "Fablab");
+    let festival = Territory::with_role(
+        ActorRole::Festival,
+        territory("festival-2027", "Festival des apprentissages").profile,
+    );
+    store.insert_territory(&fablab).await.unwrap();
+    store.insert_territory(&festival).await.unwrap();
+    // Found by id and slug like any local actor, with its role...
+    let found = store.territory_by_slug("festival-2027").await.unwrap();
+    assert_eq!(found.as_ref().map(|t| t.role), Some(ActorRole::Festival));
+    assert_eq!(
+        store.territory(festival.id).await.unwrap(),
+        Some(festival.clone())
+    );
+    // ...sharing the one namespace of handles...
+    let clash = Territory::with_role(ActorRole::Collective, territory("fablab", "Clash").profile);
+    assert!(matches!(
+        store.insert_territory(&clash).await,
+        Err(StoreError::Conflict("slug"))
+    ));
+    // ...but listed apart from territories.
+    let slugs = |ts: Vec<Territory>| ts.into_iter().map(|t| t.profile.slug).collect::<Vec<_>>();
+    assert_eq!(slugs(store.territories().await.unwrap()), vec!["fablab"]);
+    assert_eq!(
+        slugs(store.actors_with_role(ActorRole::Festival).await.unwrap()),
+        vec!["festival-2027"]
+    );
+    assert!(
+        store
+            .actors_with_role(ActorRole::Collective)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn territories_round_trip_and_slugs_are_unique(store: &dyn Store) {

@@ -1,11 +1,12 @@
 //! Our actors: each territory is an `Organization` that Mastodon follows like any account;
-//! the node itself is an `Application` (FEP-2677) that signs fetches.
+//! festivals, collections and collectives are `Group`s (FEP-1b12: they `Announce` what
+//! is added to them); the node itself is an `Application` (FEP-2677) that signs fetches.
 
 use chrono::{DateTime, Utc};
 use rhizome_node::Territory;
 use rhizome_node::inventory::InventoryEntry;
 use rhizome_node::markdown;
-use rhizome_node::territory::TerritoryKind;
+use rhizome_node::territory::{ActorRole, TerritoryKind};
 use rhizome_node::theme::Theme;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -16,7 +17,20 @@ use crate::urls::Urls;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ActorType {
     Organization,
+    Group,
     Application,
+}
+
+impl ActorType {
+    /// A territory is an `Organization`; the actors that gather others' publications are
+    /// `Group`s.
+    pub fn of(role: ActorRole) -> ActorType {
+        if role.gathers() {
+            ActorType::Group
+        } else {
+            ActorType::Organization
+        }
+    }
 }
 
 /// An actor as we serve it; a territory's carries [`TerritoryFields`] too.
@@ -127,7 +141,7 @@ pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str) -> Actor {
         );
     }
     Actor {
-        kind: ActorType::Organization,
+        kind: ActorType::of(t.role),
         preferred_username: p.slug.clone(),
         name: p.name.clone(),
         summary: markdown::to_html(&p.description),

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::outbox::Outgoing;
 use crate::store::StoreError;
-use crate::territory::Territory;
+use crate::territory::{ActorRole, Territory};
 
 /// Territories: their profiles (saving one re-indexes its publications).
 #[async_trait]
@@ -25,6 +25,11 @@ pub trait TerritoryStore: Send + Sync {
 
     async fn territory_by_slug(&self, slug: &str) -> Result<Option<Territory>, StoreError>;
 
-    /// All territories, by name.
+    /// All territories (role `territory`), by name. Festivals, collections and
+    /// collectives are rows of the same table, found by id or slug like any local actor
+    /// and listed by [`TerritoryStore::actors_with_role`].
     async fn territories(&self) -> Result<Vec<Territory>, StoreError>;
+
+    /// The local actors of one role, by name.
+    async fn actors_with_role(&self, role: ActorRole) -> Result<Vec<Territory>, StoreError>;
 }

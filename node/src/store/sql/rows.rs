@@ -12,9 +12,9 @@ use crate::publication::{Publication, PublicationBody, PublicationKind};
 use crate::social::{Comment, FollowState, Follower, RemoteActor};
 use crate::store::StoreError;
 use crate::store::results::decode;
-use crate::territory::{Territory, TerritoryProfile};
+use crate::territory::{ActorRole, Territory, TerritoryProfile};
 
-pub(super) const TERRITORY_COLUMNS: &str = "id, data, created_at, updated_at";
+pub(super) const TERRITORY_COLUMNS: &str = "id, role, data, created_at, updated_at";
 
 pub(super) const MEMBER_COLUMNS: &str =
     "m.id, m.username, m.password_hash, m.is_admin, m.created_at";
@@ -22,8 +22,13 @@ pub(super) const MEMBER_COLUMNS: &str =
 pub(super) const PUBLICATION_COLUMNS: &str = "id, territory_id, data, created_at, updated_at, deleted_at, series_id, recurrence_id, series_exception";
 
 pub(super) fn territory_from_row(row: &DbRow) -> Result<Territory, sqlx::Error> {
+    let role: String = row.try_get("role")?;
     Ok(Territory {
         id: row.try_get("id")?,
+        role: ActorRole::parse(&role).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "role".into(),
+            source: format!("unknown actor role {role:?}").into(),
+        })?,
         profile: row.try_get::<Json<TerritoryProfile>, _>("data")?.0,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,

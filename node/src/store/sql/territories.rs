@@ -14,16 +14,17 @@ use crate::listing::ListingRow;
 use crate::outbox::Outgoing;
 use crate::store::results::{conflict_on, touched};
 use crate::store::{StoreError, TerritoryStore};
-use crate::territory::Territory;
+use crate::territory::{ActorRole, Territory};
 
 #[async_trait]
 impl TerritoryStore for SqlStore {
     async fn insert_territory(&self, t: &Territory) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO territories (id, slug, name, data, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO territories (id, role, slug, name, data, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(t.id)
+        .bind(t.role.as_str())
         .bind(&t.profile.slug)
         .bind(&t.profile.name)
         .bind(Json(&t.profile))
@@ -85,8 +86,17 @@ impl TerritoryStore for SqlStore {
     }
 
     async fn territories(&self) -> Result<Vec<Territory>, StoreError> {
-        let sql = format!("SELECT {TERRITORY_COLUMNS} FROM territories ORDER BY name, slug");
-        let rows = sqlx::query(&sql).fetch_all(&self.pool).await?;
+        self.actors_with_role(ActorRole::Territory).await
+    }
+
+    async fn actors_with_role(&self, role: ActorRole) -> Result<Vec<Territory>, StoreError> {
+        let sql = format!(
+            "SELECT {TERRITORY_COLUMNS} FROM territories WHERE role = $1 ORDER BY name, slug"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(role.as_str())
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows
             .iter()
             .map(territory_from_row)

@@ -411,10 +411,16 @@ fn a_mobilizon_groups_event_is_sent_by_a_member_and_attributed_to_the_group() {
         panic!("Update{{Event}}");
     };
     assert_eq!(update.id, create.id);
-    assert_eq!(create.id.as_str(), format!("{}/activity", event["id"].as_str().unwrap()));
+    assert_eq!(
+        create.id.as_str(),
+        format!("{}/activity", event["id"].as_str().unwrap())
+    );
     let edited = read_publication(&edited, group).unwrap().publication;
     assert!(edited.updated > parsed.publication.updated);
-    assert_eq!(edited.title, "Atelier de réparation de vélos et de trottinettes");
+    assert_eq!(
+        edited.title,
+        "Atelier de réparation de vélos et de trottinettes"
+    );
 
     // The group's Announce embeds the event it passes on.
     let (announce, Inbound::Announce(reaction)) = inbound("mobilizon/group_announce_create.json")

@@ -559,8 +559,8 @@ pub async fn receive_announce(
         }
         _ => embedded,
     };
-    let attributed_to_announcer = ids_of(object.get("attributedTo").unwrap_or(&Value::Null))
-        .contains(&announcer.id.as_str());
+    let attributed_to_announcer =
+        ids_of(object.get("attributedTo").unwrap_or(&Value::Null)).contains(&announcer.id.as_str());
     let publication = ObjectType::of(object).is_some_and(ObjectType::is_publication);
     let Some(id) = id_of(object).filter(|_| attributed_to_announcer && publication) else {
         return Ok(false);
@@ -617,8 +617,7 @@ pub async fn receive_delete(
     {
         let host = |url: &str| rhizome_node::social::host_of(url);
         let sender_host = host(&actor.id);
-        if sender_host.is_none() || host(&copy.actor_id) != sender_host || host(id) != sender_host
-        {
+        if sender_host.is_none() || host(&copy.actor_id) != sender_host || host(id) != sender_host {
             tracing::warn!(sender = %actor.id, author = %copy.actor_id, object = id, "Delete of a publication by an actor of another server refused");
             return Err(FederationError::Forbidden(format!(
                 "{id} is {}'s: only its author or an actor on its server may delete it",

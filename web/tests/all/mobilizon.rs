@@ -47,7 +47,9 @@ async fn follow(node: &Node, token: &str, peer: &FixturePeer, target: &str, acce
         .replace(&node.url("/t/fablab"), &node.url("/t/ville"));
     let answer: Value = serde_json::from_str(&answer).unwrap();
     assert_eq!(answer["object"]["id"], follow["id"]);
-    let (status, body) = peer.post(target, &node.url("/t/ville/inbox"), &answer).await;
+    let (status, body) = peer
+        .post(target, &node.url("/t/ville/inbox"), &answer)
+        .await;
     assert_eq!(status, 202, "{body}");
     common::eventually("follow accepted", async || {
         let (_, following) = node
@@ -64,7 +66,12 @@ async fn follow(node: &Node, token: &str, peer: &FixturePeer, target: &str, acce
 }
 
 /// The titles a network view lists, once `pred` holds of them (20 s at most).
-async fn titles_when(node: &Node, view: &str, what: &str, pred: impl Fn(&[String]) -> bool) -> Vec<Value> {
+async fn titles_when(
+    node: &Node,
+    view: &str,
+    what: &str,
+    pred: impl Fn(&[String]) -> bool,
+) -> Vec<Value> {
     let mut last = Vec::new();
     let mut seen = Vec::new();
     common::eventually(what, async || {
@@ -82,20 +89,17 @@ async fn titles_when(node: &Node, view: &str, what: &str, pred: impl Fn(&[String
 
 /// What our node answers for its page of a remote publication.
 async fn publication_page(node: &Node, id: &str) -> (u16, String) {
-    let response = node
-        .http
-        .get(node.url("/network/publication"))
-        .query(&[("id", id)])
-        .send()
-        .await
-        .unwrap();
+    let url = url::Url::parse_with_params(&node.url("/network/publication"), [("id", id)]).unwrap();
+    let response = node.http.get(url).send().await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
 /// Serves an empty outbox for `actor`, so the backfill after the follow finds nothing.
 fn empty_outbox(peer: &FixturePeer, actor: &str) {
-    peer.serve(json!({"id": format!("{actor}/outbox"), "type": "OrderedCollection",
-        "totalItems": 0, "orderedItems": []}));
+    peer.serve(
+        json!({"id": format!("{actor}/outbox"), "type": "OrderedCollection",
+        "totalItems": 0, "orderedItems": []}),
+    );
 }
 
 #[tokio::test]
@@ -105,7 +109,14 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     let group = mobilizon.actor("mobilizon/group.json");
     let member = mobilizon.actor("mobilizon/person.json");
     empty_outbox(&mobilizon, &group);
-    follow(&node, &token, &mobilizon, &group, "mobilizon/accept_follow.json").await;
+    follow(
+        &node,
+        &token,
+        &mobilizon,
+        &group,
+        "mobilizon/accept_follow.json",
+    )
+    .await;
     let inbox = node.url("/inbox");
 
     let create = mobilizon.fixture("mobilizon/group_create_event.json", &node.base);
@@ -142,7 +153,10 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     assert_eq!(agenda[0]["origin"]["actor"], group.as_str());
     assert_eq!(agenda[0]["origin"]["name"], "Framasoft");
     assert_eq!(agenda[0]["origin"]["local"], false);
-    assert_eq!(agenda[0]["place"], "Maison du Vélo, 10 rue Jangot 69007 Lyon");
+    assert_eq!(
+        agenda[0]["place"],
+        "Maison du Vélo, 10 rue Jangot 69007 Lyon"
+    );
     let (status, page) = publication_page(&node, &event_id).await;
     assert_eq!(status, 200);
     assert!(page.contains("Atelier de réparation de vélos") && page.contains("Framasoft"));
@@ -153,24 +167,38 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     let (status, body) = mobilizon.post(&member, &inbox, &update).await;
     assert_eq!(status, 202, "{body}");
     let renamed = "Atelier de réparation de vélos et de trottinettes";
-    titles_when(&node, "/api/v1/network/events", "the update", |t| t == [renamed]).await;
+    titles_when(&node, "/api/v1/network/events", "the update", |t| {
+        t == [renamed]
+    })
+    .await;
     // The same Update, or the Create, delivered again: accepted, nothing changes.
     assert_eq!(mobilizon.post(&member, &inbox, &update).await.0, 202);
     assert_eq!(mobilizon.post(&member, &inbox, &create).await.0, 202);
-    titles_when(&node, "/api/v1/network/events", "still updated", |t| t == [renamed]).await;
+    titles_when(&node, "/api/v1/network/events", "still updated", |t| {
+        t == [renamed]
+    })
+    .await;
 
     // The other server's Person cannot delete it.
     let forged_delete = json!({"type": "Delete", "id": format!("{forger}/events/x/delete"),
         "actor": forger, "object": {"type": "Tombstone", "id": event_id}});
     let (status, body) = elsewhere.post(&forger, &inbox, &forged_delete).await;
     assert_eq!(status, 403, "{body}");
-    let still = node.store.remote_publication(&event_id).await.unwrap().unwrap();
+    let still = node
+        .store
+        .remote_publication(&event_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(still.deleted_at.is_none());
     assert_eq!(still.title, renamed);
 
     // The group's own Announce of an event, embedded, as it passes on each one.
     let mut announce = mobilizon.fixture("mobilizon/group_announce_create.json", &node.base);
-    let cafe_id = format!("{}/events/0b7d1e2f-cafe-4e3b-8d9c-0a1b2c3d4e5f", mobilizon.base());
+    let cafe_id = format!(
+        "{}/events/0b7d1e2f-cafe-4e3b-8d9c-0a1b2c3d4e5f",
+        mobilizon.base()
+    );
     announce["object"]["id"] = cafe_id.clone().into();
     announce["object"]["url"] = cafe_id.clone().into();
     announce["object"]["name"] = "Café vélo".into();
@@ -183,7 +211,10 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     // A member on another Mobilizon writes for the group: the group announces it, and the
     // event is read from its origin, which must attribute it to the group.
     let mut remote_member_event = announce["object"].clone();
-    let remote_id = format!("{}/events/5a6b7c8d-1e2f-4a3b-9c0d-1e2f3a4b5c6d", elsewhere.base());
+    let remote_id = format!(
+        "{}/events/5a6b7c8d-1e2f-4a3b-9c0d-1e2f3a4b5c6d",
+        elsewhere.base()
+    );
     remote_member_event["id"] = remote_id.clone().into();
     remote_member_event["url"] = remote_id.clone().into();
     remote_member_event["actor"] = forger.as_str().into();
@@ -198,7 +229,13 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     relayed["object"] = remote_member_event.clone();
     let (status, body) = mobilizon.post(&group, &inbox, &relayed).await;
     assert_eq!(status, 400, "its origin says it is not the group's: {body}");
-    assert!(node.store.remote_publication(&remote_id).await.unwrap().is_none());
+    assert!(
+        node.store
+            .remote_publication(&remote_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     elsewhere.serve(remote_member_event);
     relayed["id"] = format!("{}/announces/3", mobilizon.base()).into();
     let (status, body) = mobilizon.post(&group, &inbox, &relayed).await;
@@ -226,7 +263,12 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     let mut replayed = update.clone();
     replayed["object"]["updated"] = "2031-04-06T10:00:00Z".into();
     assert_eq!(mobilizon.post(&member, &inbox, &replayed).await.0, 202);
-    let copy = node.store.remote_publication(&event_id).await.unwrap().unwrap();
+    let copy = node
+        .store
+        .remote_publication(&event_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(copy.deleted_at.is_some());
 }
 
@@ -262,7 +304,9 @@ async fn a_followed_gancio_instance_creates_updates_and_deletes_its_events() {
     })
     .await;
     assert_eq!(
-        archive[0]["starts_at"].as_str().map(|s| s.starts_with("2025-02-04T17:30:00")),
+        archive[0]["starts_at"]
+            .as_str()
+            .map(|s| s.starts_with("2025-02-04T17:30:00")),
         Some(true),
         "{}",
         archive[0]
@@ -273,7 +317,15 @@ async fn a_followed_gancio_instance_creates_updates_and_deletes_its_events() {
     assert_eq!(delete["object"]["type"], "Event");
     let (status, body) = gancio.post(&relay, &inbox, &delete).await;
     assert_eq!(status, 202, "{body}");
-    titles_when(&node, "/api/v1/network/archive", "Gancio's deletion", |t| t.is_empty()).await;
-    let copy = node.store.remote_publication(&event_id).await.unwrap().unwrap();
+    titles_when(&node, "/api/v1/network/archive", "Gancio's deletion", |t| {
+        t.is_empty()
+    })
+    .await;
+    let copy = node
+        .store
+        .remote_publication(&event_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(copy.deleted_at.is_some());
 }

@@ -45,7 +45,13 @@ impl Software {
     /// The headers its signatures cover, in its order.
     fn signed_headers(self) -> &'static [&'static str] {
         match self {
-            Software::Mobilizon => &["(request-target)", "content-length", "date", "digest", "host"],
+            Software::Mobilizon => &[
+                "(request-target)",
+                "content-length",
+                "date",
+                "digest",
+                "host",
+            ],
             Software::Gancio => &["(request-target)", "host", "date", "digest"],
         }
     }
@@ -106,13 +112,16 @@ impl FixturePeer {
         let key = KeyPair::generate(KeySize::Rsa2048).unwrap();
         actor["publicKey"]["publicKeyPem"] = match self.0.software {
             Software::Mobilizon => pem_encode("RSA PUBLIC KEY", key.public_key().as_ref()),
-            Software::Gancio => pem_encode(
-                "PUBLIC KEY",
-                key.public_key().as_der().unwrap().as_ref(),
-            ),
+            Software::Gancio => {
+                pem_encode("PUBLIC KEY", key.public_key().as_der().unwrap().as_ref())
+            }
         }
         .into();
-        self.0.keys.lock().unwrap().insert(id.clone(), Arc::new(key));
+        self.0
+            .keys
+            .lock()
+            .unwrap()
+            .insert(id.clone(), Arc::new(key));
         self.serve(actor);
         id
     }
@@ -214,10 +223,7 @@ fn sign(
         .filter(|h| **h != "(request-target)")
         .map(|h| (h.to_string(), values[h].clone()))
         .collect();
-    headers.push((
-        "content-type".into(),
-        "application/activity+json".into(),
-    ));
+    headers.push(("content-type".into(), "application/activity+json".into()));
     headers.push((
         "signature".into(),
         format!(

@@ -13,13 +13,12 @@ use common::{Backend, Node};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn node() -> (Node, String) {
+async fn node(backend: Backend) -> Option<(Node, String)> {
     Node::with_territory(
-        Backend::Sqlite,
+        backend,
         json!({"slug": "ville", "name": "Ville apprenante", "kind": "learning_city", "languages": ["fr"]}),
     )
     .await
-    .unwrap()
 }
 
 /// `ville` follows `target` on `peer`, which answers with the `Accept` of fixture
@@ -102,9 +101,14 @@ fn empty_outbox(peer: &FixturePeer, actor: &str) {
     );
 }
 
-#[tokio::test]
-async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
-    let (node, token) = node().await;
+common::on_both_backends!(mobilizon_group =>
+    a_followed_mobilizon_group_publishes_updates_and_deletes_its_events,
+    a_followed_mobilizon_group_publishes_updates_and_deletes_its_events_postgres);
+
+async fn mobilizon_group(backend: Backend) {
+    let Some((node, token)) = node(backend).await else {
+        return;
+    };
     let mobilizon = FixturePeer::start(Software::Mobilizon).await;
     let group = mobilizon.actor("mobilizon/group.json");
     let member = mobilizon.actor("mobilizon/person.json");
@@ -272,9 +276,14 @@ async fn a_followed_mobilizon_group_publishes_updates_and_deletes_its_events() {
     assert!(copy.deleted_at.is_some());
 }
 
-#[tokio::test]
-async fn a_followed_gancio_instance_creates_updates_and_deletes_its_events() {
-    let (node, token) = node().await;
+common::on_both_backends!(gancio_instance =>
+    a_followed_gancio_instance_creates_updates_and_deletes_its_events,
+    a_followed_gancio_instance_creates_updates_and_deletes_its_events_postgres);
+
+async fn gancio_instance(backend: Backend) {
+    let Some((node, token)) = node(backend).await else {
+        return;
+    };
     let gancio = FixturePeer::start(Software::Gancio).await;
     let relay = gancio.actor("gancio/instance_actor.json");
     empty_outbox(&gancio, &relay);

@@ -1,9 +1,10 @@
 //! Mobilizon groups followed like territories, and Gancio instances, over real HTTP with
 //! real signatures: a territory follows a Mobilizon-shaped group (its server answers
-//! `Accept`); the events its members write arrive as the group's (`Create` by the member,
-//! `Update` reusing the `Create`'s id, the group's `Announce`, `Delete` by the member);
-//! a `Person` on another server claiming the group is refused and nothing is kept. A
-//! Gancio instance actor's `Create`, `Update` and `Delete` are ingested the same way.
+//! `Accept`, and its outbox brings its past events); the events its members write arrive
+//! as the group's (`Create` by the member, `Update` reusing the `Create`'s id, the
+//! group's `Announce`, `Delete` by the member); a `Person` on another server claiming the
+//! group is refused and nothing is kept. A Gancio instance actor's `Create`, `Update` and
+//! `Delete` are ingested the same way.
 //! Every payload comes from `federation/tests/fixtures/` (shapes from their source).
 
 use crate::common;
@@ -112,7 +113,30 @@ async fn mobilizon_group(backend: Backend) {
     let mobilizon = FixturePeer::start(Software::Mobilizon).await;
     let group = mobilizon.actor("mobilizon/group.json");
     let member = mobilizon.actor("mobilizon/person.json");
-    empty_outbox(&mobilizon, &group);
+    let create = mobilizon.fixture("mobilizon/group_create_event.json", &node.base);
+
+    // The group's outbox, as Mobilizon pages it (`ActorView`: the first page embedded,
+    // with a `next` while items remain), holds an earlier event: the follow brings it.
+    let mut earlier = create.clone();
+    let earlier_id = format!(
+        "{}/events/1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        mobilizon.base()
+    );
+    earlier["id"] = format!("{earlier_id}/activity").into();
+    earlier["to"] = "https://www.w3.org/ns/activitystreams#Public".into();
+    earlier["object"]["id"] = earlier_id.clone().into();
+    earlier["object"]["url"] = earlier_id.into();
+    earlier["object"]["name"] = "Bourse aux vélos".into();
+    earlier["object"]["startTime"] = "2031-05-10T09:00:00+02:00".into();
+    earlier["object"]["endTime"] = "2031-05-10T13:00:00+02:00".into();
+    let outbox = format!("{group}/outbox");
+    mobilizon.serve(json!({"id": outbox, "attributedTo": group, "type": "OrderedCollection",
+        "totalItems": 1, "first": {"id": format!("{outbox}?page=1"), "type": "OrderedCollectionPage",
+            "partOf": outbox, "orderedItems": [earlier], "next": format!("{outbox}?page=2")}}));
+    mobilizon.serve(
+        json!({"id": format!("{outbox}?page=2"), "type": "OrderedCollectionPage",
+        "partOf": outbox, "orderedItems": [], "prev": format!("{outbox}?page=1")}),
+    );
     follow(
         &node,
         &token,
@@ -121,9 +145,12 @@ async fn mobilizon_group(backend: Backend) {
         "mobilizon/accept_follow.json",
     )
     .await;
+    titles_when(&node, "/api/v1/network/events", "the group's outbox", |t| {
+        t == ["Bourse aux vélos"]
+    })
+    .await;
     let inbox = node.url("/inbox");
 
-    let create = mobilizon.fixture("mobilizon/group_create_event.json", &node.base);
     let event_id = create["object"]["id"].as_str().unwrap().to_owned();
     assert_eq!(create["actor"], member.as_str());
     assert_eq!(create["object"]["attributedTo"], group.as_str());
@@ -150,17 +177,15 @@ async fn mobilizon_group(backend: Backend) {
     let (status, body) = mobilizon.post(&member, &inbox, &create).await;
     assert_eq!(status, 202, "{body}");
     let agenda = titles_when(&node, "/api/v1/network/events", "the group's event", |t| {
-        t == ["Atelier de réparation de vélos"]
+        t == ["Bourse aux vélos", "Atelier de réparation de vélos"]
     })
     .await;
-    assert_eq!(agenda[0]["id"], event_id.as_str());
-    assert_eq!(agenda[0]["origin"]["actor"], group.as_str());
-    assert_eq!(agenda[0]["origin"]["name"], "Framasoft");
-    assert_eq!(agenda[0]["origin"]["local"], false);
-    assert_eq!(
-        agenda[0]["place"],
-        "Maison du Vélo, 10 rue Jangot 69007 Lyon"
-    );
+    let atelier = &agenda[1];
+    assert_eq!(atelier["id"], event_id.as_str());
+    assert_eq!(atelier["origin"]["actor"], group.as_str());
+    assert_eq!(atelier["origin"]["name"], "Framasoft");
+    assert_eq!(atelier["origin"]["local"], false);
+    assert_eq!(atelier["place"], "Maison du Vélo, 10 rue Jangot 69007 Lyon");
     let (status, page) = publication_page(&node, &event_id).await;
     assert_eq!(status, 200);
     assert!(page.contains("Atelier de réparation de vélos") && page.contains("Framasoft"));
@@ -172,14 +197,14 @@ async fn mobilizon_group(backend: Backend) {
     assert_eq!(status, 202, "{body}");
     let renamed = "Atelier de réparation de vélos et de trottinettes";
     titles_when(&node, "/api/v1/network/events", "the update", |t| {
-        t == [renamed]
+        t == ["Bourse aux vélos", renamed]
     })
     .await;
     // The same Update, or the Create, delivered again: accepted, nothing changes.
     assert_eq!(mobilizon.post(&member, &inbox, &update).await.0, 202);
     assert_eq!(mobilizon.post(&member, &inbox, &create).await.0, 202);
     titles_when(&node, "/api/v1/network/events", "still updated", |t| {
-        t == [renamed]
+        t == ["Bourse aux vélos", renamed]
     })
     .await;
 
@@ -245,7 +270,7 @@ async fn mobilizon_group(backend: Backend) {
     let (status, body) = mobilizon.post(&group, &inbox, &relayed).await;
     assert_eq!(status, 202, "{body}");
     let agenda = titles_when(&node, "/api/v1/network/events", "announced events", |t| {
-        t == [renamed, "Café vélo", "Balade à vélo"]
+        t == ["Bourse aux vélos", renamed, "Café vélo", "Balade à vélo"]
     })
     .await;
     for item in &agenda {
@@ -259,7 +284,7 @@ async fn mobilizon_group(backend: Backend) {
     let (status, body) = mobilizon.post(&member, &inbox, &delete).await;
     assert_eq!(status, 202, "{body}");
     titles_when(&node, "/api/v1/network/events", "the deletion", |t| {
-        t == ["Café vélo", "Balade à vélo"]
+        t == ["Bourse aux vélos", "Café vélo", "Balade à vélo"]
     })
     .await;
     assert_eq!(publication_page(&node, &event_id).await.0, 404);

@@ -62,7 +62,7 @@ struct Peer {
     base: String,
     /// Each actor's key, by actor id.
     keys: Mutex<HashMap<String, Arc<KeyPair>>>,
-    /// Documents served as ActivityStreams JSON, by path.
+    /// Documents served as ActivityStreams JSON, by path and query.
     documents: Mutex<HashMap<String, Value>>,
     /// Paths answering `410 Gone` (deleted objects).
     gone: Mutex<HashSet<String>>,
@@ -147,7 +147,10 @@ impl FixturePeer {
             self.0.base,
             "{id} is not on this peer"
         );
-        url.path().to_owned()
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        }
     }
 
     /// POSTs `activity` to `inbox`, signed by `actor_id` (one of [`FixturePeer::actor`]'s)
@@ -251,10 +254,11 @@ async fn handle(
             Err(_) => StatusCode::BAD_REQUEST.into_response(),
         };
     }
-    if peer.0.gone.lock().unwrap().contains(uri.path()) {
+    let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+    if peer.0.gone.lock().unwrap().contains(path) {
         return StatusCode::GONE.into_response();
     }
-    match peer.0.documents.lock().unwrap().get(uri.path()) {
+    match peer.0.documents.lock().unwrap().get(path) {
         Some(doc) => (
             [("content-type", "application/activity+json; charset=utf-8")],
             serde_json::to_string(doc).unwrap(),

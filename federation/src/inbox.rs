@@ -117,9 +117,10 @@ async fn receive(
     let Some(actor) = verified_sender(fed, &pending, &activity).await? else {
         return Ok(StatusCode::ACCEPTED);
     };
+    let received = received_key(&activity);
     if !fed
         .store
-        .mark_received(activity.id.as_str(), rhizome_node::now())
+        .mark_received(&received, rhizome_node::now())
         .await?
     {
         tracing::debug!(id = %activity.id, "duplicate activity dropped");
@@ -129,9 +130,27 @@ async fn receive(
     let result = activities::receive(fed, &activity, &actor).await;
     if let Err(FederationError::Internal(_)) = &result {
         // Our failure, not the sender's: let their retry through.
-        fed.store.forget_received(activity.id.as_str()).await?;
+        fed.store.forget_received(&received).await?;
     }
     result.map(|()| StatusCode::ACCEPTED)
+}
+
+/// What duplicates are recognised by: the activity id, except for an `Update`, which is
+/// its id with the object's `updated`. Mobilizon gives every `Update` of an object the id
+/// of its `Create` (`object.id <> "/activity"`), so each edit is new while the same
+/// edit delivered again is still a duplicate.
+fn received_key(activity: &Activity) -> String {
+    let updated = activity
+        .object
+        .get("updated")
+        .and_then(serde_json::Value::as_str);
+    match (&activity.kind, updated) {
+        (ActivityType::Verb(Verb::Update), Some(updated)) => {
+            let updated: String = updated.chars().take(64).collect();
+            format!("{} updated {updated}", activity.id)
+        }
+        _ => activity.id.to_string(),
+    }
 }
 
 /// The verified sender, or `None` for a self-deletion by an account we cannot fetch any
@@ -213,4 +232,42 @@ pub async fn verify_fetch(
         return Err(FederationError::Blocked(host));
     }
     verify_signer(fed, &pending, &owner).await.map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::received_key;
+    use crate::protocol::Activity;
+    use serde_json::json;
+
+    fn activity(kind: &str, updated: Option<&str>) -> Activity {
+        let mut object = json!({"id": "https://mobilizon.example/events/1", "type": "Event"});
+        if let Some(updated) = updated {
+            object["updated"] = updated.into();
+        }
+        serde_json::from_value(json!({"id": "https://mobilizon.example/events/1/activity",
+            "type": kind, "actor": "https://mobilizon.example/@tcit", "object": object}))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_update_reusing_its_creates_id_is_new_once_per_edit() {
+        let create = received_key(&activity("Create", Some("2031-01-01T10:00:00Z")));
+        let first = received_key(&activity("Update", Some("2031-01-02T10:00:00Z")));
+        let second = received_key(&activity("Update", Some("2031-01-03T10:00:00Z")));
+        assert_ne!(create, first);
+        assert_ne!(first, second);
+        // The same edit delivered twice is one.
+        assert_eq!(
+            first,
+            received_key(&activity("Update", Some("2031-01-02T10:00:00Z")))
+        );
+        // Everything else, and an Update naming no date, goes by id alone.
+        assert_eq!(create, "https://mobilizon.example/events/1/activity");
+        assert_eq!(received_key(&activity("Update", None)), create);
+        assert_eq!(
+            received_key(&activity("Delete", Some("2031-01-02T10:00:00Z"))),
+            create
+        );
+    }
 }

@@ -376,3 +376,93 @@ fn activities_about_unknown_object_types_are_ignored() {
         }
     }
 }
+
+#[test]
+fn a_mobilizon_groups_event_is_sent_by_a_member_and_attributed_to_the_group() {
+    let group = "https://mobilizon.example/@framasoft";
+    let member = "https://mobilizon.example/@tcit";
+    let member_doc = fixture("mobilizon/person.json");
+    let actor = remote_actor_from_json(member_doc).unwrap();
+    assert_eq!(actor.id, member);
+    assert_eq!(actor.username.as_deref(), Some("tcit"));
+    assert!(parse_public(&actor.public_key_pem).is_some());
+
+    let (create, Inbound::CreateOrUpdatePublication(event)) =
+        inbound("mobilizon/group_create_event.json")
+    else {
+        panic!("Create{{Event}}");
+    };
+    assert_eq!(create.actor.as_str(), member);
+    assert_eq!(event["attributedTo"], group);
+    // Read as the group's; as the member's own it is someone else's.
+    let parsed = read_publication(&event, group).unwrap();
+    assert_eq!(parsed.publication.title, "Atelier de réparation de vélos");
+    assert_eq!(parsed.publication.actor_id, group);
+    assert_eq!(parsed.publication.starts_at, at("2031-05-17T12:00:00Z"));
+    assert_eq!(
+        read_publication(&event, member).unwrap_err(),
+        "the object is attributed to someone else"
+    );
+
+    // The Update reuses the Create's id; only the object's `updated` tells them apart.
+    let (update, Inbound::CreateOrUpdatePublication(edited)) =
+        inbound("mobilizon/group_update_event.json")
+    else {
+        panic!("Update{{Event}}");
+    };
+    assert_eq!(update.id, create.id);
+    assert_eq!(
+        create.id.as_str(),
+        format!("{}/activity", event["id"].as_str().unwrap())
+    );
+    let edited = read_publication(&edited, group).unwrap().publication;
+    assert!(edited.updated > parsed.publication.updated);
+    assert_eq!(
+        edited.title,
+        "Atelier de réparation de vélos et de trottinettes"
+    );
+
+    // The group's Announce embeds the event it passes on.
+    let (announce, Inbound::Announce(reaction)) = inbound("mobilizon/group_announce_create.json")
+    else {
+        panic!("Announce");
+    };
+    assert_eq!(announce.actor.as_str(), group);
+    assert_eq!(reaction.object.as_deref(), event["id"].as_str());
+    assert_eq!(reaction.embedded.unwrap()["attributedTo"], group);
+
+    // The member deletes it with a Tombstone.
+    let (delete, Inbound::Delete(deleted)) = inbound("mobilizon/member_delete_event.json") else {
+        panic!("Delete{{Tombstone}}");
+    };
+    assert_eq!(delete.actor.as_str(), member);
+    assert_eq!(Some(deleted.object.as_str()), event["id"].as_str());
+
+    // The group accepts a follow.
+    let (_, Inbound::Accept(accept)) = inbound("mobilizon/accept_follow.json") else {
+        panic!("Accept{{Follow}}");
+    };
+    assert_eq!(accept.follow, "https://node.example/activities/FOLLOW_ID");
+}
+
+#[test]
+fn gancio_updates_and_deletes_read_as_what_rhizome_does_with_them() {
+    let relay = "https://gancio.example/federation/u/relay";
+    let (update, Inbound::CreateOrUpdatePublication(object)) = inbound("gancio/update_event.json")
+    else {
+        panic!("Update{{Event}}");
+    };
+    assert!(update.id.as_str().contains("#Update-"));
+    let parsed = read_publication(&object, relay).unwrap().publication;
+    assert_eq!(parsed.starts_at, at("2025-02-04T17:30:00Z"));
+    assert_eq!(parsed.updated, at("2025-01-13T09:20:00Z").unwrap());
+    // Gancio deletes with the whole Event embedded.
+    let (_, Inbound::Delete(delete)) = inbound("gancio/delete_event.json") else {
+        panic!("Delete{{Event}}");
+    };
+    assert_eq!(delete.object, "https://gancio.example/federation/m/43");
+    let (_, Inbound::Accept(accept)) = inbound("gancio/accept_follow.json") else {
+        panic!("Accept{{Follow}}");
+    };
+    assert_eq!(accept.follow, "https://node.example/activities/FOLLOW_ID");
+}

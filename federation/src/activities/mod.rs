@@ -45,7 +45,7 @@ pub async fn receive(
         }
         Inbound::Like(like) => reaction::receive(fed, like, actor, ReactionKind::Like).await,
         Inbound::Announce(announce) => {
-            if network::receive_relayed(fed, announce.object.as_deref(), actor).await? {
+            if network::receive_announce(fed, &announce, actor).await? {
                 return Ok(());
             }
             reaction::receive(fed, announce, actor, ReactionKind::Announce).await

@@ -15,7 +15,7 @@ use crate::astointernal;
 use crate::error::FederationError;
 use crate::fetch::{FetchError, check_url};
 use crate::protocol::outbound::{Embedded, Extensions};
-use crate::protocol::{Verb, id_of, ids_of, inbound};
+use crate::protocol::{ObjectType, Verb, id_of, ids_of, inbound};
 
 impl Federation {
     /// Resolves `@name@host`, `name@host` or an actor URL to an actor id, via WebFinger.
@@ -291,18 +291,62 @@ pub async fn receive_reject(
 }
 
 /// `Create`/`Update` of an Event or Page by an actor we follow (directly, or through a
-/// subscription to its node); a hub passes what it keeps on to its other subscribers.
+/// subscription to its node); a hub passes what it keeps on to its other subscribers. An
+/// object attributed to another actor (a Mobilizon group's event, sent by the member who
+/// wrote it) is kept as the attributed actor's, when the sender speaks for it
+/// ([`author_spoken_for`]).
 pub async fn receive_publication(
     fed: &Federation,
     object: &Value,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
-    if keep(fed, object, actor, None).await?
+    let author = author_spoken_for(fed, object, actor).await?;
+    if keep(fed, object, &author, None).await?
         && let Some(id) = id_of(object)
     {
-        relay(fed, id, actor).await?;
+        relay(fed, id, &author).await?;
     }
     Ok(())
+}
+
+/// Who publishes `object`, sent by `sender`: the sender itself, or the actor the object is
+/// attributedTo when that actor is on the sender's own server. That is how Mobilizon
+/// publishes a group's events: a member's `Person` sends the `Create`/`Update`, the
+/// object is attributedTo the `Group`. Only the group's own server holds the group's key
+/// and could sign as the group anyway, so a sender on that server speaking for it claims
+/// nothing its server could not; a sender on any other server is refused (`403`, logged,
+/// nothing stored). The group's `members` collection cannot vouch instead: Mobilizon
+/// shows it to members only. The object's id must be on that server too
+/// (`astointernal::publication`).
+async fn author_spoken_for(
+    fed: &Federation,
+    object: &Value,
+    sender: &RemoteActor,
+) -> Result<RemoteActor, FederationError> {
+    let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
+    let Some(&author) = attributed.first() else {
+        return Ok(sender.clone());
+    };
+    if attributed.contains(&sender.id.as_str()) {
+        return Ok(sender.clone());
+    }
+    let same_server = rhizome_node::social::host_of(author).is_some()
+        && rhizome_node::social::host_of(author) == rhizome_node::social::host_of(&sender.id);
+    if !same_server || attributed.len() > 1 {
+        tracing::warn!(
+            sender = %sender.id,
+            attributed_to = ?attributed,
+            object = id_of(object).unwrap_or_default(),
+            "publication attributed to an actor of another server refused"
+        );
+        return Err(FederationError::Forbidden(format!(
+            "the object is attributed to {}, which {} does not speak for: only an actor on \
+             the attributed actor's own server may publish in its name",
+            attributed.join(", "),
+            sender.id
+        )));
+    }
+    Ok(fed.actor(author, false).await?)
 }
 
 /// Stores a publication from a followed actor if some subscription's scope wants it:
@@ -314,14 +358,21 @@ pub async fn keep(
     actor: &RemoteActor,
     min_published: Option<DateTime<Utc>>,
 ) -> Result<bool, FederationError> {
+    let scopes = scopes_following(fed, &actor.id).await?;
+    keep_within(fed, object, actor, min_published, &scopes).await
+}
+
+/// The scopes of every subscription that brings `actor_id`'s publications here: the
+/// territories following it, and accepted subscriptions to its node.
+async fn scopes_following(fed: &Federation, actor_id: &str) -> Result<Vec<Scope>, FederationError> {
     let mut scopes: Vec<Scope> = fed
         .store
-        .followings_of(&actor.id)
+        .followings_of(actor_id)
         .await?
         .into_iter()
         .map(|f| f.scope)
         .collect();
-    let host = rhizome_node::social::host_of(&actor.id);
+    let host = rhizome_node::social::host_of(actor_id);
     scopes.extend(
         fed.store
             .node_subscriptions()
@@ -333,7 +384,7 @@ pub async fn keep(
             })
             .map(|s| s.scope),
     );
-    keep_within(fed, object, actor, min_published, &scopes).await
+    Ok(scopes)
 }
 
 /// Stores a publication if one of `scopes` wants it.
@@ -349,6 +400,16 @@ async fn keep_within(
         return Ok(false);
     }
     let item = astointernal::publication(object, &actor.id).map_err(FederationError::Malformed)?;
+    keep_parsed(fed, item, min_published, scopes).await
+}
+
+/// Stores a publication already read, if one of `scopes` wants it.
+async fn keep_parsed(
+    fed: &Federation,
+    item: astointernal::Parsed,
+    min_published: Option<DateTime<Utc>>,
+    scopes: &[Scope],
+) -> Result<bool, FederationError> {
     if let Some(min) = min_published
         && item.publication.published < min
         && item.publication.ends_at.is_none_or(|end| end < now())
@@ -476,17 +537,99 @@ pub async fn receive_relayed(
     Ok(true)
 }
 
+/// An `Announce` that is a followed actor publishing rather than a boost: a hub or relay
+/// we subscribe to passing on a publication ([`receive_relayed`]), or a followed actor
+/// announcing an Event or Page attributed to itself (a Mobilizon group announces each
+/// event its members write, embedded; for a `Create`/`Update` embedded, its object).
+/// `false` when it is neither: an ordinary boost.
+pub async fn receive_announce(
+    fed: &Federation,
+    announce: &inbound::Reaction,
+    announcer: &RemoteActor,
+) -> Result<bool, FederationError> {
+    if receive_relayed(fed, announce.object.as_deref(), announcer).await? {
+        return Ok(true);
+    }
+    let Some(embedded) = &announce.embedded else {
+        return Ok(false);
+    };
+    let object = match ObjectType::of(embedded) {
+        Some(ObjectType::Other) if embedded.get("object").is_some_and(Value::is_object) => {
+            &embedded["object"]
+        }
+        _ => embedded,
+    };
+    let attributed_to_announcer =
+        ids_of(object.get("attributedTo").unwrap_or(&Value::Null)).contains(&announcer.id.as_str());
+    let publication = ObjectType::of(object).is_some_and(ObjectType::is_publication);
+    let Some(id) = id_of(object).filter(|_| attributed_to_announcer && publication) else {
+        return Ok(false);
+    };
+    if fed.urls.is_local(id) {
+        return Ok(false);
+    }
+    let scopes = scopes_following(fed, &announcer.id).await?;
+    if scopes.is_empty() {
+        return Ok(false);
+    }
+    let item = if rhizome_node::social::host_of(id) == rhizome_node::social::host_of(&announcer.id)
+    {
+        // Its own server's word, as good as a Create signed by the announcer.
+        astointernal::publication(object, &announcer.id).map_err(FederationError::Malformed)?
+    } else {
+        // Written on another server (a Mobilizon group's member elsewhere): read from its
+        // origin, which must attribute it to the announcer too.
+        let fetched = match fed.fetch_json(id).await {
+            Ok(fetched) => fetched,
+            Err(FetchError::Gone(_)) => {
+                fed.store
+                    .delete_remote_publication(id, &announcer.id, now())
+                    .await?;
+                return Ok(true);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        astointernal::announced_publication(&fetched, &announcer.id)
+            .map_err(FederationError::Malformed)?
+    };
+    if keep_parsed(fed, item, None, &scopes).await? {
+        relay(fed, id, announcer).await?;
+    }
+    Ok(true)
+}
+
+/// `Delete` of a publication we keep: honoured from its author, or from an actor on the
+/// author's own server when the object is on that server too (a Mobilizon group's event
+/// deleted by a member, see [`author_spoken_for`]). Anyone else is refused (`403`).
 pub async fn receive_delete(
     fed: &Federation,
     delete: &inbound::Delete,
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
     let id = delete.object.as_str();
-    if fed
+    let mut deleted = fed
         .store
         .delete_remote_publication(id, &actor.id, now())
-        .await?
+        .await?;
+    if !deleted
+        && let Some(copy) = fed.store.remote_publication(id).await?
+        && copy.deleted_at.is_none()
     {
+        let host = |url: &str| rhizome_node::social::host_of(url);
+        let sender_host = host(&actor.id);
+        if sender_host.is_none() || host(&copy.actor_id) != sender_host || host(id) != sender_host {
+            tracing::warn!(sender = %actor.id, author = %copy.actor_id, object = id, "Delete of a publication by an actor of another server refused");
+            return Err(FederationError::Forbidden(format!(
+                "{id} is {}'s: only its author or an actor on its server may delete it",
+                copy.actor_id
+            )));
+        }
+        deleted = fed
+            .store
+            .delete_remote_publication(id, &copy.actor_id, now())
+            .await?;
+    }
+    if deleted {
         // A hub passes deletions on too: receivers find the origin answering 410.
         relay(fed, id, actor).await?;
     }

@@ -33,6 +33,22 @@ pub fn publication(object: &Value, actor_id: &str) -> Result<Parsed, String> {
     if !same_host {
         return Err(format!("{id} is not on its author's host"));
     }
+    read_publication(object, actor_id)
+}
+
+/// Reads an Event or Page that `author_id` announced and that was fetched from its origin,
+/// another server (a Mobilizon group passing on what a member elsewhere wrote): the
+/// origin answers for the id, the announcing author for the attribution, which must
+/// name it.
+pub fn announced_publication(object: &Value, author_id: &str) -> Result<Parsed, String> {
+    if !ids_of(object.get("attributedTo").unwrap_or(&Value::Null)).contains(&author_id) {
+        return Err(format!("its origin does not attribute it to {author_id}"));
+    }
+    read_publication(object, author_id)
+}
+
+fn read_publication(object: &Value, actor_id: &str) -> Result<Parsed, String> {
+    let id = id_of(object).ok_or("object without id")?;
     let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
     if !attributed.is_empty() && !attributed.contains(&actor_id) {
         return Err("the object is attributed to someone else".into());

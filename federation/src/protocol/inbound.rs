@@ -105,6 +105,9 @@ pub struct Reaction {
     pub id: url::Url,
     /// The id of the liked or boosted object, if the activity names one.
     pub object: Option<String>,
+    /// The object itself when it came embedded (a Mobilizon group embeds the event it
+    /// announces); `None` when only its id was sent.
+    pub embedded: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -239,6 +242,7 @@ impl Activity {
         Reaction {
             id: self.id.clone(),
             object: id_of(&self.object).map(str::to_owned),
+            embedded: self.object.is_object().then(|| self.object.clone()),
         }
     }
 }

@@ -62,7 +62,8 @@ fn new_account() -> Account {
     }
 }
 
-fn pem_encode(label: &str, der: &[u8]) -> String {
+/// A DER key as PEM text, under `label`.
+pub fn pem_encode(label: &str, der: &[u8]) -> String {
     let b64 = BASE64.encode(der);
     let lines: Vec<&str> = b64
         .as_bytes()

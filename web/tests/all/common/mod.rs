@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mastodon;
+pub mod mobilizon;
 pub mod pages;
 pub mod simulation;
 pub mod smtp;

@@ -6,6 +6,7 @@
 mod common;
 
 mod admin_pages;
+mod allowlist;
 mod answers;
 mod api;
 mod calendars;
@@ -18,10 +19,13 @@ mod fields;
 mod filters;
 mod geocode;
 mod hardening;
+mod logs;
 mod mail;
 mod matching;
 mod media;
+mod metrics;
 mod network;
+mod openapi;
 mod pages;
 mod preview;
 mod registrations;

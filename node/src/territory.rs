@@ -12,6 +12,7 @@ use crate::validation::{self as v, Validated, ValidationError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum TerritoryKind {
     LearningTerritory,
     LearningCity,
@@ -26,6 +27,7 @@ pub enum TerritoryKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum Scale {
     Neighbourhood,
     City,
@@ -71,6 +73,7 @@ pub struct TerritoryDraft {
 
 /// The validated, stored form of a territory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
 pub struct Territory {
     pub id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -81,6 +84,7 @@ pub struct Territory {
 
 /// Everything about a territory that its editors can change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(utoipa::ToSchema)]
 pub struct TerritoryProfile {
     pub slug: String,
     pub name: String,

@@ -1287,7 +1287,6 @@ mod federation {
         assert!(usage.open >= 1 && usage.open <= usage.max, "{usage:?}");
         let t = territory("lab", "Lab");
         store.insert_territory(&t).await.unwrap();
-        let now = rhizome_node::now();
         let inboxes = || {
             Recipients::Inboxes(vec![
                 "https://a.example/inbox".into(),
@@ -1296,6 +1295,8 @@ mod federation {
         };
         store.enqueue(&outgoing(t.id, inboxes())).await.unwrap();
         store.enqueue(&outgoing(t.id, inboxes())).await.unwrap();
+        // Due from their enqueueing on.
+        let now = rhizome_node::now();
         let counts = store.deliveries_by_server(now).await.unwrap();
         assert_eq!(counts.len(), 2, "{counts:?}");
         assert!(

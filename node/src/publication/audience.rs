@@ -17,6 +17,7 @@ use crate::validation::{self as v, Validated};
     strum::VariantNames,
     strum::VariantArray,
 )]
+#[derive(utoipa::ToSchema)]
 pub enum AgeGroup {
     #[serde(rename = "0-6")]
     #[strum(serialize = "0-6")]
@@ -40,6 +41,7 @@ pub enum AgeGroup {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Audience {
     #[serde(default)]
     pub age_groups: Vec<AgeGroup>,

@@ -10,6 +10,7 @@ mod allowlist;
 mod answers;
 mod api;
 mod calendars;
+mod cors;
 mod cli;
 mod discovery;
 mod durability;

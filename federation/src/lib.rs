@@ -141,7 +141,12 @@ impl Federation {
         {
             return false;
         }
-        if self.config.allowed_domains.iter().any(|d| domain_matches(d, host)) {
+        if self
+            .config
+            .allowed_domains
+            .iter()
+            .any(|d| domain_matches(d, host))
+        {
             return false;
         }
         match self
@@ -158,7 +163,12 @@ impl Federation {
     /// admin, whatever the federation mode: the rule for fetches that are not federation
     /// (external calendars, the geocoder).
     pub async fn is_blocked_domain(&self, host: &str) -> bool {
-        if self.config.blocked_domains.iter().any(|d| domain_matches(d, host)) {
+        if self
+            .config
+            .blocked_domains
+            .iter()
+            .any(|d| domain_matches(d, host))
+        {
             return true;
         }
         self.cached_list(&self.blocked, || self.store.blocked_domains())

@@ -71,7 +71,9 @@ impl ServerState {
     /// deliveries are tried once a day until it answers again.
     pub fn is_dead(&self, now: DateTime<Utc>) -> bool {
         self.consecutive_failures >= DEAD_AFTER_FAILURES
-            && self.last_success.is_none_or(|t| now - t > Duration::days(1))
+            && self
+                .last_success
+                .is_none_or(|t| now - t > Duration::days(1))
     }
 }
 

@@ -72,8 +72,7 @@ pub struct TerritoryDraft {
 }
 
 /// The validated, stored form of a territory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Territory {
     pub id: Uuid,
     pub created_at: DateTime<Utc>,
@@ -83,8 +82,7 @@ pub struct Territory {
 }
 
 /// Everything about a territory that its editors can change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TerritoryProfile {
     pub slug: String,
     pub name: String,

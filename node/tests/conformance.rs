@@ -1316,7 +1316,10 @@ mod federation {
             counts.iter().find(|c| c.host == host).cloned().unwrap()
         };
         let counts = store.deliveries_by_server(now).await.unwrap();
-        assert_eq!((of(&counts, &host).in_flight, of(&counts, &host).failed), (1, 0));
+        assert_eq!(
+            (of(&counts, &host).in_flight, of(&counts, &host).failed),
+            (1, 0)
+        );
         store
             .delivery_failed(&claimed[0], now, "503")
             .await

@@ -86,7 +86,9 @@ mod tests {
         assert!(is_public_read("/t/{slug}/feed.atom"));
         assert!(!is_public_read("/api/v1/me"));
         assert!(!is_public_read("/api/v1/territories/{slug}/followers"));
-        assert!(!is_public_read("/manage/t/{slug}/events/{id}/registrations/export.csv"));
+        assert!(!is_public_read(
+            "/manage/t/{slug}/events/{id}/registrations/export.csv"
+        ));
         assert!(!is_public_read("/login"));
         assert!(!is_public_read("/metrics"));
     }

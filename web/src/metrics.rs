@@ -145,7 +145,9 @@ pub fn may_scrape(peer: Option<IpAddr>, headers: &HeaderMap, config: &Config) ->
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        if shown.is_some_and(|t| constant_time_eq::constant_time_eq(t.as_bytes(), expected.trim().as_bytes())) {
+        if shown.is_some_and(|t| {
+            constant_time_eq::constant_time_eq(t.as_bytes(), expected.trim().as_bytes())
+        }) {
             return true;
         }
     }
@@ -155,8 +157,7 @@ pub fn may_scrape(peer: Option<IpAddr>, headers: &HeaderMap, config: &Config) ->
     let Some(peer) = peer.map(|p| p.to_canonical()) else {
         return false;
     };
-    !forwarded
-        && (peer.is_loopback() || config.metrics_allow.iter().any(|net| net.contains(&peer)))
+    !forwarded && (peer.is_loopback() || config.metrics_allow.iter().any(|net| net.contains(&peer)))
 }
 
 /// One scrape: the outbox, the mail queue and the pool read now, the counters since start.

@@ -16,8 +16,8 @@ use crate::validation::{self as v, Validated};
     Deserialize,
     strum::VariantNames,
     strum::VariantArray,
+    utoipa::ToSchema,
 )]
-#[derive(utoipa::ToSchema)]
 pub enum AgeGroup {
     #[serde(rename = "0-6")]
     #[strum(serialize = "0-6")]

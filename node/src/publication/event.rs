@@ -67,8 +67,7 @@ pub struct Registration {
 }
 
 /// A validated event. Times are instants; `timezone` says how to show them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     pub title: String,
     pub description: String,

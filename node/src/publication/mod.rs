@@ -75,8 +75,7 @@ pub enum PublicationBody {
 
 /// A stored publication. Its id becomes its public URL and is never reused: deleting
 /// keeps a tombstone (`deleted_at`) so the URL can answer "gone".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[derive(utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Publication {
     pub id: Uuid,
     pub territory_id: Uuid,

@@ -101,7 +101,10 @@ async fn only_listed_servers_federate(backend: Backend) {
 
     // No fetch of its actors, no lookup of its accounts.
     assert!(matches!(
-        closed.federation().fetch_json(&masto.actor_id("alice")).await,
+        closed
+            .federation()
+            .fetch_json(&masto.actor_id("alice"))
+            .await,
         Err(rhizome_federation::fetch::FetchError::Blocked(_))
     ));
     assert_eq!(masto.actor_fetches("alice"), 0);

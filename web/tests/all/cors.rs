@@ -73,13 +73,19 @@ async fn public_reads_answer_any_origin_and_nothing_else_does() {
         .to_str()
         .unwrap()
         .to_owned();
-    assert!(methods.contains("GET") && !methods.contains("POST"), "{methods}");
+    assert!(
+        methods.contains("GET") && !methods.contains("POST"),
+        "{methods}"
+    );
     let allowed_headers = preflight
         .headers()
         .get("access-control-allow-headers")
         .map(|v| v.to_str().unwrap().to_lowercase())
         .unwrap_or_default();
-    assert!(!allowed_headers.contains("authorization"), "{allowed_headers}");
+    assert!(
+        !allowed_headers.contains("authorization"),
+        "{allowed_headers}"
+    );
 
     // A preflight for a write: no CORS answer, so the browser sends nothing.
     let preflight = request(
@@ -88,7 +94,10 @@ async fn public_reads_answer_any_origin_and_nothing_else_does() {
         "/api/v1/territories/fablab/events",
         &[
             ("access-control-request-method", "POST"),
-            ("access-control-request-headers", "authorization, content-type"),
+            (
+                "access-control-request-headers",
+                "authorization, content-type",
+            ),
         ],
     )
     .await;
@@ -103,7 +112,13 @@ async fn public_reads_answer_any_origin_and_nothing_else_does() {
     .await;
     assert_eq!(me.status(), 200);
     assert_eq!(allowed_origin(&me), None);
-    let followers = request(&node, Method::GET, "/api/v1/territories/fablab/followers", &[]).await;
+    let followers = request(
+        &node,
+        Method::GET,
+        "/api/v1/territories/fablab/followers",
+        &[],
+    )
+    .await;
     assert_eq!(allowed_origin(&followers), None);
     let with_token = request(
         &node,
@@ -116,7 +131,12 @@ async fn public_reads_answer_any_origin_and_nothing_else_does() {
     assert_eq!(allowed_origin(&with_token), None);
     // A write from another origin: carried out only with a token, and never readable.
     let (status, _) = node
-        .send(Method::POST, "/api/v1/territories/fablab/events", None, Some(json!({})))
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            None,
+            Some(json!({})),
+        )
         .await;
     assert_eq!(status, 401);
     let post = request(&node, Method::POST, "/api/v1/territories", &[]).await;

@@ -39,7 +39,11 @@ fn stderr_of_a_run(dir: &std::path::Path, env: &[(&str, &str)]) -> String {
     let health = http.get(format!("{address}/health")).send().unwrap();
     assert_eq!(health.status(), 200);
     let ready = http.get(format!("{address}/ready")).send().unwrap();
-    assert_eq!(ready.status(), 200, "a node that migrated at start is ready");
+    assert_eq!(
+        ready.status(),
+        200,
+        "a node that migrated at start is ready"
+    );
     assert_eq!(
         http.get(format!("{address}/api/v1/nowhere/at-all"))
             .send()

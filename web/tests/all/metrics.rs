@@ -28,12 +28,7 @@ fn value(scrape: &prometheus_parse::Scrape, name: &str, labels: &[(&str, &str)])
     scrape
         .samples
         .iter()
-        .find(|s| {
-            s.metric == name
-                && labels
-                    .iter()
-                    .all(|(k, v)| s.labels.get(k) == Some(*v))
-        })
+        .find(|s| s.metric == name && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
         .map(|s| match &s.value {
             prometheus_parse::Value::Counter(v)
             | prometheus_parse::Value::Gauge(v)
@@ -93,14 +88,17 @@ async fn metrics_after_real_traffic(backend: Backend) {
         .await
         .unwrap();
     node.federation().wake_delivery();
-    eventually("the delivery to the server that is down failed", async || {
-        node.store
-            .servers()
-            .await
-            .unwrap()
-            .iter()
-            .any(|s| s.host == "localhost:1" && s.consecutive_failures >= 1)
-    })
+    eventually(
+        "the delivery to the server that is down failed",
+        async || {
+            node.store
+                .servers()
+                .await
+                .unwrap()
+                .iter()
+                .any(|s| s.host == "localhost:1" && s.consecutive_failures >= 1)
+        },
+    )
     .await;
     let (status, _) = node
         .send(Method::GET, "/api/v1/territories/fablab", None, None)
@@ -111,11 +109,18 @@ async fn metrics_after_real_traffic(backend: Backend) {
     let delivered = masto.received_count(|_| true) as f64;
     assert!(delivered >= 1.0);
     eventually("the deliveries counted", async || {
-        value(&scrape(&node).await, "rhizome_deliveries_delivered_total", &[]) == Some(delivered)
+        value(
+            &scrape(&node).await,
+            "rhizome_deliveries_delivered_total",
+            &[],
+        ) == Some(delivered)
     })
     .await;
     let scrape = scrape(&node).await;
-    assert_eq!(value(&scrape, "rhizome_inbox_accepted_total", &[]), Some(1.0));
+    assert_eq!(
+        value(&scrape, "rhizome_inbox_accepted_total", &[]),
+        Some(1.0)
+    );
     assert_eq!(
         value(
             &scrape,
@@ -127,9 +132,18 @@ async fn metrics_after_real_traffic(backend: Backend) {
         scrape.samples
     );
     let down = [("server", "localhost:1")];
-    assert_eq!(value(&scrape, "rhizome_deliveries_queued", &down), Some(1.0));
-    assert_eq!(value(&scrape, "rhizome_deliveries_failed", &down), Some(1.0));
-    assert_eq!(value(&scrape, "rhizome_deliveries_in_flight", &down), Some(0.0));
+    assert_eq!(
+        value(&scrape, "rhizome_deliveries_queued", &down),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&scrape, "rhizome_deliveries_failed", &down),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&scrape, "rhizome_deliveries_in_flight", &down),
+        Some(0.0)
+    );
     assert_eq!(
         value(&scrape, "rhizome_server_consecutive_failures", &down),
         Some(1.0)
@@ -162,11 +176,28 @@ async fn metrics_after_real_traffic(backend: Backend) {
         Some(1.0)
     );
     let max = value(&scrape, "rhizome_database_connections_max", &[]).unwrap();
-    let idle = value(&scrape, "rhizome_database_connections", &[("state", "idle")]).unwrap();
-    let in_use = value(&scrape, "rhizome_database_connections", &[("state", "in_use")]).unwrap();
-    assert!(max >= 1.0 && idle + in_use <= max, "{idle} + {in_use} of {max}");
+    let idle = value(
+        &scrape,
+        "rhizome_database_connections",
+        &[("state", "idle")],
+    )
+    .unwrap();
+    let in_use = value(
+        &scrape,
+        "rhizome_database_connections",
+        &[("state", "in_use")],
+    )
+    .unwrap();
+    assert!(
+        max >= 1.0 && idle + in_use <= max,
+        "{idle} + {in_use} of {max}"
+    );
     assert_eq!(
-        value(&scrape, "rhizome_mail_queue_letters", &[("state", "waiting")]),
+        value(
+            &scrape,
+            "rhizome_mail_queue_letters",
+            &[("state", "waiting")]
+        ),
         Some(0.0)
     );
 }

@@ -58,8 +58,8 @@ fn routes_of_the_router() -> Vec<(String, Vec<&'static str>)> {
 fn check(document: &Value, method: &str, path: &str, status: u16, body: &Value) {
     let operation = &document["paths"][path][method];
     assert!(operation.is_object(), "{method} {path} is not documented");
-    let schema = &operation["responses"][status.to_string()]["content"]["application/json"]
-        ["schema"];
+    let schema =
+        &operation["responses"][status.to_string()]["content"]["application/json"]["schema"];
     assert!(
         schema.is_object(),
         "{method} {path} documents no JSON body for {status}: {}",
@@ -166,7 +166,12 @@ async fn the_document_matches_the_api(backend: Backend) {
         );
         let id = body["id"].as_str().unwrap();
         let (status, shown) = node
-            .send(Method::GET, &format!("/api/v1/{collection}/{id}"), None, None)
+            .send(
+                Method::GET,
+                &format!("/api/v1/{collection}/{id}"),
+                None,
+                None,
+            )
             .await;
         assert_eq!(status, 200);
         check(&document, "get", "/api/v1/{collection}/{id}", 200, &shown);
@@ -192,13 +197,21 @@ async fn the_document_matches_the_api(backend: Backend) {
         .send(Method::GET, "/api/v1/territories/fablab", None, None)
         .await;
     assert_eq!(status, 200);
-    check(&document, "get", "/api/v1/territories/{slug}", 200, &territory);
+    check(
+        &document,
+        "get",
+        "/api/v1/territories/{slug}",
+        200,
+        &territory,
+    );
     let (status, territories) = node
         .send(Method::GET, "/api/v1/territories", None, None)
         .await;
     assert_eq!(status, 200);
     check(&document, "get", "/api/v1/territories", 200, &territories);
-    let (status, me) = node.send(Method::GET, "/api/v1/me", Some(&admin), None).await;
+    let (status, me) = node
+        .send(Method::GET, "/api/v1/me", Some(&admin), None)
+        .await;
     assert_eq!(status, 200);
     check(&document, "get", "/api/v1/me", 200, &me);
 
@@ -224,20 +237,34 @@ async fn the_document_matches_the_api(backend: Backend) {
         .send(Method::GET, "/api/v1/territories/nowhere", None, None)
         .await;
     assert_eq!(status, 404);
-    check(&document, "get", "/api/v1/territories/{slug}", 404, &missing);
+    check(
+        &document,
+        "get",
+        "/api/v1/territories/{slug}",
+        404,
+        &missing,
+    );
 
     // And the check has teeth: an answer that drifted from its type is caught.
     let mut drifted = territory.clone();
     drifted["kind"] = json!("castle");
     let mut root = document.clone();
-    root["allOf"] = json!([document["paths"]["/api/v1/territories/{slug}"]["get"]
-        ["responses"]["200"]["content"]["application/json"]["schema"]]);
+    root["allOf"] = json!([
+        document["paths"]["/api/v1/territories/{slug}"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]
+    ]);
     let validator = jsonschema::validator_for(&root).unwrap();
     assert!(validator.is_valid(&territory));
-    assert!(!validator.is_valid(&drifted), "an unknown kind must not validate");
+    assert!(
+        !validator.is_valid(&drifted),
+        "an unknown kind must not validate"
+    );
     let mut without_url = territory.clone();
     without_url.as_object_mut().unwrap().remove("url");
-    assert!(!validator.is_valid(&without_url), "a view without its url must not validate");
+    assert!(
+        !validator.is_valid(&without_url),
+        "a view without its url must not validate"
+    );
 }
 
 on_both_backends!(the_document_matches_the_api => the_document_matches_the_api_sqlite, the_document_matches_the_api_postgres);

@@ -1,6 +1,6 @@
 //! The binary's logs as a service manager or a log shipper gets them: stderr to a pipe
 //! holds no colour codes, and with `RHIZOME_LOG_FORMAT=json` every line is a JSON object;
-//! `/health` and `/ready` answer from the running binary.
+//! `/health` and `/ready` answer from the running binary, and `/ready` names what is missing.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
@@ -83,4 +83,38 @@ fn json_logs_are_one_object_per_line() {
         "{messages:?}"
     );
     assert!(!logs.contains("\x1b["), "{logs}");
+}
+
+#[tokio::test]
+async fn ready_names_the_migrations_not_applied() {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    // A database nobody migrated: the process is up, the node is not ready.
+    let store: std::sync::Arc<dyn rhizome_node::store::Store> = std::sync::Arc::new(
+        rhizome_node::store::SqliteStore::open(&dir.path().join("rhizome.db"))
+            .await
+            .unwrap(),
+    );
+    let state = rhizome_web::AppState::new(store.clone(), rhizome_node::Config::default());
+    let app = rhizome_web::server::app(state);
+    let get = |path: &str| {
+        axum::extract::Request::builder()
+            .uri(path)
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let health = app.clone().oneshot(get("/health")).await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready = app.clone().oneshot(get("/ready")).await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let body = axum::body::to_bytes(ready.into_body(), 4096).await.unwrap();
+    let reason = String::from_utf8(body.to_vec()).unwrap();
+    assert!(
+        reason.starts_with("migrations not applied: 0001 ") && reason.lines().count() == 1,
+        "{reason}"
+    );
+    // Migrated, it is.
+    store.migrate().await.unwrap();
+    let ready = app.oneshot(get("/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200);
 }

@@ -212,7 +212,7 @@ impl Federation {
         for _ in 0..=MAX_REDIRECTS {
             let parsed = check_url(&current, self.config.development_mode)?;
             let host = host_of(&current).unwrap_or_default();
-            if self.is_blocked(&host).await {
+            if self.is_blocked_domain(&host).await {
                 return Err(FetchError::Blocked(host));
             }
             let mut request = self

@@ -27,7 +27,9 @@ pub async fn shared(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, FederationError> {
-    receive(&fed, &method, &uri, &headers, body).await
+    let result = receive(&fed, &method, &uri, &headers, body).await;
+    fed.stats.inbox.count(&result);
+    result
 }
 
 pub async fn territory(
@@ -38,11 +40,60 @@ pub async fn territory(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, FederationError> {
-    fed.store
-        .territory_by_slug(&slug)
-        .await?
-        .ok_or(FederationError::NotFound)?;
-    receive(&fed, &method, &uri, &headers, body).await
+    let result = match fed.store.territory_by_slug(&slug).await {
+        Ok(Some(_)) => receive(&fed, &method, &uri, &headers, body).await,
+        Ok(None) => Err(FederationError::NotFound),
+        Err(e) => Err(e.into()),
+    };
+    fed.stats.inbox.count(&result);
+    result
+}
+
+/// Inbound activities since start, for metrics: accepted, and refused by reason.
+#[derive(Debug, Default)]
+pub struct InboxCounts {
+    accepted: std::sync::atomic::AtomicU64,
+    refused: std::sync::Mutex<std::collections::BTreeMap<&'static str, u64>>,
+}
+
+impl InboxCounts {
+    fn count(&self, result: &Result<StatusCode, FederationError>) {
+        match result {
+            Ok(_) => crate::Stats::count(&self.accepted, 1),
+            Err(e) => {
+                let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+                *refused.entry(refusal_reason(e)).or_default() += 1;
+            }
+        }
+    }
+
+    /// Activities accepted (duplicates included: they were answered 202).
+    pub fn accepted(&self) -> u64 {
+        crate::Stats::get(&self.accepted)
+    }
+
+    /// Refusals by reason (`signature`, `blocked`, `malformed`...), each reason once.
+    pub fn refused(&self) -> Vec<(&'static str, u64)> {
+        let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        refused.iter().map(|(reason, n)| (*reason, *n)).collect()
+    }
+}
+
+/// A short, fixed name for why an activity was refused: a metrics label.
+fn refusal_reason(e: &FederationError) -> &'static str {
+    match e {
+        FederationError::Signature(_) => "signature",
+        FederationError::WrongSigner { .. } => "wrong_signer",
+        FederationError::UnknownKey(_) | FederationError::KeyFetch(_) => "unknown_key",
+        FederationError::Fetch(_) => "fetch",
+        FederationError::Malformed(_) => "malformed",
+        FederationError::TooLarge(_) => "too_large",
+        FederationError::Blocked(_) => "blocked",
+        FederationError::Forbidden(_) => "forbidden",
+        FederationError::NotFound => "not_found",
+        FederationError::Gone => "gone",
+        FederationError::Internal(_) => "internal",
+    }
 }
 
 async fn receive(

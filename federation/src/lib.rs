@@ -44,6 +44,8 @@ pub struct Inner {
     pub stats: Stats,
     wake: Notify,
     blocked: RwLock<(Option<Instant>, Vec<String>)>,
+    /// The allow-list from the database, for allow-list mode, as `blocked`.
+    allowed: RwLock<(Option<Instant>, Vec<String>)>,
     /// When each actor's key was last refetched after a failed signature.
     key_refreshes: std::sync::Mutex<std::collections::HashMap<String, Instant>>,
 }
@@ -64,6 +66,8 @@ pub struct Stats {
     pub delivered_bytes: std::sync::atomic::AtomicU64,
     /// Signatures made, for deliveries (each attempt) and for fetches.
     pub signatures: std::sync::atomic::AtomicU64,
+    /// Activities received in the inbox, accepted and refused.
+    pub inbox: inbox::InboxCounts,
 }
 
 impl Stats {
@@ -102,6 +106,7 @@ impl Federation {
             config,
             wake: Notify::new(),
             blocked: RwLock::new((None, Vec::new())),
+            allowed: RwLock::new((None, Vec::new())),
             key_refreshes: Default::default(),
         }))
     }
@@ -124,34 +129,79 @@ impl Federation {
         self.wake.notify_one();
     }
 
-    /// Whether a host (or a parent domain of it) is blocked, by configuration or by an admin.
+    /// Whether this node refuses to federate with a host: the host (or a parent domain of
+    /// it) is blocked, by configuration or by an admin, or, in allow-list mode, it is not
+    /// allowed. The one rule the inbox, deliveries, fetches and discovery apply.
     pub async fn is_blocked(&self, host: &str) -> bool {
-        let host = host.split(':').next().unwrap_or(host).to_lowercase();
-        let matches = |domain: &String| host == *domain || host.ends_with(&format!(".{domain}"));
+        if self.is_blocked_domain(host).await {
+            return true;
+        }
+        if self.config.federation_mode != rhizome_node::config::FederationMode::Allowlist
+            || domain_matches(&self.config.domain, host)
+        {
+            return false;
+        }
+        if self
+            .config
+            .allowed_domains
+            .iter()
+            .any(|d| domain_matches(d, host))
+        {
+            return false;
+        }
+        match self
+            .cached_list(&self.allowed, || self.store.allowed_domains())
+            .await
+        {
+            Some(list) => !list.iter().any(|d| domain_matches(d, host)),
+            // Unknown: refused, as a closed network must be.
+            None => true,
+        }
+    }
+
+    /// Whether a host (or a parent domain of it) is blocked, by configuration or by an
+    /// admin, whatever the federation mode: the rule for fetches that are not federation
+    /// (external calendars, the geocoder).
+    pub async fn is_blocked_domain(&self, host: &str) -> bool {
         if self
             .config
             .blocked_domains
             .iter()
-            .any(|d| matches(&d.to_lowercase()))
+            .any(|d| domain_matches(d, host))
         {
             return true;
         }
+        self.cached_list(&self.blocked, || self.store.blocked_domains())
+            .await
+            .is_some_and(|list| list.iter().any(|d| domain_matches(d, host)))
+    }
+
+    /// A list of domains read from the database at most every [`BLOCKLIST_TTL`]; `None`
+    /// (logged) when it cannot be read.
+    async fn cached_list<'a, F>(
+        &'a self,
+        cache: &RwLock<(Option<Instant>, Vec<String>)>,
+        read: impl FnOnce() -> F,
+    ) -> Option<Vec<String>>
+    where
+        F: Future<Output = Result<Vec<String>, rhizome_node::StoreError>> + 'a,
+    {
         {
-            let cache = self.blocked.read().await;
+            let cache = cache.read().await;
             if cache.0.is_some_and(|at| at.elapsed() < BLOCKLIST_TTL) {
-                return cache.1.iter().any(matches);
+                return Some(cache.1.clone());
             }
         }
-        let list = match self.store.blocked_domains().await {
-            Ok(list) => list,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read blocked domains");
-                return false;
+        match read().await {
+            Ok(list) => {
+                *cache.write().await = (Some(Instant::now()), list.clone());
+                Some(list)
             }
-        };
-        let blocked = list.iter().any(matches);
-        *self.blocked.write().await = (Some(Instant::now()), list);
-        blocked
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the blocked or allowed domains");
+                None
+            }
+        }
     }
 
     /// Whether `actor`'s key may be refetched now, after a signature failed to verify;
@@ -179,8 +229,38 @@ impl Federation {
         true
     }
 
-    /// Forgets the cached block list, after an admin changed it.
+    /// Forgets the cached block list and allow-list, after an admin changed one.
     pub async fn blocks_changed(&self) {
         self.blocked.write().await.0 = None;
+        self.allowed.write().await.0 = None;
+    }
+}
+
+/// Whether a block or allow-list entry names `host` (`host` or `host:port`, as
+/// `host_of` gives it): an entry without a port names the domain and its subdomains on
+/// any port; an entry with a port names that host and port only.
+pub fn domain_matches(entry: &str, host: &str) -> bool {
+    let entry = entry.trim().to_lowercase();
+    let host = host.to_lowercase();
+    if entry.contains(':') {
+        return entry == host;
+    }
+    let name = host.split(':').next().unwrap_or(&host);
+    name == entry || name.ends_with(&format!(".{entry}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::domain_matches;
+
+    #[test]
+    fn entries_name_domains_their_subdomains_and_ports() {
+        assert!(domain_matches("Spam.example", "spam.example"));
+        assert!(domain_matches("spam.example", "a.spam.example:8443"));
+        assert!(!domain_matches("spam.example", "notspam.example"));
+        assert!(domain_matches("localhost:4000", "localhost:4000"));
+        assert!(!domain_matches("localhost:4000", "localhost:4001"));
+        assert!(!domain_matches("localhost:4000", "localhost"));
+        assert!(domain_matches("localhost", "localhost:4001"));
     }
 }

@@ -91,6 +91,41 @@ pub struct Config {
     /// How far ahead a recurring series' occurrences are published, in days; a periodic
     /// task extends the window as time passes.
     pub series_window_days: u32,
+    /// Besides loopback, the address ranges (`["10.0.0.0/8", "2001:db8::/32"]`) allowed to
+    /// read `/metrics`. Compared with the connection's own peer address, never with
+    /// `X-Forwarded-For`.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// A bearer token that also lets a scraper read `/metrics` from anywhere.
+    pub metrics_token: Option<String>,
+    /// How log lines are written to stderr: `text` (for people; coloured only on a
+    /// terminal) or `json` (one JSON object per line).
+    pub log_format: LogFormat,
+    /// `open`: federate with every server not blocked. `allowlist`: only with the servers
+    /// in `allowed_domains` and those allowed with `rhizome federation allow`.
+    pub federation_mode: FederationMode,
+    /// In allow-list mode, the servers this node federates with (subdomains included; an
+    /// entry with a port names that port only).
+    pub allowed_domains: Vec<String>,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// Whom the node federates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FederationMode {
+    /// Every server that is not blocked.
+    #[default]
+    Open,
+    /// Only the servers allowed (and not blocked).
+    Allowlist,
 }
 
 /// The geocoding APIs the forms can ask.
@@ -137,12 +172,17 @@ impl Default for Config {
             geocoder_url: None,
             geocoder_api: GeocoderApi::Nominatim,
             series_window_days: 92,
+            metrics_allow: Vec::new(),
+            metrics_token: None,
+            log_format: LogFormat::Text,
+            federation_mode: FederationMode::Open,
+            allowed_domains: Vec::new(),
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 30] = [
+const ENV_KEYS: [&str; 35] = [
     "domain",
     "scheme",
     "listen",
@@ -173,6 +213,11 @@ const ENV_KEYS: [&str; 30] = [
     "geocoder_url",
     "geocoder_api",
     "series_window_days",
+    "metrics_allow",
+    "metrics_token",
+    "log_format",
+    "federation_mode",
+    "allowed_domains",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -297,6 +342,24 @@ impl Config {
                 "geocoder_url must be an http(s) URL, not {url:?}"
             )));
         }
+        if self
+            .metrics_token
+            .as_deref()
+            .is_some_and(|t| t.trim().len() < 16)
+        {
+            return Err(ConfigError::Invalid(
+                "metrics_token must be at least 16 characters long".into(),
+            ));
+        }
+        if let Some(bad) = self
+            .allowed_domains
+            .iter()
+            .find(|d| crate::action::moderation::typed_domain(d).is_none())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "allowed_domains: {bad:?} is not a domain"
+            )));
+        }
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_concurrency must be at least 1".into(),
@@ -409,6 +472,33 @@ mod tests {
         let f = write("geocoder_url = \"nominatim.example\"\n");
         let err = Config::load(Some(&f.0)).unwrap_err().to_string();
         assert!(err.contains("geocoder_url"), "{err}");
+    }
+
+    #[test]
+    fn observability_and_allowlist_settings_are_read_and_checked() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(c.log_format, LogFormat::Text);
+        assert_eq!(c.federation_mode, FederationMode::Open);
+        assert!(c.metrics_allow.is_empty() && c.metrics_token.is_none());
+        let f = write(
+            "metrics_allow = [\"10.0.0.0/8\", \"2001:db8::/32\"]\nlog_format = \"json\"\n\
+             federation_mode = \"allowlist\"\nallowed_domains = [\"partner.example\"]\n",
+        );
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert!(c.metrics_allow[0].contains(&"10.1.2.3".parse::<std::net::IpAddr>().unwrap()));
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert_eq!(c.federation_mode, FederationMode::Allowlist);
+        assert_eq!(c.allowed_domains, vec!["partner.example"]);
+        for bad in [
+            "metrics_allow = [\"10.0.0.0/33\"]\n",
+            "log_format = \"xml\"\n",
+            "federation_mode = \"closed\"\n",
+            "allowed_domains = [\"not a domain\"]\n",
+            "metrics_token = \"short\"\n",
+        ] {
+            let f = write(bad);
+            assert!(Config::load(Some(&f.0)).is_err(), "{bad}");
+        }
     }
 
     #[test]

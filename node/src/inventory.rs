@@ -12,6 +12,7 @@ pub const MAX_LABEL: usize = 120;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Inventory {
     /// What the territory can share with others.
     #[serde(default)]
@@ -24,6 +25,7 @@ pub struct Inventory {
 /// One thing shared or sought: a short label and free tags (`équipement`, `salle`...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct InventoryEntry {
     pub label: String,
     #[serde(default)]

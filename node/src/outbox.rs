@@ -66,6 +66,27 @@ pub struct ServerState {
     pub next_attempt: Option<DateTime<Utc>>,
 }
 
+impl ServerState {
+    /// Failed [`DEAD_AFTER_FAILURES`] times in a row with no success for a day: its
+    /// deliveries are tried once a day until it answers again.
+    pub fn is_dead(&self, now: DateTime<Utc>) -> bool {
+        self.consecutive_failures >= DEAD_AFTER_FAILURES
+            && self
+                .last_success
+                .is_none_or(|t| now - t > Duration::days(1))
+    }
+}
+
+/// The deliveries waiting for one server, for metrics: all of them, those a worker holds
+/// right now, and those waiting after at least one failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerDeliveries {
+    pub host: String,
+    pub queued: i64,
+    pub in_flight: i64,
+    pub failed: i64,
+}
+
 /// Retry schedule: 10 s, 20 s, 40 s... doubling up to a day between tries.
 pub fn backoff(attempts: i32) -> Duration {
     let seconds = 10i64.saturating_mul(1i64 << attempts.clamp(0, 20).saturating_sub(1));

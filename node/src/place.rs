@@ -6,6 +6,7 @@ use crate::validation::{Lines, MAX_SHORT, Validated, ValidationError, optional_t
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Place {
     /// The venue's name ("Fablab des Couronneries").
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ use crate::validation::{self as v, Validated, ValidationError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum TerritoryKind {
     LearningTerritory,
     LearningCity,
@@ -26,6 +27,7 @@ pub enum TerritoryKind {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum Scale {
     Neighbourhood,
     City,
@@ -115,7 +117,7 @@ pub struct TerritoryDraft {
 }
 
 /// The validated, stored form of a territory.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Territory {
     pub id: Uuid,
     /// Territory, or a festival, collection or collective (see [`ActorRole`]).
@@ -128,7 +130,7 @@ pub struct Territory {
 }
 
 /// Everything about a territory that its editors can change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TerritoryProfile {
     pub slug: String,
     pub name: String,

@@ -797,6 +797,8 @@ mod federation {
         comments_reactions_and_forgetting_an_actor,
         activities_are_deduplicated,
         domain_blocks_are_listed,
+        allowed_domains_are_listed,
+        delivery_and_mail_counts_for_metrics,
         scoped_followers_are_left_to_the_caller,
         reports_are_kept_once_and_resolved,
     );
@@ -1298,6 +1300,84 @@ mod federation {
         assert_eq!(store.blocked_domains().await.unwrap(), vec!["spam.example"]);
         assert!(store.unblock_domain("spam.example").await.unwrap());
         assert!(store.blocked_domains().await.unwrap().is_empty());
+    }
+
+    async fn allowed_domains_are_listed(store: &dyn Store) {
+        store.allow_domain("Partner.example").await.unwrap();
+        store.allow_domain("partner.example").await.unwrap();
+        store.allow_domain("other.example:8443").await.unwrap();
+        assert_eq!(
+            store.allowed_domains().await.unwrap(),
+            vec!["other.example:8443", "partner.example"]
+        );
+        assert!(store.disallow_domain("PARTNER.example").await.unwrap());
+        assert!(!store.disallow_domain("partner.example").await.unwrap());
+        assert_eq!(
+            store.allowed_domains().await.unwrap(),
+            vec!["other.example:8443"]
+        );
+        // Blocks are a list of their own.
+        assert!(store.blocked_domains().await.unwrap().is_empty());
+    }
+
+    async fn delivery_and_mail_counts_for_metrics(store: &dyn Store) {
+        assert!(store.pending_migrations().await.unwrap().is_empty());
+        let usage = store.pool_usage();
+        assert!(usage.open >= 1 && usage.open <= usage.max, "{usage:?}");
+        let t = territory("lab", "Lab");
+        store.insert_territory(&t).await.unwrap();
+        let inboxes = || {
+            Recipients::Inboxes(vec![
+                "https://a.example/inbox".into(),
+                "https://b.example/inbox".into(),
+            ])
+        };
+        store.enqueue(&outgoing(t.id, inboxes())).await.unwrap();
+        store.enqueue(&outgoing(t.id, inboxes())).await.unwrap();
+        // Due from their enqueueing on.
+        let now = rhizome_node::now();
+        let counts = store.deliveries_by_server(now).await.unwrap();
+        assert_eq!(counts.len(), 2, "{counts:?}");
+        assert!(
+            counts
+                .iter()
+                .all(|c| c.queued == 2 && c.in_flight == 0 && c.failed == 0),
+            "{counts:?}"
+        );
+        // One claimed (in flight), then failed once: waiting again, counted as failed.
+        let claimed = store
+            .claim_deliveries(now, Duration::seconds(60), 1, 1)
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        let host = claimed[0].host.clone();
+        let of = |counts: &[rhizome_node::outbox::ServerDeliveries], host: &str| {
+            counts.iter().find(|c| c.host == host).cloned().unwrap()
+        };
+        let counts = store.deliveries_by_server(now).await.unwrap();
+        assert_eq!(
+            (of(&counts, &host).in_flight, of(&counts, &host).failed),
+            (1, 0)
+        );
+        store
+            .delivery_failed(&claimed[0], now, "503")
+            .await
+            .unwrap();
+        let counts = store.deliveries_by_server(now).await.unwrap();
+        let server = of(&counts, &host);
+        assert_eq!((server.queued, server.in_flight, server.failed), (2, 0, 1));
+
+        let letter = rhizome_node::mail::Letter {
+            kind: "test".into(),
+            to: "someone@example.org".into(),
+            subject: "Hello".into(),
+            body: "Hi".into(),
+        };
+        assert_eq!(store.mail_queue_counts().await.unwrap().waiting, 0);
+        store.queue_letter(&letter, now).await.unwrap();
+        store.queue_letter(&letter, now).await.unwrap();
+        let counts = store.mail_queue_counts().await.unwrap();
+        assert_eq!((counts.waiting, counts.given_up), (2, 0));
     }
 }
 

@@ -44,7 +44,7 @@ pub enum Command {
     /// Territories hosted on this node.
     #[command(subcommand)]
     Territory(TerritoryCommand),
-    /// Domain blocks and delivery state.
+    /// Domain blocks, the allow-list and delivery state.
     #[command(subcommand)]
     Federation(FederationCommand),
 }
@@ -63,6 +63,12 @@ pub enum FederationCommand {
     Blocks,
     /// Delivery state per remote server: queued, failures, last success, next try.
     Servers,
+    /// Add a server to the allow-list (used when `federation_mode = "allowlist"`).
+    Allow { domain: String },
+    /// Take a server off the allow-list.
+    Disallow { domain: String },
+    /// List allowed domains (from this command and from the configuration).
+    Allowed,
 }
 
 #[derive(Subcommand)]
@@ -220,6 +226,33 @@ async fn federation(cmd: FederationCommand, config: &Config) -> anyhow::Result<(
                 println!("{d}");
             }
             for d in &config.blocked_domains {
+                println!("{d}\t(configuration)");
+            }
+        }
+        FederationCommand::Allow { domain } => {
+            let Some(domain) = rhizome_node::action::moderation::typed_domain(&domain) else {
+                bail!("not a domain: {domain:?}");
+            };
+            store.allow_domain(&domain).await?;
+            println!("allowed {domain} (takes effect within seconds on a running node)");
+            if config.federation_mode != rhizome_node::config::FederationMode::Allowlist {
+                println!("note: federation_mode is \"open\": the allow-list is not used");
+            }
+        }
+        FederationCommand::Disallow { domain } => {
+            if store.disallow_domain(&domain).await? {
+                println!("disallowed {domain}");
+            } else {
+                bail!(
+                    "{domain} was not allowed here (domains in the configuration file stay there)"
+                );
+            }
+        }
+        FederationCommand::Allowed => {
+            for d in store.allowed_domains().await? {
+                println!("{d}");
+            }
+            for d in &config.allowed_domains {
                 println!("{d}\t(configuration)");
             }
         }

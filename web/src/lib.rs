@@ -3,13 +3,17 @@
 pub mod api;
 pub mod calendars;
 pub mod cli;
+pub mod cors;
 pub mod documents;
 pub mod error;
 pub mod extract;
 pub mod feeds;
+pub mod health;
 pub mod i18n;
 pub mod mail;
 pub mod media;
+pub mod metrics;
+pub mod openapi;
 pub mod pages;
 pub mod server;
 pub mod session;
@@ -43,6 +47,8 @@ pub struct AppState {
     /// The node settings made from the pages, read once and kept until one changes:
     /// every page shows them.
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
+    /// Request latencies by route, for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 /// Node settings by key (`name`, `about`).
@@ -67,6 +73,7 @@ impl AppState {
             registration_limiter: Arc::default(),
             geocoder: Arc::default(),
             node_settings: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 

@@ -41,6 +41,14 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::media::routes())
         .merge(crate::documents::routes())
         .merge(rhizome_federation::routes::routes())
+        .merge(crate::health::routes())
+        .merge(crate::metrics::routes())
+        .merge(crate::openapi::routes())
+        .layer(axum::middleware::from_fn(crate::cors::public_reads))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            crate::metrics::time_requests,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
         .with_state(state);

@@ -31,6 +31,10 @@ impl Federation {
                 "expected @name@host or a URL",
             ));
         };
+        // The WebFinger lookup itself is talking to that server: refused like a fetch.
+        if self.is_blocked(host).await {
+            return Err(FetchError::Blocked(host.to_lowercase()));
+        }
         let scheme = if self.config.development_mode {
             "http"
         } else {

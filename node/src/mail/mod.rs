@@ -35,6 +35,14 @@ impl Letter {
 }
 
 /// A letter in the queue.
+/// The mail queue at a glance, for metrics: letters waiting to be sent (due or not yet),
+/// and letters given up after too many failures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailQueueCounts {
+    pub waiting: i64,
+    pub given_up: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedLetter {
     pub id: Uuid,

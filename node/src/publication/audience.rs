@@ -16,6 +16,7 @@ use crate::validation::{self as v, Validated};
     Deserialize,
     strum::VariantNames,
     strum::VariantArray,
+    utoipa::ToSchema,
 )]
 pub enum AgeGroup {
     #[serde(rename = "0-6")]
@@ -40,6 +41,7 @@ pub enum AgeGroup {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Audience {
     #[serde(default)]
     pub age_groups: Vec<AgeGroup>,

@@ -24,6 +24,7 @@ use crate::validation::{self as v, Validated, ValidationError};
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum CallType {
     Need,
     Offer,
@@ -46,6 +47,7 @@ pub enum CallType {
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum CallStatus {
     #[default]
     Open,
@@ -56,6 +58,7 @@ pub enum CallStatus {
 /// Where answers are welcome: around a place, or the whole network when `place` is absent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Scope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<Place>,
@@ -66,6 +69,7 @@ pub struct Scope {
 /// A call is its own draft: every field is already in its stored form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Call {
     #[serde(rename = "type")]
     pub call_type: CallType,

@@ -17,6 +17,7 @@ use crate::validation::{self as v, Validated, ValidationError};
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum EventFormat {
     #[default]
     OnSite,
@@ -29,6 +30,7 @@ pub enum EventFormat {
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum EventStatus {
     #[default]
     Scheduled,
@@ -41,6 +43,7 @@ pub enum EventStatus {
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum RegistrationMode {
     /// Just come.
     #[default]
@@ -55,6 +58,7 @@ pub enum RegistrationMode {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Registration {
     #[serde(default)]
     pub mode: RegistrationMode,
@@ -63,7 +67,7 @@ pub struct Registration {
 }
 
 /// A validated event. Times are instants; `timezone` says how to show them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Event {
     pub title: String,
     pub description: String,
@@ -86,6 +90,7 @@ pub struct Event {
     /// People or bodies running the event.
     pub organisers: Vec<String>,
     /// Partner territories: of this node, or elsewhere in the network.
+    #[schema(value_type = Vec<String>)]
     pub partners: Vec<TerritoryRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,

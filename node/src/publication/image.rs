@@ -20,6 +20,7 @@ pub const MAX_ALT: usize = 1000;
 /// `https` URL.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Image {
     #[serde(default)]
     pub url: String,

@@ -66,6 +66,7 @@ impl PublicationKind {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum PublicationBody {
     Event(Event),
     Resource(Resource),
@@ -74,7 +75,7 @@ pub enum PublicationBody {
 
 /// A stored publication. Its id becomes its public URL and is never reused: deleting
 /// keeps a tombstone (`deleted_at`) so the URL can answer "gone".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Publication {
     pub id: Uuid,
     pub territory_id: Uuid,
@@ -272,6 +273,7 @@ impl Common {
 /// Links carried by resources and events: where to read more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Link {
     pub url: url::Url,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,6 +13,7 @@ use crate::validation::{self as v, Validated};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum ResourceType {
     Guide,
     Recording,
@@ -28,6 +29,7 @@ pub enum ResourceType {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::VariantNames)]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
+#[derive(utoipa::ToSchema)]
 pub enum Level {
     Beginner,
     Intermediate,
@@ -36,6 +38,7 @@ pub enum Level {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Attachment {
     pub url: url::Url,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,6 +101,7 @@ fn default_license() -> url::Url {
 /// A resource is its own draft: every field is already in its stored form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct Resource {
     pub title: String,
     #[serde(default)]

@@ -210,7 +210,7 @@ impl Recurrence {
 
 /// What links an occurrence to its series: the series' id and the start the rule gave it
 /// (iCal's `RECURRENCE-ID`), which stays the same when the occurrence alone is moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SeriesLink {
     pub id: Uuid,
     pub recurrence_id: DateTime<Utc>,

@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::outbox::{Delivery, Outgoing, ServerState};
+use crate::outbox::{Delivery, Outgoing, ServerDeliveries, ServerState};
 use crate::store::StoreError;
 
 /// Activities in and out: ids received, the durable outbox, its deliveries and the state of
@@ -71,4 +71,11 @@ pub trait DeliveryStore: Send + Sync {
     async fn pending_deliveries(&self) -> Result<i64, StoreError>;
 
     async fn servers(&self) -> Result<Vec<ServerState>, StoreError>;
+
+    /// Per server with deliveries waiting: how many, how many leased at `now`, how many
+    /// after a failed attempt; by host.
+    async fn deliveries_by_server(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ServerDeliveries>, StoreError>;
 }

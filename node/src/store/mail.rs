@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::mail::{ClaimedLetter, DigestItem, Letter, MailChoices, QueuedLetter, Recipient};
+use crate::mail::{
+    ClaimedLetter, DigestItem, Letter, MailChoices, MailQueueCounts, QueuedLetter, Recipient,
+};
 use crate::store::StoreError;
 
 /// Writes the digest letter of a member's news, or `None` to drop the news unsent.
@@ -20,6 +22,9 @@ pub trait MailStore: Send + Sync {
 
     /// Letters not sent yet, oldest first, at most `limit`.
     async fn unsent_letters(&self, limit: i64) -> Result<Vec<QueuedLetter>, StoreError>;
+
+    /// How many letters wait to be sent, and how many were given up.
+    async fn mail_queue_counts(&self) -> Result<MailQueueCounts, StoreError>;
 
     /// Takes up to `limit` letters due at `now` (not sent, not given up, not held by a
     /// live claim), oldest first, and leases them until `now + lease` under a new claim

@@ -130,6 +130,21 @@ pub trait Store:
     fn backend(&self) -> &'static str;
     /// Applies pending migrations; safe to run at every start.
     async fn migrate(&self) -> Result<(), StoreError>;
+
+    /// The migrations this build has that the database has not applied (`0031 allowed
+    /// domains`), none when it is up to date; an error when the database does not answer.
+    async fn pending_migrations(&self) -> Result<Vec<String>, StoreError>;
+
+    /// The connection pool as it is now, for metrics.
+    fn pool_usage(&self) -> PoolUsage;
+}
+
+/// Connections of a store's pool: open ones, idle ones among them, and the most it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
 }
 
 /// Opens the database a URL names, without migrating it.

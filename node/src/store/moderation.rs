@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::social::Report;
 use crate::store::StoreError;
 
-/// Moderation: reports received and blocked domains.
+/// Moderation: reports received, blocked domains and, for allow-list mode, allowed ones.
 #[async_trait]
 pub trait ModerationStore: Send + Sync {
     /// Stores a report; `false` if this activity was already stored.
@@ -25,4 +25,13 @@ pub trait ModerationStore: Send + Sync {
     async fn unblock_domain(&self, domain: &str) -> Result<bool, StoreError>;
 
     async fn blocked_domains(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Adds a server to the allow-list (kept once, in lower case).
+    async fn allow_domain(&self, domain: &str) -> Result<(), StoreError>;
+
+    /// Takes a server off the allow-list; `false` if it was not on it.
+    async fn disallow_domain(&self, domain: &str) -> Result<bool, StoreError>;
+
+    /// The allow-list, by domain.
+    async fn allowed_domains(&self) -> Result<Vec<String>, StoreError>;
 }

@@ -170,6 +170,14 @@ fn call_id(id: &str) -> Result<Uuid, ApiError> {
 /// one (or without a territory), as a visitor with `name` and `email`, held for the
 /// call's editors. Visitors' answers count against the same per-address limit as their
 /// event registrations.
+#[utoipa::path(
+    post,
+    path = "/api/v1/calls/{id}/answers",
+    tag = "answers",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 201, description = "The answer", body = crate::openapi::AnyObject), (status = 404, description = "No such call", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody), (status = 409, description = "Refused: closed, past its deadline, twice...", body = crate::openapi::ApiErrorBody), (status = 429, description = "Too many answers from this address", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn create(
     auth: Option<Auth>,
     State(state): State<AppState>,
@@ -191,6 +199,13 @@ pub async fn create(
 }
 
 /// A call's answers: every one for its editors, its partners for anyone else.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}/answers",
+    tag = "answers",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "All answers for the call's editors, its partners for anyone", body = crate::openapi::Items), (status = 404, description = "No such call", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn list(
     auth: Option<Auth>,
     State(state): State<AppState>,
@@ -210,6 +225,15 @@ pub struct Decision {
 }
 
 /// The call's editors accept (`{"accept": true}`) or decline an answer.
+#[utoipa::path(
+    post,
+    path = "/api/v1/answers/{id}/decision",
+    tag = "answers",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The decided answer", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such answer", body = crate::openapi::ApiErrorBody), (status = 409, description = "Already decided", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn decide(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -225,6 +249,14 @@ pub async fn decide(
 
 /// Answers a call of another server this node knows: the body is a draft naming the
 /// answering `territory`, plus `call`, the call's ActivityPub id.
+#[utoipa::path(
+    post,
+    path = "/api/v1/network/answers",
+    tag = "answers",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 201, description = "The answer, sent to the call's server", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create_remote(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -246,6 +278,14 @@ pub async fn create_remote(
 }
 
 /// Answers made by a territory (its editors): where each stands.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/answers",
+    tag = "answers",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    responses((status = 200, description = "Answers the territory made (editors)", body = crate::openapi::Items), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn of_territory(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -264,6 +304,13 @@ pub async fn of_territory(
 }
 
 /// A territory's partnerships, public.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/partners",
+    tag = "answers",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    responses((status = 200, description = "The territory's partnerships", body = crate::openapi::Items), (status = 404, description = "No such territory", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn partners(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -281,6 +328,14 @@ pub struct Closing {
 }
 
 /// Marks a call in progress (its editors): its partners are at work.
+#[utoipa::path(
+    post,
+    path = "/api/v1/calls/{id}/in-progress",
+    tag = "answers",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "The call's new status", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such call", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn in_progress(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -293,6 +348,15 @@ pub async fn in_progress(
 }
 
 /// Closes a call with its outcome (its editors).
+#[utoipa::path(
+    post,
+    path = "/api/v1/calls/{id}/close",
+    tag = "answers",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The call's new status", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such call", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn close(
     Auth(principal): Auth,
     State(state): State<AppState>,

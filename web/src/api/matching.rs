@@ -70,6 +70,13 @@ impl BoardParams {
 }
 
 /// The local call's uuid, or a remote call's object URL (percent-encoded in the path).
+#[utoipa::path(
+    get,
+    path = "/api/v1/calls/{id}/suggestions",
+    tag = "matching",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "Calls and territories that may answer this one", body = crate::openapi::AnyObject), (status = 404, description = "No such call", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn suggestions(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -88,6 +95,12 @@ pub async fn suggestions(
     Ok(Json(call_json(&state, &territories, &found)))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/network/matching",
+    tag = "matching",
+    responses((status = 200, description = "Needs and offers across the network", body = crate::openapi::AnyObject), (status = 400, description = "A bad filter", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn board(
     State(state): State<AppState>,
     params: Result<Query<BoardParams>, QueryRejection>,

@@ -4,13 +4,13 @@ pub(crate) mod answers;
 pub(crate) mod matching;
 pub(crate) mod network;
 pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
-mod publications;
+pub(crate) mod publications;
 pub(crate) mod registrations;
-mod series;
+pub(crate) mod series;
 pub use publications::kind_of_collection;
 pub(crate) use territories::patched_profile;
 pub(crate) mod territories;
-mod tokens;
+pub(crate) mod tokens;
 
 use axum::Router;
 use axum::routing::{get, post};

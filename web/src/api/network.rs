@@ -41,6 +41,15 @@ pub(super) fn federation_error(e: rhizome_federation::FederationError) -> ApiErr
 }
 
 /// Follow a territory (or any actor) on another node.
+#[utoipa::path(
+    post,
+    path = "/api/v1/territories/{slug}/following",
+    tag = "network",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 202, description = "Follow sent", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory or target", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn follow(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -62,6 +71,14 @@ pub async fn follow(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/following",
+    tag = "network",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    responses((status = 200, description = "Whom the territory follows (editors)", body = crate::openapi::Items), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn following(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -84,6 +101,14 @@ pub struct UnfollowQuery {
     target: String,
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/territories/{slug}/following",
+    tag = "network",
+    params(("slug" = String, Path, description = "The territory's slug"), ("target" = String, Query, description = "The followed actor's id")),
+    responses((status = 204, description = "Unfollowed"), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory or following", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn unfollow(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -166,6 +191,13 @@ impl Default for NetworkParams {
 
 /// Local and followed publications of one kind, from the network index: events soonest
 /// first, others newest first; each says where it comes from.
+#[utoipa::path(
+    get,
+    path = "/api/v1/network/{collection}",
+    tag = "network",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`")),
+    responses((status = 200, description = "The network's agenda, library or calls board", body = crate::openapi::Items), (status = 400, description = "A bad filter", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such collection", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn view(
     State(state): State<AppState>,
     Path(collection): Path<String>,
@@ -180,6 +212,12 @@ pub async fn view(
 
 /// The network's memory: past events and closed calls, local and followed, most recent
 /// first, with the same search and filters as the views.
+#[utoipa::path(
+    get,
+    path = "/api/v1/network/archive",
+    tag = "network",
+    responses((status = 200, description = "Past events across the network", body = crate::openapi::Items), (status = 400, description = "A bad filter", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn archive(
     State(state): State<AppState>,
     params: Result<Query<NetworkParams>, QueryRejection>,
@@ -438,6 +476,12 @@ pub struct DirectoryParams {
 
 /// The network directory: this node's territories and those of every verified peer,
 /// searchable by name, kind, theme, language and distance.
+#[utoipa::path(
+    get,
+    path = "/api/v1/network/directory",
+    tag = "network",
+    responses((status = 200, description = "Territories known across the network", body = crate::openapi::Items), (status = 400, description = "A bad filter", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn directory(
     State(state): State<AppState>,
     params: Result<Query<DirectoryParams>, QueryRejection>,
@@ -539,6 +583,14 @@ struct SubscribeRequest {
 
 /// This node follows another node: everything public from all its territories (and, for
 /// a hub, from the hub's other subscribers) arrives, within the scope. Admins only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/network/subscriptions",
+    tag = "network",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 202, description = "Subscription sent (admins)", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn subscribe(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -566,6 +618,13 @@ pub async fn subscribe(
 }
 
 /// Nodes this node follows, and nodes following it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/network/subscriptions",
+    tag = "network",
+    responses((status = 200, description = "Nodes this node follows and nodes following it (admins)", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn subscriptions(
     Auth(principal): Auth,
     State(state): State<AppState>,

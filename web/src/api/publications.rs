@@ -43,7 +43,8 @@ pub fn view(state: &AppState, p: &Publication, territory_slug: &str) -> Value {
     v
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     territory: Option<String>,
@@ -87,6 +88,13 @@ fn default_limit() -> i64 {
     50
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/{collection}",
+    tag = "publications",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`"), crate::api::publications::ListParams),
+    responses((status = 200, description = "This node's publications of that kind", body = crate::openapi::PublicationList), (status = 400, description = "A bad parameter", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such collection or territory", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Path(collection): Path<String>,
@@ -101,6 +109,13 @@ pub async fn list(
     list_publications(&state, kind, territory, &params).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/{collection}",
+    tag = "publications",
+    params(("slug" = String, Path, description = "The territory's slug"), ("collection" = String, Path, description = "`events`, `resources` or `calls`"), crate::api::publications::ListParams),
+    responses((status = 200, description = "The territory's publications of that kind", body = crate::openapi::PublicationList), (status = 400, description = "A bad parameter", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory or collection", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn list_of_territory(
     State(state): State<AppState>,
     Path((slug, collection)): Path<(String, String)>,
@@ -173,6 +188,15 @@ async fn territory_slugs(
         .collect())
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/territories/{slug}/{collection}",
+    tag = "publications",
+    params(("slug" = String, Path, description = "The territory's slug"), ("collection" = String, Path, description = "`events`, `resources` or `calls`")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 201, description = "Published (an event with `recurrence` makes a series)", body = crate::openapi::PublicationView), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory or collection", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -210,6 +234,13 @@ async fn find(
     Ok(state.actions.publication(kind, id).await?)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/{collection}/{id}",
+    tag = "publications",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`"), ("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "The publication", body = crate::openapi::PublicationView), (status = 404, description = "No such publication", body = crate::openapi::ApiErrorBody), (status = 410, description = "Deleted", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn show(
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
@@ -219,6 +250,15 @@ pub async fn show(
 }
 
 /// JSON merge patch: send only what changes.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/{collection}/{id}",
+    tag = "publications",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`"), ("id" = String, Path, description = "The id (a UUID)"), ("scope" = Option<String>, Query, description = "For an occurrence of a series: `this`, `following` or `all`")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The edited publication (JSON merge patch)", body = crate::openapi::PublicationView), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such publication", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn update(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -252,6 +292,13 @@ pub async fn update(
 }
 
 /// Replies that came from the fediverse, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/{collection}/{id}/comments",
+    tag = "publications",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`"), ("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "Replies from the fediverse and reaction counts", body = crate::openapi::AnyObject), (status = 404, description = "No such publication", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn comments(
     State(state): State<AppState>,
     Path((collection, id)): Path<(String, String)>,
@@ -265,6 +312,14 @@ pub async fn comments(
 }
 
 /// An editor removes a reply; it stays removed even if delivered again.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/{collection}/{id}/comments/{comment_id}",
+    tag = "publications",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`"), ("id" = String, Path, description = "The id (a UUID)"), ("comment_id" = String, Path, description = "The comment's id (a UUID)")),
+    responses((status = 204, description = "Hidden, even if delivered again"), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such publication or comment", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn hide_comment(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -290,6 +345,14 @@ pub async fn hide_comment(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/v1/{collection}/{id}",
+    tag = "publications",
+    params(("collection" = String, Path, description = "`events`, `resources` or `calls`"), ("id" = String, Path, description = "The id (a UUID)"), ("scope" = Option<String>, Query, description = "For an occurrence of a series: `this`, `following` or `all`")),
+    responses((status = 204, description = "Deleted; its URL answers 410 from now on"), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such publication", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn delete(
     Auth(principal): Auth,
     State(state): State<AppState>,

@@ -103,6 +103,14 @@ fn not_an_event(e: ActionError) -> ApiError {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/events/{id}/registrations",
+    tag = "registrations",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "Who registered (editors)", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such event", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn list(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -129,6 +137,15 @@ pub struct Decision {
 
 /// Approves (`{"participant": ..., "accept": true}`) or refuses a registration held for
 /// approval; `changed` is `false` when it was decided already.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/registrations/decision",
+    tag = "registrations",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The decision taken", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such event or registration", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn decide(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -158,6 +175,15 @@ pub struct Message {
 }
 
 /// Writes `{"message": ...}` to everyone registered; `written` says to how many.
+#[utoipa::path(
+    post,
+    path = "/api/v1/events/{id}/registrations/message",
+    tag = "registrations",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "Letters queued", body = crate::openapi::AnyObject), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such event", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn message(
     Auth(principal): Auth,
     State(state): State<AppState>,

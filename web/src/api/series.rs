@@ -94,6 +94,13 @@ async fn find(state: &AppState, id: &str) -> Result<(Series, Territory), ApiErro
 
 /// A series, its rule and its stored occurrences (id, URL, start, status, whether edited
 /// on its own), soonest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/series/{id}",
+    tag = "publications",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 200, description = "A recurring series and its occurrences", body = crate::openapi::AnyObject), (status = 404, description = "No such series", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn show(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -124,6 +131,14 @@ pub async fn show(
 }
 
 /// Deletes a series: its occurrences not yet begun are deleted and federated as such.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/series/{id}",
+    tag = "publications",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    responses((status = 204, description = "The series and its occurrences deleted"), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such series", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn delete(
     Auth(principal): Auth,
     State(state): State<AppState>,

@@ -28,6 +28,12 @@ pub async fn find(state: &AppState, slug: &str) -> Result<Territory, ApiError> {
         .ok_or(ApiError::NotFound)
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories",
+    tag = "territories",
+    responses((status = 200, description = "Every territory of this node", body = crate::openapi::TerritoryList))
+)]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let items: Vec<Value> = state
         .store
@@ -39,6 +45,13 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
     Ok(Json(json!({"items": items})))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}",
+    tag = "territories",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    responses((status = 200, description = "The territory", body = crate::openapi::TerritoryView), (status = 404, description = "No such territory", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -46,6 +59,14 @@ pub async fn show(
     Ok(Json(view(&state, &find(&state, &slug).await?)))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/territories",
+    tag = "territories",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 201, description = "Created (node admins)", body = crate::openapi::TerritoryView), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody), (status = 409, description = "The slug is taken", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn create(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -65,6 +86,15 @@ pub async fn create(
 }
 
 /// JSON merge patch on the territory's profile; the slug is its identity and stays.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/territories/{slug}",
+    tag = "territories",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The edited territory (JSON merge patch)", body = crate::openapi::TerritoryView), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn update(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -101,6 +131,14 @@ pub fn patched_profile(
 }
 
 /// Who follows the territory from the fediverse, with pending requests (editors only).
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/followers",
+    tag = "territories",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    responses((status = 200, description = "Followers and pending requests (editors)", body = crate::openapi::Items), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn followers(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -124,6 +162,15 @@ pub struct FollowDecision {
 }
 
 /// Approve or refuse a pending follow request (territories that approve followers by hand).
+#[utoipa::path(
+    post,
+    path = "/api/v1/territories/{slug}/followers",
+    tag = "territories",
+    params(("slug" = String, Path, description = "The territory's slug")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 204, description = "Approved or refused"), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody), (status = 404, description = "No such territory or follow request", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn decide_follower(
     Auth(principal): Auth,
     State(state): State<AppState>,

@@ -24,6 +24,13 @@ struct Login {
 }
 
 /// A password check like the login form's: the same limiter, the same hashing pool.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    request_body = crate::openapi::LoginRequest,
+    responses((status = 201, description = "The token, shown once", body = crate::openapi::TokenCreated), (status = 401, description = "Wrong name or password", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody), (status = 429, description = "Too many attempts", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn create(
     State(state): State<AppState>,
     ClientAddress(source): ClientAddress,
@@ -46,6 +53,13 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "tokens",
+    responses((status = 200, description = "Who the token belongs to", body = crate::openapi::Me), (status = 401, description = "No valid token", body = crate::openapi::ApiErrorBody), (status = 403, description = "Not allowed", body = crate::openapi::ApiErrorBody)),
+    security(("bearer" = []))
+)]
 pub async fn me(
     Auth(principal): Auth,
     State(state): State<AppState>,

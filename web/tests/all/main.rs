@@ -6,10 +6,12 @@
 mod common;
 
 mod admin_pages;
+mod allowlist;
 mod answers;
 mod api;
 mod calendars;
 mod cli;
+mod cors;
 mod discovery;
 mod durability;
 mod federation;
@@ -18,11 +20,14 @@ mod fields;
 mod filters;
 mod geocode;
 mod hardening;
+mod logs;
 mod mail;
 mod matching;
 mod media;
 mod mobilizon;
+mod metrics;
 mod network;
+mod openapi;
 mod pages;
 mod preview;
 mod registrations;

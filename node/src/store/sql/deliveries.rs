@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::backend::{DIALECT, Db, SqlStore};
 use super::transaction::enqueue_in;
 use crate::outbox;
-use crate::outbox::{Delivery, Outgoing, ServerState};
+use crate::outbox::{Delivery, Outgoing, ServerDeliveries, ServerState};
 use crate::store::{DeliveryStore, StoreError};
 
 #[async_trait]
@@ -285,6 +285,31 @@ impl DeliveryStore for SqlStore {
                     last_failure: r.try_get("last_failure")?,
                     last_error: r.try_get("last_error")?,
                     next_attempt: r.try_get("next_attempt")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn deliveries_by_server(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ServerDeliveries>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT host, COUNT(*) AS queued,
+                    SUM(CASE WHEN locked_until IS NOT NULL AND locked_until >= $1 THEN 1 ELSE 0 END) AS in_flight,
+                    SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS failed
+             FROM deliveries GROUP BY host ORDER BY host",
+        )
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ServerDeliveries {
+                    host: r.try_get("host")?,
+                    queued: r.try_get("queued")?,
+                    in_flight: r.try_get("in_flight")?,
+                    failed: r.try_get("failed")?,
                 })
             })
             .collect()

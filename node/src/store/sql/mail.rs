@@ -6,7 +6,9 @@ use sqlx::Row;
 use uuid::Uuid;
 
 use super::backend::{DIALECT, Db, DbRow, SqlStore};
-use crate::mail::{ClaimedLetter, DigestItem, Letter, MailChoices, QueuedLetter, Recipient};
+use crate::mail::{
+    ClaimedLetter, DigestItem, Letter, MailChoices, MailQueueCounts, QueuedLetter, Recipient,
+};
 use crate::store::mail::DigestWriter;
 use crate::store::results::{conflict_on, touched};
 use crate::store::{MailStore, StoreError};
@@ -62,6 +64,20 @@ impl MailStore for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.iter().map(queued_from_row).collect::<Result<_, _>>()?)
+    }
+
+    async fn mail_queue_counts(&self) -> Result<MailQueueCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(CASE WHEN gave_up_at IS NULL THEN 1 ELSE 0 END), 0) AS waiting,
+                    COALESCE(SUM(CASE WHEN gave_up_at IS NULL THEN 0 ELSE 1 END), 0) AS given_up
+             FROM mail_queue WHERE sent_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(MailQueueCounts {
+            waiting: row.try_get("waiting")?,
+            given_up: row.try_get("given_up")?,
+        })
     }
 
     async fn claim_letters(

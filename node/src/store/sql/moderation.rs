@@ -97,4 +97,34 @@ impl ModerationStore for SqlStore {
             .map(|r| r.try_get("domain"))
             .collect::<Result<_, _>>()?)
     }
+
+    async fn allow_domain(&self, domain: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO allowed_domains (domain, created_at) VALUES ($1, $2)
+             ON CONFLICT (domain) DO NOTHING",
+        )
+        .bind(domain.to_lowercase())
+        .bind(crate::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn disallow_domain(&self, domain: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM allowed_domains WHERE domain = $1")
+            .bind(domain.to_lowercase())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn allowed_domains(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT domain FROM allowed_domains ORDER BY domain")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get("domain"))
+            .collect::<Result<_, _>>()?)
+    }
 }

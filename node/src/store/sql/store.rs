@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::Row;
 
 use super::backend::{MIGRATOR, NAME, SqlStore};
-use crate::store::{ListingStore, Store, StoreError};
+use crate::store::{ListingStore, PoolUsage, Store, StoreError};
 
 #[async_trait]
 impl Store for SqlStore {
@@ -27,5 +27,36 @@ impl Store for SqlStore {
             tracing::info!(listings = n, "network index rebuilt");
         }
         Ok(())
+    }
+
+    async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
+        let applied: Vec<i64> =
+            match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(rows) => rows
+                    .iter()
+                    .map(|r| r.try_get("version"))
+                    .collect::<Result<_, _>>()?,
+                // No migration table: a database never migrated, if it answers at all.
+                Err(_) => {
+                    sqlx::query("SELECT 1").execute(&self.pool).await?;
+                    Vec::new()
+                }
+            };
+        Ok(MIGRATOR
+            .iter()
+            .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
+            .map(|m| format!("{:04} {}", m.version, m.description))
+            .collect())
+    }
+
+    fn pool_usage(&self) -> PoolUsage {
+        PoolUsage {
+            open: self.pool.size(),
+            idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            max: self.pool.options().get_max_connections(),
+        }
     }
 }

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
-use rhizome_node::outbox::DEAD_AFTER_FAILURES;
 use serde::Deserialize;
 
 use rhizome_node::action::moderation::typed_domain;
@@ -52,9 +51,6 @@ async fn render_federation(
     let servers: Vec<_> = servers
         .iter()
         .map(|s| {
-            let quiet_for_a_day = s
-                .last_success
-                .is_none_or(|t| now - t > chrono::Duration::days(1));
             context! {
                 host => s.host,
                 queued => s.queued,
@@ -63,7 +59,7 @@ async fn render_federation(
                 last_failure => when(s.last_failure),
                 last_error => s.last_error,
                 next_attempt => when(s.next_attempt),
-                dead => s.consecutive_failures >= DEAD_AFTER_FAILURES && quiet_for_a_day,
+                dead => s.is_dead(now),
             }
         })
         .collect();

@@ -41,7 +41,17 @@ pub enum Scale {
 /// territories publish: a festival (dated), a collection (undated) or a collective (a
 /// `Group` of member territories with collegial rules). Set at creation, never changed.
 #[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, strum::VariantNames,
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::VariantNames,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod mail;
 pub mod media;
+pub mod open_data;
 pub mod pages;
 pub mod server;
 pub mod session;
@@ -43,6 +44,8 @@ pub struct AppState {
     /// The node settings made from the pages, read once and kept until one changes:
     /// every page shows them.
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
+    /// Where uploaded pictures and documents are kept (disk or bucket).
+    pub storage: Arc<shelf::Storage>,
 }
 
 /// Node settings by key (`name`, `about`).
@@ -56,6 +59,7 @@ impl AppState {
     }
 
     pub fn with_federation(federation: Federation) -> AppState {
+        let storage = Arc::new(shelf::Storage::new(federation.config.clone()));
         AppState {
             store: federation.store.clone(),
             config: federation.config.clone(),
@@ -67,6 +71,7 @@ impl AppState {
             registration_limiter: Arc::default(),
             geocoder: Arc::default(),
             node_settings: Arc::default(),
+            storage,
         }
     }
 

@@ -207,9 +207,22 @@ async fn download(state: AppState, territory: Option<Territory>, file: &str) -> 
         state.config.base_url(),
         downloads_path(territory.as_ref())
     );
+    // `localhost:8080-fablab-publications.csv` would not do on every system.
+    let domain: String = state
+        .config
+        .domain
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
     let filename = match &territory {
-        Some(t) => format!("{}-{}-{file}", state.config.domain, t.profile.slug),
-        None => format!("{}-{file}", state.config.domain),
+        Some(t) => format!("{domain}-{}-{file}", t.profile.slug),
+        None => format!("{domain}-{file}"),
     };
     let mut export = match Export::start(state, dataset, format, territory, id).await {
         Ok(export) => export,

@@ -1,7 +1,7 @@
 //! Uploaded files on an S3-compatible object store (`media_store = "s3"`): a real S3 server
 //! (moto's, `moto_server`, started on loopback for the test) holds the picture an editor
-//! uploads through the form; the node serves it back from the bucket, and nothing lands
-//! on disk. Without `moto_server` the test says why and does nothing, unless
+//! uploads through the form, and a resource's document; the node serves them back from
+//! the bucket, and nothing lands on disk. Without `moto_server` the test says why and does nothing, unless
 //! `RHIZOME_REQUIRE_S3=1` (as `.ci/run` sets it), where that is a failure.
 
 use std::process::Stdio;
@@ -110,7 +110,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 }
 
 #[tokio::test]
-async fn pictures_are_kept_in_an_s3_bucket_and_served_from_it() {
+async fn pictures_and_documents_are_kept_in_an_s3_bucket_and_served_from_it() {
     let Some(s3) = S3Server::start().await else {
         return;
     };
@@ -141,7 +141,7 @@ async fn pictures_are_kept_in_an_s3_bucket_and_served_from_it() {
 
     // Published with its photo through the form, as a browser sends it.
     let form = Form::new()
-        .text("csrf", csrf)
+        .text("csrf", csrf.clone())
         .text("title", "Atelier vélo")
         .text("starts_at", "2030-06-10T14:00")
         .text("ends_at", "2030-06-10T17:00")
@@ -190,6 +190,52 @@ async fn pictures_are_kept_in_an_s3_bucket_and_served_from_it() {
     assert_eq!(header("access-control-allow-origin"), "*");
     assert_eq!(header("content-length"), stored.len().to_string());
     assert_eq!(response.bytes().await.unwrap(), stored);
+
+    // A resource's document goes to the same bucket, under files/, and is served from it
+    // as a download.
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n".to_vec();
+    let form = Form::new()
+        .text("csrf", csrf)
+        .text("title", "Guide imprimable")
+        .text("type", "guide")
+        .text("license", "https://creativecommons.org/licenses/by/4.0/")
+        .text("attachments.name", "Le guide en PDF")
+        .text("language", "fr")
+        .part(
+            "attachments.file",
+            Part::bytes(pdf.clone())
+                .file_name("guide.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let (status, html, location) =
+        post_multipart(&client, &node, "/manage/t/fablab/resources/new", form).await;
+    assert_eq!(status, 303, "{html}");
+    let (_, shown) = get(&client, &node, &location.unwrap()).await;
+    let href = attr_of(&shown, ".attachments a", "href").unwrap();
+    let name = href.rsplit('/').next().unwrap().to_owned();
+    let stored = bucket
+        .get(&ObjectPath::from(format!("files/{name}")))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(stored.as_ref(), pdf.as_slice());
+    let response = node.http.get(&href).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/pdf"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), pdf.as_slice());
+    assert!(!node.data_dir().join("files").exists());
 
     // What the bucket does not hold is not found, and names that are not ours are not
     // looked up.

@@ -520,3 +520,45 @@ async fn the_open_data_page_lists_the_downloads_and_every_page_links_to_it() {
     let (status, _) = get(&client, &node, "/t/nowhere/open-data").await;
     assert_eq!(status, 404);
 }
+
+/// The JSON-LD exports kept as golden files beside the objects and activities
+/// (`federation::golden`): a change shows in review, and `tests/interop/jsonld-check.mjs`
+/// expands them with a real JSON-LD processor like the others.
+#[tokio::test]
+async fn golden_files_hold_the_json_ld_exports() {
+    let (node, admin) = Node::with_territory(Backend::Sqlite, fablab())
+        .await
+        .unwrap();
+    let masto = crate::common::mastodon::FakeMastodon::start().await;
+    publish(
+        &node,
+        &admin,
+        "fablab",
+        "events",
+        json!({
+        "title": "Repair café", "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
+        "place": {"name": "La Fabrique", "latitude": 46.58, "longitude": 0.34}, "capacity": 12,
+        "themes": ["climate"], "language": "fr"}),
+    )
+    .await;
+    publish(
+        &node,
+        &admin,
+        "fablab",
+        "resources",
+        json!({
+        "title": "Guide du repair café", "type": "guide", "license": CC0, "language": "fr"}),
+    )
+    .await;
+    let mut differences = Vec::new();
+    for (name, path) in [
+        ("open-data-publications", "/open-data/publications.jsonld"),
+        ("open-data-territories", "/open-data/territories.jsonld"),
+    ] {
+        let (status, _, _, body) = download(&node, path).await;
+        assert_eq!(status, 200, "{body}");
+        let doc: Value = serde_json::from_str(&body).unwrap();
+        differences.extend(crate::federation::golden(name, &doc, &node, &masto));
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}

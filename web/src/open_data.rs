@@ -5,7 +5,7 @@
 //! may fetch them (`Access-Control-Allow-Origin: *`); they are written as they are read
 //! from the store, a page of publications at a time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -302,6 +302,10 @@ struct Export {
     step: Step,
     /// Items written so far (JSON items are separated by commas).
     written: usize,
+    /// Publications written so far: one published while the export is written pushes the
+    /// others a row down the pages, and the row pushed onto the next page is not written
+    /// twice (16 bytes a publication).
+    seen: HashSet<Uuid>,
 }
 
 impl Export {
@@ -325,6 +329,7 @@ impl Export {
             id,
             step: Step::Opening,
             written: 0,
+            seen: HashSet::new(),
         })
     }
 
@@ -344,6 +349,10 @@ impl Export {
                                 Ok(n) if n == PAGE_SIZE => Step::Items(offset + n),
                                 _ => Step::Closing,
                             };
+                            let page: Vec<Publication> = page
+                                .into_iter()
+                                .filter(|p| self.seen.insert(p.id))
+                                .collect();
                             (self.publication_items(&page).await?, next)
                         }
                         Dataset::Territories => (self.territory_items().await?, Step::Closing),

@@ -106,6 +106,22 @@ pub struct Config {
     /// In allow-list mode, the servers this node federates with (subdomains included; an
     /// entry with a port names that port only).
     pub allowed_domains: Vec<String>,
+    /// The licence, as a URL, of what territories write on this node themselves (event
+    /// and call texts, territory descriptions): given with each item of the open data
+    /// exports and on their page. Resources carry their own.
+    pub content_license: String,
+    /// Where uploaded pictures and documents are kept: on disk under `data_dir`, or in an
+    /// S3-compatible bucket (the `s3_*` keys) that web processes on several machines share.
+    pub media_store: MediaStoreKind,
+    /// The bucket, with `media_store = "s3"`.
+    pub s3_bucket: Option<String>,
+    /// The S3-compatible server's URL (`https://s3.provider.example`, or
+    /// `http://127.0.0.1:9000` for one on the same machine); unset, Amazon's for the region.
+    pub s3_endpoint: Option<String>,
+    pub s3_region: String,
+    /// The access key; with neither it nor the secret, the machine's instance role.
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
 }
 
 /// How log lines are written.
@@ -126,6 +142,17 @@ pub enum FederationMode {
     Open,
     /// Only the servers allowed (and not blocked).
     Allowlist,
+}
+
+/// Where uploaded files live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaStoreKind {
+    /// `data_dir/media/` and `data_dir/files/`.
+    #[default]
+    File,
+    /// `media/` and `files/` in the `s3_bucket`.
+    S3,
 }
 
 /// The geocoding APIs the forms can ask.
@@ -177,12 +204,19 @@ impl Default for Config {
             log_format: LogFormat::Text,
             federation_mode: FederationMode::Open,
             allowed_domains: Vec::new(),
+            content_license: crate::publication::resource::DEFAULT_LICENSE.into(),
+            media_store: MediaStoreKind::File,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 35] = [
+const ENV_KEYS: [&str; 42] = [
     "domain",
     "scheme",
     "listen",
@@ -218,6 +252,13 @@ const ENV_KEYS: [&str; 35] = [
     "log_format",
     "federation_mode",
     "allowed_domains",
+    "content_license",
+    "media_store",
+    "s3_bucket",
+    "s3_endpoint",
+    "s3_region",
+    "s3_access_key_id",
+    "s3_secret_access_key",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -363,6 +404,44 @@ impl Config {
         if self.delivery_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "delivery_concurrency must be at least 1".into(),
+            ));
+        }
+        self.check_open_data_and_media()?;
+        Ok(())
+    }
+
+    /// The licence URL and the media store's settings.
+    fn check_open_data_and_media(&self) -> Result<(), ConfigError> {
+        let web_url = |value: &str| {
+            url::Url::parse(value)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        };
+        if !web_url(&self.content_license) {
+            return Err(ConfigError::Invalid(format!(
+                "content_license must be an http(s) URL, not {:?}",
+                self.content_license
+            )));
+        }
+        if let Some(endpoint) = &self.s3_endpoint
+            && !web_url(endpoint)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "s3_endpoint must be an http(s) URL, not {endpoint:?}"
+            )));
+        }
+        if self.s3_access_key_id.is_some() != self.s3_secret_access_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "s3_access_key_id and s3_secret_access_key go together".into(),
+            ));
+        }
+        if self.media_store == MediaStoreKind::S3
+            && self
+                .s3_bucket
+                .as_deref()
+                .is_none_or(|b| b.trim().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "media_store = \"s3\" needs s3_bucket".into(),
             ));
         }
         Ok(())
@@ -545,5 +624,34 @@ mod tests {
             Config::load(Some(Path::new("/nonexistent/rhizome.toml"))),
             Err(ConfigError::Missing(_))
         ));
+    }
+    #[test]
+    fn the_content_licence_and_the_media_store_are_checked() {
+        let c = Config::load(None).unwrap();
+        assert_eq!(
+            c.content_license,
+            "https://creativecommons.org/licenses/by/4.0/"
+        );
+        assert_eq!(c.media_store, MediaStoreKind::File);
+        let f = write("content_license = \"CC BY\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("content_license"), "{err}");
+        let f = write(
+            "media_store = \"s3\"\ns3_bucket = \"media\"\ns3_endpoint = \"http://127.0.0.1:9000\"\n\
+             s3_access_key_id = \"id\"\ns3_secret_access_key = \"secret\"\n",
+        );
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert_eq!(c.media_store, MediaStoreKind::S3);
+        assert_eq!(c.s3_bucket.as_deref(), Some("media"));
+        for (text, key) in [
+            ("media_store = \"s3\"\n", "s3_bucket"),
+            ("media_store = \"ftp\"\n", "ftp"),
+            ("s3_endpoint = \"minio:9000\"\n", "s3_endpoint"),
+            ("s3_access_key_id = \"id\"\n", "s3_secret_access_key"),
+        ] {
+            let f = write(text);
+            let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+            assert!(err.contains(key), "{text}: {err}");
+        }
     }
 }

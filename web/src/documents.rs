@@ -1,7 +1,7 @@
 //! Documents attached to resources (PDF, office files, audio, video): their type read
 //! from their bytes and checked against the allow-list (`resource::DOCUMENT_TYPES`), kept
-//! byte for byte as `data_dir/files/<uuid>.<ext>` and served at `/files/<uuid>.<ext>` as
-//! downloads, never shown inline.
+//! byte for byte as `files/<uuid>.<ext>` in the media store (`crate::shelf`) and served
+//! at `/files/<uuid>.<ext>` as downloads, never shown inline.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -85,7 +85,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    DOCUMENTS.serve(&state.config.data_dir, &file).await
+    DOCUMENTS.serve(&state.storage, &file).await
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod media;
 pub mod metrics;
 pub mod openapi;
+pub mod open_data;
 pub mod pages;
 pub mod server;
 pub mod session;
@@ -49,6 +50,8 @@ pub struct AppState {
     node_settings: Arc<tokio::sync::RwLock<Option<NodeSettings>>>,
     /// Request latencies by route, for `/metrics`.
     pub metrics: Arc<metrics::Metrics>,
+    /// Where uploaded pictures and documents are kept (disk or bucket).
+    pub storage: Arc<shelf::Storage>,
 }
 
 /// Node settings by key (`name`, `about`).
@@ -62,6 +65,7 @@ impl AppState {
     }
 
     pub fn with_federation(federation: Federation) -> AppState {
+        let storage = Arc::new(shelf::Storage::new(federation.config.clone()));
         AppState {
             store: federation.store.clone(),
             config: federation.config.clone(),
@@ -74,6 +78,7 @@ impl AppState {
             geocoder: Arc::default(),
             node_settings: Arc::default(),
             metrics: Arc::default(),
+            storage,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Pictures uploaded with publications: checked by their bytes (not their name), decoded
 //! within limits, resized, re-encoded without their metadata (EXIF, GPS position), stored
-//! as `data_dir/media/<uuid>.<ext>` and served at `/media/<uuid>.<ext>`.
+//! as `media/<uuid>.<ext>` in the media store (`crate::shelf`: the data directory or a
+//! bucket) and served at `/media/<uuid>.<ext>`.
 
 use std::io::Cursor;
 
@@ -185,7 +186,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn serve(State(state): State<AppState>, Path(file): Path<String>) -> Response {
-    PICTURES.serve(&state.config.data_dir, &file).await
+    PICTURES.serve(&state.storage, &file).await
 }
 
 #[cfg(test)]

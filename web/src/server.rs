@@ -40,6 +40,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::widget::routes())
         .merge(crate::media::routes())
         .merge(crate::documents::routes())
+        .merge(crate::open_data::routes())
         .merge(rhizome_federation::routes::routes())
         .merge(crate::health::routes())
         .merge(crate::metrics::routes())
@@ -89,6 +90,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         println!("{}", first_run_message(&config.base_url()));
     }
     let state = AppState::new(store, config);
+    state
+        .storage
+        .objects()
+        .await
+        .context("cannot open the media store (media_store and s3_* settings)")?;
+    tracing::info!("uploaded files are kept {}", state.storage.describe());
     rhizome_federation::delivery::spawn(state.federation.clone());
     if let Some(sender) =
         rhizome_node::mail::sender::Sender::new(state.store.clone(), &state.config)

@@ -1,15 +1,97 @@
 //! Files this node keeps for its publications (pictures under `media/`, documents under
-//! `files/`): written atomically, removed when what they came with could not be saved, and
-//! served by name with the type read at upload, never one the browser guesses.
+//! `files/`), on disk under the data directory or in an S3-compatible bucket
+//! (`media_store`), behind one [`ObjectStore`]: written whole or not at all, removed when
+//! what they came with could not be saved, and served by name, streamed from the store,
+//! with the type read at upload, never one the browser guesses.
 
-use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
 
+use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use object_store::aws::AmazonS3Builder;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use rhizome_node::Config;
+use rhizome_node::config::MediaStoreKind;
+use tokio::sync::OnceCell;
+
+/// Where stored files are kept, as the configuration says: the data directory, or the
+/// `s3_bucket`. Opened on first use (and by `serve` at start, so that a bad setting stops
+/// the start rather than the first upload).
+pub struct Storage {
+    config: Arc<Config>,
+    objects: OnceCell<Arc<dyn ObjectStore>>,
+}
+
+impl Storage {
+    pub fn new(config: Arc<Config>) -> Storage {
+        Storage {
+            config,
+            objects: OnceCell::new(),
+        }
+    }
+
+    /// The object store, opened once.
+    pub async fn objects(&self) -> Result<&Arc<dyn ObjectStore>, object_store::Error> {
+        self.objects
+            .get_or_try_init(|| async { open(&self.config) })
+            .await
+    }
+
+    /// Where files go, in a few words for the start-up log line.
+    pub fn describe(&self) -> String {
+        match self.config.media_store {
+            MediaStoreKind::File => format!("on disk under {}", self.config.data_dir.display()),
+            MediaStoreKind::S3 => format!(
+                "in bucket {} at {}",
+                self.config.s3_bucket.as_deref().unwrap_or_default(),
+                self.config.s3_endpoint.as_deref().unwrap_or("Amazon S3")
+            ),
+        }
+    }
+}
+
+/// Opens the configured store. The disk's is rooted at the data directory (made if
+/// missing); the bucket's speaks plain http only when its endpoint says `http://`.
+fn open(config: &Config) -> Result<Arc<dyn ObjectStore>, object_store::Error> {
+    match config.media_store {
+        MediaStoreKind::File => {
+            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                object_store::Error::Generic {
+                    store: "LocalFileSystem",
+                    source: Box::new(e),
+                }
+            })?;
+            Ok(Arc::new(LocalFileSystem::new_with_prefix(
+                &config.data_dir,
+            )?))
+        }
+        MediaStoreKind::S3 => {
+            let mut builder = AmazonS3Builder::new()
+                .with_bucket_name(config.s3_bucket.clone().unwrap_or_default())
+                .with_region(config.s3_region.clone());
+            if let Some(endpoint) = &config.s3_endpoint {
+                builder = builder
+                    .with_endpoint(endpoint.clone())
+                    .with_allow_http(endpoint.starts_with("http://"));
+            }
+            if let (Some(id), Some(secret)) =
+                (&config.s3_access_key_id, &config.s3_secret_access_key)
+            {
+                builder = builder
+                    .with_access_key_id(id.clone())
+                    .with_secret_access_key(secret.clone());
+            }
+            Ok(Arc::new(builder.build()?))
+        }
+    }
+}
 
 /// One folder of stored files and how they are served.
 pub struct Shelf {
-    /// The folder under the data directory.
+    /// The folder under the data directory, or the key prefix in the bucket.
     pub folder: &'static str,
     /// The media type of a stored name (`<uuid>.<ext>`), `None` for any other name: the
     /// only names looked up, so that no path leaves the folder.
@@ -23,37 +105,57 @@ pub struct Shelf {
 }
 
 impl Shelf {
-    pub fn dir(&self, data_dir: &FsPath) -> PathBuf {
-        data_dir.join(self.folder)
+    /// Where `name` is kept in the store: `<folder>/<name>`.
+    pub fn key(&self, name: &str) -> ObjectPath {
+        ObjectPath::from(format!("{}/{name}", self.folder))
     }
 
-    /// Writes `bytes` under `name`, atomically: a reader never sees half a file.
-    pub async fn store(&self, data_dir: &FsPath, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let dir = self.dir(data_dir);
-        tokio::fs::create_dir_all(&dir).await?;
-        let partial = dir.join(format!(".{name}.part"));
-        tokio::fs::write(&partial, bytes).await?;
-        tokio::fs::rename(&partial, dir.join(name)).await
+    /// Writes `bytes` under `name`, atomically: a reader never sees half a file (on disk
+    /// it is written aside then renamed; a bucket shows an object once it is whole).
+    pub async fn store(
+        &self,
+        storage: &Storage,
+        name: &str,
+        bytes: impl Into<PutPayload>,
+    ) -> Result<(), object_store::Error> {
+        storage
+            .objects()
+            .await?
+            .put(&self.key(name), bytes.into())
+            .await?;
+        Ok(())
     }
 
     /// Removes a stored file, when what it was uploaded for could not be saved.
-    pub async fn discard(&self, data_dir: &FsPath, name: &str) {
-        if (self.media_type)(name).is_some()
-            && let Err(e) = tokio::fs::remove_file(self.dir(data_dir).join(name)).await
-        {
-            tracing::warn!(error = %e, name, what = self.what, "could not remove an unused file");
+    pub async fn discard(&self, storage: &Storage, name: &str) {
+        if (self.media_type)(name).is_none() {
+            return;
+        }
+        let removed = match storage.objects().await {
+            Ok(objects) => objects.delete(&self.key(name)).await,
+            Err(e) => Err(e),
+        };
+        match removed {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, name, what = self.what, "could not remove an unused file");
+            }
         }
     }
 
-    /// Serves the stored file `name`. A name is never reused for other bytes, so caches
-    /// may keep it for good.
-    pub async fn serve(&self, data_dir: &FsPath, name: &str) -> Response {
+    /// Serves the stored file `name`, streamed from the store. A name is never reused
+    /// for other bytes, so caches may keep it for good.
+    pub async fn serve(&self, storage: &Storage, name: &str) -> Response {
         let Some(media_type) = (self.media_type)(name) else {
             return StatusCode::NOT_FOUND.into_response();
         };
-        let bytes = match tokio::fs::read(self.dir(data_dir).join(name)).await {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        let found = match storage.objects().await {
+            Ok(objects) => objects.get(&self.key(name)).await,
+            Err(e) => Err(e),
+        };
+        let found = match found {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => {
                 return StatusCode::NOT_FOUND.into_response();
             }
             Err(e) => {
@@ -61,8 +163,10 @@ impl Shelf {
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
         };
-        let mut response = bytes.into_response();
+        let size = found.meta.size;
+        let mut response = Body::from_stream(found.into_stream()).into_response();
         let headers = response.headers_mut();
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
         headers.insert(
             header::X_CONTENT_TYPE_OPTIONS,

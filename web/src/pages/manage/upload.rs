@@ -160,7 +160,7 @@ pub(super) async fn store_photo(
 ) -> Result<(), PageError> {
     match photo {
         Some(p) => (media::PICTURES
-            .store(&state.config.data_dir, &p.name, &p.picture.bytes)
+            .store(&state.storage, &p.name, p.picture.bytes.clone())
             .await)
             .map_err(internal),
         None => Ok(()),
@@ -174,9 +174,7 @@ pub(super) async fn unless_failed<T>(
     done: Result<T, ActionError>,
 ) -> Result<T, PageError> {
     if let (Err(_), Some(p)) = (&done, photo) {
-        media::PICTURES
-            .discard(&state.config.data_dir, &p.name)
-            .await;
+        media::PICTURES.discard(&state.storage, &p.name).await;
     }
     Ok(done?)
 }
@@ -235,7 +233,7 @@ pub(super) async fn store_document(
 ) -> Result<(), PageError> {
     match document {
         Some(d) => (documents::DOCUMENTS
-            .store(&state.config.data_dir, &d.name, &d.document.bytes)
+            .store(&state.storage, &d.name, d.document.bytes.clone())
             .await)
             .map_err(internal),
         None => Ok(()),
@@ -249,8 +247,6 @@ pub(super) async fn unless_failed_document<T>(
     done: &Result<T, ActionError>,
 ) {
     if let (Err(_), Some(d)) = (done, document) {
-        documents::DOCUMENTS
-            .discard(&state.config.data_dir, &d.name)
-            .await;
+        documents::DOCUMENTS.discard(&state.storage, &d.name).await;
     }
 }

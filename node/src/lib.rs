@@ -13,6 +13,7 @@ pub mod matching;
 pub mod member;
 pub mod network;
 pub mod outbox;
+pub mod partnership;
 pub mod place;
 pub mod publication;
 pub mod social;

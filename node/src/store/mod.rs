@@ -24,6 +24,7 @@ pub mod members;
 pub mod moderation;
 pub mod node_settings;
 pub mod notices;
+pub mod partnerships;
 pub mod peers;
 pub mod publications;
 pub mod reactions;
@@ -50,6 +51,7 @@ pub use members::MemberStore;
 pub use moderation::ModerationStore;
 pub use node_settings::NodeSettingsStore;
 pub use notices::{MatchNotice, NoticeStore};
+pub use partnerships::PartnershipStore;
 pub use peers::PeerStore;
 pub use postgres::PostgresStore;
 pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore};
@@ -69,6 +71,7 @@ pub mod prelude {
         NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
         SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
+    pub use super::PartnershipStore;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +125,7 @@ pub trait Store:
     + AnswerStore
     + CalendarStore
     + SeriesStore
+    + PartnershipStore
     + Send
     + Sync
     + 'static

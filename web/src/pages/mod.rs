@@ -18,6 +18,7 @@ mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
+mod partnerships;
 pub(crate) mod preview;
 mod public;
 mod publication_view;

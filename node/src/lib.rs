@@ -6,6 +6,7 @@ pub mod answer;
 pub mod calendar_import;
 pub mod config;
 pub mod inventory;
+pub mod links;
 pub mod listing;
 pub mod mail;
 pub mod markdown;

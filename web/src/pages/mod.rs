@@ -25,6 +25,7 @@ mod publication_view;
 mod remote;
 mod series;
 mod territory_refs;
+pub(crate) use territory_refs::named as named_territories;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};

@@ -23,6 +23,7 @@ mod matching;
 mod media;
 mod network;
 mod pages;
+mod partnerships;
 mod preview;
 mod registrations;
 mod series;

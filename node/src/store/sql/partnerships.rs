@@ -108,8 +108,9 @@ impl PartnershipStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO partnerships (id, offerer_id, offerer_actor, partner_id, partner_actor,
-                 pair_key, state, themes, description, offer_id, object_id, created_at, decided_at, ended_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                 pair_key, state, themes, description, offer_id, object_id, created_at,
+                 decided_at, ended_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(p.id)
         .bind(offerer_id)

@@ -9,7 +9,6 @@ use crate::common;
 use common::mastodon::FakeMastodon;
 use common::{Backend, Node, eventually};
 use reqwest::Method;
-use rhizome_node::store::prelude::*;
 use serde_json::{Value, json};
 
 /// A node with one territory at (`lat`, `lon`), its admin's token.
@@ -213,6 +212,9 @@ async fn a_partnership_between_b_and_c_shows_on_both_pages_and_on_a_s_map(backen
         "{map}"
     );
     assert!(map.contains("data-links="), "{map}");
+    assert_eq!(map.matches(r#"class="item link-partnership""#).count(), 1, "{map}");
+    let filtered = page(&a, "/map?kind=follows").await;
+    assert!(!filtered.contains(r#"class="item link-partnership""#), "{filtered}");
 
     // C ends it: gone on both nodes, and on A's map once A checks its peers again.
     let (status, ended) = change(&c, "ville", &id, "end", &c_token).await;
@@ -230,6 +232,8 @@ async fn a_partnership_between_b_and_c_shows_on_both_pages_and_on_a_s_map(backen
         assert!(a.federation().recheck_peer(&node.host()).await.unwrap());
     }
     assert_eq!(partnership_links(&a).await, Vec::<Value>::new());
+    let map = page(&a, "/map").await;
+    assert!(!map.contains(r#"class="item link-partnership""#), "{map}");
     let (status, twice) = change(&b, "fablab", b_id, "end", &b_token).await;
     assert_eq!(status, 409, "{twice}");
     assert_eq!(twice["reason"], "already_ended");

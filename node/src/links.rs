@@ -12,15 +12,25 @@ use serde::{Deserialize, Serialize};
 use crate::action::{ActionError, Actions};
 use crate::answer::{AnswerState, CallRef, Responder};
 use crate::network::Peer;
-use crate::social::FollowState;
 use crate::publication::partner::TerritoryRef;
+use crate::social::FollowState;
 use crate::store::PublicationQuery;
 use crate::theme::Theme;
 use crate::{PublicationBody, PublicationKind};
 
 /// What ties two territories.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, strum::VariantNames,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::VariantNames,
 )]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
@@ -175,8 +185,9 @@ impl Actions {
     /// since deleted.
     async fn actor_id(&self, side: &TerritoryRef) -> Result<Option<String>, ActionError> {
         Ok(match side {
-            TerritoryRef::Local(id) => (self.store.territory(*id).await?)
-                .map(|t| self.actor_of(&t.profile.slug)),
+            TerritoryRef::Local(id) => {
+                (self.store.territory(*id).await?).map(|t| self.actor_of(&t.profile.slug))
+            }
             TerritoryRef::Remote(url) => Some(url.to_string()),
             TerritoryRef::Named(_) => None,
         })
@@ -332,7 +343,10 @@ impl Actions {
         self.gathered_links(&known).await
     }
 
-    async fn gathered_links(&self, known: &BTreeMap<String, LinkEnd>) -> Result<Vec<Link>, ActionError> {
+    async fn gathered_links(
+        &self,
+        known: &BTreeMap<String, LinkEnd>,
+    ) -> Result<Vec<Link>, ActionError> {
         let ids: BTreeSet<String> = known.keys().cloned().collect();
         let mut links = self.partnership_links().await?;
         links.extend(self.call_partner_links().await?);
@@ -397,19 +411,26 @@ impl Actions {
         let mut links = self.gathered_links(&known).await?;
         let by_peer: BTreeMap<&str, BTreeSet<(LinkKind, String, String)>> = peers
             .iter()
-            .map(|p| (p.host.as_str(), peer_links(p).iter().map(Link::key).collect()))
+            .map(|p| {
+                (
+                    p.host.as_str(),
+                    peer_links(p).iter().map(Link::key).collect(),
+                )
+            })
             .collect();
         for peer in &peers {
             for link in peer_links(peer) {
                 // Each end's node must list it: the reporting peer, or the other peer.
                 let confirmed = !link.kind.mutual()
-                    || [&link.from, &link.to].into_iter().all(|end| match host(end) {
-                        Some(h) if h == peer.host => true,
-                        Some(h) => by_peer
-                            .get(h.as_str())
-                            .is_some_and(|listed| listed.contains(&link.key())),
-                        None => false,
-                    });
+                    || [&link.from, &link.to]
+                        .into_iter()
+                        .all(|end| match host(end) {
+                            Some(h) if h == peer.host => true,
+                            Some(h) => by_peer
+                                .get(h.as_str())
+                                .is_some_and(|listed| listed.contains(&link.key())),
+                            None => false,
+                        });
                 if confirmed {
                     links.push(link);
                 }
@@ -460,10 +481,26 @@ mod tests {
     #[test]
     fn a_partnership_is_one_link_from_either_end_a_follow_has_a_direction() {
         let links = dedup(vec![
-            link(LinkKind::Partnership, "https://b.example/t/x", "https://c.example/t/y"),
-            link(LinkKind::Partnership, "https://c.example/t/y", "https://b.example/t/x"),
-            link(LinkKind::Follows, "https://b.example/t/x", "https://c.example/t/y"),
-            link(LinkKind::Follows, "https://c.example/t/y", "https://b.example/t/x"),
+            link(
+                LinkKind::Partnership,
+                "https://b.example/t/x",
+                "https://c.example/t/y",
+            ),
+            link(
+                LinkKind::Partnership,
+                "https://c.example/t/y",
+                "https://b.example/t/x",
+            ),
+            link(
+                LinkKind::Follows,
+                "https://b.example/t/x",
+                "https://c.example/t/y",
+            ),
+            link(
+                LinkKind::Follows,
+                "https://c.example/t/y",
+                "https://b.example/t/x",
+            ),
         ]);
         assert_eq!(links.len(), 3);
     }
@@ -490,7 +527,11 @@ mod tests {
 
     #[test]
     fn filters_by_kind_and_theme() {
-        let l = link(LinkKind::Follows, "https://b.example/t/x", "https://c.example/t/y");
+        let l = link(
+            LinkKind::Follows,
+            "https://b.example/t/x",
+            "https://c.example/t/y",
+        );
         assert!(LinkFilter::default().admits(&l));
         assert!(
             LinkFilter {

@@ -221,8 +221,9 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(draft.terms().unwrap_err().field, "description");
-        let err = PartnershipDraft::parse(serde_json::json!({"partner": "lab", "themes": ["nope"]}))
-            .unwrap_err();
+        let err =
+            PartnershipDraft::parse(serde_json::json!({"partner": "lab", "themes": ["nope"]}))
+                .unwrap_err();
         assert_eq!(err.field, "themes[0]");
         let draft = PartnershipDraft::parse(
             serde_json::json!({"partner": "lab", "themes": ["culture", "climate", "culture"], "description": " "}),

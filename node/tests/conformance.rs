@@ -4280,7 +4280,10 @@ mod partnerships {
             terms.clone(),
         );
         store.insert_partnership(&local, None).await.unwrap();
-        assert_eq!(store.partnership(local.id).await.unwrap(), Some(local.clone()));
+        assert_eq!(
+            store.partnership(local.id).await.unwrap(),
+            Some(local.clone())
+        );
         // The same pair again, from the other side, while the first is live: refused.
         let reverse = Partnership::new(
             TerritoryRef::Local(fablab.id),
@@ -4302,7 +4305,10 @@ mod partnerships {
         let offer = activity(ville.id);
         offered.offer_id = Some(offer.activity_id.clone());
         offered.object_id = Some(format!("https://here.example/partnerships/{}", offered.id));
-        store.insert_partnership(&offered, Some(&offer)).await.unwrap();
+        store
+            .insert_partnership(&offered, Some(&offer))
+            .await
+            .unwrap();
         assert_eq!(store.pending_deliveries().await.unwrap(), 1);
         for id in [&offered.offer_id, &offered.object_id] {
             let found = store
@@ -4319,7 +4325,9 @@ mod partnerships {
         );
         replayed.offer_id = offered.offer_id.clone();
         assert!(matches!(
-            store.insert_partnership(&replayed, Some(&activity(fablab.id))).await,
+            store
+                .insert_partnership(&replayed, Some(&activity(fablab.id)))
+                .await,
             Err(StoreError::Conflict("partnership"))
         ));
         assert_eq!(store.pending_deliveries().await.unwrap(), 1);
@@ -4380,7 +4388,10 @@ mod partnerships {
             .unwrap();
         assert_eq!(store.pending_deliveries().await.unwrap(), 2);
         let ended = store.partnership(local.id).await.unwrap().unwrap();
-        assert_eq!((ended.state, ended.ended_at), (PartnershipState::Ended, Some(end)));
+        assert_eq!(
+            (ended.state, ended.ended_at),
+            (PartnershipState::Ended, Some(end))
+        );
         assert!(store.active_partnerships().await.unwrap().is_empty());
         store.insert_partnership(&reverse, None).await.unwrap();
     }

@@ -64,12 +64,11 @@ impl From<ActionError> for ApiError {
             ActionError::Closed(why) => ValidationError::new("event", why.to_string()).into(),
             ActionError::Refused(refusal) => ApiError::Refused(refusal),
             ActionError::Partnership(PartnershipRefusal::OwnTerritory) => {
-                ValidationError::new("partner", PartnershipRefusal::OwnTerritory.to_string())
-                    .into()
+                ValidationError::new("partner", PartnershipRefusal::OwnTerritory.to_string()).into()
             }
-            ActionError::Partnership(PartnershipRefusal::NotOffered) => {
-                ApiError::Forbidden("only the territory it was offered to may accept or refuse a partnership")
-            }
+            ActionError::Partnership(PartnershipRefusal::NotOffered) => ApiError::Forbidden(
+                "only the territory it was offered to may accept or refuse a partnership",
+            ),
             ActionError::Partnership(refusal) => ApiError::Partnership(refusal),
             ActionError::Unreachable(reason) => ApiError::Internal(reason),
         }

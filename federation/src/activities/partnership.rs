@@ -111,9 +111,16 @@ fn unreachable(e: impl std::fmt::Display) -> ActionError {
 impl Federation {
     /// What an editor typed as a partner, as a territory: one of ours, or an actor
     /// elsewhere (fetched and kept).
-    pub(crate) async fn partner_territory(&self, target: &str) -> Result<TerritoryRef, ActionError> {
-        let invalid = |reason: String| ActionError::Invalid(ValidationError::new("partner", reason));
-        let id = self.resolve(target).await.map_err(|e| invalid(e.to_string()))?;
+    pub(crate) async fn partner_territory(
+        &self,
+        target: &str,
+    ) -> Result<TerritoryRef, ActionError> {
+        let invalid =
+            |reason: String| ActionError::Invalid(ValidationError::new("partner", reason));
+        let id = self
+            .resolve(target)
+            .await
+            .map_err(|e| invalid(e.to_string()))?;
         let local_slug = self.urls.parse_territory(&id).or_else(|| {
             // `@slug@this-node` resolves to our own actor URL through WebFinger; say it here
             // without asking ourselves.

@@ -238,8 +238,8 @@ impl Actions {
         sender: &str,
         accepted: bool,
     ) -> Result<(), ActionError> {
-        let partnership = (self.store.partnership_by_ap_id(offer_id).await?)
-            .ok_or(ActionError::NotFound)?;
+        let partnership =
+            (self.store.partnership_by_ap_id(offer_id).await?).ok_or(ActionError::NotFound)?;
         let (TerritoryRef::Local(_), TerritoryRef::Remote(partner)) =
             (&partnership.offerer, &partnership.partner)
         else {

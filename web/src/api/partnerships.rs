@@ -113,8 +113,16 @@ pub async fn change(
 ) -> Result<Json<Value>, ApiError> {
     let actions = &state.actions;
     let p = match verb.as_str() {
-        "accept" => actions.answer_partnership(&principal, &slug, id, true).await?,
-        "refuse" => actions.answer_partnership(&principal, &slug, id, false).await?,
+        "accept" => {
+            actions
+                .answer_partnership(&principal, &slug, id, true)
+                .await?
+        }
+        "refuse" => {
+            actions
+                .answer_partnership(&principal, &slug, id, false)
+                .await?
+        }
         "end" => actions.end_partnership(&principal, &slug, id).await?,
         _ => return Err(ApiError::NotFound),
     };
@@ -159,7 +167,10 @@ impl LinkParams {
 }
 
 /// The network's links the query admits.
-pub async fn network_links(state: &AppState, params: &LinkParams) -> Result<NetworkLinks, ApiError> {
+pub async fn network_links(
+    state: &AppState,
+    params: &LinkParams,
+) -> Result<NetworkLinks, ApiError> {
     Ok(state.actions.network_links(&params.filter()?).await?)
 }
 
@@ -170,7 +181,9 @@ pub async fn links(
 ) -> Result<Json<Value>, ApiError> {
     let found = network_links(&state, &params).await?;
     let territories: Vec<_> = found.territories.values().collect();
-    Ok(Json(json!({"items": found.links, "territories": territories})))
+    Ok(Json(
+        json!({"items": found.links, "territories": territories}),
+    ))
 }
 
 /// The links whose two ends have coordinates, as GeoJSON `LineString`s (longitude first).

@@ -117,7 +117,15 @@ pub async fn manage(
         .as_deref()
         .filter(|d| NOTICES.contains(d))
         .map(|d| format!("partnerships-done-{d}"));
-    render(page, &state, &territory, &OfferForm::default(), None, notice).await
+    render(
+        page,
+        &state,
+        &territory,
+        &OfferForm::default(),
+        None,
+        notice,
+    )
+    .await
 }
 
 /// Offers a partnership; a broken rule shows the form again with the reason beside it.
@@ -153,7 +161,15 @@ pub async fn offer(
     {
         Ok(_) => Ok(back(&slug, "offered")),
         Err(ActionError::Invalid(e)) => {
-            render(page, &state, &territory, &form, Some((e.field, e.rule)), None).await
+            render(
+                page,
+                &state,
+                &territory,
+                &form,
+                Some((e.field, e.rule)),
+                None,
+            )
+            .await
         }
         Err(ActionError::Unreachable(reason)) => {
             tracing::info!(%reason, partner = %form.partner, "partner unreachable");
@@ -188,11 +204,17 @@ pub async fn change(
     let who = &viewer.principal;
     let done = match form.change.as_str() {
         "accept" => {
-            state.actions.answer_partnership(who, &slug, id, true).await?;
+            state
+                .actions
+                .answer_partnership(who, &slug, id, true)
+                .await?;
             "accepted"
         }
         "refuse" => {
-            state.actions.answer_partnership(who, &slug, id, false).await?;
+            state
+                .actions
+                .answer_partnership(who, &slug, id, false)
+                .await?;
             "refused"
         }
         "end" => {

@@ -142,7 +142,10 @@ async fn a_partnership_between_b_and_c_shows_on_both_pages_and_on_a_s_map(backen
     assert_eq!(status, 409, "{twice}");
     assert_eq!(twice["reason"], "already_decided");
     eventually("B hears of the acceptance", async || {
-        partnerships(&b, "fablab", None).await.first().map(|p| p["state"].clone())
+        partnerships(&b, "fablab", None)
+            .await
+            .first()
+            .map(|p| p["state"].clone())
             == Some(json!("active"))
     })
     .await;
@@ -204,7 +207,10 @@ async fn a_partnership_between_b_and_c_shows_on_both_pages_and_on_a_s_map(backen
         .unwrap()
         .clone();
     coordinates.sort_by(|x, y| x[0].as_f64().partial_cmp(&y[0].as_f64()).unwrap());
-    assert_eq!(coordinates, vec![json!([0.34, 46.58]), json!([4.85, 45.75])]);
+    assert_eq!(
+        coordinates,
+        vec![json!([0.34, 46.58]), json!([4.85, 45.75])]
+    );
     assert_eq!(feature["properties"]["kind"], "partnership");
     let map = page(&a, "/map?kind=partnership").await;
     assert!(
@@ -212,9 +218,16 @@ async fn a_partnership_between_b_and_c_shows_on_both_pages_and_on_a_s_map(backen
         "{map}"
     );
     assert!(map.contains("data-links="), "{map}");
-    assert_eq!(map.matches(r#"class="item link-partnership""#).count(), 1, "{map}");
+    assert_eq!(
+        map.matches(r#"class="item link-partnership""#).count(),
+        1,
+        "{map}"
+    );
     let filtered = page(&a, "/map?kind=follows").await;
-    assert!(!filtered.contains(r#"class="item link-partnership""#), "{filtered}");
+    assert!(
+        !filtered.contains(r#"class="item link-partnership""#),
+        "{filtered}"
+    );
 
     // C ends it: gone on both nodes, and on A's map once A checks its peers again.
     let (status, ended) = change(&c, "ville", &id, "end", &c_token).await;
@@ -436,7 +449,14 @@ async fn forged_and_replayed_partnership_activities_are_refused() {
     assert_eq!(status, 403, "{text}");
     assert_eq!(state().await, "active");
     // C ends it: alice hears a Delete of the partnership.
-    let (status, _) = change(&c, "ville", offered["id"].as_str().unwrap(), "end", &c_token).await;
+    let (status, _) = change(
+        &c,
+        "ville",
+        offered["id"].as_str().unwrap(),
+        "end",
+        &c_token,
+    )
+    .await;
     assert_eq!(status, 200);
     let delete = masto
         .wait_for("the Delete", |a| {

@@ -316,7 +316,8 @@ async fn two_territories_of_one_node_become_partners_without_the_wire() {
 }
 
 #[tokio::test]
-async fn forged_and_replayed_partnership_activities_are_refused() {
+async fn forged_and_replayed_partnership_activities_are_refused_and_golden_files_hold_the_real_ones()
+ {
     let (c, c_token) = node_with(Backend::Sqlite, "ville", "Ville apprenante", (45.75, 4.85))
         .await
         .unwrap();
@@ -464,4 +465,44 @@ async fn forged_and_replayed_partnership_activities_are_refused() {
         })
         .await;
     assert_eq!(delete["object"]["id"], sent["object"]["id"]);
+
+    // Offered by alice again, accepted by C's editor: alice hears an Accept of her Offer.
+    let again = offer(
+        "/offers/5",
+        partnership(format!("{}/p/5", masto.base()), &alice, c.url("/t/ville")),
+    );
+    let (status, text) = masto.post("alice", &inbox, &again).await;
+    assert_eq!(status, 202, "{text}");
+    let waiting = partnerships(&c, "ville", Some(&c_token))
+        .await
+        .into_iter()
+        .find(|p| p["state"] == "offered")
+        .unwrap();
+    let (status, body) = change(
+        &c,
+        "ville",
+        waiting["id"].as_str().unwrap(),
+        "accept",
+        &c_token,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let accepted = masto
+        .wait_for("the Accept", |a| {
+            a["type"] == "Accept" && a["object"]["id"] == again["id"]
+        })
+        .await;
+    assert_eq!(accepted["object"]["target"], c.url("/t/ville"));
+
+    // What partnerships send, kept with the other golden files (`federation::golden`).
+    let docs = [
+        ("partnership-offer", sent),
+        ("partnership-accept", accepted),
+        ("partnership-delete", delete),
+    ];
+    let differences: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, doc)| crate::federation::golden(name, doc, &c, &masto))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
 }

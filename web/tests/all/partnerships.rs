@@ -157,10 +157,13 @@ async fn a_partnership_between_b_and_c_shows_on_both_pages_and_on_a_s_map(backen
     let b_page = page(&b, "/t/fablab").await;
     assert!(b_page.contains("Ville apprenante"), "{b_page}");
 
-    // A learns both nodes (their directories list the link) and draws it.
-    for node in [&b, &c] {
-        assert!(a.federation().learn_peer(&node.host(), "contact").await);
-    }
+    // A learns B alone: B's word is not enough for a partnership with a territory of
+    // another node.
+    assert!(a.federation().learn_peer(&b.host(), "contact").await);
+    a.federation().discovery_round().await.unwrap();
+    assert_eq!(partnership_links(&a).await, Vec::<Value>::new());
+    // Once A knows C too, both directories list the link and A draws it.
+    assert!(a.federation().learn_peer(&c.host(), "contact").await);
     a.federation().discovery_round().await.unwrap();
     let links = partnership_links(&a).await;
     assert_eq!(links.len(), 1, "{links:?}");
@@ -312,6 +315,117 @@ async fn two_territories_of_one_node_become_partners_without_the_wire() {
     let (status, _) = change(&node, "ville", id, "end", &token).await;
     assert_eq!(status, 200);
     assert!(partnership_links(&node).await.is_empty());
+
+    // The other kinds of links between the two: an event naming the lab as a partner, and
+    // the lab accepted as a partner of the city's call.
+    let lab = node.stored_territory("lab").await;
+    let (status, event) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/events",
+            Some(&token),
+            Some(
+                json!({"title": "Fête de la science", "starts_at": "2030-10-03T18:00",
+                        "ends_at": "2030-10-03T21:00", "themes": ["science_digital"],
+                        "place": {"name": "Mairie", "address": "Lyon", "latitude": 45.76, "longitude": 4.84},
+                        "partners": [lab.id]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{event}");
+    let (status, call) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/calls",
+            Some(&token),
+            Some(json!({"type": "need", "title": "Besoin d'un espace", "themes": ["urban_life"]})),
+        )
+        .await;
+    assert_eq!(status, 201, "{call}");
+    let (status, answer) = node
+        .send(
+            Method::POST,
+            &format!("/api/v1/calls/{}/answers", call["id"].as_str().unwrap()),
+            Some(&token),
+            Some(json!({"territory": "lab", "message": "Notre salle est libre."})),
+        )
+        .await;
+    assert_eq!(status, 201, "{answer}");
+    let (_, before) = node
+        .send(Method::GET, "/api/v1/links?kind=call_partner", None, None)
+        .await;
+    assert_eq!(before["items"], json!([]), "a pending answer is no link");
+    let (status, body) = node
+        .send(
+            Method::POST,
+            &format!(
+                "/api/v1/answers/{}/decision",
+                answer["id"].as_str().unwrap()
+            ),
+            Some(&token),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, all) = node.send(Method::GET, "/api/v1/links", None, None).await;
+    let mut kinds: Vec<(String, String, String, Value)> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["kind"].as_str().unwrap().to_owned(),
+                l["from"].as_str().unwrap().to_owned(),
+                l["label"].as_str().unwrap_or_default().to_owned(),
+                l["themes"].clone(),
+            )
+        })
+        .collect();
+    kinds.sort_by(|x, y| x.0.cmp(&y.0));
+    let ville = node.url("/t/ville");
+    assert_eq!(
+        kinds,
+        vec![
+            (
+                "call_partner".into(),
+                ville.clone(),
+                "Besoin d'un espace".into(),
+                json!(["urban_life"])
+            ),
+            (
+                "co_organised".into(),
+                ville.clone(),
+                "Fête de la science".into(),
+                json!(["science_digital"])
+            ),
+        ],
+        "{all}"
+    );
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["to"] == node.url("/t/lab"))
+    );
+    let (_, themed) = node
+        .send(Method::GET, "/api/v1/links?theme=urban_life", None, None)
+        .await;
+    assert_eq!(
+        themed["items"].as_array().map(Vec::len),
+        Some(1),
+        "{themed}"
+    );
+    let geo: Value = node
+        .http
+        .get(node.url("/api/v1/links.geojson"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(geo["features"].as_array().map(Vec::len), Some(2), "{geo}");
     assert_eq!(node.store.pending_deliveries().await.unwrap(), 0);
 }
 

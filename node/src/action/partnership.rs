@@ -15,6 +15,7 @@ use crate::partnership::{
 };
 use crate::publication::partner::TerritoryRef;
 use crate::store::StoreError;
+use crate::validation::ValidationError;
 
 /// A second live partnership between the same two territories is a refusal, not a
 /// storage failure.
@@ -32,17 +33,25 @@ fn forged(reason: &str) -> ActionError {
 impl Actions {
     /// `partner` as an editor names it: a territory of this node by its slug or id, or one
     /// elsewhere (`@name@host`, its actor URL) as the network resolves it.
+    /// A name that leads to no territory is refused on the field (`partner`), not as a
+    /// missing page.
     async fn partner_ref(&self, partner: &str) -> Result<TerritoryRef, ActionError> {
-        if let Ok(id) = partner.parse::<Uuid>() {
-            return match self.store.territory(id).await? {
+        let found = if let Ok(id) = partner.parse::<Uuid>() {
+            match self.store.territory(id).await? {
                 Some(t) => Ok(TerritoryRef::Local(t.id)),
                 None => Err(ActionError::NotFound),
-            };
-        }
-        if !partner.contains(['@', '/', ':']) {
-            return Ok(TerritoryRef::Local(self.territory(partner).await?.id));
-        }
-        self.wire.territory_ref(partner).await
+            }
+        } else if !partner.contains(['@', '/', ':']) {
+            self.territory(partner)
+                .await
+                .map(|t| TerritoryRef::Local(t.id))
+        } else {
+            self.wire.territory_ref(partner).await
+        };
+        found.map_err(|e| match e {
+            ActionError::NotFound => ValidationError::new("partner", "no such territory").into(),
+            other => other,
+        })
     }
 
     /// Offers a partnership for the territory `slug` (which `who` edits) to the territory

@@ -176,10 +176,6 @@ pub async fn offer(
             let error = ("partner".to_owned(), "unreachable".to_owned());
             render(page, &state, &territory, &form, Some(error), None).await
         }
-        Err(ActionError::NotFound) => {
-            let error = ("partner".to_owned(), "not found".to_owned());
-            render(page, &state, &territory, &form, Some(error), None).await
-        }
         Err(e) => Err(e.into()),
     }
 }

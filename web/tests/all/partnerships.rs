@@ -291,6 +291,16 @@ async fn two_territories_of_one_node_become_partners_without_the_wire() {
         .await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["field"], "description");
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/ville/partnerships",
+            Some(&token),
+            Some(json!({"partner": "nowhere"})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "partner");
     assert!(partnerships(&node, "ville", Some(&token)).await.is_empty());
     let (status, offered) = node
         .send(

@@ -101,33 +101,58 @@ impl Federation {
             .peers_due(rhizome_node::now() - RECHECK_AFTER, ROUND_SIZE)
             .await?;
         for peer in due {
-            round.checked += 1;
-            match self.check_peer(&peer.host).await {
-                Ok((directory, listed)) => {
-                    round.verified += 1;
-                    self.store
-                        .record_peer_check(&peer.host, Some(&directory), rhizome_node::now())
-                        .await?;
-                    // What its territories newly share may answer our open needs.
-                    self.actions()
-                        .notice_directory(&peer.host, peer.directory.as_ref(), &directory)
-                        .await;
-                    for host in listed {
-                        if self.learn_peer(&host, &format!("list:{}", peer.host)).await {
-                            round.learnt += 1;
-                        }
-                    }
-                }
-                Err(reason) => {
-                    round.failed += 1;
-                    tracing::info!(host = %peer.host, %reason, "peer check failed");
-                    self.store
-                        .record_peer_check(&peer.host, None, rhizome_node::now())
-                        .await?;
-                }
-            }
+            self.check_and_record(&peer, &mut round).await?;
         }
         Ok(round)
+    }
+
+    /// Checks one known peer now, whatever its due date (the map of links after a change
+    /// elsewhere, tests); `false` when the host is no known peer.
+    pub async fn recheck_peer(&self, host: &str) -> Result<bool, rhizome_node::StoreError> {
+        let peers = self
+            .store
+            .peers_due(rhizome_node::now() + Duration::days(1), i64::MAX)
+            .await?;
+        let Some(peer) = peers.into_iter().find(|p| p.host == host) else {
+            return Ok(false);
+        };
+        self.check_and_record(&peer, &mut Round::default()).await?;
+        Ok(true)
+    }
+
+    /// Fetches one peer's directory, stores it (or the failure), and learns the hosts its
+    /// peer list names.
+    async fn check_and_record(
+        &self,
+        peer: &rhizome_node::network::Peer,
+        round: &mut Round,
+    ) -> Result<(), rhizome_node::StoreError> {
+        round.checked += 1;
+        match self.check_peer(&peer.host).await {
+            Ok((directory, listed)) => {
+                round.verified += 1;
+                self.store
+                    .record_peer_check(&peer.host, Some(&directory), rhizome_node::now())
+                    .await?;
+                // What its territories newly share may answer our open needs.
+                self.actions()
+                    .notice_directory(&peer.host, peer.directory.as_ref(), &directory)
+                    .await;
+                for host in listed {
+                    if self.learn_peer(&host, &format!("list:{}", peer.host)).await {
+                        round.learnt += 1;
+                    }
+                }
+            }
+            Err(reason) => {
+                round.failed += 1;
+                tracing::info!(host = %peer.host, %reason, "peer check failed");
+                self.store
+                    .record_peer_check(&peer.host, None, rhizome_node::now())
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     async fn check_peer(&self, host: &str) -> Result<(Value, Vec<String>), String> {
@@ -178,8 +203,18 @@ impl Federation {
             .take(MAX_PEER_LIST)
             .filter_map(|p| p.as_str().and_then(normalise_host))
             .collect();
+        // Links between territories, one end on that host (`links::peer_links` reads them).
+        let links: Vec<Value> = directory
+            .get("links")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|l| l.is_object())
+            .take(rhizome_node::links::MAX_PEER_LINKS)
+            .cloned()
+            .collect();
         Ok((
-            json!({"territories": territories}),
+            json!({"territories": territories, "links": links}),
             listed.into_iter().collect(),
         ))
     }

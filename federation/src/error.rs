@@ -51,6 +51,7 @@ impl From<ActionError> for FederationError {
             ActionError::Unreachable(reason) => FederationError::Internal(reason),
             // Closed, past its deadline, twice, forged: refused for what it is.
             ActionError::Refused(refusal) => FederationError::Forbidden(refusal.to_string()),
+            ActionError::Partnership(refusal) => FederationError::Forbidden(refusal.to_string()),
             refused @ (ActionError::Invalid(_) | ActionError::Closed(_)) => {
                 FederationError::Malformed(refused.to_string())
             }

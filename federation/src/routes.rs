@@ -278,6 +278,7 @@ async fn directory(State(fed): State<Federation>) -> Result<Json<Value>, Federat
         "node": fed.config.domain,
         "software": "rhizome",
         "territories": fed.directory_entries().await?,
+        "links": fed.actions().local_links().await?,
     })))
 }
 

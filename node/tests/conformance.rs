@@ -4347,3 +4347,171 @@ mod calendars {
         );
     }
 }
+
+mod partnerships {
+    //! Partnerships between territories: one live partnership per pair whichever side
+    //! offered, found by their `Offer` or object id, moved from one state to the next once,
+    //! with the activity queued in the same transaction.
+
+    use super::*;
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::partnership::{Partnership, PartnershipState, PartnershipTerms};
+    use rhizome_node::publication::partner::TerritoryRef;
+    use rhizome_node::theme::Theme;
+    use uuid::Uuid;
+
+    conformance!(partnerships_are_one_per_pair_and_change_state_once);
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    fn activity(sender: Uuid) -> Outgoing {
+        let id = Uuid::now_v7();
+        Outgoing {
+            id,
+            activity_id: format!("https://here.example/activities/{id}"),
+            sender,
+            body: json!({"type": "Offer", "id": format!("https://here.example/activities/{id}")}),
+            recipients: Recipients::Inboxes(vec!["https://there.example/inbox".into()]),
+            public: false,
+        }
+    }
+
+    async fn partnerships_are_one_per_pair_and_change_state_once(store: &dyn Store) {
+        let ville = territory("ville", "Ville");
+        let fablab = territory("fablab", "Fablab");
+        store.insert_territory(&ville).await.unwrap();
+        store.insert_territory(&fablab).await.unwrap();
+        let terms = PartnershipTerms {
+            themes: vec![Theme::Climate, Theme::Culture],
+            description: Some("Ateliers communs".into()),
+        };
+
+        // Between two territories of this node: no activity.
+        let local = Partnership::new(
+            TerritoryRef::Local(ville.id),
+            TerritoryRef::Local(fablab.id),
+            terms.clone(),
+        );
+        store.insert_partnership(&local, None).await.unwrap();
+        assert_eq!(
+            store.partnership(local.id).await.unwrap(),
+            Some(local.clone())
+        );
+        // The same pair again, from the other side, while the first is live: refused.
+        let reverse = Partnership::new(
+            TerritoryRef::Local(fablab.id),
+            TerritoryRef::Local(ville.id),
+            PartnershipTerms::default(),
+        );
+        assert!(matches!(
+            store.insert_partnership(&reverse, None).await,
+            Err(StoreError::Conflict("partnership"))
+        ));
+
+        // With a territory elsewhere: the Offer queued with it, found by both its ids.
+        let remote = TerritoryRef::parse("https://there.example/t/lab").unwrap();
+        let mut offered = Partnership::new(
+            TerritoryRef::Local(ville.id),
+            remote.clone(),
+            PartnershipTerms::default(),
+        );
+        let offer = activity(ville.id);
+        offered.offer_id = Some(offer.activity_id.clone());
+        offered.object_id = Some(format!("https://here.example/partnerships/{}", offered.id));
+        store
+            .insert_partnership(&offered, Some(&offer))
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        for id in [&offered.offer_id, &offered.object_id] {
+            let found = store
+                .partnership_by_ap_id(id.as_deref().unwrap())
+                .await
+                .unwrap();
+            assert_eq!(found.as_ref().map(|p| p.id), Some(offered.id));
+        }
+        // A second row with the same Offer id is refused, nothing queued.
+        let mut replayed = Partnership::new(
+            remote.clone(),
+            TerritoryRef::Local(fablab.id),
+            PartnershipTerms::default(),
+        );
+        replayed.offer_id = offered.offer_id.clone();
+        assert!(matches!(
+            store
+                .insert_partnership(&replayed, Some(&activity(fablab.id)))
+                .await,
+            Err(StoreError::Conflict("partnership"))
+        ));
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+
+        // Accepted once; a second decision changes nothing and queues nothing.
+        let at = rhizome_node::now();
+        store
+            .change_partnership(
+                local.id,
+                PartnershipState::Offered,
+                PartnershipState::Active,
+                at,
+                None,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .change_partnership(
+                    local.id,
+                    PartnershipState::Offered,
+                    PartnershipState::Refused,
+                    at,
+                    Some(&activity(ville.id)),
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        let active = store.partnership(local.id).await.unwrap().unwrap();
+        assert_eq!(
+            (active.state, active.decided_at, active.terms),
+            (PartnershipState::Active, Some(at), terms)
+        );
+        let listed: Vec<Uuid> = (store.active_partnerships().await.unwrap())
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(listed, vec![local.id]);
+        let of_ville: Vec<Uuid> = (store.partnerships_of(ville.id).await.unwrap())
+            .iter()
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(of_ville, vec![offered.id, local.id], "newest first");
+        assert_eq!(store.partnerships_of(fablab.id).await.unwrap().len(), 1);
+
+        // Ended with its notice queued; then the pair may start again.
+        let end = rhizome_node::now();
+        store
+            .change_partnership(
+                local.id,
+                PartnershipState::Active,
+                PartnershipState::Ended,
+                end,
+                Some(&activity(fablab.id)),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 2);
+        let ended = store.partnership(local.id).await.unwrap().unwrap();
+        assert_eq!(
+            (ended.state, ended.ended_at),
+            (PartnershipState::Ended, Some(end))
+        );
+        assert!(store.active_partnerships().await.unwrap().is_empty());
+        store.insert_partnership(&reverse, None).await.unwrap();
+    }
+}

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use rhizome_node::action::ActionError;
 use rhizome_node::answer::Refusal;
 use rhizome_node::member::Forbidden;
+use rhizome_node::partnership::PartnershipRefusal;
 use rhizome_node::{StoreError, ValidationError};
 use serde_json::json;
 
@@ -35,6 +36,9 @@ pub enum ApiError {
     /// What the call or the answer is forbids it (closed, past its deadline, twice...).
     #[error(transparent)]
     Refused(Refusal),
+    /// What a partnership is forbids it (twice, not offered to this territory, ended).
+    #[error(transparent)]
+    Partnership(PartnershipRefusal),
     #[error("internal error")]
     Internal(String),
 }
@@ -59,6 +63,13 @@ impl From<ActionError> for ApiError {
             ActionError::Store(s) => s.into(),
             ActionError::Closed(why) => ValidationError::new("event", why.to_string()).into(),
             ActionError::Refused(refusal) => ApiError::Refused(refusal),
+            ActionError::Partnership(PartnershipRefusal::OwnTerritory) => {
+                ValidationError::new("partner", PartnershipRefusal::OwnTerritory.to_string()).into()
+            }
+            ActionError::Partnership(PartnershipRefusal::NotOffered) => ApiError::Forbidden(
+                "only the territory it was offered to may accept or refuse a partnership",
+            ),
+            ActionError::Partnership(refusal) => ApiError::Partnership(refusal),
             ActionError::Unreachable(reason) => ApiError::Internal(reason),
         }
     }
@@ -82,7 +93,9 @@ impl ApiError {
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Gone => StatusCode::GONE,
-            ApiError::Conflict(_) | ApiError::Refused(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Refused(_) | ApiError::Partnership(_) => {
+                StatusCode::CONFLICT
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -101,6 +114,10 @@ impl IntoResponse for ApiError {
             ApiError::Refused(refusal) => {
                 tracing::info!(reason = %refusal, "request refused");
                 json!({"error": "refused", "reason": refusal_code(refusal), "message": self.to_string()})
+            }
+            ApiError::Partnership(refusal) => {
+                tracing::info!(reason = %refusal, "partnership refused");
+                json!({"error": "refused", "reason": partnership_refusal_code(refusal), "message": self.to_string()})
             }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
@@ -131,6 +148,17 @@ pub fn refusal_code(refusal: &Refusal) -> &'static str {
         Refusal::AlreadyDecided => "already_decided",
         Refusal::OwnCall => "own_call",
         Refusal::Forged(_) => "forged",
+    }
+}
+
+/// A stable name for each partnership refusal, for clients to act on.
+pub fn partnership_refusal_code(refusal: &PartnershipRefusal) -> &'static str {
+    match refusal {
+        PartnershipRefusal::OwnTerritory => "own_territory",
+        PartnershipRefusal::AlreadyPartners => "already_partners",
+        PartnershipRefusal::NotOffered => "not_offered",
+        PartnershipRefusal::AlreadyDecided => "already_decided",
+        PartnershipRefusal::AlreadyEnded => "already_ended",
     }
 }
 

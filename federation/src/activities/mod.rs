@@ -5,6 +5,7 @@ pub mod actor;
 pub mod answer;
 pub mod follow;
 pub mod network;
+pub mod partnership;
 pub mod publish;
 pub mod reaction;
 pub mod reply;
@@ -58,12 +59,25 @@ pub async fn receive(
         Inbound::UndoFollow(undo) => follow::receive_undo(fed, undo, actor).await,
         Inbound::UndoReaction(undo) => reaction::receive_undo(fed, undo, actor).await,
         Inbound::Offer(offer) => answer::receive_offer(fed, *offer, actor).await,
+        // One `Offer` id, one thing: a partnership we keep, else an answer to a call.
+        Inbound::AcceptOffer(decision)
+            if partnership::is_partnership(fed, &decision.offer).await? =>
+        {
+            partnership::receive_decision(fed, decision, actor, true).await
+        }
+        Inbound::RejectOffer(decision)
+            if partnership::is_partnership(fed, &decision.offer).await? =>
+        {
+            partnership::receive_decision(fed, decision, actor, false).await
+        }
         Inbound::AcceptOffer(decision) => {
             answer::receive_decision(fed, decision, actor, true).await
         }
         Inbound::RejectOffer(decision) => {
             answer::receive_decision(fed, decision, actor, false).await
         }
+        Inbound::OfferPartnership(offer) => partnership::receive_offer(fed, *offer, actor).await,
+        Inbound::EndPartnership(end) => partnership::receive_end(fed, end, actor).await,
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");
             Ok(())

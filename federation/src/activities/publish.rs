@@ -164,6 +164,36 @@ impl Wire for Federation {
         self.offer_decided(territory, call, answer, accepted).await
     }
 
+    async fn territory_ref(&self, target: &str) -> Result<TerritoryRef, ActionError> {
+        self.partner_territory(target).await
+    }
+
+    async fn partnership_offered(
+        &self,
+        territory: &Territory,
+        partnership: &rhizome_node::partnership::Partnership,
+    ) -> Result<Outgoing, ActionError> {
+        self.partnership_offer(territory, partnership).await
+    }
+
+    async fn partnership_answered(
+        &self,
+        territory: &Territory,
+        partnership: &rhizome_node::partnership::Partnership,
+        accepted: bool,
+    ) -> Result<Outgoing, ActionError> {
+        self.partnership_answer(territory, partnership, accepted)
+            .await
+    }
+
+    async fn partnership_ended(
+        &self,
+        territory: &Territory,
+        partnership: &rhizome_node::partnership::Partnership,
+    ) -> Result<Outgoing, ActionError> {
+        self.partnership_end(territory, partnership).await
+    }
+
     async fn blocks_changed(&self) {
         Federation::blocks_changed(self).await;
     }

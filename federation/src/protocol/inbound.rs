@@ -46,6 +46,10 @@ pub enum Inbound {
     AcceptOffer(OfferDecision),
     /// `Reject{Offer}`: the call's territory declined one of our answers.
     RejectOffer(OfferDecision),
+    /// `Offer{Partnership}`: a territory elsewhere offers one of ours a partnership.
+    OfferPartnership(Box<PartnershipOffer>),
+    /// `Delete{Partnership}`: the territory on the other side ends a partnership.
+    EndPartnership(PartnershipEnd),
     /// Anything Rhizome does not act on; accepted and ignored.
     Other {
         kind: String,
@@ -93,6 +97,51 @@ pub struct AnswerNote {
 pub struct OfferDecision {
     /// The id of the `Offer` accepted or rejected.
     pub offer: String,
+}
+
+/// `Offer{Partnership}`: the offering territory is the activity's actor, the territory
+/// offered is the object's `partner` (and the activity's `target`).
+#[derive(Debug, Clone)]
+pub struct PartnershipOffer {
+    pub id: url::Url,
+    pub partnership: PartnershipJson,
+    /// The territory offered, as `target` names it.
+    pub target: Option<String>,
+}
+
+/// A `rhizome:Partnership` object, as Rhizome sends it inside `Offer` and `Delete`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnershipJson {
+    pub id: url::Url,
+    /// The offering territory.
+    #[serde(default)]
+    pub attributed_to: Value,
+    /// `rhizome:partner`: the territory offered.
+    #[serde(default)]
+    pub partner: Value,
+    /// `rhizome:themes`, theme names; anything else in the list is dropped.
+    #[serde(default)]
+    pub themes: Value,
+    /// The description, HTML.
+    #[serde(default)]
+    pub content: Option<String>,
+}
+
+impl PartnershipJson {
+    /// The theme names given, strings only.
+    pub fn theme_names(&self) -> Vec<String> {
+        ids_of(&self.themes)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PartnershipEnd {
+    /// The id of the partnership ended (its object's, or its `Offer`'s).
+    pub partnership: String,
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +223,21 @@ impl Inbound {
                     .map_err(|e| FederationError::Malformed(format!("object: {e}")))?,
                 target: id_of(&activity.target).map(str::to_owned),
             })),
+            (Verb::Offer, Some(ObjectType::Partnership)) => {
+                Inbound::OfferPartnership(Box::new(PartnershipOffer {
+                    id: activity.id.clone(),
+                    partnership: serde_json::from_value(object.clone())
+                        .map_err(|e| FederationError::Malformed(format!("object: {e}")))?,
+                    target: id_of(&activity.target).map(str::to_owned),
+                }))
+            }
+            (Verb::Delete, Some(ObjectType::Partnership)) => {
+                Inbound::EndPartnership(PartnershipEnd {
+                    partnership: object_id.ok_or_else(|| {
+                        FederationError::Malformed("Delete of a Partnership without id".into())
+                    })?,
+                })
+            }
             (Verb::Reject, _) => match object_id {
                 Some(follow) => Inbound::Reject(Answer { follow }),
                 None => activity.other(),

@@ -73,7 +73,9 @@ pub fn context() -> Value {
             "shares": "rhizome:shares",
             "seeks": "rhizome:seeks",
             "keywords": "sc:keywords",
-            "scope": {"@id": "rhizome:scope", "@type": "@json"}
+            "scope": {"@id": "rhizome:scope", "@type": "@json"},
+            "Partnership": "rhizome:Partnership",
+            "partner": {"@id": "rhizome:partner", "@type": "@id"}
         }
     ])
 }
@@ -149,6 +151,8 @@ pub enum ObjectType {
     Join,
     Offer,
     Tombstone,
+    /// `rhizome:Partnership`, between two territories (see `docs/FEDERATION.md`).
+    Partnership,
     /// Any other type: read, never sent.
     #[serde(other)]
     Other,

@@ -176,3 +176,23 @@ pub struct OrderedCollectionPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
+
+/// A partnership between two territories (`rhizome:Partnership`), inside the `Offer` that
+/// proposes it and the `Delete` that ends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartnershipObject {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ObjectType,
+    /// The offering territory.
+    pub attributed_to: String,
+    /// `rhizome:partner`: the territory offered.
+    pub partner: String,
+    /// `rhizome:themes`.
+    pub themes: Vec<String>,
+    /// The description, as HTML paragraphs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    pub published: String,
+}

@@ -8,6 +8,7 @@ pub mod calendars;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
+pub mod partnership;
 pub mod publication;
 pub mod references;
 pub mod registration;
@@ -148,6 +149,40 @@ pub trait Wire: Send + Sync + 'static {
         accepted: bool,
     ) -> Result<Outgoing, ActionError>;
 
+    /// `target` (`@name@host` or an actor URL) as a territory: one of this node's when it
+    /// names one, else the remote actor's id (fetched and kept). `Invalid` (field
+    /// `partner`) when it resolves to nothing, `Unreachable` when its server cannot be
+    /// asked.
+    async fn territory_ref(
+        &self,
+        target: &str,
+    ) -> Result<crate::publication::partner::TerritoryRef, ActionError>;
+
+    /// The `Offer{Partnership}` of `partnership` by `territory` (its offerer), for the
+    /// territory elsewhere it is offered to alone; its id becomes the `offer_id`.
+    async fn partnership_offered(
+        &self,
+        territory: &Territory,
+        partnership: &crate::partnership::Partnership,
+    ) -> Result<Outgoing, ActionError>;
+
+    /// The `Accept` (or `Reject`) by `territory` of a partnership offered from elsewhere,
+    /// for the offering territory alone.
+    async fn partnership_answered(
+        &self,
+        territory: &Territory,
+        partnership: &crate::partnership::Partnership,
+        accepted: bool,
+    ) -> Result<Outgoing, ActionError>;
+
+    /// The `Delete` of `partnership` by `territory`, for the territory elsewhere on its
+    /// other side alone.
+    async fn partnership_ended(
+        &self,
+        territory: &Territory,
+        partnership: &crate::partnership::Partnership,
+    ) -> Result<Outgoing, ActionError>;
+
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);
 
@@ -175,6 +210,9 @@ pub enum ActionError {
     /// twice, forged by another server).
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// Refused for what a partnership is (twice, not offered to this territory, ended).
+    #[error(transparent)]
+    Partnership(#[from] crate::partnership::PartnershipRefusal),
     /// Another server could not be asked (down, refused, answered nonsense).
     #[error("unreachable: {0}")]
     Unreachable(String),

@@ -24,6 +24,7 @@ pub mod members;
 pub mod moderation;
 pub mod node_settings;
 pub mod notices;
+pub mod partnerships;
 pub mod peers;
 pub mod publications;
 pub mod reactions;
@@ -50,6 +51,7 @@ pub use members::MemberStore;
 pub use moderation::ModerationStore;
 pub use node_settings::NodeSettingsStore;
 pub use notices::{MatchNotice, NoticeStore};
+pub use partnerships::PartnershipStore;
 pub use peers::PeerStore;
 pub use postgres::PostgresStore;
 pub use publications::{CurrentCounts, Order, PublicationQuery, PublicationStore};
@@ -63,6 +65,7 @@ pub use territories::TerritoryStore;
 
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
+    pub use super::PartnershipStore;
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
         ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
@@ -122,6 +125,7 @@ pub trait Store:
     + AnswerStore
     + CalendarStore
     + SeriesStore
+    + PartnershipStore
     + Send
     + Sync
     + 'static

@@ -3,6 +3,7 @@
 pub(crate) mod answers;
 pub(crate) mod matching;
 pub(crate) mod network;
+pub(crate) mod partnerships;
 pub use network::{DirectoryParams, NetworkParams, archive_items, directory_items, network_items};
 pub(crate) mod publications;
 pub(crate) mod registrations;
@@ -65,6 +66,16 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/territories/{slug}/partners",
             get(answers::partners),
         )
+        .route(
+            "/api/v1/territories/{slug}/partnerships",
+            get(partnerships::list).post(partnerships::offer),
+        )
+        .route(
+            "/api/v1/territories/{slug}/partnerships/{id}/{verb}",
+            post(partnerships::change),
+        )
+        .route("/api/v1/links", get(partnerships::links))
+        .route("/api/v1/links.geojson", get(partnerships::links_geojson))
         .route("/api/v1/network/directory", get(network::directory))
         .route(
             "/api/v1/network/subscriptions",

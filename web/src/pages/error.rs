@@ -73,6 +73,10 @@ impl From<ActionError> for PageError {
             ActionError::Refused(refusal) => {
                 shown(StatusCode::CONFLICT, super::answers::refusal_key(&refusal))
             }
+            ActionError::Partnership(refusal) => shown(
+                StatusCode::CONFLICT,
+                super::partnerships::refusal_key(&refusal),
+            ),
             ActionError::Unreachable(reason) => internal(reason),
         }
     }

@@ -18,12 +18,14 @@ mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
+mod partnerships;
 pub(crate) mod preview;
 mod public;
 mod publication_view;
 mod remote;
 mod series;
 mod territory_refs;
+pub(crate) use territory_refs::named as named_territories;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
@@ -59,6 +61,14 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/{collection}/{id}", get(public::publication))
         .route("/events/{id}/register", post(public::register))
         .route("/calls/{id}/answer", post(answers::answer))
+        .route(
+            "/manage/t/{slug}/partnerships",
+            get(partnerships::manage).post(partnerships::offer),
+        )
+        .route(
+            "/manage/t/{slug}/partnerships/change",
+            post(partnerships::change),
+        )
         .route("/manage/t/{slug}/answers", get(manage::answers::answers))
         .route(
             "/manage/t/{slug}/answers/decide",

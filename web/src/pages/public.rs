@@ -284,6 +284,11 @@ async fn territory_negotiated(
         Ok(list) => list,
         Err(e) => return e.into_response(),
     };
+    let partners =
+        match crate::api::partnerships::partnerships_view(&state, &territory, false).await {
+            Ok(list) => list,
+            Err(e) => return super::error::internal(e).into_response(),
+        };
     let only = std::slice::from_ref(&territory);
     let profile = &territory.profile;
     page.render(
@@ -304,6 +309,7 @@ async fn territory_negotiated(
             calls => items(&page, &calls, only),
             actor => state.federation.urls.territory(&profile.slug),
             partnerships,
+            partners,
         },
     )
 }

@@ -31,6 +31,7 @@ mod network;
 mod open_data;
 mod openapi;
 mod pages;
+mod partnerships;
 mod preview;
 mod registrations;
 mod series;

@@ -24,6 +24,7 @@ mod members;
 mod moderation;
 mod node_settings;
 mod notices;
+mod partnerships;
 mod peers;
 mod publications;
 mod reactions;

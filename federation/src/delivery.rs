@@ -2,12 +2,16 @@
 //! request once per inbox (again on every retry: signatures expire), sends with bounded
 //! parallelism overall and per server, and records the outcome. A crash leaves leased rows
 //! that are claimed again when the lease ends: delivery is at least once. Without a crash
-//! it is once: a claim takes no more than can be sent within its lease, a request is sent
-//! only while the lease has room for it and for recording its outcome (its timeout is cut
-//! to fit), and rows that waited too long are handed back unsent for any worker to claim.
+//! it is once: while a worker holds a claim it renews the claim's lease (every quarter of
+//! it), a request is sent only while the lease, so renewed, has at least half its length
+//! left, and rows that waited too long are handed back unsent for any worker to claim.
+//! The lease is thus how long a crashed worker's rows wait, not a bound on how long a
+//! slow server may take to answer: a request may take [`MAX_SEND_TIMEOUT`] whatever the
+//! lease (a request cut short by its timeout was maybe received, and is sent again).
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use rhizome_node::outbox::Delivery;
@@ -34,32 +38,35 @@ pub struct Settings {
     pub poll: Duration,
 }
 
-/// The longest a delivery request may take; less when the lease is short (see
-/// [`Settings::send_timeout`]).
+/// The longest a delivery request may take.
 const MAX_SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Settings {
-    /// How long one request may take: a third of the lease at most, so that a request sent
-    /// with twice this left (see [`lease_allows`]) ends, and its outcome is recorded, with
-    /// time to spare before the lease does.
+    /// How long one request may take.
     pub fn send_timeout(&self) -> Duration {
-        let third = (self.lease / 3).to_std().unwrap_or_default();
-        MAX_SEND_TIMEOUT.min(third)
+        MAX_SEND_TIMEOUT
     }
 
-    /// Rounds of requests that surely fit in one lease, each taking its whole timeout:
-    /// a claim takes `per_server` times this from one server, `concurrency` times this in
-    /// all.
-    fn rounds_per_lease(&self) -> i64 {
+    /// How often a worker pushes the lease of the rows it holds one lease ahead.
+    pub fn renew_every(&self) -> Duration {
+        (self.lease / 4)
+            .to_std()
+            .unwrap_or_default()
+            .max(Duration::from_millis(100))
+    }
+
+    /// Rounds of requests one claim takes, each taking its whole timeout, as many as fit in
+    /// a lease (at least one): a claim takes `per_server` times this from one server,
+    /// `concurrency` times this in all, and leaves the rest to other workers.
+    fn rounds_per_claim(&self) -> i64 {
         let timeout = self.send_timeout().as_millis().max(1);
         let lease = self.lease.to_std().unwrap_or_default().as_millis();
-        // Sending stops with two timeouts of the lease left.
-        ((lease / timeout) as i64 - 2).max(1)
+        ((lease / timeout) as i64).max(1)
     }
 
     /// How many rows one claim takes: in all, and from one server.
     fn claim_sizes(&self) -> (i64, i64) {
-        let rounds = self.rounds_per_lease();
+        let rounds = self.rounds_per_claim();
         let in_all = self.batch.min(self.concurrency as i64 * rounds).max(1);
         (in_all, self.per_server as i64 * rounds)
     }
@@ -87,12 +94,63 @@ enum Outcome {
     Released,
 }
 
-/// Whether a request may still be sent under `d`'s lease at `now`: the request's whole
-/// timeout and as much again to record its outcome must fit before the lease ends, or
-/// another worker could claim the row and send it too.
-fn lease_allows(d: &Delivery, now: chrono::DateTime<chrono::Utc>, timeout: Duration) -> bool {
-    let left = (d.leased_until - now).to_std().unwrap_or_default();
-    left >= timeout * 2
+/// The end of a claim's lease as its worker last renewed it, shared by the claim's
+/// requests (microseconds since the epoch).
+struct LeaseEnd(AtomicI64);
+
+impl LeaseEnd {
+    fn new(until: chrono::DateTime<chrono::Utc>) -> LeaseEnd {
+        LeaseEnd(AtomicI64::new(until.timestamp_micros()))
+    }
+
+    fn set(&self, until: chrono::DateTime<chrono::Utc>) {
+        self.0
+            .fetch_max(until.timestamp_micros(), Ordering::Relaxed);
+    }
+
+    fn left(&self, now: chrono::DateTime<chrono::Utc>) -> Duration {
+        let left = self.0.load(Ordering::Relaxed) - now.timestamp_micros();
+        Duration::from_micros(left.max(0) as u64)
+    }
+}
+
+/// Whether a request may still be sent at `now` under a lease of length `lease`: at
+/// least half of it must be left. Renewed every quarter, a live worker's lease always is;
+/// one whose renewals fail (database unreachable, process starved) stops sending before
+/// its rows can be claimed by another worker.
+fn lease_allows(end: &LeaseEnd, now: chrono::DateTime<chrono::Utc>, lease: Duration) -> bool {
+    end.left(now) >= lease / 2
+}
+
+/// Renews `claim`'s lease every [`Settings::renew_every`] until dropped.
+struct Renewal(tokio::task::JoinHandle<()>);
+
+impl Renewal {
+    fn start(fed: &Federation, claim: uuid::Uuid, end: Arc<LeaseEnd>) -> Renewal {
+        let fed = fed.clone();
+        Renewal(tokio::spawn(async move {
+            let every = fed.delivery.renew_every();
+            let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            loop {
+                ticks.tick().await;
+                let now = rhizome_node::now();
+                let until = now + fed.delivery.lease;
+                match fed.store.renew_claim(claim, now, until).await {
+                    Ok(0) => {} // All recorded, or (the lease ran out first) not ours now.
+                    Ok(_) => end.set(until),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot renew the lease of claimed deliveries")
+                    }
+                }
+            }
+        }))
+    }
+}
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Runs the worker until the process ends.
@@ -128,6 +186,8 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
     let Some((claim, leased_until)) = batch.first().map(|d| (d.claim, d.leased_until)) else {
         return Ok(0);
     };
+    let end = Arc::new(LeaseEnd::new(leased_until));
+    let _renewal = Renewal::start(fed, claim, end.clone());
     let timeout = fed.delivery.send_timeout();
     // Each activity is serialised and digested once, whatever its number of inboxes.
     let mut bodies: HashMap<uuid::Uuid, Arc<DigestedBody>> = HashMap::new();
@@ -149,24 +209,22 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
             .clone();
         let overall = overall.clone();
         let fed = fed.clone();
+        let end = end.clone();
         running.spawn(async move {
             let _server = server.acquire_owned().await;
             let _overall = overall.acquire_owned().await;
-            let outcome = attempt(&fed, &delivery, &body, timeout).await;
+            let outcome = attempt(&fed, &delivery, &body, &end, timeout).await;
             (delivery, outcome)
         });
     }
     let (mut delivered, mut attempted, mut released) = (Vec::new(), 0, 0);
     loop {
-        // Successes wait to be recorded in batches, but never past the point where the
-        // lease could run out before they are: another process would send them again.
+        // Successes wait to be recorded in batches, but not long: the claim is renewed
+        // while they wait, yet a crash would send them again.
         let next = if delivered.is_empty() {
             running.join_next().await
         } else {
-            let left = (leased_until - rhizome_node::now())
-                .to_std()
-                .unwrap_or_default();
-            match tokio::time::timeout(left.saturating_sub(timeout), running.join_next()).await {
+            match tokio::time::timeout(fed.delivery.renew_every(), running.join_next()).await {
                 Ok(next) => next,
                 Err(_) => {
                     record_delivered(fed, std::mem::take(&mut delivered)).await;
@@ -242,11 +300,12 @@ async fn record_failure(fed: &Federation, d: &Delivery, outcome: Outcome) {
     }
 }
 
-/// Sends `d` with `timeout`, unless its lease no longer leaves time for that.
+/// Sends `d` with `timeout`, unless its claim's lease (ending at `end`) is running out.
 async fn attempt(
     fed: &Federation,
     d: &Delivery,
     body: &DigestedBody,
+    end: &LeaseEnd,
     timeout: Duration,
 ) -> Outcome {
     if fed.is_blocked(&d.host).await {
@@ -273,7 +332,8 @@ async fn attempt(
     };
     crate::Stats::count(&fed.stats.signatures, 1);
     // Checked last, just before sending: the wait for a turn may have used up the lease.
-    if !lease_allows(d, rhizome_node::now(), timeout) {
+    let lease = fed.delivery.lease.to_std().unwrap_or_default();
+    if !lease_allows(end, rhizome_node::now(), lease) {
         return Outcome::Released;
     }
     *request.timeout_mut() = Some(timeout);
@@ -308,25 +368,44 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_fits_in_its_lease_even_when_every_request_takes_its_whole_timeout() {
+    fn a_claim_is_sized_by_its_lease_and_sent_only_while_the_lease_is_renewed() {
         for seconds in [1, 2, 5, 6, 10, 30, 60, 600, 86_400] {
             let settings = with_lease(seconds);
-            let timeout = settings.send_timeout();
-            assert!(
-                timeout <= MAX_SEND_TIMEOUT && !timeout.is_zero(),
-                "{seconds} s"
-            );
             let (in_all, per_host) = settings.claim_sizes();
-            let rounds = per_host / settings.per_server as i64;
-            assert!(in_all <= settings.batch && in_all <= settings.concurrency as i64 * rounds);
-            // The last round still starts with two timeouts of the lease left.
-            let needed = timeout * (rounds as u32 + 1);
-            assert!(
-                needed <= settings.lease.to_std().unwrap(),
-                "{seconds} s lease: {rounds} rounds of {timeout:?}"
-            );
+            assert!(in_all >= 1 && in_all <= settings.batch, "{seconds} s");
+            assert!(per_host >= settings.per_server as i64, "{seconds} s");
+            // Renewed four times per lease: a live worker never drops below the half.
+            let lease = settings.lease.to_std().unwrap();
+            assert!(settings.renew_every() * 2 <= lease, "{seconds} s");
         }
         // A long lease is not wasted on tiny claims.
         assert!(with_lease(60).claim_sizes().1 > with_lease(6).claim_sizes().1);
+        let now = rhizome_node::now();
+        let lease = Duration::from_secs(6);
+        let end = LeaseEnd::new(now + chrono::Duration::seconds(6));
+        assert!(lease_allows(&end, now, lease));
+        assert!(lease_allows(
+            &end,
+            now + chrono::Duration::seconds(3),
+            lease
+        ));
+        assert!(!lease_allows(
+            &end,
+            now + chrono::Duration::milliseconds(3100),
+            lease
+        ));
+        // A renewal moves the end forward, never back.
+        end.set(now + chrono::Duration::seconds(10));
+        end.set(now + chrono::Duration::seconds(8));
+        assert!(lease_allows(
+            &end,
+            now + chrono::Duration::seconds(5),
+            lease
+        ));
+        assert!(!lease_allows(
+            &end,
+            now + chrono::Duration::milliseconds(7100),
+            lease
+        ));
     }
 }

@@ -270,25 +270,40 @@ impl Federation {
         Ok(value)
     }
 
-    /// Runs a discovery round now and then, after learning the configured seeds.
-    pub fn spawn_discovery(&self) -> Option<tokio::task::JoinHandle<()>> {
+    /// Runs a discovery round now and then, after learning the configured seeds; with
+    /// several processes on one database, the round is run by whichever holds the
+    /// `discovery` lease (`scheduled::Scheduler`).
+    pub fn spawn_discovery(
+        &self,
+        scheduler: &rhizome_node::scheduled::Scheduler,
+    ) -> Option<tokio::task::JoinHandle<()>> {
         let interval = self.config.discovery_interval_seconds;
         if interval == 0 {
             return None;
         }
         let fed = self.clone();
+        let scheduler = scheduler.clone();
         Some(tokio::spawn(async move {
             for seed in &fed.config.seed_peers {
                 fed.learn_peer(seed, "seed").await;
             }
-            loop {
-                match fed.discovery_round().await {
-                    Ok(round) if round.checked > 0 => tracing::info!(?round, "discovery round"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "discovery round failed"),
-                }
-                tokio::time::sleep(std::time::Duration::from_secs(interval)).await;
-            }
+            let round = scheduler.every(
+                "discovery",
+                std::time::Duration::from_secs(interval),
+                move || {
+                    let fed = fed.clone();
+                    async move {
+                        match fed.discovery_round().await {
+                            Ok(round) if round.checked > 0 => {
+                                tracing::info!(?round, "discovery round")
+                            }
+                            Ok(_) => {}
+                            Err(e) => tracing::error!(error = %e, "discovery round failed"),
+                        }
+                    }
+                },
+            );
+            let _ = round.await;
         }))
     }
 }

@@ -122,6 +122,10 @@ pub struct Config {
     /// The access key; with neither it nor the secret, the machine's instance role.
     pub s3_access_key_id: Option<String>,
     pub s3_secret_access_key: Option<String>,
+    /// What this process does (`rhizome serve --role` overrides it): `all`, or, for
+    /// several processes on one PostgreSQL database, `web` (pages, API, inboxes) or
+    /// `worker` (deliveries, mail, scheduled work; on `listen` it answers `/health` and `/ready` only).
+    pub role: Role,
 }
 
 /// How log lines are written.
@@ -153,6 +157,45 @@ pub enum MediaStoreKind {
     File,
     /// `media/` and `files/` in the `s3_bucket`.
     S3,
+}
+
+/// The parts of the node one process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// HTTP and background work: the single-process node.
+    #[default]
+    All,
+    /// HTTP only: no delivery, no mail sending, no scheduled work.
+    Web,
+    /// Background work only: deliveries, mail, discovery, calendar imports, reminders,
+    /// series extension.
+    Worker,
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Role, String> {
+        match s {
+            "all" => Ok(Role::All),
+            "web" => Ok(Role::Web),
+            "worker" => Ok(Role::Worker),
+            _ => Err(format!("role must be all, web or worker, not {s:?}")),
+        }
+    }
+}
+
+impl Role {
+    /// Whether this process serves the node's routes.
+    pub fn serves_http(self) -> bool {
+        matches!(self, Role::All | Role::Web)
+    }
+
+    /// Whether this process delivers, mails and runs scheduled work.
+    pub fn works(self) -> bool {
+        matches!(self, Role::All | Role::Worker)
+    }
 }
 
 /// The geocoding APIs the forms can ask.
@@ -211,12 +254,13 @@ impl Default for Config {
             s3_region: "us-east-1".into(),
             s3_access_key_id: None,
             s3_secret_access_key: None,
+            role: Role::All,
         }
     }
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 42] = [
+const ENV_KEYS: [&str; 43] = [
     "domain",
     "scheme",
     "listen",
@@ -259,6 +303,7 @@ const ENV_KEYS: [&str; 42] = [
     "s3_region",
     "s3_access_key_id",
     "s3_secret_access_key",
+    "role",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -578,6 +623,19 @@ mod tests {
             let f = write(bad);
             assert!(Config::load(Some(&f.0)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_role_is_all_unless_set() {
+        assert_eq!(Config::load(None).unwrap().role, Role::All);
+        let f = write("role = \"worker\"\n");
+        let c = Config::load(Some(&f.0)).unwrap();
+        assert!(c.role.works() && !c.role.serves_http());
+        let f = write("role = \"boss\"\n");
+        let err = Config::load(Some(&f.0)).unwrap_err().to_string();
+        assert!(err.contains("boss"), "{err}");
+        assert_eq!("web".parse::<Role>(), Ok(Role::Web));
+        assert!("Web".parse::<Role>().is_err());
     }
 
     #[test]

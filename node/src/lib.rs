@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod partnership;
 pub mod place;
 pub mod publication;
+pub mod scheduled;
 pub mod social;
 pub mod store;
 pub mod territory;

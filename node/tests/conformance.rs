@@ -4515,3 +4515,135 @@ mod partnerships {
         store.insert_partnership(&reverse, None).await.unwrap();
     }
 }
+
+mod leases {
+    //! The named leases under which the processes of one node take turns at scheduled
+    //! work, and what a start does with a database that a newer version migrated.
+
+    use super::*;
+
+    conformance!(a_lease_has_one_holder_until_it_ends_or_is_released);
+    conformance_raw!(a_database_migrated_by_a_newer_version_is_refused_untouched);
+
+    /// One holder at a time: others (and the holder itself) are refused until the lease
+    /// ends; only its holder extends it, and not once it has run out; a release lets
+    /// anyone take it at once. `runs` counts the takes.
+    async fn a_lease_has_one_holder_until_it_ends_or_is_released(store: &dyn Store) {
+        let t0 = Utc.with_ymd_and_hms(2031, 1, 1, 10, 0, 0).unwrap();
+        let hour = Duration::hours(1);
+        assert!(
+            store
+                .take_lease("reminders", "a", t0, t0 + hour)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .take_lease("reminders", "b", t0, t0 + hour)
+                .await
+                .unwrap()
+        );
+        let later = t0 + Duration::minutes(30);
+        assert!(
+            !store
+                .take_lease("reminders", "a", later, later + hour)
+                .await
+                .unwrap()
+        );
+        // Another task's lease is another row.
+        assert!(
+            store
+                .take_lease("series", "b", t0, t0 + hour * 3)
+                .await
+                .unwrap()
+        );
+        // Extended by its holder only.
+        assert!(
+            !store
+                .extend_lease("reminders", "b", later, later + hour)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .extend_lease("reminders", "a", later, later + hour)
+                .await
+                .unwrap()
+        );
+        let after_first_hour = t0 + hour + Duration::minutes(1);
+        assert!(
+            !store
+                .take_lease("reminders", "b", after_first_hour, after_first_hour + hour)
+                .await
+                .unwrap(),
+            "extended past the first hour"
+        );
+        // Once it has run out, the next to ask gets it, and the old holder cannot extend it.
+        let expired = later + hour;
+        assert!(
+            store
+                .take_lease("reminders", "b", expired, expired + hour)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .extend_lease("reminders", "a", expired, expired + hour)
+                .await
+                .unwrap()
+        );
+        // A release hands everything `b` holds over at once.
+        assert_eq!(store.release_leases("b", expired).await.unwrap(), 2);
+        assert!(
+            !store
+                .extend_lease("series", "b", expired, expired + hour)
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .take_lease("series", "a", expired, expired + hour)
+                .await
+                .unwrap()
+        );
+        let leases = store.leases().await.unwrap();
+        let summary: Vec<(&str, &str, i64)> = leases
+            .iter()
+            .map(|l| (l.name.as_str(), l.holder.as_str(), l.runs))
+            .collect();
+        assert_eq!(summary, [("reminders", "b", 2), ("series", "a", 2)]);
+        assert_eq!(leases[1].taken_at, expired);
+        assert_eq!(leases[1].expires_at, expired + hour);
+    }
+
+    /// A binary older than the database (a downgrade) does not start: `migrate` fails
+    /// naming the migration it does not know, and changes nothing.
+    async fn a_database_migrated_by_a_newer_version_is_refused_untouched(f: &Fixture) {
+        let store = &*f.store;
+        store.migrate().await.unwrap();
+        let t = territory("fablab", "Fablab");
+        store.insert_territory(&t).await.unwrap();
+        let checksum = match f.raw {
+            Raw::Sqlite(_) => "X'00'",
+            Raw::Postgres { .. } => "'\\x00'::bytea",
+        };
+        f.raw
+            .execute(&format!(
+                "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+                 VALUES (9999, 'from a newer version', TRUE, {checksum}, 0)"
+            ))
+            .await;
+        assert_eq!(store.migration_level().await.unwrap(), Some(9999));
+        let err = store.migrate().await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::NewerDatabase { applied: 9999, known } if known >= 32),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("9999"), "{err}");
+        assert_eq!(store.migration_level().await.unwrap(), Some(9999));
+        assert_eq!(
+            store.territory_by_slug("fablab").await.unwrap().unwrap().id,
+            t.id
+        );
+    }
+}

@@ -35,7 +35,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the node (applies pending migrations first).
-    Serve,
+    Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
     /// Members and API tokens.
@@ -47,6 +47,23 @@ pub enum Command {
     /// Domain blocks, the allow-list and delivery state.
     #[command(subcommand)]
     Federation(FederationCommand),
+    /// Ask the node running with this configuration whether it is up: GET /health on
+    /// `listen` (the container image's health check); exits non-zero if not.
+    Health {
+        /// The path asked.
+        #[arg(long, default_value = "/health")]
+        path: String,
+    },
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// What this process does: all (the default), web (pages, API, inboxes; no
+    /// background work) or worker (deliveries, mail, scheduled work; answers only
+    /// /health on `listen`). Overrides the `role` setting. Several processes may share
+    /// one PostgreSQL database: see docs/OPERATING.md.
+    #[arg(long, value_name = "all|web|worker")]
+    pub role: Option<rhizome_node::config::Role>,
 }
 
 #[derive(Subcommand)]
@@ -113,6 +130,25 @@ pub enum AdminCommand {
     },
     /// Rebuild the network views' search index from the stored publications.
     Reindex,
+    /// Copy the node, while it runs, into a new folder: the database (SQLite: a
+    /// consistent snapshot; PostgreSQL: pg_dump, custom format), the stored files (media/,
+    /// files/), the configuration file, and manifest.json (version, migration level,
+    /// date, SHA-256 of every file).
+    Backup {
+        /// A folder that does not exist yet (or is empty).
+        dir: PathBuf,
+    },
+    /// Bring a backup back into this configuration's database and data directory (stop
+    /// the node first). Checks every checksum first; refuses a target that already holds
+    /// a node, or a backup of another domain, unless --force. PostgreSQL: the database
+    /// must exist (pg_restore fills it).
+    Restore {
+        /// A folder written by `rhizome admin backup`.
+        dir: PathBuf,
+        /// Replace what the target holds.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,13 +226,26 @@ fn flag_error(e: rhizome_node::ValidationError) -> anyhow::Error {
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve => server::serve(config).await,
+        Command::Serve(args) => {
+            let mut config = config;
+            if let Some(role) = args.role {
+                config.role = role;
+            }
+            server::serve(config).await
+        }
         Command::Migrate => {
             let store = server::open_store(&config).await?;
             println!("migrations applied to the {} database", store.backend());
             Ok(())
         }
+        Command::Admin(AdminCommand::Backup { dir }) => {
+            crate::backup::backup(&config, cli.config.as_deref(), &dir).await
+        }
+        Command::Admin(AdminCommand::Restore { dir, force }) => {
+            crate::backup::restore(&config, &dir, force).await
+        }
         Command::Admin(cmd) => admin(cmd, &config).await,
+        Command::Health { path } => health(&config, &path),
         Command::Territory(cmd) => territory(cmd, &config).await,
         Command::Federation(cmd) => federation(cmd, &config).await,
     }
@@ -432,6 +481,9 @@ async fn admin(cmd: AdminCommand, config: &Config) -> anyhow::Result<()> {
             let n = store.rebuild_listings().await?;
             println!("indexed {n} publications");
         }
+        AdminCommand::Backup { .. } | AdminCommand::Restore { .. } => {
+            unreachable!("run() sends these to crate::backup")
+        }
     }
     Ok(())
 }
@@ -461,6 +513,46 @@ async fn territory(cmd: TerritoryCommand, config: &Config) -> anyhow::Result<()>
         }
     }
     Ok(())
+}
+
+/// `rhizome health`: one HTTP/1.0 GET of `path` on the configured `listen` address (a
+/// wildcard address is asked on loopback), which must answer 2xx within 5 seconds.
+fn health(config: &Config, path: &str) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let mut address = config.listen;
+    if address.ip().is_unspecified() {
+        address.set_ip(match address {
+            std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let timeout = std::time::Duration::from_secs(5);
+    let mut stream = std::net::TcpStream::connect_timeout(&address, timeout)
+        .with_context(|| format!("nothing answers on {address}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {}\r\nUser-Agent: rhizome-health\r\n\r\n",
+        config.domain
+    )?;
+    let mut answer = Vec::new();
+    stream
+        .take(64 * 1024)
+        .read_to_end(&mut answer)
+        .with_context(|| format!("{address} did not answer"))?;
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer.lines().next().unwrap_or_default();
+    if status
+        .split_whitespace()
+        .nth(1)
+        .is_some_and(|code| code.starts_with('2'))
+    {
+        println!("{status}");
+        Ok(())
+    } else {
+        bail!("http://{address}{path} answered {status:?}")
+    }
 }
 
 /// The use cases, for commands that send mail.

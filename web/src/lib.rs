@@ -1,6 +1,7 @@
 //! Rhizome's HTTP side: the JSON API, the HTML pages and the server start-up.
 
 pub mod api;
+pub mod backup;
 pub mod calendars;
 pub mod cli;
 pub mod cors;

@@ -72,21 +72,27 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
+/// Runs the node as its `role` says: `all` and `web` serve every route on `listen`;
+/// `all` and `worker` run the background work (see [`spawn_background_work`]); a
+/// `worker` answers only `/health` on `listen`. Several processes may share one
+/// PostgreSQL database, each with its own role.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     rhizome_node::matching::Vocabulary::install(config.vocabulary()?);
     let store = open_store(&config).await?;
+    let role = config.role;
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(
+        ?role,
         "Rhizome listening on http://{address} (public URL {}, database {})",
         config.base_url(),
         store.backend()
     );
     // Printed, not logged: scripts and tests read this line whatever the log level.
     println!("listening on http://{address}");
-    if store.member_count().await? == 0 {
+    if role.serves_http() && store.member_count().await? == 0 {
         println!("{}", first_run_message(&config.base_url()));
     }
     let state = AppState::new(store, config);
@@ -96,6 +102,28 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("cannot open the media store (media_store and s3_* settings)")?;
     tracing::info!("uploaded files are kept {}", state.storage.describe());
+    let scheduler = rhizome_node::scheduled::Scheduler::new(state.store.clone());
+    if role.works() {
+        spawn_background_work(&state, &scheduler)?;
+    }
+    if role.serves_http() {
+        serve_on(listener, state, shutdown_signal()).await?;
+    } else {
+        // A worker answers `/health` and `/ready` only, with the same handlers as the web.
+        let health = crate::health::routes().with_state(state.clone());
+        serve_router_on(listener, health, &state.config, shutdown_signal()).await?;
+    }
+    scheduler.release().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The background work of a node: the delivery worker, the mail sender, and the
+/// scheduled tasks, each of which runs in one process at a time (`scheduler`'s leases).
+fn spawn_background_work(
+    state: &AppState,
+    scheduler: &rhizome_node::scheduled::Scheduler,
+) -> anyhow::Result<()> {
     rhizome_federation::delivery::spawn(state.federation.clone());
     if let Some(sender) =
         rhizome_node::mail::sender::Sender::new(state.store.clone(), &state.config)
@@ -103,25 +131,29 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     {
         sender.spawn();
     }
-    state.federation.spawn_discovery();
-    spawn_reminders(state.actions.clone());
+    state.federation.spawn_discovery(scheduler);
+    spawn_reminders(state.actions.clone(), scheduler);
     rhizome_node::action::series::spawn_extension(
         state.actions.clone(),
         state.config.series_window_days,
+        scheduler,
     );
-    crate::calendars::spawn(state.clone());
-    serve_on(listener, state, shutdown_signal()).await?;
-    tracing::info!("stopped");
+    crate::calendars::spawn(state.clone(), scheduler);
     Ok(())
 }
 
+/// What a `worker` process answers on `listen`: `/health` (the process is up), for the
+/// container's health check and the supervisor; nothing else.
 /// Every hour, queues the letters that remind visitors of the events they registered for,
-/// the day before (`Actions::send_reminders`: each once).
-fn spawn_reminders(actions: rhizome_node::action::Actions) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(3600));
-        loop {
-            every.tick().await;
+/// the day before (`Actions::send_reminders`: each once), in whichever process holds the
+/// `reminders` lease.
+fn spawn_reminders(
+    actions: rhizome_node::action::Actions,
+    scheduler: &rhizome_node::scheduled::Scheduler,
+) {
+    scheduler.every("reminders", Duration::from_secs(3600), move || {
+        let actions = actions.clone();
+        async move {
             match actions.send_reminders(rhizome_node::now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "registration reminders queued"),
@@ -146,7 +178,16 @@ pub async fn serve_on(
     shutdown: impl Future<Output = ()> + Send,
 ) -> anyhow::Result<()> {
     let config = state.config.clone();
-    let router = app(state);
+    serve_router_on(listener, app(state), &config, shutdown).await
+}
+
+/// [`serve_on`] for any router: the same timeouts, connection caps and graceful stop.
+async fn serve_router_on(
+    listener: TcpListener,
+    router: Router,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(config.header_read_timeout_seconds));

@@ -792,18 +792,22 @@ impl Actions {
 const EXTEND_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// Starts the periodic task that keeps every series published `window_days` ahead: at
-/// once (to catch up after a stop), then every hour. Idempotent, so several processes
-/// sharing one database may each run it.
-pub fn spawn_extension(actions: Actions, window_days: u32) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        loop {
+/// once (to catch up after a stop), then every hour, in whichever process of the node
+/// holds the `series` lease. Idempotent all the same.
+pub fn spawn_extension(
+    actions: Actions,
+    window_days: u32,
+    scheduler: &crate::scheduled::Scheduler,
+) -> tokio::task::JoinHandle<()> {
+    scheduler.every("series", EXTEND_EVERY, move || {
+        let actions = actions.clone();
+        async move {
             let horizon = crate::now() + Duration::days(window_days.into());
             match actions.extend_series(horizon).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(series = n, "series extended"),
                 Err(e) => tracing::error!(error = %e, "extending series failed"),
             }
-            tokio::time::sleep(EXTEND_EVERY).await;
         }
     })
 }

@@ -68,6 +68,15 @@ pub trait DeliveryStore: Send + Sync {
     /// returns how many.
     async fn release_claim(&self, claim: Uuid) -> Result<u64, StoreError>;
 
+    /// Pushes the lease of the rows still held by `claim` to `until`, if it has not run
+    /// out at `now` (the worker is alive and still sending them); returns how many.
+    async fn renew_claim(
+        &self,
+        claim: Uuid,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
+
     async fn pending_deliveries(&self) -> Result<i64, StoreError>;
 
     async fn servers(&self) -> Result<Vec<ServerState>, StoreError>;

@@ -33,6 +33,8 @@ pub mod rsvps;
 pub mod series;
 pub mod subscriptions;
 pub mod territories;
+// Appended by the deploy work (scheduled work shared by processes).
+pub mod leases;
 
 use std::sync::Arc;
 
@@ -44,6 +46,7 @@ pub use calendars::CalendarStore;
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
+pub use leases::LeaseStore;
 pub use listings::ListingStore;
 pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
@@ -66,6 +69,7 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::PartnershipStore;
+    pub use super::LeaseStore;
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
         ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
@@ -87,6 +91,12 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database has a migration this binary does not know: a newer version upgraded
+    /// it (a downgrade). Nothing is changed.
+    #[error(
+        "the database has migration {applied}, which this rhizome (migrations up to {known}) does not know: a newer version upgraded it; run that version again, or restore the backup made before the upgrade"
+    )]
+    NewerDatabase { applied: i64, known: i64 },
     /// A stored value this version cannot read (an unknown enum value, a record that does
     /// not decode): names the table and column, and says what was found.
     #[error("unreadable {table}.{column}: {reason}")]
@@ -126,6 +136,7 @@ pub trait Store:
     + CalendarStore
     + SeriesStore
     + PartnershipStore
+    + LeaseStore
     + Send
     + Sync
     + 'static
@@ -141,6 +152,13 @@ pub trait Store:
 
     /// The connection pool as it is now, for metrics.
     fn pool_usage(&self) -> PoolUsage;
+    /// The newest migration applied to this database; `None` when it has never been
+    /// migrated (an empty database).
+    async fn migration_level(&self) -> Result<Option<i64>, StoreError>;
+    /// SQLite: writes a consistent copy of the whole database to `file` (which must not
+    /// exist yet) while others go on writing (`VACUUM INTO`). PostgreSQL databases are
+    /// copied with `pg_dump` instead: an error here.
+    async fn copy_database_to(&self, file: &std::path::Path) -> Result<(), StoreError>;
 }
 
 /// Connections of a store's pool: open ones, idle ones among them, and the most it opens.
@@ -165,6 +183,17 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     } else {
         Err(StoreError::UnsupportedUrl(redact(url)))
     }
+}
+
+/// The newest migration this binary knows for a backend (`sqlite` or `postgres`): a
+/// database whose level is higher was written by a newer version.
+pub fn known_migration_level(backend: &str) -> i64 {
+    let migrator = if backend == "postgres" {
+        &postgres::MIGRATOR
+    } else {
+        &sqlite::MIGRATOR
+    };
+    migrator.iter().map(|m| m.version).max().unwrap_or(0)
 }
 
 /// Hides a password in a database URL before it reaches a log or an error.

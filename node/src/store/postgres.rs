@@ -53,7 +53,7 @@ impl PostgresStore {
     }
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 const DIALECT: Dialect = Dialect {
     // Its generated `tsvector` (GIN-indexed).

@@ -51,7 +51,7 @@ impl SqliteStore {
     }
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 const DIALECT: Dialect = Dialect {
     // Its rowids in the FTS5 table.

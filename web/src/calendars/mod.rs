@@ -294,17 +294,18 @@ pub async fn import_upload(
 }
 
 /// Fetches, every `calendar_fetch_interval_minutes`, each subscription not tried for
-/// that long (a failed one waits the same before its next try).
-pub fn spawn(state: AppState) {
+/// that long (a failed one waits the same before its next try); with several processes
+/// on one database, in whichever holds the `calendars` lease.
+pub fn spawn(state: AppState, scheduler: &rhizome_node::scheduled::Scheduler) {
     let minutes = state.config.calendar_fetch_interval_minutes;
     if minutes == 0 {
         tracing::info!("calendar fetching is off (calendar_fetch_interval_minutes = 0)");
         return;
     }
-    tokio::spawn(async move {
-        loop {
+    scheduler.every("calendars", TICK, move || {
+        let state = state.clone();
+        async move {
             fetch_due(&state, minutes).await;
-            tokio::time::sleep(TICK).await;
         }
     });
 }

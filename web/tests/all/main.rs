@@ -9,6 +9,7 @@ mod admin_pages;
 mod allowlist;
 mod answers;
 mod api;
+mod backup;
 mod calendars;
 mod cli;
 mod cors;

@@ -255,6 +255,23 @@ impl DeliveryStore for SqlStore {
         Ok(done.rows_affected())
     }
 
+    async fn renew_claim(
+        &self,
+        claim: Uuid,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET locked_until = $3 WHERE claim = $1 AND locked_until > $2",
+        )
+        .bind(claim)
+        .bind(now)
+        .bind(until)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
     async fn pending_deliveries(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM deliveries")
             .fetch_one(&self.pool)

@@ -34,3 +34,5 @@ mod series;
 mod store;
 mod subscriptions;
 mod territories;
+// Appended by the deploy work.
+mod leases;

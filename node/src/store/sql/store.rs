@@ -13,7 +13,16 @@ impl Store for SqlStore {
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await?;
+        match MIGRATOR.run(&self.pool).await {
+            Ok(()) => {}
+            Err(sqlx::migrate::MigrateError::VersionMissing(applied)) => {
+                return Err(StoreError::NewerDatabase {
+                    applied,
+                    known: crate::store::known_migration_level(NAME),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
         // A node upgraded from before the index has publications and no listings.
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM listings LIMIT 1) AS l) AS listed,
@@ -58,5 +67,38 @@ impl Store for SqlStore {
             idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
             max: self.pool.options().get_max_connections(),
         }
+    }
+
+    async fn migration_level(&self) -> Result<Option<i64>, StoreError> {
+        let exists = if NAME == "sqlite" {
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+        } else {
+            "SELECT COUNT(*) AS n FROM information_schema.tables
+             WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()"
+        };
+        let row = sqlx::query(exists).fetch_one(&self.pool).await?;
+        if row.try_get::<i64, _>("n")? == 0 {
+            return Ok(None);
+        }
+        let row =
+            sqlx::query("SELECT MAX(version) AS level FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.try_get("level")?)
+    }
+
+    async fn copy_database_to(&self, file: &std::path::Path) -> Result<(), StoreError> {
+        if NAME != "sqlite" {
+            return Err(StoreError::Database(sqlx::Error::Protocol(
+                "only a SQLite database is copied from inside the node: use pg_dump".into(),
+            )));
+        }
+        // One read transaction: every commit before it, none after, whatever writes
+        // while it runs.
+        sqlx::query("VACUUM INTO $1")
+            .bind(file.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -18,6 +18,7 @@ pub mod publication;
 pub mod social;
 pub mod store;
 pub mod territory;
+pub mod territory_archive;
 pub mod text;
 pub mod theme;
 pub mod validation;

@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod i18n;
 pub mod mail;
 pub mod media;
+pub mod moving;
 pub mod pages;
 pub mod server;
 pub mod session;

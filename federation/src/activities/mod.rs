@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod answer;
 pub mod follow;
+pub mod moving;
 pub mod network;
 pub mod publish;
 pub mod reaction;
@@ -64,6 +65,7 @@ pub async fn receive(
         Inbound::RejectOffer(decision) => {
             answer::receive_decision(fed, decision, actor, false).await
         }
+        Inbound::Move(moved) => moving::receive_move(fed, moved, actor).await,
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");
             Ok(())

@@ -73,7 +73,9 @@ pub fn context() -> Value {
             "shares": "rhizome:shares",
             "seeks": "rhizome:seeks",
             "keywords": "sc:keywords",
-            "scope": {"@id": "rhizome:scope", "@type": "@json"}
+            "scope": {"@id": "rhizome:scope", "@type": "@json"},
+            "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+            "movedTo": {"@id": "as:movedTo", "@type": "@id"}
         }
     ])
 }
@@ -129,6 +131,8 @@ pub enum Verb {
     Ignore,
     /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
     Offer,
+    /// An actor moved to another (FEP-7628, as Mastodon moves accounts).
+    Move,
 }
 
 /// The object types Rhizome tells apart, by their ActivityStreams names.

@@ -22,6 +22,7 @@ pub mod mail;
 pub mod matching;
 pub mod members;
 pub mod moderation;
+pub mod moving;
 pub mod node_settings;
 pub mod notices;
 pub mod peers;
@@ -48,6 +49,7 @@ pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
 pub use members::MemberStore;
 pub use moderation::ModerationStore;
+pub use moving::{MovingStore, TerritoryImport, TerritoryMove};
 pub use node_settings::NodeSettingsStore;
 pub use notices::{MatchNotice, NoticeStore};
 pub use peers::PeerStore;
@@ -65,7 +67,8 @@ pub use territories::TerritoryStore;
 pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
-        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
+        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, MovingStore,
+        NodeSettingsStore,
         NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
         SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
@@ -122,6 +125,7 @@ pub trait Store:
     + AnswerStore
     + CalendarStore
     + SeriesStore
+    + MovingStore
     + Send
     + Sync
     + 'static

@@ -21,6 +21,7 @@ mod hardening;
 mod mail;
 mod matching;
 mod media;
+mod moving;
 mod network;
 mod pages;
 mod preview;

@@ -22,17 +22,20 @@ fn profile(slug: &str, name: &str) -> Value {
            "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}})
 }
 
-/// The binary, run against `node`'s own database and data folder while it serves.
-fn rhizome_on(node: &Node, args: &[&str]) -> (bool, String, String) {
-    let out = rhizome(node.data_dir(), args)
+/// The binary, run against `node`'s own database and data folder while it serves (off
+/// the test's thread, so that the nodes keep answering meanwhile).
+async fn rhizome_on(node: &Node, args: &[&str]) -> (bool, String, String) {
+    let mut command = rhizome(node.data_dir(), args);
+    command
         .env(
             "RHIZOME_DATABASE_URL",
             format!("sqlite://{}", node.data_dir().join("rhizome.db").display()),
         )
         .env("RHIZOME_DATA_DIR", node.data_dir())
         .env("RHIZOME_DOMAIN", node.host())
-        .env("RHIZOME_DEVELOPMENT_MODE", "true")
-        .output()
+        .env("RHIZOME_DEVELOPMENT_MODE", "true");
+    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
         .unwrap();
     (
         out.status.success(),
@@ -93,10 +96,12 @@ async fn before_the_move() -> Before {
     std::fs::write(a.data_dir().join("media").join(PICTURE), b"\xff\xd8\xff jpeg bytes").unwrap();
     let (status, upcoming) = publish(&a, &a_token, "fablab", "events", json!({
         "title": "Atelier réparation", "starts_at": "2031-03-03T18:00", "ends_at": "2031-03-03T20:00",
+        "place": {"name": "Fablab", "latitude": 46.58, "longitude": 0.34},
         "image": {"url": format!("/media/{PICTURE}"), "alt": "Un vélo sur l'établi"}})).await;
     assert_eq!(status, 201, "{upcoming}");
     let (status, past) = publish(&a, &a_token, "fablab", "events", json!({
-        "title": "Soirée d'ouverture", "starts_at": "2020-01-10T18:00", "ends_at": "2020-01-10T20:00"})).await;
+        "title": "Soirée d'ouverture", "starts_at": "2020-01-10T18:00", "ends_at": "2020-01-10T20:00",
+        "place": {"name": "Fablab"}})).await;
     assert_eq!(status, 201, "{past}");
     let (status, resource) = publish(&a, &a_token, "fablab", "resources", json!({
         "title": "Guide du compost", "type": "guide"})).await;
@@ -151,7 +156,7 @@ async fn a_territory_moves_to_another_node_with_its_followers() {
     let b_token = b.member("admin", true).await;
     let file = b.data_dir().join("fablab.tar.gz");
     std::fs::write(&file, &archive).unwrap();
-    let (ok, out, err) = rhizome_on(&b, &["territory", "import", file.to_str().unwrap()]);
+    let (ok, out, err) = rhizome_on(&b, &["territory", "import", file.to_str().unwrap()]).await;
     assert!(ok, "{err}");
     assert!(out.contains("3 publications"), "{out}");
     let b_actor = b.url("/t/fablab");
@@ -173,7 +178,7 @@ async fn a_territory_moves_to_another_node_with_its_followers() {
     let new_url = b.url(&format!("/events/{}", imported["id"].as_str().unwrap()));
 
     // A moves it, with the binary.
-    let (ok, out, err) = rhizome_on(&a, &["territory", "move", "fablab", "--to", &b_actor]);
+    let (ok, out, err) = rhizome_on(&a, &["territory", "move", "fablab", "--to", &b_actor]).await;
     assert!(ok, "{err}");
     assert!(out.contains(&b_actor), "{out}");
 
@@ -203,7 +208,7 @@ async fn a_territory_moves_to_another_node_with_its_followers() {
     // A publishes no more for it.
     let (status, body) = publish(&a, &a_token, "fablab", "resources", json!({"title": "Trop tard", "type": "guide"})).await;
     assert_eq!(status, 403, "{body}");
-    let (ok, _, err) = rhizome_on(&a, &["territory", "move", "fablab", "--to", &b_actor]);
+    let (ok, _, err) = rhizome_on(&a, &["territory", "move", "fablab", "--to", &b_actor]).await;
     assert!(!ok && err.contains("already moved"), "{err}");
 
     // The Rhizome follower on C follows B's territory now, by itself.
@@ -221,7 +226,8 @@ async fn a_territory_moves_to_another_node_with_its_followers() {
     .await;
     // And gets B's next publication.
     let (status, body) = publish(&b, &b_token, "fablab", "events", json!({
-        "title": "Premier atelier à B", "starts_at": "2031-04-03T18:00", "ends_at": "2031-04-03T20:00"})).await;
+        "title": "Premier atelier à B", "starts_at": "2031-04-03T18:00", "ends_at": "2031-04-03T20:00",
+        "place": {"name": "Fablab"}})).await;
     assert_eq!(status, 201, "{body}");
     eventually_within("C receives B's new event", Duration::from_secs(20), async || {
         let (_, body) = c.send(Method::GET, "/api/v1/network/events", None, None).await;
@@ -232,7 +238,7 @@ async fn a_territory_moves_to_another_node_with_its_followers() {
     .await;
 
     // A second import of the same archive on B is refused whole.
-    let (ok, _, err) = rhizome_on(&b, &["territory", "import", file.to_str().unwrap(), "--slug", "fablab-bis"]);
+    let (ok, _, err) = rhizome_on(&b, &["territory", "import", file.to_str().unwrap(), "--slug", "fablab-bis"]).await;
     assert!(!ok && err.contains("imported here already"), "{err}");
     assert!(b.store.territory_by_slug("fablab-bis").await.unwrap().is_none());
 }
@@ -316,7 +322,7 @@ async fn broken_archives_are_refused_whole() {
     let b = Node::start(Backend::Sqlite).await.unwrap();
     let garbage = b.data_dir().join("garbage.tar.gz");
     std::fs::write(&garbage, b"PK\x03\x04 this is a zip, not a territory").unwrap();
-    let (ok, _, err) = rhizome_on(&b, &["territory", "import", garbage.to_str().unwrap()]);
+    let (ok, _, err) = rhizome_on(&b, &["territory", "import", garbage.to_str().unwrap()]).await;
     assert!(!ok && err.contains("not a territory archive"), "{err}");
 
     // A valid archive whose second publication lost its title.
@@ -335,7 +341,7 @@ async fn broken_archives_are_refused_whole() {
     rhizome_node::territory_archive::write(&manifest, &names, source.path(), &mut broken).unwrap();
     let file = b.data_dir().join("broken.tar.gz");
     std::fs::write(&file, &broken).unwrap();
-    let (ok, _, err) = rhizome_on(&b, &["territory", "import", file.to_str().unwrap()]);
+    let (ok, _, err) = rhizome_on(&b, &["territory", "import", file.to_str().unwrap()]).await;
     assert!(!ok, "refused");
     assert!(err.contains(&format!("publications[{i}].publication.title")), "{err}");
     assert!(b.store.territories().await.unwrap().is_empty(), "nothing stored");

@@ -6,7 +6,8 @@
 -- moved_publications: an imported publication's id on the node it came from (its URL
 -- there), so that the old URLs, redirected here through `/moved?from=`, find it.
 -- imported_followers: the followers list an archive carried, kept as information only
--- (they re-follow themselves when they receive the Move).
+-- (they re-follow themselves when they receive the Move); an archive restored on its own
+-- node puts them back in `followers` instead.
 
 CREATE TABLE territory_moves (
     territory_id  BLOB PRIMARY KEY REFERENCES territories(id),
@@ -31,6 +32,7 @@ CREATE TABLE imported_followers (
     actor_id      TEXT NOT NULL,
     inbox         TEXT NOT NULL,
     state         TEXT NOT NULL CHECK (state IN ('pending', 'accepted')),
+    follow_activity_id  TEXT NOT NULL,
     scope         TEXT,
     imported_at   TEXT NOT NULL,
     PRIMARY KEY (territory_id, actor_id)

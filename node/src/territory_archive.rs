@@ -48,6 +48,8 @@ pub struct Manifest {
     pub origin: String,
     /// The territory's actor there: what the new actor's `alsoKnownAs` names.
     pub actor: String,
+    /// The territory's id there (a restore on the same node keeps it).
+    pub territory_id: uuid::Uuid,
     pub created_at: DateTime<Utc>,
     /// Profile and settings (approval of followers, inventory, zone...).
     pub profile: TerritoryProfile,
@@ -78,6 +80,9 @@ pub struct ArchivedFollower {
     pub actor_id: String,
     pub inbox: String,
     pub state: FollowState,
+    /// The id of their `Follow` (echoed in an `Accept`), when known.
+    #[serde(default)]
+    pub follow_activity_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<Scope>,
 }
@@ -138,13 +143,17 @@ pub enum ArchiveError {
     Manifest { path: String, reason: String },
     #[error("{MANIFEST} is version {0}; this node reads version {VERSION}")]
     Version(u32),
-    #[error("unexpected entry {0:?} in the archive (only {MANIFEST}, media/<file> and files/<file>)")]
+    #[error(
+        "unexpected entry {0:?} in the archive (only {MANIFEST}, media/<file> and files/<file>)"
+    )]
     Unexpected(String),
     #[error("{0} is larger than an archive may carry")]
     TooLarge(String),
     #[error("the archive carries more than {MAX_FILES} files")]
     TooManyFiles,
-    #[error("{folder}/{name}, used by the territory's publications, is missing from this node's data directory")]
+    #[error(
+        "{folder}/{name}, used by the territory's publications, is missing from this node's data directory"
+    )]
     MissingFile { folder: &'static str, name: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
@@ -306,6 +315,7 @@ mod tests {
             exported_at: crate::now(),
             origin: "https://a.example".into(),
             actor: "https://a.example/t/fablab".into(),
+            territory_id: uuid::Uuid::now_v7(),
             created_at: crate::now(),
             profile,
             publications: vec![],
@@ -314,6 +324,7 @@ mod tests {
                 actor_id: "https://m.example/users/alice".into(),
                 inbox: "https://m.example/inbox".into(),
                 state: FollowState::Accepted,
+                follow_activity_id: "https://m.example/follows/1".into(),
                 scope: None,
             }],
             following: vec![],
@@ -355,15 +366,19 @@ mod tests {
         assert!(matches!(err, ArchiveError::MissingFile { .. }), "{err}");
     }
 
+    /// A gzipped tar with these entries, their names written as given (`..` included,
+    /// as a hostile archive would).
     fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
         let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         let mut tar = tar::Builder::new(gz);
         for (path, bytes) in entries {
             let mut header = tar::Header::new_gnu();
+            header.as_old_mut().name[..path.len()].copy_from_slice(path.as_bytes());
             header.set_size(bytes.len() as u64);
             header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
             header.set_cksum();
-            tar.append_data(&mut header, path, *bytes).unwrap();
+            tar.append(&header, *bytes).unwrap();
         }
         tar.into_inner().unwrap().finish().unwrap()
     }
@@ -382,8 +397,12 @@ mod tests {
             read(stray.as_slice()).unwrap_err(),
             ArchiveError::Unexpected(p) if p == "etc/passwd"
         ));
-        let bad_name = tar_of(&[("media/../../x.jpg", b"x")]);
-        assert!(read(bad_name.as_slice()).is_err());
+        let climbing = format!("media/../../{PICTURE}");
+        let bad_name = tar_of(&[(climbing.as_str(), b"x")]);
+        assert!(matches!(
+            read(bad_name.as_slice()).unwrap_err(),
+            ArchiveError::Unexpected(p) if p == climbing
+        ));
     }
 
     #[test]

@@ -4281,6 +4281,7 @@ mod moving {
                 actor_id: "https://m.example/users/alice".into(),
                 inbox: "https://m.example/inbox".into(),
                 state: FollowState::Accepted,
+                follow_activity_id: "https://m.example/follows/1".into(),
                 scope: Some(Scope {
                     kinds: vec![PublicationKind::Event],
                     ..Scope::default()
@@ -4288,6 +4289,7 @@ mod moving {
             }],
             series: vec![],
             territory: t,
+            restore: false,
         }
     }
 
@@ -4295,15 +4297,35 @@ mod moving {
         let first = import("fablab", "https://a.example");
         store.import_territory(&first).await.unwrap();
         let t = &first.territory;
-        assert_eq!(store.territory_by_slug("fablab").await.unwrap().as_ref(), Some(t));
+        assert_eq!(
+            store.territory_by_slug("fablab").await.unwrap().as_ref(),
+            Some(t)
+        );
         assert_eq!(
             store.territory_aliases(t.id).await.unwrap(),
             vec!["https://a.example/t/fablab"]
         );
-        assert_eq!(store.imported_followers(t.id).await.unwrap(), first.followers);
+        assert_eq!(
+            store.imported_followers(t.id).await.unwrap(),
+            first.followers
+        );
+        assert_eq!(
+            store.follower_count(t.id).await.unwrap(),
+            0,
+            "information only"
+        );
         let (old, p) = &first.publications[0];
-        assert_eq!(store.moved_publication(old).await.unwrap().as_ref(), Some(p));
-        assert_eq!(store.moved_publication("https://a.example/events/9").await.unwrap(), None);
+        assert_eq!(
+            store.moved_publication(old).await.unwrap().as_ref(),
+            Some(p)
+        );
+        assert_eq!(
+            store
+                .moved_publication("https://a.example/events/9")
+                .await
+                .unwrap(),
+            None
+        );
         assert_eq!(store.territory_publications(t.id).await.unwrap().len(), 2);
         // Indexed like any publication.
         let listed = store
@@ -4323,13 +4345,33 @@ mod moving {
             Err(StoreError::Conflict("publications"))
         ));
         assert_eq!(store.territory_by_slug("fablab-bis").await.unwrap(), None);
-        assert_eq!(store.territory_publications(again.territory.id).await.unwrap(), vec![]);
+        assert_eq!(
+            store
+                .territory_publications(again.territory.id)
+                .await
+                .unwrap(),
+            vec![]
+        );
         // A taken slug: refused as such.
         let taken = import("fablab", "https://b.example");
         assert!(matches!(
             store.import_territory(&taken).await,
             Err(StoreError::Conflict("slug"))
         ));
+
+        // A restore: its followers follow it again, scopes included.
+        let restored = TerritoryImport {
+            restore: true,
+            ..import("restored", "https://c.example")
+        };
+        store.import_territory(&restored).await.unwrap();
+        let id = restored.territory.id;
+        assert_eq!(store.follower_count(id).await.unwrap(), 1);
+        assert_eq!(
+            store.archived_followers(id).await.unwrap(),
+            restored.followers
+        );
+        assert!(store.imported_followers(id).await.unwrap().is_empty());
     }
 
     async fn a_move_is_recorded_once_with_its_activity(store: &dyn Store) {
@@ -4344,7 +4386,10 @@ mod moving {
             .record_move(t.id, &moved, &outgoing(t.id, "https://m.example/inbox"))
             .await
             .unwrap();
-        assert_eq!(store.territory_move(t.id).await.unwrap(), Some(moved.clone()));
+        assert_eq!(
+            store.territory_move(t.id).await.unwrap(),
+            Some(moved.clone())
+        );
         let queued = |servers: Vec<rhizome_node::outbox::ServerState>| {
             servers.iter().map(|s| s.queued).sum::<i64>()
         };
@@ -4360,7 +4405,11 @@ mod moving {
             Err(StoreError::Conflict("moved_to"))
         ));
         assert_eq!(store.territory_move(t.id).await.unwrap(), Some(moved));
-        assert_eq!(queued(store.servers().await.unwrap()), 1, "nothing queued on refusal");
+        assert_eq!(
+            queued(store.servers().await.unwrap()),
+            1,
+            "nothing queued on refusal"
+        );
     }
 
     async fn a_moved_subscription_is_replaced_with_its_activities(store: &dyn Store) {
@@ -4399,7 +4448,16 @@ mod moving {
         assert_eq!(now[0].target_id, new.target_id);
         assert_eq!(now[0].state, FollowState::Pending);
         assert_eq!(now[0].scope, scope);
-        let hosts: Vec<String> = store.servers().await.unwrap().into_iter().map(|s| s.host).collect();
-        assert!(hosts.contains(&"a.example".to_owned()) && hosts.contains(&"b.example".to_owned()), "{hosts:?}");
+        let hosts: Vec<String> = store
+            .servers()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.host)
+            .collect();
+        assert!(
+            hosts.contains(&"a.example".to_owned()) && hosts.contains(&"b.example".to_owned()),
+            "{hosts:?}"
+        );
     }
 }

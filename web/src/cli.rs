@@ -459,8 +459,7 @@ async fn territory(cmd: TerritoryCommand, config: &Config) -> anyhow::Result<()>
             crate::moving::export(&actions(&store, config), config, &slug, &file).await?
         }
         TerritoryCommand::Import { file, slug } => {
-            crate::moving::import(&actions(&store, config), config, &file, slug.as_deref())
-                .await?
+            crate::moving::import(&actions(&store, config), config, &file, slug.as_deref()).await?
         }
         TerritoryCommand::Move { slug, to } => {
             let actions = actions(&store, config);
@@ -468,15 +467,12 @@ async fn territory(cmd: TerritoryCommand, config: &Config) -> anyhow::Result<()>
                 .territory(&slug)
                 .await
                 .map_err(|_| anyhow::anyhow!("no territory {slug:?}"))?;
-            let moved = actions
-                .move_territory(&t, &to)
-                .await
-                .map_err(|e| match e {
-                    rhizome_node::action::ActionError::Invalid(v) => {
-                        anyhow::anyhow!("--to: {}", v.rule)
-                    }
-                    other => anyhow::anyhow!("--to: {other}"),
-                })?;
+            let moved = actions.move_territory(&t, &to).await.map_err(|e| match e {
+                rhizome_node::action::ActionError::Invalid(v) => {
+                    anyhow::anyhow!("--to: {}", v.rule)
+                }
+                other => anyhow::anyhow!("--to: {other}"),
+            })?;
             let followers = store.follower_count(t.id).await?;
             println!(
                 "{slug} moved to {}: Move queued for its {followers} followers (delivered by the running node); its URLs now redirect there",

@@ -47,8 +47,7 @@ pub async fn export(
         let _ = std::fs::remove_file(&partial);
         return Err(e.into());
     }
-    std::fs::rename(&partial, file)
-        .with_context(|| format!("cannot write {}", file.display()))?;
+    std::fs::rename(&partial, file).with_context(|| format!("cannot write {}", file.display()))?;
     println!(
         "exported {slug}: {} publications, {} files, {} followers, to {}",
         manifest.publications.len(),
@@ -72,6 +71,7 @@ pub async fn import(
     let (manifest, files) = territory_archive::read(std::io::BufReader::new(input))
         .with_context(|| format!("cannot import {}", file.display()))?;
     let origin_actor = manifest.actor.clone();
+    let following = manifest.following.clone();
     let plan = actions
         .plan_import(manifest, &files, slug, &config.default_timezone)
         .await
@@ -91,7 +91,11 @@ pub async fn import(
             continue;
         }
         if let Err(e) = shelf.store(&config.data_dir, &f.name, &f.bytes).await {
-            stored = Err(anyhow::Error::from(e).context(format!("cannot store {}/{}", f.folder.name(), f.name)));
+            stored = Err(anyhow::Error::from(e).context(format!(
+                "cannot store {}/{}",
+                f.folder.name(),
+                f.name
+            )));
             break;
         }
         written.push((f.folder, f.name.as_str()));
@@ -102,9 +106,9 @@ pub async fn import(
                 "a territory {:?} already exists here: give another with --slug",
                 plan.territory.profile.slug
             ),
-            ActionError::Store(StoreError::Conflict("publications")) => anyhow::anyhow!(
-                "this archive's publications were imported here already"
-            ),
+            ActionError::Store(StoreError::Conflict("publications")) => {
+                anyhow::anyhow!("this archive's publications were imported here already")
+            }
             other => anyhow::anyhow!("{other}"),
         });
     }
@@ -115,14 +119,28 @@ pub async fn import(
         return Err(e);
     }
     let t = &plan.territory;
+    let not_followed = actions.follow_again(t, &following).await;
+    for (target, why) in &not_followed {
+        eprintln!(
+            "could not follow {target} again ({why}): follow it from /manage/t/{}/followers",
+            t.profile.slug
+        );
+    }
     println!(
-        "imported territory {} (@{}@{}): {} publications, {} files, {} followers kept as information",
+        "imported territory {} (@{}@{}): {} publications, {} files, {} followers {}, {} of {} subscriptions followed again",
         t.profile.name,
         t.profile.slug,
         config.domain,
         plan.publications.len(),
         files.len(),
-        plan.followers.len()
+        plan.followers.len(),
+        if plan.restore {
+            "restored (same node, same actor)"
+        } else {
+            "kept as information (they re-follow on the Move)"
+        },
+        following.len() - not_followed.len(),
+        following.len()
     );
     if !plan.aliases.is_empty() {
         println!(

@@ -173,7 +173,11 @@ impl Wire for Federation {
         self.wake_delivery();
     }
 
-    async fn move_target(&self, territory: &Territory, target: &str) -> Result<String, ActionError> {
+    async fn move_target(
+        &self,
+        territory: &Territory,
+        target: &str,
+    ) -> Result<String, ActionError> {
         self.check_move_target(territory, target).await
     }
 

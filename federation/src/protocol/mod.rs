@@ -74,7 +74,6 @@ pub fn context() -> Value {
             "seeks": "rhizome:seeks",
             "keywords": "sc:keywords",
             "scope": {"@id": "rhizome:scope", "@type": "@json"},
-            "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
             "movedTo": {"@id": "as:movedTo", "@type": "@id"}
         }
     ])

@@ -23,7 +23,8 @@ use crate::territory_archive::{
 use crate::validation::ValidationError;
 
 /// Why a moved territory refuses new publications.
-pub const MOVED: Forbidden = Forbidden("this territory has moved to another node: it publishes there now");
+pub const MOVED: Forbidden =
+    Forbidden("this territory has moved to another node: it publishes there now");
 
 impl Actions {
     /// The archive of `territory`: its manifest and the files (by folder and name under
@@ -55,7 +56,8 @@ impl Actions {
                     for partner in &mut e.partners {
                         if let TerritoryRef::Local(id) = partner
                             && let Some(t) = self.store.territory(*id).await?
-                            && let Ok(url) = self.wire.link(&format!("/t/{}", t.profile.slug)).parse()
+                            && let Ok(url) =
+                                self.wire.link(&format!("/t/{}", t.profile.slug)).parse()
                         {
                             *partner = TerritoryRef::Remote(url);
                         }
@@ -90,6 +92,7 @@ impl Actions {
             exported_at: crate::now(),
             origin: self.wire.link(""),
             actor,
+            territory_id: territory.id,
             created_at: territory.created_at,
             profile: territory.profile.clone(),
             publications,
@@ -106,7 +109,8 @@ impl Actions {
     /// rules of a creation here (errors name their JSON path in the manifest, as
     /// `publications[2].title`), every file of ours a publication names must be in the
     /// archive. `slug` replaces the archive's. Publications get new ids under this node's
-    /// URLs; their old ones are kept for the redirects.
+    /// URLs, their old ones kept for the redirects; read back on the node it came from
+    /// under its own slug (a restore), the territory keeps its ids.
     pub async fn plan_import(
         &self,
         manifest: Manifest,
@@ -130,25 +134,29 @@ impl Actions {
         let profile = crate::publication::parse_draft::<TerritoryDraft>(profile)
             .and_then(|d| d.validate(default_timezone))
             .map_err(|e| in_manifest(e, "profile"))?;
+        // Read back on the node it came from, under its own slug: a restore, which keeps
+        // its ids (and so its URLs); anywhere else, new ids under this node's URLs.
+        let restore = manifest.origin == self.wire.link("")
+            && slug.is_none_or(|s| s == manifest.profile.slug);
+        let fresh = |old: Uuid| if restore { old } else { Uuid::now_v7() };
         let now = crate::now();
         let territory = Territory {
-            id: Uuid::now_v7(),
+            id: fresh(manifest.territory_id),
             created_at: manifest.created_at,
             updated_at: now,
             profile,
         };
-        let has = |folder: Folder, name: &str| {
-            files.iter().any(|f| f.folder == folder && f.name == name)
-        };
+        let has =
+            |folder: Folder, name: &str| files.iter().any(|f| f.folder == folder && f.name == name);
         let series_ids: HashMap<Uuid, Uuid> = manifest
             .series
             .iter()
-            .map(|s| (s.id, Uuid::now_v7()))
+            .map(|s| (s.id, fresh(s.id)))
             .collect();
         let publication_ids: HashMap<Uuid, Uuid> = manifest
             .publications
             .iter()
-            .map(|p| (p.publication.id, Uuid::now_v7()))
+            .map(|p| (p.publication.id, fresh(p.publication.id)))
             .collect();
         let series = manifest
             .series
@@ -171,8 +179,7 @@ impl Actions {
                     .related_event
                     .and_then(|id| publication_ids.get(&id).copied());
                 for (j, a) in r.attachments.iter_mut().enumerate() {
-                    let Some(name) = a.url.as_str().strip_prefix(&theirs).map(str::to_owned)
-                    else {
+                    let Some(name) = a.url.as_str().strip_prefix(&theirs).map(str::to_owned) else {
                         continue;
                     };
                     if !has(Folder::Files, &name) {
@@ -182,9 +189,12 @@ impl Actions {
                         )
                         .into());
                     }
-                    a.url = format!("{ours}{name}")
-                        .parse()
-                        .map_err(|_| ValidationError::new(format!("{field}.attachments[{j}].url"), "is not a URL"))?;
+                    a.url = format!("{ours}{name}").parse().map_err(|_| {
+                        ValidationError::new(
+                            format!("{field}.attachments[{j}].url"),
+                            "is not a URL",
+                        )
+                    })?;
                 }
             }
             if let Some(name) = body.image().and_then(|i| i.local_file())
@@ -240,6 +250,7 @@ impl Actions {
             publications,
             aliases,
             followers: manifest.followers,
+            restore,
         })
     }
 
@@ -252,10 +263,41 @@ impl Actions {
         Ok(())
     }
 
+    /// Follows again, from the imported `territory`, what it followed where it was (the
+    /// archive's `following`), each with its scope: the `Follow`s are queued with their
+    /// subscriptions. Returns the targets that could not be followed, with the reason
+    /// (the import itself stands: these can be followed later from the pages).
+    pub async fn follow_again(
+        &self,
+        territory: &Territory,
+        following: &[ArchivedFollowing],
+    ) -> Vec<(String, ActionError)> {
+        let mut failed = Vec::new();
+        for f in following {
+            let sent = async {
+                let (following, follow) = self
+                    .wire
+                    .follow_request(territory, &f.target_id, f.scope.clone())
+                    .await?;
+                self.store
+                    .upsert_following(&following, Some(&follow))
+                    .await?;
+                Ok::<_, ActionError>(())
+            };
+            if let Err(e) = sent.await {
+                tracing::warn!(territory = %territory.profile.slug, target = %f.target_id, error = %e, "imported subscription not followed again");
+                failed.push((f.target_id.clone(), e));
+            }
+        }
+        self.wire.queued();
+        failed
+    }
+
     /// Moves `territory` to the actor `target` names (its URL on the new node, or
     /// `@slug@host`): that actor must name ours in `alsoKnownAs` (import the archive
     /// there first). Records `movedTo` with the `Move` for every follower, in one
-    /// transaction; from then on the territory publishes nothing here.
+    /// transaction, then ends the territory's subscriptions here (`Undo{Follow}`); from
+    /// then on the territory publishes nothing here.
     pub async fn move_territory(
         &self,
         territory: &Territory,
@@ -277,6 +319,20 @@ impl Actions {
         self.store
             .record_move(territory.id, &moved, &announce)
             .await?;
+        // What it followed from here, it follows from there now (its import followed
+        // again): the subscriptions here end, each with its `Undo`.
+        for following in self.store.followings(territory.id).await? {
+            let ended = async {
+                let undo = self.wire.following_ended(territory, &following).await?;
+                self.store
+                    .remove_following(territory.id, &following.target_id, undo.as_ref())
+                    .await?;
+                Ok::<_, ActionError>(())
+            };
+            if let Err(e) = ended.await {
+                tracing::warn!(territory = %territory.profile.slug, target = %following.target_id, error = %e, "subscription of a moved territory not ended");
+            }
+        }
         self.wire.queued();
         tracing::info!(territory = %territory.profile.slug, to = %moved.moved_to, "territory moved");
         Ok(moved)

@@ -68,9 +68,8 @@ pub mod prelude {
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
         ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, MovingStore,
-        NodeSettingsStore,
-        NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
-        SeriesStore, Store, SubscriptionStore, TerritoryStore,
+        NodeSettingsStore, NoticeStore, PeerStore, PublicationStore, ReactionStore,
+        RemotePublicationStore, RsvpStore, SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 

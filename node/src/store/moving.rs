@@ -26,6 +26,9 @@ pub struct TerritoryImport {
     pub aliases: Vec<String>,
     /// Its followers there, kept as information.
     pub followers: Vec<ArchivedFollower>,
+    /// Restored on the node it came from (its actor unchanged): `followers` follow it
+    /// again here, as before.
+    pub restore: bool,
 }
 
 /// A territory that left this node.
@@ -40,7 +43,8 @@ pub struct TerritoryMove {
 pub trait MovingStore: Send + Sync {
     /// Stores an imported territory with its series, publications (indexed), aliases,
     /// old ids and followers list, in one transaction. `Conflict("slug")` when the slug is
-    /// taken, `Conflict("publications")` when one of its old ids was imported before.
+    /// taken, `Conflict("publications")` when one of its publications (or their old ids) is
+    /// here already.
     async fn import_territory(&self, import: &TerritoryImport) -> Result<(), StoreError>;
 
     /// The actors `territory_id` also is (`alsoKnownAs`).

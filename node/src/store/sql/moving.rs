@@ -13,9 +13,9 @@ use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
 use crate::publication::Publication;
 use crate::social::FollowState;
+use crate::store::StoreError;
 use crate::store::moving::{MovingStore, TerritoryImport, TerritoryMove};
 use crate::store::results::{conflict_on, decode};
-use crate::store::StoreError;
 use crate::territory_archive::ArchivedFollower;
 
 #[async_trait]
@@ -51,7 +51,8 @@ impl MovingStore for SqlStore {
             .bind(s.created_at)
             .bind(s.updated_at)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(conflict_on("publications"))?;
         }
         for (old_id, p) in &import.publications {
             sqlx::query(
@@ -75,7 +76,7 @@ impl MovingStore for SqlStore {
             .bind(p.series.is_some_and(|s| s.exception))
             .execute(&mut *tx)
             .await
-            .map_err(conflict_on("recurrence_id"))?;
+            .map_err(conflict_on("publications"))?;
             index_local_in(&mut tx, p).await?;
             sqlx::query(
                 "INSERT INTO moved_publications (old_id, publication_id, territory_id) VALUES ($1, $2, $3)",
@@ -98,10 +99,27 @@ impl MovingStore for SqlStore {
             .await?;
         }
         let now = crate::now();
-        for f in &import.followers {
+        for f in import.followers.iter().filter(|_| import.restore) {
             sqlx::query(
-                "INSERT INTO imported_followers (territory_id, actor_id, inbox, state, scope, imported_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)
+                "INSERT INTO followers (territory_id, actor_id, inbox, host, state, follow_activity_id, created_at, scope)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (territory_id, actor_id) DO NOTHING",
+            )
+            .bind(t.id)
+            .bind(&f.actor_id)
+            .bind(&f.inbox)
+            .bind(crate::social::host_of(&f.inbox).unwrap_or_default())
+            .bind(f.state.as_str())
+            .bind(&f.follow_activity_id)
+            .bind(now)
+            .bind(f.scope.as_ref().map(Json))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for f in import.followers.iter().filter(|_| !import.restore) {
+            sqlx::query(
+                "INSERT INTO imported_followers (territory_id, actor_id, inbox, state, scope, imported_at, follow_activity_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (territory_id, actor_id) DO NOTHING",
             )
             .bind(t.id)
@@ -110,6 +128,7 @@ impl MovingStore for SqlStore {
             .bind(f.state.as_str())
             .bind(f.scope.as_ref().map(Json))
             .bind(now)
+            .bind(&f.follow_activity_id)
             .execute(&mut *tx)
             .await?;
         }
@@ -134,12 +153,11 @@ impl MovingStore for SqlStore {
         &self,
         territory_id: Uuid,
     ) -> Result<Option<TerritoryMove>, StoreError> {
-        let row = sqlx::query(
-            "SELECT moved_to, moved_at FROM territory_moves WHERE territory_id = $1",
-        )
-        .bind(territory_id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row =
+            sqlx::query("SELECT moved_to, moved_at FROM territory_moves WHERE territory_id = $1")
+                .bind(territory_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(match row {
             Some(r) => Some(TerritoryMove {
                 moved_to: r.try_get("moved_to")?,
@@ -258,7 +276,7 @@ async fn followers_of(
     territory_id: Uuid,
 ) -> Result<Vec<ArchivedFollower>, StoreError> {
     let sql = format!(
-        "SELECT actor_id, inbox, state, scope FROM {table} WHERE territory_id = $1 ORDER BY actor_id"
+        "SELECT actor_id, inbox, state, scope, follow_activity_id FROM {table} WHERE territory_id = $1 ORDER BY actor_id"
     );
     let rows = sqlx::query(&sql)
         .bind(territory_id)
@@ -270,10 +288,9 @@ async fn followers_of(
             Ok(ArchivedFollower {
                 actor_id: r.try_get("actor_id")?,
                 inbox: r.try_get("inbox")?,
+                follow_activity_id: r.try_get("follow_activity_id")?,
                 state: decode(table, "state", &state, FollowState::parse)?,
-                scope: r
-                    .try_get::<Option<Json<Scope>>, _>("scope")?
-                    .map(|s| s.0),
+                scope: r.try_get::<Option<Json<Scope>>, _>("scope")?.map(|s| s.0),
             })
         })
         .collect()

@@ -85,14 +85,16 @@ pub async fn move_territory(
 ) -> Result<Response, PageError> {
     let target = form.target.trim();
     let error = if target.is_empty() {
-        page.lang.text("moving-target-required", &Default::default())
+        page.lang
+            .text("moving-target-required", &Default::default())
     } else {
         match state.actions.move_territory(&territory, target).await {
             Ok(_) => return Ok(Redirect::to(&format!("/manage/t/{slug}/move")).into_response()),
             Err(ActionError::Invalid(e)) => e.rule,
             Err(e) => {
                 tracing::warn!(error = %e, target, "move from the web failed");
-                page.lang.text("moving-target-unreachable", &Default::default())
+                page.lang
+                    .text("moving-target-unreachable", &Default::default())
             }
         }
     };

@@ -664,3 +664,43 @@ fn the_commands_explain_themselves() {
         }
     }
 }
+
+/// The management page: the archive to download, and a move refused (the page says why,
+/// nothing changes) while the target does not name the territory.
+#[tokio::test]
+async fn the_move_page_refuses_a_target_that_does_not_name_the_territory() {
+    use crate::common::pages::{post, text_of};
+    let (node, _) = Node::with_territory(Backend::Sqlite, profile("fablab", "Fablab"))
+        .await
+        .unwrap();
+    let masto = FakeMastodon::start().await;
+    let editor = browser();
+    let csrf = login(&editor, &node, "admin", PASSWORD).await;
+    let (status, html) = get(&editor, &node, "/manage/t/fablab/move").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("href=\"/manage/t/fablab/export\""), "{html}");
+    let stranger = masto.actor_id("someone");
+    let (status, html, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/move",
+        &[("csrf", &csrf), ("target", &stranger)],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        text_of(&html, "#target-error").contains("alsoKnownAs"),
+        "{html}"
+    );
+    let territory = node.stored_territory("fablab").await;
+    assert_eq!(node.store.territory_move(territory.id).await.unwrap(), None);
+    // Without the session's token: refused.
+    let (status, _, _) = post(
+        &editor,
+        &node,
+        "/manage/t/fablab/move",
+        &[("target", &stranger)],
+    )
+    .await;
+    assert!((400..500).contains(&status), "{status}");
+}

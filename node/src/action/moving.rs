@@ -139,12 +139,10 @@ impl Actions {
         let restore = manifest.origin == self.wire.link("")
             && slug.is_none_or(|s| s == manifest.profile.slug);
         let fresh = |old: Uuid| if restore { old } else { Uuid::now_v7() };
-        let now = crate::now();
         let territory = Territory {
             id: fresh(manifest.territory_id),
             created_at: manifest.created_at,
-            updated_at: now,
-            profile,
+            ..Territory::new(profile)
         };
         let has =
             |folder: Folder, name: &str| files.iter().any(|f| f.folder == folder && f.name == name);

@@ -40,6 +40,7 @@ where
         .route("/t/{slug}/inbox", post(inbox::territory))
         .route("/t/{slug}/outbox", get(outbox))
         .route("/t/{slug}/followers", get(followers))
+        .route("/moved", get(crate::activities::moving::moved))
 }
 
 async fn allow_any_origin(mut response: Response) -> Response {
@@ -109,10 +110,12 @@ impl Federation {
             .local(territory.id)
             .await
             .map_err(|e| FederationError::Internal(e.to_string()))?;
+        let moves = self.moves(&territory).await?;
         Ok(ActivityJson(actor::territory(
             &self.urls,
             &territory,
             &key.public_pem,
+            moves,
         )))
     }
 

@@ -119,11 +119,16 @@ fn mastodon_activities_read_as_what_rhizome_does_with_them() {
         Some("https://node.example/events/EVENT_ID")
     );
 
-    // Account migration is not acted on: accepted and ignored.
-    let (_, Inbound::Other { kind }) = inbound("mastodon/move.json") else {
+    // Account migration (FEP-7628): who moved, and where to.
+    let (activity, Inbound::Move(moved)) = inbound("mastodon/move.json") else {
         panic!("Move");
     };
-    assert_eq!(kind, "Move");
+    assert_eq!(moved.id, activity.id);
+    assert_eq!(moved.origin, "https://mastodon.example/users/alice");
+    assert_eq!(
+        moved.target,
+        "https://newhome.example/users/109835986274379"
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ pub mod scheduled;
 pub mod social;
 pub mod store;
 pub mod territory;
+pub mod territory_archive;
 pub mod text;
 pub mod theme;
 pub mod validation;

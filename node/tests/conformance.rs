@@ -4647,3 +4647,236 @@ mod leases {
         );
     }
 }
+
+mod moving {
+    //! Moving territories: an import stored whole or not at all, the move recorded once
+    //! with its `Move`, and a moved subscription replaced in one transaction.
+
+    use super::*;
+    use rhizome_node::network::{Following, Scope};
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::social::FollowState;
+    use rhizome_node::store::{TerritoryImport, TerritoryMove};
+    use rhizome_node::territory_archive::ArchivedFollower;
+    use uuid::Uuid;
+
+    conformance!(
+        an_import_is_stored_whole_or_not_at_all,
+        a_move_is_recorded_once_with_its_activity,
+        a_moved_subscription_is_replaced_with_its_activities,
+    );
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    fn outgoing(sender: Uuid, inbox: &str) -> Outgoing {
+        let id = Uuid::now_v7();
+        Outgoing {
+            id,
+            activity_id: format!("https://here.example/activities/{id}"),
+            sender,
+            body: json!({"type": "Move", "id": format!("https://here.example/activities/{id}")}),
+            recipients: Recipients::Inboxes(vec![inbox.into()]),
+            public: true,
+        }
+    }
+
+    fn import(slug: &str, old: &str) -> TerritoryImport {
+        let t = territory(slug, "Fablab");
+        let e = event(&t, "Atelier", "2031-03-03T18:00", "2031-03-03T20:00");
+        let r = resource(&t, "Guide");
+        TerritoryImport {
+            publications: vec![
+                (format!("{old}/events/1"), e),
+                (format!("{old}/resources/2"), r),
+            ],
+            aliases: vec![format!("{old}/t/fablab")],
+            followers: vec![ArchivedFollower {
+                actor_id: "https://m.example/users/alice".into(),
+                inbox: "https://m.example/inbox".into(),
+                state: FollowState::Accepted,
+                follow_activity_id: "https://m.example/follows/1".into(),
+                scope: Some(Scope {
+                    kinds: vec![PublicationKind::Event],
+                    ..Scope::default()
+                }),
+            }],
+            series: vec![],
+            territory: t,
+            restore: false,
+        }
+    }
+
+    async fn an_import_is_stored_whole_or_not_at_all(store: &dyn Store) {
+        let first = import("fablab", "https://a.example");
+        store.import_territory(&first).await.unwrap();
+        let t = &first.territory;
+        assert_eq!(
+            store.territory_by_slug("fablab").await.unwrap().as_ref(),
+            Some(t)
+        );
+        assert_eq!(
+            store.territory_aliases(t.id).await.unwrap(),
+            vec!["https://a.example/t/fablab"]
+        );
+        assert_eq!(
+            store.imported_followers(t.id).await.unwrap(),
+            first.followers
+        );
+        assert_eq!(
+            store.follower_count(t.id).await.unwrap(),
+            0,
+            "information only"
+        );
+        let (old, p) = &first.publications[0];
+        assert_eq!(
+            store.moved_publication(old).await.unwrap().as_ref(),
+            Some(p)
+        );
+        assert_eq!(
+            store
+                .moved_publication("https://a.example/events/9")
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(store.territory_publications(t.id).await.unwrap().len(), 2);
+        // Indexed like any publication.
+        let listed = store
+            .publications(&PublicationQuery {
+                territory_id: Some(t.id),
+                limit: 10,
+                ..PublicationQuery::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(listed.len(), 2);
+
+        // The same old ids again, under another slug: nothing of it is stored.
+        let again = import("fablab-bis", "https://a.example");
+        assert!(matches!(
+            store.import_territory(&again).await,
+            Err(StoreError::Conflict("publications"))
+        ));
+        assert_eq!(store.territory_by_slug("fablab-bis").await.unwrap(), None);
+        assert_eq!(
+            store
+                .territory_publications(again.territory.id)
+                .await
+                .unwrap(),
+            vec![]
+        );
+        // A taken slug: refused as such.
+        let taken = import("fablab", "https://b.example");
+        assert!(matches!(
+            store.import_territory(&taken).await,
+            Err(StoreError::Conflict("slug"))
+        ));
+
+        // A restore: its followers follow it again, scopes included.
+        let restored = TerritoryImport {
+            restore: true,
+            ..import("restored", "https://c.example")
+        };
+        store.import_territory(&restored).await.unwrap();
+        let id = restored.territory.id;
+        assert_eq!(store.follower_count(id).await.unwrap(), 1);
+        assert_eq!(
+            store.archived_followers(id).await.unwrap(),
+            restored.followers
+        );
+        assert!(store.imported_followers(id).await.unwrap().is_empty());
+    }
+
+    async fn a_move_is_recorded_once_with_its_activity(store: &dyn Store) {
+        let t = territory("fablab", "Fablab");
+        store.insert_territory(&t).await.unwrap();
+        assert_eq!(store.territory_move(t.id).await.unwrap(), None);
+        let moved = TerritoryMove {
+            moved_to: "https://b.example/t/fablab".into(),
+            moved_at: rhizome_node::now(),
+        };
+        store
+            .record_move(t.id, &moved, &outgoing(t.id, "https://m.example/inbox"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.territory_move(t.id).await.unwrap(),
+            Some(moved.clone())
+        );
+        let queued = |servers: Vec<rhizome_node::outbox::ServerState>| {
+            servers.iter().map(|s| s.queued).sum::<i64>()
+        };
+        assert_eq!(queued(store.servers().await.unwrap()), 1);
+        let elsewhere = TerritoryMove {
+            moved_to: "https://c.example/t/fablab".into(),
+            ..moved.clone()
+        };
+        assert!(matches!(
+            store
+                .record_move(t.id, &elsewhere, &outgoing(t.id, "https://m.example/inbox"))
+                .await,
+            Err(StoreError::Conflict("moved_to"))
+        ));
+        assert_eq!(store.territory_move(t.id).await.unwrap(), Some(moved));
+        assert_eq!(
+            queued(store.servers().await.unwrap()),
+            1,
+            "nothing queued on refusal"
+        );
+    }
+
+    async fn a_moved_subscription_is_replaced_with_its_activities(store: &dyn Store) {
+        let t = territory("ville", "Ville");
+        store.insert_territory(&t).await.unwrap();
+        let scope = Scope {
+            kinds: vec![PublicationKind::Call],
+            ..Scope::default()
+        };
+        let old = Following {
+            territory_id: t.id,
+            target_id: "https://a.example/t/fablab".into(),
+            state: FollowState::Accepted,
+            follow_activity_id: "https://here.example/activities/f1".into(),
+            scope: scope.clone(),
+            created_at: rhizome_node::now(),
+        };
+        store.upsert_following(&old, None).await.unwrap();
+        let new = Following {
+            target_id: "https://b.example/t/fablab".into(),
+            state: FollowState::Pending,
+            follow_activity_id: "https://here.example/activities/f2".into(),
+            ..old.clone()
+        };
+        store
+            .replace_following(
+                &old,
+                Some(&outgoing(t.id, "https://a.example/inbox")),
+                &new,
+                &outgoing(t.id, "https://b.example/inbox"),
+            )
+            .await
+            .unwrap();
+        let now = store.followings(t.id).await.unwrap();
+        assert_eq!(now.len(), 1);
+        assert_eq!(now[0].target_id, new.target_id);
+        assert_eq!(now[0].state, FollowState::Pending);
+        assert_eq!(now[0].scope, scope);
+        let hosts: Vec<String> = store
+            .servers()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.host)
+            .collect();
+        assert!(
+            hosts.contains(&"a.example".to_owned()) && hosts.contains(&"b.example".to_owned()),
+            "{hosts:?}"
+        );
+    }
+}

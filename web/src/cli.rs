@@ -157,6 +157,35 @@ pub enum TerritoryCommand {
     Create(TerritoryArgs),
     /// List territories.
     List,
+    /// Write a territory's archive (.tar.gz: profile, settings, publications, pictures,
+    /// documents, followers and following; never its private key): its backup, and its
+    /// way to another node (`territory import` there, then `territory move` here).
+    Export {
+        /// The territory to export.
+        slug: String,
+        /// Where to write the archive.
+        file: PathBuf,
+    },
+    /// Recreate a territory from its archive, whole or not at all: new ids under this
+    /// node's URLs (the old ones redirect here once the territory moves), its pictures and
+    /// documents, its former actor as `alsoKnownAs`, its followers list kept as information.
+    Import {
+        /// An archive written by `territory export`.
+        file: PathBuf,
+        /// Give it another slug than the archive's.
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// Move a territory to its copy on another node (FEP-7628): that actor must name this
+    /// one in `alsoKnownAs` (import the archive there first). Its followers get a `Move`
+    /// (delivered by the running node), its URLs redirect there, it publishes no more here.
+    Move {
+        /// The territory to move.
+        slug: String,
+        /// Its actor on the new node: `https://NODE/t/SLUG` or `@slug@node`.
+        #[arg(long = "to", value_name = "ACTOR")]
+        to: String,
+    },
 }
 
 #[derive(Args)]
@@ -510,6 +539,30 @@ async fn territory(cmd: TerritoryCommand, config: &Config) -> anyhow::Result<()>
                     t.profile.slug, t.profile.name, t.profile.slug, config.domain
                 );
             }
+        }
+        TerritoryCommand::Export { slug, file } => {
+            crate::moving::export(&actions(&store, config), config, &slug, &file).await?
+        }
+        TerritoryCommand::Import { file, slug } => {
+            crate::moving::import(&actions(&store, config), config, &file, slug.as_deref()).await?
+        }
+        TerritoryCommand::Move { slug, to } => {
+            let actions = actions(&store, config);
+            let t = actions
+                .territory(&slug)
+                .await
+                .map_err(|_| anyhow::anyhow!("no territory {slug:?}"))?;
+            let moved = actions.move_territory(&t, &to).await.map_err(|e| match e {
+                rhizome_node::action::ActionError::Invalid(v) => {
+                    anyhow::anyhow!("--to: {}", v.rule)
+                }
+                other => anyhow::anyhow!("--to: {other}"),
+            })?;
+            let followers = store.follower_count(t.id).await?;
+            println!(
+                "{slug} moved to {}: Move queued for its {followers} followers (delivered by the running node); its URLs now redirect there",
+                moved.moved_to
+            );
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod open_data;
+pub mod moving;
 pub mod pages;
 pub mod server;
 pub mod session;

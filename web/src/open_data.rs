@@ -470,10 +470,13 @@ impl Export {
                         .local(t.id)
                         .await
                         .map_err(|e| e.to_string())?;
+                    // The very document served at the actor's URL.
+                    let moves = federation.moves(t).await.map_err(|e| e.to_string())?;
                     let mut object = as_json(&actor::territory_object(
                         &federation.urls,
                         t,
                         &key.public_pem,
+                        moves,
                     ));
                     with_license(&mut object, license);
                     Item::Object(object)

@@ -126,6 +126,32 @@ impl Shelf {
         Ok(())
     }
 
+    /// The bytes stored under `name`; `None` when there are none (or the name is not one
+    /// of this shelf's).
+    pub async fn read(
+        &self,
+        storage: &Storage,
+        name: &str,
+    ) -> Result<Option<Vec<u8>>, object_store::Error> {
+        if (self.media_type)(name).is_none() {
+            return Ok(None);
+        }
+        match storage.objects().await?.get(&self.key(name)).await {
+            Ok(found) => Ok(Some(found.bytes().await?.to_vec())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether something is stored under `name`.
+    pub async fn holds(&self, storage: &Storage, name: &str) -> Result<bool, object_store::Error> {
+        match storage.objects().await?.head(&self.key(name)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Removes a stored file, when what it was uploaded for could not be saved.
     pub async fn discard(&self, storage: &Storage, name: &str) {
         if (self.media_type)(name).is_none() {

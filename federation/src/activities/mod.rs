@@ -4,6 +4,7 @@
 pub mod actor;
 pub mod answer;
 pub mod follow;
+pub mod moving;
 pub mod network;
 pub mod partnership;
 pub mod publish;
@@ -78,6 +79,7 @@ pub async fn receive(
         }
         Inbound::OfferPartnership(offer) => partnership::receive_offer(fed, *offer, actor).await,
         Inbound::EndPartnership(end) => partnership::receive_end(fed, end, actor).await,
+        Inbound::Move(moved) => moving::receive_move(fed, moved, actor).await,
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");
             Ok(())

@@ -95,8 +95,23 @@ impl Federation {
             .actor(&target_id, false)
             .await
             .map_err(|e| FederationError::Malformed(e.to_string()))?;
+        let (following, follow) = self.follow_actor(territory, &actor, scope);
+        if let Some(host) = rhizome_node::social::host_of(&actor.id) {
+            self.learn_peer(&host, "contact").await;
+        }
+        Ok((following, follow))
+    }
+
+    /// The `Follow` of `actor` by `territory`, asking for `scope`, and the pending
+    /// subscription it opens (stored together by the caller).
+    pub(crate) fn follow_actor(
+        &self,
+        territory: &Territory,
+        actor: &RemoteActor,
+        scope: Scope,
+    ) -> (Following, rhizome_node::outbox::Outgoing) {
         let me = territory_actor(self, territory);
-        let address = Address::only(&actor);
+        let address = Address::only(actor);
         let wanted =
             (scope != Scope::default()).then(|| serde_json::to_value(&scope).unwrap_or_default());
         let follow = outgoing_extended(
@@ -119,10 +134,7 @@ impl Federation {
             scope,
             created_at: now(),
         };
-        if let Some(host) = rhizome_node::social::host_of(&actor.id) {
-            self.learn_peer(&host, "contact").await;
-        }
-        Ok((following, follow))
+        (following, follow)
     }
 
     /// This node's instance actor follows another node (`host`, `acct:host@host` or an actor

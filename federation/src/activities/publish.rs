@@ -60,7 +60,8 @@ impl Wire for Federation {
         match self.keys.local(territory.id).await {
             Ok(key) => {
                 let scoped = self.scoped_inboxes(territory, None).await?;
-                let actor = territory_object(&self.urls, territory, &key.public_pem);
+                let moves = self.moves(territory).await?;
+                let actor = territory_object(&self.urls, territory, &key.public_pem, moves);
                 Ok(Some(self.to_followers(
                     territory,
                     Verb::Update,
@@ -200,6 +201,36 @@ impl Wire for Federation {
 
     fn queued(&self) {
         self.wake_delivery();
+    }
+
+    async fn move_target(
+        &self,
+        territory: &Territory,
+        target: &str,
+    ) -> Result<String, ActionError> {
+        self.check_move_target(territory, target).await
+    }
+
+    /// `Move{actor: old, object: old, target: new}` to every follower, as Mastodon sends it.
+    async fn territory_moved(
+        &self,
+        territory: &Territory,
+        target: &str,
+    ) -> Result<Outgoing, StoreError> {
+        let scoped = self.scoped_inboxes(territory, None).await?;
+        let me = territory_actor(self, territory);
+        Ok(super::outgoing_extended(
+            self,
+            territory.id,
+            Verb::Move,
+            &me,
+            &me,
+            crate::protocol::outbound::Extensions {
+                scope: None,
+                target: Some(target.to_owned()),
+            },
+            Address::followers(self, territory, scoped),
+        ))
     }
 }
 

@@ -52,6 +52,12 @@ pub struct Actor {
     pub public_key: PublicKey,
     pub manually_approves_followers: bool,
     pub discoverable: bool,
+    /// The actors it also is (FEP-7628): its former actor on the node it moved from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_known_as: Vec<String>,
+    /// Its new actor, once it moved away (Mastodon's `movedTo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<String>,
     #[serde(flatten)]
     pub territory: Option<TerritoryFields>,
 }
@@ -121,13 +127,21 @@ fn inventory_items(entries: &[InventoryEntry]) -> Vec<InventoryItem> {
         .collect()
 }
 
+/// Where a territory's actor also is, and where it went (FEP-7628), as stored by the
+/// move and import use cases.
+#[derive(Debug, Clone, Default)]
+pub struct Moves {
+    pub also_known_as: Vec<String>,
+    pub moved_to: Option<String>,
+}
+
 /// A territory's actor document, as served at its URL.
-pub fn territory(urls: &Urls, t: &Territory, public_pem: &str) -> Value {
-    with_context(as_json(&territory_object(urls, t, public_pem)))
+pub fn territory(urls: &Urls, t: &Territory, public_pem: &str, moves: Moves) -> Value {
+    with_context(as_json(&territory_object(urls, t, public_pem, moves)))
 }
 
 /// A territory's actor without `@context`, as embedded in its `Update`.
-pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str) -> Actor {
+pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str, moves: Moves) -> Actor {
     let p = &t.profile;
     let id = urls.territory(&p.slug);
     let mut fields = Vec::new();
@@ -155,6 +169,8 @@ pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str) -> Actor {
         public_key: PublicKey::of(&id, public_pem),
         manually_approves_followers: p.manually_approves_followers,
         discoverable: true,
+        also_known_as: moves.also_known_as,
+        moved_to: moves.moved_to,
         territory: Some(TerritoryFields {
             indexable: true,
             published: t.created_at,
@@ -190,6 +206,8 @@ pub fn instance(urls: &Urls, domain: &str, public_pem: &str) -> Value {
         public_key: PublicKey::of(&id, public_pem),
         manually_approves_followers: true,
         discoverable: false,
+        also_known_as: vec![],
+        moved_to: None,
         territory: None,
         id,
     }))

@@ -50,6 +50,8 @@ pub enum Inbound {
     OfferPartnership(Box<PartnershipOffer>),
     /// `Delete{Partnership}`: the territory on the other side ends a partnership.
     EndPartnership(PartnershipEnd),
+    /// `Move`: an actor moved to another (FEP-7628).
+    Move(Move),
     /// Anything Rhizome does not act on; accepted and ignored.
     Other {
         kind: String,
@@ -63,6 +65,16 @@ pub struct Follow {
     pub target: String,
     /// Rhizome's extension: what the follower wants (`rhizome:scope`), as sent.
     pub scope: Option<Value>,
+}
+
+/// `Move{object, target}`: `object` (which must be the sender) now lives at `target`.
+#[derive(Debug, Clone)]
+pub struct Move {
+    pub id: url::Url,
+    /// The actor that moved, as `object` names it.
+    pub origin: String,
+    /// Its new actor.
+    pub target: String,
 }
 
 #[derive(Debug, Clone)]
@@ -289,6 +301,14 @@ impl Inbound {
             (Verb::Undo, Some(ObjectType::Join)) => Inbound::UndoJoin(Participation {
                 id: activity.id.clone(),
                 event: object.get("object").and_then(id_of).map(str::to_owned),
+            }),
+            (Verb::Move, _) => Inbound::Move(Move {
+                id: activity.id.clone(),
+                origin: object_id
+                    .ok_or_else(|| FederationError::Malformed("Move without object".into()))?,
+                target: id_of(&activity.target)
+                    .map(str::to_owned)
+                    .ok_or_else(|| FederationError::Malformed("Move without target".into()))?,
             }),
             _ => activity.other(),
         })

@@ -75,7 +75,8 @@ pub fn context() -> Value {
             "keywords": "sc:keywords",
             "scope": {"@id": "rhizome:scope", "@type": "@json"},
             "Partnership": "rhizome:Partnership",
-            "partner": {"@id": "rhizome:partner", "@type": "@id"}
+            "partner": {"@id": "rhizome:partner", "@type": "@id"},
+            "movedTo": {"@id": "as:movedTo", "@type": "@id"}
         }
     ])
 }
@@ -131,6 +132,8 @@ pub enum Verb {
     Ignore,
     /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
     Offer,
+    /// An actor moved to another (FEP-7628, as Mastodon moves accounts).
+    Move,
 }
 
 /// The object types Rhizome tells apart, by their ActivityStreams names.

@@ -9,6 +9,7 @@ pub mod mail;
 pub mod matching;
 pub mod moderation;
 pub mod partnership;
+pub mod moving;
 pub mod publication;
 pub mod references;
 pub mod registration;
@@ -188,6 +189,20 @@ pub trait Wire: Send + Sync + 'static {
 
     /// New activities were queued: deliver them soon.
     fn queued(&self);
+
+    /// Fetches the actor `target` names (its URL or `@name@host`) for `territory` to move
+    /// to, and checks that its `alsoKnownAs` names the territory's actor (FEP-7628): its
+    /// id. `Invalid` (field `target`) when it does not, `Unreachable` when it cannot be
+    /// fetched.
+    async fn move_target(&self, territory: &Territory, target: &str)
+    -> Result<String, ActionError>;
+
+    /// The `Move` of `territory`'s actor to `target`, for all its followers.
+    async fn territory_moved(
+        &self,
+        territory: &Territory,
+        target: &str,
+    ) -> Result<Outgoing, StoreError>;
 }
 
 /// Why an action was refused, in terms every caller maps to its own answer.

@@ -65,6 +65,7 @@ impl Actions {
         territory: &Territory,
         publication: &Publication,
     ) -> Result<(), ActionError> {
+        self.refuse_if_moved(territory).await?;
         let create = self
             .wire
             .publication_created(territory, publication)

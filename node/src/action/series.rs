@@ -157,6 +157,7 @@ impl Actions {
         recurrence: Recurrence,
         horizon: DateTime<Utc>,
     ) -> Result<(Series, Vec<Publication>), ActionError> {
+        self.refuse_if_moved(territory).await?;
         let now = crate::now();
         let mut series = Series {
             id: Uuid::now_v7(),
@@ -303,6 +304,10 @@ impl Actions {
             let Some(territory) = self.store.territory(series.territory_id).await? else {
                 continue;
             };
+            // A territory that moved away publishes there now.
+            if self.store.territory_move(territory.id).await?.is_some() {
+                continue;
+            }
             // Only what lies beyond what was stored, and not begun.
             let from = series.materialised_until.max(now);
             match self

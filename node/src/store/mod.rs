@@ -22,6 +22,7 @@ pub mod mail;
 pub mod matching;
 pub mod members;
 pub mod moderation;
+pub mod moving;
 pub mod node_settings;
 pub mod notices;
 pub mod partnerships;
@@ -52,6 +53,7 @@ pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
 pub use members::MemberStore;
 pub use moderation::ModerationStore;
+pub use moving::{MovingStore, TerritoryImport, TerritoryMove};
 pub use node_settings::NodeSettingsStore;
 pub use notices::{MatchNotice, NoticeStore};
 pub use partnerships::PartnershipStore;
@@ -72,9 +74,9 @@ pub mod prelude {
     pub use super::LeaseStore;
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
-        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
-        NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
-        SeriesStore, Store, SubscriptionStore, TerritoryStore,
+        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, MovingStore,
+        NodeSettingsStore, NoticeStore, PeerStore, PublicationStore, ReactionStore,
+        RemotePublicationStore, RsvpStore, SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -137,6 +139,7 @@ pub trait Store:
     + SeriesStore
     + PartnershipStore
     + LeaseStore
+    + MovingStore
     + Send
     + Sync
     + 'static

@@ -207,6 +207,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/manage/federation/reports/{id}/resolve",
             post(admin::resolve_report),
         )
+        .route("/manage/t/{slug}/export", get(manage::moving::export))
+        .route(
+            "/manage/t/{slug}/move",
+            get(manage::moving::moving_page).post(manage::moving::move_territory),
+        )
         .route("/assets/{*file}", get(assets::serve))
         .layer(axum::middleware::from_fn_with_state(
             state,

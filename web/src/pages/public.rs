@@ -248,6 +248,12 @@ async fn territory_negotiated(
         Ok(None) => return page.error(&state, StatusCode::NOT_FOUND, "error-no-territory"),
         Err(e) => return page.failed(&state, e),
     };
+    // Moved to another node (FEP-7628): its page is there now.
+    match state.store.territory_move(territory.id).await {
+        Ok(Some(moved)) => return Redirect::permanent(&moved.moved_to).into_response(),
+        Ok(None) => {}
+        Err(e) => return page.failed(&state, e),
+    }
     let loaded = async {
         let all_events = PublicationQuery {
             current_at: None,
@@ -337,11 +343,31 @@ async fn publication_negotiated(
     let (Ok(kind), Ok(id)) = (kind_of_collection(&collection), id.parse::<Uuid>()) else {
         return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
     };
+    // Its territory moved to another node: so did it (HTML and ActivityStreams alike).
+    match moved_publication(&state, kind, id).await {
+        Ok(Some(to)) => return Redirect::permanent(&to).into_response(),
+        Ok(None) => {}
+        Err(e) => return page.failed(&state, e),
+    }
     if wants_activity_json(&headers) {
         let document = state.federation.publication_document(kind, id);
         return activity_document(&state, (&method, &uri, &headers), document).await;
     }
     show_publication(&page, &state, kind, id, None).await
+}
+
+/// Where a live publication of a territory that moved away lives now.
+async fn moved_publication(
+    state: &AppState,
+    kind: PublicationKind,
+    id: Uuid,
+) -> Result<Option<String>, StoreError> {
+    match state.store.publication(id).await? {
+        Some(p) if p.body.kind() == kind && p.deleted_at.is_none() => {
+            state.federation.moved_publication_url(&p).await
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Renders a publication page; `registration` is the outcome of a form just sent.

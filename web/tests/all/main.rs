@@ -28,6 +28,7 @@ mod media;
 mod media_s3;
 mod metrics;
 mod mobilizon;
+mod moving;
 mod network;
 mod open_data;
 mod openapi;

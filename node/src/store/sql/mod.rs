@@ -22,6 +22,7 @@ mod mail;
 mod matching;
 mod members;
 mod moderation;
+mod moving;
 mod node_settings;
 mod notices;
 mod partnerships;

@@ -6,6 +6,7 @@
 pub(super) mod answers;
 mod dashboard;
 mod fields;
+pub(super) mod moving;
 mod publication_form;
 pub(crate) mod registrations;
 mod upload;

@@ -73,7 +73,9 @@ pub fn context() -> Value {
             "shares": "rhizome:shares",
             "seeks": "rhizome:seeks",
             "keywords": "sc:keywords",
-            "scope": {"@id": "rhizome:scope", "@type": "@json"}
+            "scope": {"@id": "rhizome:scope", "@type": "@json"},
+            "perimeter": {"@id": "rhizome:perimeter", "@type": "@json"},
+            "autoAccept": {"@id": "rhizome:autoAccept", "@type": "sc:Boolean"}
         }
     ])
 }
@@ -129,6 +131,10 @@ pub enum Verb {
     Ignore,
     /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
     Offer,
+    /// A territory submits one of its publications to a festival or collection (`target`).
+    Add,
+    /// A territory withdraws its publication from a festival or collection (`target`).
+    Remove,
 }
 
 /// The object types Rhizome tells apart, by their ActivityStreams names.
@@ -148,6 +154,7 @@ pub enum ObjectType {
     Announce,
     Join,
     Offer,
+    Add,
     Tombstone,
     /// Any other type: read, never sent.
     #[serde(other)]
@@ -231,7 +238,7 @@ pub struct Activity {
     /// What a `Flag` says about the reported objects.
     #[serde(default)]
     pub content: Option<String>,
-    /// What an `Offer` answers (a call).
+    /// What an `Offer` answers (a call), or the gathering an `Add` or `Remove` is for.
     #[serde(default)]
     pub target: Value,
 }

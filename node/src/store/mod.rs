@@ -17,6 +17,7 @@ pub mod calendars;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
+pub mod gatherings;
 pub mod listings;
 pub mod mail;
 pub mod matching;
@@ -43,6 +44,7 @@ pub use calendars::CalendarStore;
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
+pub use gatherings::GatheringStore;
 pub use listings::ListingStore;
 pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
@@ -69,6 +71,7 @@ pub mod prelude {
         NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
         SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
+    pub use super::GatheringStore;
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +125,7 @@ pub trait Store:
     + AnswerStore
     + CalendarStore
     + SeriesStore
+    + GatheringStore
     + Send
     + Sync
     + 'static

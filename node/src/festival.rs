@@ -158,7 +158,8 @@ impl GatheringSettings {
         });
         let ends_at = ends_at.unwrap_or(starts_at);
         let inside = opens.is_none_or(|o| starts_at >= o) && closes.is_none_or(|c| ends_at <= c);
-        (!inside).then(|| format!("the event is not within the festival's days ({first} to {last})"))
+        (!inside)
+            .then(|| format!("the event is not within the festival's days ({first} to {last})"))
     }
 }
 
@@ -242,7 +243,11 @@ impl GatheringDraft {
             _ => {
                 if starts_on.is_some() || ends_on.is_some() {
                     return Err(ValidationError::new(
-                        if starts_on.is_some() { "starts_on" } else { "ends_on" },
+                        if starts_on.is_some() {
+                            "starts_on"
+                        } else {
+                            "ends_on"
+                        },
                         "a collection has no dates",
                     ));
                 }
@@ -266,7 +271,11 @@ impl GatheringDraft {
         Ok(GatheringSettings {
             starts_on,
             ends_on,
-            banner: self.banner.clone().map(|b| b.validate("banner")).transpose()?,
+            banner: self
+                .banner
+                .clone()
+                .map(|b| b.validate("banner"))
+                .transpose()?,
             perimeter: perimeter.validate("perimeter")?,
             auto_accept_in_perimeter: self.auto_accept_in_perimeter,
         })
@@ -324,11 +333,15 @@ mod tests {
 
     #[test]
     fn perimeters_are_checked_by_path_and_slugs_become_actors() {
-        let d = draft(serde_json::json!({"slug": "f", "name": "F", "starts_on": "2031-03-10", "ends_on": "2031-03-12",
-            "perimeter": {"kind": "region", "latitude": 95.0, "longitude": 0.0, "radius_km": 10.0}}));
+        let d = draft(
+            serde_json::json!({"slug": "f", "name": "F", "starts_on": "2031-03-10", "ends_on": "2031-03-12",
+            "perimeter": {"kind": "region", "latitude": 95.0, "longitude": 0.0, "radius_km": 10.0}}),
+        );
         assert_eq!(d.settings(local).unwrap_err().field, "perimeter.latitude");
-        let d = draft(serde_json::json!({"slug": "f", "name": "F", "starts_on": "2031-03-10", "ends_on": "2031-03-12",
-            "perimeter": {"kind": "territories", "actors": ["fablab", "https://b.example/t/ville"]}}));
+        let d = draft(
+            serde_json::json!({"slug": "f", "name": "F", "starts_on": "2031-03-10", "ends_on": "2031-03-12",
+            "perimeter": {"kind": "territories", "actors": ["fablab", "https://b.example/t/ville"]}}),
+        );
         let s = d.settings(local).unwrap();
         assert_eq!(
             s.perimeter,

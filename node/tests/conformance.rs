@@ -453,7 +453,10 @@ async fn gathered_items_are_decided_once_with_their_activities(store: &dyn Store
         store.insert_gathered_item(&twice, &[]).await,
         Err(StoreError::Conflict("submission"))
     ));
-    assert_eq!(store.gathered_item(item.id).await.unwrap(), Some(item.clone()));
+    assert_eq!(
+        store.gathered_item(item.id).await.unwrap(),
+        Some(item.clone())
+    );
     assert_eq!(
         store
             .gathered_item_by_submission("https://b.example/activities/add-1")

@@ -59,7 +59,9 @@ pub async fn receive_add(
         return Ok(());
     };
     if fed.urls.is_local(&add.object) {
-        return Err(forged("this node's own publications are not submitted from elsewhere"));
+        return Err(forged(
+            "this node's own publications are not submitted from elsewhere",
+        ));
     }
     if origin(&add.object).is_none() || origin(&add.object) != origin(&actor.id) {
         tracing::info!(gathering = %gathering.profile.slug, object = %add.object, sender = %actor.id, "submission of an object on another server refused");
@@ -72,7 +74,9 @@ pub async fn receive_add(
     };
     if !ids_of(object.get("attributedTo").unwrap_or(&Value::Null)).contains(&actor.id.as_str()) {
         tracing::info!(gathering = %gathering.profile.slug, object = %add.object, sender = %actor.id, "submission of someone else's publication refused");
-        return Err(forged("the submitted object is not attributed to its sender"));
+        return Err(forged(
+            "the submitted object is not attributed to its sender",
+        ));
     }
     let parsed = astointernal::publication(&object, &actor.id).map_err(|reason| {
         tracing::info!(gathering = %gathering.profile.slug, object = %add.object, %reason, "submission of a non-publication refused");
@@ -158,7 +162,8 @@ pub async fn receive_update(
     if !gathered {
         return Ok(());
     }
-    let parsed = astointernal::publication(object, &actor.id).map_err(FederationError::Malformed)?;
+    let parsed =
+        astointernal::publication(object, &actor.id).map_err(FederationError::Malformed)?;
     fed.store
         .upsert_remote_publication(&parsed.publication)
         .await?;
@@ -172,7 +177,8 @@ impl Federation {
         target: &str,
     ) -> Result<GatheringTarget, ActionError> {
         let target = target.trim();
-        let invalid = |reason: String| ActionError::Invalid(ValidationError::new("gathering", reason));
+        let invalid =
+            |reason: String| ActionError::Invalid(ValidationError::new("gathering", reason));
         if target.is_empty() {
             return Err(invalid("name the festival or collection".into()));
         }
@@ -306,7 +312,8 @@ impl Federation {
             .await?
             .into_iter()
             .filter(|i| {
-                i.gathering_id.is_none() && matches!(i.state, ItemState::Pending | ItemState::Accepted)
+                i.gathering_id.is_none()
+                    && matches!(i.state, ItemState::Pending | ItemState::Accepted)
             })
             .filter_map(|i| i.gathering_inbox)
             .collect())

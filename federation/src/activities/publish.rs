@@ -3,8 +3,8 @@
 //! in the same transaction as the change; and a territory's `Update` when its profile changes.
 
 use rhizome_node::action::{ActionError, Actions, GatheringTarget, Wire};
-use rhizome_node::gathering::GatheredItem;
 use rhizome_node::answer::{Answer, RemoteCall};
+use rhizome_node::gathering::GatheredItem;
 use rhizome_node::network::{Following, Scope};
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::publication::partner::TerritoryRef;

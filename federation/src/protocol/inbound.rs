@@ -232,10 +232,14 @@ impl Inbound {
                 Inbound::Remove(Gathered {
                     id: activity.id.clone(),
                     object: inner("object")
-                        .ok_or_else(|| FederationError::Malformed("Undo of an Add without object".into()))?
+                        .ok_or_else(|| {
+                            FederationError::Malformed("Undo of an Add without object".into())
+                        })?
                         .to_owned(),
                     target: inner("target")
-                        .ok_or_else(|| FederationError::Malformed("Undo of an Add without target".into()))?
+                        .ok_or_else(|| {
+                            FederationError::Malformed("Undo of an Add without target".into())
+                        })?
                         .to_owned(),
                 })
             }

@@ -25,10 +25,10 @@ pub const AUTOMATIC: &str = "automatic";
 /// A second submission of the same publication to the same gathering is a refusal.
 fn refused_if_twice(e: StoreError) -> ActionError {
     match e {
-        StoreError::Conflict(_) => Refusal::Forged(
-            "this publication was already submitted to this gathering".into(),
-        )
-        .into(),
+        StoreError::Conflict(_) => {
+            Refusal::Forged("this publication was already submitted to this gathering".into())
+                .into()
+        }
         other => other.into(),
     }
 }
@@ -136,10 +136,9 @@ impl Actions {
         if gathering.role == ActorRole::Festival && kind != PublicationKind::Event {
             return Some("a festival takes events only".into());
         }
-        settings
-            .perimeter
-            .refuses(candidate)
-            .or_else(|| settings.refuses_dates(gathering.tz(), candidate.starts_at, candidate.ends_at))
+        settings.perimeter.refuses(candidate).or_else(|| {
+            settings.refuses_dates(gathering.tz(), candidate.starts_at, candidate.ends_at)
+        })
     }
 
     /// Submits one of `who`'s territories' publications (`publication_id`) to the
@@ -199,8 +198,12 @@ impl Actions {
                 let add = self
                     .wire
                     .submission_sent(&territory, &object_id, &actor, false);
-                let mut item =
-                    GatheredItem::submitted(actor.id.clone(), object_id, me, add.activity_id.clone());
+                let mut item = GatheredItem::submitted(
+                    actor.id.clone(),
+                    object_id,
+                    me,
+                    add.activity_id.clone(),
+                );
                 item.gathering_inbox = Some(actor.inbox.clone());
                 item.publication_id = Some(publication.id);
                 item.submitter_territory = Some(territory.id);
@@ -476,9 +479,7 @@ impl Actions {
                 .territory(gathering_id)
                 .await?
                 .ok_or(ActionError::NotFound)?;
-            return self
-                .take_out(&gathering, item, &who.member.username)
-                .await;
+            return self.take_out(&gathering, item, &who.member.username).await;
         }
         let territory = self
             .store

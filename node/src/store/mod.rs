@@ -65,13 +65,13 @@ pub use territories::TerritoryStore;
 
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
+    pub use super::GatheringStore;
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
         ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
         NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
         SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
-    pub use super::GatheringStore;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -14,6 +14,7 @@ mod discovery;
 mod durability;
 mod federation;
 mod feeds;
+mod festivals;
 mod fields;
 mod filters;
 mod geocode;

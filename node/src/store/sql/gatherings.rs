@@ -140,7 +140,10 @@ impl GatheringStore for SqlStore {
     }
 
     async fn gathered_item(&self, id: Uuid) -> Result<Option<GatheredItem>, StoreError> {
-        Ok(self.items_where("g.id = $1", Key::Id(id), None).await?.pop())
+        Ok(self
+            .items_where("g.id = $1", Key::Id(id), None)
+            .await?
+            .pop())
     }
 
     async fn gathered_item_by_submission(
@@ -175,12 +178,8 @@ impl GatheringStore for SqlStore {
         gathering_actor: &str,
         state: Option<ItemState>,
     ) -> Result<Vec<GatheredItem>, StoreError> {
-        self.items_where(
-            "g.gathering_actor = $1",
-            Key::Text(gathering_actor),
-            state,
-        )
-        .await
+        self.items_where("g.gathering_actor = $1", Key::Text(gathering_actor), state)
+            .await
     }
 
     async fn items_of_object(&self, object_id: &str) -> Result<Vec<GatheredItem>, StoreError> {

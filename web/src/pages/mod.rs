@@ -11,6 +11,7 @@ pub(crate) mod admin;
 pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
+mod festival;
 pub mod geocode;
 mod labels;
 mod links;

@@ -264,6 +264,72 @@ async fn a_festival_gathers_events_from_two_nodes_and_announces_them_to_mastodon
         "Fablab de Poitiers"
     );
 
+    // The festival's page, calendar, feed and widget show the same programme; the page
+    // takes the agenda's filters.
+    let page = a
+        .http
+        .get(a.url("/t/fete"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Atelier réparation") && page.contains("Balade sonore"),
+        "{page}"
+    );
+    assert!(
+        page.contains("festival-counts") && page.contains("<strong>24</strong>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("mercredi 12 mars 2031"),
+        "a day heading: {page}"
+    );
+    let filtered = a
+        .http
+        .get(a.url("/t/fete?q=balade"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        filtered.contains("Balade sonore") && !filtered.contains("Atelier réparation"),
+        "{filtered}"
+    );
+    let ics = a
+        .http
+        .get(a.url("/t/fete/calendar.ics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ics.contains("SUMMARY:Atelier réparation") && ics.contains("SUMMARY:Balade sonore"),
+        "{ics}"
+    );
+    let atom = a
+        .http
+        .get(a.url("/t/fete/feed.atom"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(atom.contains("<title>Balade sonore</title>"), "{atom}");
+    let widget = a.get_json("/widget/agenda.json?territory=fete").await;
+    assert_eq!(
+        widget["items"].as_array().map(Vec::len),
+        Some(2),
+        "{widget}"
+    );
+
     // An edit at the origin reaches the festival, which follows nobody.
     let (status, _) = b
         .send(

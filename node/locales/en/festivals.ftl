@@ -1,0 +1,29 @@
+# Festivals and collections (branch festivals).
+festival-dates = From { $starts } to { $ends }
+festival-collection = Collection
+festival-count-events = { $count ->
+    [one] event
+   *[other] events
+}
+festival-count-territories = { $count ->
+    [one] territory
+   *[other] territories
+}
+festival-count-places = { $count ->
+    [one] place offered
+   *[other] places offered
+}
+festival-follow = Follow this festival from Mastodon or any fediverse account: every accepted event shows in your timeline.
+festival-widget = Embeddable widget
+festival-programme = Programme
+festival-map = Map of the events
+festival-empty = No event accepted yet.
+festival-submissions = Submissions
+festival-accept = Accept
+festival-refuse = Refuse
+festival-submit = Submit to a festival
+festival-submit-target = Festival or collection (its name here, or @name@node elsewhere)
+festival-state-pending = pending
+festival-state-accepted = accepted
+festival-state-refused = refused
+festival-state-withdrawn = withdrawn

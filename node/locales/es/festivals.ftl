@@ -1,0 +1,29 @@
+# Festivales y colecciones (rama festivals).
+festival-dates = Del { $starts } al { $ends }
+festival-collection = Colección
+festival-count-events = { $count ->
+    [one] evento
+   *[other] eventos
+}
+festival-count-territories = { $count ->
+    [one] territorio
+   *[other] territorios
+}
+festival-count-places = { $count ->
+    [one] plaza ofrecida
+   *[other] plazas ofrecidas
+}
+festival-follow = Sigue este festival desde Mastodon o cualquier cuenta del fediverso: cada evento aceptado aparece en tu cronología.
+festival-widget = Widget para insertar
+festival-programme = Programa
+festival-map = Mapa de los eventos
+festival-empty = Aún no hay ningún evento aceptado.
+festival-submissions = Propuestas
+festival-accept = Aceptar
+festival-refuse = Rechazar
+festival-submit = Proponer a un festival
+festival-submit-target = Festival o colección (su nombre aquí, o @nombre@nodo en otro lugar)
+festival-state-pending = pendiente
+festival-state-accepted = aceptado
+festival-state-refused = rechazado
+festival-state-withdrawn = retirado

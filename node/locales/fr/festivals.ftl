@@ -1,0 +1,29 @@
+# Festivals et collections (branche festivals).
+festival-dates = Du { $starts } au { $ends }
+festival-collection = Collection
+festival-count-events = { $count ->
+    [one] événement
+   *[other] événements
+}
+festival-count-territories = { $count ->
+    [one] territoire
+   *[other] territoires
+}
+festival-count-places = { $count ->
+    [one] place offerte
+   *[other] places offertes
+}
+festival-follow = Suivez ce festival depuis Mastodon ou tout compte du fédivers : chaque événement retenu apparaît dans votre fil.
+festival-widget = Widget à intégrer
+festival-programme = Programme
+festival-map = Carte des événements
+festival-empty = Aucun événement retenu pour l'instant.
+festival-submissions = Propositions
+festival-accept = Retenir
+festival-refuse = Refuser
+festival-submit = Proposer à un festival
+festival-submit-target = Festival ou collection (nom ici, ou @nom@nœud ailleurs)
+festival-state-pending = en attente
+festival-state-accepted = retenu
+festival-state-refused = refusé
+festival-state-withdrawn = retiré

@@ -72,6 +72,18 @@ impl Actions {
         default_timezone: &str,
     ) -> Result<(Territory, GatheringSettings), ActionError> {
         who.require_admin()?;
+        self.install_gathering(draft, default_timezone, &who.member.username)
+            .await
+    }
+
+    /// Creates a festival or a collection for the node's operator (the CLI, which needs
+    /// no account; `by` is only logged). [`Actions::create_gathering`] is the members' way.
+    pub async fn install_gathering(
+        &self,
+        draft: GatheringDraft,
+        default_timezone: &str,
+        by: &str,
+    ) -> Result<(Territory, GatheringSettings), ActionError> {
         let role = draft.role()?;
         let profile = draft.profile(default_timezone)?;
         let settings = draft.settings(|slug| self.wire.link(&format!("/t/{slug}")))?;
@@ -92,7 +104,7 @@ impl Actions {
         for member in curators {
             self.store.grant_editor(member, gathering.id).await?;
         }
-        tracing::info!(slug = %gathering.profile.slug, role = role.as_str(), by = %who.member.username, "gathering created");
+        tracing::info!(slug = %gathering.profile.slug, role = role.as_str(), %by, "gathering created");
         Ok((gathering, settings))
     }
 

@@ -634,3 +634,95 @@ async fn a_local_collection_without_dates_accepts_on_its_own_and_a_festival_take
         "{territories}"
     );
 }
+
+#[test]
+fn the_cli_creates_festivals_and_collections_and_names_the_bad_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = common::rhizome(dir.path(), args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) = run(&[
+        "festival",
+        "create",
+        "--slug",
+        "fete",
+        "--name",
+        "Fête des apprentissages",
+        "--starts",
+        "2031-03-10",
+        "--ends",
+        "2031-03-16",
+        "--perimeter",
+        "region:46.58,0.34,50",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("created festival Fête des apprentissages"),
+        "{out}"
+    );
+    let (ok, _, err) = run(&[
+        "festival",
+        "create",
+        "--slug",
+        "late",
+        "--name",
+        "Late",
+        "--starts",
+        "2031-03-10",
+        "--ends",
+        "2031-03-01",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--ends"), "{err}");
+    let (ok, _, err) = run(&[
+        "festival",
+        "create",
+        "--slug",
+        "guides",
+        "--name",
+        "Guides",
+        "--collection",
+        "--starts",
+        "2031-03-10",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--starts: a collection has no dates"), "{err}");
+    let (ok, _, err) = run(&[
+        "festival",
+        "create",
+        "--slug",
+        "guides",
+        "--name",
+        "Guides",
+        "--collection",
+        "--perimeter",
+        "region:north",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--perimeter"), "{err}");
+    let (ok, out, err) = run(&[
+        "festival",
+        "create",
+        "--slug",
+        "guides",
+        "--name",
+        "Guides",
+        "--collection",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("created collection Guides"), "{out}");
+    let (ok, out, _) = run(&["festival", "list"]);
+    assert!(ok);
+    assert!(
+        out.contains("fete\tfestival\tFête des apprentissages"),
+        "{out}"
+    );
+    assert!(out.contains("guides\tcollection\tGuides"), "{out}");
+    let (_, territories, _) = run(&["territory", "list"]);
+    assert!(!territories.contains("fete"), "{territories}");
+}

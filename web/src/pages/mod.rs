@@ -62,6 +62,22 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/calls/{id}/answer", post(answers::answer))
         .route("/manage/t/{slug}/answers", get(manage::answers::answers))
         .route(
+            "/manage/t/{slug}/submissions",
+            get(manage::submissions::submissions),
+        )
+        .route(
+            "/manage/t/{slug}/submissions/decide",
+            post(manage::submissions::decide),
+        )
+        .route(
+            "/manage/t/{slug}/submissions/submit",
+            post(manage::submissions::submit),
+        )
+        .route(
+            "/manage/t/{slug}/submissions/withdraw",
+            post(manage::submissions::withdraw),
+        )
+        .route(
             "/manage/t/{slug}/answers/decide",
             post(manage::answers::decide),
         )

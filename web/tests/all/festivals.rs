@@ -726,3 +726,227 @@ fn the_cli_creates_festivals_and_collections_and_names_the_bad_flag() {
     let (_, territories, _) = run(&["territory", "list"]);
     assert!(!territories.contains("fete"), "{territories}");
 }
+
+#[tokio::test]
+async fn an_editor_submits_from_the_pages_and_the_curator_accepts_from_hers() {
+    use common::pages::{EDITOR, PASSWORD, browser, get, login, node_with_editor, post, text_of};
+    let (a, admin) = node_with_editor(json!({"slug": "fablab", "name": "Fablab", "kind": "fablab",
+        "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}))
+    .await;
+    let curator = rhizome_node::Member::new("dominique", PASSWORD, false).unwrap();
+    a.store.insert_member(&curator).await.unwrap();
+    let (status, body) = a
+        .send(
+            Method::POST,
+            "/api/v1/festivals",
+            Some(&admin),
+            Some(
+                json!({"slug": "fete", "name": "Fête", "starts_on": "2031-03-10",
+                        "ends_on": "2031-03-16", "curators": ["dominique"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let event = publish_event(&a, &admin, "fablab", "Atelier soudure", 11).await;
+
+    let editor = browser();
+    let csrf = login(&editor, &a, EDITOR, PASSWORD).await;
+    let (status, html) = get(&editor, &a, "/manage/t/fablab/submissions").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        text_of(&html, "#s-publication option").contains("Atelier soudure"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<option value=\"fete\">"),
+        "local festivals offered: {html}"
+    );
+    let (status, _, location) = post(
+        &editor,
+        &a,
+        "/manage/t/fablab/submissions/submit",
+        &[
+            ("csrf", &csrf),
+            ("publication", &event),
+            ("gathering", "nowhere"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "an unknown festival is refused");
+    assert_eq!(location, None);
+    let (status, _, location) = post(
+        &editor,
+        &a,
+        "/manage/t/fablab/submissions/submit",
+        &[
+            ("csrf", &csrf),
+            ("publication", &event),
+            ("gathering", "fete"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/t/fablab/submissions?done=submitted"))
+    );
+    let (_, html) = get(&editor, &a, "/manage/t/fablab/submissions").await;
+    assert!(
+        text_of(&html, ".submission .meta").contains("en attente"),
+        "{html}"
+    );
+    // The editor of the fablab is no curator of the festival.
+    let (status, _) = get(&editor, &a, "/manage/t/fete/submissions").await;
+    assert_eq!(status, 403);
+
+    let curating = browser();
+    let csrf = login(&curating, &a, "dominique", PASSWORD).await;
+    let (status, html) = get(&curating, &a, "/manage/t/fete/submissions").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        text_of(&html, ".submission .title").contains("Atelier soudure"),
+        "{html}"
+    );
+    let item = common::pages::attr_of(&html, "input[name=item]", "value").unwrap();
+    let (status, _, location) = post(
+        &curating,
+        &a,
+        "/manage/t/fete/submissions/decide",
+        &[("csrf", &csrf), ("item", &item), ("decision", "accept")],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/t/fete/submissions?done=accepted"))
+    );
+    let (_, page) = get(&curating, &a, "/t/fete").await;
+    assert!(
+        text_of(&page, "#programme .item .title").contains("Atelier soudure"),
+        "{page}"
+    );
+}
+
+/// The festivals' activities as a Mastodon-shaped peer receives them, kept as golden files
+/// beside the others (`federation/tests/golden/`).
+#[tokio::test]
+async fn golden_files_hold_the_activities_of_festivals() {
+    let a = Node::start(Backend::Sqlite).await.unwrap();
+    let admin = a.member("admin", true).await;
+    let camille = festival(&a, &admin).await;
+    let fete = a.url("/t/fete");
+    let masto = FakeMastodon::start().await;
+    let mut docs: Vec<(&str, Value)> = vec![("actor-festival", a.activity_json(&fete).await)];
+    let mut follow = masto.fixture("follow.json", &a.base, "");
+    follow["object"] = json!(fete);
+    let (status, _) = masto.post("alice", &a.url("/t/fete/inbox"), &follow).await;
+    assert_eq!(status, 202);
+    masto
+        .wait_for("Accept{Follow}", |x| x["type"] == "Accept")
+        .await;
+
+    // Mallory submits her event; the curator accepts it: Accept{Add} to her, Announce to
+    // the followers; her Undo{Add} brings the Undo{Announce}.
+    let mallory = masto.actor_id("mallory");
+    let near = masto.serve(
+        "/events/near",
+        mallory_event(&masto, &mallory, 12, 46.6, 0.3),
+    );
+    let (status, body) = masto
+        .post(
+            "mallory",
+            &a.url("/t/fete/inbox"),
+            &add(&masto, "near", &near, &fete),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    let (_, items) = a
+        .send(
+            Method::GET,
+            "/api/v1/festivals/fete/submissions",
+            Some(&camille),
+            None,
+        )
+        .await;
+    let (status, _) = a
+        .send(
+            Method::POST,
+            &format!(
+                "/api/v1/submissions/{}/decision",
+                items["items"][0]["id"].as_str().unwrap()
+            ),
+            Some(&camille),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    docs.push((
+        "accept-add",
+        masto
+            .wait_for("Accept{Add}", |x| {
+                x["type"] == "Accept" && x["object"]["type"] == "Add"
+            })
+            .await,
+    ));
+    docs.push((
+        "announce",
+        masto
+            .wait_for("Announce", |x| x["type"] == "Announce")
+            .await,
+    ));
+    let undo = json!({"@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/undos/1", masto.base()), "type": "Undo", "actor": mallory,
+        "object": {"type": "Add", "id": format!("{}/adds/near", masto.base()), "actor": mallory,
+                   "object": near, "target": fete}});
+    let (status, _) = masto.post("mallory", &a.url("/t/fete/inbox"), &undo).await;
+    assert_eq!(status, 202);
+    docs.push((
+        "undo-announce",
+        masto
+            .wait_for("Undo{Announce}", |x| {
+                x["type"] == "Undo" && x["object"]["type"] == "Announce"
+            })
+            .await,
+    ));
+
+    // A territory of this node submits to a festival elsewhere (a Group on the peer): Add,
+    // then Remove.
+    let token = a
+        .territory(
+            &admin,
+            json!({"slug": "fablab", "name": "Fablab", "kind": "fablab",
+        "place": {"address": "Poitiers", "latitude": 46.58, "longitude": 0.34}}),
+        )
+        .await;
+    let _ = token;
+    let event = publish_event(&a, &admin, "fablab", "Atelier", 12).await;
+    let (status, item) = a
+        .send(
+            Method::POST,
+            "/api/v1/submissions",
+            Some(&admin),
+            Some(json!({"publication": event, "gathering": masto.actor_id("fete")})),
+        )
+        .await;
+    assert_eq!(status, 201, "{item}");
+    docs.push(("add", masto.wait_for("Add", |x| x["type"] == "Add").await));
+    let (status, _) = a
+        .send(
+            Method::POST,
+            &format!(
+                "/api/v1/submissions/{}/withdraw",
+                item["id"].as_str().unwrap()
+            ),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    docs.push((
+        "remove",
+        masto.wait_for("Remove", |x| x["type"] == "Remove").await,
+    ));
+    let differences: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, doc)| crate::federation::golden(name, doc, &a, &masto))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
+}

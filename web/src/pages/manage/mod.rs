@@ -8,6 +8,7 @@ mod dashboard;
 mod fields;
 mod publication_form;
 pub(crate) mod registrations;
+pub(super) mod submissions;
 mod upload;
 
 pub(super) use dashboard::editable_territory;

@@ -62,6 +62,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/calls/{id}/answer", post(answers::answer))
         .route("/manage/t/{slug}/answers", get(manage::answers::answers))
         .route(
+            "/manage/festivals",
+            get(manage::festivals::festivals).post(manage::festivals::create),
+        )
+        .route(
             "/manage/t/{slug}/submissions",
             get(manage::submissions::submissions),
         )

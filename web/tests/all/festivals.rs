@@ -950,3 +950,70 @@ async fn golden_files_hold_the_activities_of_festivals() {
         .collect();
     assert!(differences.is_empty(), "{}", differences.join("\n\n"));
 }
+
+#[tokio::test]
+async fn an_admin_creates_a_festival_from_the_pages() {
+    use common::pages::{EDITOR, PASSWORD, browser, get, login, node_with_editor, post};
+    let (a, _) =
+        node_with_editor(json!({"slug": "fablab", "name": "Fablab", "kind": "fablab"})).await;
+    let admin = rhizome_node::Member::new("alix", PASSWORD, true).unwrap();
+    a.store.insert_member(&admin).await.unwrap();
+    let client = browser();
+    let csrf = login(&client, &a, "alix", PASSWORD).await;
+    let (status, html) = get(&client, &a, "/manage/festivals").await;
+    assert_eq!(status, 200, "{html}");
+    let (status, html, _) = post(
+        &client,
+        &a,
+        "/manage/festivals",
+        &[
+            ("csrf", &csrf),
+            ("name", "Guides"),
+            ("slug", "guides"),
+            ("role", "collection"),
+            ("starts_on", "2031-03-10"),
+            ("perimeter", "open"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains("starts_on: a collection has no dates"),
+        "{html}"
+    );
+    assert!(
+        html.contains("value=\"Guides\""),
+        "what was typed is kept: {html}"
+    );
+    let (status, _, location) = post(
+        &client,
+        &a,
+        "/manage/festivals",
+        &[
+            ("csrf", &csrf),
+            ("name", "Fête"),
+            ("slug", "fete"),
+            ("role", "festival"),
+            ("starts_on", "2031-03-10"),
+            ("ends_on", "2031-03-16"),
+            ("perimeter", "region"),
+            ("latitude", "46,58"),
+            ("longitude", "0.34"),
+            ("radius_km", "80"),
+            ("auto_accept", "on"),
+            ("curators", EDITOR),
+        ],
+    )
+    .await;
+    assert_eq!((status, location.as_deref()), (303, Some("/t/fete")));
+    let shown = a.get_json("/api/v1/festivals/fete").await;
+    assert_eq!(shown["perimeter"]["latitude"], 46.58);
+    assert_eq!(shown["auto_accept_in_perimeter"], true);
+    // The curator named is an editor of the festival's actor.
+    let editor = browser();
+    login(&editor, &a, EDITOR, PASSWORD).await;
+    let (status, _) = get(&editor, &a, "/manage/t/fete/submissions").await;
+    assert_eq!(status, 200);
+    let (status, _) = get(&editor, &a, "/manage/festivals").await;
+    assert_eq!(status, 403, "only admins");
+}

@@ -5,6 +5,7 @@
 
 pub(super) mod answers;
 mod dashboard;
+pub(super) mod festivals;
 mod fields;
 mod publication_form;
 pub(crate) mod registrations;

@@ -111,12 +111,17 @@ impl Federation {
             .await
             .map_err(|e| FederationError::Internal(e.to_string()))?;
         let moves = self.moves(&territory).await?;
-        Ok(ActivityJson(actor::territory(
-            &self.urls,
-            &territory,
-            &key.public_pem,
-            moves,
-        )))
+        let mut document = actor::territory(&self.urls, &territory, &key.public_pem, moves);
+        if territory.role.gathers()
+            && let Some(settings) = self.store.gathering_settings(territory.id).await?
+            && let (Some(doc), Value::Object(fields)) = (
+                document.as_object_mut(),
+                actor::gathering_fields(&self.urls.base, &territory, &settings),
+            )
+        {
+            doc.extend(fields);
+        }
+        Ok(ActivityJson(document))
     }
 
     /// A publication's object, or its tombstone with 410 once deleted.

@@ -5,6 +5,8 @@ pub mod action;
 pub mod answer;
 pub mod calendar_import;
 pub mod config;
+pub mod festival;
+pub mod gathering;
 pub mod inventory;
 pub mod links;
 pub mod listing;

@@ -119,6 +119,7 @@ conformance!(
     migrations_are_idempotent,
     territories_round_trip_and_slugs_are_unique,
     gathering_actors_share_slugs_but_not_territory_lists,
+    gathered_items_are_decided_once_with_their_activities,
     members_editors_and_tokens,
     publications_round_trip,
     deletion_leaves_a_tombstone,
@@ -401,6 +402,163 @@ async fn gathering_actors_share_slugs_but_not_territory_lists(store: &dyn Store)
             .unwrap()
             .is_empty()
     );
+}
+
+async fn gathered_items_are_decided_once_with_their_activities(store: &dyn Store) {
+    use rhizome_node::festival::{GatheringSettings, Perimeter};
+    use rhizome_node::gathering::{GatheredItem, ItemState, Participation, Settlement};
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::territory::ActorRole;
+    let festival = Territory::with_role(
+        ActorRole::Festival,
+        territory("festival", "Festival des apprentissages").profile,
+    );
+    store.insert_territory(&festival).await.unwrap();
+    let settings = GatheringSettings {
+        starts_on: chrono::NaiveDate::from_ymd_opt(2031, 3, 10),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2031, 3, 16),
+        banner: None,
+        perimeter: Perimeter::Region {
+            latitude: 46.58,
+            longitude: 0.34,
+            radius_km: 80.0,
+        },
+        auto_accept_in_perimeter: true,
+    };
+    store
+        .save_gathering_settings(festival.id, &settings)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.gathering_settings(festival.id).await.unwrap(),
+        Some(settings)
+    );
+    let actor = "https://a.example/t/festival";
+    let mut item = GatheredItem::submitted(
+        actor.into(),
+        "https://b.example/events/1".into(),
+        "https://b.example/t/fablab".into(),
+        "https://b.example/activities/add-1".into(),
+    );
+    item.gathering_id = Some(festival.id);
+    store.insert_gathered_item(&item, &[]).await.unwrap();
+    // The same publication twice in one gathering is refused, nothing stored.
+    let twice = GatheredItem::submitted(
+        actor.into(),
+        "https://b.example/events/1".into(),
+        "https://b.example/t/fablab".into(),
+        "https://b.example/activities/add-2".into(),
+    );
+    assert!(matches!(
+        store.insert_gathered_item(&twice, &[]).await,
+        Err(StoreError::Conflict("submission"))
+    ));
+    assert_eq!(
+        store.gathered_item(item.id).await.unwrap(),
+        Some(item.clone())
+    );
+    assert_eq!(
+        store
+            .gathered_item_by_submission("https://b.example/activities/add-1")
+            .await
+            .unwrap()
+            .map(|i| i.id),
+        Some(item.id)
+    );
+    let announce_id = uuid::Uuid::now_v7();
+    let announce = Outgoing {
+        id: announce_id,
+        activity_id: format!("https://a.example/activities/{announce_id}"),
+        sender: festival.id,
+        body: json!({"type": "Announce"}),
+        recipients: Recipients::Inboxes(vec!["https://m.example/inbox".into()]),
+        public: true,
+    };
+    let before = store.pending_deliveries().await.unwrap();
+    let accepted = Settlement {
+        state: ItemState::Accepted,
+        from: &[ItemState::Pending],
+        decided_by: Some("curator".into()),
+        at: rhizome_node::now(),
+        announce_id: Some(announce.activity_id.clone()),
+    };
+    store
+        .settle_gathered_item(item.id, &accepted, std::slice::from_ref(&announce))
+        .await
+        .unwrap();
+    assert_eq!(store.pending_deliveries().await.unwrap(), before + 1);
+    // Decided once: a second decision changes nothing and queues nothing.
+    assert!(matches!(
+        store
+            .settle_gathered_item(item.id, &accepted, std::slice::from_ref(&announce))
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.pending_deliveries().await.unwrap(), before + 1);
+    let stored = store.gathered_item(item.id).await.unwrap().unwrap();
+    assert_eq!(stored.state, ItemState::Accepted);
+    assert_eq!(stored.decided_by.as_deref(), Some("curator"));
+    assert_eq!(stored.announce_id, Some(announce.activity_id.clone()));
+    assert_eq!(
+        store
+            .gathered_items(actor, Some(ItemState::Accepted))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .gathered_items(actor, Some(ItemState::Pending))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.participations().await.unwrap(),
+        vec![Participation {
+            gathering_id: festival.id,
+            participant: "https://b.example/t/fablab".into(),
+            kind: ActorRole::Festival,
+        }]
+    );
+    // Withdrawn: out of the programme and of the participations, the announce id kept.
+    let withdrawn = Settlement {
+        state: ItemState::Withdrawn,
+        from: &[ItemState::Pending, ItemState::Accepted],
+        decided_by: None,
+        at: rhizome_node::now(),
+        announce_id: None,
+    };
+    store
+        .settle_gathered_item(item.id, &withdrawn, &[])
+        .await
+        .unwrap();
+    let stored = store.gathered_item(item.id).await.unwrap().unwrap();
+    assert_eq!(stored.state, ItemState::Withdrawn);
+    assert_eq!(stored.announce_id, Some(announce.activity_id));
+    assert!(store.participations().await.unwrap().is_empty());
+    assert_eq!(
+        store
+            .items_of_object("https://b.example/events/1")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Our own submissions elsewhere are listed by territory.
+    let fablab = territory("fablab", "Fablab");
+    store.insert_territory(&fablab).await.unwrap();
+    let mut ours = GatheredItem::submitted(
+        "https://c.example/t/fete".into(),
+        "https://a.example/events/9".into(),
+        "https://a.example/t/fablab".into(),
+        "https://a.example/activities/add-9".into(),
+    );
+    ours.submitter_territory = Some(fablab.id);
+    ours.gathering_inbox = Some("https://c.example/t/fete/inbox".into());
+    store.insert_gathered_item(&ours, &[]).await.unwrap();
+    assert_eq!(store.submissions_by(fablab.id).await.unwrap(), vec![ours]);
 }
 
 async fn territories_round_trip_and_slugs_are_unique(store: &dyn Store) {

@@ -54,6 +54,9 @@ pub enum Command {
         #[arg(long, default_value = "/health")]
         path: String,
     },
+    /// Festivals and collections hosted on this node.
+    #[command(subcommand)]
+    Festival(FestivalCommand),
 }
 
 #[derive(Args)]
@@ -64,6 +67,95 @@ pub struct ServeArgs {
     /// one PostgreSQL database: see docs/OPERATING.md.
     #[arg(long, value_name = "all|web|worker")]
     pub role: Option<rhizome_node::config::Role>,
+}
+
+#[derive(Subcommand)]
+pub enum FestivalCommand {
+    /// Create a festival (with --starts and --ends) or a collection (--collection).
+    Create(FestivalArgs),
+    /// List festivals and collections.
+    List,
+}
+
+#[derive(Args)]
+pub struct FestivalArgs {
+    /// Handle and URL name: `slug@domain`.
+    #[arg(long)]
+    slug: String,
+    #[arg(long)]
+    name: String,
+    #[arg(long, default_value = "")]
+    description: String,
+    /// First day, YYYY-MM-DD (festivals).
+    #[arg(long)]
+    starts: Option<String>,
+    /// Last day, YYYY-MM-DD (festivals).
+    #[arg(long)]
+    ends: Option<String>,
+    /// A collection: no dates.
+    #[arg(long)]
+    collection: bool,
+    /// Who may submit: `open`, `territories:SLUG_OR_URL,...` or `region:LAT,LON,KM`.
+    #[arg(long, default_value = "open")]
+    perimeter: String,
+    /// Accept what is inside the perimeter without a curator.
+    #[arg(long)]
+    auto_accept: bool,
+    /// Members (usernames) who curate it.
+    #[arg(long = "curator", value_name = "USERNAME")]
+    curators: Vec<String>,
+    /// IANA zone (the node's by default).
+    #[arg(long)]
+    timezone: Option<String>,
+}
+
+impl FestivalArgs {
+    fn draft(&self) -> anyhow::Result<rhizome_node::festival::GatheringDraft> {
+        use rhizome_node::festival::Perimeter;
+        let perimeter = match self.perimeter.split_once(':') {
+            None if self.perimeter == "open" => Perimeter::Open,
+            Some(("territories", list)) => Perimeter::Territories {
+                actors: list.split(',').map(|s| s.trim().to_owned()).collect(),
+            },
+            Some(("region", point)) => {
+                let parts: Vec<f64> = point
+                    .split(',')
+                    .map(|p| p.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| anyhow::anyhow!("--perimeter: region:LAT,LON,KM with numbers"))?;
+                let [latitude, longitude, radius_km] = parts[..] else {
+                    anyhow::bail!("--perimeter: region:LAT,LON,KM");
+                };
+                Perimeter::Region {
+                    latitude,
+                    longitude,
+                    radius_km,
+                }
+            }
+            _ => anyhow::bail!("--perimeter: open, territories:SLUG,... or region:LAT,LON,KM"),
+        };
+        Ok(rhizome_node::festival::GatheringDraft {
+            slug: self.slug.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            role: Some(
+                if self.collection {
+                    "collection"
+                } else {
+                    "festival"
+                }
+                .into(),
+            ),
+            starts_on: self.starts.clone(),
+            ends_on: self.ends.clone(),
+            banner: None,
+            perimeter,
+            auto_accept_in_perimeter: self.auto_accept,
+            timezone: self.timezone.clone(),
+            curators: self.curators.clone(),
+            place: Default::default(),
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -277,7 +369,61 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Health { path } => health(&config, &path),
         Command::Territory(cmd) => territory(cmd, &config).await,
         Command::Federation(cmd) => federation(cmd, &config).await,
+        Command::Festival(cmd) => festival(cmd, &config).await,
     }
+}
+
+async fn festival(cmd: FestivalCommand, config: &Config) -> anyhow::Result<()> {
+    use rhizome_node::action::ActionError;
+    use rhizome_node::territory::ActorRole;
+    let store = server::open_store(config).await?;
+    match cmd {
+        FestivalCommand::Create(args) => {
+            let draft = args.draft()?;
+            let created = actions(&store, config)
+                .install_gathering(draft, &config.default_timezone, "cli")
+                .await;
+            let (g, settings) = match created {
+                Ok(created) => created,
+                Err(ActionError::Invalid(e)) => {
+                    let flag = match e.field.as_str() {
+                        "starts_on" => "starts".to_owned(),
+                        "ends_on" => "ends".to_owned(),
+                        f if f.starts_with("curators") => "curator".to_owned(),
+                        f => f.split(['.', '[']).next().unwrap_or(f).replace('_', "-"),
+                    };
+                    anyhow::bail!("--{flag}: {}", e.rule)
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let dates = match (settings.starts_on, settings.ends_on) {
+                (Some(s), Some(e)) => format!(", {s} to {e}"),
+                _ => String::new(),
+            };
+            println!(
+                "created {} {} (@{}@{}){dates}",
+                g.role.as_str(),
+                g.profile.name,
+                g.profile.slug,
+                config.domain
+            );
+        }
+        FestivalCommand::List => {
+            for role in [ActorRole::Festival, ActorRole::Collection] {
+                for g in store.actors_with_role(role).await? {
+                    println!(
+                        "{}\t{}\t{}\t@{}@{}",
+                        g.profile.slug,
+                        role.as_str(),
+                        g.profile.name,
+                        g.profile.slug,
+                        config.domain
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn federation(cmd: FederationCommand, config: &Config) -> anyhow::Result<()> {

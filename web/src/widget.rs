@@ -76,6 +76,9 @@ async fn agenda(
         ),
         None => None,
     };
+    if let Some(gathering) = territory.as_ref().filter(|t| t.role.gathers()) {
+        return festival_agenda(state, gathering, selection.limit).await;
+    }
     let loaded = selection.load(state, territory.as_ref()).await?;
     let items = selection
         .apply(&loaded)
@@ -93,6 +96,47 @@ async fn agenda(
         ),
     };
     Ok(Agenda { items, more, title })
+}
+
+/// A festival's agenda: its accepted events still to come, soonest first, local or not.
+async fn festival_agenda(
+    state: &AppState,
+    gathering: &Territory,
+    limit: usize,
+) -> Result<Agenda, ApiError> {
+    let tz = gathering.tz();
+    let now = rhizome_node::now();
+    let local = |t: chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&tz)
+            .to_rfc3339_opts(SecondsFormat::Secs, true)
+    };
+    let items = crate::api::festivals::programme(state, gathering)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            let (starts, ends) = (e.starts_at?, e.ends_at?);
+            (ends >= now).then(|| Item {
+                url: e.url.clone(),
+                title: e.title.clone(),
+                starts_at: local(starts),
+                ends_at: local(ends),
+                timezone: gathering.profile.timezone.clone(),
+                when: starts
+                    .with_timezone(&tz)
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string(),
+                place: e.place.clone().unwrap_or_default(),
+                status: String::new(),
+                territory: e.origin.clone(),
+            })
+        })
+        .take(limit)
+        .collect();
+    Ok(Agenda {
+        items,
+        more: state.federation.urls.territory(&gathering.profile.slug),
+        title: gathering.profile.name.clone(),
+    })
 }
 
 fn item(state: &AppState, l: &Listed) -> Item {

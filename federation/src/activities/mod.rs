@@ -5,6 +5,7 @@ pub mod actor;
 pub mod answer;
 pub mod follow;
 pub mod moving;
+pub mod gathering;
 pub mod network;
 pub mod partnership;
 pub mod publish;
@@ -37,12 +38,14 @@ pub async fn receive(
         Inbound::Reject(reject) => network::receive_reject(fed, reject, actor).await,
         Inbound::CreateNote(note) => reply::receive_create(fed, *note, actor).await,
         Inbound::CreateOrUpdatePublication(object) => {
+            gathering::receive_update(fed, &object, actor).await?;
             network::receive_publication(fed, &object, actor).await
         }
         Inbound::UpdateActor(object) => actor::receive_update(fed, object, actor).await,
         Inbound::DeleteActor => actor::receive_delete(fed, actor).await,
         Inbound::Delete(delete) => {
             reply::receive_delete(fed, &delete, actor).await?;
+            gathering::receive_delete(fed, &delete, actor).await?;
             network::receive_delete(fed, &delete, actor).await
         }
         Inbound::Like(like) => reaction::receive(fed, like, actor, ReactionKind::Like).await,
@@ -80,6 +83,14 @@ pub async fn receive(
         Inbound::OfferPartnership(offer) => partnership::receive_offer(fed, *offer, actor).await,
         Inbound::EndPartnership(end) => partnership::receive_end(fed, end, actor).await,
         Inbound::Move(moved) => moving::receive_move(fed, moved, actor).await,
+        Inbound::Add(add) => gathering::receive_add(fed, add, actor).await,
+        Inbound::Remove(remove) => gathering::receive_remove(fed, remove, actor).await,
+        Inbound::AcceptAdd(decision) => {
+            gathering::receive_decision(fed, decision, actor, true).await
+        }
+        Inbound::RejectAdd(decision) => {
+            gathering::receive_decision(fed, decision, actor, false).await
+        }
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");
             Ok(())

@@ -2,8 +2,9 @@
 //! `Tombstone`), built here and written to the outbox by the use cases (`rhizome_node::action`)
 //! in the same transaction as the change; and a territory's `Update` when its profile changes.
 
-use rhizome_node::action::{ActionError, Actions, Wire};
+use rhizome_node::action::{ActionError, Actions, GatheringTarget, Wire};
 use rhizome_node::answer::{Answer, RemoteCall};
+use rhizome_node::gathering::GatheredItem;
 use rhizome_node::network::{Following, Scope};
 use rhizome_node::outbox::Outgoing;
 use rhizome_node::publication::partner::TerritoryRef;
@@ -37,7 +38,10 @@ impl Wire for Federation {
         p: &Publication,
     ) -> Result<Outgoing, StoreError> {
         let event = self.event_context(p).await?;
-        let scoped = self.scoped_inboxes(territory, Some(p)).await?;
+        let mut scoped = self.scoped_inboxes(territory, Some(p)).await?;
+        // The festivals and collections elsewhere that hold it keep their copy current.
+        let id = self.urls.publication(p.body.kind(), p.id);
+        scoped.extend(self.gathering_inboxes(&id).await?);
         let object = object(&self.urls, territory, p, event);
         Ok(self.to_followers(territory, Verb::Update, object, scoped))
     }
@@ -48,7 +52,9 @@ impl Wire for Federation {
         gone: &Publication,
     ) -> Result<Outgoing, StoreError> {
         // Everyone hears of a deletion, whatever their scope.
-        let scoped = self.scoped_inboxes(territory, None).await?;
+        let mut scoped = self.scoped_inboxes(territory, None).await?;
+        let id = self.urls.publication(gone.body.kind(), gone.id);
+        scoped.extend(self.gathering_inboxes(&id).await?);
         Ok(self.to_followers(territory, Verb::Delete, tombstone(&self.urls, gone), scoped))
     }
 
@@ -193,6 +199,50 @@ impl Wire for Federation {
         partnership: &rhizome_node::partnership::Partnership,
     ) -> Result<Outgoing, ActionError> {
         self.partnership_end(territory, partnership).await
+    }
+
+    fn actor_id(&self, actor: &Territory) -> String {
+        territory_actor(self, actor)
+    }
+
+    fn object_id(&self, p: &Publication) -> String {
+        self.urls.publication(p.body.kind(), p.id)
+    }
+
+    async fn find_gathering(&self, target: &str) -> Result<GatheringTarget, ActionError> {
+        Federation::find_gathering(self, target).await
+    }
+
+    fn submission_sent(
+        &self,
+        territory: &Territory,
+        object_id: &str,
+        gathering: &RemoteActor,
+        withdraw: bool,
+    ) -> Outgoing {
+        self.submission(territory, object_id, gathering, withdraw)
+    }
+
+    async fn submission_answered(
+        &self,
+        gathering: &Territory,
+        item: &GatheredItem,
+        accepted: bool,
+    ) -> Result<Outgoing, ActionError> {
+        self.submission_decided(gathering, item, accepted).await
+    }
+
+    fn gathered_announced(&self, gathering: &Territory, item: &GatheredItem) -> Outgoing {
+        self.announced(gathering, item)
+    }
+
+    fn gathered_unannounced(
+        &self,
+        gathering: &Territory,
+        item: &GatheredItem,
+        announce_id: &str,
+    ) -> Outgoing {
+        self.unannounced(gathering, item, announce_id)
     }
 
     async fn blocks_changed(&self) {

@@ -212,3 +212,37 @@ pub fn instance(urls: &Urls, domain: &str, public_pem: &str) -> Value {
         id,
     }))
 }
+
+/// What a festival's or collection's `Group` says beyond any actor's fields: its days
+/// (`startTime` at the first day's start, `endTime` at the last day's end, in its zone),
+/// its banner (`image`), `rhizome:perimeter` (same shape as the API's) and
+/// `rhizome:autoAccept`; a collection has no times.
+pub fn gathering_fields(
+    base: &str,
+    t: &Territory,
+    settings: &rhizome_node::festival::GatheringSettings,
+) -> Value {
+    use chrono::TimeZone;
+    let tz = t.tz();
+    let at = |day: Option<chrono::NaiveDate>| {
+        day.and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|d| tz.from_local_datetime(&d).earliest())
+            .map(|d| d.to_rfc3339())
+    };
+    let mut fields = json!({
+        "perimeter": settings.perimeter,
+        "autoAccept": settings.auto_accept_in_perimeter,
+    });
+    if let (Some(start), Some(end)) = (
+        at(settings.starts_on),
+        at(settings.ends_on.and_then(|d| d.succ_opt())),
+    ) {
+        fields["startTime"] = json!(start);
+        fields["endTime"] = json!(end);
+    }
+    if let Some(banner) = &settings.banner {
+        fields["image"] =
+            json!({"type": "Image", "url": banner.absolute_url(base), "name": banner.alt});
+    }
+    fields
+}

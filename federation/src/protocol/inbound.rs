@@ -52,6 +52,15 @@ pub enum Inbound {
     EndPartnership(PartnershipEnd),
     /// `Move`: an actor moved to another (FEP-7628).
     Move(Move),
+    /// `Add{object, target}`: a territory submits its publication to one of our
+    /// festivals or collections (an `Add` to anything else is ignored).
+    Add(Gathered),
+    /// `Remove{object, target}` or `Undo{Add}`: the territory withdraws it.
+    Remove(Gathered),
+    /// `Accept{Add}`: the gathering accepted one of our submissions.
+    AcceptAdd(SubmissionDecision),
+    /// `Reject{Add}`: the gathering refused one of our submissions.
+    RejectAdd(SubmissionDecision),
     /// Anything Rhizome does not act on; accepted and ignored.
     Other {
         kind: String,
@@ -156,6 +165,20 @@ pub struct PartnershipEnd {
     pub partnership: String,
 }
 
+/// A publication (`object`, by id) added to or removed from a gathering (`target`).
+#[derive(Debug, Clone)]
+pub struct Gathered {
+    pub id: url::Url,
+    pub object: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SubmissionDecision {
+    /// The id of the `Add` accepted or rejected.
+    pub add: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Delete {
     pub object: String,
@@ -248,6 +271,55 @@ impl Inbound {
                     partnership: object_id.ok_or_else(|| {
                         FederationError::Malformed("Delete of a Partnership without id".into())
                     })?,
+                })
+            }
+            (Verb::Accept, Some(ObjectType::Add)) => Inbound::AcceptAdd(SubmissionDecision {
+                add: object_id.ok_or_else(|| {
+                    FederationError::Malformed("Accept of an Add without id".into())
+                })?,
+            }),
+            (Verb::Reject, Some(ObjectType::Add)) => Inbound::RejectAdd(SubmissionDecision {
+                add: object_id.ok_or_else(|| {
+                    FederationError::Malformed("Reject of an Add without id".into())
+                })?,
+            }),
+            (Verb::Add | Verb::Remove, _) => {
+                let gathered = Gathered {
+                    id: activity.id.clone(),
+                    object: object_id.ok_or_else(|| {
+                        FederationError::Malformed(format!("{verb:?} without object"))
+                    })?,
+                    target: id_of(&activity.target)
+                        .ok_or_else(|| {
+                            FederationError::Malformed(format!("{verb:?} without target"))
+                        })?
+                        .to_owned(),
+                };
+                if *verb == Verb::Add {
+                    Inbound::Add(gathered)
+                } else {
+                    Inbound::Remove(gathered)
+                }
+            }
+            (Verb::Undo, Some(ObjectType::Add)) => {
+                let inner = |field: &str| object.get(field).and_then(id_of);
+                if inner("actor") != Some(sender) {
+                    return Err(FederationError::Malformed(
+                        "Undo of an Add that is not the sender's".into(),
+                    ));
+                }
+                Inbound::Remove(Gathered {
+                    id: activity.id.clone(),
+                    object: inner("object")
+                        .ok_or_else(|| {
+                            FederationError::Malformed("Undo of an Add without object".into())
+                        })?
+                        .to_owned(),
+                    target: inner("target")
+                        .ok_or_else(|| {
+                            FederationError::Malformed("Undo of an Add without target".into())
+                        })?
+                        .to_owned(),
                 })
             }
             (Verb::Reject, _) => match object_id {

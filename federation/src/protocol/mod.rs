@@ -77,6 +77,9 @@ pub fn context() -> Value {
             "Partnership": "rhizome:Partnership",
             "partner": {"@id": "rhizome:partner", "@type": "@id"},
             "movedTo": {"@id": "as:movedTo", "@type": "@id"}
+,
+            "perimeter": {"@id": "rhizome:perimeter", "@type": "@json"},
+            "autoAccept": {"@id": "rhizome:autoAccept", "@type": "sc:Boolean"}
         }
     ])
 }
@@ -134,6 +137,10 @@ pub enum Verb {
     Offer,
     /// An actor moved to another (FEP-7628, as Mastodon moves accounts).
     Move,
+    /// A territory submits one of its publications to a festival or collection (`target`).
+    Add,
+    /// A territory withdraws its publication from a festival or collection (`target`).
+    Remove,
 }
 
 /// The object types Rhizome tells apart, by their ActivityStreams names.
@@ -153,6 +160,7 @@ pub enum ObjectType {
     Announce,
     Join,
     Offer,
+    Add,
     Tombstone,
     /// `rhizome:Partnership`, between two territories (see `docs/FEDERATION.md`).
     Partnership,
@@ -238,7 +246,7 @@ pub struct Activity {
     /// What a `Flag` says about the reported objects.
     #[serde(default)]
     pub content: Option<String>,
-    /// What an `Offer` answers (a call).
+    /// What an `Offer` answers (a call), or the gathering an `Add` or `Remove` is for.
     #[serde(default)]
     pub target: Value,
 }

@@ -103,6 +103,18 @@ pub struct OfferRef {
     pub target: String,
 }
 
+/// An `Add` named inside the `Accept` or `Reject` that answers it: its id, its actor, the
+/// publication submitted and the gathering it was submitted to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddRef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: Verb,
+    pub actor: String,
+    pub object: String,
+    pub target: String,
+}
+
 /// What a deleted publication's URL serves, and what `Delete` carries.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

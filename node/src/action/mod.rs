@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod calendars;
+pub mod gathering;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
@@ -183,6 +184,50 @@ pub trait Wire: Send + Sync + 'static {
         territory: &Territory,
         partnership: &crate::partnership::Partnership,
     ) -> Result<Outgoing, ActionError>;
+    /// This node's actor id (URL) of a local actor (territory or gathering).
+    fn actor_id(&self, actor: &Territory) -> String;
+
+    /// The ActivityPub id (URL) of one of this node's publications.
+    fn object_id(&self, p: &Publication) -> String;
+
+    /// Finds the gathering `target` names (`@slug@host`, `slug` or an actor URL): one of
+    /// this node's (its slug) or an actor elsewhere. `Invalid` (field `gathering`) when it
+    /// does not resolve, `Unreachable` when its server cannot be asked.
+    async fn find_gathering(&self, target: &str) -> Result<GatheringTarget, ActionError>;
+
+    /// The `Add` (or, with `withdraw`, the `Remove`) of `object_id` by `territory` to the
+    /// gathering `gathering` elsewhere, for its inbox alone.
+    fn submission_sent(
+        &self,
+        territory: &Territory,
+        object_id: &str,
+        gathering: &RemoteActor,
+        withdraw: bool,
+    ) -> Outgoing;
+
+    /// The `Accept` (or `Reject`) of a remote territory's `Add` of `item` to `gathering`,
+    /// for that territory alone.
+    async fn submission_answered(
+        &self,
+        gathering: &Territory,
+        item: &crate::gathering::GatheredItem,
+        accepted: bool,
+    ) -> Result<Outgoing, ActionError>;
+
+    /// The `Announce` of an accepted item, public, to the gathering's followers.
+    fn gathered_announced(
+        &self,
+        gathering: &Territory,
+        item: &crate::gathering::GatheredItem,
+    ) -> Outgoing;
+
+    /// The `Undo{Announce}` of a withdrawn item, to the gathering's followers.
+    fn gathered_unannounced(
+        &self,
+        gathering: &Territory,
+        item: &crate::gathering::GatheredItem,
+        announce_id: &str,
+    ) -> Outgoing;
 
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);
@@ -203,6 +248,13 @@ pub trait Wire: Send + Sync + 'static {
         territory: &Territory,
         target: &str,
     ) -> Result<Outgoing, StoreError>;
+}
+
+/// A gathering a submission is for: one of this node's actors, or an actor elsewhere.
+#[derive(Debug, Clone)]
+pub enum GatheringTarget {
+    Local(String),
+    Remote(RemoteActor),
 }
 
 /// Why an action was refused, in terms every caller maps to its own answer.

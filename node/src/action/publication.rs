@@ -191,6 +191,8 @@ impl Actions {
             .delete_publication(publication.id, at, Some(&delete))
             .await?;
         self.wire.queued();
+        self.gathered_publication_deleted(territory, publication)
+            .await?;
         Ok(())
     }
 }

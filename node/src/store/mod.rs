@@ -17,6 +17,7 @@ pub mod calendars;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
+pub mod gatherings;
 pub mod listings;
 pub mod mail;
 pub mod matching;
@@ -48,6 +49,7 @@ pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
 pub use leases::LeaseStore;
+pub use gatherings::GatheringStore;
 pub use listings::ListingStore;
 pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
@@ -72,6 +74,7 @@ pub use territories::TerritoryStore;
 pub mod prelude {
     pub use super::PartnershipStore;
     pub use super::LeaseStore;
+    pub use super::GatheringStore;
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
         ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, MovingStore,
@@ -140,6 +143,7 @@ pub trait Store:
     + PartnershipStore
     + LeaseStore
     + MovingStore
+    + GatheringStore
     + Send
     + Sync
     + 'static

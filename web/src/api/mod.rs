@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
 
 pub(crate) mod answers;
+pub(crate) mod festivals;
 pub(crate) mod matching;
 pub(crate) mod network;
 pub(crate) mod partnerships;
@@ -76,6 +77,25 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/links", get(partnerships::links))
         .route("/api/v1/links.geojson", get(partnerships::links_geojson))
+        .route(
+            "/api/v1/festivals",
+            get(festivals::list).post(festivals::create),
+        )
+        .route("/api/v1/festivals/{slug}", get(festivals::show))
+        .route(
+            "/api/v1/festivals/{slug}/submissions",
+            get(festivals::submissions).post(festivals::submit_here),
+        )
+        .route("/api/v1/submissions", post(festivals::submit))
+        .route("/api/v1/submissions/{id}/decision", post(festivals::decide))
+        .route(
+            "/api/v1/submissions/{id}/withdraw",
+            post(festivals::withdraw),
+        )
+        .route(
+            "/api/v1/territories/{slug}/submissions",
+            get(festivals::of_territory),
+        )
         .route("/api/v1/network/directory", get(network::directory))
         .route(
             "/api/v1/network/subscriptions",

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use rhizome_node::store::{Order, PublicationQuery};
 use rhizome_node::text::Lang;
 use rhizome_node::validation::{self, Lines};
-use rhizome_node::{Publication, PublicationBody, markdown};
+use rhizome_node::{Publication, PublicationBody, Territory, markdown};
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -26,6 +26,9 @@ pub async fn territory_feed(
         .territory_by_slug(&slug)
         .await?
         .ok_or(ApiError::NotFound)?;
+    if territory.role.gathers() {
+        return festival_feed(&state, &territory).await;
+    }
     let publications = state
         .store
         .publications(&PublicationQuery {
@@ -130,4 +133,78 @@ fn entry(state: &AppState, p: &Publication, author: &Person) -> Entry {
         }),
         ..Default::default()
     }
+}
+
+/// A festival's or collection's feed: what it accepted, most recently accepted first, each
+/// entry linking to the publication at its origin.
+async fn festival_feed(state: &AppState, gathering: &Territory) -> Result<Response, ApiError> {
+    let mut entries = crate::api::festivals::programme(state, gathering).await?;
+    entries.sort_by_key(|e| std::cmp::Reverse(e.item.decided_at.unwrap_or(e.item.created_at)));
+    entries.truncate(ENTRIES as usize);
+    let page = state.federation.urls.territory(&gathering.profile.slug);
+    let updated = entries
+        .iter()
+        .filter_map(|e| e.item.decided_at)
+        .chain([gathering.updated_at])
+        .max()
+        .unwrap_or(gathering.updated_at);
+    let tz = gathering.tz();
+    let feed = Feed {
+        title: Text::plain(gathering.profile.name.clone()),
+        id: format!("{page}/feed.atom"),
+        updated: updated.fixed_offset(),
+        authors: vec![Person {
+            name: gathering.profile.name.clone(),
+            uri: Some(page.clone()),
+            ..Default::default()
+        }],
+        links: vec![
+            link(&format!("{page}/feed.atom"), "self", "application/atom+xml"),
+            link(&page, "alternate", "text/html"),
+        ],
+        generator: Some(Generator {
+            value: "Rhizome".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+            ..Default::default()
+        }),
+        entries: entries
+            .iter()
+            .map(|e| {
+                let when = e
+                    .starts_at
+                    .map(|s| s.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string());
+                let summary = [when, e.place.clone(), Some(e.origin.clone())]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                Entry {
+                    title: Text::plain(e.title.clone()),
+                    id: e.item.object_id.clone(),
+                    updated: e
+                        .item
+                        .decided_at
+                        .unwrap_or(e.item.created_at)
+                        .fixed_offset(),
+                    authors: vec![Person {
+                        name: e.origin.clone(),
+                        uri: Some(e.item.submitter.clone()),
+                        ..Default::default()
+                    }],
+                    links: vec![link(&e.url, "alternate", "text/html")],
+                    summary: Some(Text::plain(summary)),
+                    ..Default::default()
+                }
+            })
+            .collect(),
+        ..Default::default()
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        well_formed_xml(&feed.to_string()),
+    )
+        .into_response())
 }

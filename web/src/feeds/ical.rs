@@ -73,6 +73,9 @@ pub async fn territory_calendar(
     }
     let selection = params.selection(DEFAULT_LIMIT, MAX_LIMIT, PAST)?;
     let territory = find(&state, &slug).await?;
+    if territory.role.gathers() {
+        return festival_calendar(&state, &territory).await;
+    }
     let loaded = selection.load(&state, Some(&territory)).await?;
     let items = selection.apply(&loaded);
     let series = series_of(&state, &items).await?;
@@ -126,10 +129,19 @@ pub async fn network_calendar(
     let Query(params) = params.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let items =
         crate::api::network_items(&state, rhizome_node::PublicationKind::Event, params).await?;
-    let mut calendar = calendar_named(&format!("{} · réseau", state.config.display_name()));
+    Ok(listed_calendar(
+        &format!("{} · réseau", state.config.display_name()),
+        &items,
+    ))
+}
+
+/// A calendar of network items as the API lists them (local and remote events alike):
+/// the network's calendar, and a festival's.
+fn listed_calendar(name: &str, items: &[serde_json::Value]) -> Response {
+    let mut calendar = calendar_named(name);
     let mut zones = Zones::new();
     let now = rhizome_node::now();
-    for item in &items {
+    for item in items {
         let text = |key: &str| item[key].as_str().unwrap_or_default();
         let instant = |key: &str| text(key).parse::<DateTime<Utc>>().ok();
         let (Some(starts), Some(ends)) = (instant("starts_at"), instant("ends_at")) else {
@@ -171,7 +183,25 @@ pub async fn network_calendar(
         }
         calendar.push(event.done());
     }
-    Ok(ics(with_timezones(&calendar, zones)))
+    ics(with_timezones(&calendar, zones))
+}
+
+/// A festival's or collection's calendar: its accepted events, local or not.
+async fn festival_calendar(state: &AppState, gathering: &Territory) -> Result<Response, ApiError> {
+    let among: std::collections::HashSet<String> =
+        crate::api::festivals::programme(state, gathering)
+            .await?
+            .into_iter()
+            .map(|e| e.item.object_id)
+            .collect();
+    let params = crate::api::NetworkParams {
+        limit: 500,
+        ..Default::default()
+    };
+    let mut items =
+        crate::api::network_items(state, rhizome_node::PublicationKind::Event, params).await?;
+    items.retain(|i| i["id"].as_str().is_some_and(|id| among.contains(id)));
+    Ok(listed_calendar(&gathering.profile.name, &items))
 }
 
 async fn find(state: &AppState, slug: &str) -> Result<Territory, ApiError> {

@@ -521,3 +521,72 @@ pub async fn directory(
         },
     )
 }
+
+// --- Festivals (branch `festivals`): a festival's programme is the agenda, filtered by
+// the agenda's own filters, restricted to the festival's accepted events. ---
+
+/// What a festival page shows of its programme: the agenda's lines among `among` (the
+/// festival's accepted object ids) grouped by day in `zone`, with the agenda's filter
+/// form (`action` its path), as template context; and the ids of the events shown.
+pub async fn programme_among(
+    page: &Page,
+    state: &AppState,
+    uri: &axum::http::Uri,
+    action: &str,
+    zone: chrono_tz::Tz,
+    among: &std::collections::HashSet<String>,
+) -> Result<(minijinja::Value, std::collections::HashSet<String>), ApiError> {
+    let filters: Filters = Query::try_from_uri(uri).map(|q| q.0).unwrap_or_default();
+    let view = ListView::Kind(PublicationKind::Event);
+    let (items, error) = match filters.network_params(view, 500) {
+        Ok(params) => match network_items(state, PublicationKind::Event, params).await {
+            Ok(items) => (items, None),
+            Err(ApiError::BadRequest(_) | ApiError::Validation(_)) => {
+                (Vec::new(), Some("filter-bad-near"))
+            }
+            Err(e) => return Err(e),
+        },
+        Err(BadFilter(key)) => (Vec::new(), Some(key)),
+    };
+    let locale = page.lang.date_locale();
+    let mut days: Vec<(String, Vec<Line>)> = Vec::new();
+    let mut shown = std::collections::HashSet::new();
+    for item in items
+        .iter()
+        .filter(|i| i["id"].as_str().is_some_and(|id| among.contains(id)))
+    {
+        let day = item["starts_at"]
+            .as_str()
+            .and_then(|s| s.parse::<DateTime<Utc>>().ok())
+            .map(|s| {
+                s.with_timezone(&zone)
+                    .format_localized("%A %-d %B %Y", locale)
+                    .to_string()
+            })
+            .unwrap_or_default();
+        let line = line(page, state, item);
+        shown.insert(line.url.clone());
+        match days.last_mut() {
+            Some((last, lines)) if *last == day => lines.push(line),
+            _ => days.push((day, vec![line])),
+        }
+    }
+    let context = minijinja::context! {
+        days => days.into_iter().map(|(day, items)| minijinja::context! { day, items }).collect::<Vec<_>>(),
+        action,
+        filtered => !filters.is_empty(),
+        params => filters,
+        themes => THEMES,
+        age_groups => AGE_GROUPS,
+        with_calls => false,
+        with_territory => true,
+        with_dates => true,
+        kinds => minijinja::Value::from(()),
+        call_types => CALL_TYPES,
+        call_statuses => CALL_STATUSES,
+        languages_offered => LANGUAGES,
+        error => error.map(|key| page.lang.text(key, &Default::default())),
+    };
+    Ok((context, shown))
+}
+// --- End of the `festivals` block. ---

@@ -28,6 +28,19 @@ pub struct Point {
     url: String,
 }
 
+impl Point {
+    /// A marker at `lat`, `lon` (a festival's events, say).
+    pub fn new(lat: f64, lon: f64, label: String, detail: String, url: String) -> Point {
+        Point {
+            lat,
+            lon,
+            label,
+            detail,
+            url,
+        }
+    }
+}
+
 /// This node's territories that have coordinates, as markers.
 pub fn territory_points(page: &Page, territories: &[rhizome_node::Territory]) -> Vec<Point> {
     territories

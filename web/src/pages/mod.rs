@@ -11,6 +11,7 @@ pub(crate) mod admin;
 pub(crate) mod answers;
 mod assets;
 pub(crate) mod error;
+mod festival;
 pub mod geocode;
 mod labels;
 mod links;
@@ -70,6 +71,26 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(partnerships::change),
         )
         .route("/manage/t/{slug}/answers", get(manage::answers::answers))
+        .route(
+            "/manage/festivals",
+            get(manage::festivals::festivals).post(manage::festivals::create),
+        )
+        .route(
+            "/manage/t/{slug}/submissions",
+            get(manage::submissions::submissions),
+        )
+        .route(
+            "/manage/t/{slug}/submissions/decide",
+            post(manage::submissions::decide),
+        )
+        .route(
+            "/manage/t/{slug}/submissions/submit",
+            post(manage::submissions::submit),
+        )
+        .route(
+            "/manage/t/{slug}/submissions/withdraw",
+            post(manage::submissions::withdraw),
+        )
         .route(
             "/manage/t/{slug}/answers/decide",
             post(manage::answers::decide),

@@ -254,6 +254,9 @@ async fn territory_negotiated(
         Ok(None) => {}
         Err(e) => return page.failed(&state, e),
     }
+    if territory.role.gathers() {
+        return super::festival::festival_page(page, &state, territory, &uri).await;
+    }
     let loaded = async {
         let all_events = PublicationQuery {
             current_at: None,

@@ -17,6 +17,7 @@ mod discovery;
 mod durability;
 mod federation;
 mod feeds;
+mod festivals;
 mod fields;
 mod filters;
 mod geocode;

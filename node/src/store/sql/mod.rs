@@ -17,6 +17,7 @@ mod calendars;
 mod comments;
 mod deliveries;
 mod followers;
+mod gatherings;
 mod listings;
 mod mail;
 mod matching;

@@ -5,10 +5,12 @@
 
 pub(super) mod answers;
 mod dashboard;
+pub(super) mod festivals;
 mod fields;
 pub(super) mod moving;
 mod publication_form;
 pub(crate) mod registrations;
+pub(super) mod submissions;
 mod upload;
 
 pub(super) use dashboard::editable_territory;

@@ -109,11 +109,14 @@ impl Federation {
             .local(territory.id)
             .await
             .map_err(|e| FederationError::Internal(e.to_string()))?;
-        Ok(ActivityJson(actor::territory(
-            &self.urls,
-            &territory,
-            &key.public_pem,
-        )))
+        let mut document = actor::territory(&self.urls, &territory, &key.public_pem);
+        if let (Some(c), Value::Object(fields)) =
+            (self.store.collective_of(territory.id).await?, &mut document)
+        {
+            let members = self.store.collective_members(&c.actor_id).await?;
+            fields.extend(crate::internaltoas::collective::group_fields(&c, &members));
+        }
+        Ok(ActivityJson(document))
     }
 
     /// A publication's object, or its tombstone with 410 once deleted.

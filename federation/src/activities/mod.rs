@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod answer;
+pub mod collective;
 pub mod follow;
 pub mod network;
 pub mod publish;
@@ -33,11 +34,19 @@ pub async fn receive(
         Inbound::Follow(follow) => follow::receive_follow(fed, follow, actor).await,
         Inbound::Accept(accept) => network::receive_accept(fed, accept, actor).await,
         Inbound::Reject(reject) => network::receive_reject(fed, reject, actor).await,
-        Inbound::CreateNote(note) => reply::receive_create(fed, *note, actor).await,
+        Inbound::CreateNote(note) => {
+            if collective::receive_vote(fed, activity.id.as_str(), &note, actor).await? {
+                return Ok(());
+            }
+            reply::receive_create(fed, *note, actor).await
+        }
         Inbound::CreateOrUpdatePublication(object) => {
             network::receive_publication(fed, &object, actor).await
         }
-        Inbound::UpdateActor(object) => actor::receive_update(fed, object, actor).await,
+        Inbound::UpdateActor(object) => {
+            actor::receive_update(fed, object.clone(), actor).await?;
+            collective::receive_group(fed, &object, actor).await
+        }
         Inbound::DeleteActor => actor::receive_delete(fed, actor).await,
         Inbound::Delete(delete) => {
             reply::receive_delete(fed, &delete, actor).await?;
@@ -63,6 +72,13 @@ pub async fn receive(
         }
         Inbound::RejectOffer(decision) => {
             answer::receive_decision(fed, decision, actor, false).await
+        }
+        Inbound::Question(object) => collective::receive_question(fed, &object, actor).await,
+        Inbound::OfferQuestion { object, target } => {
+            collective::receive_offered_question(fed, &object, &target, actor).await
+        }
+        Inbound::Membership { member, added } => {
+            collective::receive_membership(fed, &member, added, actor).await
         }
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");

@@ -73,7 +73,14 @@ pub fn context() -> Value {
             "shares": "rhizome:shares",
             "seeks": "rhizome:seeks",
             "keywords": "sc:keywords",
-            "scope": {"@id": "rhizome:scope", "@type": "@json"}
+            "scope": {"@id": "rhizome:scope", "@type": "@json"},
+            "votersCount": "toot:votersCount",
+            "rules": {"@id": "rhizome:rules", "@type": "@json"},
+            "members": {"@id": "rhizome:members", "@type": "@id"},
+            "proposalKind": "rhizome:proposalKind",
+            "subject": {"@id": "rhizome:subject", "@type": "@id"},
+            "proposer": {"@id": "rhizome:proposer", "@type": "@id"},
+            "decision": "rhizome:decision"
         }
     ])
 }
@@ -127,8 +134,13 @@ pub enum Verb {
     Undo,
     /// The answer to a `Join` of an event that takes no registration (FEP-8a8e).
     Ignore,
-    /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
+    /// An answer to a call for collaboration (see `docs/FEDERATION.md`), or a member
+    /// territory's proposal to a collective (`Offer{Question}`).
     Offer,
+    /// A territory admitted to a collective's `members`.
+    Add,
+    /// A member removed from a collective's `members`.
+    Remove,
 }
 
 /// The object types Rhizome tells apart, by their ActivityStreams names.
@@ -149,6 +161,8 @@ pub enum ObjectType {
     Join,
     Offer,
     Tombstone,
+    /// A collective's proposal, shaped as a Mastodon poll.
+    Question,
     /// Any other type: read, never sent.
     #[serde(other)]
     Other,
@@ -284,6 +298,9 @@ pub struct NoteJson {
     pub in_reply_to: Value,
     #[serde(default)]
     pub content: Option<String>,
+    /// The option chosen, when the Note answers a poll (a collective's `Question`).
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub content_map: Option<serde_json::Map<String, Value>>,
     #[serde(default)]

@@ -14,6 +14,7 @@ mod sqlite;
 pub mod actors;
 pub mod answers;
 pub mod calendars;
+pub mod collectives;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
@@ -40,6 +41,7 @@ use async_trait::async_trait;
 pub use actors::{ActorStore, Keypair};
 pub use answers::AnswerStore;
 pub use calendars::CalendarStore;
+pub use collectives::{CollectiveChange, CollectiveStore};
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
@@ -64,10 +66,10 @@ pub use territories::TerritoryStore;
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
-        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, NodeSettingsStore,
-        NoticeStore, PeerStore, PublicationStore, ReactionStore, RemotePublicationStore, RsvpStore,
-        SeriesStore, Store, SubscriptionStore, TerritoryStore,
+        ActorStore, AnswerStore, CalendarStore, CollectiveStore, CommentStore, DeliveryStore,
+        FollowerStore, ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore,
+        NodeSettingsStore, NoticeStore, PeerStore, PublicationStore, ReactionStore,
+        RemotePublicationStore, RsvpStore, SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }
 
@@ -122,6 +124,7 @@ pub trait Store:
     + AnswerStore
     + CalendarStore
     + SeriesStore
+    + CollectiveStore
     + Send
     + Sync
     + 'static

@@ -10,6 +10,7 @@ mod answers;
 mod api;
 mod calendars;
 mod cli;
+mod collectives;
 mod discovery;
 mod durability;
 mod federation;

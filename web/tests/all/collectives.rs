@@ -1,0 +1,262 @@
+//! Collectives over real HTTP between three nodes: a collective hosted on A with member
+//! territories on A, B and C admits a fourth territory (on C) by a vote that reaches the
+//! required share with approvals from two nodes, after refusing the decision A's members
+//! alone would take; every member node shows the decision the same way. Forged votes,
+//! votes of non-members and second votes are refused, nothing stored; rules that would
+//! let one node decide alone are refused at creation.
+
+use crate::common;
+
+use common::mastodon::FakeMastodon;
+use common::{Backend, Node, eventually};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// A node with an admin and the territories `slugs`.
+async fn node_with(backend: Backend, slugs: &[&str]) -> Option<(Node, String)> {
+    let node = Node::start(backend).await?;
+    let admin = node.member("admin", true).await;
+    for slug in slugs {
+        node.territory(
+            &admin,
+            json!({"slug": slug, "name": format!("Territoire {slug}"), "kind": "tiers_lieu",
+                   "languages": ["fr"]}),
+        )
+        .await;
+    }
+    Some((node, admin))
+}
+
+/// The collectives `slug` on `node` belongs to, as that node shows them.
+async fn collectives_of(node: &Node, slug: &str) -> Vec<Value> {
+    let (status, body) = node
+        .send(
+            Method::GET,
+            &format!("/api/v1/territories/{slug}/collectives"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["items"].as_array().cloned().unwrap_or_default()
+}
+
+fn member_ids(collective: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = collective["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["actor"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn vote(
+    node: &Node,
+    token: &str,
+    proposal: &str,
+    territory: &str,
+    choice: &str,
+) -> (u16, Value) {
+    node.send(
+        Method::POST,
+        "/api/v1/votes",
+        Some(token),
+        Some(json!({"proposal": proposal, "territory": territory, "vote": choice})),
+    )
+    .await
+}
+
+async fn hosted(a: &Node) -> Value {
+    let (status, body) = a
+        .send(Method::GET, "/api/v1/collectives/alliance", None, None)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+async fn a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vote(
+    backend: Backend,
+) {
+    let Some((a, a_token)) = node_with(backend, &["a1", "a2", "a3"]).await else {
+        return;
+    };
+    let (b, b_token) = node_with(backend, &["b1"]).await.unwrap();
+    let (c, _c_token) = node_with(backend, &["c1", "d4"]).await.unwrap();
+    let members = json!(["a1", "a2", a.url("/t/a3"), b.url("/t/b1"), c.url("/t/c1"),]);
+
+    // Rules that would let one node decide alone are refused, nothing created.
+    let (status, body) = a
+        .send(
+            Method::POST,
+            "/api/v1/collectives",
+            Some(&a_token),
+            Some(json!({"slug": "alliance", "name": "Alliance régionale",
+                        "rules": {"admit": {"share": "majority", "min_nodes": 1}},
+                        "members": members})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "rules.admit.min_nodes", "{body}");
+    assert!(
+        a.store
+            .territory_by_slug("alliance")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // The collective on A: five members on three nodes, majority with two nodes.
+    let (status, created) = a
+        .send(
+            Method::POST,
+            "/api/v1/collectives",
+            Some(&a_token),
+            Some(
+                json!({"slug": "alliance", "name": "Alliance régionale", "languages": ["fr"],
+                        "rules": {"admit": {"share": "majority", "min_nodes": 2}},
+                        "members": members}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let collective = created["actor"].as_str().unwrap().to_owned();
+    assert_eq!(collective, a.url("/t/alliance"));
+    assert_eq!(member_ids(&created).len(), 5);
+    // Its actor is a Group serving its rules and members.
+    let group = a.activity_json(&collective).await;
+    assert_eq!(group["type"], "Group");
+    assert_eq!(group["rules"]["admit"]["share"], "majority");
+    assert_eq!(group["members"]["totalItems"], 5);
+    // B and C keep a copy, from the collective's Update{Group}.
+    for (node, slug) in [(&b, "b1"), (&c, "c1")] {
+        eventually("member nodes know the collective", async || {
+            collectives_of(node, slug)
+                .await
+                .first()
+                .is_some_and(|k| member_ids(k) == member_ids(&created))
+        })
+        .await;
+    }
+
+    // a1 proposes to admit d4 (on C); B and C see the proposal.
+    let candidate = c.url("/t/d4");
+    let (status, proposal) = a
+        .send(
+            Method::POST,
+            "/api/v1/collectives/alliance/proposals",
+            Some(&a_token),
+            Some(json!({"territory": "a1", "kind": "admit", "subject": candidate})),
+        )
+        .await;
+    assert_eq!(status, 201, "{proposal}");
+    let proposal_id = proposal["id"].as_str().unwrap().to_owned();
+    assert_eq!(proposal["state"], "open");
+    assert_eq!(proposal["voters"], 5);
+    for (node, slug) in [(&b, "b1"), (&c, "c1")] {
+        eventually("member nodes see the proposal", async || {
+            collectives_of(node, slug).await[0]["proposals"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["id"] == proposal_id.as_str()))
+        })
+        .await;
+    }
+
+    // A's three territories approve: three of five is the share, but from one node.
+    for slug in ["a1", "a2", "a3"] {
+        let (status, body) = vote(&a, &a_token, &proposal_id, slug, "approve").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let p = &hosted(&a).await["proposals"][0];
+    assert_eq!(p["state"], "open", "{p}");
+    assert_eq!(
+        (p["approvals"].as_i64(), p["approving_nodes"].as_i64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(p["required_nodes"], 2);
+    assert!(!member_ids(&hosted(&a).await).contains(&candidate));
+    // a1 voting again: one voice per territory.
+    let (status, body) = vote(&a, &a_token, &proposal_id, "a1", "approve").await;
+    assert_eq!(status, 409, "{body}");
+
+    // Forgeries from another server: a non-member's vote, a vote in a member's name.
+    let masto = FakeMastodon::start().await;
+    let alice = masto.actor_id("alice");
+    let inbox = a.url("/t/alliance/inbox");
+    let vote_by = |n: u32, attributed: &str| {
+        json!({"@context": "https://www.w3.org/ns/activitystreams",
+               "id": format!("{}/votes/{n}", masto.base()), "type": "Create", "actor": alice,
+               "to": [collective],
+               "object": {"id": format!("{}/notes/{n}", masto.base()), "type": "Note",
+                          "attributedTo": attributed, "name": "approve",
+                          "inReplyTo": proposal_id, "to": [collective]}})
+    };
+    let (status, text) = masto.post("alice", &inbox, &vote_by(1, &alice)).await;
+    assert_eq!(status, 403, "non-member: {text}");
+    assert!(text.contains("member"), "{text}");
+    let (status, text) = masto
+        .post("alice", &inbox, &vote_by(2, &b.url("/t/b1")))
+        .await;
+    assert_eq!(status, 403, "in b1's name: {text}");
+    // Claiming to be b1 itself, signed with another key: the signature fails.
+    let mut claimed = vote_by(3, &b.url("/t/b1"));
+    claimed["actor"] = json!(b.url("/t/b1"));
+    let body = serde_json::to_vec(&claimed).unwrap();
+    let headers = masto.sign_as(
+        "alice",
+        &format!("{}#main-key", b.url("/t/b1")),
+        &inbox,
+        &body,
+    );
+    let (status, text) = masto.send(&inbox, headers, body).await;
+    assert_eq!(status, 401, "forged signature: {text}");
+    let votes = a.store.votes(&proposal_id).await.unwrap();
+    assert_eq!(votes.len(), 3, "{votes:?}");
+    assert_eq!(hosted(&a).await["proposals"][0]["state"], "open");
+
+    // b1 approves from its own node: four of five, from two nodes: d4 is admitted.
+    let (status, body) = vote(&b, &b_token, &proposal_id, "b1", "approve").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = vote(&b, &b_token, &proposal_id, "b1", "approve").await;
+    assert_eq!(status, 409, "b1 twice: {body}");
+    eventually("the proposal passes on A", async || {
+        hosted(&a).await["proposals"][0]["state"] == "passed"
+    })
+    .await;
+    let after = hosted(&a).await;
+    assert!(member_ids(&after).contains(&candidate), "{after}");
+    assert_eq!(after["proposals"][0]["approvals"], 4);
+    // Every member node applies it the same way, the new member's node too.
+    for (node, slug) in [(&b, "b1"), (&c, "c1"), (&c, "d4")] {
+        eventually("member nodes apply the decision", async || {
+            let known = collectives_of(node, slug).await;
+            known.first().is_some_and(|k| {
+                member_ids(k) == member_ids(&after)
+                    && k["proposals"][0]["state"] == "passed"
+                    && k["proposals"][0]["approvals"] == 4
+            })
+        })
+        .await;
+    }
+    // The collective follows its new member elsewhere, so its publications arrive.
+    let alliance = a.stored_territory("alliance").await;
+    eventually("the collective follows d4", async || {
+        a.store
+            .followings(alliance.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|f| f.target_id == candidate)
+    })
+    .await;
+    // A vote after the decision is refused.
+    let (status, body) = vote(&b, &b_token, &proposal_id, "b1", "refuse").await;
+    assert!(status == 409 || status == 422, "{status} {body}");
+}
+
+common::on_both_backends!(
+    a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vote
+        => a_collective_admits_a_territory_by_vote_sqlite,
+        a_collective_admits_a_territory_by_vote_postgres
+);

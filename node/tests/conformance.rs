@@ -4361,7 +4361,11 @@ mod collectives {
 
     async fn collectives_keep_members_proposals_and_one_vote_per_territory(store: &dyn Store) {
         let (t, c) = hosted_collective(store).await;
-        assert_eq!(store.pending_deliveries().await.unwrap(), 1, "queued with it");
+        assert_eq!(
+            store.pending_deliveries().await.unwrap(),
+            1,
+            "queued with it"
+        );
         assert_eq!(store.collective(COLL).await.unwrap(), Some(c.clone()));
         assert_eq!(store.collective_of(t.id).await.unwrap(), Some(c.clone()));
         assert!(

@@ -260,3 +260,81 @@ common::on_both_backends!(
         => a_collective_admits_a_territory_by_vote_sqlite,
         a_collective_admits_a_territory_by_vote_postgres
 );
+
+/// `rhizome collective create` from the command line: founding members by slug, rules
+/// checked as the API checks them.
+#[test]
+fn the_cli_creates_a_collective_and_refuses_rules_that_cannot_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = common::rhizome(dir.path(), args).output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(run(&["admin", "create-user", "--admin", "alice"]).0);
+    for slug in ["t1", "t2"] {
+        let (ok, _, err) = run(&[
+            "territory",
+            "create",
+            "--slug",
+            slug,
+            "--name",
+            slug,
+            "--kind",
+            "fablab",
+        ]);
+        assert!(ok, "{err}");
+    }
+    let (ok, _, err) = run(&[
+        "collective",
+        "create",
+        "--slug",
+        "pilote",
+        "--name",
+        "Groupe pilote",
+        "--members",
+        "t1,t2",
+        "--rules",
+        r#"{"admit": {"share": "majority", "min_nodes": 0}}"#,
+        "--by",
+        "alice",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("min-nodes"), "{err}");
+    let (ok, _, err) = run(&[
+        "collective",
+        "create",
+        "--slug",
+        "pilote",
+        "--name",
+        "Groupe pilote",
+        "--members",
+        "t1,nowhere",
+        "--by",
+        "alice",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("--members[1]"), "{err}");
+    let (ok, out, err) = run(&[
+        "collective",
+        "create",
+        "--slug",
+        "pilote",
+        "--name",
+        "Groupe pilote",
+        "--members",
+        "t1,t2",
+        "--rules",
+        r#"{"admit": {"share": "two_thirds"}}"#,
+        "--by",
+        "alice",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 members"), "{out}");
+    // A territory list does not show it; the collectives do.
+    let (_, list, _) = run(&["territory", "list"]);
+    assert!(!list.contains("pilote"), "{list}");
+}

@@ -30,3 +30,7 @@ collectives-none = لا ينتمي هذا الإقليم إلى أي تجمع.
 collectives-one-voice = لكل إقليم عضو صوت واحد أيًا كانت عقدته؛ ولا تقرر أي عقدة وحدها.
 collectives-agenda = الأجندة المشتركة للأعضاء
 collectives-voted = صوّت هذا الإقليم.
+collectives-done-voted = سُجّل الصوت.
+collectives-done-proposed = أُرسل الاقتراح إلى التجمع.
+collectives-bad-vote = اختر الموافقة أو الرفض.
+collectives-nav = التجمعات

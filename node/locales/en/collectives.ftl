@@ -30,3 +30,7 @@ collectives-none = This territory belongs to no collective.
 collectives-one-voice = Each member territory has one voice, whatever its node; no node decides alone.
 collectives-agenda = The members' shared agenda
 collectives-voted = This territory has voted.
+collectives-done-voted = Vote recorded.
+collectives-done-proposed = Proposal sent to the collective.
+collectives-bad-vote = Choose approve or refuse.
+collectives-nav = Collectives

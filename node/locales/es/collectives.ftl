@@ -30,3 +30,7 @@ collectives-none = Este territorio no es miembro de ningún colectivo.
 collectives-one-voice = Cada territorio miembro tiene una voz, sea cual sea su nodo; ningún nodo decide solo.
 collectives-agenda = Agenda compartida de los miembros
 collectives-voted = Este territorio ya ha votado.
+collectives-done-voted = Voto registrado.
+collectives-done-proposed = Propuesta enviada al colectivo.
+collectives-bad-vote = Elija aprobar o rechazar.
+collectives-nav = Colectivos

@@ -30,3 +30,7 @@ collectives-none = Ce territoire n'est membre d'aucun collectif.
 collectives-one-voice = Chaque territoire membre a une voix, quel que soit son nœud ; aucun nœud ne décide seul.
 collectives-agenda = Agenda partagé des membres
 collectives-voted = Voix de ce territoire déjà donnée.
+collectives-done-voted = Voix enregistrée.
+collectives-done-proposed = Proposition envoyée au collectif.
+collectives-bad-vote = Choisissez « approuver » ou « refuser ».
+collectives-nav = Collectifs

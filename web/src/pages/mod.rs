@@ -10,11 +10,12 @@ mod account;
 pub(crate) mod admin;
 pub(crate) mod answers;
 mod assets;
+mod collectives;
 pub(crate) mod error;
 pub mod geocode;
 mod labels;
 mod links;
-mod lists;
+pub(crate) mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
@@ -60,6 +61,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/events/{id}/register", post(public::register))
         .route("/calls/{id}/answer", post(answers::answer))
         .route("/manage/t/{slug}/answers", get(manage::answers::answers))
+        .route(
+            "/manage/t/{slug}/collectives",
+            get(collectives::memberships),
+        )
+        .route("/manage/t/{slug}/collectives/vote", post(collectives::vote))
+        .route(
+            "/manage/t/{slug}/collectives/propose",
+            post(collectives::propose),
+        )
         .route(
             "/manage/t/{slug}/answers/decide",
             post(manage::answers::decide),

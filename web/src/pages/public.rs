@@ -248,6 +248,9 @@ async fn territory_negotiated(
         Ok(None) => return page.error(&state, StatusCode::NOT_FOUND, "error-no-territory"),
         Err(e) => return page.failed(&state, e),
     };
+    if territory.role == rhizome_node::territory::ActorRole::Collective {
+        return super::collectives::collective_page(&page, &state, &territory).await;
+    }
     let loaded = async {
         let all_events = PublicationQuery {
             current_at: None,

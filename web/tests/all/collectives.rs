@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::mastodon::FakeMastodon;
-use common::{Backend, Node, eventually};
+use common::{Backend, Node, eventually, pages};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -215,6 +215,60 @@ async fn a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vo
     assert_eq!(votes.len(), 3, "{votes:?}");
     assert_eq!(hosted(&a).await["proposals"][0]["state"], "open");
 
+    // The collective's page on A: its rules in words, its members and the count so far.
+    let (status, html) = pages::get(&pages::browser(), &a, "/t/alliance").await;
+    assert_eq!(status, 200);
+    assert!(
+        pages::text_of(&html, ".rules").contains("plus de la moitié"),
+        "{html}"
+    );
+    assert!(pages::text_of(&html, ".members").contains(&b.host()));
+    assert!(
+        pages::text_of(&html, ".proposal").contains("3 pour, 0 contre, sur 5 voix"),
+        "{html}"
+    );
+    // c1's editor refuses from C's pages: the proposal can still pass (B has not voted).
+    let browser = pages::browser();
+    let csrf = pages::login(&browser, &c, "admin", pages::PASSWORD).await;
+    let (_, html) = pages::get(&browser, &c, "/manage/t/c1/collectives").await;
+    assert!(
+        pages::text_of(&html, ".proposal").contains(&candidate),
+        "{html}"
+    );
+    assert_eq!(
+        pages::attr_of(&html, ".proposal input[name=proposal]", "value").as_deref(),
+        Some(proposal_id.as_str())
+    );
+    let (status, _, location) = pages::post(
+        &browser,
+        &c,
+        "/manage/t/c1/collectives/vote",
+        &[
+            ("csrf", &csrf),
+            ("proposal", &proposal_id),
+            ("vote", "refuse"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/manage/t/c1/collectives?done=voted"))
+    );
+    eventually("A counts c1's refusal", async || {
+        hosted(&a).await["proposals"][0]["refusals"] == 1
+    })
+    .await;
+    assert_eq!(hosted(&a).await["proposals"][0]["state"], "open");
+    let (_, html) = pages::get(&browser, &c, "/manage/t/c1/collectives").await;
+    assert!(
+        pages::text_of(&html, ".proposal").contains("Voix de ce territoire déjà donnée"),
+        "{html}"
+    );
+    assert!(
+        pages::attr_of(&html, ".proposal input[name=proposal]", "value").is_none(),
+        "voted: no buttons"
+    );
+
     // b1 approves from its own node: four of five, from two nodes: d4 is admitted.
     let (status, body) = vote(&b, &b_token, &proposal_id, "b1", "approve").await;
     assert_eq!(status, 200, "{body}");
@@ -235,6 +289,7 @@ async fn a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vo
                 member_ids(k) == member_ids(&after)
                     && k["proposals"][0]["state"] == "passed"
                     && k["proposals"][0]["approvals"] == 4
+                    && k["proposals"][0]["refusals"] == 1
             })
         })
         .await;

@@ -140,6 +140,42 @@ async fn a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vo
         .await;
     }
 
+    // The collective follows its members elsewhere: b1's workshop reaches the shared
+    // agenda on the collective's page, beside a1's.
+    for (node, token, slug, title) in [
+        (&b, &b_token, "b1", "Atelier réparation à B"),
+        (&a, &a_token, "a1", "Atelier couture à A"),
+    ] {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/{slug}/events"),
+                Some(token),
+                Some(json!({"title": title, "starts_at": "2031-03-12T18:00", "ends_at": "2031-03-12T20:00", "place": {"name": "Tiers-lieu"}})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    eventually("the shared agenda shows the members' events", async || {
+        let (_, html) = pages::get(&pages::browser(), &a, "/t/alliance").await;
+        let agenda = pages::text_of(&html, "#agenda + ul, section[aria-labelledby=agenda]");
+        agenda.contains("Atelier réparation à B") && agenda.contains("Atelier couture à A")
+    })
+    .await;
+
+    // Rules proposed that would let one node decide alone are refused, naming the field.
+    let (status, body) = a
+        .send(
+            Method::POST,
+            "/api/v1/collectives/alliance/proposals",
+            Some(&a_token),
+            Some(json!({"territory": "a1", "kind": "change_rules",
+                        "subject": {"remove": {"share": "majority", "min_nodes": 1}}})),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "subject.remove.min_nodes", "{body}");
+
     // a1 proposes to admit d4 (on C); B and C see the proposal.
     let candidate = c.url("/t/d4");
     let (status, proposal) = a
@@ -305,6 +341,41 @@ async fn a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vo
             .any(|f| f.target_id == candidate)
     })
     .await;
+    // b1 proposes from its own node (an Offer{Question} to the collective): A opens it
+    // and puts it to every member, d4 included.
+    let (status, body) = b
+        .send(
+            Method::POST,
+            "/api/v1/proposals",
+            Some(&b_token),
+            Some(
+                json!({"collective": collective, "territory": "b1", "kind": "remove",
+                        "subject": c.url("/t/c1")}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 202, "{body}");
+    eventually(
+        "the remote proposal is opened on A and reaches d4's node",
+        async || {
+            let opened = hosted(&a).await["proposals"][0].clone();
+            opened["proposer"] == b.url("/t/b1").as_str()
+                && opened["kind"] == "remove"
+                && collectives_of(&c, "d4").await[0]["proposals"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["id"] == opened["id"]))
+        },
+    )
+    .await;
+    // A non-member proposing is refused.
+    let offer = json!({"@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}/offers/1", masto.base()), "type": "Offer", "actor": alice,
+        "target": collective, "to": [collective],
+        "object": {"type": "Question", "proposalKind": "admit", "subject": alice}});
+    let (status, text) = masto.post("alice", &inbox, &offer).await;
+    assert_eq!(status, 403, "{text}");
+    assert_eq!(hosted(&a).await["proposals"].as_array().unwrap().len(), 2);
+
     // A vote after the decision is refused.
     let (status, body) = vote(&b, &b_token, &proposal_id, "b1", "refuse").await;
     assert!(status == 409 || status == 422, "{status} {body}");

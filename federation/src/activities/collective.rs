@@ -239,8 +239,7 @@ pub async fn receive_group(
     let Some(parsed) = group_from_json(object) else {
         return Ok(());
     };
-    let (rules, members, updated_at) =
-        parsed.map_err(|e| FederationError::Malformed(format!("object.{e}")))?;
+    let state = parsed.map_err(|e| FederationError::Malformed(format!("object.{e}")))?;
     let name = object
         .get("name")
         .and_then(Value::as_str)
@@ -250,11 +249,11 @@ pub async fn receive_group(
         actor_id: actor.id.clone(),
         territory_id: None,
         name,
-        rules,
-        updated_at,
+        rules: state.rules,
+        updated_at: state.updated,
     };
     fed.actions()
-        .receive_collective(collective, members)
+        .receive_collective(collective, state.members)
         .await
         .inspect_err(|e| tracing::info!(actor = %actor.id, error = %e, "collective refused"))?;
     Ok(())

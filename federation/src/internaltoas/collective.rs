@@ -43,11 +43,18 @@ pub fn group_fields(collective: &Collective, members: &[Member]) -> serde_json::
     fields
 }
 
+/// What a collective's `Group` says of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupState {
+    pub rules: Rules,
+    /// The current members' actor ids.
+    pub members: Vec<String>,
+    pub updated: DateTime<Utc>,
+}
+
 /// A collective's rules and current members, read from its `Group` (`None` when the
 /// actor is no collective: no `rules`). Errors name the field.
-pub fn group_from_json(
-    object: &Value,
-) -> Option<Result<(Rules, Vec<String>, DateTime<Utc>), String>> {
+pub fn group_from_json(object: &Value) -> Option<Result<GroupState, String>> {
     let rules = object.get("rules")?;
     Some((|| {
         let rules: Rules =
@@ -63,7 +70,11 @@ pub fn group_from_json(
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or_else(rhizome_node::now);
-        Ok((rules, members, updated))
+        Ok(GroupState {
+            rules,
+            members,
+            updated,
+        })
     })())
 }
 
@@ -236,10 +247,10 @@ mod tests {
                 m("https://a.example/t/x", true),
             ],
         ));
-        let (rules, members, updated) = group_from_json(&fields).unwrap().unwrap();
-        assert_eq!(rules, Rules::default());
-        assert_eq!(members, vec!["https://a.example/t/a1".to_owned()]);
-        assert_eq!(updated, at);
+        let state = group_from_json(&fields).unwrap().unwrap();
+        assert_eq!(state.rules, Rules::default());
+        assert_eq!(state.members, vec!["https://a.example/t/a1".to_owned()]);
+        assert_eq!(state.updated, at);
         assert!(group_from_json(&json!({"type": "Organization"})).is_none());
         assert!(
             group_from_json(&json!({"rules": {"admit": 3}}))

@@ -78,7 +78,7 @@ pub fn context() -> Value {
             "rules": {"@id": "rhizome:rules", "@type": "@json"},
             "members": {"@id": "rhizome:members", "@type": "@id"},
             "proposalKind": "rhizome:proposalKind",
-            "subject": {"@id": "rhizome:subject", "@type": "@id"},
+            "subject": "rhizome:subject",
             "proposer": {"@id": "rhizome:proposer", "@type": "@id"},
             "decision": "rhizome:decision"
         }

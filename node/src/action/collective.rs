@@ -569,8 +569,9 @@ impl Actions {
                 .record_tally(&settled, change.as_ref(), &outgoing)
                 .await
             {
+                // Another count decided it first: the vote is stored, the decision made.
                 Err(StoreError::NotFound) => {
-                    return Err(ValidationError::new("proposal", "voting on it is over").into());
+                    return (self.store.proposal(&p.id).await?).ok_or(ActionError::NotFound);
                 }
                 other => other?,
             }

@@ -464,3 +464,78 @@ fn the_cli_creates_a_collective_and_refuses_rules_that_cannot_work() {
     let (_, list, _) = run(&["territory", "list"]);
     assert!(!list.contains("pilote"), "{list}");
 }
+
+/// The activities of a collective as a Mastodon-shaped member elsewhere receives them,
+/// kept with the other golden files (`federation::golden`): its `Update{Group}`, a
+/// proposal's `Create{Question}` and its tally's `Update{Question}`.
+#[tokio::test]
+async fn golden_files_hold_the_activities_of_collectives() {
+    let (node, token) = node_with(Backend::Sqlite, &["a1"]).await.unwrap();
+    let masto = FakeMastodon::start().await;
+    let alice = masto.actor_id("alice");
+    let (status, created) = node
+        .send(
+            Method::POST,
+            "/api/v1/collectives",
+            Some(&token),
+            Some(
+                json!({"slug": "alliance", "name": "Alliance", "languages": ["fr"],
+                        "members": ["a1", alice]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let mut docs = vec![(
+        "update-group",
+        masto
+            .wait_for("Update{Group}", |a| {
+                a["type"] == "Update" && a["object"]["type"] == "Group"
+            })
+            .await,
+    )];
+    let (status, proposal) = node
+        .send(
+            Method::POST,
+            "/api/v1/collectives/alliance/proposals",
+            Some(&token),
+            Some(json!({"territory": "a1", "kind": "admit", "subject": masto.actor_id("bob")})),
+        )
+        .await;
+    assert_eq!(status, 201, "{proposal}");
+    docs.push((
+        "create-question",
+        masto
+            .wait_for("Create{Question}", |a| {
+                a["type"] == "Create" && a["object"]["type"] == "Question"
+            })
+            .await,
+    ));
+    let (status, body) = vote(
+        &node,
+        &token,
+        proposal["id"].as_str().unwrap(),
+        "a1",
+        "approve",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    docs.push((
+        "update-question",
+        masto
+            .wait_for("Update{Question}", |a| {
+                a["type"] == "Update" && a["object"]["type"] == "Question"
+            })
+            .await,
+    ));
+    // The vote closes 14 days after this run: a time the normalising cannot know.
+    for (_, doc) in docs.iter_mut() {
+        if doc["object"]["endTime"].is_string() {
+            doc["object"]["endTime"] = json!("2031-01-15T00:00:00Z");
+        }
+    }
+    let differences: Vec<String> = docs
+        .iter()
+        .filter_map(|(name, doc)| crate::federation::golden(name, doc, &node, &masto))
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n\n"));
+}

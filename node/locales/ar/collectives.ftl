@@ -34,3 +34,4 @@ collectives-done-voted = سُجّل الصوت.
 collectives-done-proposed = أُرسل الاقتراح إلى التجمع.
 collectives-bad-vote = اختر الموافقة أو الرفض.
 collectives-nav = التجمعات
+collectives-nodes = موافقات من { $approving } عقدة من أصل { $required } مطلوبة

@@ -34,3 +34,4 @@ collectives-done-voted = Vote recorded.
 collectives-done-proposed = Proposal sent to the collective.
 collectives-bad-vote = Choose approve or refuse.
 collectives-nav = Collectives
+collectives-nodes = approvals from { $approving } node(s) of { $required } required

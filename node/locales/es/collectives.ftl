@@ -34,3 +34,4 @@ collectives-done-voted = Voto registrado.
 collectives-done-proposed = Propuesta enviada al colectivo.
 collectives-bad-vote = Elija aprobar o rechazar.
 collectives-nav = Colectivos
+collectives-nodes = aprobaciones de { $approving } nodo(s) de { $required } requeridos

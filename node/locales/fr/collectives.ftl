@@ -34,3 +34,4 @@ collectives-done-voted = Voix enregistrée.
 collectives-done-proposed = Proposition envoyée au collectif.
 collectives-bad-vote = Choisissez « approuver » ou « refuser ».
 collectives-nav = Collectifs
+collectives-nodes = approbations de { $approving } nœud(s) sur { $required } requis

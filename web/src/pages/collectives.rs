@@ -235,3 +235,31 @@ pub async fn propose(
         .await?;
     Ok(Redirect::to(&format!("/manage/t/{slug}/collectives?done=proposed")).into_response())
 }
+
+/// A collective hosted here, for its local admins (`/manage/t/{slug}/collective`): its
+/// rules, members and every proposal with its full tally (approving nodes and the nodes
+/// required), as this node counts them.
+pub async fn hosted(
+    Editor {
+        page, territory, ..
+    }: Editor,
+    State(state): State<AppState>,
+) -> Result<Response, PageError> {
+    let collective = state
+        .store
+        .collective_of(territory.id)
+        .await?
+        .ok_or_else(crate::pages::error::not_found)?;
+    let view = collective_view(&state, &collective)
+        .await
+        .map_err(internal)?;
+    Ok(page.render(
+        &state,
+        "manage/collective.html",
+        context! {
+            territory => territory_card(&state, &territory),
+            rules => rules_in_words(&page, &collective),
+            collective => view,
+        },
+    ))
+}

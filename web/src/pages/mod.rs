@@ -65,6 +65,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/manage/t/{slug}/collectives",
             get(collectives::memberships),
         )
+        .route("/manage/t/{slug}/collective", get(collectives::hosted))
         .route("/manage/t/{slug}/collectives/vote", post(collectives::vote))
         .route(
             "/manage/t/{slug}/collectives/propose",

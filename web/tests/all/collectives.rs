@@ -305,6 +305,19 @@ async fn a_collective_on_three_nodes_admits_a_fourth_territory_by_a_collegial_vo
         "voted: no buttons"
     );
 
+    // A's admin sees the full count: approvals from one node of the two required.
+    let admin_browser = pages::browser();
+    pages::login(&admin_browser, &a, "admin", pages::PASSWORD).await;
+    let (status, html) = pages::get(&admin_browser, &a, "/manage/t/alliance/collective").await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        pages::text_of(&html, ".proposal .nodes")
+            .contains("approbations de 1 nœud(s) sur 2 requis"),
+        "{html}"
+    );
+    let (status, _) = pages::get(&pages::browser(), &a, "/manage/t/alliance/collective").await;
+    assert_ne!(status, 200, "visitors see no management page");
+
     // b1 approves from its own node: four of five, from two nodes: d4 is admitted.
     let (status, body) = vote(&b, &b_token, &proposal_id, "b1", "approve").await;
     assert_eq!(status, 200, "{body}");

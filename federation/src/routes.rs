@@ -121,6 +121,12 @@ impl Federation {
         {
             doc.extend(fields);
         }
+        if let (Some(c), Value::Object(fields)) =
+            (self.store.collective_of(territory.id).await?, &mut document)
+        {
+            let members = self.store.collective_members(&c.actor_id).await?;
+            fields.extend(crate::internaltoas::collective::group_fields(&c, &members));
+        }
         Ok(ActivityJson(document))
     }
 

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod answer;
 pub mod calendar_import;
+pub mod collective;
 pub mod config;
 pub mod festival;
 pub mod gathering;

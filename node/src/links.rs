@@ -16,6 +16,7 @@ use crate::publication::partner::TerritoryRef;
 use crate::social::FollowState;
 use crate::store::PublicationQuery;
 use crate::theme::Theme;
+use crate::territory::ActorRole;
 use crate::{PublicationBody, PublicationKind};
 
 /// What ties two territories.
@@ -323,10 +324,26 @@ impl Actions {
         Ok(links)
     }
 
-    /// Territories taking part in festivals: none until festivals exist (issue 13, their
-    /// own work fills this in).
+    /// Territories taking part in this node's festivals and collections: from each
+    /// territory with an accepted submission to the gathering, named after it.
     pub async fn festival_links(&self) -> Result<Vec<Link>, ActionError> {
-        Ok(Vec::new())
+        let mut links = Vec::new();
+        for p in self.store.participations().await? {
+            if !matches!(p.kind, ActorRole::Festival | ActorRole::Collection) {
+                continue;
+            }
+            let Some(gathering) = self.store.territory(p.gathering_id).await? else {
+                continue;
+            };
+            links.push(Link {
+                kind: LinkKind::Festival,
+                from: p.participant,
+                to: self.actor_of(&gathering.profile.slug),
+                themes: gathering.profile.themes.clone(),
+                label: Some(gathering.profile.name.clone()),
+            });
+        }
+        Ok(links)
     }
 
     /// Territories members of collectives: none until collectives exist (issue 13, their
@@ -363,7 +380,16 @@ impl Actions {
         peers: &[Peer],
     ) -> Result<BTreeMap<String, LinkEnd>, ActionError> {
         let mut known = BTreeMap::new();
-        for t in self.store.territories().await? {
+        // Territories, and the festivals, collections and collectives they join.
+        let mut actors = self.store.territories().await?;
+        for role in [
+            ActorRole::Festival,
+            ActorRole::Collection,
+            ActorRole::Collective,
+        ] {
+            actors.extend(self.store.actors_with_role(role).await?);
+        }
+        for t in actors {
             let id = self.actor_of(&t.profile.slug);
             known.insert(
                 id.clone(),

@@ -483,6 +483,12 @@ pub struct ListingQuery {
 pub enum Origin {
     Territory(Uuid),
     Actor(String),
+    /// Any of these territories of this node and actors elsewhere (a collective's
+    /// members, for its shared agenda, library and calls board).
+    Among {
+        territories: Vec<Uuid>,
+        actors: Vec<String>,
+    },
 }
 
 impl ListingQuery {

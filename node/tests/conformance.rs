@@ -5038,3 +5038,291 @@ mod moving {
         );
     }
 }
+
+mod collectives {
+    use super::*;
+    use chrono::Duration;
+    use rhizome_node::collective::{
+        Collective, DecisionKind, Proposal, ProposalState, Rules, Share, Vote,
+    };
+    use rhizome_node::outbox::{Outgoing, Recipients};
+    use rhizome_node::store::CollectiveChange;
+    use rhizome_node::territory::ActorRole;
+    use uuid::Uuid;
+
+    conformance!(
+        collectives_keep_members_proposals_and_one_vote_per_territory,
+        a_territory_voting_twice_at_once_is_counted_once,
+    );
+
+    async fn sqlite() -> Fixture {
+        super::sqlite().await
+    }
+
+    async fn postgres() -> Option<Fixture> {
+        super::postgres().await
+    }
+
+    const COLL: &str = "https://a.example/t/alliance";
+
+    fn news(sender: Uuid) -> Outgoing {
+        let id = Uuid::now_v7();
+        Outgoing {
+            id,
+            activity_id: format!("https://a.example/activities/{id}"),
+            sender,
+            body: json!({"type": "Update", "id": format!("https://a.example/activities/{id}")}),
+            recipients: Recipients::Inboxes(vec!["https://b.example/inbox".into()]),
+            public: false,
+        }
+    }
+
+    async fn hosted_collective(store: &dyn Store) -> (Territory, Collective) {
+        let t = Territory::with_role(
+            ActorRole::Collective,
+            territory("alliance", "Alliance").profile,
+        );
+        store.insert_territory(&t).await.unwrap();
+        let c = Collective {
+            actor_id: COLL.into(),
+            territory_id: Some(t.id),
+            name: "Alliance".into(),
+            rules: Rules::default(),
+            updated_at: rhizome_node::now(),
+        };
+        let members = [
+            ("https://a.example/t/a1", "a.example"),
+            ("https://a.example/t/a2", "a.example"),
+            ("https://b.example/t/b1", "b.example"),
+        ]
+        .map(|(a, h)| (a.to_owned(), h.to_owned()));
+        store
+            .save_collective(&c, &members, rhizome_node::now(), &[news(t.id)])
+            .await
+            .unwrap();
+        (t, c)
+    }
+
+    fn proposal(id: &str) -> Proposal {
+        let at = rhizome_node::now();
+        Proposal {
+            id: id.into(),
+            collective: COLL.into(),
+            kind: DecisionKind::Admit,
+            subject: "https://c.example/t/d4".into(),
+            proposer: "https://a.example/t/a1".into(),
+            opened_at: at,
+            closes_at: at + Duration::days(14),
+            state: ProposalState::Open,
+            approvals: 0,
+            refusals: 0,
+            decided_at: None,
+        }
+    }
+
+    fn vote(proposal: &str, voter: &str, n: u32) -> Vote {
+        Vote {
+            proposal: proposal.into(),
+            voter: voter.into(),
+            approve: true,
+            activity_id: format!("{voter}/votes/{n}"),
+            cast_at: rhizome_node::now(),
+        }
+    }
+
+    async fn collectives_keep_members_proposals_and_one_vote_per_territory(store: &dyn Store) {
+        let (t, c) = hosted_collective(store).await;
+        assert_eq!(
+            store.pending_deliveries().await.unwrap(),
+            1,
+            "queued with it"
+        );
+        assert_eq!(store.collective(COLL).await.unwrap(), Some(c.clone()));
+        assert_eq!(store.collective_of(t.id).await.unwrap(), Some(c.clone()));
+        assert!(
+            store
+                .is_member(COLL, "https://b.example/t/b1")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .is_member(COLL, "https://c.example/t/d4")
+                .await
+                .unwrap()
+        );
+        let with_b1 = store
+            .collectives_with_member("https://b.example/t/b1")
+            .await
+            .unwrap();
+        assert_eq!(with_b1, vec![c.clone()]);
+        // Saving again with a shorter list removes the missing member, keeping its row.
+        let two = [
+            ("https://a.example/t/a1", "a.example"),
+            ("https://a.example/t/a2", "a.example"),
+        ]
+        .map(|(a, h)| (a.to_owned(), h.to_owned()));
+        store
+            .save_collective(&c, &two, rhizome_node::now(), &[])
+            .await
+            .unwrap();
+        let members = store.collective_members(COLL).await.unwrap();
+        assert_eq!(members.len(), 3);
+        assert!(
+            members
+                .iter()
+                .any(|m| m.actor_id.ends_with("/b1") && m.removed_at.is_some())
+        );
+        assert!(
+            !store
+                .is_member(COLL, "https://b.example/t/b1")
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .collectives_with_member("https://b.example/t/b1")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // A proposal, stored once.
+        let p = proposal("https://a.example/proposals/1");
+        store.insert_proposal(&p, &[news(t.id)]).await.unwrap();
+        assert!(matches!(
+            store.insert_proposal(&p, &[news(t.id)]).await,
+            Err(StoreError::Conflict("proposal"))
+        ));
+        assert_eq!(
+            store.pending_deliveries().await.unwrap(),
+            2,
+            "nothing queued on refusal"
+        );
+        assert_eq!(store.proposal(&p.id).await.unwrap(), Some(p.clone()));
+        assert_eq!(store.proposals(COLL).await.unwrap(), vec![p.clone()]);
+
+        // One vote per territory; the same activity id twice is no second vote either.
+        store
+            .insert_vote(&vote(&p.id, "https://a.example/t/a1", 1), &[])
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .insert_vote(&vote(&p.id, "https://a.example/t/a1", 2), &[])
+                .await,
+            Err(StoreError::Conflict("vote"))
+        ));
+        assert!(matches!(
+            store
+                .insert_vote(&vote(&p.id, "https://a.example/t/a2", 1), &[])
+                .await
+                .and(Ok(()))
+                .and(
+                    store
+                        .insert_vote(
+                            &Vote {
+                                voter: "https://a.example/t/other".into(),
+                                ..vote(&p.id, "https://a.example/t/a2", 1)
+                            },
+                            &[]
+                        )
+                        .await
+                ),
+            Err(StoreError::Conflict("vote"))
+        ));
+        assert_eq!(store.votes(&p.id).await.unwrap().len(), 2);
+
+        // Passing it admits the candidate in the same transaction; decided once.
+        let passed = Proposal {
+            state: ProposalState::Passed,
+            approvals: 2,
+            decided_at: Some(rhizome_node::now()),
+            ..p.clone()
+        };
+        let admit = CollectiveChange::Admit {
+            actor_id: "https://c.example/t/d4".into(),
+            host: "c.example".into(),
+        };
+        store
+            .record_tally(&passed, Some(&admit), &[news(t.id)])
+            .await
+            .unwrap();
+        assert!(
+            store
+                .is_member(COLL, "https://c.example/t/d4")
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.proposal(&p.id).await.unwrap(), Some(passed.clone()));
+        assert!(matches!(
+            store.record_tally(&passed, Some(&admit), &[]).await,
+            Err(StoreError::NotFound)
+        ));
+        // New rules, by a passed proposal of its own.
+        let mut rules = Rules::default();
+        rules.change_rules.share = Share::Unanimity;
+        let q = proposal("https://a.example/proposals/2");
+        store.insert_proposal(&q, &[]).await.unwrap();
+        let q_passed = Proposal {
+            state: ProposalState::Passed,
+            decided_at: Some(rhizome_node::now()),
+            ..q
+        };
+        store
+            .record_tally(&q_passed, Some(&CollectiveChange::Rules(rules)), &[])
+            .await
+            .unwrap();
+        assert_eq!(store.collective(COLL).await.unwrap().unwrap().rules, rules);
+        // Removing.
+        let r = proposal("https://a.example/proposals/3");
+        store.insert_proposal(&r, &[]).await.unwrap();
+        let remove = CollectiveChange::Remove {
+            actor_id: "https://c.example/t/d4".into(),
+        };
+        store
+            .record_tally(
+                &Proposal {
+                    state: ProposalState::Passed,
+                    decided_at: Some(rhizome_node::now()),
+                    ..r
+                },
+                Some(&remove),
+                &[],
+            )
+            .await
+            .unwrap();
+        assert!(
+            !store
+                .is_member(COLL, "https://c.example/t/d4")
+                .await
+                .unwrap()
+        );
+        // Every activity queued with its change, and none with a refusal.
+        assert_eq!(store.pending_deliveries().await.unwrap(), 3);
+    }
+
+    async fn a_territory_voting_twice_at_once_is_counted_once(store: &dyn Store) {
+        hosted_collective(store).await;
+        let p = proposal("https://a.example/proposals/race");
+        store.insert_proposal(&p, &[]).await.unwrap();
+        let votes: Vec<Vote> = (0..4)
+            .map(|n| vote(&p.id, "https://b.example/t/b1", n))
+            .collect();
+        let (r0, r1, r2, r3) = tokio::join!(
+            store.insert_vote(&votes[0], &[]),
+            store.insert_vote(&votes[1], &[]),
+            store.insert_vote(&votes[2], &[]),
+            store.insert_vote(&votes[3], &[]),
+        );
+        let results = [r0, r1, r2, r3];
+        let stored = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(stored, 1, "{results:?}");
+        assert!(
+            results
+                .iter()
+                .all(|r| r.is_ok() || matches!(r, Err(StoreError::Conflict("vote"))))
+        );
+        assert_eq!(store.votes(&p.id).await.unwrap().len(), 1);
+    }
+}

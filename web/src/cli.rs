@@ -57,6 +57,9 @@ pub enum Command {
     /// Festivals and collections hosted on this node.
     #[command(subcommand)]
     Festival(FestivalCommand),
+    /// Collectives hosted on this node: groups of member territories on any node.
+    #[command(subcommand)]
+    Collective(CollectiveCommand),
 }
 
 #[derive(Args)]
@@ -156,6 +159,34 @@ impl FestivalArgs {
             place: Default::default(),
         })
     }
+}
+
+#[derive(Subcommand)]
+pub enum CollectiveCommand {
+    /// Create a collective with its founding members and collegial rules.
+    Create {
+        /// Handle and URL name: `slug@domain`.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Comma-separated language codes, main one first: fr,en
+        #[arg(long, value_delimiter = ',')]
+        languages: Vec<String>,
+        /// Comma-separated founding members: slugs of this node's territories or actor
+        /// URLs of territories on other nodes.
+        #[arg(long, value_delimiter = ',', required = true)]
+        members: Vec<String>,
+        /// The rules as JSON, e.g. `{"admit": {"share": "two_thirds", "min_nodes": 2}}`;
+        /// each decision not named needs a majority from at least 2 nodes.
+        #[arg(long, default_value = "{}")]
+        rules: String,
+        /// The admin member creating it.
+        #[arg(long)]
+        by: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -370,7 +401,56 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         Command::Territory(cmd) => territory(cmd, &config).await,
         Command::Federation(cmd) => federation(cmd, &config).await,
         Command::Festival(cmd) => festival(cmd, &config).await,
+        Command::Collective(cmd) => collective(cmd, &config).await,
     }
+}
+
+async fn collective(cmd: CollectiveCommand, config: &Config) -> anyhow::Result<()> {
+    let store = server::open_store(config).await?;
+    let CollectiveCommand::Create {
+        slug,
+        name,
+        description,
+        languages,
+        members,
+        rules,
+        by,
+    } = cmd;
+    let member = store
+        .member_by_username(&by)
+        .await?
+        .with_context(|| format!("--by: no member named {by:?}"))?;
+    let who = store.principal(member).await?;
+    let rules: serde_json::Value =
+        serde_json::from_str(&rules).map_err(|e| anyhow::anyhow!("--rules: {e}"))?;
+    let rules = rhizome_node::publication::parse_draft(rules)
+        .map_err(|e| anyhow::anyhow!("--rules: {}: {}", e.field, e.rule))?;
+    let json = serde_json::json!({
+        "slug": slug, "name": name, "kind": "network", "description": description,
+        "languages": languages,
+    });
+    let profile = rhizome_node::publication::parse_draft::<TerritoryDraft>(json)
+        .map_err(flag_error)?
+        .validate(&config.default_timezone)
+        .map_err(flag_error)?;
+    let draft = rhizome_node::action::collective::CollectiveDraft { rules, members };
+    let (territory, collective) = actions(&store, config)
+        .create_collective(&who, profile, draft)
+        .await
+        .map_err(|e| match e {
+            rhizome_node::action::ActionError::Invalid(v) => {
+                anyhow::anyhow!("--{}: {}", v.field.replace('_', "-"), v.rule)
+            }
+            other => anyhow::anyhow!("{other}"),
+        })?;
+    println!(
+        "created collective {} (@{}@{}), {} members; its activities are delivered by `rhizome serve`",
+        territory.profile.name,
+        territory.profile.slug,
+        config.domain,
+        store.collective_members(&collective.actor_id).await?.len()
+    );
+    Ok(())
 }
 
 async fn festival(cmd: FestivalCommand, config: &Config) -> anyhow::Result<()> {

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod answer;
+pub mod collective;
 pub mod follow;
 pub mod moving;
 pub mod gathering;
@@ -36,12 +37,20 @@ pub async fn receive(
         Inbound::Follow(follow) => follow::receive_follow(fed, follow, actor).await,
         Inbound::Accept(accept) => network::receive_accept(fed, accept, actor).await,
         Inbound::Reject(reject) => network::receive_reject(fed, reject, actor).await,
-        Inbound::CreateNote(note) => reply::receive_create(fed, *note, actor).await,
+        Inbound::CreateNote(note) => {
+            if collective::receive_vote(fed, activity.id.as_str(), &note, actor).await? {
+                return Ok(());
+            }
+            reply::receive_create(fed, *note, actor).await
+        }
         Inbound::CreateOrUpdatePublication(object) => {
             gathering::receive_update(fed, &object, actor).await?;
             network::receive_publication(fed, &object, actor).await
         }
-        Inbound::UpdateActor(object) => actor::receive_update(fed, object, actor).await,
+        Inbound::UpdateActor(object) => {
+            actor::receive_update(fed, object.clone(), actor).await?;
+            collective::receive_group(fed, &object, actor).await
+        }
         Inbound::DeleteActor => actor::receive_delete(fed, actor).await,
         Inbound::Delete(delete) => {
             reply::receive_delete(fed, &delete, actor).await?;
@@ -90,6 +99,13 @@ pub async fn receive(
         }
         Inbound::RejectAdd(decision) => {
             gathering::receive_decision(fed, decision, actor, false).await
+        }
+        Inbound::Question(object) => collective::receive_question(fed, &object, actor).await,
+        Inbound::OfferQuestion { object, target } => {
+            collective::receive_offered_question(fed, &object, &target, actor).await
+        }
+        Inbound::Membership { member, added } => {
+            collective::receive_membership(fed, &member, added, actor).await
         }
         Inbound::Other { kind } => {
             tracing::debug!(%kind, id = %activity.id, "activity ignored");

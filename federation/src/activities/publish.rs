@@ -245,6 +245,37 @@ impl Wire for Federation {
         self.unannounced(gathering, item, announce_id)
     }
 
+    async fn collective_told(
+        &self,
+        collective: &Territory,
+        news: rhizome_node::action::collective::CollectiveNews<'_>,
+        to: &[String],
+    ) -> Result<Option<Outgoing>, ActionError> {
+        self.collective_news(collective, news, to).await
+    }
+
+    async fn vote_cast(
+        &self,
+        territory: &Territory,
+        collective: &str,
+        proposal: &rhizome_node::collective::Proposal,
+        approve: bool,
+    ) -> Result<Outgoing, ActionError> {
+        self.collective_vote(territory, collective, proposal, approve)
+            .await
+    }
+
+    async fn proposal_offered(
+        &self,
+        territory: &Territory,
+        collective: &str,
+        kind: rhizome_node::collective::DecisionKind,
+        subject: &str,
+    ) -> Result<Outgoing, ActionError> {
+        self.collective_proposal(territory, collective, kind, subject)
+            .await
+    }
+
     async fn blocks_changed(&self) {
         Federation::blocks_changed(self).await;
     }

@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod answer;
+pub mod collective;
 pub mod publication;
 
 use serde_json::{Value, json};

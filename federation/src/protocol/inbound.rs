@@ -61,6 +61,20 @@ pub enum Inbound {
     AcceptAdd(SubmissionDecision),
     /// `Reject{Add}`: the gathering refused one of our submissions.
     RejectAdd(SubmissionDecision),
+    /// `Create{Question}` or `Update{Question}`: a collective's proposal or its tally.
+    Question(Box<Value>),
+    /// `Offer{Question}`: a member territory's proposal to one of our collectives
+    /// (`target`).
+    OfferQuestion {
+        object: Box<Value>,
+        target: String,
+    },
+    /// `Add` (or `Remove`, `added` false) of `member` to the sender's own `members`
+    /// collection: a collective's decision on its membership.
+    Membership {
+        member: String,
+        added: bool,
+    },
     /// Anything Rhizome does not act on; accepted and ignored.
     Other {
         kind: String,
@@ -232,6 +246,27 @@ impl Inbound {
             return Ok(activity.other());
         };
         Ok(match (verb, object_type) {
+            (Verb::Add | Verb::Remove, _)
+                if id_of(&activity.target) == Some(format!("{sender}/members").as_str()) =>
+            {
+                Inbound::Membership {
+                    member: object_id.ok_or_else(|| {
+                        FederationError::Malformed("object: the member's id is missing".into())
+                    })?,
+                    added: *verb == Verb::Add,
+                }
+            }
+            (Verb::Create | Verb::Update, Some(ObjectType::Question)) => {
+                Inbound::Question(Box::new(object.clone()))
+            }
+            (Verb::Offer, Some(ObjectType::Question)) => Inbound::OfferQuestion {
+                object: Box::new(object.clone()),
+                target: id_of(&activity.target)
+                    .ok_or_else(|| {
+                        FederationError::Malformed("target: the collective is missing".into())
+                    })?
+                    .to_owned(),
+            },
             (Verb::Follow, _) => Inbound::Follow(Follow {
                 id: activity.id.clone(),
                 target: object_id

@@ -76,10 +76,17 @@ pub fn context() -> Value {
             "scope": {"@id": "rhizome:scope", "@type": "@json"},
             "Partnership": "rhizome:Partnership",
             "partner": {"@id": "rhizome:partner", "@type": "@id"},
-            "movedTo": {"@id": "as:movedTo", "@type": "@id"}
-,
+            "movedTo": {"@id": "as:movedTo", "@type": "@id"},
             "perimeter": {"@id": "rhizome:perimeter", "@type": "@json"},
             "autoAccept": {"@id": "rhizome:autoAccept", "@type": "sc:Boolean"}
+,
+            "votersCount": "toot:votersCount",
+            "rules": {"@id": "rhizome:rules", "@type": "@json"},
+            "members": {"@id": "rhizome:members", "@type": "@id"},
+            "proposalKind": "rhizome:proposalKind",
+            "subject": "rhizome:subject",
+            "proposer": {"@id": "rhizome:proposer", "@type": "@id"},
+            "decision": "rhizome:decision"
         }
     ])
 }
@@ -133,13 +140,16 @@ pub enum Verb {
     Undo,
     /// The answer to a `Join` of an event that takes no registration (FEP-8a8e).
     Ignore,
-    /// An answer to a call for collaboration (see `docs/FEDERATION.md`).
+    /// An answer to a call for collaboration (see `docs/FEDERATION.md`), or a member
+    /// territory's proposal to a collective (`Offer{Question}`).
     Offer,
     /// An actor moved to another (FEP-7628, as Mastodon moves accounts).
     Move,
-    /// A territory submits one of its publications to a festival or collection (`target`).
+    /// A territory submits one of its publications to a festival or collection
+    /// (`target`), or a collective admits a member to its `members`.
     Add,
-    /// A territory withdraws its publication from a festival or collection (`target`).
+    /// A territory withdraws its publication from a festival or collection (`target`),
+    /// or a collective removes a member from its `members`.
     Remove,
 }
 
@@ -164,6 +174,8 @@ pub enum ObjectType {
     Tombstone,
     /// `rhizome:Partnership`, between two territories (see `docs/FEDERATION.md`).
     Partnership,
+    /// A collective's proposal, shaped as a Mastodon poll.
+    Question,
     /// Any other type: read, never sent.
     #[serde(other)]
     Other,
@@ -299,6 +311,9 @@ pub struct NoteJson {
     pub in_reply_to: Value,
     #[serde(default)]
     pub content: Option<String>,
+    /// The option chosen, when the Note answers a poll (a collective's `Question`).
+    #[serde(default)]
+    pub name: Option<String>,
     #[serde(default)]
     pub content_map: Option<serde_json::Map<String, Value>>,
     #[serde(default)]

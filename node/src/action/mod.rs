@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod calendars;
 pub mod gathering;
+pub mod collective;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
@@ -228,6 +229,37 @@ pub trait Wire: Send + Sync + 'static {
         item: &crate::gathering::GatheredItem,
         announce_id: &str,
     ) -> Outgoing;
+
+    /// What the collective `collective` (hosted here) tells the member territories
+    /// `to` (actor ids elsewhere; their inboxes are looked up): `None` when there is no
+    /// one to tell. `Unreachable` when a member's inbox cannot be found.
+    async fn collective_told(
+        &self,
+        collective: &Territory,
+        news: collective::CollectiveNews<'_>,
+        to: &[String],
+    ) -> Result<Option<Outgoing>, ActionError>;
+
+    /// The vote of member territory `territory` on `proposal` (a `Create{Note}` named
+    /// `approve` or `refuse` replying to the `Question`), to the collective elsewhere
+    /// (`collective`, its actor id) alone.
+    async fn vote_cast(
+        &self,
+        territory: &Territory,
+        collective: &str,
+        proposal: &crate::collective::Proposal,
+        approve: bool,
+    ) -> Result<Outgoing, ActionError>;
+
+    /// A proposal by member territory `territory` (an `Offer{Question}`) to the
+    /// collective elsewhere `collective` (its actor id) alone.
+    async fn proposal_offered(
+        &self,
+        territory: &Territory,
+        collective: &str,
+        kind: crate::collective::DecisionKind,
+        subject: &str,
+    ) -> Result<Outgoing, ActionError>;
 
     /// The node's domain blocks changed: read them again before the next request.
     async fn blocks_changed(&self);

@@ -14,6 +14,7 @@ mod sqlite;
 pub mod actors;
 pub mod answers;
 pub mod calendars;
+pub mod collectives;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
@@ -45,6 +46,7 @@ use async_trait::async_trait;
 pub use actors::{ActorStore, Keypair};
 pub use answers::AnswerStore;
 pub use calendars::CalendarStore;
+pub use collectives::{CollectiveChange, CollectiveStore};
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
@@ -76,8 +78,9 @@ pub mod prelude {
     pub use super::LeaseStore;
     pub use super::GatheringStore;
     pub use super::{
-        ActorStore, AnswerStore, CalendarStore, CommentStore, DeliveryStore, FollowerStore,
-        ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore, MovingStore,
+        ActorStore, AnswerStore, CalendarStore, CollectiveStore, CommentStore, DeliveryStore,
+        FollowerStore, ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore,
+        MovingStore,
         NodeSettingsStore, NoticeStore, PeerStore, PublicationStore, ReactionStore,
         RemotePublicationStore, RsvpStore, SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
@@ -144,6 +147,7 @@ pub trait Store:
     + LeaseStore
     + MovingStore
     + GatheringStore
+    + CollectiveStore
     + Send
     + Sync
     + 'static

@@ -2,6 +2,7 @@
 
 pub(crate) mod answers;
 pub(crate) mod festivals;
+pub(crate) mod collectives;
 pub(crate) mod matching;
 pub(crate) mod network;
 pub(crate) mod partnerships;
@@ -22,6 +23,21 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/tokens", post(tokens::create))
+        .route(
+            "/api/v1/collectives",
+            get(collectives::list).post(collectives::create),
+        )
+        .route("/api/v1/collectives/{slug}", get(collectives::show))
+        .route(
+            "/api/v1/collectives/{slug}/proposals",
+            post(collectives::propose_here),
+        )
+        .route("/api/v1/proposals", post(collectives::propose))
+        .route("/api/v1/votes", post(collectives::vote))
+        .route(
+            "/api/v1/territories/{slug}/collectives",
+            get(collectives::of_territory),
+        )
         .route("/api/v1/me", get(tokens::me))
         .route(
             "/api/v1/territories",

@@ -234,7 +234,7 @@ impl Filters {
 
 /// One line of a network list.
 #[derive(Serialize)]
-struct Line {
+pub(crate) struct Line {
     url: String,
     title: String,
     when: Option<String>,
@@ -255,7 +255,7 @@ struct Line {
     node: String,
 }
 
-fn line(page: &Page, state: &AppState, item: &Value) -> Line {
+pub(crate) fn line(page: &Page, state: &AppState, item: &Value) -> Line {
     let origin = &item["origin"];
     let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let starts_at = item["starts_at"]

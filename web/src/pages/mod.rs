@@ -10,12 +10,13 @@ mod account;
 pub(crate) mod admin;
 pub(crate) mod answers;
 mod assets;
+mod collectives;
 pub(crate) mod error;
 mod festival;
 pub mod geocode;
 mod labels;
 mod links;
-mod lists;
+pub(crate) mod lists;
 mod manage;
 pub(crate) mod map;
 mod matching;
@@ -90,6 +91,16 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/manage/t/{slug}/submissions/withdraw",
             post(manage::submissions::withdraw),
+        )
+        .route(
+            "/manage/t/{slug}/collectives",
+            get(collectives::memberships),
+        )
+        .route("/manage/t/{slug}/collective", get(collectives::hosted))
+        .route("/manage/t/{slug}/collectives/vote", post(collectives::vote))
+        .route(
+            "/manage/t/{slug}/collectives/propose",
+            post(collectives::propose),
         )
         .route(
             "/manage/t/{slug}/answers/decide",

@@ -254,6 +254,9 @@ async fn territory_negotiated(
         Ok(None) => {}
         Err(e) => return page.failed(&state, e),
     }
+    if territory.role == rhizome_node::territory::ActorRole::Collective {
+        return super::collectives::collective_page(&page, &state, &territory).await;
+    }
     if territory.role.gathers() {
         return super::festival::festival_page(page, &state, territory, &uri).await;
     }

@@ -13,6 +13,7 @@ mod backup;
 mod calendars;
 mod cli;
 mod cors;
+mod collectives;
 mod discovery;
 mod durability;
 mod federation;

@@ -54,6 +54,19 @@ async fn listings_page(
         Some(Origin::Actor(id)) => {
             sql.push(" AND l.actor_id = ").push_bind(id.clone());
         }
+        Some(Origin::Among {
+            territories,
+            actors,
+        }) => {
+            sql.push(" AND (FALSE");
+            for id in territories {
+                sql.push(" OR l.territory_id = ").push_bind(*id);
+            }
+            for id in actors {
+                sql.push(" OR l.actor_id = ").push_bind(id.clone());
+            }
+            sql.push(")");
+        }
         None => {}
     }
     if q.local {

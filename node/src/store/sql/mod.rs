@@ -14,6 +14,7 @@ mod transaction;
 mod actors;
 mod answers;
 mod calendars;
+mod collectives;
 mod comments;
 mod deliveries;
 mod followers;

@@ -1,0 +1,37 @@
+## التجمعات: مجموعات من الأقاليم الأعضاء، قواعد جماعية، مقترحات وتصويت
+
+collectives-question-admit = هل يُقبل { $subject } في التجمع؟
+collectives-question-remove = هل يُسحب { $subject } من التجمع؟
+collectives-question-accept_submission = هل يُقبل { $subject } في التجمع؟
+collectives-question-change_rules = هل تُغيَّر قواعد التجمع؟
+collectives-rules = القواعد الجماعية
+collectives-rule = { $kind }: { $share }، بموافقة أقاليم من { $nodes } عُقد على الأقل
+collectives-kind-admit = قبول عضو
+collectives-kind-remove = سحب عضو
+collectives-kind-accept_submission = قبول مساهمة
+collectives-kind-change_rules = تغيير القواعد
+collectives-share-majority = أكثر من نصف الأقاليم الأعضاء
+collectives-share-two_thirds = ثلثا الأقاليم الأعضاء على الأقل
+collectives-share-unanimity = جميع الأقاليم الأعضاء
+collectives-members = الأقاليم الأعضاء
+collectives-proposals = المقترحات
+collectives-tally = { $approvals } مع، { $refusals } ضد، من أصل { $voters } أصوات
+collectives-state-open = مفتوح
+collectives-state-passed = مقبول
+collectives-state-rejected = مرفوض
+collectives-state-expired = منتهٍ
+collectives-approve = موافقة
+collectives-refuse = رفض
+collectives-propose-admit = اقتراح قبول إقليم
+collectives-candidate = عنوان الإقليم (رابط الفاعل)
+collectives-propose = اقتراح
+collectives-mine = التجمعات التي ينتمي إليها هذا الإقليم
+collectives-none = لا ينتمي هذا الإقليم إلى أي تجمع.
+collectives-one-voice = لكل إقليم عضو صوت واحد أيًا كانت عقدته؛ ولا تقرر أي عقدة وحدها.
+collectives-agenda = الأجندة المشتركة للأعضاء
+collectives-voted = صوّت هذا الإقليم.
+collectives-done-voted = سُجّل الصوت.
+collectives-done-proposed = أُرسل الاقتراح إلى التجمع.
+collectives-bad-vote = اختر الموافقة أو الرفض.
+collectives-nav = التجمعات
+collectives-nodes = موافقات من { $approving } عقدة من أصل { $required } مطلوبة

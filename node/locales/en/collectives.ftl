@@ -1,0 +1,37 @@
+## Collectives: groups of member territories, collegial rules, proposals and votes
+
+collectives-question-admit = Admit { $subject } to the collective?
+collectives-question-remove = Remove { $subject } from the collective?
+collectives-question-accept_submission = Accept { $subject } into the collective?
+collectives-question-change_rules = Change the collective's rules?
+collectives-rules = Collegial rules
+collectives-rule = { $kind }: { $share }, with approvals from territories on at least { $nodes } nodes
+collectives-kind-admit = admitting a member
+collectives-kind-remove = removing a member
+collectives-kind-accept_submission = accepting a submission
+collectives-kind-change_rules = changing the rules
+collectives-share-majority = more than half of the member territories
+collectives-share-two_thirds = at least two thirds of the member territories
+collectives-share-unanimity = every member territory
+collectives-members = Member territories
+collectives-proposals = Proposals
+collectives-tally = { $approvals } for, { $refusals } against, of { $voters } voices
+collectives-state-open = open
+collectives-state-passed = passed
+collectives-state-rejected = rejected
+collectives-state-expired = expired
+collectives-approve = Approve
+collectives-refuse = Refuse
+collectives-propose-admit = Propose to admit a territory
+collectives-candidate = The territory's address (actor URL)
+collectives-propose = Propose
+collectives-mine = Collectives this territory belongs to
+collectives-none = This territory belongs to no collective.
+collectives-one-voice = Each member territory has one voice, whatever its node; no node decides alone.
+collectives-agenda = The members' shared agenda
+collectives-voted = This territory has voted.
+collectives-done-voted = Vote recorded.
+collectives-done-proposed = Proposal sent to the collective.
+collectives-bad-vote = Choose approve or refuse.
+collectives-nav = Collectives
+collectives-nodes = approvals from { $approving } node(s) of { $required } required

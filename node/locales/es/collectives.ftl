@@ -1,0 +1,37 @@
+## Colectivos: grupos de territorios miembros, reglas colegiadas, propuestas y votos
+
+collectives-question-admit = ¿Admitir a { $subject } en el colectivo?
+collectives-question-remove = ¿Retirar a { $subject } del colectivo?
+collectives-question-accept_submission = ¿Aceptar { $subject } en el colectivo?
+collectives-question-change_rules = ¿Cambiar las reglas del colectivo?
+collectives-rules = Reglas colegiadas
+collectives-rule = { $kind }: { $share }, con la aprobación de territorios de al menos { $nodes } nodos
+collectives-kind-admit = admitir a un miembro
+collectives-kind-remove = retirar a un miembro
+collectives-kind-accept_submission = aceptar una propuesta de contenido
+collectives-kind-change_rules = cambiar las reglas
+collectives-share-majority = más de la mitad de los territorios miembros
+collectives-share-two_thirds = al menos dos tercios de los territorios miembros
+collectives-share-unanimity = todos los territorios miembros
+collectives-members = Territorios miembros
+collectives-proposals = Propuestas
+collectives-tally = { $approvals } a favor, { $refusals } en contra, de { $voters } voces
+collectives-state-open = abierta
+collectives-state-passed = aprobada
+collectives-state-rejected = rechazada
+collectives-state-expired = vencida
+collectives-approve = Aprobar
+collectives-refuse = Rechazar
+collectives-propose-admit = Proponer admitir un territorio
+collectives-candidate = Dirección del territorio (URL del actor)
+collectives-propose = Proponer
+collectives-mine = Colectivos de los que este territorio es miembro
+collectives-none = Este territorio no es miembro de ningún colectivo.
+collectives-one-voice = Cada territorio miembro tiene una voz, sea cual sea su nodo; ningún nodo decide solo.
+collectives-agenda = Agenda compartida de los miembros
+collectives-voted = Este territorio ya ha votado.
+collectives-done-voted = Voto registrado.
+collectives-done-proposed = Propuesta enviada al colectivo.
+collectives-bad-vote = Elija aprobar o rechazar.
+collectives-nav = Colectivos
+collectives-nodes = aprobaciones de { $approving } nodo(s) de { $required } requeridos

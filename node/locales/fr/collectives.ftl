@@ -1,0 +1,37 @@
+## Collectifs : groupes de territoires membres, règles collégiales, propositions et votes
+
+collectives-question-admit = Admettre { $subject } dans le collectif ?
+collectives-question-remove = Retirer { $subject } du collectif ?
+collectives-question-accept_submission = Accepter { $subject } dans le collectif ?
+collectives-question-change_rules = Changer les règles du collectif ?
+collectives-rules = Règles collégiales
+collectives-rule = { $kind } : { $share }, avec l'accord de territoires d'au moins { $nodes } nœuds
+collectives-kind-admit = admettre un membre
+collectives-kind-remove = retirer un membre
+collectives-kind-accept_submission = accepter une proposition de contenu
+collectives-kind-change_rules = changer les règles
+collectives-share-majority = plus de la moitié des territoires membres
+collectives-share-two_thirds = au moins deux tiers des territoires membres
+collectives-share-unanimity = tous les territoires membres
+collectives-members = Territoires membres
+collectives-proposals = Propositions
+collectives-tally = { $approvals } pour, { $refusals } contre, sur { $voters } voix
+collectives-state-open = en cours
+collectives-state-passed = adoptée
+collectives-state-rejected = refusée
+collectives-state-expired = expirée
+collectives-approve = Approuver
+collectives-refuse = Refuser
+collectives-propose-admit = Proposer d'admettre un territoire
+collectives-candidate = Adresse du territoire (URL de l'acteur)
+collectives-propose = Proposer
+collectives-mine = Collectifs dont ce territoire est membre
+collectives-none = Ce territoire n'est membre d'aucun collectif.
+collectives-one-voice = Chaque territoire membre a une voix, quel que soit son nœud ; aucun nœud ne décide seul.
+collectives-agenda = Agenda partagé des membres
+collectives-voted = Voix de ce territoire déjà donnée.
+collectives-done-voted = Voix enregistrée.
+collectives-done-proposed = Proposition envoyée au collectif.
+collectives-bad-vote = Choisissez « approuver » ou « refuser ».
+collectives-nav = Collectifs
+collectives-nodes = approbations de { $approving } nœud(s) sur { $required } requis

@@ -15,8 +15,8 @@ use crate::network::Peer;
 use crate::publication::partner::TerritoryRef;
 use crate::social::FollowState;
 use crate::store::PublicationQuery;
-use crate::theme::Theme;
 use crate::territory::ActorRole;
+use crate::theme::Theme;
 use crate::{PublicationBody, PublicationKind};
 
 /// What ties two territories.
@@ -346,10 +346,25 @@ impl Actions {
         Ok(links)
     }
 
-    /// Territories members of collectives: none until collectives exist (issue 13, their
-    /// own work fills this in).
+    /// Territories members of this node's collectives: from each current member to the
+    /// collective, named after it.
     pub async fn collective_links(&self) -> Result<Vec<Link>, ActionError> {
-        Ok(Vec::new())
+        let mut links = Vec::new();
+        for collective in self.store.actors_with_role(ActorRole::Collective).await? {
+            let actor = self.actor_of(&collective.profile.slug);
+            for member in self.store.collective_members(&actor).await? {
+                if member.is_current() {
+                    links.push(Link {
+                        kind: LinkKind::Collective,
+                        from: member.actor_id,
+                        to: actor.clone(),
+                        themes: collective.profile.themes.clone(),
+                        label: Some(collective.profile.name.clone()),
+                    });
+                }
+            }
+        }
+        Ok(links)
     }
 
     /// Every public link this node knows of its own territories, each once: what its

@@ -61,8 +61,7 @@ pub async fn export(
     let partial = file.with_extension("part");
     let out = std::fs::File::create(&partial)
         .with_context(|| format!("cannot write {}", partial.display()))?;
-    let written =
-        write_archive(&storage, &manifest, &files, std::io::BufWriter::new(out)).await;
+    let written = write_archive(&storage, &manifest, &files, std::io::BufWriter::new(out)).await;
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
         return Err(e);

@@ -74,7 +74,13 @@ impl Federation {
                     .local(collective.id)
                     .await
                     .map_err(|e| ActionError::Unreachable(e.to_string()))?;
-                let mut actor = as_json(&territory_object(&self.urls, collective, &key.public_pem));
+                let moves = self.moves(collective).await?;
+                let mut actor = as_json(&territory_object(
+                    &self.urls,
+                    collective,
+                    &key.public_pem,
+                    moves,
+                ));
                 if let Value::Object(fields) = &mut actor {
                     fields.extend(group_fields(c, members));
                 }

@@ -586,16 +586,56 @@ impl Actions {
         Ok(settled)
     }
 
-    /// THE SEAM with festivals and collections: a vote accepted `submission` (its id) into
-    /// the collective `collective`. The gathering machinery (accepted items, `Announce` to
-    /// followers) is the festivals' `decide` use case, to be called here when merged.
+    /// A vote accepted the submission of `object_id` (the proposal's subject) into the
+    /// collective `collective`: the gathering machinery accepts it (its `Accept`, and the
+    /// `Announce` to the collective's followers), as a festival's curator would.
     async fn submission_accepted(
         &self,
         collective: &Territory,
-        submission: &str,
+        object_id: &str,
     ) -> Result<(), ActionError> {
-        tracing::info!(collective = %collective.profile.slug, %submission, "submission accepted by vote");
+        let actor = self.wire.actor_id(collective);
+        match self.store.gathered_item_of(&actor, object_id).await? {
+            Some(item) if item.state == crate::gathering::ItemState::Pending => {
+                self.settle_submission(item.id, true, &actor).await?;
+                tracing::info!(collective = %collective.profile.slug, object = %object_id, "submission accepted by vote");
+            }
+            Some(_) => {}
+            None => {
+                tracing::warn!(collective = %collective.profile.slug, object = %object_id, "a vote accepted a submission that is no longer here");
+            }
+        }
         Ok(())
+    }
+
+    /// A publication submitted to a collective hosted here: a member's is accepted at once
+    /// (members publish to their collective); anyone else's is put to the members' vote
+    /// (`accept_submission`, proposed by the collective itself), which accepts it through
+    /// [`Actions::submission_accepted`] when it passes.
+    pub(crate) async fn put_to_the_members(
+        &self,
+        gathering: &Territory,
+        item: crate::gathering::GatheredItem,
+    ) -> Result<crate::gathering::GatheredItem, ActionError> {
+        let collective =
+            (self.store.collective_of(gathering.id).await?).ok_or(ActionError::NotFound)?;
+        if self
+            .store
+            .is_member(&collective.actor_id, &item.submitter)
+            .await?
+        {
+            return self.settle_submission(item.id, true, &item.submitter).await;
+        }
+        let members = self.store.collective_members(&collective.actor_id).await?;
+        self.open_proposal(
+            &collective,
+            &members,
+            &collective.actor_id,
+            DecisionKind::AcceptSubmission,
+            &item.object_id,
+        )
+        .await?;
+        Ok(item)
     }
 
     /// Whether `actor_id` is a current member of the collective `collective` (its actor

@@ -305,6 +305,9 @@ impl Actions {
             self.wire.queued();
         }
         tracing::info!(gathering = %gathering.profile.slug, object = %item.object_id, submitter = %item.submitter, state = item.state.as_str(), "submission received");
+        if DecidingRule::of(gathering.role) == DecidingRule::CollegialVote {
+            return self.put_to_the_members(gathering, item).await;
+        }
         Ok(item)
     }
 

@@ -5,13 +5,13 @@
 
 pub mod answer;
 pub mod calendars;
-pub mod gathering;
 pub mod collective;
+pub mod gathering;
 pub mod mail;
 pub mod matching;
 pub mod moderation;
-pub mod partnership;
 pub mod moving;
+pub mod partnership;
 pub mod publication;
 pub mod references;
 pub mod registration;

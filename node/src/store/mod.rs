@@ -50,8 +50,8 @@ pub use collectives::{CollectiveChange, CollectiveStore};
 pub use comments::CommentStore;
 pub use deliveries::DeliveryStore;
 pub use followers::FollowerStore;
-pub use leases::LeaseStore;
 pub use gatherings::GatheringStore;
+pub use leases::LeaseStore;
 pub use listings::ListingStore;
 pub use mail::MailStore;
 pub use matching::{CandidateQuery, InventoryOwner, MatchingStore};
@@ -74,14 +74,13 @@ pub use territories::TerritoryStore;
 
 /// Every storage trait, for callers: `use rhizome_node::store::prelude::*;`.
 pub mod prelude {
-    pub use super::PartnershipStore;
-    pub use super::LeaseStore;
     pub use super::GatheringStore;
+    pub use super::LeaseStore;
+    pub use super::PartnershipStore;
     pub use super::{
         ActorStore, AnswerStore, CalendarStore, CollectiveStore, CommentStore, DeliveryStore,
         FollowerStore, ListingStore, MailStore, MatchingStore, MemberStore, ModerationStore,
-        MovingStore,
-        NodeSettingsStore, NoticeStore, PeerStore, PublicationStore, ReactionStore,
+        MovingStore, NodeSettingsStore, NoticeStore, PeerStore, PublicationStore, ReactionStore,
         RemotePublicationStore, RsvpStore, SeriesStore, Store, SubscriptionStore, TerritoryStore,
     };
 }

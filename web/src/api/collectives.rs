@@ -66,6 +66,13 @@ struct CreateBody {
     members: Vec<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/v1/collectives",
+    tag = "collectives",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The collective created (admins)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn create(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -112,6 +119,12 @@ pub async fn create(
 }
 
 /// This node's collectives.
+#[utoipa::path(
+    get,
+    path = "/api/v1/collectives",
+    tag = "collectives",
+    responses((status = 200, description = "This node's collectives", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let mut items = Vec::new();
     for t in state.store.actors_with_role(ActorRole::Collective).await? {
@@ -124,6 +137,13 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
     Ok(Json(json!({"items": items})))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/v1/collectives/{slug}",
+    tag = "collectives",
+    params(("slug" = String, Path, description = "The slug")),
+    responses((status = 200, description = "Its rules, members and proposals with their tallies", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -136,6 +156,13 @@ pub async fn show(
 
 /// The collectives a territory of this node belongs to, here or elsewhere (this node's
 /// copy of those), with their proposals and tallies.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/collectives",
+    tag = "collectives",
+    params(("slug" = String, Path, description = "The slug")),
+    responses((status = 200, description = "The collectives a territory belongs to", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn of_territory(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -186,6 +213,14 @@ async fn propose_to(
 }
 
 /// A proposal to a collective of this node.
+#[utoipa::path(
+    post,
+    path = "/api/v1/collectives/{slug}/proposals",
+    tag = "collectives",
+    params(("slug" = String, Path, description = "The slug")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The proposal opened", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn propose_here(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -199,6 +234,13 @@ pub async fn propose_here(
 
 /// A proposal to any collective a territory of this node belongs to (`collective`: its
 /// actor id); sent to the collective's node when elsewhere (`202`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/proposals",
+    tag = "collectives",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The proposal opened here, or sent to the collective's node (202)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn propose(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -230,6 +272,13 @@ enum VoteChoice {
 }
 
 /// A member territory's vote, on any node (counted there or sent to the collective).
+#[utoipa::path(
+    post,
+    path = "/api/v1/votes",
+    tag = "collectives",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The vote counted here, or sent", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn vote(
     Auth(principal): Auth,
     State(state): State<AppState>,

@@ -193,6 +193,12 @@ pub fn gathering_view(state: &AppState, g: &Territory, settings: &GatheringSetti
 }
 
 /// Every festival and collection of this node.
+#[utoipa::path(
+    get,
+    path = "/api/v1/festivals",
+    tag = "festivals",
+    responses((status = 200, description = "This node's festivals and collections", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let mut items = Vec::new();
     for role in [ActorRole::Festival, ActorRole::Collection] {
@@ -205,6 +211,13 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
 }
 
 /// Creates a festival or collection (admins).
+#[utoipa::path(
+    post,
+    path = "/api/v1/festivals",
+    tag = "festivals",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The festival or collection created (admins)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn create(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -223,6 +236,13 @@ pub async fn create(
 }
 
 /// A gathering with its counts and programme.
+#[utoipa::path(
+    get,
+    path = "/api/v1/festivals/{slug}",
+    tag = "festivals",
+    params(("slug" = String, Path, description = "The slug")),
+    responses((status = 200, description = "Its days, perimeter, counts and programme", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -259,6 +279,14 @@ async fn submitted(
 }
 
 /// Submits a publication to this gathering (`{"publication": ID}`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/festivals/{slug}/submissions",
+    tag = "festivals",
+    params(("slug" = String, Path, description = "The slug")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The submission", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn submit_here(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -276,6 +304,13 @@ pub async fn submit_here(
 
 /// Submits a publication to any gathering, here or elsewhere
 /// (`{"publication": ID, "gathering": "@fete@node.example"}`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions",
+    tag = "festivals",
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The submission, here or sent elsewhere", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn submit(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -303,6 +338,13 @@ pub async fn item_view(state: &AppState, item: &GatheredItem) -> Result<Value, A
 }
 
 /// Every submission to a gathering, for its curators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/festivals/{slug}/submissions",
+    tag = "festivals",
+    params(("slug" = String, Path, description = "The slug")),
+    responses((status = 200, description = "Every submission (its curators)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn submissions(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -319,6 +361,13 @@ pub async fn submissions(
 }
 
 /// A territory's submissions, here and elsewhere, for its editors.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/submissions",
+    tag = "festivals",
+    params(("slug" = String, Path, description = "The slug")),
+    responses((status = 200, description = "Where a territory's submissions stand (its editors)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn of_territory(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -333,6 +382,14 @@ pub async fn of_territory(
 }
 
 /// A curator accepts (`{"accept": true}`) or refuses a pending submission.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{id}/decision",
+    tag = "festivals",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The submission accepted or refused (curators)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn decide(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -347,6 +404,14 @@ pub async fn decide(
 }
 
 /// The submitting territory's editor withdraws a submission.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions/{id}/withdraw",
+    tag = "festivals",
+    params(("id" = String, Path, description = "The id (a UUID)")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The submission withdrawn", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn withdraw(
     Auth(principal): Auth,
     State(state): State<AppState>,

@@ -1,8 +1,8 @@
 //! The JSON API under `/api/v1`: tokens, territories, and their events, resources and calls.
 
 pub(crate) mod answers;
-pub(crate) mod festivals;
 pub(crate) mod collectives;
+pub(crate) mod festivals;
 pub(crate) mod matching;
 pub(crate) mod network;
 pub(crate) mod partnerships;

@@ -72,6 +72,13 @@ fn is_editor(who: Option<&Principal>, territory: &Territory) -> bool {
 }
 
 /// `GET /api/v1/territories/{slug}/partnerships`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/territories/{slug}/partnerships",
+    tag = "partnerships",
+    params(("slug" = String, Path, description = "The slug")),
+    responses((status = 200, description = "Its partnerships (active ones for everyone, all for its editors)", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn list(
     auth: Option<Auth>,
     State(state): State<AppState>,
@@ -87,6 +94,14 @@ pub async fn list(
 
 /// `POST /api/v1/territories/{slug}/partnerships`: offers one (`partner`, `themes`,
 /// `description`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/territories/{slug}/partnerships",
+    tag = "partnerships",
+    params(("slug" = String, Path, description = "The slug")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The partnership offered", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn offer(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -106,6 +121,14 @@ pub async fn offer(
 }
 
 /// `POST /api/v1/territories/{slug}/partnerships/{id}/{accept|refuse|end}`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/territories/{slug}/partnerships/{id}/{verb}",
+    tag = "partnerships",
+    params(("slug" = String, Path, description = "The slug"), ("id" = String, Path, description = "The id (a UUID)"), ("verb" = String, Path, description = "accept, refuse or end")),
+    request_body = crate::openapi::AnyObject,
+    responses((status = 200, description = "The partnership accepted, refused or ended", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn change(
     Auth(principal): Auth,
     State(state): State<AppState>,
@@ -175,6 +198,12 @@ pub async fn network_links(
 }
 
 /// `GET /api/v1/links`: every public link the node knows, with its territories.
+#[utoipa::path(
+    get,
+    path = "/api/v1/links",
+    tag = "partnerships",
+    responses((status = 200, description = "The network's public links and the territories they join", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn links(
     State(state): State<AppState>,
     Query(params): Query<LinkParams>,
@@ -211,6 +240,12 @@ pub fn geojson(found: &NetworkLinks) -> Value {
 }
 
 /// `GET /api/v1/links.geojson`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/links.geojson",
+    tag = "partnerships",
+    responses((status = 200, description = "The links as a GeoJSON FeatureCollection of LineStrings", body = crate::openapi::AnyObject), (status = 404, description = "Not found", body = crate::openapi::ApiErrorBody), (status = 422, description = "A rule broken; `field` names the JSON path", body = crate::openapi::ApiErrorBody))
+)]
 pub async fn links_geojson(
     State(state): State<AppState>,
     Query(params): Query<LinkParams>,

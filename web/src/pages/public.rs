@@ -301,6 +301,15 @@ async fn territory_negotiated(
             Ok(list) => list,
             Err(e) => return super::error::internal(e).into_response(),
         };
+    // The collectives it belongs to, here or elsewhere (this node's copies).
+    let actor = state.federation.urls.territory(&territory.profile.slug);
+    let collectives: Vec<_> = match state.store.collectives_with_member(&actor).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|c| minijinja::context! { url => c.actor_id, name => c.name })
+            .collect(),
+        Err(e) => return page.failed(&state, e),
+    };
     let only = std::slice::from_ref(&territory);
     let profile = &territory.profile;
     page.render(
@@ -322,6 +331,7 @@ async fn territory_negotiated(
             actor => state.federation.urls.territory(&profile.slug),
             partnerships,
             partners,
+            collectives,
         },
     )
 }

@@ -552,3 +552,93 @@ async fn golden_files_hold_the_activities_of_collectives() {
         .collect();
     assert!(differences.is_empty(), "{}", differences.join("\n\n"));
 }
+
+/// What a collective does with publications submitted to it: a member's is accepted at
+/// once (members publish to their collective); anyone else's is put to the members' vote
+/// (`accept_submission`) and accepted when the vote passes.
+#[tokio::test]
+async fn a_members_publication_enters_at_once_and_an_outsiders_by_vote() {
+    let (node, token) = node_with(Backend::Sqlite, &["a1", "a2", "dehors"])
+        .await
+        .unwrap();
+    let (status, created) = node
+        .send(
+            Method::POST,
+            "/api/v1/collectives",
+            Some(&token),
+            Some(
+                json!({"slug": "alliance", "name": "Alliance", "languages": ["fr"],
+                        "members": ["a1", "a2"]}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let event = async |slug: &str, title: &str| {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                &format!("/api/v1/territories/{slug}/events"),
+                Some(&token),
+                Some(json!({"title": title, "starts_at": "2031-03-12T18:00",
+                            "ends_at": "2031-03-12T20:00",
+                            "place": {"name": "Salle", "latitude": 46.58, "longitude": 0.34}})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body["id"].as_str().unwrap().to_owned()
+    };
+    let submit = async |publication: &str| {
+        let (status, body) = node
+            .send(
+                Method::POST,
+                "/api/v1/submissions",
+                Some(&token),
+                Some(json!({"publication": publication, "gathering": "alliance"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        body
+    };
+
+    // A member's event: accepted at once, no vote.
+    let from_member = submit(&event("a1", "Atelier du membre").await).await;
+    assert_eq!(from_member["state"], "accepted", "{from_member}");
+    assert!(
+        hosted(&node).await["proposals"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // An outsider's event: pending, and put to the members' vote.
+    let from_outsider = submit(&event("dehors", "Atelier du voisin").await).await;
+    assert_eq!(from_outsider["state"], "pending", "{from_outsider}");
+    let proposal = hosted(&node).await["proposals"][0].clone();
+    assert_eq!(proposal["kind"], "accept_submission", "{proposal}");
+    assert_eq!(proposal["subject"], from_outsider["object"], "{proposal}");
+    let id = proposal["id"].as_str().unwrap();
+
+    // One approval of two is no majority; the second accepts it into the collective.
+    let (status, body) = vote(&node, &token, id, "a1", "approve").await;
+    assert_eq!(status, 200, "{body}");
+    let state = async || {
+        let (status, body) = node
+            .send(
+                Method::GET,
+                "/api/v1/territories/dehors/submissions",
+                Some(&token),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["items"][0]["state"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(state().await, "pending");
+    let (status, body) = vote(&node, &token, id, "a2", "approve").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(hosted(&node).await["proposals"][0]["state"], "passed");
+    assert_eq!(state().await, "accepted");
+}

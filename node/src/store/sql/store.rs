@@ -39,21 +39,7 @@ impl Store for SqlStore {
     }
 
     async fn pending_migrations(&self) -> Result<Vec<String>, StoreError> {
-        let applied: Vec<i64> =
-            match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_all(&self.pool)
-                .await
-            {
-                Ok(rows) => rows
-                    .iter()
-                    .map(|r| r.try_get("version"))
-                    .collect::<Result<_, _>>()?,
-                // No migration table: a database never migrated, if it answers at all.
-                Err(_) => {
-                    sqlx::query("SELECT 1").execute(&self.pool).await?;
-                    Vec::new()
-                }
-            };
+        let applied = applied_migrations(self).await?.unwrap_or_default();
         Ok(MIGRATOR
             .iter()
             .filter(|m| !m.migration_type.is_down_migration() && !applied.contains(&m.version))
@@ -70,21 +56,9 @@ impl Store for SqlStore {
     }
 
     async fn migration_level(&self) -> Result<Option<i64>, StoreError> {
-        let exists = if NAME == "sqlite" {
-            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
-        } else {
-            "SELECT COUNT(*) AS n FROM information_schema.tables
-             WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()"
-        };
-        let row = sqlx::query(exists).fetch_one(&self.pool).await?;
-        if row.try_get::<i64, _>("n")? == 0 {
-            return Ok(None);
-        }
-        let row =
-            sqlx::query("SELECT MAX(version) AS level FROM _sqlx_migrations WHERE success = TRUE")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(row.try_get("level")?)
+        Ok(applied_migrations(self)
+            .await?
+            .and_then(|applied| applied.into_iter().max()))
     }
 
     async fn copy_database_to(&self, file: &std::path::Path) -> Result<(), StoreError> {
@@ -101,4 +75,28 @@ impl Store for SqlStore {
             .await?;
         Ok(())
     }
+}
+
+/// The versions of the migrations applied to this database; `None` when it was never
+/// migrated (no migration table). The one reader of `_sqlx_migrations`, for `/ready` and
+/// for backups.
+async fn applied_migrations(store: &SqlStore) -> Result<Option<Vec<i64>>, StoreError> {
+    let exists = if NAME == "sqlite" {
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+    } else {
+        "SELECT COUNT(*) AS n FROM information_schema.tables
+         WHERE table_name = '_sqlx_migrations' AND table_schema = current_schema()"
+    };
+    let row = sqlx::query(exists).fetch_one(&store.pool).await?;
+    if row.try_get::<i64, _>("n")? == 0 {
+        return Ok(None);
+    }
+    let rows = sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+        .fetch_all(&store.pool)
+        .await?;
+    let versions = rows
+        .iter()
+        .map(|r| r.try_get("version"))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(versions))
 }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::backend::SqlStore;
 use super::rows::{PUBLICATION_COLUMNS, publication_from_row};
-use super::transaction::{enqueue_in, index_local_in};
+use super::transaction::{enqueue_in, index_local_in, insert_publication_row, insert_series_row};
 use crate::network::{Following, Scope};
 use crate::outbox::Outgoing;
 use crate::publication::Publication;
@@ -37,46 +37,14 @@ impl MovingStore for SqlStore {
         .await
         .map_err(conflict_on("slug"))?;
         for s in &import.series {
-            sqlx::query(
-                "INSERT INTO series (id, territory_id, template, recurrence, rrule, materialised_until,
-                                     created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(s.id)
-            .bind(s.territory_id)
-            .bind(Json(&s.template))
-            .bind(Json(&s.recurrence))
-            .bind(&s.recurrence.rule)
-            .bind(s.materialised_until)
-            .bind(s.created_at)
-            .bind(s.updated_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(conflict_on("publications"))?;
+            insert_series_row(&mut *tx, s)
+                .await
+                .map_err(conflict_on("publications"))?;
         }
         for (old_id, p) in &import.publications {
-            sqlx::query(
-                "INSERT INTO publications
-                   (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at,
-                    series_id, recurrence_id, series_exception)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-            )
-            .bind(p.id)
-            .bind(p.territory_id)
-            .bind(p.body.kind().as_str())
-            .bind(p.body.title())
-            .bind(p.body.language())
-            .bind(p.body.starts_at())
-            .bind(p.body.ends_at())
-            .bind(Json(&p.body))
-            .bind(p.created_at)
-            .bind(p.updated_at)
-            .bind(p.series.map(|s| s.id))
-            .bind(p.series.map(|s| s.recurrence_id))
-            .bind(p.series.is_some_and(|s| s.exception))
-            .execute(&mut *tx)
-            .await
-            .map_err(conflict_on("publications"))?;
+            insert_publication_row(&mut *tx, p)
+                .await
+                .map_err(conflict_on("publications"))?;
             index_local_in(&mut tx, p).await?;
             sqlx::query(
                 "INSERT INTO moved_publications (old_id, publication_id, territory_id) VALUES ($1, $2, $3)",

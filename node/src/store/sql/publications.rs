@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::backend::{Db, SqlStore};
 use super::rows::{PUBLICATION_COLUMNS, publication_from_row};
-use super::transaction::{delete_listing_in, enqueue_in, index_local_in};
+use super::transaction::{delete_listing_in, enqueue_in, index_local_in, insert_publication_row};
 use crate::outbox::Outgoing;
 use crate::publication::{Publication, PublicationKind};
 use crate::store::results::{conflict_on, decode, touched};
@@ -23,32 +23,13 @@ impl PublicationStore for SqlStore {
         announce: Option<&Outgoing>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO publications
-               (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at,
-                series_id, recurrence_id, series_exception)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(p.id)
-        .bind(p.territory_id)
-        .bind(p.body.kind().as_str())
-        .bind(p.body.title())
-        .bind(p.body.language())
-        .bind(p.body.starts_at())
-        .bind(p.body.ends_at())
-        .bind(Json(&p.body))
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .bind(p.series.map(|s| s.id))
-        .bind(p.series.map(|s| s.recurrence_id))
-        .bind(p.series.is_some_and(|s| s.exception))
-        .execute(&mut *tx)
-        .await
-        .map_err(conflict_on(if p.series.is_some() {
-            "recurrence_id"
-        } else {
-            "id"
-        }))?;
+        insert_publication_row(&mut *tx, p)
+            .await
+            .map_err(conflict_on(if p.series.is_some() {
+                "recurrence_id"
+            } else {
+                "id"
+            }))?;
         index_local_in(&mut tx, p).await?;
         if let Some(a) = announce {
             enqueue_in(&mut tx, a).await?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::backend::{DbRow, SqlStore};
 use super::rows::{PUBLICATION_COLUMNS, publication_from_row};
+use super::transaction::insert_series_row;
 use crate::publication::Publication;
 use crate::publication::series::Series;
 use crate::store::results::touched;
@@ -32,22 +33,9 @@ fn series_from_row(row: &DbRow) -> Result<Series, sqlx::Error> {
 #[async_trait]
 impl SeriesStore for SqlStore {
     async fn insert_series(&self, s: &Series) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO series (id, territory_id, template, recurrence, rrule, materialised_until,
-                                 created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(s.id)
-        .bind(s.territory_id)
-        .bind(Json(&s.template))
-        .bind(Json(&s.recurrence))
-        .bind(&s.recurrence.rule)
-        .bind(s.materialised_until)
-        .bind(s.created_at)
-        .bind(s.updated_at)
-        .execute(&self.pool)
-        .await
-        .map_err(crate::store::results::conflict_on("id"))?;
+        insert_series_row(&self.pool, s)
+            .await
+            .map_err(crate::store::results::conflict_on("id"))?;
         Ok(())
     }
 

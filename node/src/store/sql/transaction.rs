@@ -149,3 +149,56 @@ async fn insert_inboxes(
     }
     Ok(())
 }
+
+/// Writes a publication's own row (not its listing): the one `INSERT` a new publication
+/// and an imported one share.
+pub(super) async fn insert_publication_row<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    p: &Publication,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO publications
+           (id, territory_id, kind, title, language, starts_at, ends_at, data, created_at, updated_at,
+            series_id, recurrence_id, series_exception)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(p.id)
+    .bind(p.territory_id)
+    .bind(p.body.kind().as_str())
+    .bind(p.body.title())
+    .bind(p.body.language())
+    .bind(p.body.starts_at())
+    .bind(p.body.ends_at())
+    .bind(Json(&p.body))
+    .bind(p.created_at)
+    .bind(p.updated_at)
+    .bind(p.series.map(|s| s.id))
+    .bind(p.series.map(|s| s.recurrence_id))
+    .bind(p.series.is_some_and(|s| s.exception))
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Writes a series' row: the one `INSERT` a new series and an imported one share.
+pub(super) async fn insert_series_row<'e>(
+    db: impl sqlx::Executor<'e, Database = Db>,
+    s: &crate::publication::series::Series,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO series (id, territory_id, template, recurrence, rrule, materialised_until,
+                             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(s.id)
+    .bind(s.territory_id)
+    .bind(Json(&s.template))
+    .bind(Json(&s.recurrence))
+    .bind(&s.recurrence.rule)
+    .bind(s.materialised_until)
+    .bind(s.created_at)
+    .bind(s.updated_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}

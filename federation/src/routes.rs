@@ -121,8 +121,10 @@ impl Federation {
         {
             doc.extend(fields);
         }
-        if let (Some(c), Value::Object(fields)) =
-            (self.store.collective_of(territory.id).await?, &mut document)
+        // Only a collective has collective fields: no query for every territory's actor.
+        if territory.role == rhizome_node::territory::ActorRole::Collective
+            && let (Some(c), Value::Object(fields)) =
+                (self.store.collective_of(territory.id).await?, &mut document)
         {
             let members = self.store.collective_members(&c.actor_id).await?;
             fields.extend(crate::internaltoas::collective::group_fields(&c, &members));

@@ -31,7 +31,7 @@ const THIRD: &str = "http://127.0.0.3:9";
 
 const KINDS: &[&str] = &[
     "Create", "Update", "Delete", "Follow", "Accept", "Reject", "Undo", "Like", "Announce", "Flag",
-    "Join", "Leave", "Add", "Move", "", "create",
+    "Join", "Leave", "Add", "Remove", "Offer", "Move", "", "create",
 ];
 const OBJECT_KINDS: &[&str] = &[
     "Note",
@@ -50,6 +50,10 @@ const OBJECT_KINDS: &[&str] = &[
     "Join",
     "Image",
     "Place",
+    "Question",
+    "Partnership",
+    "Add",
+    "Offer",
 ];
 const KEYS: &[&str] = &[
     "id",
@@ -86,6 +90,11 @@ const KEYS: &[&str] = &[
     "scope",
     "mediaType",
     "timezone",
+    "target",
+    "partner",
+    "alsoKnownAs",
+    "rules",
+    "members",
 ];
 const TIMES: &[&str] = &[
     "2031-01-01T10:00:00Z",

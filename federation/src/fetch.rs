@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use chrono::Utc;
-use rhizome_node::social::{RemoteActor, host_of};
+use rhizome_node::social::{AssertionKey, RemoteActor, host_of};
 use serde_json::Value;
 use url::Url;
 
@@ -368,6 +368,7 @@ pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
             ok
         })
         .map(str::to_owned);
+    let assertion_keys = assertion_keys(id, &actor.assertion_method);
     Ok(RemoteActor {
         id: actor.id.to_string(),
         inbox: actor.inbox.to_string(),
@@ -378,7 +379,41 @@ pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
         name: actor.name,
         url,
         fetched_at: rhizome_node::now(),
+        assertion_keys,
     })
+}
+
+/// An actor's Ed25519 Multikeys from its `assertionMethod` whose `controller` is the
+/// actor itself; any other entry (a reference, another key type, someone else's key) is
+/// ignored and logged at debug.
+fn assertion_keys(actor_id: &str, assertion_method: &Value) -> Vec<AssertionKey> {
+    let entries = match assertion_method {
+        Value::Array(entries) => entries.as_slice(),
+        Value::Null => &[],
+        single => std::slice::from_ref(single),
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let text = |name: &str| entry.get(name).and_then(Value::as_str);
+            let key = match (text("id"), text("type"), text("controller"), text("publicKeyMultibase")) {
+                (Some(id), Some("Multikey"), Some(controller), Some(multibase))
+                    if controller == actor_id
+                        && crate::proofs::decode_multikey(multibase).is_some() =>
+                {
+                    Some(AssertionKey {
+                        id: id.to_owned(),
+                        multibase: multibase.to_owned(),
+                    })
+                }
+                _ => None,
+            };
+            if key.is_none() {
+                tracing::debug!(actor = actor_id, ?entry, "assertion method ignored: not an Ed25519 Multikey of the actor's own");
+            }
+            key
+        })
+        .collect()
 }
 
 /// An error with its causes, so that "error sending request" says why (refused, reset...).

@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod inbox;
 pub mod internaltoas;
 pub mod keys;
+pub mod proofs;
 pub mod protocol;
 pub mod routes;
 pub mod signatures;

@@ -1275,6 +1275,7 @@ mod federation {
                 name: Some("Alice".into()),
                 url: Some("https://masto.example/@alice".into()),
                 fetched_at: rhizome_node::now(),
+                assertion_keys: vec![],
             })
             .await
             .unwrap();
@@ -1980,6 +1981,7 @@ mod listings {
                 name: Some("Fablab".into()),
                 url: None,
                 fetched_at: rhizome_node::now(),
+                assertion_keys: vec![],
             })
             .await
             .unwrap();
@@ -3752,6 +3754,7 @@ mod registrations {
             name: None,
             url: None,
             fetched_at: rhizome_node::now(),
+            assertion_keys: vec![],
         };
         store.upsert_remote_actor(&actor).await.unwrap();
         actor

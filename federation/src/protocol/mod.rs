@@ -281,6 +281,9 @@ pub struct RemoteActorJson {
     pub name: Option<String>,
     #[serde(default)]
     pub url: Option<Value>,
+    /// Its assertion keys (FEP-521a Multikeys), one object or a list.
+    #[serde(default)]
+    pub assertion_method: Value,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -139,6 +139,7 @@ impl Federation {
             .await
             .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
         crate::Stats::count(&self.stats.signatures, 1);
+        crate::Stats::count(&self.stats.fetches, 1);
         let response = self
             .http
             .execute(request)

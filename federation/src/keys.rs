@@ -14,10 +14,12 @@ use rhizome_node::store::Keypair;
 use rhizome_node::store::prelude::*;
 use uuid::Uuid;
 
-/// One of our actors' private keys, parsed and ready to sign.
+/// One of our actors' private keys, parsed and ready to sign: its RSA key, and its
+/// Ed25519 key for integrity proofs.
 pub struct LocalKey {
     pub public_pem: String,
     pair: KeyPair,
+    pub proof: ProofKey,
 }
 
 impl LocalKey {
@@ -109,12 +111,13 @@ pub fn generate() -> Keypair {
     }
 }
 
-fn parse_local(keypair: &Keypair) -> Result<LocalKey, KeyError> {
+fn parse_local(keypair: &Keypair, proof: ProofKey) -> Result<LocalKey, KeyError> {
     let der = pem::parse(&keypair.private_pem).map_err(|e| KeyError::Corrupt(e.to_string()))?;
     let pair = KeyPair::from_pkcs8(der.contents()).map_err(|e| KeyError::Corrupt(e.to_string()))?;
     Ok(LocalKey {
         public_pem: keypair.public_pem.clone(),
         pair,
+        proof,
     })
 }
 
@@ -128,7 +131,6 @@ pub fn parse_public(pem_text: &str) -> Option<ParsedPublicKey> {
 pub struct Keys {
     store: Arc<dyn Store>,
     local: Mutex<HashMap<Uuid, Arc<LocalKey>>>,
-    proof: Mutex<HashMap<Uuid, Arc<ProofKey>>>,
     remote: Mutex<HashMap<String, Arc<ParsedPublicKey>>>,
 }
 
@@ -140,7 +142,6 @@ impl Keys {
         Keys {
             store,
             local: Mutex::default(),
-            proof: Mutex::default(),
             remote: Mutex::default(),
         }
     }
@@ -158,7 +159,8 @@ impl Keys {
                 self.store.insert_keypair(owner, &fresh).await?
             }
         };
-        let key = Arc::new(parse_local(&stored)?);
+        let proof = self.proof_key(owner).await?;
+        let key = Arc::new(parse_local(&stored, proof)?);
         self.local
             .lock()
             .expect("key cache")
@@ -166,30 +168,20 @@ impl Keys {
         Ok(key)
     }
 
-    /// The owner's Ed25519 key, created on first use beside its RSA key (so an existing
-    /// actor gets one the first time it signs a proof).
-    pub async fn proof_key(&self, owner: Uuid) -> Result<Arc<ProofKey>, KeyError> {
-        if let Some(key) = self.proof.lock().expect("key cache").get(&owner) {
-            return Ok(key.clone());
-        }
-        let key = match self.store.ed25519_key(owner).await? {
-            Some(pem_text) => ProofKey::from_pem(&pem_text)?,
+    /// The owner's Ed25519 key, created on first use (its RSA key pair exists by then),
+    /// so an existing actor gets one the first time its keys are loaded.
+    async fn proof_key(&self, owner: Uuid) -> Result<ProofKey, KeyError> {
+        match self.store.ed25519_key(owner).await? {
+            Some(pem_text) => ProofKey::from_pem(&pem_text),
             None => {
-                self.local(owner).await?;
                 let fresh = ProofKey::generate()?;
                 let stored = self
                     .store
                     .insert_ed25519_key(owner, &fresh.to_pem()?)
                     .await?;
-                ProofKey::from_pem(&stored)?
+                ProofKey::from_pem(&stored)
             }
-        };
-        let key = Arc::new(key);
-        self.proof
-            .lock()
-            .expect("key cache")
-            .insert(owner, key.clone());
-        Ok(key)
+        }
     }
 
     /// A remote public key, parsed once per distinct PEM.
@@ -210,7 +202,7 @@ impl Keys {
 #[cfg(test)]
 pub(crate) mod tests_support {
     pub fn parse(keypair: &super::Keypair) -> super::LocalKey {
-        super::parse_local(keypair).unwrap()
+        super::parse_local(keypair, super::ProofKey::generate().unwrap()).unwrap()
     }
 }
 
@@ -223,7 +215,7 @@ mod tests {
         let pair = generate();
         assert!(pair.private_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
         assert!(pair.public_pem.starts_with("-----BEGIN PUBLIC KEY-----"));
-        let local = parse_local(&pair).unwrap();
+        let local = parse_local(&pair, ProofKey::generate().unwrap()).unwrap();
         let sig = local.sign(b"hello");
         let public = parse_public(&pair.public_pem).unwrap();
         assert!(public.verify_sig(b"hello", &sig).is_ok());

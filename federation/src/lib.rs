@@ -69,6 +69,12 @@ pub struct Stats {
     pub signatures: std::sync::atomic::AtomicU64,
     /// Activities received in the inbox, accepted and refused.
     pub inbox: inbox::InboxCounts,
+    /// Signed GETs made (each also counts in `signatures`).
+    pub fetches: std::sync::atomic::AtomicU64,
+    /// Objects relayed by a hub kept as they came, their integrity proof verified.
+    pub relayed_verified: std::sync::atomic::AtomicU64,
+    /// Objects relayed embedded whose proof was missing or failed, fetched from their origin.
+    pub relayed_unverified: std::sync::atomic::AtomicU64,
 }
 
 impl Stats {

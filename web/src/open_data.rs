@@ -475,7 +475,7 @@ impl Export {
                     let mut object = as_json(&actor::territory_object(
                         &federation.urls,
                         t,
-                        &key.public_pem,
+                        &key,
                         moves,
                     ));
                     with_license(&mut object, license);

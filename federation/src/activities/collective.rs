@@ -78,7 +78,7 @@ impl Federation {
                 let mut actor = as_json(&territory_object(
                     &self.urls,
                     collective,
-                    &key.public_pem,
+                    &key,
                     moves,
                 ));
                 if let Value::Object(fields) = &mut actor {

@@ -21,6 +21,8 @@ pub fn context() -> Value {
     json!([
             "https://www.w3.org/ns/activitystreams",
             "https://w3id.org/security/v1",
+            "https://w3id.org/security/data-integrity/v1",
+            "https://w3id.org/security/multikey/v1",
             {
                 "sc": "http://schema.org/",
                 "rhizome": RHIZOME_NS,

@@ -32,6 +32,7 @@ pub fn context() -> Value {
                 "pt": "https://joinpeertube.org/ns#",
                 "Hashtag": "as:Hashtag",
                 "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+                "assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"},
                 "discoverable": "toot:discoverable",
                 "indexable": "toot:indexable",
                 "PropertyValue": "sc:PropertyValue",

@@ -69,7 +69,8 @@ pub struct Stats {
     pub signatures: std::sync::atomic::AtomicU64,
     /// Activities received in the inbox, accepted and refused.
     pub inbox: inbox::InboxCounts,
-    /// Signed GETs made (each also counts in `signatures`).
+    /// GETs of ActivityStreams documents made, signed (each also counts in `signatures`)
+    /// or not (actor documents first, see `Federation::fetch_actor_json`).
     pub fetches: std::sync::atomic::AtomicU64,
     /// Objects relayed by a hub kept as they came, their integrity proof verified.
     pub relayed_verified: std::sync::atomic::AtomicU64,

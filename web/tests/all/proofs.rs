@@ -282,3 +282,37 @@ async fn a_broken_or_missing_proof_is_fetched_from_the_origin_sqlite() {
 async fn a_broken_or_missing_proof_is_fetched_from_the_origin_postgres() {
     a_broken_or_missing_proof_is_fetched_from_the_origin(Backend::Postgres).await;
 }
+
+/// An actor document is fetched without a signature, and signed only when its server
+/// asks (authorized fetch answers `401`): one signature saved per first contact with a
+/// server that serves actors openly.
+#[tokio::test]
+async fn actor_documents_are_fetched_unsigned_unless_the_server_asks() {
+    let (open, _) = start(Backend::Sqlite, "fablab", "Fablab", false)
+        .await
+        .unwrap();
+    let (closed, _) = Node::configured_with_territory(
+        Backend::Sqlite,
+        |c| c.authorized_fetch = true,
+        json!({"slug": "lab", "name": "Lab", "kind": "fablab"}),
+    )
+    .await
+    .unwrap();
+    let (reader, _) = start(Backend::Sqlite, "ville", "Ville", false)
+        .await
+        .unwrap();
+    let fed = reader.federation();
+    let (signatures, fetches) = (
+        counter(&reader, |s| &s.signatures),
+        counter(&reader, |s| &s.fetches),
+    );
+    let actor = fed.actor(&open.url("/t/fablab"), true).await.unwrap();
+    assert_eq!(actor.assertion_keys.len(), 1);
+    assert_eq!(counter(&reader, |s| &s.signatures) - signatures, 0);
+    assert_eq!(counter(&reader, |s| &s.fetches) - fetches, 1);
+
+    let actor = fed.actor(&closed.url("/t/lab"), true).await.unwrap();
+    assert_eq!(actor.id, closed.url("/t/lab"));
+    assert_eq!(counter(&reader, |s| &s.signatures) - signatures, 1);
+    assert_eq!(counter(&reader, |s| &s.fetches) - fetches, 3);
+}

@@ -424,7 +424,12 @@ fn assertion_keys(actor_id: &str, assertion_method: &Value) -> Vec<AssertionKey>
         .iter()
         .filter_map(|entry| {
             let text = |name: &str| entry.get(name).and_then(Value::as_str);
-            let key = match (text("id"), text("type"), text("controller"), text("publicKeyMultibase")) {
+            let key = match (
+                text("id"),
+                text("type"),
+                text("controller"),
+                text("publicKeyMultibase"),
+            ) {
                 (Some(id), Some("Multikey"), Some(controller), Some(multibase))
                     if controller == actor_id
                         && crate::proofs::decode_multikey(multibase).is_some() =>
@@ -437,7 +442,11 @@ fn assertion_keys(actor_id: &str, assertion_method: &Value) -> Vec<AssertionKey>
                 _ => None,
             };
             if key.is_none() {
-                tracing::debug!(actor = actor_id, ?entry, "assertion method ignored: not an Ed25519 Multikey of the actor's own");
+                tracing::debug!(
+                    actor = actor_id,
+                    ?entry,
+                    "assertion method ignored: not an Ed25519 Multikey of the actor's own"
+                );
             }
             key
         })
@@ -508,7 +517,12 @@ mod tests {
     fn only_the_actors_own_ed25519_multikeys_are_kept() {
         let mut json: Value =
             serde_json::from_str(include_str!("../tests/fixtures/mastodon/actor.json")).unwrap();
-        assert!(remote_actor_from_json(json.clone()).unwrap().assertion_keys.is_empty());
+        assert!(
+            remote_actor_from_json(json.clone())
+                .unwrap()
+                .assertion_keys
+                .is_empty()
+        );
         let id = json["id"].as_str().unwrap().to_owned();
         let key = crate::keys::ProofKey::generate().unwrap();
         let multikey = |controller: &str, multibase: &str| {

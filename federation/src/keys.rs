@@ -53,8 +53,8 @@ impl ProofKey {
 
     /// The key whose 32-byte private seed is `seed`.
     pub fn from_seed(seed: &[u8]) -> Result<ProofKey, KeyError> {
-        let pair =
-            Ed25519KeyPair::from_seed_unchecked(seed).map_err(|e| KeyError::Corrupt(e.to_string()))?;
+        let pair = Ed25519KeyPair::from_seed_unchecked(seed)
+            .map_err(|e| KeyError::Corrupt(e.to_string()))?;
         Ok(ProofKey::of(pair))
     }
 

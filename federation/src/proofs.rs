@@ -55,9 +55,7 @@ pub fn encode_multikey(public_key: &[u8]) -> String {
 
 /// The 32-byte Ed25519 key in a `publicKeyMultibase`; `None` for any other key or text.
 pub fn decode_multikey(multibase: &str) -> Option<[u8; 32]> {
-    let bytes = bs58::decode(multibase.strip_prefix('z')?)
-        .into_vec()
-        .ok()?;
+    let bytes = bs58::decode(multibase.strip_prefix('z')?).into_vec().ok()?;
     bytes.strip_prefix(&ED25519_MULTICODEC)?.try_into().ok()
 }
 
@@ -211,7 +209,12 @@ mod tests {
     fn the_w3c_test_vector_is_reproduced_and_verifies() {
         let key = spec_key();
         assert_eq!(key.multibase(), SPEC_PUBLIC);
-        assert_eq!(decode_multikey(SPEC_PUBLIC).map(|k| encode_multikey(&k)).as_deref(), Some(SPEC_PUBLIC));
+        assert_eq!(
+            decode_multikey(SPEC_PUBLIC)
+                .map(|k| encode_multikey(&k))
+                .as_deref(),
+            Some(SPEC_PUBLIC)
+        );
         let mut credential = spec_credential();
         let vm = format!("did:key:{SPEC_PUBLIC}#{SPEC_PUBLIC}");
         let created = "2023-02-24T23:36:38Z".parse().unwrap();
@@ -226,7 +229,10 @@ mod tests {
         credential["proof"]["@context"] = credential["@context"].clone();
         verify(&credential, SPEC_PUBLIC).unwrap();
         credential["proof"]["@context"] = json!(["https://example.org/other"]);
-        assert_eq!(verify(&credential, SPEC_PUBLIC), Err(ProofError::ContextMismatch));
+        assert_eq!(
+            verify(&credential, SPEC_PUBLIC),
+            Err(ProofError::ContextMismatch)
+        );
     }
 
     #[test]
@@ -246,10 +252,16 @@ mod tests {
 
         let mut tampered = event.clone();
         tampered["name"] = "Atelier fermé".into();
-        assert_eq!(verify(&tampered, key.multibase()), Err(ProofError::Mismatch));
+        assert_eq!(
+            verify(&tampered, key.multibase()),
+            Err(ProofError::Mismatch)
+        );
         let mut tampered = event.clone();
         tampered["proof"]["created"] = "2020-01-01T00:00:00Z".into();
-        assert_eq!(verify(&tampered, key.multibase()), Err(ProofError::Mismatch));
+        assert_eq!(
+            verify(&tampered, key.multibase()),
+            Err(ProofError::Mismatch)
+        );
 
         let other = ProofKey::generate().unwrap();
         assert_eq!(verify(&event, other.multibase()), Err(ProofError::Mismatch));
@@ -260,16 +272,43 @@ mod tests {
         let key = ProofKey::generate().unwrap();
         let mut event = json!({"id": "https://a.example/events/1", "type": "Event"});
         assert_eq!(verify(&event, key.multibase()), Err(ProofError::Missing));
-        assert_eq!(verify(&json!("text"), key.multibase()), Err(ProofError::NotAnObject));
+        assert_eq!(
+            verify(&json!("text"), key.multibase()),
+            Err(ProofError::NotAnObject)
+        );
         sign(&mut event, "https://a.example/t/lab#ed25519-key", &key).unwrap();
         for (field, value, expected) in [
-            ("proofValue", json!("not multibase"), ProofError::BadEncoding),
+            (
+                "proofValue",
+                json!("not multibase"),
+                ProofError::BadEncoding,
+            ),
             ("proofValue", json!("z0OIl"), ProofError::BadEncoding),
-            ("proofValue", json!("z3yMApqCuCjXDWPrbjfR5mjCPTHqFG8Pux1TxQrEM"), ProofError::BadEncoding),
-            ("proofValue", json!(12), ProofError::Incomplete("proofValue")),
-            ("cryptosuite", json!("eddsa-rdfc-2022"), ProofError::UnsupportedSuite("eddsa-rdfc-2022".into())),
-            ("type", json!("Ed25519Signature2020"), ProofError::UnsupportedType("Ed25519Signature2020".into())),
-            ("proofPurpose", json!("authentication"), ProofError::WrongPurpose("authentication".into())),
+            (
+                "proofValue",
+                json!("z3yMApqCuCjXDWPrbjfR5mjCPTHqFG8Pux1TxQrEM"),
+                ProofError::BadEncoding,
+            ),
+            (
+                "proofValue",
+                json!(12),
+                ProofError::Incomplete("proofValue"),
+            ),
+            (
+                "cryptosuite",
+                json!("eddsa-rdfc-2022"),
+                ProofError::UnsupportedSuite("eddsa-rdfc-2022".into()),
+            ),
+            (
+                "type",
+                json!("Ed25519Signature2020"),
+                ProofError::UnsupportedType("Ed25519Signature2020".into()),
+            ),
+            (
+                "proofPurpose",
+                json!("authentication"),
+                ProofError::WrongPurpose("authentication".into()),
+            ),
         ] {
             let mut broken = event.clone();
             broken["proof"][field] = value;
@@ -279,7 +318,11 @@ mod tests {
         broken["proof"] = json!([event["proof"].clone()]);
         assert!(verify(&broken, key.multibase()).is_err());
         for bad_key in ["", "z", "zzzz", "u7QE", SPEC_SECRET] {
-            assert_eq!(verify(&event, bad_key), Err(ProofError::BadKey), "{bad_key}");
+            assert_eq!(
+                verify(&event, bad_key),
+                Err(ProofError::BadKey),
+                "{bad_key}"
+            );
         }
         assert!(decode_multikey("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ").is_none());
     }

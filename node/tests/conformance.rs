@@ -1044,7 +1044,10 @@ mod federation {
         assert_eq!(store.ed25519_key(owner).await.unwrap(), None);
         assert_eq!(store.insert_ed25519_key(owner, "ed1").await.unwrap(), "ed1");
         assert_eq!(store.insert_ed25519_key(owner, "ed2").await.unwrap(), "ed1");
-        assert_eq!(store.ed25519_key(owner).await.unwrap().as_deref(), Some("ed1"));
+        assert_eq!(
+            store.ed25519_key(owner).await.unwrap().as_deref(),
+            Some("ed1")
+        );
         assert_eq!(store.keypair(owner).await.unwrap(), Some(first));
     }
 

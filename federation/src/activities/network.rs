@@ -600,7 +600,10 @@ async fn verified_relayed(
     }
     let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
     let [author] = attributed.as_slice() else {
-        return Err(format!("attributed to {} actors, not one", attributed.len()));
+        return Err(format!(
+            "attributed to {} actors, not one",
+            attributed.len()
+        ));
     };
     if host_of(author).is_none() || host_of(author) != host_of(id) {
         return Err(format!("its author {author} is not on the server of {id}"));

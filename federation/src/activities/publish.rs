@@ -30,7 +30,9 @@ impl Wire for Federation {
     ) -> Result<Outgoing, StoreError> {
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
         let event = self.event_context(p).await?;
-        let object = self.proofed(territory, object(&self.urls, territory, p, event)).await?;
+        let object = self
+            .proofed(territory, object(&self.urls, territory, p, event))
+            .await?;
         Ok(self.to_followers(territory, Verb::Create, object, scoped))
     }
 
@@ -44,7 +46,9 @@ impl Wire for Federation {
         // The festivals and collections elsewhere that hold it keep their copy current.
         let id = self.urls.publication(p.body.kind(), p.id);
         scoped.extend(self.gathering_inboxes(&id).await?);
-        let object = self.proofed(territory, object(&self.urls, territory, p, event)).await?;
+        let object = self
+            .proofed(territory, object(&self.urls, territory, p, event))
+            .await?;
         Ok(self.to_followers(territory, Verb::Update, object, scoped))
     }
 

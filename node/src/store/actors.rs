@@ -29,8 +29,11 @@ pub trait ActorStore: Send + Sync {
     /// Stores `private_pem` as the owner's Ed25519 key unless it already has one (its RSA
     /// key pair must exist); returns the owner's key either way, so concurrent first uses
     /// agree on one key.
-    async fn insert_ed25519_key(&self, owner: Uuid, private_pem: &str)
-    -> Result<String, StoreError>;
+    async fn insert_ed25519_key(
+        &self,
+        owner: Uuid,
+        private_pem: &str,
+    ) -> Result<String, StoreError>;
 
     async fn upsert_remote_actor(&self, actor: &RemoteActor) -> Result<(), StoreError>;
 

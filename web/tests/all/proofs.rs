@@ -55,9 +55,9 @@ async fn accepted(node: &Node, token: &str, subscriptions: usize) {
                 None,
             )
             .await;
-        body["following"].as_array().is_some_and(|f| {
-            f.len() == subscriptions && f.iter().all(|s| s["state"] == "accepted")
-        })
+        body["following"]
+            .as_array()
+            .is_some_and(|f| f.len() == subscriptions && f.iter().all(|s| s["state"] == "accepted"))
     })
     .await;
 }

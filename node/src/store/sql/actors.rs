@@ -50,7 +50,11 @@ impl ActorStore for SqlStore {
         })
     }
 
-    async fn insert_ed25519_key(&self, owner: Uuid, private_pem: &str) -> Result<String, StoreError> {
+    async fn insert_ed25519_key(
+        &self,
+        owner: Uuid,
+        private_pem: &str,
+    ) -> Result<String, StoreError> {
         sqlx::query(
             "UPDATE keypairs SET ed25519_private_pem = $2
              WHERE owner = $1 AND ed25519_private_pem IS NULL",

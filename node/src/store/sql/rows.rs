@@ -97,8 +97,7 @@ pub(super) fn publication_from_row(row: &DbRow) -> Result<Publication, sqlx::Err
     })
 }
 
-pub(super) const ACTOR_COLUMNS: &str =
-    "id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at, assertion_keys";
+pub(super) const ACTOR_COLUMNS: &str = "id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at, assertion_keys";
 
 pub(super) const FOLLOWER_COLUMNS: &str =
     "territory_id, actor_id, inbox, state, follow_activity_id, created_at";

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use chrono::Utc;
-use rhizome_node::social::{RemoteActor, host_of};
+use rhizome_node::social::{AssertionKey, RemoteActor, host_of};
 use serde_json::Value;
 use url::Url;
 
@@ -121,24 +121,52 @@ pub fn check_url(url: &str, development_mode: bool) -> Result<Url, FetchError> {
 impl Federation {
     /// GETs an ActivityStreams document, signed by the instance actor.
     pub async fn fetch_json(&self, url: &str) -> Result<Value, FetchError> {
+        self.get_activity_json(url, true).await
+    }
+
+    /// GETs an actor document: unsigned first, since an actor's document (its keys) must
+    /// be readable without a signature by anyone who has to check one, and signed again
+    /// only if the server asks for it (`401`/`403`). That is how Mastodon answers in
+    /// authorized-fetch mode: `AccountsController` has `before_action
+    /// :require_account_signature!, if: -> { request.format == :json &&
+    /// authorized_fetch_mode? }`, a `401` to an unsigned GET, and serves the actor to a
+    /// signed one; Rhizome's `authorized_fetch` answers `401` too. Servers that serve
+    /// actors openly (most, and Rhizome by default) cost no signature.
+    pub async fn fetch_actor_json(&self, url: &str) -> Result<Value, FetchError> {
+        match self.get_activity_json(url, false).await {
+            Err(FetchError::Status(_, 401 | 403)) => self.get_activity_json(url, true).await,
+            answer => answer,
+        }
+    }
+
+    /// GETs an ActivityStreams document, signed by the instance actor when `signed`.
+    async fn get_activity_json(&self, url: &str, signed: bool) -> Result<Value, FetchError> {
         let parsed = check_url(url, self.config.development_mode)?;
         let host = rhizome_node::social::host_of(url).unwrap_or_default();
         if self.is_blocked(&host).await {
             return Err(FetchError::Blocked(host));
         }
-        let key = self
-            .keys
-            .local(uuid::Uuid::nil())
-            .await
-            .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
         let request = self
             .http
             .get(parsed.clone())
             .header("accept", r#"application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams""#);
-        let request = sign_get(request, Urls::key_id(&self.urls.instance_actor()), key)
-            .await
-            .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
-        crate::Stats::count(&self.stats.signatures, 1);
+        let request = if signed {
+            let key = self
+                .keys
+                .local(uuid::Uuid::nil())
+                .await
+                .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
+            let request = sign_get(request, Urls::key_id(&self.urls.instance_actor()), key)
+                .await
+                .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?;
+            crate::Stats::count(&self.stats.signatures, 1);
+            request
+        } else {
+            request
+                .build()
+                .map_err(|e| FetchError::Http(url.to_owned(), cause(&e)))?
+        };
+        crate::Stats::count(&self.stats.fetches, 1);
         let response = self
             .http
             .execute(request)
@@ -318,7 +346,7 @@ impl Federation {
         {
             return Ok(actor);
         }
-        let json = self.fetch_json(id).await?;
+        let json = self.fetch_actor_json(id).await?;
         let actor =
             remote_actor_from_json(json).map_err(|e| FetchError::Invalid(id.to_owned(), e))?;
         if let Err(e) = self.store.upsert_remote_actor(&actor).await {
@@ -368,6 +396,7 @@ pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
             ok
         })
         .map(str::to_owned);
+    let assertion_keys = assertion_keys(id, &actor.assertion_method);
     Ok(RemoteActor {
         id: actor.id.to_string(),
         inbox: actor.inbox.to_string(),
@@ -378,7 +407,50 @@ pub fn remote_actor_from_json(json: Value) -> Result<RemoteActor, String> {
         name: actor.name,
         url,
         fetched_at: rhizome_node::now(),
+        assertion_keys,
     })
+}
+
+/// An actor's Ed25519 Multikeys from its `assertionMethod` whose `controller` is the
+/// actor itself; any other entry (a reference, another key type, someone else's key) is
+/// ignored and logged at debug.
+fn assertion_keys(actor_id: &str, assertion_method: &Value) -> Vec<AssertionKey> {
+    let entries = match assertion_method {
+        Value::Array(entries) => entries.as_slice(),
+        Value::Null => &[],
+        single => std::slice::from_ref(single),
+    };
+    entries
+        .iter()
+        .filter_map(|entry| {
+            let text = |name: &str| entry.get(name).and_then(Value::as_str);
+            let key = match (
+                text("id"),
+                text("type"),
+                text("controller"),
+                text("publicKeyMultibase"),
+            ) {
+                (Some(id), Some("Multikey"), Some(controller), Some(multibase))
+                    if controller == actor_id
+                        && crate::proofs::decode_multikey(multibase).is_some() =>
+                {
+                    Some(AssertionKey {
+                        id: id.to_owned(),
+                        multibase: multibase.to_owned(),
+                    })
+                }
+                _ => None,
+            };
+            if key.is_none() {
+                tracing::debug!(
+                    actor = actor_id,
+                    ?entry,
+                    "assertion method ignored: not an Ed25519 Multikey of the actor's own"
+                );
+            }
+            key
+        })
+        .collect()
 }
 
 /// An error with its causes, so that "error sending request" says why (refused, reset...).
@@ -439,6 +511,38 @@ mod tests {
         assert!(remote_actor_from_json(json.clone()).is_err(), "other port");
         json["inbox"] = "javascript:alert(1)".into();
         assert!(remote_actor_from_json(json).is_err());
+    }
+
+    #[test]
+    fn only_the_actors_own_ed25519_multikeys_are_kept() {
+        let mut json: Value =
+            serde_json::from_str(include_str!("../tests/fixtures/mastodon/actor.json")).unwrap();
+        assert!(
+            remote_actor_from_json(json.clone())
+                .unwrap()
+                .assertion_keys
+                .is_empty()
+        );
+        let id = json["id"].as_str().unwrap().to_owned();
+        let key = crate::keys::ProofKey::generate().unwrap();
+        let multikey = |controller: &str, multibase: &str| {
+            serde_json::json!({"id": format!("{id}#ed25519-key"), "type": "Multikey",
+                               "controller": controller, "publicKeyMultibase": multibase})
+        };
+        json["assertionMethod"] = multikey(&id, key.multibase());
+        let kept = remote_actor_from_json(json.clone()).unwrap().assertion_keys;
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].id, format!("{id}#ed25519-key"));
+        assert_eq!(kept[0].multibase, key.multibase());
+        json["assertionMethod"] = serde_json::json!([
+            multikey("https://evil.example/users/alice", key.multibase()),
+            multikey(&id, "zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169"),
+            format!("{id}#other-key"),
+            {"id": format!("{id}#rsa"), "type": "RsaVerificationKey2018", "controller": id},
+            multikey(&id, key.multibase()),
+        ]);
+        let kept = remote_actor_from_json(json).unwrap().assertion_keys;
+        assert_eq!(kept.len(), 1, "{kept:?}");
     }
 
     #[test]

@@ -160,7 +160,10 @@ async fn receive(
             .mark_received(activity.id.as_str(), rhizome_node::now())
             .await?
         {
-            activities::network::receive_relayed(fed, id_of(&activity.object), &relay).await?;
+            // An object it embeds with its author's integrity proof needs no fetch.
+            let embedded = activity.object.is_object().then_some(&activity.object);
+            activities::network::receive_relayed(fed, id_of(&activity.object), embedded, &relay)
+                .await?;
         }
         return Ok(StatusCode::ACCEPTED);
     }

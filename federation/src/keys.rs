@@ -1,22 +1,25 @@
-//! RSA keys: our actors' (generated on first use, kept in the database) and remote actors'
-//! public keys, parsed once and cached. aws-lc-rs does the arithmetic: it signs 2-3x and
-//! verifies 8-17x faster than the pure-Rust `rsa` crate.
+//! Keys: our actors' RSA keys (HTTP signatures) and Ed25519 keys (integrity proofs,
+//! FEP-521a), generated on first use, kept in the database and cached parsed; remote
+//! actors' RSA public keys, parsed once and cached. aws-lc-rs does the arithmetic: it
+//! signs 2-3x and verifies 8-17x faster than the pure-Rust `rsa` crate.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{self, KeyPair as _, ParsedPublicKey};
+use aws_lc_rs::signature::{self, Ed25519KeyPair, KeyPair as _, ParsedPublicKey};
 use rhizome_node::StoreError;
 use rhizome_node::store::Keypair;
 use rhizome_node::store::prelude::*;
 use uuid::Uuid;
 
-/// One of our actors' private keys, parsed and ready to sign.
+/// One of our actors' private keys, parsed and ready to sign: its RSA key, and its
+/// Ed25519 key for integrity proofs.
 pub struct LocalKey {
     pub public_pem: String,
     pair: KeyPair,
+    pub proof: ProofKey,
 }
 
 impl LocalKey {
@@ -32,6 +35,59 @@ impl LocalKey {
             )
             .expect("signing with a valid key and a right-sized buffer cannot fail");
         signature
+    }
+}
+
+/// One of our actors' Ed25519 keys, parsed: it signs the integrity proofs of what the
+/// actor publishes ([`crate::proofs`]).
+pub struct ProofKey {
+    pair: Ed25519KeyPair,
+    multibase: String,
+}
+
+impl ProofKey {
+    pub fn generate() -> Result<ProofKey, KeyError> {
+        let pair = Ed25519KeyPair::generate().map_err(|e| KeyError::Corrupt(e.to_string()))?;
+        Ok(ProofKey::of(pair))
+    }
+
+    /// The key whose 32-byte private seed is `seed`.
+    pub fn from_seed(seed: &[u8]) -> Result<ProofKey, KeyError> {
+        let pair = Ed25519KeyPair::from_seed_unchecked(seed)
+            .map_err(|e| KeyError::Corrupt(e.to_string()))?;
+        Ok(ProofKey::of(pair))
+    }
+
+    fn of(pair: Ed25519KeyPair) -> ProofKey {
+        let multibase = crate::proofs::encode_multikey(pair.public_key().as_ref());
+        ProofKey { pair, multibase }
+    }
+
+    fn from_pem(pem_text: &str) -> Result<ProofKey, KeyError> {
+        let der = pem::parse(pem_text).map_err(|e| KeyError::Corrupt(e.to_string()))?;
+        let pair = Ed25519KeyPair::from_pkcs8(der.contents())
+            .map_err(|e| KeyError::Corrupt(e.to_string()))?;
+        Ok(ProofKey::of(pair))
+    }
+
+    fn to_pem(&self) -> Result<String, KeyError> {
+        let der = self
+            .pair
+            .to_pkcs8()
+            .map_err(|e| KeyError::Corrupt(e.to_string()))?;
+        Ok(pem::encode(&pem::Pem::new(
+            "PRIVATE KEY",
+            der.as_ref().to_vec(),
+        )))
+    }
+
+    /// The public key as a Multikey's `publicKeyMultibase` (`z6Mk...`).
+    pub fn multibase(&self) -> &str {
+        &self.multibase
+    }
+
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        self.pair.sign(message).as_ref().to_vec()
     }
 }
 
@@ -55,12 +111,13 @@ pub fn generate() -> Keypair {
     }
 }
 
-fn parse_local(keypair: &Keypair) -> Result<LocalKey, KeyError> {
+fn parse_local(keypair: &Keypair, proof: ProofKey) -> Result<LocalKey, KeyError> {
     let der = pem::parse(&keypair.private_pem).map_err(|e| KeyError::Corrupt(e.to_string()))?;
     let pair = KeyPair::from_pkcs8(der.contents()).map_err(|e| KeyError::Corrupt(e.to_string()))?;
     Ok(LocalKey {
         public_pem: keypair.public_pem.clone(),
         pair,
+        proof,
     })
 }
 
@@ -102,12 +159,29 @@ impl Keys {
                 self.store.insert_keypair(owner, &fresh).await?
             }
         };
-        let key = Arc::new(parse_local(&stored)?);
+        let proof = self.proof_key(owner).await?;
+        let key = Arc::new(parse_local(&stored, proof)?);
         self.local
             .lock()
             .expect("key cache")
             .insert(owner, key.clone());
         Ok(key)
+    }
+
+    /// The owner's Ed25519 key, created on first use (its RSA key pair exists by then),
+    /// so an existing actor gets one the first time its keys are loaded.
+    async fn proof_key(&self, owner: Uuid) -> Result<ProofKey, KeyError> {
+        match self.store.ed25519_key(owner).await? {
+            Some(pem_text) => ProofKey::from_pem(&pem_text),
+            None => {
+                let fresh = ProofKey::generate()?;
+                let stored = self
+                    .store
+                    .insert_ed25519_key(owner, &fresh.to_pem()?)
+                    .await?;
+                ProofKey::from_pem(&stored)
+            }
+        }
     }
 
     /// A remote public key, parsed once per distinct PEM.
@@ -128,7 +202,7 @@ impl Keys {
 #[cfg(test)]
 pub(crate) mod tests_support {
     pub fn parse(keypair: &super::Keypair) -> super::LocalKey {
-        super::parse_local(keypair).unwrap()
+        super::parse_local(keypair, super::ProofKey::generate().unwrap()).unwrap()
     }
 }
 
@@ -141,11 +215,21 @@ mod tests {
         let pair = generate();
         assert!(pair.private_pem.starts_with("-----BEGIN PRIVATE KEY-----"));
         assert!(pair.public_pem.starts_with("-----BEGIN PUBLIC KEY-----"));
-        let local = parse_local(&pair).unwrap();
+        let local = parse_local(&pair, ProofKey::generate().unwrap()).unwrap();
         let sig = local.sign(b"hello");
         let public = parse_public(&pair.public_pem).unwrap();
         assert!(public.verify_sig(b"hello", &sig).is_ok());
         assert!(public.verify_sig(b"hellO", &sig).is_err());
         assert!(parse_public("not a key").is_none());
+    }
+
+    #[test]
+    fn proof_keys_survive_their_pem_form() {
+        let key = ProofKey::generate().unwrap();
+        assert!(key.multibase().starts_with("z6Mk"));
+        let again = ProofKey::from_pem(&key.to_pem().unwrap()).unwrap();
+        assert_eq!(again.multibase(), key.multibase());
+        assert_eq!(again.sign(b"hello"), key.sign(b"hello"));
+        assert!(ProofKey::from_pem("not a key").is_err());
     }
 }

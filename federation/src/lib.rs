@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod inbox;
 pub mod internaltoas;
 pub mod keys;
+pub mod proofs;
 pub mod protocol;
 pub mod routes;
 pub mod signatures;
@@ -68,6 +69,13 @@ pub struct Stats {
     pub signatures: std::sync::atomic::AtomicU64,
     /// Activities received in the inbox, accepted and refused.
     pub inbox: inbox::InboxCounts,
+    /// GETs of ActivityStreams documents made, signed (each also counts in `signatures`)
+    /// or not (actor documents first, see `Federation::fetch_actor_json`).
+    pub fetches: std::sync::atomic::AtomicU64,
+    /// Objects relayed by a hub kept as they came, their integrity proof verified.
+    pub relayed_verified: std::sync::atomic::AtomicU64,
+    /// Objects relayed embedded whose proof was missing or failed, fetched from their origin.
+    pub relayed_unverified: std::sync::atomic::AtomicU64,
 }
 
 impl Stats {

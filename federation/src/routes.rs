@@ -111,7 +111,7 @@ impl Federation {
             .await
             .map_err(|e| FederationError::Internal(e.to_string()))?;
         let moves = self.moves(&territory).await?;
-        let mut document = actor::territory(&self.urls, &territory, &key.public_pem, moves);
+        let mut document = actor::territory(&self.urls, &territory, &key, moves);
         if territory.role.gathers()
             && let Some(settings) = self.store.gathering_settings(territory.id).await?
             && let (Some(doc), Value::Object(fields)) = (
@@ -346,7 +346,7 @@ async fn instance_actor(State(fed): State<Federation>) -> Result<ActivityJson, F
     Ok(ActivityJson(actor::instance(
         &fed.urls,
         &fed.config.domain,
-        &key.public_pem,
+        &key,
     )))
 }
 

@@ -33,6 +33,10 @@ impl Urls {
     pub fn key_id(actor: &str) -> String {
         format!("{actor}#main-key")
     }
+    /// The actor's Ed25519 key (FEP-521a), which signs its objects' integrity proofs.
+    pub fn assertion_key_id(actor: &str) -> String {
+        format!("{actor}#ed25519-key")
+    }
     pub fn publication(&self, kind: PublicationKind, id: Uuid) -> String {
         format!("{}/{}/{id}", self.base, kind.segment())
     }

@@ -300,6 +300,7 @@ async fn fill(store: &Arc<dyn Store>, n: usize, now: DateTime<Utc>) -> Duration 
                 name: Some(format!("Lieu distant {i}")),
                 url: None,
                 fetched_at: now,
+                assertion_keys: vec![],
             })
             .await
             .unwrap();

@@ -290,6 +290,7 @@ async fn fill(store: &Arc<dyn Store>, n: usize, now: DateTime<Utc>) -> (Vec<Terr
                 name: Some(format!("Lieu distant {i}")),
                 url: None,
                 fetched_at: now,
+                assertion_keys: vec![],
             })
             .await
             .unwrap();

@@ -21,6 +21,17 @@ pub struct RemoteActor {
     /// Its profile page, for links.
     pub url: Option<String>,
     pub fetched_at: DateTime<Utc>,
+    /// Its Ed25519 assertion keys (FEP-521a), which sign its objects' integrity proofs.
+    #[serde(default)]
+    pub assertion_keys: Vec<AssertionKey>,
+}
+
+/// One of a remote actor's Ed25519 assertion keys: its id (`verificationMethod` in the
+/// proofs it signs) and its `publicKeyMultibase`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssertionKey {
+    pub id: String,
+    pub multibase: String,
 }
 
 impl RemoteActor {

@@ -1040,6 +1040,15 @@ mod federation {
         };
         assert_eq!(store.insert_keypair(owner, &first).await.unwrap(), first);
         assert_eq!(store.insert_keypair(owner, &second).await.unwrap(), first);
+        // The Ed25519 key beside it: stored once too, concurrent first uses agree.
+        assert_eq!(store.ed25519_key(owner).await.unwrap(), None);
+        assert_eq!(store.insert_ed25519_key(owner, "ed1").await.unwrap(), "ed1");
+        assert_eq!(store.insert_ed25519_key(owner, "ed2").await.unwrap(), "ed1");
+        assert_eq!(
+            store.ed25519_key(owner).await.unwrap().as_deref(),
+            Some("ed1")
+        );
+        assert_eq!(store.keypair(owner).await.unwrap(), Some(first));
     }
 
     async fn followers_fan_out_to_distinct_inboxes(store: &dyn Store) {
@@ -1275,13 +1284,17 @@ mod federation {
                 name: Some("Alice".into()),
                 url: Some("https://masto.example/@alice".into()),
                 fetched_at: rhizome_node::now(),
+                assertion_keys: vec![rhizome_node::social::AssertionKey {
+                    id: format!("{author}#ed25519-key"),
+                    multibase: "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2".into(),
+                }],
             })
             .await
             .unwrap();
-        assert_eq!(
-            store.remote_actor(author).await.unwrap().unwrap().handle(),
-            "@alice@masto.example"
-        );
+        let stored = store.remote_actor(author).await.unwrap().unwrap();
+        assert_eq!(stored.handle(), "@alice@masto.example");
+        assert_eq!(stored.assertion_keys.len(), 1);
+        assert_eq!(stored.assertion_keys[0].id, format!("{author}#ed25519-key"));
         let comment = Comment {
             id: Uuid::now_v7(),
             publication_id: p.id,
@@ -1980,6 +1993,7 @@ mod listings {
                 name: Some("Fablab".into()),
                 url: None,
                 fetched_at: rhizome_node::now(),
+                assertion_keys: vec![],
             })
             .await
             .unwrap();
@@ -3752,6 +3766,7 @@ mod registrations {
             name: None,
             url: None,
             fetched_at: rhizome_node::now(),
+            assertion_keys: vec![],
         };
         store.upsert_remote_actor(&actor).await.unwrap();
         actor

@@ -1,8 +1,9 @@
 // Expands every object and activity Rhizome sends (the golden files written by
 // `cargo test -p rhizome-web --test all golden`) with a real JSON-LD processor and
 // fails on any term it would drop or could only turn into a blank-node IRI: a receiver that
-// reads JSON-LD (Fedify, pyld) would lose that field. The ActivityStreams and security-v1
-// contexts are read from ./contexts, never fetched.
+// reads JSON-LD (Fedify, pyld) would lose that field. The ActivityStreams, security-v1,
+// data-integrity-v1 and multikey-v1 contexts are read from ./contexts (the last two as
+// Fedify preloads them), never fetched.
 // Usage: node tests/interop/jsonld-check.mjs [GOLDEN_DIR]
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -14,6 +15,8 @@ const goldenDir = process.argv[2] ?? join(here, "../../federation/tests/golden")
 const contexts = {
   "https://www.w3.org/ns/activitystreams": "activitystreams.jsonld",
   "https://w3id.org/security/v1": "security-v1.jsonld",
+  "https://w3id.org/security/data-integrity/v1": "data-integrity-v1.jsonld",
+  "https://w3id.org/security/multikey/v1": "multikey-v1.jsonld",
 };
 
 const documentLoader = async (url) => {

@@ -472,12 +472,8 @@ impl Export {
                         .map_err(|e| e.to_string())?;
                     // The very document served at the actor's URL.
                     let moves = federation.moves(t).await.map_err(|e| e.to_string())?;
-                    let mut object = as_json(&actor::territory_object(
-                        &federation.urls,
-                        t,
-                        &key.public_pem,
-                        moves,
-                    ));
+                    let mut object =
+                        as_json(&actor::territory_object(&federation.urls, t, &key, moves));
                     with_license(&mut object, license);
                     Item::Object(object)
                 }

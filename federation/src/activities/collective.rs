@@ -75,12 +75,7 @@ impl Federation {
                     .await
                     .map_err(|e| ActionError::Unreachable(e.to_string()))?;
                 let moves = self.moves(collective).await?;
-                let mut actor = as_json(&territory_object(
-                    &self.urls,
-                    collective,
-                    &key.public_pem,
-                    moves,
-                ));
+                let mut actor = as_json(&territory_object(&self.urls, collective, &key, moves));
                 if let Value::Object(fields) = &mut actor {
                     fields.extend(group_fields(c, members));
                 }

@@ -317,10 +317,8 @@ pub async fn receive_publication(
     actor: &RemoteActor,
 ) -> Result<(), FederationError> {
     let author = author_spoken_for(fed, object, actor).await?;
-    if keep(fed, object, &author, None).await?
-        && let Some(id) = id_of(object)
-    {
-        relay(fed, id, &author).await?;
+    if keep(fed, object, &author, None).await? {
+        relay(fed, Relayed::Object(object), &author).await?;
     }
     Ok(())
 }
@@ -450,17 +448,39 @@ async fn keep_parsed(
     Ok(kept)
 }
 
+/// What a hub passes on: an object as it arrived, or only an id (a deletion).
+pub enum Relayed<'a> {
+    Object(&'a Value),
+    Id(&'a str),
+}
+
+impl Relayed<'_> {
+    /// What the `Announce` carries: an object with an integrity proof (FEP-8b32) whole,
+    /// the very JSON value received, which receivers check against its author's key
+    /// ([`receive_relayed`]); anything else by id, which receivers fetch from its origin.
+    /// Either way the hub cannot alter it.
+    fn announced(&self) -> Option<Value> {
+        match self {
+            Relayed::Object(object) if object.get("proof").is_some() => Some((*object).clone()),
+            Relayed::Object(object) => id_of(object).map(Value::from),
+            Relayed::Id(id) => Some(Value::from(*id)),
+        }
+    }
+}
+
 /// A hub passes what one subscriber published on to the other subscribers, as an
-/// `Announce` of the object's id: receivers fetch it from its origin, so the hub cannot
-/// alter it.
+/// `Announce` ([`Relayed::announced`]).
 pub async fn relay(
     fed: &Federation,
-    object_id: &str,
+    relayed: Relayed<'_>,
     origin: &RemoteActor,
 ) -> Result<(), FederationError> {
     if !fed.config.hub {
         return Ok(());
     }
+    let Some(announced) = relayed.announced() else {
+        return Ok(());
+    };
     let origin_host = rhizome_node::social::host_of(&origin.id);
     let inboxes: std::collections::BTreeSet<String> = fed
         .store
@@ -485,7 +505,7 @@ pub async fn relay(
             uuid::Uuid::nil(),
             Verb::Announce,
             &me,
-            object_id,
+            announced,
             address,
         ))
         .await?;
@@ -493,12 +513,16 @@ pub async fn relay(
     Ok(())
 }
 
-/// `Announce` by a node this node subscribes to (a hub) of a publication from elsewhere:
-/// fetched from its origin, kept if the subscription's scope wants it. `false` when the
-/// announcer is not a node we subscribe to (then it is an ordinary boost).
+/// `Announce` by a node this node subscribes to (a hub) of a publication from elsewhere,
+/// kept if the subscription's scope wants it. Embedded with an integrity proof by its
+/// author ([`verified_relayed`]), it is kept as it came, with no request to its origin;
+/// otherwise (by id, no proof, or a proof that does not hold: logged) it is fetched from
+/// its origin, and an embedded copy is never stored. `false` when the announcer is not a
+/// node we subscribe to (then it is an ordinary boost).
 pub async fn receive_relayed(
     fed: &Federation,
     announced: Option<&str>,
+    embedded: Option<&Value>,
     announcer: &RemoteActor,
 ) -> Result<bool, FederationError> {
     let Some(subscription) = fed
@@ -522,6 +546,20 @@ pub async fn receive_relayed(
     {
         return Ok(true);
     }
+    let scopes = std::slice::from_ref(&subscription.scope);
+    if let Some(object) = embedded {
+        match verified_relayed(fed, id, object).await {
+            Ok(author) => {
+                crate::Stats::count(&fed.stats.relayed_verified, 1);
+                keep_within(fed, object, &author, None, scopes).await?;
+                return Ok(true);
+            }
+            Err(reason) => {
+                crate::Stats::count(&fed.stats.relayed_unverified, 1);
+                tracing::info!(object = id, hub = %announcer.id, %reason, "relayed object not taken as it came: fetched from its origin");
+            }
+        }
+    }
     let object = match fed.fetch_json(id).await {
         Ok(object) => object,
         // Deleted at its origin: drop our copy, whoever published it.
@@ -542,15 +580,53 @@ pub async fn receive_relayed(
         return Ok(true);
     };
     let origin = fed.actor(&author, false).await?;
-    keep_within(
-        fed,
-        &object,
-        &origin,
-        None,
-        std::slice::from_ref(&subscription.scope),
-    )
-    .await?;
+    keep_within(fed, &object, &origin, None, scopes).await?;
     Ok(true)
+}
+
+/// The author of a relayed object, when the object's integrity proof shows that author
+/// wrote it as it is: one `attributedTo` actor, on the object id's own server, whose
+/// assertion keys (its actor document, cached; fetched again once when the key is
+/// unknown, for a rotated key) include the proof's `verificationMethod`, and a proof that
+/// verifies with that key. Otherwise why not.
+async fn verified_relayed(
+    fed: &Federation,
+    id: &str,
+    object: &Value,
+) -> Result<RemoteActor, String> {
+    use rhizome_node::social::host_of;
+    if object.get("proof").is_none() {
+        return Err(crate::proofs::ProofError::Missing.to_string());
+    }
+    let attributed = ids_of(object.get("attributedTo").unwrap_or(&Value::Null));
+    let [author] = attributed.as_slice() else {
+        return Err(format!(
+            "attributed to {} actors, not one",
+            attributed.len()
+        ));
+    };
+    if host_of(author).is_none() || host_of(author) != host_of(id) {
+        return Err(format!("its author {author} is not on the server of {id}"));
+    }
+    let method = crate::proofs::verification_method(object)
+        .ok_or("the proof names no verificationMethod")?;
+    let key_of = |actor: &RemoteActor| {
+        actor
+            .assertion_keys
+            .iter()
+            .find(|k| k.id == method)
+            .map(|k| k.multibase.clone())
+    };
+    let mut actor = fed.actor(author, false).await.map_err(|e| e.to_string())?;
+    let key = match key_of(&actor) {
+        Some(key) => key,
+        None => {
+            actor = fed.actor(author, true).await.map_err(|e| e.to_string())?;
+            key_of(&actor).ok_or_else(|| format!("{method} is not an assertion key of {author}"))?
+        }
+    };
+    crate::proofs::verify(object, &key).map_err(|e| e.to_string())?;
+    Ok(actor)
 }
 
 /// An `Announce` that is a followed actor publishing rather than a boost: a hub or relay
@@ -563,7 +639,14 @@ pub async fn receive_announce(
     announce: &inbound::Reaction,
     announcer: &RemoteActor,
 ) -> Result<bool, FederationError> {
-    if receive_relayed(fed, announce.object.as_deref(), announcer).await? {
+    if receive_relayed(
+        fed,
+        announce.object.as_deref(),
+        announce.embedded.as_ref(),
+        announcer,
+    )
+    .await?
+    {
         return Ok(true);
     }
     let Some(embedded) = &announce.embedded else {
@@ -609,7 +692,7 @@ pub async fn receive_announce(
             .map_err(FederationError::Malformed)?
     };
     if keep_parsed(fed, item, None, &scopes).await? {
-        relay(fed, id, announcer).await?;
+        relay(fed, Relayed::Object(object), announcer).await?;
     }
     Ok(true)
 }
@@ -647,7 +730,7 @@ pub async fn receive_delete(
     }
     if deleted {
         // A hub passes deletions on too: receivers find the origin answering 410.
-        relay(fed, id, actor).await?;
+        relay(fed, Relayed::Id(id), actor).await?;
     }
     Ok(())
 }

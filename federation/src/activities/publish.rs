@@ -18,6 +18,8 @@ use crate::internaltoas::actor::territory_object;
 use crate::internaltoas::publication::{EventContext, object, tombstone};
 use crate::keys::KeyError;
 use crate::protocol::Verb;
+use crate::urls::Urls;
+use serde_json::Value;
 
 #[async_trait::async_trait]
 impl Wire for Federation {
@@ -28,7 +30,9 @@ impl Wire for Federation {
     ) -> Result<Outgoing, StoreError> {
         let scoped = self.scoped_inboxes(territory, Some(p)).await?;
         let event = self.event_context(p).await?;
-        let object = object(&self.urls, territory, p, event);
+        let object = self
+            .proofed(territory, object(&self.urls, territory, p, event))
+            .await?;
         Ok(self.to_followers(territory, Verb::Create, object, scoped))
     }
 
@@ -42,7 +46,9 @@ impl Wire for Federation {
         // The festivals and collections elsewhere that hold it keep their copy current.
         let id = self.urls.publication(p.body.kind(), p.id);
         scoped.extend(self.gathering_inboxes(&id).await?);
-        let object = object(&self.urls, territory, p, event);
+        let object = self
+            .proofed(territory, object(&self.urls, territory, p, event))
+            .await?;
         Ok(self.to_followers(territory, Verb::Update, object, scoped))
     }
 
@@ -67,7 +73,7 @@ impl Wire for Federation {
             Ok(key) => {
                 let scoped = self.scoped_inboxes(territory, None).await?;
                 let moves = self.moves(territory).await?;
-                let actor = territory_object(&self.urls, territory, &key.public_pem, moves);
+                let actor = territory_object(&self.urls, territory, &key, moves);
                 Ok(Some(self.to_followers(
                     territory,
                     Verb::Update,
@@ -345,6 +351,26 @@ impl Federation {
             participants: self.store.participant_count(p.id).await?,
             partners,
         })
+    }
+
+    /// `object` with the territory's integrity proof (FEP-8b32), signed once here, when
+    /// its `Create`/`Update` is queued, not per delivery: a hub can then pass the object
+    /// on whole and its receivers check it without a GET to this node. An unreadable key
+    /// sends it without a proof (receivers fetch it, as from any server without proofs).
+    async fn proofed(&self, territory: &Territory, mut object: Value) -> Result<Value, StoreError> {
+        let key = match self.keys.local(territory.id).await {
+            Ok(key) => key,
+            Err(KeyError::Store(e)) => return Err(e),
+            Err(KeyError::Corrupt(reason)) => {
+                tracing::error!(territory = %territory.profile.slug, %reason, "territory key unreadable: publication sent without an integrity proof");
+                return Ok(object);
+            }
+        };
+        let key_id = Urls::assertion_key_id(&territory_actor(self, territory));
+        if let Err(e) = crate::proofs::sign(&mut object, &key_id, &key.proof) {
+            tracing::error!(territory = %territory.profile.slug, error = %e, "publication sent without an integrity proof");
+        }
+        Ok(object)
     }
 
     fn to_followers(

@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{as_json, hashtags, place_json, with_context};
+use crate::keys::LocalKey;
 use crate::urls::Urls;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,6 +51,8 @@ pub struct Actor {
     pub followers: Option<String>,
     pub endpoints: Endpoints,
     pub public_key: PublicKey,
+    /// Its Ed25519 key for integrity proofs (FEP-521a).
+    pub assertion_method: Vec<Multikey>,
     pub manually_approves_followers: bool,
     pub discoverable: bool,
     /// The actors it also is (FEP-7628): its former actor on the node it moved from.
@@ -83,6 +86,28 @@ impl PublicKey {
             owner: id.to_owned(),
             public_key_pem: public_pem.to_owned(),
         }
+    }
+}
+
+/// An Ed25519 public key as FEP-521a publishes it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Multikey {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub controller: String,
+    pub public_key_multibase: String,
+}
+
+impl Multikey {
+    fn of(id: &str, key: &LocalKey) -> Vec<Multikey> {
+        vec![Multikey {
+            id: Urls::assertion_key_id(id),
+            kind: "Multikey",
+            controller: id.to_owned(),
+            public_key_multibase: key.proof.multibase().to_owned(),
+        }]
     }
 }
 
@@ -136,12 +161,12 @@ pub struct Moves {
 }
 
 /// A territory's actor document, as served at its URL.
-pub fn territory(urls: &Urls, t: &Territory, public_pem: &str, moves: Moves) -> Value {
-    with_context(as_json(&territory_object(urls, t, public_pem, moves)))
+pub fn territory(urls: &Urls, t: &Territory, key: &LocalKey, moves: Moves) -> Value {
+    with_context(as_json(&territory_object(urls, t, key, moves)))
 }
 
 /// A territory's actor without `@context`, as embedded in its `Update`.
-pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str, moves: Moves) -> Actor {
+pub fn territory_object(urls: &Urls, t: &Territory, key: &LocalKey, moves: Moves) -> Actor {
     let p = &t.profile;
     let id = urls.territory(&p.slug);
     let mut fields = Vec::new();
@@ -166,7 +191,8 @@ pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str, moves: Mov
         endpoints: Endpoints {
             shared_inbox: urls.shared_inbox(),
         },
-        public_key: PublicKey::of(&id, public_pem),
+        public_key: PublicKey::of(&id, &key.public_pem),
+        assertion_method: Multikey::of(&id, key),
         manually_approves_followers: p.manually_approves_followers,
         discoverable: true,
         also_known_as: moves.also_known_as,
@@ -189,7 +215,7 @@ pub fn territory_object(urls: &Urls, t: &Territory, public_pem: &str, moves: Mov
 
 /// The node's own actor. It follows nothing on its own yet; it signs GETs and will carry
 /// node-to-node subscriptions.
-pub fn instance(urls: &Urls, domain: &str, public_pem: &str) -> Value {
+pub fn instance(urls: &Urls, domain: &str, key: &LocalKey) -> Value {
     let id = urls.instance_actor();
     with_context(as_json(&Actor {
         kind: ActorType::Application,
@@ -203,7 +229,8 @@ pub fn instance(urls: &Urls, domain: &str, public_pem: &str) -> Value {
         endpoints: Endpoints {
             shared_inbox: urls.shared_inbox(),
         },
-        public_key: PublicKey::of(&id, public_pem),
+        public_key: PublicKey::of(&id, &key.public_pem),
+        assertion_method: Multikey::of(&id, key),
         manually_approves_followers: true,
         discoverable: false,
         also_known_as: vec![],

@@ -21,6 +21,8 @@ pub fn context() -> Value {
     json!([
             "https://www.w3.org/ns/activitystreams",
             "https://w3id.org/security/v1",
+            "https://w3id.org/security/data-integrity/v1",
+            "https://w3id.org/security/multikey/v1",
             {
                 "sc": "http://schema.org/",
                 "rhizome": RHIZOME_NS,
@@ -30,6 +32,7 @@ pub fn context() -> Value {
                 "pt": "https://joinpeertube.org/ns#",
                 "Hashtag": "as:Hashtag",
                 "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+                "assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"},
                 "discoverable": "toot:discoverable",
                 "indexable": "toot:indexable",
                 "PropertyValue": "sc:PropertyValue",
@@ -281,6 +284,9 @@ pub struct RemoteActorJson {
     pub name: Option<String>,
     #[serde(default)]
     pub url: Option<Value>,
+    /// Its assertion keys (FEP-521a Multikeys), one object or a list.
+    #[serde(default)]
+    pub assertion_method: Value,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -50,6 +50,7 @@ pub fn sender(id: &str, username: &str, name: &str) -> RemoteActor {
         name: Some(name.into()),
         url: None,
         fetched_at: rhizome_node::now(),
+        assertion_keys: vec![],
     }
 }
 

@@ -23,6 +23,18 @@ pub trait ActorStore: Send + Sync {
     /// so concurrent first uses agree on one key.
     async fn insert_keypair(&self, owner: Uuid, keypair: &Keypair) -> Result<Keypair, StoreError>;
 
+    /// The owner's Ed25519 key (PKCS#8 PEM), if it has one yet.
+    async fn ed25519_key(&self, owner: Uuid) -> Result<Option<String>, StoreError>;
+
+    /// Stores `private_pem` as the owner's Ed25519 key unless it already has one (its RSA
+    /// key pair must exist); returns the owner's key either way, so concurrent first uses
+    /// agree on one key.
+    async fn insert_ed25519_key(
+        &self,
+        owner: Uuid,
+        private_pem: &str,
+    ) -> Result<String, StoreError>;
+
     async fn upsert_remote_actor(&self, actor: &RemoteActor) -> Result<(), StoreError>;
 
     async fn remote_actor(&self, id: &str) -> Result<Option<RemoteActor>, StoreError>;

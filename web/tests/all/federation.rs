@@ -1318,6 +1318,9 @@ fn normalised(doc: &Value, node: &Node, masto: &FakeMastodon) -> Value {
                             *v = json!("2031-01-01T00:00:00Z")
                         }
                         "publicKeyPem" => *v = json!("PEM"),
+                        "publicKeyMultibase" => *v = json!("MULTIBASE"),
+                        "proofValue" => *v = json!("PROOF"),
+                        "created" if v.is_string() => *v = json!("2031-01-01T00:00:00Z"),
                         _ => settle(v),
                     }
                 }

@@ -37,6 +37,7 @@ mod openapi;
 mod pages;
 mod partnerships;
 mod preview;
+mod proofs;
 mod registrations;
 mod series;
 mod simulation;

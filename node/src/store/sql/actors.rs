@@ -39,13 +39,42 @@ impl ActorStore for SqlStore {
         self.keypair(owner).await?.ok_or(StoreError::NotFound)
     }
 
+    async fn ed25519_key(&self, owner: Uuid) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT ed25519_private_pem FROM keypairs WHERE owner = $1")
+            .bind(owner)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get("ed25519_private_pem")?,
+            None => None,
+        })
+    }
+
+    async fn insert_ed25519_key(
+        &self,
+        owner: Uuid,
+        private_pem: &str,
+    ) -> Result<String, StoreError> {
+        sqlx::query(
+            "UPDATE keypairs SET ed25519_private_pem = $2
+             WHERE owner = $1 AND ed25519_private_pem IS NULL",
+        )
+        .bind(owner)
+        .bind(private_pem)
+        .execute(&self.pool)
+        .await?;
+        self.ed25519_key(owner).await?.ok_or(StoreError::NotFound)
+    }
+
     async fn upsert_remote_actor(&self, a: &RemoteActor) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO remote_actors
-               (id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               (id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at,
+                assertion_keys)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (id) DO UPDATE SET inbox = $2, shared_inbox = $3, public_key_id = $4,
-               public_key_pem = $5, username = $6, name = $7, url = $8, fetched_at = $9",
+               public_key_pem = $5, username = $6, name = $7, url = $8, fetched_at = $9,
+               assertion_keys = $10",
         )
         .bind(&a.id)
         .bind(&a.inbox)
@@ -56,6 +85,7 @@ impl ActorStore for SqlStore {
         .bind(&a.name)
         .bind(&a.url)
         .bind(a.fetched_at)
+        .bind(serde_json::to_string(&a.assertion_keys).unwrap_or_else(|_| "[]".into()))
         .execute(&self.pool)
         .await?;
         Ok(())

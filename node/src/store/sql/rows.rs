@@ -97,8 +97,7 @@ pub(super) fn publication_from_row(row: &DbRow) -> Result<Publication, sqlx::Err
     })
 }
 
-pub(super) const ACTOR_COLUMNS: &str =
-    "id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at";
+pub(super) const ACTOR_COLUMNS: &str = "id, inbox, shared_inbox, public_key_id, public_key_pem, username, name, url, fetched_at, assertion_keys";
 
 pub(super) const FOLLOWER_COLUMNS: &str =
     "territory_id, actor_id, inbox, state, follow_activity_id, created_at";
@@ -120,6 +119,8 @@ pub(super) fn actor_from_row(row: &DbRow) -> Result<RemoteActor, sqlx::Error> {
         name: row.try_get("name")?,
         url: row.try_get("url")?,
         fetched_at: row.try_get("fetched_at")?,
+        assertion_keys: serde_json::from_str(&row.try_get::<String, _>("assertion_keys")?)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
     })
 }
 

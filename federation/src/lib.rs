@@ -68,6 +68,8 @@ pub struct Stats {
     pub signatures: std::sync::atomic::AtomicU64,
     /// Activities received in the inbox, accepted and refused.
     pub inbox: inbox::InboxCounts,
+    /// Remote publications written to the store (new, or a newer copy of one kept).
+    pub publications_stored: std::sync::atomic::AtomicU64,
 }
 
 impl Stats {

@@ -76,6 +76,8 @@ pub struct Stats {
     pub relayed_verified: std::sync::atomic::AtomicU64,
     /// Objects relayed embedded whose proof was missing or failed, fetched from their origin.
     pub relayed_unverified: std::sync::atomic::AtomicU64,
+    /// Remote publications written to the store (new, or a newer copy of one kept).
+    pub publications_stored: std::sync::atomic::AtomicU64,
 }
 
 impl Stats {

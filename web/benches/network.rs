@@ -2,7 +2,8 @@
 //! own SQLite database and `localhost:PORT` origin; regional hubs, regional follows (a
 //! fifth scoped), 2% of nodes down; events published on random nodes. Reports the time
 //! until every node that should have each event has it, as a ratio to a floor measured in
-//! the same run: signatures the run needed x one signature's time / cores.
+//! the same run: the ideal, one signed delivery per (node, event) pair, (node, event) pairs
+//! x one signature's time / cores.
 //!
 //!     cargo bench -p rhizome-web --bench network            # 1000 nodes
 //!     SIM_NODES=200 cargo bench -p rhizome-web --bench network
@@ -30,7 +31,8 @@ fn main() {
         .unwrap();
     let r = runtime.block_on(common::simulation::run(nodes, events, 42));
     let sign = report::one_signature_seconds();
-    let floor = r.signatures as f64 * sign / cores as f64;
+    let floor = r.expected as f64 * sign / cores as f64;
+    let spent = r.signatures as f64 * sign / cores as f64;
     let text = format!(
         "## Network simulation: {} nodes\n\n\
          Command: `SIM_NODES={} SIM_EVENTS={} cargo bench -p rhizome-web --bench network` (release build, {cores} cores,\n\
@@ -40,10 +42,11 @@ fn main() {
          | measure | value |\n| --- | --- |\n\
          | (node, event) pairs reached | {} of {} |\n\
          | propagation (first publish to last arrival) | {:.0} ms |\n\
-         | signatures needed (deliveries + signed fetches) | {} |\n\
          | one signature (same run) | {:.3} ms |\n\
-         | floor = signatures x signature / cores | {:.0} ms |\n\
-         | **propagation / floor** (target <= 1.5) | **{:.2}** |\n\
+         | ideal floor = (node, event) pairs x signature / cores | {:.0} ms |\n\
+         | **propagation / ideal floor** (target <= 2) | **{:.2}** |\n\
+         | signatures made (deliveries + signed fetches), their time / cores | {}, {:.0} ms |\n\
+         | harness: watching for arrivals during propagation | {:.1} ms |\n\
          | deliveries (requests), per node | {}, {:.1} |\n\
          | bytes delivered, per node | {}, {:.0} |\n\
          | duplicate copies stored | {} |\n\
@@ -61,10 +64,12 @@ fn main() {
         r.reached,
         r.expected,
         r.propagation.as_secs_f64() * 1e3,
-        r.signatures,
         sign * 1e3,
         floor * 1e3,
         r.propagation.as_secs_f64() / floor,
+        r.signatures,
+        spent * 1e3,
+        r.harness.as_secs_f64() * 1e3,
         r.deliveries,
         r.deliveries as f64 / r.nodes as f64,
         r.bytes,

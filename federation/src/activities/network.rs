@@ -441,6 +441,7 @@ async fn keep_parsed(
         .upsert_remote_publication(&item.publication)
         .await?;
     if kept {
+        crate::Stats::count(&fed.stats.publications_stored, 1);
         // Off the inbox's path: matching reads the index and ranks.
         let (actions, id) = (fed.actions(), item.publication.id.clone());
         tokio::spawn(async move { actions.notice_matches(&id).await });

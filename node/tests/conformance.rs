@@ -2062,7 +2062,11 @@ mod listings {
         let mut expected = Vec::new();
         for i in 0..2100_i64 {
             let start = now + chrono::Duration::hours(i * 7 % 2100 - 300);
-            let word = if i % 700 == 3 { "rarissime commun" } else { "commun" };
+            let word = if i % 700 == 3 {
+                "rarissime commun"
+            } else {
+                "commun"
+            };
             let id = format!("https://other.example/events/{i:05}");
             let p = remote(
                 &id,

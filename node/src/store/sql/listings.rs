@@ -28,24 +28,33 @@ enum Words {
 }
 
 impl SqlStore {
-    /// How `q`'s words are best found: by the rarest word's count of listings, which
-    /// bounds how many rows all of them name (PostgreSQL's planner cannot tell a rare
-    /// prefix from a common one, and walking a kind's order for a word in five rows reads
-    /// the whole kind).
+    /// How `q`'s words are best found: by how many listings they name, counted up to
+    /// [`FEW_NAMED`] by the full-text index alone (PostgreSQL's planner cannot tell a rare
+    /// prefix from a common one, and walking a kind's order for a word five rows have
+    /// reads the whole kind).
     async fn words_of(&self, q: &ListingQuery) -> Result<Words, StoreError> {
         let words = crate::listing::query_words(q.q.as_deref().unwrap_or_default());
         if words.is_empty() {
             return Ok(Words::None);
         }
-        let mut fewest = i64::MAX;
-        for word in &words {
-            fewest = fewest.min(self.listings_naming(word).await?);
-            if fewest <= FEW_NAMED {
-                break;
-            }
-        }
         let text = (DIALECT.text_query)(&words);
-        Ok(if fewest <= FEW_NAMED {
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM listings l WHERE {}$1{} LIMIT $2) named",
+            DIALECT.text_match.0, DIALECT.text_match.1
+        );
+        let mut tx = self.pool.begin().await?;
+        if !DIALECT.before_word_count.is_empty() {
+            sqlx::query(DIALECT.before_word_count)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let named: i64 = sqlx::query_scalar(&sql)
+            .bind(&text)
+            .bind(FEW_NAMED + 1)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(if named <= FEW_NAMED {
             Words::Few(text)
         } else {
             Words::Many(text)
@@ -303,6 +312,11 @@ impl ListingStore for SqlStore {
             n += 1;
         }
         tx.commit().await?;
+        if !DIALECT.after_rebuild.is_empty() {
+            sqlx::query(DIALECT.after_rebuild)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(n)
     }
 }

@@ -177,33 +177,6 @@ impl MatchingStore for SqlStore {
 }
 
 impl SqlStore {
-    /// How many listings have a word starting with `word` (one word of
-    /// `listing::query_words`), counted by the full-text index alone and kept a quarter
-    /// of an hour: matching weighs words by it, and the network views choose by it
-    /// whether to read the rows a query's words name or to walk their order.
-    pub(super) async fn listings_naming(&self, word: &str) -> Result<i64, StoreError> {
-        if let Some(n) = self.matching.term_count(word) {
-            return Ok(n);
-        }
-        let sql = format!(
-            "SELECT COUNT(*) FROM listings l WHERE {}$1{}",
-            DIALECT.text_match.0, DIALECT.text_match.1
-        );
-        let mut tx = self.pool.begin().await?;
-        if !DIALECT.before_word_count.is_empty() {
-            sqlx::query(DIALECT.before_word_count)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let n: i64 = sqlx::query_scalar(&sql)
-            .bind((DIALECT.text_query_any)(&[word.to_owned()]))
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        self.matching.keep_term_count(word, n);
-        Ok(n)
-    }
-
     /// Of `words`, those a call's candidates are fetched by: the rarest in the index
     /// first, as long as the listings they name add up to `budget` (the rarest always
     /// when `keep_one`). A word most listings name (a "we are looking for" of every call)
@@ -217,7 +190,28 @@ impl SqlStore {
     ) -> Result<Vec<String>, StoreError> {
         let mut counted = Vec::with_capacity(words.len());
         for word in words {
-            let count = self.listings_naming(&word).await?;
+            let count = match self.matching.term_count(&word) {
+                Some(n) => n,
+                None => {
+                    let sql = format!(
+                        "SELECT COUNT(*) FROM listings l WHERE {}$1{}",
+                        DIALECT.text_match.0, DIALECT.text_match.1
+                    );
+                    let mut tx = self.pool.begin().await?;
+                    if !DIALECT.before_word_count.is_empty() {
+                        sqlx::query(DIALECT.before_word_count)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let n: i64 = sqlx::query_scalar(&sql)
+                        .bind((DIALECT.text_query_any)(std::slice::from_ref(&word)))
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    tx.commit().await?;
+                    self.matching.keep_term_count(&word, n);
+                    n
+                }
+            };
             if count > 0 {
                 counted.push((count, word));
             }

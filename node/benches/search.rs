@@ -1,9 +1,10 @@
-//! Network search at 100 000 publications: the index filled through the store's own write
-//! path, then representative network-view queries timed against a floor measured in the
-//! same run on the same pool (one primary-key lookup). SQLite always; PostgreSQL too when
+//! Network search at 100 000 publications (and more, for the curve): the index filled
+//! through the store's own write path, then representative network-view queries timed
+//! against a floor measured in the same run on the same pool (one primary-key lookup). SQLite always; PostgreSQL too when
 //! `RHIZOME_TEST_DATABASE_URL` is set. Writes the `search` section of BENCHMARKS.md.
 //!
-//! `cargo bench -p rhizome-node --bench search` (`SEARCH_N` changes the size).
+//! `cargo bench -p rhizome-node --bench search`; `SEARCH_PUBLICATIONS=100000,1000000` fills on
+//! to each size in turn and reports the p95 curve across them.
 
 #[path = "../../federation/benches/section.rs"]
 mod section;
@@ -268,9 +269,11 @@ fn remote(actor: &str, i: usize, it: &Item) -> RemotePublication {
     }
 }
 
-/// Fills the store: half local publications (60 territories), half from 40 remote actors,
-/// through the ordinary write path, 8 writers at a time.
-async fn fill(store: &Arc<dyn Store>, n: usize, now: DateTime<Utc>) -> (Vec<Territory>, Duration) {
+/// The territories and remote actors publishing, stored once per backend.
+async fn publishers(
+    store: &Arc<dyn Store>,
+    now: DateTime<Utc>,
+) -> (Arc<Vec<Territory>>, Arc<Vec<String>>) {
     let territories: Vec<Territory> = (0..60).map(territory).collect();
     for t in &territories {
         store.insert_territory(t).await.unwrap();
@@ -295,16 +298,25 @@ async fn fill(store: &Arc<dyn Store>, n: usize, now: DateTime<Utc>) -> (Vec<Terr
             .await
             .unwrap();
     }
-    let territories = Arc::new(territories);
-    let actors = Arc::new(actors);
+    (Arc::new(territories), Arc::new(actors))
+}
+
+/// Fills publications `from..to`: even ones local (60 territories), odd ones from 40
+/// remote actors, through the ordinary write path, 8 writers at a time.
+async fn fill(
+    store: &Arc<dyn Store>,
+    (territories, actors): &(Arc<Vec<Territory>>, Arc<Vec<String>>),
+    (from, to): (usize, usize),
+    now: DateTime<Utc>,
+) -> Duration {
     let started = Instant::now();
     let writers = 8;
     let mut tasks = Vec::new();
     for w in 0..writers {
         let (store, territories, actors) = (store.clone(), territories.clone(), actors.clone());
         tasks.push(tokio::spawn(async move {
-            let mut rng = StdRng::seed_from_u64(42 + w as u64);
-            for i in (w..n).step_by(writers) {
+            let mut rng = StdRng::seed_from_u64((42 + w + from) as u64);
+            for i in (from + w..to).step_by(writers) {
                 let it = item(&mut rng, i, now);
                 if i % 2 == 0 {
                     let t = &territories[i / 2 % territories.len()];
@@ -325,8 +337,7 @@ async fn fill(store: &Arc<dyn Store>, n: usize, now: DateTime<Utc>) -> (Vec<Terr
     for t in tasks {
         t.await.unwrap();
     }
-    let elapsed = started.elapsed();
-    (Arc::try_unwrap(territories).unwrap(), elapsed)
+    started.elapsed()
 }
 
 struct Timing {
@@ -356,29 +367,15 @@ where
     }
 }
 
-async fn run(store: Arc<dyn Store>, backend: &str, n: usize) -> String {
-    let now = rhizome_node::now();
-    eprintln!("{backend}: filling {n} publications…");
-    let (territories, fill_time) = fill(&store, n, now).await;
-    let rebuild_start = Instant::now();
-    let indexed = store.rebuild_listings().await.unwrap();
-    let rebuild_time = rebuild_start.elapsed();
-    assert_eq!(indexed as usize, n);
-
-    let runs = 200;
-    let probe = territories[0].id;
-    let floor = time(runs * 5, || {
-        let store = store.clone();
-        async move { store.territory(probe).await.unwrap().is_some() as usize }
-    })
-    .await;
+/// The queries timed, each named as its table row.
+fn cases(territories: &[Territory], now: DateTime<Utc>) -> Vec<(&'static str, ListingQuery)> {
     let events = ListingQuery {
         kind: Some(PublicationKind::Event),
         current_at: Some(now),
         limit: 20,
         ..Default::default()
     };
-    let cases: Vec<(&str, ListingQuery)> = vec![
+    vec![
         ("upcoming events, first page", events.clone()),
         (
             "upcoming events, page 50 (offset 1000)",
@@ -445,46 +442,147 @@ async fn run(store: Arc<dyn Store>, backend: &str, n: usize) -> String {
                 ..Default::default()
             },
         ),
-    ];
-    let mut rows = String::new();
-    for (name, query) in cases {
-        let found = store.listings(&query).await.unwrap().len();
-        let t = time(runs, || {
-            let (store, query) = (store.clone(), query.clone());
-            async move { store.listings(&query).await.unwrap().len() }
+    ]
+}
+
+/// One size's figures on one backend.
+struct Measured {
+    n: usize,
+    /// Publications this size added to the previous one.
+    added: usize,
+    fill: Duration,
+    reindex: Duration,
+    floor: Timing,
+    /// Each query's name, rows found and timing.
+    queries: Vec<(&'static str, usize, Timing)>,
+}
+
+/// Fills the store up to each size in turn (the next size adds to the previous one),
+/// re-indexes, and times the floor and every query.
+async fn run(store: Arc<dyn Store>, backend: &str, sizes: &[usize]) -> Vec<Measured> {
+    let now = rhizome_node::now();
+    let publishers = publishers(&store, now).await;
+    let mut measured = Vec::new();
+    let mut filled = 0;
+    for &n in sizes {
+        eprintln!("{backend}: filling {filled}..{n} publications…");
+        let fill_time = fill(&store, &publishers, (filled, n), now).await;
+        let added = n - filled;
+        filled = n;
+        let rebuild_start = Instant::now();
+        let indexed = store.rebuild_listings().await.unwrap();
+        let rebuild_time = rebuild_start.elapsed();
+        assert_eq!(indexed as usize, n);
+
+        let runs = 200;
+        let probe = publishers.0[0].id;
+        let floor = time(runs * 5, || {
+            let store = store.clone();
+            async move { store.territory(probe).await.unwrap().is_some() as usize }
         })
         .await;
-        eprintln!(
-            "{backend}: {name}: {found} rows, median {:.2} ms, p95 {:.2} ms",
-            t.median, t.p95
-        );
-        rows.push_str(&format!(
-            "| {name} | {found} | {:.2} | {:.2} | {:.1} | {:.1} |\n",
-            t.median,
-            t.p95,
-            t.median / floor.median,
-            t.p95 / floor.median
+        let mut queries = Vec::new();
+        for (name, query) in cases(&publishers.0, now) {
+            let found = store.listings(&query).await.unwrap().len();
+            let t = time(runs, || {
+                let (store, query) = (store.clone(), query.clone());
+                async move { store.listings(&query).await.unwrap().len() }
+            })
+            .await;
+            eprintln!(
+                "{backend} {n}: {name}: {found} rows, median {:.2} ms, p95 {:.2} ms",
+                t.median, t.p95
+            );
+            queries.push((name, found, t));
+        }
+        measured.push(Measured {
+            n,
+            added,
+            fill: fill_time,
+            reindex: rebuild_time,
+            floor,
+            queries,
+        });
+    }
+    measured
+}
+
+/// A backend's tables: one per size, then the p95 curve across sizes when there are several.
+fn render(backend: &str, measured: &[Measured]) -> String {
+    let mut text = format!("### {backend}\n\n");
+    for m in measured {
+        let mut rows = String::new();
+        for (name, found, t) in &m.queries {
+            rows.push_str(&format!(
+                "| {name} | {found} | {:.2} | {:.2} | {:.1} | {:.1} |\n",
+                t.median,
+                t.p95,
+                t.median / m.floor.median,
+                t.p95 / m.floor.median
+            ));
+        }
+        text.push_str(&format!(
+            "#### {} publications\n\nFilled through the store's write path (8 writers): {:.1} s for the {} added \
+             ({:.0} publications/s); full re-index of {} (`rhizome admin reindex`, \
+             which ends with `ANALYZE listings` on PostgreSQL): {:.1} s; the queries run after it. Floor (one \
+             primary-key lookup on the same pool): median {:.3} ms, p95 {:.3} ms.\n\n\
+             | query (limit 20) | rows | median ms | p95 ms | median / floor | p95 / floor |\n\
+             | --- | --- | --- | --- | --- | --- |\n{rows}\n",
+            m.n,
+            m.fill.as_secs_f64(),
+            m.added,
+            m.added as f64 / m.fill.as_secs_f64(),
+            m.n,
+            m.reindex.as_secs_f64(),
+            m.floor.median,
+            m.floor.p95,
         ));
     }
-    format!(
-        "### {backend}\n\nFilled through the store's write path (8 writers): {:.1} s ({:.0} publications/s); \
-         full re-index of {n} (`rhizome admin reindex`): {:.1} s. Floor (one primary-key lookup on the \
-         same pool): median {:.3} ms, p95 {:.3} ms.\n\n\
-         | query (limit 20) | rows | median ms | p95 ms | median / floor | p95 / floor |\n\
-         | --- | --- | --- | --- | --- | --- |\n{rows}\n",
-        fill_time.as_secs_f64(),
-        n as f64 / fill_time.as_secs_f64(),
-        rebuild_time.as_secs_f64(),
-        floor.median,
-        floor.p95,
-    )
+    if measured.len() > 1 {
+        let head: String = measured
+            .iter()
+            .map(|m| format!(" p95 ms at {} |", m.n))
+            .collect();
+        let rule: String = measured.iter().map(|_| " --- |").collect();
+        text.push_str(&format!(
+            "#### The curve: p95 by size (floor's median in brackets)\n\n| query |{head}\n| --- |{rule}\n"
+        ));
+        for (i, (name, _, _)) in measured[0].queries.iter().enumerate() {
+            let cells: String = measured
+                .iter()
+                .map(|m| format!(" {:.2} |", m.queries[i].2.p95))
+                .collect();
+            text.push_str(&format!("| {name} |{cells}\n"));
+        }
+        let floors: String = measured
+            .iter()
+            .map(|m| format!(" ({:.3}) |", m.floor.median))
+            .collect();
+        text.push_str(&format!("| floor |{floors}\n\n"));
+    }
+    text
+}
+
+/// The sizes to measure, ascending: `SEARCH_PUBLICATIONS`, comma-separated (default
+/// 100 000; `100000,1000000` for the curve).
+fn sizes() -> Vec<usize> {
+    let mut sizes: Vec<usize> = std::env::var("SEARCH_PUBLICATIONS")
+        .unwrap_or_else(|_| "100000".into())
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .replace('_', "")
+                .parse()
+                .expect("SEARCH_PUBLICATIONS: sizes such as 100000,1000000")
+        })
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
 }
 
 fn main() {
-    let n: usize = std::env::var("SEARCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let sizes = sizes();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -495,29 +593,32 @@ fn main() {
             .await
             .unwrap();
         sqlite.migrate().await.unwrap();
+        let listed = sizes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(" and ");
         let mut text = format!(
-            "## Network search: {n} publications\n\n\
-             Command: `cargo bench -p rhizome-node --bench search` (release build, 2 shared cores; \
+            "## Network search: {listed} publications\n\n\
+             Command: `SEARCH_PUBLICATIONS={} cargo bench -p rhizome-node --bench search` (release build, 2 shared cores; \
              PostgreSQL when `RHIZOME_TEST_DATABASE_URL` is set, on the same machine). Half local, half \
              remote; 50% events over two years around today, 30% resources, 20% calls; French and \
-             English titles and descriptions, 20 French cities. Each query 200 runs after a warm-up; \
-             the floor is measured in the same run.\n\n"
+             English titles and descriptions, 20 French cities. Each size adds to the previous one in the \
+             same database. Each query 200 runs after a warm-up; the floor is measured in the same run.\n\n",
+            sizes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","),
         );
-        text.push_str(&run(Arc::new(sqlite), "SQLite", n).await);
+        let measured = run(Arc::new(sqlite), "SQLite", &sizes).await;
+        text.push_str(&render("SQLite", &measured));
         if let Ok(url) = std::env::var("RHIZOME_TEST_DATABASE_URL") {
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
             let pg = PostgresStore::connect(&url, Some(&schema)).await.unwrap();
             pg.migrate().await.unwrap();
-            text.push_str(&run(Arc::new(pg), "PostgreSQL", n).await);
+            let measured = run(Arc::new(pg), "PostgreSQL", &sizes).await;
+            text.push_str(&render("PostgreSQL", &measured));
         }
         text.push_str(&format!(
             "Measured {}.\n",
             Utc::now().format("%Y-%m-%d %H:%M UTC")
         ));
-        if n == 100_000 {
+        if sizes.first() == Some(&100_000) {
             section::write_section("search", &text);
-        } else {
-            println!("{text}");
         }
+        println!("{text}");
     });
 }

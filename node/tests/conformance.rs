@@ -1801,6 +1801,7 @@ mod listings {
     conformance!(
         the_index_follows_every_write,
         search_ignores_case_and_accents_and_matches_prefixes,
+        rare_and_common_words_find_the_same_pages,
         every_filter_applies_in_the_database,
         hostile_queries_never_fail,
         rebuilding_gives_the_same_index,
@@ -2065,6 +2066,75 @@ mod listings {
             4,
             "no words: no filter"
         );
+    }
+
+    /// A search whose words name few listings reads those first, one whose words name
+    /// many walks the view's order (more than 2000: `FEW_NAMED` in `sql/listings.rs`);
+    /// both give the page the filters and the order say.
+    async fn rare_and_common_words_find_the_same_pages(store: &dyn Store) {
+        let now = rhizome_node::now();
+        let mut expected = Vec::new();
+        for i in 0..2100_i64 {
+            let start = now + chrono::Duration::hours(i * 7 % 2100 - 300);
+            let word = if i % 700 == 3 {
+                "rarissime commun"
+            } else {
+                "commun"
+            };
+            let id = format!("https://other.example/events/{i:05}");
+            let p = remote(
+                &id,
+                json!({"type": if i % 5 == 0 { "Page" } else { "Event" }, "name": format!("Rencontre {i}"),
+                       "startTime": start.to_rfc3339(), "endTime": (start + chrono::Duration::hours(2)).to_rfc3339()}),
+                RemoteFacts {
+                    summary: format!("Un moment {word}"),
+                    ..Default::default()
+                },
+            );
+            store.upsert_remote_publication(&p).await.unwrap();
+            if i % 5 != 0 && start + chrono::Duration::hours(2) >= now {
+                expected.push((start, id, word.contains("rarissime")));
+            }
+        }
+        expected.sort();
+        let page = |q: &str, offset: i64| ListingQuery {
+            kind: Some(PublicationKind::Event),
+            current_at: Some(now),
+            q: Some(q.into()),
+            limit: 20,
+            offset,
+            ..Default::default()
+        };
+        for offset in [0, 40] {
+            let found: Vec<String> = store
+                .listings(&page("commun", offset))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|l| l.id)
+                .collect();
+            let wanted: Vec<String> = expected
+                .iter()
+                .skip(offset as usize)
+                .take(20)
+                .map(|(_, id, _)| id.clone())
+                .collect();
+            assert_eq!(found, wanted, "a common word, from {offset}");
+        }
+        let found: Vec<String> = store
+            .listings(&page("commun rarissime", 0))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        let wanted: Vec<String> = expected
+            .iter()
+            .filter(|(_, _, rare)| *rare)
+            .map(|(_, id, _)| id.clone())
+            .collect();
+        assert!(!wanted.is_empty());
+        assert_eq!(found, wanted, "a rare word among common ones");
     }
 
     async fn every_filter_applies_in_the_database(store: &dyn Store) {

@@ -17,7 +17,13 @@ pub(super) struct Dialect {
     /// the full-text list, where reading the (few) rows the full text names is faster;
     /// PostgreSQL's planner weighs both with its statistics.
     pub candidate_kind: &'static str,
-    /// Run before counting the listings one word names, in the same transaction:
+    /// Run before reading listings by the full-text index alone (counting those one word
+    /// names, reading the few a search's words name, and counting those), in the same transaction:
     /// PostgreSQL's planner, misled by prefix queries, would read the whole table.
     pub before_word_count: &'static str,
+    /// Run after the index is rebuilt: fresh planner statistics for it. PostgreSQL plans
+    /// by them (without, after a rebuild or wherever autovacuum is off, it takes every
+    /// upcoming event for a few hundred and sorts them all for one page); SQLite's
+    /// planner does well without, and its statistics are left as they are.
+    pub after_rebuild: &'static str,
 }

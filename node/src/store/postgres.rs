@@ -63,6 +63,7 @@ const DIALECT: Dialect = Dialect {
     skip_locked: "FOR UPDATE SKIP LOCKED",
     candidate_kind: "l.kind",
     before_word_count: "SET LOCAL enable_seqscan = off",
+    after_rebuild: "ANALYZE listings",
 };
 
 /// tsquery: each word a quoted prefix (`'velo':*`), all required (`&`). The words are

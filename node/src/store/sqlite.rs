@@ -65,6 +65,7 @@ const DIALECT: Dialect = Dialect {
     // An expression: no index of `kind` is used for it.
     candidate_kind: "(l.kind || '')",
     before_word_count: "",
+    after_rebuild: "",
 };
 
 /// FTS5 query: each word a quoted prefix (`"velo"*`), all required. The words are

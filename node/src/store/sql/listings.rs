@@ -13,32 +13,94 @@ use super::transaction::upsert_listing_in;
 use crate::listing::{Listing, ListingQuery, ListingRow, Origin};
 use crate::store::{ListingStore, StoreError};
 
+/// A query whose words name at most this many listings reads those rows first (by the
+/// full-text index) and filters and orders them; one whose words name more walks the
+/// view's order and tests each row, finding its page long before the end.
+const FEW_NAMED: i64 = 2000;
+
+/// How a query's words select its rows.
+enum Words {
+    None,
+    /// Few listings have them (see [`FEW_NAMED`]): read first, by the full-text index.
+    Few(String),
+    /// Many have them: tested on each row of the view's order.
+    Many(String),
+}
+
+impl SqlStore {
+    /// How `q`'s words are best found: by how many listings they name, counted up to
+    /// [`FEW_NAMED`] by the full-text index alone (PostgreSQL's planner cannot tell a rare
+    /// prefix from a common one, and walking a kind's order for a word five rows have
+    /// reads the whole kind).
+    async fn words_of(&self, q: &ListingQuery) -> Result<Words, StoreError> {
+        let words = crate::listing::query_words(q.q.as_deref().unwrap_or_default());
+        if words.is_empty() {
+            return Ok(Words::None);
+        }
+        let text = (DIALECT.text_query)(&words);
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM listings l WHERE {}$1{} LIMIT $2) named",
+            DIALECT.text_match.0, DIALECT.text_match.1
+        );
+        let mut tx = self.pool.begin().await?;
+        if !DIALECT.before_word_count.is_empty() {
+            sqlx::query(DIALECT.before_word_count)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let named: i64 = sqlx::query_scalar(&sql)
+            .bind(&text)
+            .bind(FEW_NAMED + 1)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(if named <= FEW_NAMED {
+            Words::Few(text)
+        } else {
+            Words::Many(text)
+        })
+    }
+}
+
 /// One page of the index in SQL order, every filter applied but the exact
 /// distance (a bounding box stands in for it).
 async fn listings_page(
     pool: &sqlx::Pool<Db>,
     q: &ListingQuery,
+    words: &Words,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Listing>, StoreError> {
-    let mut sql = sqlx::QueryBuilder::<Db>::new(
+    let mut sql = sqlx::QueryBuilder::<Db>::new("");
+    if let Words::Few(text) = words {
+        sql.push("WITH named AS MATERIALIZED (SELECT * FROM listings l WHERE ")
+            .push(DIALECT.text_match.0)
+            .push_bind(text.clone())
+            .push(DIALECT.text_match.1)
+            .push(") ");
+    }
+    sql.push(
         "SELECT l.id, l.territory_id, l.actor_id, a.name AS actor_name, a.username AS actor_username,
                 l.kind, l.title, l.summary, l.language, l.themes, l.latitude, l.longitude,
                 l.starts_at, l.ends_at, l.published, l.status, l.timezone, l.place,
                 l.call_type, l.call_status, l.skills, l.radius_km, l.outcome, l.age_groups, l.publics
-         FROM listings l LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE",
-    );
+         FROM ",
+    )
+    .push(match words {
+        Words::Few(_) => "named l",
+        _ => "listings l",
+    })
+    .push(" LEFT JOIN remote_actors a ON a.id = l.actor_id WHERE TRUE");
     if let Some(kind) = q.kind {
         sql.push(" AND l.kind = ").push_bind(kind.as_str());
     }
     if let Some(at) = q.current_at {
         sql.push(" AND l.current_until >= ").push_bind(at);
     }
-    let words = crate::listing::query_words(q.q.as_deref().unwrap_or_default());
-    if !words.is_empty() {
+    if let Words::Many(text) = words {
         sql.push(" AND ")
             .push(DIALECT.text_match.0)
-            .push_bind((DIALECT.text_query)(&words))
+            .push_bind(text.clone())
             .push(DIALECT.text_match.1);
     }
     if let Some(from) = q.from {
@@ -111,7 +173,21 @@ async fn listings_page(
         .push_bind(limit)
         .push(" OFFSET ")
         .push_bind(offset);
-    let rows = sql.build().fetch_all(pool).await?;
+    // Planned for its values each time: a plan cached for any values (PostgreSQL's,
+    // after five runs of a prepared statement) cannot know a page's offset, how many
+    // rows are still current or how rare a word is.
+    let query = sql.build().persistent(false);
+    let rows = if let (Words::Few(_), false) = (words, DIALECT.before_word_count.is_empty()) {
+        let mut tx = pool.begin().await?;
+        sqlx::query(DIALECT.before_word_count)
+            .execute(&mut *tx)
+            .await?;
+        let rows = query.fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        rows
+    } else {
+        query.fetch_all(pool).await?
+    };
     rows.iter().map(listing_from_row).collect()
 }
 
@@ -169,15 +245,16 @@ fn push_audience_and_call_filters(sql: &mut sqlx::QueryBuilder<'_, Db>, q: &List
 impl ListingStore for SqlStore {
     async fn listings(&self, q: &ListingQuery) -> Result<Vec<Listing>, StoreError> {
         let (limit, offset) = (q.limit.clamp(0, 1000), q.offset.clamp(0, 100_000));
+        let words = self.words_of(q).await?;
         let Some(near) = q.near else {
-            return listings_page(&self.pool, q, limit, offset).await;
+            return listings_page(&self.pool, q, &words, limit, offset).await;
         };
         // The box holds corners farther than `km`: page on until `limit` rows
         // within the circle are found (or the box is exhausted).
         let batch = (limit + offset).clamp(50, 2000);
         let (mut found, mut skipped, mut from) = (Vec::new(), 0, 0);
         loop {
-            let page = listings_page(&self.pool, q, batch, from).await?;
+            let page = listings_page(&self.pool, q, &words, batch, from).await?;
             let last = (page.len() as i64) < batch;
             for l in page {
                 let within = l
@@ -235,6 +312,11 @@ impl ListingStore for SqlStore {
             n += 1;
         }
         tx.commit().await?;
+        if !DIALECT.after_rebuild.is_empty() {
+            sqlx::query(DIALECT.after_rebuild)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(n)
     }
 }

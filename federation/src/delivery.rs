@@ -175,50 +175,49 @@ pub fn spawn(fed: Federation) -> tokio::task::JoinHandle<()> {
 /// Successes are recorded in batches of this many, one transaction each.
 const RECORD_BATCH: usize = 64;
 
-/// Claims one batch of due deliveries and attempts those its lease leaves time for,
-/// handing the others back; returns how many were attempted.
+/// One claim a worker holds: its lease (renewed while the claim lives) and how many of
+/// its rows are not finished yet.
+struct HeldClaim {
+    end: Arc<LeaseEnd>,
+    _renewal: Renewal,
+    unfinished: usize,
+    released: usize,
+}
+
+/// What [`run_once`] shares between the claims it takes: the bodies, each serialised and
+/// digested once, and the limits on requests in flight, overall and per server.
+#[derive(Default)]
+struct Sending {
+    bodies: HashMap<uuid::Uuid, Arc<DigestedBody>>,
+    per_server: HashMap<String, Arc<Semaphore>>,
+}
+
+/// Claims due deliveries and attempts those their lease leaves time for, handing the
+/// others back, until none is due; returns how many were attempted. The next claim is
+/// taken while the last requests of the previous one are in flight (once no more than
+/// `concurrency` of its rows are left), so the sending never waits for the database.
 pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
-    let (in_all, per_host) = fed.delivery.claim_sizes();
-    let batch = fed
-        .store
-        .claim_deliveries(rhizome_node::now(), fed.delivery.lease, in_all, per_host)
-        .await?;
-    let Some((claim, leased_until)) = batch.first().map(|d| (d.claim, d.leased_until)) else {
-        return Ok(0);
-    };
-    let end = Arc::new(LeaseEnd::new(leased_until));
-    let _renewal = Renewal::start(fed, claim, end.clone());
-    let timeout = fed.delivery.send_timeout();
-    // Each activity is serialised and digested once, whatever its number of inboxes.
-    let mut bodies: HashMap<uuid::Uuid, Arc<DigestedBody>> = HashMap::new();
     let overall = Arc::new(Semaphore::new(fed.delivery.concurrency));
-    let mut per_server: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut sending = Sending::default();
+    let mut claims: HashMap<uuid::Uuid, HeldClaim> = HashMap::new();
     let mut running = JoinSet::new();
-    for delivery in batch {
-        let body = bodies
-            .entry(delivery.activity_id)
-            .or_insert_with(|| {
-                Arc::new(DigestedBody::new(
-                    serde_json::to_vec(&*delivery.body).unwrap_or_default(),
-                ))
-            })
-            .clone();
-        let server = per_server
-            .entry(delivery.host.clone())
-            .or_insert_with(|| Arc::new(Semaphore::new(fed.delivery.per_server)))
-            .clone();
-        let overall = overall.clone();
-        let fed = fed.clone();
-        let end = end.clone();
-        running.spawn(async move {
-            let _server = server.acquire_owned().await;
-            let _overall = overall.acquire_owned().await;
-            let outcome = attempt(&fed, &delivery, &body, &end, timeout).await;
-            (delivery, outcome)
-        });
-    }
-    let (mut delivered, mut attempted, mut released) = (Vec::new(), 0, 0);
+    let (mut delivered, mut attempted) = (Vec::new(), 0);
+    let mut exhausted = false;
     loop {
+        if !exhausted && running.len() <= fed.delivery.concurrency {
+            match claim_and_start(fed, &overall, &mut sending, &mut running).await {
+                Ok(Some((claim, held))) => {
+                    claims.insert(claim, held);
+                }
+                Ok(None) => exhausted = true,
+                Err(e) if claims.is_empty() => return Err(e),
+                Err(e) => {
+                    // Finish what is held; the caller will try the outbox again.
+                    tracing::error!(error = %e, "delivery worker cannot claim more deliveries");
+                    exhausted = true;
+                }
+            }
+        }
         // Successes wait to be recorded in batches, but not long: the claim is renewed
         // while they wait, yet a crash would send them again.
         let next = if delivered.is_empty() {
@@ -233,13 +232,18 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
             }
         };
         let Some(joined) = next else {
-            break;
-        };
-        let Ok((delivery, outcome)) = joined else {
+            if exhausted {
+                break;
+            }
             continue;
         };
+        let Ok((delivery, outcome)) = joined else {
+            continue; // A panicked attempt: its row's lease runs out, it is sent again.
+        };
+        let claim = delivery.claim;
+        let released = matches!(outcome, Outcome::Released);
         match outcome {
-            Outcome::Released => released += 1,
+            Outcome::Released => {}
             Outcome::Delivered => {
                 attempted += 1;
                 delivered.push(delivery);
@@ -252,8 +256,99 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
                 record_failure(fed, &delivery, other).await;
             }
         }
+        let Some(held) = claims.get_mut(&claim) else {
+            continue;
+        };
+        held.unfinished -= 1;
+        held.released += usize::from(released);
+        if held.unfinished == 0 {
+            // Its successes are recorded before what is left of it is handed back.
+            record_delivered(fed, std::mem::take(&mut delivered)).await;
+            if let Some(held) = claims.remove(&claim) {
+                finish_claim(fed, claim, held).await;
+            }
+            sending.forget_idle();
+        }
     }
     record_delivered(fed, delivered).await;
+    for (claim, held) in claims {
+        finish_claim(fed, claim, held).await;
+    }
+    Ok(attempted)
+}
+
+impl Sending {
+    /// Forgets the bodies and servers no attempt in flight uses: a long run holds only
+    /// what its claims need, whatever the number of servers and activities it went through.
+    fn forget_idle(&mut self) {
+        self.bodies.retain(|_, body| Arc::strong_count(body) > 1);
+        self.per_server
+            .retain(|_, server| Arc::strong_count(server) > 1);
+    }
+}
+
+/// Claims one batch of due deliveries and starts an attempt for each (they wait for their
+/// turn); `None` when nothing is due.
+async fn claim_and_start(
+    fed: &Federation,
+    overall: &Arc<Semaphore>,
+    sending: &mut Sending,
+    running: &mut JoinSet<(Delivery, Outcome)>,
+) -> Result<Option<(uuid::Uuid, HeldClaim)>, StoreError> {
+    let (in_all, per_host) = fed.delivery.claim_sizes();
+    let batch = fed
+        .store
+        .claim_deliveries(rhizome_node::now(), fed.delivery.lease, in_all, per_host)
+        .await?;
+    let Some((claim, leased_until)) = batch.first().map(|d| (d.claim, d.leased_until)) else {
+        return Ok(None);
+    };
+    let end = Arc::new(LeaseEnd::new(leased_until));
+    let held = HeldClaim {
+        end: end.clone(),
+        _renewal: Renewal::start(fed, claim, end.clone()),
+        unfinished: batch.len(),
+        released: 0,
+    };
+    let timeout = fed.delivery.send_timeout();
+    for delivery in batch {
+        let body = sending
+            .bodies
+            .entry(delivery.activity_id)
+            .or_insert_with(|| {
+                Arc::new(DigestedBody::new(
+                    serde_json::to_vec(&*delivery.body).unwrap_or_default(),
+                ))
+            })
+            .clone();
+        let server = match sending.per_server.get(&delivery.host) {
+            Some(server) => server.clone(),
+            None => {
+                let server = Arc::new(Semaphore::new(fed.delivery.per_server));
+                sending
+                    .per_server
+                    .insert(delivery.host.clone(), server.clone());
+                server
+            }
+        };
+        let overall = overall.clone();
+        let fed = fed.clone();
+        let end = held.end.clone();
+        running.spawn(async move {
+            let _server = server.acquire_owned().await;
+            let _overall = overall.acquire_owned().await;
+            let outcome = attempt(&fed, &delivery, &body, &end, timeout).await;
+            (delivery, outcome)
+        });
+    }
+    Ok(Some((claim, held)))
+}
+
+/// Ends a claim whose rows are all finished (or given up): its renewal stops, and rows
+/// not sent for want of lease are handed back.
+async fn finish_claim(fed: &Federation, claim: uuid::Uuid, held: HeldClaim) {
+    let released = held.released;
+    drop(held);
     if released > 0 {
         tracing::info!(
             released,
@@ -264,7 +359,6 @@ pub async fn run_once(fed: &Federation) -> Result<usize, StoreError> {
             tracing::error!(error = %e, released, "cannot hand deliveries back");
         }
     }
-    Ok(attempted)
 }
 
 async fn record_delivered(fed: &Federation, delivered: Vec<Delivery>) {

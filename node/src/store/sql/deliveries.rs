@@ -165,15 +165,19 @@ impl DeliveryStore for SqlStore {
             delete.push(")");
             delete.build().execute(&mut *tx).await?;
         }
-        for host in hosts {
-            sqlx::query(
-                "INSERT INTO remote_servers (host, consecutive_failures, last_success) VALUES ($1, 0, $2)
-                 ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success = $2",
-            )
-            .bind(host)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+        // Each server that answered, once, in one statement per chunk too.
+        let hosts: Vec<&str> = hosts.into_iter().collect();
+        for chunk in hosts.chunks(200) {
+            let mut upsert = sqlx::QueryBuilder::<Db>::new(
+                "INSERT INTO remote_servers (host, consecutive_failures, last_success) ",
+            );
+            upsert.push_values(chunk, |mut row, host| {
+                row.push_bind(*host).push_bind(0i32).push_bind(at);
+            });
+            upsert.push(
+                " ON CONFLICT (host) DO UPDATE SET consecutive_failures = 0, last_success = excluded.last_success",
+            );
+            upsert.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -10,7 +10,7 @@
 #[path = "../../federation/benches/section.rs"]
 mod section;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -348,8 +348,8 @@ struct Load {
     per_second: f64,
 }
 
-/// `requests` requests from wrk over `CONNECTIONS` connections, cycling four paths; each
-/// wrk thread stops after its share.
+/// At least `requests` requests from wrk over `CONNECTIONS` connections, cycling four
+/// paths: wrk runs in rounds of 2 s until that many have been answered.
 fn run_wrk(dir: &Path, port: u16, requests: usize, event: &str, slug: &str) -> Load {
     let script = dir.join("footprint.lua");
     std::fs::write(
@@ -362,8 +362,6 @@ fn run_wrk(dir: &Path, port: u16, requests: usize, event: &str, slug: &str) -> L
   {{"/assets/rhizome.css", nil}},
 }}
 local i = 0
-local done = 0
-local share = {share}
 request = function()
   i = i % #paths + 1
   local p = paths[i]
@@ -372,49 +370,42 @@ request = function()
   end
   return wrk.format("GET", p[1])
 end
-response = function(status, headers, body)
-  done = done + 1
-  if done >= share then
-    wrk.thread:stop()
-  end
-end
-"#,
-            share = requests.div_ceil(WRK_THREADS)
+"#
         ),
     )
     .unwrap();
-    let out = Command::new("wrk")
-        .args([
-            &format!("-t{WRK_THREADS}"),
-            &format!("-c{CONNECTIONS}"),
-            "-d600s",
-            "-s",
-        ])
-        .arg(&script)
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("wrk installed");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut load = Load {
         answered: 0,
         not_ok: 0,
         per_second: 0.0,
     };
-    for line in BufReader::new(text.as_bytes())
-        .lines()
-        .map_while(Result::ok)
-    {
-        let line = line.trim();
-        let first_number = || line.split_whitespace().next().and_then(|n| n.parse().ok());
-        if line.contains(" requests in ") {
-            load.answered = first_number().unwrap_or(0);
-        } else if let Some(n) = line.strip_prefix("Non-2xx or 3xx responses:") {
-            load.not_ok = n.trim().parse().unwrap_or(0);
-        } else if let Some(n) = line.strip_prefix("Requests/sec:") {
-            load.per_second = n.trim().parse().unwrap_or(0.0);
+    let start = Instant::now();
+    while load.answered < requests as u64 {
+        let out = Command::new("wrk")
+            .args([
+                &format!("-t{WRK_THREADS}"),
+                &format!("-c{CONNECTIONS}"),
+                "-d2s",
+                "-s",
+            ])
+            .arg(&script)
+            .arg(format!("http://127.0.0.1:{port}/"))
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("wrk installed");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let before = load.answered;
+        for line in text.lines() {
+            let line = line.trim();
+            let first_number = || line.split_whitespace().next().and_then(|n| n.parse().ok());
+            if line.contains(" requests in ") {
+                load.answered += first_number().unwrap_or(0);
+            } else if let Some(n) = line.strip_prefix("Non-2xx or 3xx responses:") {
+                load.not_ok += n.trim().parse::<u64>().unwrap_or(0);
+            }
         }
+        assert!(load.answered > before, "wrk answered nothing: {text}");
     }
-    assert!(load.answered > 0, "wrk answered nothing: {text}");
+    load.per_second = load.answered as f64 / start.elapsed().as_secs_f64();
     load
 }

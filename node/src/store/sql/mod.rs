@@ -17,6 +17,7 @@ mod calendars;
 mod collectives;
 mod comments;
 mod deliveries;
+pub(super) mod group_commit;
 mod followers;
 mod gatherings;
 mod listings;

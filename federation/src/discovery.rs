@@ -81,7 +81,12 @@ impl Federation {
         if host == self.config.domain.to_lowercase() || self.is_blocked(&host).await {
             return false;
         }
-        if self.peers_known.lock().unwrap_or_else(|e| e.into_inner()).contains(&host) {
+        if self
+            .peers_known
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&host)
+        {
             return false;
         }
         match self

@@ -147,7 +147,10 @@ fn main() {
     let settings = Settings {
         actors: setting("INBOUND_ACTORS", 100),
         saturated: setting("INBOUND_REQUESTS", 20_000),
-        open: setting("INBOUND_OPEN_REQUESTS", setting("INBOUND_REQUESTS", 20_000) / 2),
+        open: setting(
+            "INBOUND_OPEN_REQUESTS",
+            setting("INBOUND_REQUESTS", 20_000) / 2,
+        ),
         connections: setting("INBOUND_CONNECTIONS", 32),
     };
     assert!(
@@ -257,8 +260,7 @@ fn run(backend: Backend, settings: &Settings) -> Figures {
         let open = open_loop(&address, &signed, from..total, target).await;
         (saturated, target, open)
     });
-    let (stored, indexed, index_lag) =
-        server.block_on(count_kept(&node, &peer, &names, total));
+    let (stored, indexed, index_lag) = server.block_on(count_kept(&node, &peer, &names, total));
     eprintln!("{backend:?}: {stored} of {total} stored, {indexed} indexed");
     assert_eq!(stored, total, "every Create stored once");
     assert_eq!(indexed, total, "every Create indexed once");

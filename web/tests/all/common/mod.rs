@@ -58,8 +58,13 @@ impl Node {
     /// Starts a node as `serve` opens its store: SQLite with its default pool (benchmarks).
     pub async fn start_as_served(backend: Backend) -> Option<Node> {
         let connections = SqliteStore::DEFAULT_CONNECTIONS;
-        Node::start_pooled(backend, |_| {}, std::time::Duration::from_millis(100), connections)
-            .await
+        Node::start_pooled(
+            backend,
+            |_| {},
+            std::time::Duration::from_millis(100),
+            connections,
+        )
+        .await
     }
 
     /// [`Node::start_polling`] with at most `sqlite_connections` SQLite connections.

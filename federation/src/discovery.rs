@@ -71,7 +71,9 @@ impl Federation {
         }
     }
 
-    /// Remembers a host met in traffic or in a list; it is listed once verified.
+    /// Remembers a host met in traffic or in a list; it is listed once verified. Hosts
+    /// already in the database are remembered in memory too (peers are never deleted), so
+    /// that each inbound activity does not cost a write.
     pub async fn learn_peer(&self, raw: &str, source: &str) -> bool {
         let Some(host) = normalise_host(raw) else {
             return false;
@@ -79,12 +81,27 @@ impl Federation {
         if host == self.config.domain.to_lowercase() || self.is_blocked(&host).await {
             return false;
         }
+        if self
+            .peers_known
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&host)
+        {
+            return false;
+        }
         match self
             .store
             .learn_peer(&host, source, rhizome_node::now())
             .await
         {
-            Ok(new) => new,
+            Ok(new) => {
+                let mut known = self.peers_known.lock().unwrap_or_else(|e| e.into_inner());
+                if known.len() >= crate::PEERS_KNOWN_MEMORY {
+                    known.clear();
+                }
+                known.insert(host);
+                new
+            }
             Err(e) => {
                 tracing::warn!(error = %e, %host, "cannot remember peer");
                 false

@@ -4,7 +4,7 @@
 //! ActivityStreams JSON, bounded in size, and carry the id they were fetched from.
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rhizome_node::social::{AssertionKey, RemoteActor, host_of};
@@ -338,21 +338,73 @@ impl Federation {
         )
     }
 
-    /// A remote actor: from the database when fresh, else fetched and stored.
+    /// A remote actor: from memory or the database when fresh, else fetched and stored.
     pub async fn actor(&self, id: &str, refresh: bool) -> Result<RemoteActor, FetchError> {
-        if !refresh
-            && let Ok(Some(actor)) = self.store.remote_actor(id).await
-            && Utc::now() - actor.fetched_at < ACTOR_MAX_AGE
-        {
-            return Ok(actor);
+        if !refresh {
+            if let Some(actor) = self.actors.get(id) {
+                return Ok(actor);
+            }
+            if let Ok(Some(actor)) = self.store.remote_actor(id).await
+                && Utc::now() - actor.fetched_at < ACTOR_MAX_AGE
+            {
+                self.actors.keep(&actor);
+                return Ok(actor);
+            }
         }
         let json = self.fetch_actor_json(id).await?;
         let actor =
             remote_actor_from_json(json).map_err(|e| FetchError::Invalid(id.to_owned(), e))?;
-        if let Err(e) = self.store.upsert_remote_actor(&actor).await {
+        if let Err(e) = self.store_actor(&actor).await {
             tracing::warn!(error = %e, actor = id, "could not store remote actor");
         }
         Ok(actor)
+    }
+
+    /// Stores a remote actor as read from its document, for [`Federation::actor`] too.
+    pub async fn store_actor(&self, actor: &RemoteActor) -> Result<(), rhizome_node::StoreError> {
+        self.actors.forget(&actor.id);
+        self.store.upsert_remote_actor(actor).await?;
+        self.actors.keep(actor);
+        Ok(())
+    }
+
+    /// Forgets a remote actor that deleted itself, and what it left here.
+    pub async fn forget_actor(&self, id: &str) -> Result<(), rhizome_node::StoreError> {
+        self.actors.forget(id);
+        self.store.forget_remote_actor(id).await
+    }
+}
+
+/// How long a remote actor read from the database is trusted from memory: another process
+/// sharing a PostgreSQL database may have stored a newer one. A failed signature refetches
+/// the actor anyway (key rotation).
+const ACTOR_MEMORY_TTL: Duration = Duration::from_secs(60);
+/// Remote actors remembered, at most; the memory is emptied when it is full.
+const ACTOR_MEMORY_LIMIT: usize = 10_000;
+
+/// Remote actors recently read or stored, so that each inbound activity does not read
+/// its sender from the database.
+#[derive(Default)]
+pub struct ActorMemory(std::sync::Mutex<std::collections::HashMap<String, (Instant, RemoteActor)>>);
+
+impl ActorMemory {
+    fn get(&self, id: &str) -> Option<RemoteActor> {
+        let actors = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let (at, actor) = actors.get(id)?;
+        (at.elapsed() < ACTOR_MEMORY_TTL && Utc::now() - actor.fetched_at < ACTOR_MAX_AGE)
+            .then(|| actor.clone())
+    }
+
+    fn keep(&self, actor: &RemoteActor) {
+        let mut actors = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if actors.len() >= ACTOR_MEMORY_LIMIT {
+            actors.clear();
+        }
+        actors.insert(actor.id.clone(), (Instant::now(), actor.clone()));
+    }
+
+    fn forget(&self, id: &str) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 }
 

@@ -49,6 +49,10 @@ pub struct Inner {
     allowed: RwLock<(Option<Instant>, Vec<String>)>,
     /// When each actor's key was last refetched after a failed signature.
     key_refreshes: std::sync::Mutex<std::collections::HashMap<String, Instant>>,
+    /// Remote actors recently read or stored (see [`Federation::actor`]).
+    actors: fetch::ActorMemory,
+    /// Hosts known to be in the peers table (see [`Federation::learn_peer`]).
+    peers_known: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Deref for Federation {
@@ -96,6 +100,9 @@ pub const KEY_REFRESH_INTERVAL: Duration = Duration::from_secs(300);
 /// Actors whose last key refresh is remembered, at most; older entries go first.
 const KEY_REFRESH_MEMORY: usize = 10_000;
 
+/// Peer hosts remembered as stored, at most; the memory is emptied when it is full.
+const PEERS_KNOWN_MEMORY: usize = 10_000;
+
 /// How long the list of blocked domains read from the database is trusted.
 const BLOCKLIST_TTL: Duration = Duration::from_secs(10);
 
@@ -118,6 +125,8 @@ impl Federation {
             blocked: RwLock::new((None, Vec::new())),
             allowed: RwLock::new((None, Vec::new())),
             key_refreshes: Default::default(),
+            peers_known: Default::default(),
+            actors: Default::default(),
         }))
     }
 

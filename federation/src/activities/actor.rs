@@ -20,13 +20,13 @@ pub async fn receive_update(
         ));
     }
     let updated = remote_actor_from_json(object).map_err(FederationError::Malformed)?;
-    fed.store.upsert_remote_actor(&updated).await?;
+    fed.store_actor(&updated).await?;
     tracing::info!(actor = %actor.id, "remote actor updated");
     Ok(())
 }
 
 pub async fn receive_delete(fed: &Federation, actor: &RemoteActor) -> Result<(), FederationError> {
-    fed.store.forget_remote_actor(&actor.id).await?;
+    fed.forget_actor(&actor.id).await?;
     tracing::info!(actor = %actor.id, "remote actor deleted; its follows, comments and reactions removed");
     Ok(())
 }

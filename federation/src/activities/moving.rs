@@ -72,7 +72,7 @@ impl Federation {
                 actor.id
             )));
         }
-        if let Err(e) = self.store.upsert_remote_actor(&actor).await {
+        if let Err(e) = self.store_actor(&actor).await {
             tracing::warn!(error = %e, actor = %actor.id, "could not store remote actor");
         }
         Ok(actor.id)
@@ -136,7 +136,7 @@ pub async fn receive_move(
     }
     let target = remote_actor_from_json(doc)
         .map_err(|e| FederationError::Malformed(format!("target: {e}")))?;
-    fed.store.upsert_remote_actor(&target).await?;
+    fed.store_actor(&target).await?;
     for old in followings {
         let Some(territory) = fed.store.territory(old.territory_id).await? else {
             continue;

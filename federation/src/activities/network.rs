@@ -442,6 +442,9 @@ async fn keep_parsed(
         .await?;
     if kept {
         crate::Stats::count(&fed.stats.publications_stored, 1);
+    }
+    // Matching reads calls and resources, never events (`candidate_of`).
+    if kept && item.publication.kind != rhizome_node::publication::PublicationKind::Event {
         // Off the inbox's path: matching reads the index and ranks.
         let (actions, id) = (fed.actions(), item.publication.id.clone());
         tokio::spawn(async move { actions.notice_matches(&id).await });

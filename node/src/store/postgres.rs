@@ -13,6 +13,8 @@ pub struct PostgresStore {
     pool: Pool<Postgres>,
     /// What matching keeps in memory (see `MatchingStore`).
     matching: super::matching::MatchingCache,
+    /// The inbox's writes, grouped into shared transactions.
+    group_commit: sql::group_commit::GroupCommit,
 }
 
 impl PostgresStore {
@@ -49,6 +51,7 @@ impl PostgresStore {
         Ok(PostgresStore {
             pool,
             matching: Default::default(),
+            group_commit: Default::default(),
         })
     }
 }

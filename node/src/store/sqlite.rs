@@ -13,12 +13,17 @@ pub struct SqliteStore {
     pool: Pool<Sqlite>,
     /// What matching keeps in memory (see `MatchingStore`).
     matching: super::matching::MatchingCache,
+    /// The inbox's writes, grouped into shared transactions.
+    group_commit: sql::group_commit::GroupCommit,
 }
 
 impl SqliteStore {
+    /// Connections [`SqliteStore::open`] keeps at most.
+    pub const DEFAULT_CONNECTIONS: u32 = 8;
+
     /// Opens (creating if needed) the database file and its directory.
     pub async fn open(path: &Path) -> Result<SqliteStore, StoreError> {
-        SqliteStore::open_with_pool(path, 8).await
+        SqliteStore::open_with_pool(path, SqliteStore::DEFAULT_CONNECTIONS).await
     }
 
     /// Like [`SqliteStore::open`] with at most `connections` connections (each holds three
@@ -47,6 +52,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             matching: Default::default(),
+            group_commit: Default::default(),
         })
     }
 }

@@ -8,6 +8,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::backend::{DIALECT, Db, SqlStore};
+use super::group_commit::Write;
 use super::transaction::enqueue_in;
 use crate::outbox;
 use crate::outbox::{Delivery, Outgoing, ServerDeliveries, ServerState};
@@ -20,12 +21,11 @@ impl DeliveryStore for SqlStore {
         activity_id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query("INSERT INTO received_activities (id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(activity_id)
-            .bind(at)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        self.write_grouped(Write::Received {
+            id: activity_id.to_owned(),
+            at,
+        })
+        .await
     }
 
     async fn forget_received(&self, activity_id: &str) -> Result<(), StoreError> {
@@ -335,4 +335,20 @@ impl DeliveryStore for SqlStore {
             })
             .collect()
     }
+}
+
+/// Records an activity id as received; whether it was new (not a duplicate).
+pub(super) async fn mark_received_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    activity_id: &str,
+    at: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO received_activities (id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    )
+    .bind(activity_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }

@@ -19,6 +19,7 @@ mod comments;
 mod deliveries;
 mod followers;
 mod gatherings;
+pub(super) mod group_commit;
 mod listings;
 mod mail;
 mod matching;

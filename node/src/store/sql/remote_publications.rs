@@ -7,6 +7,7 @@ use sqlx::Row;
 use sqlx::types::Json;
 
 use super::backend::{Db, SqlStore};
+use super::group_commit::Write;
 use super::rows::{REMOTE_COLUMNS, remote_from_row};
 use super::transaction::{delete_listing_in, upsert_listing_in};
 use crate::listing::{ListingRow, RemoteFacts};
@@ -18,37 +19,8 @@ use crate::store::{RemotePublicationStore, RemoteQuery, StoreError};
 #[async_trait]
 impl RemotePublicationStore for SqlStore {
     async fn upsert_remote_publication(&self, p: &RemotePublication) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO remote_publications
-               (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at, facts)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (id) DO UPDATE
-             SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11,
-                 facts = $12
-             WHERE remote_publications.actor_id = $2 AND remote_publications.deleted_at IS NULL
-               AND remote_publications.updated <= $9",
-        )
-        .bind(&p.id)
-        .bind(&p.actor_id)
-        .bind(p.kind.as_str())
-        .bind(&p.title)
-        .bind(p.starts_at)
-        .bind(p.ends_at)
-        .bind(Json(&p.object))
-        .bind(p.published)
-        .bind(p.updated)
-        .bind(p.deleted_at)
-        .bind(crate::now())
-        .bind(Json(&p.facts))
-        .execute(&mut *tx)
-        .await?;
-        let written = done.rows_affected() > 0;
-        if written && p.deleted_at.is_none() {
-            upsert_listing_in(&mut tx, &ListingRow::remote(p)).await?;
-        }
-        tx.commit().await?;
-        Ok(written)
+        self.write_grouped(Write::RemotePublication(Box::new(p.clone())))
+            .await
     }
 
     async fn delete_remote_publication(
@@ -183,4 +155,41 @@ impl RemotePublicationStore for SqlStore {
         .await?;
         Ok(())
     }
+}
+
+/// Stores or refreshes a remote publication and its listing in `tx` (see
+/// [`RemotePublicationStore::upsert_remote_publication`]).
+pub(super) async fn upsert_remote_publication_in(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    p: &RemotePublication,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO remote_publications
+           (id, actor_id, kind, title, starts_at, ends_at, object, published, updated, deleted_at, received_at, facts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (id) DO UPDATE
+         SET kind = $3, title = $4, starts_at = $5, ends_at = $6, object = $7, updated = $9, received_at = $11,
+             facts = $12
+         WHERE remote_publications.actor_id = $2 AND remote_publications.deleted_at IS NULL
+           AND remote_publications.updated <= $9",
+    )
+    .bind(&p.id)
+    .bind(&p.actor_id)
+    .bind(p.kind.as_str())
+    .bind(&p.title)
+    .bind(p.starts_at)
+    .bind(p.ends_at)
+    .bind(Json(&p.object))
+    .bind(p.published)
+    .bind(p.updated)
+    .bind(p.deleted_at)
+    .bind(crate::now())
+    .bind(Json(&p.facts))
+    .execute(&mut **tx)
+    .await?;
+    let written = done.rows_affected() > 0;
+    if written && p.deleted_at.is_none() {
+        upsert_listing_in(tx, &ListingRow::remote(p)).await?;
+    }
+    Ok(written)
 }

@@ -52,10 +52,32 @@ impl Node {
         adjust: impl FnOnce(&mut Config),
         poll: std::time::Duration,
     ) -> Option<Node> {
+        Node::start_pooled(backend, adjust, poll, 2).await
+    }
+
+    /// Starts a node as `serve` opens its store: SQLite with its default pool (benchmarks).
+    pub async fn start_as_served(backend: Backend) -> Option<Node> {
+        let connections = SqliteStore::DEFAULT_CONNECTIONS;
+        Node::start_pooled(
+            backend,
+            |_| {},
+            std::time::Duration::from_millis(100),
+            connections,
+        )
+        .await
+    }
+
+    /// [`Node::start_polling`] with at most `sqlite_connections` SQLite connections.
+    async fn start_pooled(
+        backend: Backend,
+        adjust: impl FnOnce(&mut Config),
+        poll: std::time::Duration,
+        sqlite_connections: u32,
+    ) -> Option<Node> {
         let dir = tempfile::tempdir().unwrap();
         let store: Arc<dyn Store> = match backend {
             Backend::Sqlite => Arc::new(
-                SqliteStore::open_with_pool(&dir.path().join("rhizome.db"), 2)
+                SqliteStore::open_with_pool(&dir.path().join("rhizome.db"), sqlite_connections)
                     .await
                     .unwrap(),
             ),

@@ -25,6 +25,12 @@ pub struct PublicationQuery {
     /// Only what is still current at this instant: events not yet over, calls not past
     /// their deadline (resources are always current).
     pub current_at: Option<DateTime<Utc>>,
+    /// Only what is over at this instant: events ended, calls past their deadline (no
+    /// resource is ever over).
+    pub over_at: Option<DateTime<Utc>>,
+    /// Leaves out the occurrences of live series (a territory's page shows each of those
+    /// once, with its next date: [`super::SeriesStore::next_occurrences`]).
+    pub without_live_series: bool,
     pub order: Order,
     pub limit: i64,
     pub offset: i64,
@@ -37,6 +43,8 @@ pub enum Order {
     Newest,
     /// Soonest start first: the agenda order.
     Soonest,
+    /// Latest start first: past events, the most recent first.
+    Latest,
 }
 
 /// Local publications (each write keeps its row of the network index and queues its

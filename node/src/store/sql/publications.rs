@@ -160,9 +160,19 @@ impl PublicationStore for SqlStore {
                 .push_bind(at)
                 .push(")");
         }
+        if let Some(at) = q.over_at {
+            sql.push(" AND ends_at < ").push_bind(at);
+        }
+        if q.without_live_series {
+            sql.push(
+                " AND (series_id IS NULL
+                   OR series_id NOT IN (SELECT id FROM series WHERE deleted_at IS NULL))",
+            );
+        }
         sql.push(match q.order {
             Order::Newest => " ORDER BY created_at DESC, id DESC",
             Order::Soonest => " ORDER BY starts_at ASC, id ASC",
+            Order::Latest => " ORDER BY starts_at DESC, id DESC",
         });
         sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 1000));
         sql.push(" OFFSET ").push_bind(q.offset.max(0));

@@ -827,6 +827,17 @@ async fn deletion_leaves_a_tombstone(store: &dyn Store) {
     store.delete_publication(p.id, at, None).await.unwrap();
     let tomb = store.publication(p.id).await.unwrap().unwrap();
     assert_eq!(tomb.deleted_at, Some(at));
+    // Read by id with others, the tombstone too; an unknown id is no row.
+    let live = resource(&t, "Fiche");
+    store.insert_publication(&live, None).await.unwrap();
+    let mut found = store
+        .publications_by_id(&[p.id, uuid::Uuid::new_v4(), live.id])
+        .await
+        .unwrap();
+    found.sort_by_key(|f| f.body.title().to_owned());
+    assert_eq!(found, vec![live.clone(), tomb.clone()]);
+    assert!(store.publications_by_id(&[]).await.unwrap().is_empty());
+    store.delete_publication(live.id, at, None).await.unwrap();
     assert!(matches!(
         store.delete_publication(p.id, at, None).await,
         Err(StoreError::NotFound)

@@ -76,6 +76,10 @@ pub trait PublicationStore: Send + Sync {
     /// A publication, tombstones included (check `deleted_at`).
     async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError>;
 
+    /// The publications of these ids that exist, tombstones included (check
+    /// `deleted_at`), in one query; in no particular order.
+    async fn publications_by_id(&self, ids: &[Uuid]) -> Result<Vec<Publication>, StoreError>;
+
     /// Live publications on this node.
     async fn publication_count(&self) -> Result<i64, StoreError>;
 

@@ -105,6 +105,25 @@ impl PublicationStore for SqlStore {
         Ok(row.as_ref().map(publication_from_row).transpose()?)
     }
 
+    async fn publications_by_id(&self, ids: &[Uuid]) -> Result<Vec<Publication>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE id IN ("
+        ));
+        let mut list = sql.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        sql.push(")");
+        let rows = sql.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(publication_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
     async fn publication_count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM publications WHERE deleted_at IS NULL")
             .fetch_one(&self.pool)

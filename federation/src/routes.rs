@@ -383,14 +383,14 @@ async fn outbox(
         }),
         Some(page) => {
             let page = page.max(1);
-            let mut items = Vec::new();
-            for item in fed
+            let activities = fed
                 .store
                 .outbox(territory.id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
                 .await?
-            {
-                items.push(fed.without_deleted_content(strip_context(item)).await?);
-            }
+                .into_iter()
+                .map(strip_context)
+                .collect();
+            let items = fed.without_deleted_content(activities).await?;
             as_json(&OrderedCollectionPage {
                 id: page_url(page),
                 kind: CollectionType::OrderedCollectionPage,
@@ -406,26 +406,35 @@ async fn outbox(
 }
 
 impl Federation {
-    /// An activity of the outbox as it may be shown now: the object of a `Create` or an
-    /// `Update` of a publication deleted since is its `Tombstone`, not its old text.
-    async fn without_deleted_content(&self, mut activity: Value) -> Result<Value, FederationError> {
-        let Some((kind, uuid)) = activity
-            .get("object")
-            .and_then(crate::protocol::id_of)
-            .and_then(|id| self.urls.parse_publication(id))
-        else {
-            return Ok(activity);
-        };
-        if activity.get("object").is_some_and(Value::is_string) {
-            return Ok(activity);
+    /// Activities of the outbox as they may be shown now: the object of a `Create` or an
+    /// `Update` of a publication deleted since is its `Tombstone`, not its old text. One
+    /// query for the whole page.
+    async fn without_deleted_content(
+        &self,
+        mut activities: Vec<Value>,
+    ) -> Result<Vec<Value>, FederationError> {
+        // The publications whose whole object an activity carries.
+        let carried: Vec<Option<(PublicationKind, Uuid)>> = activities
+            .iter()
+            .map(|activity| {
+                let object = activity.get("object").filter(|o| !o.is_string())?;
+                self.urls.parse_publication(crate::protocol::id_of(object)?)
+            })
+            .collect();
+        let ids: Vec<Uuid> = carried.iter().flatten().map(|(_, id)| *id).collect();
+        let stored = self.store.publications_by_id(&ids).await?;
+        for (activity, carried) in activities.iter_mut().zip(carried) {
+            let Some((kind, uuid)) = carried else {
+                continue;
+            };
+            let object = match stored.iter().find(|p| p.id == uuid) {
+                Some(p) if p.deleted_at.is_none() => continue,
+                Some(p) => publication::tombstone(&self.urls, p),
+                None => Tombstone::bare(self.urls.publication(kind, uuid)),
+            };
+            activity["object"] = as_json(&object);
         }
-        let object = match self.store.publication(uuid).await? {
-            Some(p) if p.deleted_at.is_none() => return Ok(activity),
-            Some(p) => publication::tombstone(&self.urls, &p),
-            None => Tombstone::bare(self.urls.publication(kind, uuid)),
-        };
-        activity["object"] = as_json(&object);
-        Ok(activity)
+        Ok(activities)
     }
 }
 

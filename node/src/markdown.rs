@@ -1,6 +1,8 @@
 //! Descriptions are written in Markdown and shown as sanitised HTML: whatever an editor or
 //! a remote server sends, no script reaches a visitor.
 
+use std::sync::LazyLock;
+
 /// Renders Markdown to HTML safe to embed in a page.
 pub fn to_html(markdown: &str) -> String {
     let parser =
@@ -10,24 +12,32 @@ pub fn to_html(markdown: &str) -> String {
     sanitize(&html)
 }
 
+/// The sanitisers' rules, built once: a builder holds a dozen sets of tags and
+/// attributes, too many allocations to repeat for every text shown.
+static LOCAL_RULES: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut rules = ammonia::Builder::default();
+    rules.link_rel(Some("noopener noreferrer nofollow ugc"));
+    rules
+});
+static REMOTE_RULES: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut rules = ammonia::Builder::default();
+    rules
+        .link_rel(Some("noopener noreferrer nofollow ugc"))
+        .url_relative(ammonia::UrlRelative::Deny)
+        .rm_tags(["img"]);
+    rules
+});
+
 /// Cleans HTML from any source down to a safe subset; links open without referrer.
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow ugc"))
-        .clean(html)
-        .to_string()
+    LOCAL_RULES.clean(html).to_string()
 }
 
 /// Cleans HTML written on another server (replies from the fediverse): as [`sanitize`],
 /// and relative links are dropped (they would point into this site) with images (the
 /// pages load none from elsewhere; Mastodon sends its media as attachments anyway).
 pub fn sanitize_remote(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow ugc"))
-        .url_relative(ammonia::UrlRelative::Deny)
-        .rm_tags(["img"])
-        .clean(html)
-        .to_string()
+    REMOTE_RULES.clean(html).to_string()
 }
 
 /// Renders Markdown as plain text, for places that show no HTML (calendar descriptions):

@@ -827,6 +827,17 @@ async fn deletion_leaves_a_tombstone(store: &dyn Store) {
     store.delete_publication(p.id, at, None).await.unwrap();
     let tomb = store.publication(p.id).await.unwrap().unwrap();
     assert_eq!(tomb.deleted_at, Some(at));
+    // Read by id with others, the tombstone too; an unknown id is no row.
+    let live = resource(&t, "Fiche");
+    store.insert_publication(&live, None).await.unwrap();
+    let mut found = store
+        .publications_by_id(&[p.id, uuid::Uuid::new_v4(), live.id])
+        .await
+        .unwrap();
+    found.sort_by_key(|f| f.body.title().to_owned());
+    assert_eq!(found, vec![live.clone(), tomb.clone()]);
+    assert!(store.publications_by_id(&[]).await.unwrap().is_empty());
+    store.delete_publication(live.id, at, None).await.unwrap();
     assert!(matches!(
         store.delete_publication(p.id, at, None).await,
         Err(StoreError::NotFound)
@@ -907,6 +918,27 @@ async fn listing_filters_and_orders(store: &dyn Store) {
     assert_eq!(
         titles(store.publications(&page2).await.unwrap()),
         vec!["Later"]
+    );
+
+    // Past events, the latest first; every event by latest start.
+    let past_events = PublicationQuery {
+        kind: Some(PublicationKind::Event),
+        over_at: Some(now),
+        order: Order::Latest,
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(
+        titles(store.publications(&past_events).await.unwrap()),
+        vec!["Past"]
+    );
+    let latest_first = PublicationQuery {
+        over_at: None,
+        ..past_events.clone()
+    };
+    assert_eq!(
+        titles(store.publications(&latest_first).await.unwrap()),
+        vec!["Later", "Soon", "Past"]
     );
 
     let current_of_a = PublicationQuery {
@@ -4398,6 +4430,41 @@ mod series {
         let mut edited = two.clone();
         edited.series.as_mut().unwrap().exception = true;
         store.update_publication(&edited, None).await.unwrap();
+
+        // A territory's page: each live series once, by its next date, and the other
+        // events without the series' dates.
+        let single = event(&t, "Atelier", "2030-03-06T10:00", "2030-03-06T12:00");
+        store.insert_publication(&single, None).await.unwrap();
+        let ids = |ps: Vec<Publication>| ps.into_iter().map(|p| p.id).collect::<Vec<_>>();
+        let before = Utc.with_ymd_and_hms(2030, 3, 1, 0, 0, 0).unwrap();
+        let next = store.next_occurrences(t.id, before).await.unwrap();
+        assert_eq!(ids(next), [one.id]);
+        let after_first = starts[0] + Duration::days(1);
+        let next = store.next_occurrences(t.id, after_first).await.unwrap();
+        assert_eq!(ids(next), [two.id]);
+        let elsewhere = territory("other", "Other");
+        store.insert_territory(&elsewhere).await.unwrap();
+        assert!(
+            store
+                .next_occurrences(elsewhere.id, before)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let singles = PublicationQuery {
+            kind: Some(PublicationKind::Event),
+            territory_id: Some(t.id),
+            current_at: Some(before),
+            without_live_series: true,
+            order: Order::Soonest,
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(store.publications(&singles).await.unwrap()),
+            [single.id]
+        );
+
         store.delete_publication(one.id, now, None).await.unwrap();
         let all = store.occurrences(s.id).await.unwrap();
         assert_eq!(all.len(), 2, "tombstones included");
@@ -4422,6 +4489,18 @@ mod series {
         assert_eq!(store.live_series(None).await.unwrap().len(), 1);
         store.delete_series(s.id, now).await.unwrap();
         assert!(store.live_series(Some(t.id)).await.unwrap().is_empty());
+        // What is left of a deleted series is listed as ordinary events.
+        assert!(
+            store
+                .next_occurrences(t.id, before)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            ids(store.publications(&singles).await.unwrap()),
+            [single.id, two.id]
+        );
         assert!(matches!(
             store.delete_series(s.id, now).await,
             Err(StoreError::NotFound)

@@ -25,6 +25,12 @@ pub struct PublicationQuery {
     /// Only what is still current at this instant: events not yet over, calls not past
     /// their deadline (resources are always current).
     pub current_at: Option<DateTime<Utc>>,
+    /// Only what is over at this instant: events ended, calls past their deadline (no
+    /// resource is ever over).
+    pub over_at: Option<DateTime<Utc>>,
+    /// Leaves out the occurrences of live series (a territory's page shows each of those
+    /// once, with its next date: [`super::SeriesStore::next_occurrences`]).
+    pub without_live_series: bool,
     pub order: Order,
     pub limit: i64,
     pub offset: i64,
@@ -37,6 +43,8 @@ pub enum Order {
     Newest,
     /// Soonest start first: the agenda order.
     Soonest,
+    /// Latest start first: past events, the most recent first.
+    Latest,
 }
 
 /// Local publications (each write keeps its row of the network index and queues its
@@ -67,6 +75,10 @@ pub trait PublicationStore: Send + Sync {
 
     /// A publication, tombstones included (check `deleted_at`).
     async fn publication(&self, id: Uuid) -> Result<Option<Publication>, StoreError>;
+
+    /// The publications of these ids that exist, tombstones included (check
+    /// `deleted_at`), in one query; in no particular order.
+    async fn publications_by_id(&self, ids: &[Uuid]) -> Result<Vec<Publication>, StoreError>;
 
     /// Live publications on this node.
     async fn publication_count(&self) -> Result<i64, StoreError>;

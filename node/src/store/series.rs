@@ -39,4 +39,12 @@ pub trait SeriesStore: Send + Sync {
 
     /// Every occurrence of a series, deleted ones included, by their rule's start.
     async fn occurrences(&self, series_id: Uuid) -> Result<Vec<Publication>, StoreError>;
+
+    /// The next date of each live series of a territory: its soonest live occurrence not
+    /// over at `at` (a series with none is left out), in one query.
+    async fn next_occurrences(
+        &self,
+        territory_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Publication>, StoreError>;
 }

@@ -150,18 +150,23 @@ async fn list_publications(
         ..ListingQuery::default()
     };
     params.filters().apply(Some(kind), &mut query)?;
-    let mut publications = Vec::new();
-    for listed in state.store.listings(&query).await? {
-        let Ok(id) = Uuid::parse_str(&listed.id) else {
-            continue;
-        };
-        // Deleted between the two reads: left out.
-        if let Some(p) = state.store.publication(id).await?
-            && p.deleted_at.is_none()
-        {
-            publications.push(p);
-        }
-    }
+    let ids: Vec<Uuid> = state
+        .store
+        .listings(&query)
+        .await?
+        .iter()
+        .filter_map(|listed| Uuid::parse_str(&listed.id).ok())
+        .collect();
+    let mut found = state.store.publications_by_id(&ids).await?;
+    // In the listing's order; one deleted between the two reads is left out.
+    let publications: Vec<Publication> = ids
+        .iter()
+        .filter_map(|id| {
+            let at = found.iter().position(|p| p.id == *id)?;
+            Some(found.swap_remove(at))
+        })
+        .filter(|p| p.deleted_at.is_none())
+        .collect();
     let slugs = territory_slugs(state).await?;
     let items: Vec<Value> = publications
         .iter()

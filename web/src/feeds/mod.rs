@@ -179,7 +179,7 @@ impl Selection {
                 current_at: window_start,
                 order: Order::Soonest,
                 limit: MAX_LOADED,
-                offset: 0,
+                ..Default::default()
             })
             .await?;
         let territories = match territory {

@@ -42,7 +42,7 @@ use crate::i18n::{LANGUAGES, Lang};
 use crate::session::{self, Viewer};
 
 pub use geocode::Geocoder;
-pub use public::RegistrationLimiter;
+pub use public::{RegistrationLimiter, UPCOMING_PER_PAGE};
 
 /// Loads the templates once, at start-up; they are compiled into the binary.
 pub fn templates() -> Environment<'static> {

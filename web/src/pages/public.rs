@@ -156,7 +156,7 @@ pub fn upcoming(kind: PublicationKind, territory_id: Option<Uuid>, limit: i64) -
             Order::Newest
         },
         limit,
-        offset: 0,
+        ..Default::default()
     }
 }
 
@@ -213,6 +213,27 @@ async fn activity_document(
     document.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// Upcoming events a territory's page shows at once; later ones are a `?page=N` away.
+pub const UPCOMING_PER_PAGE: i64 = 20;
+/// Past events a territory's page shows (folded away), the latest first.
+const PAST_SHOWN: i64 = 10;
+/// Pages of upcoming events one may ask for: 20 000 events ahead.
+const MAX_UPCOMING_PAGE: i64 = 1000;
+
+/// Which page of upcoming events a territory's page URL asks for (`?page=N`, the first
+/// when absent); `None` for a page number that cannot be.
+fn upcoming_page_of(uri: &Uri) -> Option<i64> {
+    let asked = url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+        .find(|(name, _)| name == "page");
+    match asked {
+        None => Some(1),
+        Some((_, n)) => n
+            .parse()
+            .ok()
+            .filter(|n| (1..=MAX_UPCOMING_PAGE).contains(n)),
+    }
+}
+
 /// A territory's page, or its actor document by `Accept`.
 pub async fn territory(
     page: Page,
@@ -260,13 +281,34 @@ async fn territory_negotiated(
     if territory.role.gathers() {
         return super::festival::festival_page(page, &state, territory, &uri).await;
     }
+    let Some(upcoming_page) = upcoming_page_of(&uri) else {
+        tracing::info!(%uri, "territory page asked for with a bad page number");
+        return page.error(&state, StatusCode::NOT_FOUND, "error-not-found");
+    };
     let loaded = async {
-        let all_events = PublicationQuery {
-            current_at: None,
-            limit: 500,
-            ..upcoming(PublicationKind::Event, Some(territory.id), 0)
+        let now = rhizome_node::now();
+        // One more than shown: whether there is a next page, without counting them all.
+        let coming = PublicationQuery {
+            without_live_series: true,
+            offset: (upcoming_page - 1) * UPCOMING_PER_PAGE,
+            ..upcoming(
+                PublicationKind::Event,
+                Some(territory.id),
+                UPCOMING_PER_PAGE + 1,
+            )
         };
-        let events = state.store.publications(&all_events).await?;
+        let mut events = state.store.publications(&coming).await?;
+        let more = events.len() as i64 > UPCOMING_PER_PAGE;
+        events.truncate(UPCOMING_PER_PAGE as usize);
+        let past = PublicationQuery {
+            kind: Some(PublicationKind::Event),
+            territory_id: Some(territory.id),
+            over_at: Some(now),
+            order: Order::Latest,
+            limit: PAST_SHOWN,
+            ..Default::default()
+        };
+        let past = state.store.publications(&past).await?;
         let resources = state
             .store
             .publications(&upcoming(PublicationKind::Resource, Some(territory.id), 20))
@@ -276,22 +318,25 @@ async fn territory_negotiated(
             .publications(&upcoming(PublicationKind::Call, Some(territory.id), 20))
             .await?;
         let followers = state.store.follower_count(territory.id).await?;
-        Ok::<_, rhizome_node::StoreError>((events, resources, calls, followers))
+        let regular = super::series::regular(&page, &state, &territory, now).await?;
+        Ok::<_, rhizome_node::StoreError>((
+            events, more, past, resources, calls, followers, regular,
+        ))
     };
-    let (events, resources, calls, followers) = match loaded.await {
+    let (upcoming, more, past, resources, calls, followers, regular) = match loaded.await {
         Ok(loaded) => loaded,
         Err(e) => return page.failed(&state, e),
     };
-    let now = rhizome_node::now();
-    let (mut upcoming, mut past): (Vec<Publication>, Vec<Publication>) = events
-        .into_iter()
-        .partition(|p| p.body.ends_at().is_none_or(|end| end >= now));
-    let regular = match super::series::regular(&page, &state, &territory, &mut upcoming).await {
-        Ok(list) => list,
-        Err(e) => return page.failed(&state, e),
+    let page_link = |n: i64| {
+        let slug = &territory.profile.slug;
+        if n == 1 {
+            format!("/t/{slug}#upcoming")
+        } else {
+            format!("/t/{slug}?page={n}#upcoming")
+        }
     };
-    past.reverse();
-    past.truncate(10);
+    let later = more.then(|| page_link(upcoming_page + 1));
+    let sooner = (upcoming_page > 1).then(|| page_link(upcoming_page - 1));
     let partnerships = match super::answers::territory_section(&state, &territory).await {
         Ok(list) => list,
         Err(e) => return e.into_response(),
@@ -324,6 +369,8 @@ async fn territory_negotiated(
             inventory => &profile.inventory,
             followers,
             upcoming => items(&page, &upcoming, only),
+            later,
+            sooner,
             regular,
             past => items(&page, &past, only),
             resources => items(&page, &resources, only),

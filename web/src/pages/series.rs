@@ -5,6 +5,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use minijinja::context;
 use rhizome_node::action::ActionError;
 use rhizome_node::publication::series::Series;
@@ -28,17 +29,23 @@ pub struct Regular {
     pub place: String,
 }
 
-/// The territory's live series that have a coming date, each once; their occurrences are
-/// taken out of `upcoming` (the agenda keeps every date).
+/// The territory's live series that have a coming date at `now`, each once with its next
+/// date (the territory's page leaves their occurrences out of its upcoming list; the agenda
+/// keeps every date). Two queries, however many series and dates.
 pub async fn regular(
     page: &Page,
     state: &AppState,
     territory: &Territory,
-    upcoming: &mut Vec<Publication>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Regular>, StoreError> {
+    let series = state.store.live_series(Some(territory.id)).await?;
+    if series.is_empty() {
+        return Ok(Vec::new());
+    }
+    let next = state.store.next_occurrences(territory.id, now).await?;
     let mut shown = Vec::new();
-    for s in state.store.live_series(Some(territory.id)).await? {
-        let next = upcoming
+    for s in series {
+        let next = next
             .iter()
             .find(|p| p.series.is_some_and(|l| l.id == s.id))
             .and_then(|p| match &p.body {
@@ -56,7 +63,6 @@ pub async fn regular(
             next_path: format!("/events/{next_id}"),
             place: page.lang.where_(&s.template),
         });
-        upcoming.retain(|p| p.series.is_none_or(|l| l.id != s.id));
     }
     Ok(shown)
 }

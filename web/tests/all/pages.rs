@@ -1180,3 +1180,113 @@ async fn a_registration_name_with_control_characters_is_refused() {
     let event_id = id.parse().unwrap();
     assert_eq!(node.store.participant_count(event_id).await.unwrap(), 0);
 }
+
+/// A territory with more upcoming events than its page shows: the first page has the
+/// soonest ones and a link to the next, which has the rest and a link back; a weekly
+/// series is shown once among the regular activities, not date by date; past events are
+/// folded away, the latest first; a page number that cannot be is a 404 page.
+#[tokio::test]
+async fn a_territory_page_shows_a_page_of_upcoming_events_and_links_to_the_next() {
+    let (node, admin) = node().await;
+    let shown = rhizome_web::pages::UPCOMING_PER_PAGE as usize;
+    for i in 0..shown + 3 {
+        let day = format!("2030-{:02}-{:02}", 1 + i / 28, 1 + i % 28);
+        create_event(
+            &node,
+            &admin,
+            json!({"title": format!("Atelier {i:02}"), "starts_at": format!("{day}T18:00"), "ends_at": format!("{day}T20:00")}),
+        )
+        .await;
+    }
+    for (title, day) in [("Ancien 1", "2020-03-01"), ("Ancien 2", "2021-03-01")] {
+        create_event(
+            &node,
+            &admin,
+            json!({"title": title, "starts_at": format!("{day}T18:00"), "ends_at": format!("{day}T20:00")}),
+        )
+        .await;
+    }
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    create_event(
+        &node,
+        &admin,
+        json!({"title": "Permanence", "starts_at": format!("{tomorrow}T10:00"), "ends_at": format!("{tomorrow}T12:00"),
+               "recurrence": {"frequency": "weekly"}}),
+    )
+    .await;
+    let client = browser();
+    let upcoming = |html: &str| {
+        text_of(html, "section[aria-labelledby=upcoming] .item .title")
+            .split(" | ")
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+
+    let (status, first) = get(&client, &node, "/t/fablab").await;
+    assert_eq!(status, 200);
+    let titles = upcoming(&first);
+    assert_eq!(titles.len(), shown, "{titles:?}");
+    assert_eq!(titles[0], "Atelier 00");
+    assert_eq!(titles[shown - 1], format!("Atelier {:02}", shown - 1));
+    assert!(!titles.iter().any(|t| t == "Permanence"), "{titles:?}");
+    assert_eq!(
+        text_of(&first, "#regular ~ .items .title"),
+        "Permanence",
+        "the series once, with its next date"
+    );
+    assert_eq!(
+        text_of(&first, "details.past .item .title"),
+        "Ancien 2 | Ancien 1"
+    );
+    assert!(
+        attr_of(
+            &first,
+            "section[aria-labelledby=upcoming] a[rel=prev]",
+            "href"
+        )
+        .is_none()
+    );
+    let next = attr_of(
+        &first,
+        "section[aria-labelledby=upcoming] a[rel=next]",
+        "href",
+    )
+    .unwrap();
+    assert_eq!(next, "/t/fablab?page=2#upcoming");
+
+    let (status, second) = get(&client, &node, &next).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        upcoming(&second),
+        (shown..shown + 3)
+            .map(|i| format!("Atelier {i:02}"))
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        attr_of(
+            &second,
+            "section[aria-labelledby=upcoming] a[rel=next]",
+            "href"
+        )
+        .is_none()
+    );
+    assert_eq!(
+        attr_of(
+            &second,
+            "section[aria-labelledby=upcoming] a[rel=prev]",
+            "href"
+        )
+        .as_deref(),
+        Some("/t/fablab#upcoming")
+    );
+    // Beyond the last page: nothing more, and the way back.
+    let (status, beyond) = get(&client, &node, "/t/fablab?page=9").await;
+    assert_eq!(status, 200);
+    assert!(upcoming(&beyond).is_empty());
+    assert!(attr_of(&beyond, "a[rel=prev]", "href").is_some());
+    for bad in ["0", "-1", "deux", "99999999999999999999"] {
+        let (status, _) = get(&client, &node, &format!("/t/fablab?page={bad}")).await;
+        assert_eq!(status, 404, "page={bad}");
+    }
+}

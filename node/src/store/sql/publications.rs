@@ -105,6 +105,25 @@ impl PublicationStore for SqlStore {
         Ok(row.as_ref().map(publication_from_row).transpose()?)
     }
 
+    async fn publications_by_id(&self, ids: &[Uuid]) -> Result<Vec<Publication>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = sqlx::QueryBuilder::<Db>::new(format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM publications WHERE id IN ("
+        ));
+        let mut list = sql.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        sql.push(")");
+        let rows = sql.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(publication_from_row)
+            .collect::<Result<_, _>>()?)
+    }
+
     async fn publication_count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) AS n FROM publications WHERE deleted_at IS NULL")
             .fetch_one(&self.pool)
@@ -160,9 +179,19 @@ impl PublicationStore for SqlStore {
                 .push_bind(at)
                 .push(")");
         }
+        if let Some(at) = q.over_at {
+            sql.push(" AND ends_at < ").push_bind(at);
+        }
+        if q.without_live_series {
+            sql.push(
+                " AND (series_id IS NULL
+                   OR series_id NOT IN (SELECT id FROM series WHERE deleted_at IS NULL))",
+            );
+        }
         sql.push(match q.order {
             Order::Newest => " ORDER BY created_at DESC, id DESC",
             Order::Soonest => " ORDER BY starts_at ASC, id ASC",
+            Order::Latest => " ORDER BY starts_at DESC, id DESC",
         });
         sql.push(" LIMIT ").push_bind(q.limit.clamp(0, 1000));
         sql.push(" OFFSET ").push_bind(q.offset.max(0));

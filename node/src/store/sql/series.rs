@@ -121,4 +121,28 @@ impl SeriesStore for SqlStore {
             .map(publication_from_row)
             .collect::<Result<_, _>>()?)
     }
+
+    async fn next_occurrences(
+        &self,
+        territory_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Publication>, StoreError> {
+        let sql = format!(
+            "SELECT {PUBLICATION_COLUMNS} FROM (
+                 SELECT p.*, ROW_NUMBER() OVER (PARTITION BY p.series_id ORDER BY p.starts_at, p.id) AS place_in_series
+                 FROM publications p JOIN series s ON s.id = p.series_id
+                 WHERE s.territory_id = $1 AND s.deleted_at IS NULL AND p.deleted_at IS NULL
+                   AND (p.ends_at IS NULL OR p.ends_at >= $2)) upcoming
+             WHERE place_in_series = 1"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(territory_id)
+            .bind(at)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(publication_from_row)
+            .collect::<Result<_, _>>()?)
+    }
 }

@@ -123,6 +123,11 @@ fn terms_of(context: &Value, into: &mut HashSet<String>) {
             let inner = map.get("@context").unwrap_or(context);
             if let Value::Object(terms) = inner {
                 into.extend(terms.keys().cloned());
+                // Type-scoped contexts (Multikey's, DataIntegrityProof's) define their
+                // terms inside the type's entry.
+                for scoped in terms.values().filter_map(|t| t.get("@context")) {
+                    terms_of(&serde_json::json!({ "@context": scoped }), into);
+                }
             }
         }
         _ => {}
@@ -137,6 +142,8 @@ fn every_term_is_defined(doc: &Value) {
     for bundled in [
         include_str!("../../../tests/interop/contexts/activitystreams.jsonld"),
         include_str!("../../../tests/interop/contexts/security-v1.jsonld"),
+        include_str!("../../../tests/interop/contexts/data-integrity-v1.jsonld"),
+        include_str!("../../../tests/interop/contexts/multikey-v1.jsonld"),
     ] {
         terms_of(&serde_json::from_str(bundled).unwrap(), &mut terms);
     }

@@ -22,6 +22,13 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
+    // `SIM_LOG=warn` (any filter) shows what the nodes log, to see why a run stalls.
+    if let Ok(filter) = std::env::var("SIM_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -53,8 +60,11 @@ fn main() {
          | peers a fresh node verified from one seed | {} of {} live, in {} rounds of at most 50 checks |\n\
          | discovery (a round per node, hubs until done, then the fresh node) | {:.1} s |\n\
          | set-up (start, wire, accept) | {:.1} s |\n\n\
-         Reading: each relayed event costs the hub one signed Announce per subscriber and each receiver one\n\
-         signed GET to the origin; direct followers get the Create too, so deliveries exceed (node, event) pairs.\n",
+         Reading: a hub passes each event on whole in one signed Announce per subscriber, with the\n\
+         origin's integrity proof (FEP-8b32), which each receiver checks against the author's Ed25519\n\
+         key: no GET of the object; the author's actor document is fetched once per receiver, unsigned.\n\
+         Direct followers get the Create too, so deliveries exceed (node, event) pairs. Every peer\n\
+         connects from 127.0.0.1 here, so the per-address connection cap is lifted for the run.\n",
         r.nodes,
         r.nodes,
         r.events,

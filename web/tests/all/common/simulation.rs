@@ -77,6 +77,10 @@ async fn start_nodes(n: usize, hubs: usize) -> Vec<Node> {
                         c.hub = i < hubs;
                         // A thousand nodes share one process's file descriptors.
                         c.http_idle_timeout_seconds = 2;
+                        // Every peer connects from 127.0.0.1 here, where a real network's
+                        // come from a thousand addresses: the per-address cap would close
+                        // a hub's or an origin's connections under the burst of a relay.
+                        c.max_connections_per_address = 100_000;
                     },
                     Duration::from_secs(10),
                 )

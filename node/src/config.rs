@@ -65,6 +65,9 @@ pub struct Config {
     /// Connections open at once from one address; more are closed at once. Trusted proxies
     /// are not counted (they carry everyone's connections).
     pub max_connections_per_address: usize,
+    /// Bytes of rendered public pages and documents kept for anonymous visitors (each
+    /// reused until the next commit to the database); 0 keeps none.
+    pub page_cache_bytes: usize,
     /// Addresses of the reverse proxies in front of the node (`["127.0.0.1", "::1"]`):
     /// for a request coming through one of them, the client's address is read from
     /// `X-Forwarded-For`. Login and registration limits count per client address.
@@ -234,6 +237,7 @@ impl Default for Config {
             map_attribution: "© OpenStreetMap contributors".into(),
             header_read_timeout_seconds: 10,
             max_connections_per_address: 64,
+            page_cache_bytes: 8 * 1024 * 1024,
             trusted_proxies: Vec::new(),
             max_attachment_bytes: 25 * 1024 * 1024,
             matching_vocabulary: None,
@@ -260,7 +264,7 @@ impl Default for Config {
 }
 
 /// Keys that may be set from the environment as `RHIZOME_<KEY>`.
-const ENV_KEYS: [&str; 43] = [
+const ENV_KEYS: [&str; 44] = [
     "domain",
     "scheme",
     "listen",
@@ -283,6 +287,7 @@ const ENV_KEYS: [&str; 43] = [
     "map_attribution",
     "header_read_timeout_seconds",
     "max_connections_per_address",
+    "page_cache_bytes",
     "trusted_proxies",
     "max_attachment_bytes",
     "matching_vocabulary",

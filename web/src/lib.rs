@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod moving;
 pub mod open_data;
 pub mod openapi;
+pub mod page_cache;
 pub mod pages;
 pub mod server;
 pub mod session;
@@ -54,6 +55,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Where uploaded pictures and documents are kept (disk or bucket).
     pub storage: Arc<shelf::Storage>,
+    /// Public answers kept for visitors without a session; `None` when turned off.
+    pub page_cache: Option<Arc<page_cache::PageCache>>,
 }
 
 /// Node settings by key (`name`, `about`).
@@ -68,6 +71,7 @@ impl AppState {
 
     pub fn with_federation(federation: Federation) -> AppState {
         let storage = Arc::new(shelf::Storage::new(federation.config.clone()));
+        let page_cache = page_cache::PageCache::new(federation.config.page_cache_bytes);
         AppState {
             store: federation.store.clone(),
             config: federation.config.clone(),
@@ -80,6 +84,7 @@ impl AppState {
             geocoder: Arc::default(),
             node_settings: Arc::default(),
             metrics: Arc::default(),
+            page_cache: page_cache.map(Arc::new),
             storage,
         }
     }

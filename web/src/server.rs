@@ -45,6 +45,10 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::health::routes())
         .merge(crate::metrics::routes())
         .merge(crate::openapi::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn(crate::cors::public_reads))
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),

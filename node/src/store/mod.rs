@@ -165,6 +165,12 @@ pub trait Store:
     /// The newest migration applied to this database; `None` when it has never been
     /// migrated (an empty database).
     async fn migration_level(&self) -> Result<Option<i64>, StoreError>;
+    /// A number that changes whenever something is committed to the database (by this
+    /// process for SQLite; by any process sharing it for PostgreSQL, whose WAL position
+    /// it is). Equal numbers read at two instants mean nothing was committed between
+    /// them; the number may move first and the commit be seen a moment later. `None`
+    /// when the database cannot tell (then nothing read from it may be reused).
+    async fn data_version(&self) -> Option<u64>;
     /// SQLite: writes a consistent copy of the whole database to `file` (which must not
     /// exist yet) while others go on writing (`VACUUM INTO`). PostgreSQL databases are
     /// copied with `pg_dump` instead: an error here.

@@ -54,6 +54,24 @@ impl PostgresStore {
             group_commit: Default::default(),
         })
     }
+
+    /// The server's WAL insert position (see [`super::Store::data_version`]): it moves
+    /// with every commit of any process, and also with writes elsewhere on the server
+    /// (which only make it look changed more often than it is).
+    async fn read_data_version(&self) -> Option<u64> {
+        let lsn: Result<i64, _> =
+            sqlx::query_scalar("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint")
+                .persistent(true)
+                .fetch_one(&self.pool)
+                .await;
+        match lsn {
+            Ok(lsn) => u64::try_from(lsn).ok(),
+            Err(e) => {
+                tracing::debug!(error = %e, "the WAL position is unknown");
+                None
+            }
+        }
+    }
 }
 
 pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");

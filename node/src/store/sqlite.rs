@@ -1,6 +1,8 @@
 //! The embedded default: one SQLite file in WAL mode, foreign keys on.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -15,6 +17,9 @@ pub struct SqliteStore {
     matching: super::matching::MatchingCache,
     /// The inbox's writes, grouped into shared transactions.
     group_commit: sql::group_commit::GroupCommit,
+    /// Transactions that changed rows, committed through the pool (counted by every
+    /// connection's hooks).
+    commits: Arc<AtomicU64>,
 }
 
 impl SqliteStore {
@@ -44,8 +49,30 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let commits = Arc::new(AtomicU64::new(0));
+        let counted = commits.clone();
         let pool = SqlitePoolOptions::new()
             .max_connections(connections.max(1))
+            .after_connect(move |connection, _| {
+                let counted = counted.clone();
+                Box::pin(async move {
+                    // A row changed in the transaction (the update hook, on this
+                    // connection's thread) makes its commit count; a claim that found
+                    // nothing to update does not.
+                    let changed = Arc::new(AtomicBool::new(false));
+                    let (on_change, on_rollback) = (changed.clone(), changed.clone());
+                    let mut handle = connection.lock_handle().await?;
+                    handle.set_update_hook(move |_| on_change.store(true, Ordering::Relaxed));
+                    handle.set_rollback_hook(move || on_rollback.store(false, Ordering::Relaxed));
+                    handle.set_commit_hook(move || {
+                        if changed.swap(false, Ordering::Relaxed) {
+                            counted.fetch_add(1, Ordering::Release);
+                        }
+                        true
+                    });
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|e| fail(e.to_string()))?;
@@ -53,7 +80,14 @@ impl SqliteStore {
             pool,
             matching: Default::default(),
             group_commit: Default::default(),
+            commits,
         })
+    }
+
+    /// The commits counted so far (see [`super::Store::data_version`]): no query needed,
+    /// since only this process writes the file.
+    async fn read_data_version(&self) -> Option<u64> {
+        Some(self.commits.load(Ordering::Acquire))
     }
 }
 

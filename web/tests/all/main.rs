@@ -34,6 +34,7 @@ mod moving;
 mod network;
 mod open_data;
 mod openapi;
+mod page_cache;
 mod pages;
 mod partnerships;
 mod preview;

@@ -61,6 +61,10 @@ impl Store for SqlStore {
             .and_then(|applied| applied.into_iter().max()))
     }
 
+    async fn data_version(&self) -> Option<u64> {
+        self.read_data_version().await
+    }
+
     async fn copy_database_to(&self, file: &std::path::Path) -> Result<(), StoreError> {
         if NAME != "sqlite" {
             return Err(StoreError::Database(sqlx::Error::Protocol(

@@ -447,9 +447,11 @@ async fn open_loop(
     range: std::ops::Range<usize>,
     rate: f64,
 ) -> Phase {
-    let mut pool = Vec::new();
+    // Taken in turn (first in, first out), so that none stays idle past the node's
+    // `header_read_timeout_seconds` and is closed by it; one closed anyway is replaced.
+    let mut pool = std::collections::VecDeque::new();
     for _ in 0..OPEN_LOOP_CONNECTIONS {
-        pool.push(connect(address).await);
+        pool.push_back(connect(address).await);
     }
     let pool = Arc::new(Mutex::new(pool));
     let free = Arc::new(tokio::sync::Semaphore::new(OPEN_LOOP_CONNECTIONS));
@@ -460,12 +462,17 @@ async fn open_loop(
         let at = start + Duration::from_secs_f64(k as f64 / rate);
         tokio::time::sleep_until(at.into()).await;
         let (pool, free, signed) = (pool.clone(), free.clone(), signed.clone());
+        let address = address.to_owned();
         sent.push(tokio::spawn(async move {
             let _permit = free.acquire().await.unwrap();
-            let mut sender = pool.lock().unwrap().pop().unwrap();
+            let taken = pool.lock().unwrap().pop_front();
+            let mut sender = match taken {
+                Some(sender) if !sender.is_closed() => sender,
+                _ => connect(&address).await,
+            };
             post(&mut sender, &signed[i]).await;
             let latency = at.elapsed();
-            pool.lock().unwrap().push(sender);
+            pool.lock().unwrap().push_back(sender);
             latency
         }));
     }

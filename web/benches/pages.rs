@@ -97,22 +97,31 @@ fn main() {
     let mut rows = Vec::new();
     for route in &selected {
         let bytes = runtime.block_on(body_size(&base, route));
-        let measure = wrk(&base, route, seconds, bytes);
+        let measure = wrk(&base, route, seconds, bytes, false);
+        // The same route with every answer made afresh (`Cache-Control: no-cache`): what
+        // a page costs when the database has just changed.
+        let afresh = route
+            .target
+            .map(|_| wrk(&base, route, seconds, bytes, true));
         eprintln!(
-            "{:<14} {:>7} B {:>9.0} req/s  p99 {:>6.2} ms",
-            route.name, measure.bytes, measure.per_second, measure.p99_ms
+            "{:<14} {:>7} B {:>9.0} req/s  p99 {:>6.2} ms  afresh {:>9.0} req/s",
+            route.name,
+            measure.bytes,
+            measure.per_second,
+            measure.p99_ms,
+            afresh.as_ref().map_or(f64::NAN, |a| a.per_second)
         );
-        rows.push((route, measure));
+        rows.push((route, measure, afresh));
     }
     let floor = rows[0].1.per_second;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
     let mut table = String::from(
-        "| route | path | bytes | req/s | p99 | ratio to floor | target | met? |\n\
-         | --- | --- | --- | --- | --- | --- | --- | --- |\n",
+        "| route | path | bytes | req/s | p99 | ratio to floor | target | met? | req/s afresh | p99 afresh | afresh / floor |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
-    for (route, m) in &rows {
+    for (route, m, afresh) in &rows {
         let ratio = m.per_second / floor;
         let (target, met) = match route.target {
             None => ("floor".to_owned(), String::new()),
@@ -127,8 +136,17 @@ fn main() {
                 },
             ),
         };
+        let afresh = match afresh {
+            Some(a) => format!(
+                "{:.0} | {:.2} ms | {:.3}",
+                a.per_second,
+                a.p99_ms,
+                a.per_second / floor
+            ),
+            None => "- | - | -".to_owned(),
+        };
         table.push_str(&format!(
-            "| {} | `{}` | {} | {:.0} | {:.2} ms | {:.3} | {} | {} |\n",
+            "| {} | `{}` | {} | {:.0} | {:.2} ms | {:.3} | {} | {} | {afresh} |\n",
             route.name, route.path, m.bytes, m.per_second, m.p99_ms, ratio, target, met
         ));
     }
@@ -140,7 +158,10 @@ fn main() {
          {} territories; `{}` has {} upcoming events, two weekly series, {} past events, 30\n\
          resources and 8 calls; {} publications from {} remote actors. Each route: `wrk -t{THREADS}\n\
          -c{CONNECTIONS} -d{seconds}s --latency` on loopback; the floor is a static asset of the same\n\
-         server in the same run; ratio = route's req/s / floor's req/s.\n\n{table}\n",
+         server in the same run; ratio = route's req/s / floor's req/s. Answers for visitors without\n\
+         a session are kept until the database changes (`page_cache_bytes`): the first columns are what\n\
+         visitors get while nothing is written; the afresh columns send `Cache-Control: no-cache`,\n\
+         so every answer is rendered from the database, as right after a write.\n\n{table}\n",
         filled.territories,
         filled.busy,
         filled.busy_upcoming,
@@ -424,8 +445,9 @@ async fn body_size(base: &str, route: &Route) -> usize {
     body.len()
 }
 
-/// Runs wrk on one route and reads its requests per second and 99th percentile.
-fn wrk(base: &str, route: &Route, seconds: u64, bytes: usize) -> Measure {
+/// Runs wrk on one route (every answer made afresh with `afresh`) and reads its requests per
+/// second and 99th percentile.
+fn wrk(base: &str, route: &Route, seconds: u64, bytes: usize, afresh: bool) -> Measure {
     let mut command = Command::new("wrk");
     command.args([
         &format!("-t{THREADS}"),
@@ -435,6 +457,9 @@ fn wrk(base: &str, route: &Route, seconds: u64, bytes: usize) -> Measure {
     ]);
     if let Some(accept) = route.accept {
         command.args(["-H", &format!("Accept: {accept}")]);
+    }
+    if afresh {
+        command.args(["-H", "Cache-Control: no-cache"]);
     }
     let output = command
         .arg(format!("{base}{}", route.path))

@@ -129,15 +129,14 @@ impl Lookup {
         }
         // The language chosen is the only cookie an answer depends on; any other may be
         // a session (or something this code does not know): answered afresh.
-        let jar = CookieJar::from_headers(headers);
-        let mut lang = "";
-        for cookie in jar.iter() {
-            if cookie.name() == crate::i18n::LANG_COOKIE {
-                lang = cookie.value();
-            } else {
-                return None;
-            }
+        if CookieJar::from_headers(headers)
+            .iter()
+            .any(|c| c.name() != crate::i18n::LANG_COOKIE)
+        {
+            return None;
         }
+        // Kept by the language the page is written in, not by the header's many spellings.
+        let lang = crate::i18n::of_request(headers).tag();
         let value = |name: header::HeaderName| {
             headers
                 .get(name)
@@ -148,11 +147,10 @@ impl Lookup {
             .into_iter()
             .any(|h| value(h).contains("no-cache"));
         let key = format!(
-            "{} {}\n{}\n{}\n{lang}",
+            "{} {}\n{}\n{lang}",
             request.method(),
             request.uri(),
             value(header::ACCEPT),
-            value(header::ACCEPT_LANGUAGE),
         );
         Some(Lookup { key, reuse: !fresh })
     }

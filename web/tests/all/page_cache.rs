@@ -97,6 +97,41 @@ async fn kept_pages_are_reused_until_the_database_changes() {
     assert!(kind.starts_with(HTML), "{kind}");
     assert!(page.contains("<html"));
 
+    // Each language is kept apart; two spellings of one language share their answer.
+    let in_language = async |language: &str| {
+        let response = node
+            .http
+            .get(node.url("/t/fablab"))
+            .header("accept-language", language)
+            .send()
+            .await
+            .unwrap();
+        let hit = response.headers().get("x-cache").is_some();
+        (hit, response.text().await.unwrap())
+    };
+    let mut kept_in_french = false;
+    for _ in 0..40 {
+        let (hit, page) = in_language("fr-FR,fr;q=0.9").await;
+        assert!(page.contains("<html lang=\"fr\""));
+        if hit {
+            kept_in_french = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+    assert!(kept_in_french);
+    let (hit, page) = in_language("fr").await;
+    assert!(
+        hit,
+        "another spelling of French was not given the French page"
+    );
+    assert!(page.contains("<html lang=\"fr\""));
+    let (_, page) = in_language("en-GB,en;q=0.8").await;
+    assert!(
+        page.contains("<html lang=\"en\""),
+        "the French page was given for English"
+    );
+
     // A visitor asking for a fresh answer gets one.
     let response = node
         .http

@@ -133,7 +133,8 @@ const TERM_COUNTS_KEPT: usize = 50_000;
 /// What a store keeps in memory for matching: the inventories it read last with the
 /// fingerprint of the rows they came from, and how many listings name each search term
 /// (counted again after a quarter of an hour), by which a call's candidates are fetched
-/// by its most telling words.
+/// by its most telling words; network search keeps its capped counts of a whole query
+/// there too, under `search <query>`, to choose how its rows are found.
 #[derive(Debug, Default)]
 pub struct MatchingCache {
     inventories: Mutex<Option<(String, Arc<[InventoryOwner]>)>>,

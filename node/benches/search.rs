@@ -603,8 +603,12 @@ fn main() {
              same database. Each query 200 runs after a warm-up; the floor is measured in the same run.\n\n",
             sizes.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","),
         );
-        let measured = run(Arc::new(sqlite), "SQLite", &sizes).await;
-        text.push_str(&render("SQLite", &measured));
+        // `SEARCH_SQLITE=0`: PostgreSQL only (the section is then printed, not written).
+        let with_sqlite = std::env::var("SEARCH_SQLITE").map_or(true, |v| v != "0");
+        if with_sqlite {
+            let measured = run(Arc::new(sqlite), "SQLite", &sizes).await;
+            text.push_str(&render("SQLite", &measured));
+        }
         if let Ok(url) = std::env::var("RHIZOME_TEST_DATABASE_URL") {
             let schema = format!("bench_{}", uuid::Uuid::new_v4().simple());
             let pg = PostgresStore::connect(&url, Some(&schema)).await.unwrap();
@@ -616,7 +620,7 @@ fn main() {
             "Measured {}.\n",
             Utc::now().format("%Y-%m-%d %H:%M UTC")
         ));
-        if sizes.first() == Some(&100_000) {
+        if sizes.first() == Some(&100_000) && with_sqlite {
             section::write_section("search", &text);
         }
         println!("{text}");

@@ -50,6 +50,23 @@ async fn until_kept(node: &Node, path: &str, accept: &str) -> (String, String) {
     panic!("{path} ({accept}) was never answered from the cache");
 }
 
+/// Publishes an upcoming event of the territory `fablab` through the API.
+async fn publish_event(node: &Node, admin: &str, title: &str) {
+    let (status, body) = node
+        .send(
+            Method::POST,
+            "/api/v1/territories/fablab/events",
+            Some(admin),
+            Some(json!({
+                "title": title, "description": "Ouvert à tous",
+                "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
+                "place": {"name": "La Fabrique", "address": "Poitiers"}
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+}
+
 const HTML: &str = "text/html";
 const ACTIVITY: &str = "application/activity+json";
 
@@ -61,19 +78,7 @@ async fn kept_pages_are_reused_until_the_database_changes() {
     assert!(!page.contains("Repair café du mardi"));
 
     // A write from the API: the next visitor sees it, at once.
-    let (status, body) = node
-        .send(
-            Method::POST,
-            "/api/v1/territories/fablab/events",
-            Some(&admin),
-            Some(json!({
-                "title": "Repair café du mardi", "description": "Apportez vos objets",
-                "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
-                "place": {"name": "La Fabrique", "address": "Poitiers"}
-            })),
-        )
-        .await;
-    assert_eq!(status, 201, "{body}");
+    publish_event(&node, &admin, "Repair café du mardi").await;
     let (hit, _, page) = visit(&node, "/t/fablab", HTML).await;
     assert!(!hit, "a page kept from before the write was given");
     assert!(page.contains("Repair café du mardi"), "{page}");
@@ -184,19 +189,7 @@ async fn kept_pages_never_outlive_a_write_on_postgres() {
             tokio::time::sleep(Duration::from_millis(60)).await;
         }
         let title = format!("Atelier numéro {n}");
-        let (status, body) = node
-            .send(
-                Method::POST,
-                "/api/v1/territories/fablab/events",
-                Some(&admin),
-                Some(json!({
-                    "title": title, "description": "Ouvert à tous",
-                    "starts_at": "2030-12-03T18:00", "ends_at": "2030-12-03T21:00",
-                    "place": {"name": "La Fabrique", "address": "Poitiers"}
-                })),
-            )
-            .await;
-        assert_eq!(status, 201, "{body}");
+        publish_event(&node, &admin, &title).await;
         let (_, _, page) = visit(&node, "/t/fablab", HTML).await;
         assert!(page.contains(&title), "{title} missing after its write");
     }
